@@ -1,0 +1,266 @@
+"""Who said it, where, and about what: authors, sources, tags and questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Scale(models.TextChoices):
+    """Published scales that turn words ("likely") into probabilities."""
+
+    ICD203 = "icd203", "ICD 203 (US intelligence, 2015)"
+    KENT1964 = "kent1964", "Kent (1964)"
+    IPCC_AR5 = "ipcc_ar5", "IPCC AR5 likelihood language"
+    RECKON = "reckon", "Reckon project lexicon"
+    NUMERIC = "numeric", "Stated as a number"
+
+
+class Author(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    description = models.TextField(blank=True, help_text="Who they are, in a line or two.")
+    url = models.URLField(blank=True, max_length=500)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="A linked account may submit forecasts as this author through the API.",
+    )
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Generated demo data, not a real person's record."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("author-detail", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        SPEECH = "speech", "Speech"
+        INTERVIEW = "interview", "Interview"
+        POST = "post", "Post"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=400)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    url = models.URLField(blank=True, max_length=1000)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        help_text="The byline. Claims by others that the source reports keep their own author.",
+    )
+    published_on = models.DateField(
+        null=True, blank=True, help_text="Needed before claims from this source can be dated."
+    )
+    licence = models.CharField(max_length=200, blank=True)
+    attribution = models.TextField(blank=True)
+    full_text = models.TextField(blank=True)
+    scale = models.CharField(
+        max_length=20,
+        choices=Scale.choices,
+        default=Scale.ICD203,
+        help_text="The scale used to turn this source's hedges into numbers.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QuestionQuerySet(models.QuerySet):
+    """Lifecycle reads: draft → open → closed → due → resolved / annulled."""
+
+    def published(self) -> QuestionQuerySet:
+        return self.exclude(state=Question.State.DRAFT)
+
+    def drafts(self) -> QuestionQuerySet:
+        return self.filter(state=Question.State.DRAFT)
+
+    def unresolved(self) -> QuestionQuerySet:
+        return self.filter(state=Question.State.LIVE)
+
+    def open(self, now: datetime | None = None) -> QuestionQuerySet:
+        now = now or timezone.now()
+        return self.unresolved().filter(opens_at__lte=now, closes_at__gt=now)
+
+    def closed(self, now: datetime | None = None) -> QuestionQuerySet:
+        """Closed to forecasts but not yet due for resolution."""
+        now = now or timezone.now()
+        return self.unresolved().filter(closes_at__lte=now, resolve_by__gt=now)
+
+    def due(self, now: datetime | None = None) -> QuestionQuerySet:
+        """Past resolve-by with no resolution: oldest first, as resolvers work through them."""
+        now = now or timezone.now()
+        return self.unresolved().filter(resolve_by__lte=now).order_by("resolve_by", "pk")
+
+    def resolved(self) -> QuestionQuerySet:
+        return self.filter(state=Question.State.RESOLVED)
+
+    def annulled(self) -> QuestionQuerySet:
+        return self.filter(state=Question.State.ANNULLED)
+
+    def needing_rescore(self) -> QuestionQuerySet:
+        """Questions whose latest resolution change has not been scored yet."""
+        return self.filter(resolution_changed_at__isnull=False).filter(
+            Q(scored_at__isnull=True) | Q(scored_at__lt=models.F("resolution_changed_at"))
+        )
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        BINARY = "binary", "Binary (yes / no)"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+
+    class State(models.TextChoices):
+        # Open / closed / due are read off the dates of a LIVE question.
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        RESOLVED = "resolved", "Resolved"
+        ANNULLED = "annulled", "Annulled"
+
+    class ConditionOutcome(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        OPTION = "option", "A given option"
+
+    title = models.CharField(max_length=300, help_text="The question, answerable yes/no or by one option.")
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BINARY)
+    resolution_criteria = models.TextField(
+        help_text="How a stranger decides the outcome: what counts, what does not, which source."
+    )
+    background = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    opens_at = models.DateTimeField(help_text="Forecasts count from this moment.")
+    closes_at = models.DateTimeField(help_text="No forecast stated after this counts.")
+    resolve_by = models.DateTimeField(help_text="When the outcome should be known.")
+    condition_question = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conditional_questions",
+        help_text="Annulled automatically if this question resolves the other way.",
+    )
+    condition_outcome = models.CharField(max_length=10, choices=ConditionOutcome.choices, blank=True)
+    condition_option = models.ForeignKey(
+        "Option", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.LIVE, db_index=True)
+    is_synthetic = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by the resolution services and the scorer; their comparison finds
+    # questions whose scores are stale (e.g. the broker was down).
+    resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scored_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="question_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_by__gte=models.F("closes_at")),
+                name="question_resolve_by_not_before_close",
+            ),
+            models.CheckConstraint(
+                condition=(Q(condition_question__isnull=True) & Q(condition_outcome=""))
+                | (Q(condition_question__isnull=False) & ~Q(condition_outcome="")),
+                name="question_condition_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition_option__isnull=True) | Q(condition_outcome="option"),
+                name="question_condition_option_only_for_option_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "resolve_by"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("question-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_binary(self) -> bool:
+        return self.kind == self.Kind.BINARY
+
+    def status(self, now: datetime | None = None) -> str:
+        """Where the question is in its lifecycle, for display and filters."""
+        if self.state != self.State.LIVE:
+            return self.state
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "upcoming"
+        if now < self.closes_at:
+            return "open"
+        if now < self.resolve_by:
+            return "closed"
+        return "due"
+
+
+class Option(models.Model):
+    """One answer of a multiple-choice question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="option_unique_position"),
+            models.UniqueConstraint(fields=["question", "label"], name="option_unique_label"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,83 @@
+"""Outcomes of questions; a correction adds a row and keeps the old one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from forecasts.models.ledger import Option, Question
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def current(self) -> ResolutionQuerySet:
+        return self.filter(is_current=True)
+
+
+class Resolution(models.Model):
+    class Outcome(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        OPTION = "option", "Option"
+        ANNULLED = "annulled", "Annulled"
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="resolutions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    option = models.ForeignKey(
+        Option, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_known_at = models.DateTimeField(help_text="When the outcome became public knowledge.")
+    evidence_url = models.URLField(blank=True, max_length=1000)
+    evidence_note = models.TextField(blank=True)
+    reason = models.TextField(
+        blank=True, help_text="Why it was corrected or annulled (required for those)."
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    is_automatic = models.BooleanField(
+        default=False, help_text="Recorded by Reckon itself, e.g. a failed condition."
+    )
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "-resolved_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=Q(is_current=True),
+                name="resolution_one_current_per_question",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="option") & Q(option__isnull=False))
+                | (~Q(outcome="option") & Q(option__isnull=True)),
+                name="resolution_option_iff_option_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        shown = self.option.label if self.outcome == self.Outcome.OPTION and self.option else self.outcome
+        return f"{self.question}: {shown}"
+
+    @property
+    def is_annulled(self) -> bool:
+        return self.outcome == self.Outcome.ANNULLED
+
+    @property
+    def is_correction(self) -> bool:
+        return self.supersedes_id is not None
+
+    def happened(self) -> bool | None:
+        """For a binary question: did 'yes' happen? None when annulled or not binary."""
+        if self.outcome == self.Outcome.YES:
+            return True
+        if self.outcome == self.Outcome.NO:
+            return False
+        return None

@@ -1,0 +1,38 @@
+"""Who may write what. Roles are Django groups, so an administrator assigns them in the admin.
+
+* Editors enter sources, authors, questions and forecasts (on anyone's behalf).
+* Resolvers record, correct and annul resolutions.
+* A forecaster is any user linked to an Author; they forecast only as that author.
+"""
+
+from __future__ import annotations
+
+EDITORS = "Editors"
+RESOLVERS = "Resolvers"
+
+# Model permissions each group gets; the admin and the API both check these.
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: [
+        f"{action}_{model}"
+        for model in ("author", "source", "tag", "question", "option", "forecast", "forecastprobability")
+        for action in ("add", "change", "view")
+    ]
+    + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
+    RESOLVERS: [
+        "add_resolution",
+        "change_resolution",
+        "view_resolution",
+        "view_question",
+        "view_forecast",
+        "view_author",
+        "view_source",
+    ],
+}
+
+
+def is_editor(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=EDITORS).exists()))
+
+
+def is_resolver(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=RESOLVERS).exists()))

@@ -1,0 +1,442 @@
+"""Writes that span several models. The admin, the API and Celery all call these.
+
+Every function is keyword-only, runs in one transaction and raises Django's
+ValidationError with a dict keyed by field name, so a caller can show each
+message next to the field it is about and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastCorrection,
+    ForecastProbability,
+    Option,
+    Question,
+    Resolution,
+    Source,
+)
+
+SUM_TOLERANCE = 1e-6
+# A claim stated more than this long before it is recorded is "historical"
+# and must cite a dated source (DESIGN.md, no hindsight).
+HISTORICAL_GRACE = timedelta(days=1)
+CORRECTABLE_FORECAST_FIELDS = (
+    "probability",
+    "stated_at",
+    "quote",
+    "phrase",
+    "scale",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "conversion_note",
+    "source",
+)
+
+
+def _check_probability(value: object, field: str) -> float:
+    """A real number in [0, 1]; NaN, infinities, booleans and strings are refused."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError({field: "Enter a number between 0 and 1."})
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValidationError({field: "Enter a finite number between 0 and 1 (not NaN or infinity)."})
+    if not 0.0 <= value <= 1.0:
+        raise ValidationError({field: f"Probability must be between 0 and 1; got {value}."})
+    return value
+
+
+def _check_aware(value: datetime, field: str) -> None:
+    if value is None or timezone.is_naive(value):
+        raise ValidationError({field: "Give a date and time with a time zone."})
+
+
+def _option_probabilities(
+    question: Question, given: Mapping[int, float] | Sequence[float] | None
+) -> list[tuple[Option, float]]:
+    """Pair each option of a multiple-choice question with its probability."""
+    options = list(question.options.order_by("position", "pk"))
+    if len(options) < 2:
+        raise ValidationError({"question": "A multiple-choice question needs at least two options."})
+    if given is None:
+        raise ValidationError({"option_probabilities": "Give one probability per option."})
+    if isinstance(given, Mapping):
+        unknown = set(given) - {o.pk for o in options}
+        if unknown:
+            raise ValidationError(
+                {"option_probabilities": f"Unknown options for this question: {sorted(unknown)}."}
+            )
+        values = [given.get(o.pk) for o in options]
+    else:
+        values = list(given)
+    if len(values) != len(options) or any(v is None for v in values):
+        raise ValidationError(
+            {"option_probabilities": f"Give exactly one probability for each of the {len(options)} options."}
+        )
+    checked = [_check_probability(v, "option_probabilities") for v in values]
+    total = math.fsum(checked)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValidationError(
+            {"option_probabilities": f"Option probabilities must sum to 1; they sum to {total:.6g}."}
+        )
+    return list(zip(options, checked, strict=True))
+
+
+def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> None:
+    """No hindsight: stated before close, before the outcome was known, not in the future."""
+    _check_aware(stated_at, "stated_at")
+    if stated_at > now:
+        raise ValidationError({"stated_at": "A forecast cannot be stated in the future."})
+    if stated_at > question.closes_at:
+        raise ValidationError(
+            {"stated_at": f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC; "
+             "forecasts stated after that do not count."}
+        )
+    current = question.resolutions.filter(is_current=True).first()
+    if current is not None and current.is_annulled:
+        raise ValidationError({"question": "This question was annulled; it takes no forecasts."})
+    if current is not None and stated_at >= current.outcome_known_at:
+        raise ValidationError(
+            {"stated_at": "The outcome was already known when this was stated."}
+        )
+
+
+@transaction.atomic
+def forecast_create(
+    *,
+    question: Question,
+    author: Author,
+    stated_at: datetime,
+    probability: float | None = None,
+    option_probabilities: Mapping[int, float] | Sequence[float] | None = None,
+    source: Source | None = None,
+    quote: str = "",
+    phrase: str = "",
+    scale: str = "numeric",
+    interval: tuple[float, float] | None = None,
+    scale_point: float | None = None,
+    conversion_note: str = "",
+    entered_by=None,
+    allow_draft: bool = False,
+) -> Forecast:
+    """Record a new forecast; the only way a forecast comes into being."""
+    now = timezone.now()
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state == Question.State.DRAFT and not allow_draft:
+        raise ValidationError({"question": "This question is a draft; approve it first."})
+    _check_timing(question=question, stated_at=stated_at, now=now)
+    if source is not None and source.published_on is None and stated_at < now - HISTORICAL_GRACE:
+        raise ValidationError({"source": "A historical claim must cite a source with a date."})
+    if source is None and stated_at < now - HISTORICAL_GRACE:
+        raise ValidationError({"source": "A historical claim must cite a dated source."})
+    pairs: list[tuple[Option, float]] = []
+    if question.is_binary:
+        if option_probabilities:
+            raise ValidationError({"option_probabilities": "A binary question takes one probability."})
+        if probability is None:
+            raise ValidationError({"probability": "This field is required."})
+        probability = _check_probability(probability, "probability")
+    else:
+        if probability is not None:
+            raise ValidationError({"probability": "Give option probabilities for a multiple-choice question."})
+        pairs = _option_probabilities(question, option_probabilities)
+    low, high = _check_interval(interval)
+    if scale_point is not None:
+        scale_point = _check_probability(scale_point, "scale_point")
+    forecast = Forecast(
+        question=question,
+        author=author,
+        source=source,
+        stated_at=stated_at,
+        recorded_at=now,
+        probability=probability,
+        quote=quote,
+        phrase=phrase,
+        scale=scale,
+        interval_low=low,
+        interval_high=high,
+        scale_point=scale_point,
+        conversion_note=conversion_note,
+        entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+    )
+    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    forecast.save()
+    ForecastProbability.objects.bulk_create(
+        ForecastProbability(forecast=forecast, option=option, probability=p) for option, p in pairs
+    )
+    return forecast
+
+
+
+def _check_interval(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    if interval is None:
+        return None, None
+    low = _check_probability(interval[0], "interval_low")
+    high = _check_probability(interval[1], "interval_high")
+    if low > high:
+        raise ValidationError({"interval_high": "The interval's upper end is below its lower end."})
+    return low, high
+
+
+@transaction.atomic
+def forecast_correct(*, forecast: Forecast, changes: Mapping[str, object], reason: str, by) -> Forecast:
+    """Fix a typing mistake in a forecast, leaving an audit row per changed field.
+
+    Forecasts are otherwise immutable (a database trigger refuses updates on
+    PostgreSQL); this service lifts that guard for its own transaction only.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what was mistyped."})
+    unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
+    forecast = Forecast.objects.select_for_update().select_related("question").get(pk=forecast.pk)
+    if "probability" in changes and changes["probability"] is not None:
+        changes = {**changes, "probability": _check_probability(changes["probability"], "probability")}
+    if "stated_at" in changes:
+        _check_timing(question=forecast.question, stated_at=changes["stated_at"], now=forecast.recorded_at)
+    audits = []
+    for field, new in changes.items():
+        old = getattr(forecast, field)
+        if old == new:
+            continue
+        audits.append(
+            ForecastCorrection(
+                forecast=forecast, field=field, old_value=_text(old), new_value=_text(new),
+                reason=reason, corrected_by=by if getattr(by, "pk", None) else None,
+            )
+        )
+        setattr(forecast, field, new)
+    if not audits:
+        return forecast
+    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    _allow_forecast_writes()
+    forecast.save()
+    ForecastCorrection.objects.bulk_create(audits)
+    if forecast.question.state != Question.State.LIVE:
+        _mark_resolution_changed([forecast.question_id])
+    return forecast
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _allow_forecast_writes() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('reckon.allow_forecast_write', 'on', true)")
+
+
+def _mark_resolution_changed(question_ids: Sequence[int]) -> None:
+    """Stamp the questions and score them once the transaction commits."""
+    if not question_ids:
+        return
+    Question.objects.filter(pk__in=question_ids).update(resolution_changed_at=timezone.now())
+    from forecasts import tasks  # tasks import services; import late to avoid a cycle
+
+    ids = list(question_ids)
+    transaction.on_commit(lambda: tasks.enqueue_rescore(ids))
+
+
+def _check_outcome(question: Question, outcome: str, option: Option | None) -> None:
+    allowed = {Resolution.Outcome.ANNULLED}
+    allowed |= (
+        {Resolution.Outcome.YES, Resolution.Outcome.NO}
+        if question.is_binary
+        else {Resolution.Outcome.OPTION}
+    )
+    if outcome not in allowed:
+        raise ValidationError(
+            {"outcome": f"For this question choose one of: {', '.join(sorted(allowed))}."}
+        )
+    if outcome == Resolution.Outcome.OPTION:
+        if option is None:
+            raise ValidationError({"option": "Choose the option that happened."})
+        if option.question_id != question.pk:
+            raise ValidationError({"option": "That option belongs to another question."})
+    elif option is not None:
+        raise ValidationError({"option": "Only an 'option' outcome names an option."})
+
+
+def _write_resolution(
+    *,
+    question: Question,
+    outcome: str,
+    option: Option | None,
+    outcome_known_at: datetime,
+    evidence_url: str,
+    evidence_note: str,
+    reason: str,
+    by,
+    automatic: bool = False,
+) -> Resolution:
+    """Replace the current resolution (if any) with a new one, keeping history."""
+    _check_outcome(question, outcome, option)
+    _check_aware(outcome_known_at, "outcome_known_at")
+    if outcome_known_at > timezone.now():
+        raise ValidationError({"outcome_known_at": "The outcome cannot become known in the future."})
+    previous = question.resolutions.select_for_update().filter(is_current=True).first()
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    resolution = Resolution(
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        resolved_by=by if getattr(by, "pk", None) else None,
+        supersedes=previous,
+        is_automatic=automatic,
+    )
+    resolution.full_clean(exclude=["question", "option", "supersedes", "resolved_by"])
+    resolution.save()
+    question.state = (
+        Question.State.ANNULLED if outcome == Resolution.Outcome.ANNULLED else Question.State.RESOLVED
+    )
+    question.save(update_fields=["state"])
+    changed = [question.pk, *_propagate_to_conditionals(question, resolution, by)]
+    _mark_resolution_changed(changed)
+    return resolution
+
+
+def _condition_held(dependent: Question, resolution: Resolution) -> bool | None:
+    """Did the condition of ``dependent`` happen, given its parent's resolution?"""
+    if resolution.is_annulled:
+        return False
+    wanted = dependent.condition_outcome
+    if wanted == Question.ConditionOutcome.OPTION:
+        return resolution.option_id == dependent.condition_option_id
+    return resolution.outcome == wanted
+
+
+def _propagate_to_conditionals(parent: Question, resolution: Resolution, by) -> list[int]:
+    """Annul questions whose condition failed; reopen ones annulled by a condition now met."""
+    changed: list[int] = []
+    for dependent in parent.conditional_questions.select_for_update().exclude(
+        state=Question.State.DRAFT
+    ):
+        current = dependent.resolutions.filter(is_current=True).first()
+        held = _condition_held(dependent, resolution)
+        if not held and current is None:
+            _write_resolution(
+                question=dependent,
+                outcome=Resolution.Outcome.ANNULLED,
+                option=None,
+                outcome_known_at=resolution.outcome_known_at,
+                evidence_url=resolution.evidence_url,
+                evidence_note="",
+                reason=f"Condition not met: “{parent.title}” resolved {resolution.outcome}.",
+                by=by,
+                automatic=True,
+            )
+            changed.append(dependent.pk)
+        elif held and current is not None and current.is_automatic and current.is_annulled:
+            # The condition was corrected and now holds: withdraw the automatic
+            # annulment (it stays in history) and let the question be resolved.
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+            dependent.state = Question.State.LIVE
+            dependent.save(update_fields=["state"])
+            changed.append(dependent.pk)
+    return changed
+
+
+@transaction.atomic
+def question_resolve(
+    *,
+    question: Question,
+    outcome: str,
+    outcome_known_at: datetime,
+    option: Option | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Record what happened. A resolved question is changed with resolution_correct."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state == Question.State.DRAFT:
+        raise ValidationError({"question": "A draft question cannot be resolved."})
+    if question.state != Question.State.LIVE:
+        raise ValidationError({"question": "Already resolved or annulled; record a correction instead."})
+    if outcome != Resolution.Outcome.ANNULLED and not (evidence_url or evidence_note):
+        raise ValidationError({"evidence_url": "Give evidence: a URL, a note, or both."})
+    return _write_resolution(
+        question=question, outcome=outcome, option=option, outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url, evidence_note=evidence_note, reason="", by=by,
+    )
+
+
+@transaction.atomic
+def resolution_correct(
+    *,
+    question: Question,
+    outcome: str,
+    outcome_known_at: datetime,
+    reason: str,
+    option: Option | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Correct a recorded outcome: the old resolution stays in history, scores follow."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state not in (Question.State.RESOLVED, Question.State.ANNULLED):
+        raise ValidationError({"question": "Nothing to correct: the question has no resolution yet."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the resolution is corrected."})
+    return _write_resolution(
+        question=question, outcome=outcome, option=option, outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url, evidence_note=evidence_note, reason=reason, by=by,
+    )
+
+
+@transaction.atomic
+def question_annul(
+    *,
+    question: Question,
+    reason: str,
+    outcome_known_at: datetime | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Annul a question (ambiguous, or its premise failed); its forecasts stop counting."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state == Question.State.DRAFT:
+        raise ValidationError({"question": "A draft question cannot be annulled; delete it instead."})
+    if question.state == Question.State.ANNULLED:
+        raise ValidationError({"question": "This question is already annulled."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the question is annulled."})
+    return _write_resolution(
+        question=question, outcome=Resolution.Outcome.ANNULLED, option=None,
+        outcome_known_at=outcome_known_at or timezone.now(), evidence_url=evidence_url,
+        evidence_note=evidence_note, reason=reason, by=by,
+    )
+
+
+@transaction.atomic
+def question_approve(*, question: Question, by=None) -> Question:
+    """Publish a draft question (e.g. one drafted from an article) after review."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state != Question.State.DRAFT:
+        raise ValidationError({"question": "Only a draft can be approved."})
+    if not question.resolution_criteria.strip():
+        raise ValidationError({"resolution_criteria": "Write resolution criteria before approving."})
+    question.state = Question.State.LIVE
+    question.save(update_fields=["state"])
+    return question

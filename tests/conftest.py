@@ -1,0 +1,63 @@
+"""Shared fixtures: people with roles, and a small ledger to act on."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import Group
+
+from forecasts.models import Author, Option, Question, Source
+from forecasts.roles import EDITORS, RESOLVERS
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("edith", "edith@example.org", "pw-edith-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+@pytest.fixture
+def resolver(django_user_model):
+    user = django_user_model.objects.create_user("rex", "rex@example.org", "pw-rex-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=RESOLVERS))
+    return user
+
+
+@pytest.fixture
+def author(db):
+    return Author.objects.create(name="Ada Pundit", slug="ada-pundit")
+
+
+@pytest.fixture
+def source(author):
+    return Source.objects.create(
+        title="What next", slug="what-next", author=author, published_on=datetime(2024, 11, 12, tzinfo=UTC).date()
+    )
+
+
+@pytest.fixture
+def question(db):
+    return Question.objects.create(
+        title="Will it happen by 2025?",
+        slug="will-it-happen",
+        resolution_criteria="Yes if it happens before 2025-12-31 per a major newspaper.",
+        opens_at=datetime(2024, 11, 1, tzinfo=UTC),
+        closes_at=datetime(2025, 6, 30, tzinfo=UTC),
+        resolve_by=datetime(2025, 12, 31, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def choice_question(db):
+    q = Question.objects.create(
+        title="Who wins?",
+        slug="who-wins",
+        kind=Question.Kind.MULTIPLE_CHOICE,
+        resolution_criteria="The official result.",
+        opens_at=datetime(2024, 11, 1, tzinfo=UTC),
+        closes_at=datetime(2025, 6, 30, tzinfo=UTC),
+        resolve_by=datetime(2025, 12, 31, tzinfo=UTC),
+    )
+    for position, label in enumerate(["Red", "Blue", "Green"]):
+        Option.objects.create(question=q, label=label, position=position)
+    return q
