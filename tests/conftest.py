@@ -11,14 +11,18 @@ from forecasts.roles import EDITORS, RESOLVERS
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("edith", "edith@example.org", "pw-edith-123", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "edith", "edith@example.org", "pw-edith-123", is_staff=True
+    )
     user.groups.add(Group.objects.get(name=EDITORS))
     return user
 
 
 @pytest.fixture
 def resolver(django_user_model):
-    user = django_user_model.objects.create_user("rex", "rex@example.org", "pw-rex-123", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "rex", "rex@example.org", "pw-rex-123", is_staff=True
+    )
     user.groups.add(Group.objects.get(name=RESOLVERS))
     return user
 
@@ -31,7 +35,10 @@ def author(db):
 @pytest.fixture
 def source(author):
     return Source.objects.create(
-        title="What next", slug="what-next", author=author, published_on=datetime(2024, 11, 12, tzinfo=UTC).date()
+        title="What next",
+        slug="what-next",
+        author=author,
+        published_on=datetime(2024, 11, 12, tzinfo=UTC).date(),
     )
 
 
