@@ -68,6 +68,10 @@ def _option_probabilities(
     question: Question, given: Mapping[int, float] | Sequence[float] | None
 ) -> list[tuple[Option, float]]:
     """Pair each option of a multiple-choice question with its probability."""
+    if question.pk is None:
+        raise ValidationError(
+            {"option_probabilities": "Save the question with its options before adding forecasts."}
+        )
     options = list(question.options.order_by("position", "pk"))
     if len(options) < 2:
         raise ValidationError(
@@ -107,6 +111,8 @@ def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> 
                 "forecasts stated after that do not count."
             }
         )
+    if question.pk is None:
+        return
     current = question.resolutions.filter(is_current=True).first()
     if current is not None and current.is_annulled:
         raise ValidationError({"question": "This question was annulled; it takes no forecasts."})
@@ -233,6 +239,32 @@ def _check_interval(interval: tuple[float, float] | None) -> tuple[float | None,
     return low, high
 
 
+def forecast_correction_check(
+    *, forecast: Forecast, changes: Mapping[str, object], reason: str
+) -> dict[str, object]:
+    """Validate a correction without writing; returns the cleaned changes."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what was mistyped."})
+    unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
+    cleaned = dict(changes)
+    for field in ("probability", "interval_low", "interval_high", "scale_point"):
+        if cleaned.get(field) is not None:
+            cleaned[field] = _check_probability(cleaned[field], field)
+    if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
+        raise ValidationError({"probability": "A binary forecast needs a probability."})
+    if "stated_at" in cleaned:
+        _check_timing(
+            question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
+        )
+    low = cleaned.get("interval_low", forecast.interval_low)
+    high = cleaned.get("interval_high", forecast.interval_high)
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"interval_high": "The interval's upper end is below its lower end."})
+    return cleaned
+
+
 @transaction.atomic
 def forecast_correct(
     *, forecast: Forecast, changes: Mapping[str, object], reason: str, by
@@ -242,21 +274,8 @@ def forecast_correct(
     Forecasts are otherwise immutable (a database trigger refuses updates on
     PostgreSQL); this service lifts that guard for its own transaction only.
     """
-    if not reason.strip():
-        raise ValidationError({"reason": "Say what was mistyped."})
-    unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
-    if unknown:
-        raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
     forecast = Forecast.objects.select_for_update().select_related("question").get(pk=forecast.pk)
-    if "probability" in changes and changes["probability"] is not None:
-        changes = {
-            **changes,
-            "probability": _check_probability(changes["probability"], "probability"),
-        }
-    if "stated_at" in changes:
-        _check_timing(
-            question=forecast.question, stated_at=changes["stated_at"], now=forecast.recorded_at
-        )
+    changes = forecast_correction_check(forecast=forecast, changes=changes, reason=reason)
     audits = []
     for field, new in changes.items():
         old = getattr(forecast, field)
