@@ -83,7 +83,7 @@ def pytest_configure(config):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Under CI (RECKON_FORBID_SKIPS=1) a skipped test fails the run: it may hide a missing service."""
+    """Under CI (RECKON_FORBID_SKIPS=1) a skip fails the run: it may hide a missing service."""
     import os
 
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

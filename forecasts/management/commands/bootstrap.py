@@ -46,7 +46,7 @@ class Command(BaseCommand):
         elif password_file.exists():
             password = password_file.read_text().strip()
         else:
-            password = "(set earlier; reset with: python manage.py changepassword %s)" % username
+            password = f"(set earlier; reset with: python manage.py changepassword {username})"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Admin: {settings.SITE_URL}/admin/  user {username!r}  password {password}"
