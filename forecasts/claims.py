@@ -189,25 +189,34 @@ _PERIODS = re.compile(
 )
 
 
+_DURATION = re.compile(
+    r"\b(?:years|months|weeks|days)\b|\b(?:a|an|one)\s+(?:year|month|week|day)\b", re.IGNORECASE
+)
+
+
 def suggest_resolve_by(sentence: str, today: date | None = None) -> date | None:
-    """The date a sentence names for its outcome (end of the named period), or None.
+    """The date a sentence names for its outcome, or None.
 
     Only explicit date words count (a year, a capitalised month or weekday,
     "next year", "within two years"), so the modal "may" and "a second term"
-    are never dates. Dates in the past or after "since" are ignored; "before
-    2050" means the end of 2049.
+    are never dates. A named period resolves at its end ("in 2026" is
+    2026-12-31, "in March" the 31st); a duration counts from ``today``
+    ("within two years"). Dates in the past or after "since" are ignored;
+    "before 2050" means the end of 2049.
     """
     today = today or _utc_today()
-    settings = {
+    base = {
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": datetime.combine(today, time()),
         "RETURN_AS_TIMEZONE_AWARE": False,
-        "PREFER_DAY_OF_MONTH": "last",
-        "PREFER_MONTH_OF_YEAR": "last",
     }
-    for words, when in search_dates(sentence, languages=["en"], settings=settings) or []:
+    period_end = {**base, "PREFER_DAY_OF_MONTH": "last", "PREFER_MONTH_OF_YEAR": "last"}
+    for words, when in search_dates(sentence, languages=["en"], settings=period_end) or []:
         if not (_MONTHS_AND_DAYS.search(words) or _PERIODS.search(words)):
             continue
+        counted = _DURATION.search(words) and search_dates(words, languages=["en"], settings=base)
+        if counted:
+            when = counted[0][1]
         preceding = sentence[: sentence.find(words)].split()[-1:]
         if preceding == ["since"] or when.date() <= today:
             continue
@@ -307,8 +316,7 @@ def _reject_non_english(text: str) -> None:
     if share < MIN_ENGLISH_SHARE:
         raise ClaimTextError(
             f"the text does not look like English: only {share:.0%} of its words are common "
-            f"English words such as 'the' and 'of' (English prose has over "
-            f"{MIN_ENGLISH_SHARE:.0%})"
+            f"English words such as 'the' and 'of' (at least {MIN_ENGLISH_SHARE:.0%} expected)"
         )
 
 
