@@ -63,18 +63,13 @@ class DraftClaim:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` as verbatim substrings, stripped of surrounding whitespace."""
-    sentences: list[str] = []
-    cursor = 0
-    for segment in pysbd.Segmenter(language="en", clean=False).segment(text):
-        piece = segment.strip()
-        if not piece:
-            continue
-        found = text.find(piece, cursor)
-        if found >= 0:
-            cursor = found + len(piece)
-        sentences.append(piece)
-    return sentences
+    """Sentences of ``text`` as verbatim substrings, stripped of surrounding whitespace.
+
+    pysbd with ``clean=False`` returns slices of the input, so quotes, dashes
+    and odd spacing inside a sentence survive for the verbatim quote.
+    """
+    segments = pysbd.Segmenter(language="en", clean=False).segment(text)
+    return [segment.strip() for segment in segments if segment.strip()]
 
 
 def detect_claims(
