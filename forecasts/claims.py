@@ -5,8 +5,10 @@ lexicon after these rules, each of which a reader can check by hand:
 
 1. Questions (ending in "?") assert nothing.
 2. Reported speech is someone else's statement, not the author's forecast: a
-   report cue ("said", "told", "according to", ...) before the marker in the
-   same clause, or a trailing attribution (", analysts said."). "Trump told
+   report cue ("said", "told", "according to", "critics argue", ...) or a
+   third party's belief ("experts believe"; "I think" stays a claim) before
+   the marker in the same clause, or a trailing attribution (", analysts
+   said."). "Trump told
    Tucker Carlson ... that he would work to un-unite Russia and China" reports
    Trump's stated intent; it is not the author predicting that he will.
 3. Past perspective: "was expected to", "were likely to" (an old expectation)
@@ -17,8 +19,10 @@ lexicon after these rules, each of which a reader can check by hand:
    "whether Putin would stick to it") or a short if-clause ("if you will
    excuse me") do not assert the event.
 6. Words that also describe the present ("questionable", "possible",
-   "surely") count only with a future signal in the sentence: another modal
-   or a future time expression ("this year", "within two years").
+   "surely"), and any hedge in a sentence naming a past time ("probably
+   shrank last year"), count only with a future signal in the sentence:
+   another modal or a future time expression ("this year", "within two
+   years").
 
 Sentences about the present with no marker ("Putin and Xi are closely
 aligned") have no reading and are never claims. A claim with no hedge word
@@ -113,12 +117,20 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
 
 
 _CUE = (
-    r"said|says|saying|told|tells|telling|spoke|speaks|reported|reports|according\s+to|"
-    r"announced|announces|claimed|claims|promised|promises|pledged|pledges|vowed|vows|"
-    r"warned|warns|insisted|insists|argued|argues|stated|added|noted|predicted|predicts|"
-    r"implied|hinted|wrote|writes|quoted|confirmed|revealed|denied"
+    r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
+    r"according\s+to|announce|announced|announces|claim|claimed|claims|promise|promised|"
+    r"promises|pledge|pledged|pledges|vow|vowed|vows|warn|warned|warns|insist|insisted|"
+    r"insists|argue|argued|argues|stated|added|noted|predict|predicted|predicts|implied|"
+    r"hinted|wrote|writes|quoted|confirmed|revealed|denied|suggest|suggested|suggests"
 )
-_REPORT_CUE = re.compile(rf"\b(?:{_CUE})\b", re.IGNORECASE)
+# "safe to say", "fair to predict": the author speaking, not a report.
+_REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
+# Someone else's belief ("experts believe", "few economists think"); the author's own
+# ("I think", "we believe") stays a claim.
+_BELIEF_CUE = re.compile(
+    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared)\b",
+    re.IGNORECASE,
+)
 _TRAILING_ATTRIBUTION = re.compile(
     rf",\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
 )
@@ -133,6 +145,11 @@ _EMBEDDED_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
+_PAST_TIME = re.compile(
+    r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
+    r"|\w+\s+(?:years|months|weeks|days)\s+ago)\b",
+    re.IGNORECASE,
+)
 _FUTURE_TIME = re.compile(
     r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|future|before|within|until|"
     r"by\s+the\s+end|this\s+(?:year|month|week|quarter|decade|century|spring|summer|autumn|"
@@ -147,12 +164,14 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _REPORT_CUE.search(clause) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
+    if _BELIEF_CUE.search(clause):
+        return "someone else's belief"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
-    if reading.needs_future_signal and not future:
-        return "describes the present"
+    if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
+        return "describes the present or the past"
     return None
 
 

@@ -85,6 +85,9 @@ def test_claim_indexes_point_at_their_sentence(seed_claims):
         "The company says it will open 50 stores next year.",
         "The launch was expected to happen in 2023 but was delayed.",
         "The treaty would have passed if two senators had not changed their votes.",
+        "Critics argue that the policy will backfire.",
+        "Few economists think a recession is likely.",
+        "Germany's economy probably shrank last year.",
     ],
 )
 def test_reports_and_past_expectations_are_not_claims(sentence):
@@ -104,6 +107,18 @@ def test_reports_and_past_expectations_are_not_claims(sentence):
 )
 def test_present_states_questions_and_advice_are_not_claims(sentence):
     assert claim_from_sentence(sentence, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("I think rates will fall next year.", "will"),
+        ("It is safe to say the deal will collapse.", "will"),
+        ("Peace talks are doomed to fail.", "doomed to"),
+    ],
+)
+def test_the_authors_own_voice_stays_a_claim(sentence, phrase):
+    assert claim_from_sentence(sentence, today=TODAY).phrase == phrase
 
 
 def test_a_bare_will_gets_the_project_mapping_for_will():
