@@ -18,7 +18,7 @@ from forecasts.claims import (
 from forecasts.claims_eval import evaluate, load_corpus
 
 DATA = Path(__file__).parent
-SEED = (DATA / "data" / "seed_article.txt").read_text(encoding="utf-8")
+SEED = (DATA.parent / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
 CORPUS = load_corpus(DATA / "claims_corpus.json")
 TODAY = date(2024, 11, 15)  # the seed article's month
 
