@@ -293,3 +293,12 @@ def test_it_refuses_a_stored_source_without_author_or_date(db):
     assert "author: The source has no author" in str(refused.value)
     assert "published_on: The source has no publication date" in str(refused.value)
     assert counts() == before
+
+
+def test_it_refuses_to_store_the_same_article_twice(article_file, author):
+    args = ["--title", "Rates", "--author", author.slug, "--published-on", "2024-11-12"]
+    run(str(article_file), *args)
+    before = counts()
+    with pytest.raises(CommandError, match="already stored as the source “rates”"):
+        run(str(article_file), *args)
+    assert counts() == before

@@ -107,6 +107,14 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Storing an article needs {', '.join(missing)} (or preview it with --dry-run)."
             )
+        stored = Source.objects.filter(full_text=text)
+        if options["url"]:
+            stored = stored | Source.objects.filter(url=options["url"])
+        if (twin := stored.first()) is not None:
+            raise CommandError(
+                f"This article is already stored as the source “{twin.slug}”; draft it with "
+                f"--source {twin.slug} (claims already drafted are skipped)."
+            )
         source = Source(
             title=options["title"].strip(),
             author=_author(options["author"]),
