@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Prefetch
@@ -161,6 +162,8 @@ class DraftReviewAdmin:
         if obj is not None and obj.state == Question.State.DRAFT:
             # A draft may be saved half-reviewed; approval is what demands criteria.
             form.base_fields["resolution_criteria"].required = False
+            # The drafted title is a whole sentence to rewrite: show all of it.
+            form.base_fields["title"].widget = forms.Textarea(attrs={"rows": 3, "cols": 80})
         return form
 
     @admin.display(description="Claim")
