@@ -14,9 +14,20 @@ RESOLVERS = "Resolvers"
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
         f"{action}_{model}"
-        for model in ("author", "source", "tag", "question", "option", "forecast", "forecastprobability")
+        for model in (
+            "author",
+            "source",
+            "tag",
+            "question",
+            "option",
+            "forecast",
+            "forecastprobability",
+            "discardedclaim",
+        )
         for action in ("add", "change", "view")
     ]
+    # A discarded draft's sentence is released for drafting again by deleting its row.
+    + ["delete_discardedclaim"]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
     RESOLVERS: [
         "add_resolution",
@@ -31,8 +42,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 
 
 def is_editor(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=EDITORS).exists()))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.groups.filter(name=EDITORS).exists())
+    )
 
 
 def is_resolver(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=RESOLVERS).exists()))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.groups.filter(name=RESOLVERS).exists())
+    )
