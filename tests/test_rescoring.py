@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.db.models import Count
 
 from forecasts import rescoring, services
 from forecasts.models import Author, Question, QuestionScore, Scorecard
@@ -105,6 +106,15 @@ def test_it_agrees_with_the_pure_library_on_random_ledgers(seed):
     summary = rescoring.rescore_all()
     assert summary["question_scores"] == QuestionScore.objects.count() > 30
     assert QuestionScore.objects.filter(excluded_reason="hindsight").exists() or seed != 1
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6])
+def test_it_agrees_with_the_pure_library_on_crowded_questions(seed):
+    random_ledger(seed, n_authors=16, n_questions=6)  # crowds above the small-group path
+    rescoring.rescore_all()
+    assert QuestionScore.objects.values("question").annotate(n=Count("id")).filter(n__gt=9)
     assert_matches_library()
 
 
