@@ -62,7 +62,10 @@ def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[in
     if question_ids is not None:
         _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
         return _copy_scores("forecasts_questionscore", rows, at)
-    if connection.vendor != "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM forecasts_questionscore)")
+        empty = not cursor.fetchone()[0]
+    if empty or connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM forecasts_questionscore")
         return _copy_scores("forecasts_questionscore", rows, at)
