@@ -123,60 +123,56 @@ def _crowd_brier(ledger, f, cell_forecast, segment_question, members) -> np.ndar
 def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
     """For each value, the median of the other values of its group (NaN if it is alone).
 
-    Groups are consecutive runs of ``size[g]`` values. The median of n sorted
-    values is the mean of the ((n-1)//2)-th and (n//2)-th, as
-    ``scoring.crowd_median`` computes it; here the value itself is skipped.
+    Groups are consecutive runs of ``size[g]`` values. The median of the m
+    others is the mean of their ((m-1)//2)-th and (m//2)-th smallest, as
+    ``scoring.crowd_median`` computes it. With the whole group sorted as S,
+    the i-th smallest of the others is S[i] if the value itself sorts after
+    position i and S[i + 1] otherwise; comparing the value with S[i] tells
+    which (when they are equal, S[i] and S[i + 1] are equal too).
     """
     group = np.repeat(np.arange(size.size), size)
-    position = np.arange(value.size) - np.repeat(np.cumsum(size) - size, size)
-    result = np.full(value.size, np.nan)
-    small = (size > 1) & (size <= _ROW_WIDTH)
-    in_small = small[group]
-    row_of_group = np.cumsum(small) - 1
-    _small_groups(
-        value[in_small],
-        row_of_group[group[in_small]],
-        position[in_small],
-        size[group[in_small]],
-        int(small.sum()),
-        result,
-        np.flatnonzero(in_small),
-    )
-    large = np.flatnonzero((size > _ROW_WIDTH)[group])
+    result = np.full(value.size, np.nan)  # stays NaN for a value alone in its group
+    small = np.flatnonzero((size[group] > 1) & (size[group] <= _ROW_WIDTH))
+    if small.size:
+        result[small] = _small_groups(value, size, group, small)
+    large = np.flatnonzero(size[group] > _ROW_WIDTH)
     if large.size:
         result[large] = _large_groups(group[large], value[large])
     return result
 
 
-def _small_groups(value, row, position, size, n_rows, result, where) -> None:
-    if n_rows == 0:
-        return
-    matrix = np.full((n_rows, _ROW_WIDTH), np.inf)
-    matrix[row, position] = value
-    order = np.argsort(matrix, axis=1, kind="stable")
-    ordered = np.take_along_axis(matrix, order, axis=1)
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.broadcast_to(np.arange(_ROW_WIDTH), order.shape), axis=1)
-    mine = rank[row, position]
-    others = size - 1
+def _median_from_sorted(x, ordered_at, others: np.ndarray) -> np.ndarray:
+    """The median of the others, given a lookup of the group's sorted values by position."""
     low, high = (others - 1) // 2, others // 2
-    low = low + (low >= mine)
-    high = high + (high >= mine)
-    result[where] = (ordered[row, low] + ordered[row, high]) / 2.0
+    at_low, at_high = ordered_at(low), ordered_at(high)
+    first = np.where(x <= at_low, ordered_at(low + 1), at_low)
+    second = np.where(x <= at_high, ordered_at(high + 1), at_high)
+    return (first + second) / 2.0
+
+
+def _small_groups(value, size, group, members) -> np.ndarray:
+    """Groups of at most _ROW_WIDTH values: each sorted as one row of a matrix."""
+    is_small = (size > 1) & (size <= _ROW_WIDTH)
+    row_of_group = np.cumsum(is_small) - 1
+    start = np.cumsum(size) - size
+    row = row_of_group[group[members]]
+    matrix = np.full((int(is_small.sum()), _ROW_WIDTH), np.inf)
+    matrix[row, members - start[group[members]]] = value[members]
+    matrix.sort(axis=1)
+    return _median_from_sorted(value[members], lambda i: matrix[row, i], size[group[members]] - 1)
 
 
 def _large_groups(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Larger groups: one sort of all their values by (group, value)."""
     order = np.lexsort((value, group))
-    g, v = group[order], value[order]
+    ordered = value[order]
+    g = group[order]
     starts = np.r_[True, g[1:] != g[:-1]]
     start_of = np.flatnonzero(starts)
-    which = np.cumsum(starts) - 1
-    base = start_of[which]
-    others = np.diff(np.r_[start_of, g.size])[which] - 1
-    rank = np.arange(g.size) - base
-    low, high = (others - 1) // 2, others // 2
-    low_at = base + low + (low >= rank)
-    high_at = base + high + (high >= rank)
-    median = np.empty(g.size)
-    median[order] = (v[low_at] + v[high_at]) / 2.0
+    sizes = np.diff(np.r_[start_of, g.size])
+    base = np.repeat(start_of, sizes)
+    median = np.empty(value.size)
+    median[order] = _median_from_sorted(
+        ordered, lambda i: ordered[base + i], np.repeat(sizes, sizes) - 1
+    )
     return median
