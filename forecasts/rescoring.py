@@ -57,9 +57,10 @@ def rescore_question(*, question_id: int) -> None:
         ledger = read_ledger([question_id])
         rows = _card_rows(score_pairs(ledger), ledger)
         old = _old_rows(question_id)
-        _lock_authors(np.union1d(old["author"], rows["author"]))
-        write_question_scores(rows, started, question_ids=[question_id])
-        _update_scorecards(old, rows, started)
+        if not _same_rows(old, rows):  # a repeated task finds nothing to change
+            _lock_authors(np.union1d(old["author"], rows["author"]))
+            write_question_scores(rows, started, question_ids=[question_id])
+            _update_scorecards(old, rows, started)
         Question.objects.filter(pk=question_id).update(scored_at=started)
 
 
@@ -154,7 +155,9 @@ def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarra
 def _old_rows(question_id: int) -> dict:
     """The question's stored rows before rescoring: what its scorecards now count."""
     stored = list(
-        QuestionScore.objects.filter(question_id=question_id).values_list(
+        QuestionScore.objects.filter(question_id=question_id)
+        .order_by("author_id")
+        .values_list(
             "author_id",
             "excluded_reason",
             "brier",
@@ -162,13 +165,19 @@ def _old_rows(question_id: int) -> dict:
             "log_loss",
             "relative_brier",
             "final_probability",
-            "resolution__outcome",
+            "resolved_yes",
             "n_hindsight",
             "tag_ids",
+            "crowd_brier",
+            "n_forecasts",
+            "n_days",
+            "resolution_id",
         )
     )
-    floats = lambda i: np.array([np.nan if r[i] is None else r[i] for r in stored], np.float64)  # noqa: E731
-    yes = {"yes": 1.0, "no": 0.0}
+
+    def floats(i: int) -> np.ndarray:
+        return np.array([np.nan if r[i] is None else r[i] for r in stored], np.float64)
+
     return {
         "author": np.array([r[0] for r in stored], np.int64),
         "question": np.full(len(stored), question_id, np.int64),
@@ -178,10 +187,39 @@ def _old_rows(question_id: int) -> dict:
         "log_loss": floats(4),
         "relative_brier": floats(5),
         "final_given": floats(6),
-        "outcome_yes": np.array([yes.get(r[7], np.nan) for r in stored], np.float64),
+        "outcome_yes": np.array([np.nan if r[7] is None else float(r[7]) for r in stored]),
         "n_hindsight": np.array([r[8] for r in stored], np.int64),
-        "tags": [list(r[9]) for r in stored],
+        "tags": [sorted(r[9]) for r in stored],
+        "crowd_brier": floats(10),
+        "n_forecasts": np.array([r[11] for r in stored], np.int64),
+        "n_days": np.array([r[12] for r in stored], np.int64),
+        "resolution": np.array([r[13] or 0 for r in stored], np.int64),
     }
+
+
+def _same_rows(old: dict, new: dict) -> bool:
+    """Whether the stored rows already hold exactly the new scores (tags included)."""
+    if not np.array_equal(old["author"], new["author"]):
+        return False
+    fields = (
+        "excluded",
+        "n_hindsight",
+        "n_forecasts",
+        "n_days",
+        "resolution",
+        "brier",
+        "brier_final",
+        "log_loss",
+        "relative_brier",
+        "final_given",
+        "crowd_brier",
+        "outcome_yes",
+    )
+    for name in fields:
+        if not np.array_equal(old[name], new[name], equal_nan=new[name].dtype.kind == "f"):
+            return False
+    new_tags = [_json_ids(new["tag_labels"][code]) for code in new["tag_code"].tolist()]
+    return old["tags"] == [sorted(t) for t in new_tags]
 
 
 def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
@@ -260,10 +298,11 @@ def _rebuild(totals: np.ndarray, keys: list, authors: set[int], *, without_quest
     rows = stored_rows(sorted(authors))
     keep = rows["question"] != without_question
     rows = {name: values[keep] for name, values in rows.items()}
-    rebuilt = {
-        (card["author_id"], card["tag_id"] or 0): aggregates.decode_totals(card["totals"])
-        for card in aggregates.cards_from_rows(rows, question_tags(np.unique(rows["question"])))
-    }
+    tags = question_tags(np.unique(rows["question"]))
+    author, tag, rebuilt_totals = aggregates.totals_from_rows(rows, tags)
+    rebuilt = dict(
+        zip(zip(author.tolist(), tag.tolist(), strict=True), rebuilt_totals, strict=True)
+    )
     for i, key in enumerate(keys):
         if key[0] in authors:
             totals[i] = rebuilt.get(key, np.zeros(aggregates.WIDTH))

@@ -213,7 +213,8 @@ def stored_rows(author_ids: Sequence[int] | None, *, since=None, until=None) -> 
         f"SELECT s.author_id, s.question_id, CASE s.excluded_reason {excluded} ELSE 1 END, "
         f"{_nan_or('s.brier')}, {_nan_or('s.brier_final')}, {_nan_or('s.log_loss')}, "
         f"{_nan_or('s.relative_brier')}, {_nan_or('s.final_probability')}, "
-        f"CASE r.outcome WHEN 'yes' THEN 1.0 WHEN 'no' THEN 0.0 ELSE {nan} END, s.n_hindsight "
+        f"CASE WHEN s.resolved_yes THEN 1.0 WHEN NOT s.resolved_yes THEN 0.0 ELSE {nan} END, "
+        "s.n_hindsight "
         "FROM forecasts_questionscore s LEFT JOIN forecasts_resolution r ON r.id = s.resolution_id "
         f"WHERE TRUE{where}"
     )

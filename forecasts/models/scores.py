@@ -86,6 +86,11 @@ class QuestionScore(models.Model):
     final_probability = models.FloatField(
         null=True, help_text="Probability the final forecast gave to what happened."
     )
+    # Kept on the row, not only read through ``resolution``: taking a row out of
+    # its scorecards' totals needs the outcome it was scored against.
+    resolved_yes = models.BooleanField(
+        null=True, help_text="Binary questions: whether yes happened, as scored."
+    )
     n_forecasts = models.PositiveIntegerField(default=0, help_text="Forecasts that were scored.")
     n_days = models.PositiveIntegerField(default=0)
     n_hindsight = models.PositiveIntegerField(
