@@ -51,5 +51,5 @@ class Command(BaseCommand):
             f"Rescored {summary['questions']:,} questions ({summary['forecasts']:,} forecasts): "
             f"{summary['question_scores_written']:,} of {summary['question_scores']:,} question "
             f"scores and {summary['scorecards_written']:,} of {summary['scorecards']:,} scorecards "
-            f"changed, in {time.perf_counter() - started:.2f} s."
+            f"written, in {time.perf_counter() - started:.2f} s."
         )
