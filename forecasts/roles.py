@@ -25,8 +25,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         )
         for action in ("add", "change", "view")
     ]
-    + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
+    + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"]
+    # The reminder log and the due queue (granted by migration 0004).
+    + ["view_duequestion", "view_resolutionprompt"],
     RESOLVERS: [
+        "view_duequestion",
+        "view_resolutionprompt",
+        "change_resolutionprompt",
         "add_resolution",
         "change_resolution",
         "view_resolution",

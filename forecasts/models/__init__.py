@@ -1,10 +1,12 @@
 from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
+from forecasts.models.prompts import DueQuestion, ResolutionPrompt
 from forecasts.models.resolution import Resolution
 from forecasts.models.scores import QuestionScore, Scorecard
 
 __all__ = [
     "Author",
+    "DueQuestion",
     "Forecast",
     "ForecastCorrection",
     "ForecastProbability",
@@ -12,6 +14,7 @@ __all__ = [
     "Question",
     "QuestionScore",
     "Resolution",
+    "ResolutionPrompt",
     "Scorecard",
     "Source",
     "Tag",

@@ -1,0 +1,132 @@
+"""Keeping stored scores honest when the queue was not.
+
+Scoring on resolution is queued on commit; if the broker was down at that
+moment the resolution is saved but its task never existed. Two periodic jobs
+make that a delay, never a loss:
+
+* ``rescore_stale`` rescores every question whose latest resolution change is
+  newer than its scores (``Question.objects.needing_rescore()``).
+* ``audit_full_rescore`` (nightly) recomputes everything from the ledger and
+  compares with what incremental scoring had stored; any difference is a bug
+  and is logged as an error, field by field.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from django.utils import timezone
+
+from forecasts import rescoring
+from forecasts.models import Forecast, Question, QuestionScore, Scorecard
+
+logger = logging.getLogger(__name__)
+
+# Fields that say when, not what: they differ after any recomputation.
+_IGNORED = {"id", "computed_at"}
+_SCORECARD_KEY = ("author_id", "tag_id")
+_QUESTION_SCORE_KEY = ("author_id", "question_id")
+
+
+def rescore_stale() -> list[int]:
+    """Rescore questions whose scores are older than their resolution; return their ids."""
+    stale = (
+        Question.objects.needing_rescore()
+        .order_by("resolution_changed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    done = []
+    for question_id in stale:
+        try:
+            rescoring.rescore_question(question_id=question_id)
+        except Exception:
+            # One bad question must not hold up the others; it stays stale and
+            # the next run tries again.
+            logger.exception("Reconciliation could not rescore question %s", question_id)
+        else:
+            done.append(question_id)
+    if done:
+        logger.warning("Reconciliation rescored %d stale question(s): %s", len(done), done)
+    return done
+
+
+def audit_full_rescore() -> dict[str, int]:
+    """Rescore everything and report where incremental scoring had disagreed."""
+    started = timezone.now()
+    rescore_stale()
+    before = _snapshot()
+    rescoring.rescore_all()
+    after = _snapshot()
+    # Resolutions recorded while the audit ran legitimately change scores.
+    moving = set(
+        Forecast.objects.filter(question__resolution_changed_at__gte=started).values_list(
+            "author_id", flat=True
+        )
+    )
+    differences = 0
+    for kind in ("scorecard", "question score"):
+        differences += _compare(kind, before[kind], after[kind], skip_authors=moving)
+    figures = {
+        "scorecards": len(after["scorecard"]),
+        "question_scores": len(after["question score"]),
+        "differences": differences,
+        "authors_skipped": len(moving),
+    }
+    if differences:
+        logger.error("Score audit: incremental and full scoring disagree: %s", figures)
+    else:
+        logger.info("Score audit: incremental and full scoring agree: %s", figures)
+    return figures
+
+
+def _snapshot() -> dict[str, dict[tuple, dict[str, Any]]]:
+    def rows(queryset, key_fields):
+        fields = [f.attname for f in queryset.model._meta.concrete_fields]
+        kept = [f for f in fields if f not in _IGNORED]
+        return {
+            tuple(row[k] for k in key_fields): {f: _normalise(row[f]) for f in kept}
+            for row in queryset.values(*kept)
+        }
+
+    return {
+        "scorecard": rows(Scorecard.objects.all(), _SCORECARD_KEY),
+        "question score": rows(QuestionScore.objects.all(), _QUESTION_SCORE_KEY),
+    }
+
+
+def _normalise(value: Any) -> Any:
+    """Round floats so that summation order cannot fake a difference."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 9)
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normalise(v) for v in value]
+    return value
+
+
+def _compare(kind: str, before: dict, after: dict, *, skip_authors: set[int]) -> int:
+    differences = 0
+    for key in sorted(before.keys() | after.keys(), key=repr):
+        if key[0] in skip_authors:
+            continue
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        differences += 1
+        if old is None or new is None:
+            logger.error(
+                "Score audit: %s %s %s by the full rescore (incremental had %s).",
+                kind,
+                key,
+                "added" if old is None else "removed",
+                old,
+            )
+            continue
+        changed = {f: (old[f], new[f]) for f in old if old[f] != new[f]}
+        logger.error(
+            "Score audit: %s %s differs (field: incremental → full): %s", kind, key, changed
+        )
+    return differences
