@@ -115,7 +115,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
     # No server needed: messages are files. There is no acknowledgement on this
     # transport, so a worker killed mid-task loses that message; the periodic
@@ -267,6 +267,10 @@ RECKON_LEADERBOARD_MIN_N = int(os.environ.get("RECKON_LEADERBOARD_MIN_N", "5"))
 # Resolution reminders: a step at each of these days after resolve-by, then
 # one every RECKON_REMINDER_REPEAT_DAYS (0 stops after the last step).
 RECKON_REMINDER_STEPS_DAYS = [int(d) for d in env_list("RECKON_REMINDER_STEPS_DAYS", "0,3")]
+if not RECKON_REMINDER_STEPS_DAYS or RECKON_REMINDER_STEPS_DAYS != sorted(
+    set(RECKON_REMINDER_STEPS_DAYS)
+):
+    raise ImproperlyConfigured("RECKON_REMINDER_STEPS_DAYS must be increasing days, e.g. 0,3.")
 RECKON_REMINDER_REPEAT_DAYS = int(os.environ.get("RECKON_REMINDER_REPEAT_DAYS", "7"))
 # A reminder left "sending" by a worker that died is retried once after this
 # lease; it must exceed EMAIL_TIMEOUT and the reminder task's time limit.
