@@ -68,3 +68,26 @@ def choice_question(db):
     for position, label in enumerate(["Red", "Blue", "Green"]):
         Option.objects.create(question=q, label=label, position=position)
     return q
+
+
+def pytest_configure(config):
+    """Under CI, refuse to run on anything but PostgreSQL rather than skip what needs it."""
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get("RECKON_FORBID_SKIPS") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise pytest.UsageError("The test suite runs on PostgreSQL: set DATABASE_URL.")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI (RECKON_FORBID_SKIPS=1) a skip fails the run: it may hide a missing service."""
+    import os
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
+        reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
+        session.exitstatus = 1
