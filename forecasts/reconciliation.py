@@ -56,9 +56,9 @@ def audit_full_rescore() -> dict[str, int]:
     """Rescore everything and report where incremental scoring had disagreed."""
     started = timezone.now()
     rescore_stale()
-    before = _snapshot()
+    before = scores_snapshot()
     rescoring.rescore_all()
-    after = _snapshot()
+    after = scores_snapshot()
     # Resolutions recorded while the audit ran legitimately change scores.
     moving = set(
         Forecast.objects.filter(question__resolution_changed_at__gte=started).values_list(
@@ -81,7 +81,9 @@ def audit_full_rescore() -> dict[str, int]:
     return figures
 
 
-def _snapshot() -> dict[str, dict[tuple, dict[str, Any]]]:
+def scores_snapshot() -> dict[str, dict[tuple, dict[str, Any]]]:
+    """Every stored score, keyed by who and what, without timestamps."""
+
     def rows(queryset, key_fields):
         fields = [f.attname for f in queryset.model._meta.concrete_fields]
         kept = [f for f in fields if f not in _IGNORED]

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import kombu.pools
 import psycopg
 from django.db import connection
 
@@ -105,6 +106,7 @@ class CeleryProcess:
 
     def __init__(self, name: str, args: list[str], env: dict[str, str], log_path: Path):
         self.name = name
+        self.app_name = env.get("PGAPPNAME", "")
         self.args = args
         self.env = env
         self.log_path = log_path
@@ -248,21 +250,25 @@ class Processes:
 
 @contextmanager
 def publishing_to(url: str):
-    """Point this process's Celery app (what ``.delay()`` uses) at another broker."""
+    """Point this process's Celery app (what ``.delay()`` uses) at another broker.
+
+    Yields a function that drops pooled connections, for use after the broker restarted.
+    """
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options)
     _drop_connections()
     conf.broker_url = url
     conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 5}
     try:
-        yield
+        yield _drop_connections
     finally:
         _drop_connections()
         conf.broker_url, conf.broker_transport_options = saved
 
 
 def _drop_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Close and forget every pooled broker connection (kombu keeps them in a
+    # registry keyed by URL), so the next publish connects afresh.
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None

@@ -14,22 +14,26 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import psycopg
 import pytest
 import redis
 from django.utils import timezone
 
-from forecasts import reminders, tasks
-from forecasts.models import Question, ResolutionPrompt
+from forecasts import reconciliation, reminders, rescoring, tasks
+from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
+from tests.builders import closed_question, forecast, resolve
 from tests.processes import (
     ROOT,
     TEST_REDIS_URL,
     CeleryProcess,
     Processes,
+    RedisServer,
     publishing_to,
+    subprocess_database_url,
     wait_for,
 )
 
-pytestmark = pytest.mark.worker
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -69,6 +73,111 @@ def subjects(emails: list[str]) -> list[str]:
         for line in email.splitlines()
         if line.startswith("Subject: ")
     )
+
+
+def overall_brier(author) -> float | None:
+    card = Scorecard.objects.filter(author=author, tag=None).first()
+    return card.brier if card else None
+
+
+def scored(author, expected: float) -> bool:
+    brier = overall_brier(author)
+    return brier is not None and abs(brier - expected) < 1e-9
+
+
+def assert_scores_match_a_full_rescore() -> None:
+    """Incremental scoring left exactly what recomputing everything gives."""
+    incremental = reconciliation.scores_snapshot()
+    rescoring.rescore_all()
+    assert reconciliation.scores_snapshot() == incremental
+    assert not Question.objects.needing_rescore().exists()
+
+
+def test_it_updates_the_scorecard_when_a_question_is_resolved(processes, author, source):
+    question = closed_question("end-to-end")
+    forecast(question, author, source, 0.8)
+    processes.worker()
+    resolve(question, "yes")
+    wait_for(lambda: scored(author, 0.04), 30, "the scorecard to show Brier 0.04")
+    resolve_later = closed_question("end-to-end-2")
+    forecast(resolve_later, author, source, 0.3)
+    resolve(resolve_later, "yes")
+    wait_for(lambda: scored(author, (0.04 + 0.49) / 2), 30, "the scorecard to average both")
+    assert_scores_match_a_full_rescore()
+
+
+def test_it_scores_every_resolution_made_while_redis_was_down(
+    transactional_db, tmp_path, author, source, caplog
+):
+    server = RedisServer(tmp_path)
+    server.start()
+    processes = Processes(tmp_path, server.url)
+    questions = {}
+    for slug, p in [("before", 0.8), ("during-1", 0.3), ("during-2", 0.6), ("after", 0.9)]:
+        questions[slug] = closed_question(slug)
+        forecast(questions[slug], author, source, p)
+    try:
+        with publishing_to(server.url) as reconnect:
+            worker = processes.worker()
+            resolve(questions["before"], "yes")
+            wait_for(lambda: scored(author, 0.04), 30, "scoring before the outage")
+
+            server.stop()
+            resolve(questions["during-1"], "no")  # each call returns: the user sees success
+            resolve(questions["during-2"], "yes")
+            assert set(Question.objects.needing_rescore()) == {
+                questions["during-1"],
+                questions["during-2"],
+            }
+            assert "Could not queue rescoring" in caplog.text
+            assert overall_brier(author) == pytest.approx(0.04)
+
+            server.start()  # same port, empty: everything queued before is gone
+            wait_for(
+                lambda: worker.log().count("Connected to redis://") >= 2,
+                40,
+                "the worker to reconnect",
+            )
+            reconnect()
+            tasks.reconcile_scores.delay()
+            expected = (0.04 + 0.09 + 0.16) / 3
+            wait_for(lambda: scored(author, expected), 30, "reconciliation to catch up")
+            resolve(questions["after"], "yes")
+            wait_for(
+                lambda: scored(author, (0.04 + 0.09 + 0.16 + 0.01) / 4),
+                30,
+                "scoring to work again as usual",
+            )
+        assert_scores_match_a_full_rescore()
+    finally:
+        processes.close()
+        server.stop()
+
+
+def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
+    processes, test_redis, author, source
+):
+    question = closed_question("crash")
+    forecast(question, author, source, 0.8)
+    first = processes.worker("w1")
+    # Hold the score tables so the task blocks at its first write: "mid-task",
+    # deterministically, with no test hook inside the code under test.
+    with psycopg.connect(subprocess_database_url()) as lock:
+        lock.execute("LOCK TABLE forecasts_questionscore, forecasts_scorecard IN EXCLUSIVE MODE")
+        resolve(question, "yes")
+        wait_for(lambda: processes.waiting_on_locks(first.app_name), 30, "the task to block")
+        assert test_redis.hlen("unacked") == 1  # taken by the worker, not acknowledged
+        first.kill()
+        processes.terminate_sessions(first.app_name)
+        lock.rollback()
+    assert not QuestionScore.objects.exists()
+    assert list(Question.objects.needing_rescore()) == [question]
+
+    second = processes.worker("w2")
+    wait_for(lambda: scored(author, 0.04), 30, "the task to be delivered again and finish")
+    assert "reckon.rescore_question[" in second.log()
+    wait_for(lambda: test_redis.hlen("unacked") == 0, 10, "the redelivered task to be acked")
+    assert_scores_match_a_full_rescore()
 
 
 def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twice(
