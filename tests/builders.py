@@ -35,9 +35,10 @@ def forecast(question: Question, author: Author, source: Source, p: float) -> Fo
 
 
 def resolve(question: Question, outcome: str) -> Resolution:
+    """Resolve now: forecasts recorded before this moment count (no hindsight)."""
     return services.question_resolve(
         question=question,
         outcome=outcome,
-        outcome_known_at=question.closes_at + timedelta(days=1),
+        outcome_known_at=timezone.now(),
         evidence_url="https://example.org/record",
     )

@@ -10,6 +10,7 @@ test runs a redis-server of its own so that it may stop it.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -230,6 +231,35 @@ def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twi
     assert handled >= 2 * 6, "every send task should have reached a worker"
 
 
+EMBEDDED_SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from forecasts import services
+from forecasts.models import Author, Question, Source
+now = timezone.now()
+for slug in ("embedded-due", "embedded-scored"):
+    Question.objects.create(
+        title=slug, slug=slug, resolution_criteria="Clear.", opens_at=now - timedelta(days=9),
+        closes_at=now - timedelta(days=5), resolve_by=now - timedelta(hours=1),
+    )
+author = Author.objects.create(name="Embedded Pundit", slug="embedded-pundit")
+source = Source.objects.create(title="Embedded", slug="embedded", published_on=now.date())
+services.forecast_create(
+    question=Question.objects.get(slug="embedded-scored"), author=author, source=source,
+    probability=0.8, stated_at=now - timedelta(days=9) + timedelta(hours=1),
+)
+"""
+EMBEDDED_RESOLVE = """
+from django.utils import timezone
+from forecasts import services
+from forecasts.models import Question
+services.question_resolve(
+    question=Question.objects.get(slug="embedded-scored"), outcome="yes",
+    outcome_known_at=timezone.now(), evidence_note="Seen.",
+)
+"""
+
+
 def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
     env = {
         key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
@@ -242,16 +272,19 @@ def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
         "RECKON_PROMPT_SWEEP_SECONDS": "1",
         "RECKON_RESOLVER_EMAILS": "desk@example.org",
     }
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    setup = (
-        "from datetime import timedelta; from django.utils import timezone;"
-        "from forecasts.models import Question; now = timezone.now();"
-        "Question.objects.create(title='Embedded one', slug='embedded-one',"
-        " resolution_criteria='Clear.', opens_at=now - timedelta(days=9),"
-        " closes_at=now - timedelta(days=5), resolve_by=now - timedelta(hours=1))"
-    )
-    subprocess.run([*manage, "shell", "-c", setup], cwd=ROOT, env=env, check=True)
+
+    def manage(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+    def overall_brier() -> float | None:
+        with sqlite3.connect(tmp_path / "var" / "reckon.sqlite3") as db:
+            row = db.execute(
+                "SELECT brier FROM forecasts_scorecard WHERE tag_id IS NULL"
+            ).fetchone()
+        return row[0] if row else None
+
+    manage("migrate", "-v0")
+    manage("shell", "-c", EMBEDDED_SETUP)
     worker = CeleryProcess(
         "worker", ["worker", "--concurrency=1", "--loglevel=info"], env, tmp_path / "worker.log"
     )
@@ -260,20 +293,24 @@ def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
         for process in (worker.spawn(), beat.spawn()):
             process.wait_ready()
         assert "filesystem://" in worker.log()
+        manage("shell", "-c", EMBEDDED_RESOLVE)
+        wait_for(
+            lambda: overall_brier() is not None and abs(overall_brier() - 0.04) < 1e-9,
+            30,
+            "the worker to score the resolution on SQLite",
+        )
         mail_dir = tmp_path / "mail"
         wait_for(
             lambda: (
                 mail_dir.exists()
                 and any(
-                    "Due for resolution: Embedded one" in p.read_text() for p in mail_dir.iterdir()
+                    "Due for resolution: embedded-due" in p.read_text() for p in mail_dir.iterdir()
                 )
             ),
             30,
-            "the reminder to go out through the filesystem broker",
+            "the beat's reminder to go out through the filesystem broker",
         )
     finally:
         beat.stop()
         worker.stop()
-    assert (tmp_path / "var" / "celerybeat-schedule").exists() or any(
-        p.name.startswith("celerybeat-schedule") for p in (tmp_path / "var").iterdir()
-    )
+    assert any(p.name.startswith("celerybeat-schedule") for p in (tmp_path / "var").iterdir())

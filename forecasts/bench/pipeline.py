@@ -124,7 +124,7 @@ def _resolve_and_wait(question: Question, authors: list[Author], timeout: float)
     services.question_resolve(
         question=question,
         outcome="yes" if question.pk % 2 else "no",
-        outcome_known_at=question.closes_at + timedelta(days=1),
+        outcome_known_at=timezone.now(),
         evidence_note="Synthetic.",
     )
     changed_at = Question.objects.values_list("resolution_changed_at", flat=True).get(

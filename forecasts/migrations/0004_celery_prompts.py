@@ -41,7 +41,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0003_roles'),
+        ('forecasts', '0004_scoring_db_scores'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
