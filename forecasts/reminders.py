@@ -43,6 +43,12 @@ from forecasts.roles import RESOLVERS
 
 logger = logging.getLogger(__name__)
 
+_FINAL_STATES = {
+    ResolutionPrompt.State.SENT,
+    ResolutionPrompt.State.FAILED,
+    ResolutionPrompt.State.SKIPPED,
+}
+
 
 def step_offset(step: int) -> timedelta:
     """How long after resolve-by reminder ``step`` falls due."""
@@ -173,13 +179,6 @@ def _claim(prompt_id: int) -> ResolutionPrompt | None:
         update_fields=["state", "attempts", "claimed_at", "recipients", "lost_sends", "last_error"]
     )
     return prompt
-
-
-_FINAL_STATES = {
-    ResolutionPrompt.State.SENT,
-    ResolutionPrompt.State.FAILED,
-    ResolutionPrompt.State.SKIPPED,
-}
 
 
 def _fail(prompt: ResolutionPrompt, error: str) -> None:

@@ -26,7 +26,13 @@ from django.db import connection
 from config.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_REDIS_URL = os.environ.get("RECKON_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+# A Redis database the worker tests may flush: RECKON_TEST_REDIS_URL, else the
+# REDIS_URL the test run was given (`make test` passes a test-only database).
+TEST_REDIS_URL = (
+    os.environ.get("RECKON_TEST_REDIS_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/5"
+)
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, every: float = 0.1):

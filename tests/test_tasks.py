@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts import reconciliation, rescoring, tasks
+from forecasts import reconciliation, rescoring, services, tasks
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from tests.builders import closed_question, forecast, resolve
 from tests.processes import free_port, publishing_to
@@ -173,6 +173,21 @@ def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager
     )
     assert any("disagree" in e for e in errors)
     assert overall(author).brier == pytest.approx((0.04 + 0.09 + 0.16) / 3)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, eager):
+    alpha = scored_ledger[0]
+    resolve(alpha, "yes")
+    assert overall(author).brier == pytest.approx(0.04)
+    services.resolution_correct(
+        question=alpha, outcome="no", outcome_known_at=timezone.now(), reason="Misread the record."
+    )
+    assert overall(author).brier == pytest.approx(0.64)
+    services.question_annul(question=alpha, reason="The premise failed.")
+    card = overall(author)
+    assert (card.n_scored, card.n_annulled) == (0, 1)
+    assert not Question.objects.needing_rescore().exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
