@@ -22,11 +22,14 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
             "option",
             "forecast",
             "forecastprobability",
+            "discardedclaim",
         )
         for action in ("add", "change", "view")
     ]
+    # A discarded draft's sentence is released for drafting again by deleting its row.
+    + ["delete_discardedclaim"]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"]
-    # The reminder log and the due queue (granted by migration 0004).
+    # The reminder log and the due queue (granted by migration 0004_celery_prompts).
     + ["view_duequestion", "view_resolutionprompt"],
     RESOLVERS: [
         "view_duequestion",

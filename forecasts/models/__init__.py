@@ -1,3 +1,4 @@
+from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
@@ -6,6 +7,7 @@ from forecasts.models.scores import QuestionScore, Scorecard
 
 __all__ = [
     "Author",
+    "DiscardedClaim",
     "DueQuestion",
     "Forecast",
     "ForecastCorrection",
