@@ -41,9 +41,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        # Also joins the branches' other 0004 migrations (the lead re-chains numbers).
-        ('forecasts', '0004_scoring_db_scores'),
-        ('forecasts', '0004_drafting_discarded_claims'),
+        ('forecasts', '0005_scoring_db_scores'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
