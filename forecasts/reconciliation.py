@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+from array import array
 from typing import Any
 
 from django.utils import timezone
@@ -65,13 +66,13 @@ def audit_full_rescore() -> dict[str, int]:
             "author_id", flat=True
         )
     )
-    differences = 0
-    for kind in ("scorecard", "question score"):
-        differences += _compare(kind, before[kind], after[kind], skip_authors=moving)
+    differences = snapshot_differences(before, after, skip_authors=moving)
+    for difference in differences:
+        logger.error("Score audit: %s", difference)
     figures = {
         "scorecards": len(after["scorecard"]),
         "question_scores": len(after["question score"]),
-        "differences": differences,
+        "differences": len(differences),
         "authors_skipped": len(moving),
     }
     if differences:
@@ -88,7 +89,7 @@ def scores_snapshot() -> dict[str, dict[tuple, dict[str, Any]]]:
         fields = [f.attname for f in queryset.model._meta.concrete_fields]
         kept = [f for f in fields if f not in _IGNORED]
         return {
-            tuple(row[k] for k in key_fields): {f: _normalise(row[f]) for f in kept}
+            tuple(row[k] for k in key_fields): {f: _plain(row[f]) for f in kept}
             for row in queryset.values(*kept)
         }
 
@@ -98,37 +99,38 @@ def scores_snapshot() -> dict[str, dict[tuple, dict[str, Any]]]:
     }
 
 
-def _normalise(value: Any) -> Any:
-    """Round floats so that summation order cannot fake a difference."""
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 9)
-    if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_normalise(v) for v in value]
+def snapshot_differences(before: dict, after: dict, *, skip_authors=frozenset()) -> list[str]:
+    """What differs between two snapshots, beyond floating-point summation order."""
+    found = []
+    for kind in before:
+        old_rows, new_rows = before[kind], after[kind]
+        for key in sorted(old_rows.keys() | new_rows.keys(), key=repr):
+            if key[0] in skip_authors:
+                continue
+            old, new = old_rows.get(key), new_rows.get(key)
+            if old is None or new is None:
+                change = "added by" if old is None else "missing after"
+                found.append(f"{kind} {key} {change} the full rescore (incremental: {old})")
+                continue
+            changed = {f: (old[f], new[f]) for f in old if not _close(old[f], new[f])}
+            if changed:
+                found.append(f"{kind} {key} differs (field: incremental → full): {changed}")
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """Stored running totals are packed float64s: compare them as numbers."""
+    if isinstance(value, bytes | memoryview) and len(value) % 8 == 0:
+        return array("d", bytes(value)).tolist()
     return value
 
 
-def _compare(kind: str, before: dict, after: dict, *, skip_authors: set[int]) -> int:
-    differences = 0
-    for key in sorted(before.keys() | after.keys(), key=repr):
-        if key[0] in skip_authors:
-            continue
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        differences += 1
-        if old is None or new is None:
-            logger.error(
-                "Score audit: %s %s %s by the full rescore (incremental had %s).",
-                kind,
-                key,
-                "added" if old is None else "removed",
-                old,
-            )
-            continue
-        changed = {f: (old[f], new[f]) for f in old if old[f] != new[f]}
-        logger.error(
-            "Score audit: %s %s differs (field: incremental → full): %s", kind, key, changed
-        )
-    return differences
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        both_nan = math.isnan(a) and math.isnan(b)
+        return both_nan or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return a == b

@@ -20,7 +20,7 @@ def test_it_refuses_without_redis(settings, db):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_times_resolutions_through_its_own_worker_and_cleans_up(settings, monkeypatch):
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     settings.REDIS_URL = TEST_REDIS_URL

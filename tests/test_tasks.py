@@ -109,7 +109,7 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
     assert not question.resolutions.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_saves_the_resolution_when_the_broker_is_down(scored_ledger, broker_down, caplog):
     alpha = scored_ledger[0]
     with caplog.at_level(logging.ERROR, logger="forecasts.tasks"):
@@ -119,7 +119,7 @@ def test_it_saves_the_resolution_when_the_broker_is_down(scored_ledger, broker_d
     assert f"Could not queue rescoring of questions [{alpha.pk}]" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_reconciles_scores_lost_to_a_broker_outage(scored_ledger, author, broker_down):
     alpha, beta, gamma = scored_ledger
     resolve(alpha, "yes")
@@ -132,7 +132,7 @@ def test_it_reconciles_scores_lost_to_a_broker_outage(scored_ledger, author, bro
     assert tasks.reconcile_scores() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_keeps_reconciling_the_others_when_one_question_fails(
     scored_ledger, author, broker_down, monkeypatch, caplog
 ):
@@ -152,7 +152,7 @@ def test_it_keeps_reconciling_the_others_when_one_question_fails(
     assert "Reconciliation could not rescore question" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager, caplog):
     for question, outcome in zip(scored_ledger, ["yes", "no", "yes"], strict=True):
         resolve(question, outcome)
@@ -162,20 +162,22 @@ def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager
     assert figures["differences"] == 0 and figures["scorecards"] >= 1
     assert "agree" in caplog.text
 
-    # A stored score that incremental scoring got wrong is found and named.
-    Scorecard.objects.filter(author=author, tag=None).update(brier=0.5)
+    # A stored score that incremental scoring got wrong is found, named and fixed.
+    alpha = scored_ledger[0]
+    QuestionScore.objects.filter(author=author, question=alpha).update(brier=0.5)
     caplog.clear()
     figures = tasks.audit_scores()
     assert figures["differences"] == 1
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert any(
-        f"scorecard ({author.pk}, None) differs" in e and "'brier': (0.5, " in e for e in errors
+        f"question score ({author.pk}, {alpha.pk}) differs" in e and "'brier': (0.5, " in e
+        for e in errors
     )
     assert any("disagree" in e for e in errors)
-    assert overall(author).brier == pytest.approx((0.04 + 0.09 + 0.16) / 3)
+    assert QuestionScore.objects.get(author=author, question=alpha).brier == pytest.approx(0.04)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, eager):
     alpha = scored_ledger[0]
     resolve(alpha, "yes")
@@ -190,7 +192,7 @@ def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, 
     assert not Question.objects.needing_rescore().exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_scores_on_resolution_when_tasks_run_eagerly(scored_ledger, author, eager):
     resolve(scored_ledger[0], "no")
     assert overall(author).brier == pytest.approx(0.64)
