@@ -173,23 +173,36 @@ def figures(totals: np.ndarray) -> list[dict]:
         "log_loss": per_score("log_loss_sum"),
         "relative_brier": per_score("relative_sum", "relative_n"),
     }
-    counts = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight",
-              "n_pending")
+    counts = (
+        "n_scored",
+        "n_better_than_coin",
+        "n_resolved",
+        "n_annulled",
+        "n_hindsight",
+        "n_pending",
+    )
     listed = {name: _nones(values) for name, values in columns.items()}
     listed.update(
         {name: np.round(totals[:, _AT[name]]).astype(np.int64).tolist() for name in counts}
     )
     bins = _Bins(totals[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
-    stored = np.concatenate([totals, np.full((cards, 1), FIGURES_VERSION)], axis=1)
+    stored = encode_totals(totals)
     return [
         {
             **{name: values[i] for name, values in listed.items()},
             "calibration": bins.table(i),
             "murphy": bins.murphy(i),
-            "totals": stored[i].astype("<f8").tobytes(),
+            "totals": stored[i],
         }
         for i in range(cards)
     ]
+
+
+def encode_totals(totals: np.ndarray) -> list[bytes]:
+    """``Scorecard.totals`` of each row: the totals and FIGURES_VERSION as float64 bytes."""
+    stored = np.concatenate([totals, np.full((totals.shape[0], 1), FIGURES_VERSION)], axis=1)
+    stored = np.ascontiguousarray(stored, "<f8")
+    return [row.tobytes() for row in stored]
 
 
 def decode_totals(stored: bytes | memoryview | None) -> np.ndarray | None:
@@ -247,10 +260,16 @@ class _Bins:
         if not self.total[i]:
             return []
         return [
-            {"lower": k / N_BINS, "upper": (k + 1) / N_BINS, "count": self.counts[i][k],
-             "n_event": self.n_events[i][k], "mean_forecast": self.mean_forecast[i][k],
-             "observed_frequency": self.frequency[i][k],
-             "wilson_lower": self.wilson_lower[i][k], "wilson_upper": self.wilson_upper[i][k]}
+            {
+                "lower": k / N_BINS,
+                "upper": (k + 1) / N_BINS,
+                "count": self.counts[i][k],
+                "n_event": self.n_events[i][k],
+                "mean_forecast": self.mean_forecast[i][k],
+                "observed_frequency": self.frequency[i][k],
+                "wilson_lower": self.wilson_lower[i][k],
+                "wilson_upper": self.wilson_upper[i][k],
+            }
             for k in range(N_BINS)
         ]
 
@@ -309,10 +328,16 @@ def group_rows(
     return row, group_of_dense[dense], authors[present // width], tag_ids[present % width]
 
 
-def cards_from_rows(rows: dict, tags: dict | None) -> list[dict]:
-    """Scorecard fields (with ``author_id`` and ``tag_id``, None overall) from rows."""
+def totals_from_rows(rows: dict, tags: dict | None) -> tuple[np.ndarray, ...]:
+    """Each (author, tag) group's author id, tag id (0 overall) and totals, from rows."""
     row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
     totals = totals_by_group({k: rows[k][row] for k in ROW_FIELDS}, group, group_author.size)
+    return group_author, group_tag, totals
+
+
+def cards_from_rows(rows: dict, tags: dict | None) -> list[dict]:
+    """Scorecard fields (with ``author_id`` and ``tag_id``, None overall) from rows."""
+    group_author, group_tag, totals = totals_from_rows(rows, tags)
     cards = figures(totals)
     for card, author, tag in zip(cards, group_author.tolist(), group_tag.tolist(), strict=True):
         card["author_id"], card["tag_id"] = author, tag or None

@@ -36,6 +36,7 @@ from forecasts.models import Question, QuestionScore, Scorecard
 from forecasts.pair_scores import EXCLUSIONS, score_pairs
 from forecasts.score_tables import (
     delete_scorecards,
+    replace_scorecards,
     stamp_scored,
     write_question_scores,
     write_scorecards,
@@ -73,17 +74,19 @@ def rescore_all() -> dict:
         rows = _card_rows(score_pairs(ledger), ledger)
         clock.lap("score_s")
         tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
-        cards = aggregates.cards_from_rows(rows, tags)
+        author, tag, totals = aggregates.totals_from_rows(rows, tags)
         clock.lap("aggregate_s")
-        write_question_scores(rows, started, question_ids=None)
-        write_scorecards(cards, started, replace_all=True)
+        rows_written = write_question_scores(rows, started, question_ids=None)
+        cards_written = replace_scorecards(author, tag, totals, started)
         stamp_scored(ledger, started)
         clock.lap("write_s")
     return {
         "questions": int(ledger.question_id.size),
         "forecasts": int(ledger.forecast_id.size),
         "question_scores": int(rows["author"].size),
-        "scorecards": len(cards),
+        "question_scores_written": rows_written,
+        "scorecards": int(author.size),
+        "scorecards_written": cards_written,
         **clock.laps,
     }
 

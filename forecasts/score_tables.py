@@ -13,7 +13,8 @@ from datetime import datetime
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import Column, read_columns, write_rows
+from forecasts import aggregates
+from forecasts.bulkload import Column, write_rows
 from forecasts.ledger_arrays import Ledger
 from forecasts.models import Scorecard
 from forecasts.pair_scores import EXCLUSIONS
@@ -50,37 +51,88 @@ def microseconds(at: datetime) -> int:
 
 
 def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[int] | None) -> int:
-    """Store the rows of the given questions; returns how many rows were written.
+    """Store score rows; returns how many rows were written.
 
-    With ``question_ids`` those questions' rows are replaced. With None (a full
-    rescore) only questions whose rows differ from the stored ones in any
-    figure are rewritten, so an unchanged ledger costs reads, not writes.
+    With ``question_ids`` those questions' rows are replaced by ``rows``. With
+    None (a full rescore) ``rows`` cover every question: on PostgreSQL they are
+    staged in a temporary table and only the questions whose rows differ from
+    the stored ones in any column are rewritten, so an unchanged ledger costs a
+    comparison, not a rewrite.
     """
-    if question_ids is None:
-        question_ids = _changed_questions(rows)
-        if question_ids.size == 0:
-            return 0
-        keep = np.isin(rows["question"], question_ids)
-        rows = {name: _take(values, keep) for name, values in rows.items()}
-    _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
+    if question_ids is not None:
+        _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
+        return _copy_scores("forecasts_questionscore", rows, at)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM forecasts_questionscore)")
+        empty = not cursor.fetchone()[0]
+    if empty or connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forecasts_questionscore")
+        return _copy_scores("forecasts_questionscore", rows, at)
+    columns = ", ".join(_SCORE_COLUMNS)
+    compared = ", ".join(
+        c for c in _SCORE_COLUMNS if c not in ("author_id", "question_id", "computed_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS reckon_new_scores")
+        cursor.execute(
+            f"CREATE TEMP TABLE reckon_new_scores ON COMMIT DROP AS SELECT {columns} "
+            "FROM forecasts_questionscore WITH NO DATA"
+        )
+        _copy_scores("reckon_new_scores", rows, at)
+        cursor.execute(
+            "DELETE FROM forecasts_questionscore WHERE question_id IN ("
+            "SELECT COALESCE(n.question_id, s.question_id) FROM reckon_new_scores n "
+            "FULL JOIN forecasts_questionscore s "
+            "ON s.author_id = n.author_id AND s.question_id = n.question_id "
+            "WHERE n.question_id IS NULL OR s.question_id IS NULL "
+            f"OR ({', '.join('n.' + c for c in compared.split(', '))}) IS DISTINCT FROM "
+            f"({', '.join('s.' + c for c in compared.split(', '))}))"
+        )
+        cursor.execute(
+            f"INSERT INTO forecasts_questionscore ({columns}) SELECT {columns} "
+            "FROM reckon_new_scores n WHERE NOT EXISTS (SELECT 1 FROM forecasts_questionscore s "
+            "WHERE s.question_id = n.question_id)"
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE reckon_new_scores")
+    return written
+
+
+_SCORE_COLUMNS = (
+    "author_id",
+    "question_id",
+    "resolution_id",
+    *(c for c, _ in _QUESTION_SCORE_FLOATS),
+    "n_forecasts",
+    "n_days",
+    "n_hindsight",
+    "excluded_reason",
+    "tag_ids",
+    "computed_at",
+)
+
+
+def _copy_scores(table: str, rows: dict, at: datetime) -> int:
     n = rows["author"].size
-    write_rows(connection, "forecasts_questionscore", [
-        Column("author_id", "int8", rows["author"]),
-        Column("question_id", "int8", rows["question"]),
-        Column("resolution_id", "int8", rows["resolution"], nulls=rows["resolution"] == 0),
-        *(Column(column, "float8", rows[key]) for column, key in _QUESTION_SCORE_FLOATS),
-        Column("n_forecasts", "int4", rows["n_forecasts"]),
-        Column("n_days", "int4", rows["n_days"]),
-        Column("n_hindsight", "int4", rows["n_hindsight"]),
-        Column("excluded_reason", "text", rows["excluded"], labels=EXCLUSIONS),
-        Column("tag_ids", "json", rows["tag_code"], labels=rows["tag_labels"]),
-        Column("computed_at", "time", np.full(n, microseconds(at))),
-    ], n)
+    write_rows(
+        connection,
+        table,
+        [
+            Column("author_id", "int8", rows["author"]),
+            Column("question_id", "int8", rows["question"]),
+            Column("resolution_id", "int8", rows["resolution"], nulls=rows["resolution"] == 0),
+            *(Column(column, "float8", rows[key]) for column, key in _QUESTION_SCORE_FLOATS),
+            Column("n_forecasts", "int4", rows["n_forecasts"]),
+            Column("n_days", "int4", rows["n_days"]),
+            Column("n_hindsight", "int4", rows["n_hindsight"]),
+            Column("excluded_reason", "text", rows["excluded"], labels=EXCLUSIONS),
+            Column("tag_ids", "json", rows["tag_code"], labels=rows["tag_labels"]),
+            Column("computed_at", "time", np.full(n, microseconds(at))),
+        ],
+        n,
+    )
     return n
-
-
-def _take(values, keep: np.ndarray):
-    return values[keep] if isinstance(values, np.ndarray) and values.shape == keep.shape else values
 
 
 def _delete_where(table: str, column: str, ids: list[int]) -> None:
@@ -94,103 +146,49 @@ def _delete_where(table: str, column: str, ids: list[int]) -> None:
             )
 
 
-_COMPARED = ("resolution", "n_forecasts", "n_days", "n_hindsight", "excluded",
-             *(key for _, key in _QUESTION_SCORE_FLOATS))
+def replace_scorecards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -> int:
+    """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
 
-
-def _changed_questions(rows: dict) -> np.ndarray:
-    """Questions whose stored rows differ from ``rows`` (by pair, figure or tags)."""
-    floats = ", ".join(_nan_or(f"s.{column}") for column, _ in _QUESTION_SCORE_FLOATS)
-    codes = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(EXCLUSIONS))
-    stored = read_columns(connection, (
-        "SELECT s.question_id, s.author_id, COALESCE(s.resolution_id, 0), s.n_forecasts, "
-        f"s.n_days, s.n_hindsight, CASE s.excluded_reason {codes} ELSE -1 END, {floats} "
-        "FROM forecasts_questionscore s"
-    ), {"question": "int8", "author": "int8", "resolution": "int8", "n_forecasts": "int4",
-        "n_days": "int4", "n_hindsight": "int4", "excluded": "int4",
-        **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS}})
-    new_key = (rows["question"] << 32) + rows["author"]
-    old_key = (stored["question"] << 32) + stored["author"]
-    order = np.argsort(old_key, kind="stable")
-    old_key = old_key[order]
-    at = np.minimum(np.searchsorted(old_key, new_key), max(old_key.size - 1, 0))
-    found = old_key.size > 0
-    matched = (old_key[at] == new_key) if found else np.zeros(new_key.size, bool)
-    same = matched.copy()
-    for name in _COMPARED:
-        if not found:
-            break
-        old, new = stored[name][order][at], rows[name]
-        equal = old == new
-        if new.dtype.kind == "f":
-            equal |= np.isnan(old) & np.isnan(new)
-        same &= equal
-    changed = [rows["question"][~same]]
-    gone = ~np.isin(old_key, new_key)  # pairs stored but no longer forecast
-    changed.append(old_key[gone] >> 32)
-    changed.append(_retagged(rows))
-    return np.unique(np.concatenate(changed))
-
-
-def _retagged(rows: dict) -> np.ndarray:
-    """Questions whose stored tag list differs from their tags now."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT question_id, min(CAST(tag_ids AS TEXT)) FROM forecasts_questionscore "
-            "GROUP BY question_id"
-        )
-        stored = {q: _ids(text) for q, text in cursor.fetchall()}
-    first = np.unique(rows["question"], return_index=True)[1]
-    now = {
-        int(q): _ids(rows["tag_labels"][code])
-        for q, code in zip(rows["question"][first].tolist(), rows["tag_code"][first].tolist(),
-                           strict=True)
-    }
-    return np.array([q for q, tags in now.items() if q in stored and stored[q] != tags], np.int64)
-
-
-def _ids(text: str) -> list[int]:
-    return sorted(int(part) for part in text.strip("[] ").split(",") if part.strip())
-
-
-def _nan_or(expression: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"COALESCE({expression}, 'NaN'::float8)"
-    return expression
-
-
-def write_scorecards(cards: list[dict], at: datetime, *, replace_all: bool = False) -> int:
-    """Insert scorecards; with ``replace_all`` they replace every stored scorecard.
-
-    A full replacement leaves alone the cards whose stored totals are byte for
-    byte the same (the figures are a function of the totals and
-    ``aggregates.FIGURES_VERSION``). Returns how many cards were written.
+    Cards whose stored totals are byte for byte the new ones are left alone:
+    their figures are a function of the totals (and FIGURES_VERSION), so only
+    changed cards have their figures worked out and written.
     """
-    if replace_all:
-        stored = {
-            (author, tag or 0): bytes(totals)
-            for author, tag, totals in Scorecard.objects.values_list(
-                "author_id", "tag_id", "totals"
-            )
-        }
-        fresh = {(c["author_id"], c["tag_id"] or 0) for c in cards}
-        cards = [c for c in cards if stored.get((c["author_id"], c["tag_id"] or 0)) != c["totals"]]
-        delete_scorecards(
-            [(c["author_id"], c["tag_id"] or 0) for c in cards]
-            + [key for key in stored if key not in fresh]
-        )
+    stored = {
+        (a, t or 0): bytes(b)
+        for a, t, b in Scorecard.objects.values_list("author_id", "tag_id", "totals")
+    }
+    encoded = aggregates.encode_totals(totals)
+    keys = list(zip(author.tolist(), tag.tolist(), strict=True))
+    changed = [i for i, key in enumerate(keys) if stored.get(key) != encoded[i]]
+    fresh = set(keys)
+    delete_scorecards([keys[i] for i in changed] + [key for key in stored if key not in fresh])
+    cards = aggregates.figures(totals[changed]) if changed else []
+    for card, i in zip(cards, changed, strict=True):
+        card["author_id"], card["tag_id"] = keys[i][0], keys[i][1] or None
+    return write_scorecards(cards, at)
+
+
+def write_scorecards(cards: list[dict], at: datetime) -> int:
+    """Insert scorecards (the caller deleted the ones they replace)."""
     n = len(cards)
     tag = np.array([c["tag_id"] or 0 for c in cards], np.int64)
-    write_rows(connection, "forecasts_scorecard", [
-        Column("author_id", "int8", np.array([c["author_id"] for c in cards], np.int64)),
-        Column("tag_id", "int8", tag, nulls=tag == 0),
-        *(Column(name, kind, _column([c[name] for c in cards], kind))
-          for name, kind in _SCORECARD_FIELDS),
-        Column("calibration", "json", [_json(c["calibration"]) for c in cards]),
-        Column("murphy", "json", [_json(c["murphy"]) for c in cards]),
-        Column("totals", "bytes", [c["totals"] for c in cards]),
-        Column("computed_at", "time", np.full(n, microseconds(at))),
-    ], n)
+    write_rows(
+        connection,
+        "forecasts_scorecard",
+        [
+            Column("author_id", "int8", np.array([c["author_id"] for c in cards], np.int64)),
+            Column("tag_id", "int8", tag, nulls=tag == 0),
+            *(
+                Column(name, kind, _column([c[name] for c in cards], kind))
+                for name, kind in _SCORECARD_FIELDS
+            ),
+            Column("calibration", "json", [_json(c["calibration"]) for c in cards]),
+            Column("murphy", "json", [_json(c["murphy"]) for c in cards]),
+            Column("totals", "bytes", [c["totals"] for c in cards]),
+            Column("computed_at", "time", np.full(n, microseconds(at))),
+        ],
+        n,
+    )
     return n
 
 

@@ -50,6 +50,7 @@ FIGURES = (
     "calibration",
     "murphy",
 )
+_LISTED = FIGURES[:-2]  # leaderboard entries leave out calibration and Murphy
 
 
 def author_scorecard(
@@ -68,7 +69,7 @@ def author_scorecard(
     """
     base = {"author": author, "tag": tag, "since": since, "until": until}
     if since is None and until is None:
-        card = Scorecard.objects.for_tag(tag).filter(author=author).first()
+        card = Scorecard.objects.for_tag(tag).filter(author=author).defer("totals").first()
         if card is None:
             return {**base, **_empty(), "computed_at": None}
         return {
@@ -106,9 +107,10 @@ def leaderboard(
     min_n = settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n
     if since is None and until is None:
         cards = [
-            {"author": card.author, **{name: getattr(card, name) for name in FIGURES}}
+            {"author": card.author, **{name: getattr(card, name) for name in _LISTED}}
             for card in Scorecard.objects.for_tag(tag)
             .filter(n_scored__gt=0)
+            .defer("calibration", "murphy", "totals")
             .select_related("author")
             .ranked()
         ]
@@ -121,7 +123,7 @@ def leaderboard(
         authors = Author.objects.in_bulk([c["author_id"] for c in computed])
         cards = sorted(
             (
-                {"author": authors[c["author_id"]], **{name: c[name] for name in FIGURES}}
+                {"author": authors[c["author_id"]], **{name: c[name] for name in _LISTED}}
                 for c in computed
             ),
             key=lambda c: (c["brier"], -c["n_scored"], c["author"].name),
@@ -141,7 +143,7 @@ def _ranked(cards: list[dict], min_n: int) -> list[dict]:
 
 
 def _entry(card: dict, rank: int | None) -> dict:
-    figures = {name: card[name] for name in FIGURES if name not in ("calibration", "murphy")}
+    figures = {name: card[name] for name in _LISTED}
     return {
         "rank": rank,
         "ranked": rank is not None,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.db.models import Count
 
 from forecasts import rescoring, services
 from forecasts.models import Author, Question, QuestionScore, Scorecard
@@ -105,6 +106,15 @@ def test_it_agrees_with_the_pure_library_on_random_ledgers(seed):
     summary = rescoring.rescore_all()
     assert summary["question_scores"] == QuestionScore.objects.count() > 30
     assert QuestionScore.objects.filter(excluded_reason="hindsight").exists() or seed != 1
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [5, 6])
+def test_it_agrees_with_the_pure_library_on_crowded_questions(seed):
+    random_ledger(seed, n_authors=16, n_questions=6)  # crowds above the small-group path
+    rescoring.rescore_all()
+    assert QuestionScore.objects.values("question").annotate(n=Count("id")).filter(n__gt=9)
     assert_matches_library()
 
 
@@ -443,3 +453,33 @@ def test_it_rebuilds_scorecards_stored_without_totals(resolver):
     touched = [c for c in Scorecard.objects.all() if c.author_id in authors and c.tag_id in tags]
     assert touched and all(len(card.totals) > 0 for card in touched)
     assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_the_rescore_command_rescores_everything_or_some_questions(resolver):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    random_ledger(14)
+    out = StringIO()
+    call_command("rescore", stdout=out)
+    assert "question scores" in out.getvalue() and QuestionScore.objects.exists()
+    assert_matches_library()
+    question = _resolved_binary_question()
+    current = question.resolutions.get(is_current=True)
+    services.resolution_correct(
+        question=question,
+        outcome="no" if current.outcome == "yes" else "yes",
+        outcome_known_at=current.outcome_known_at,
+        reason="Misread.",
+        by=resolver,
+    )
+    out = StringIO()
+    call_command("rescore", "--stale", stdout=out)
+    assert "Rescored 1 question(s)" in out.getvalue()
+    assert not Question.objects.needing_rescore().exists()
+    assert_matches_library()
+    with pytest.raises(CommandError, match="No question with id 999999"):
+        call_command("rescore", "--question", "999999", stdout=StringIO())

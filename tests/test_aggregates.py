@@ -1,0 +1,82 @@
+"""Scorecard totals: built at once, updated row by row, and the t quantiles they use."""
+
+import numpy as np
+import pytest
+
+from forecasts import aggregates, scoring
+from forecasts.pair_scores import ANNULLED_ROW, COUNTED, HINDSIGHT, PENDING_ROW
+from forecasts.t_quantiles import t_975
+
+
+def test_it_finds_the_t_quantiles_of_the_library():
+    df = np.array([1, 2, 3, 4, 5, 9, 10, 29, 30, 100, 250, 999])
+    expected = np.array([scoring.t_quantile(0.975, int(d)) for d in df])
+    assert np.allclose(t_975(df), expected, rtol=1e-12, atol=0)
+    assert t_975(np.array([9]))[0] == pytest.approx(2.2622, abs=1e-4)
+
+
+def random_rows(rng, n: int) -> dict:
+    excluded = rng.choice([COUNTED] * 6 + [HINDSIGHT, ANNULLED_ROW, PENDING_ROW], n)
+    counted = excluded == COUNTED
+    binary = rng.random(n) < 0.7
+
+    def scores(low=0.0, high=1.0):
+        return np.where(counted, rng.uniform(low, high, n), np.nan)
+
+    return {
+        "excluded": excluded,
+        "brier": scores(),
+        "brier_final": scores(),
+        "log_loss": scores(0, 6.9),
+        "relative_brier": np.where(rng.random(n) < 0.8, scores(-1, 1), np.nan),
+        "final_given": np.where(counted, rng.choice([0.0, 0.3, 0.7, 1.0, 0.25, 0.999], n), np.nan),
+        "outcome_yes": np.where(binary, rng.integers(0, 2, n).astype(float), np.nan),
+        "n_hindsight": rng.integers(0, 2, n),
+    }
+
+
+def test_it_updates_totals_row_by_row_as_it_builds_them_at_once():
+    rng = np.random.default_rng(3)
+    rows = random_rows(rng, 40)
+    card = rng.integers(0, 4, 40)
+    at_once = aggregates.totals_by_group(rows, card, 4)
+    step_by_step = np.zeros((4, aggregates.WIDTH))
+    for i in range(40):
+        one = {name: values[i : i + 1] for name, values in rows.items()}
+        aggregates.apply_rows(step_by_step, card[i : i + 1], one, sign=1)
+    assert np.allclose(step_by_step, at_once, rtol=0, atol=1e-12)
+    for i in range(0, 40, 2):  # take every other row out again
+        one = {name: values[i : i + 1] for name, values in rows.items()}
+        aggregates.apply_rows(step_by_step, card[i : i + 1], one, sign=-1)
+    kept = {name: values[1::2] for name, values in rows.items()}
+    assert np.allclose(step_by_step, aggregates.totals_by_group(kept, card[1::2], 4), atol=1e-12)
+
+
+def test_it_turns_totals_into_the_library_figures():
+    rng = np.random.default_rng(5)
+    rows = random_rows(rng, 60)
+    card = aggregates.figures(aggregates.totals_by_group(rows, np.zeros(60, np.int64), 1))[0]
+    counted = rows["excluded"] == COUNTED
+    mean, low, high = scoring.mean_with_interval(rows["brier"][counted])
+    assert (card["brier"], card["brier_low"], card["brier_high"]) == pytest.approx(
+        (mean, low, high)
+    )
+    binary = counted & ~np.isnan(rows["outcome_yes"])
+    outcome = rows["outcome_yes"][binary]
+    yes = np.where(outcome == 1, rows["final_given"][binary], 1 - rows["final_given"][binary])
+    table = scoring.calibration_table(yes, outcome.astype(bool))
+    assert [r["count"] for r in card["calibration"]] == [r["count"] for r in table]
+    for got, want in zip(card["calibration"], table, strict=True):
+        for key in ("mean_forecast", "observed_frequency", "wilson_lower", "wilson_upper"):
+            assert got[key] == pytest.approx(want[key], abs=1e-12), key
+    murphy = scoring.murphy_decomposition(yes, outcome.astype(bool), n_bins=10)
+    assert card["murphy"] == pytest.approx(murphy, abs=1e-12)
+    assert card["n_pending"] == int((rows["excluded"] == PENDING_ROW).sum())
+
+
+def test_it_stores_totals_with_the_figures_version():
+    totals = np.arange(2 * aggregates.WIDTH, dtype=float).reshape(2, -1)
+    stored = aggregates.encode_totals(totals)
+    assert np.array_equal(aggregates.decode_totals(stored[1]), totals[1])
+    assert aggregates.decode_totals(b"") is None
+    assert aggregates.decode_totals(stored[0][:-8] + np.float64(99).tobytes()) is None
