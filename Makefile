@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 ## run: the whole service on SQLite with no external services (web, worker, beat)
 run: $(VENV)/.installed
 	$(PY) manage.py bootstrap
-	$(VENV)/bin/honcho start -f Procfile
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 ## test: the whole test suite against PostgreSQL and Redis
 test: $(VENV)/.installed

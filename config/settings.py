@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -114,31 +115,73 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"
 if not REDIS_URL:
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
+    # No server needed: messages are files. There is no acknowledgement on this
+    # transport, so a worker killed mid-task loses that message; the periodic
+    # reconciliation (below) rescoring stale questions is what makes that safe.
+    _celery_dir = VAR_DIR / "celery"
+    for _sub in ("queue", "processed", "control"):
+        (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),
         "store_processed": False,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A task not acknowledged within this time is delivered again (late ack).
+        # A task taken but not acknowledged within this time (its worker died)
+        # is delivered again. Must exceed the longest task (CELERY_TASK_TIME_LIMIT).
         "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+        # A resolution must not hang on a broker that vanished: fail fast, log,
+        # and let reconciliation catch up.
+        "socket_connect_timeout": 5,
+        "socket_timeout": 10,
     }
+    if os.environ.get("CELERY_RESTORE_SWEEP_SECONDS"):
+        # How often a worker looks for tasks whose visibility timeout expired
+        # (kombu's default is about every 100 s; tests use 1 s).
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": int(os.environ["CELERY_RESTORE_SWEEP_SECONDS"]),
+            "unacked_restore_throttle": 1,
+        }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
+# Late acknowledgement: a task is removed from the queue only once it finished,
+# so a worker crash means the task runs again. Every task is idempotent.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "300"))
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "360"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+RECKON_PROMPT_SWEEP_SECONDS = int(os.environ.get("RECKON_PROMPT_SWEEP_SECONDS", "900"))
+RECKON_RECONCILE_SECONDS = int(os.environ.get("RECKON_RECONCILE_SECONDS", "300"))
+RECKON_AUDIT_HOUR_UTC = int(os.environ.get("RECKON_AUDIT_HOUR_UTC", "3"))
+CELERY_BEAT_SCHEDULE = {
+    # Periodic tasks expire after one period: if the workers were down, the
+    # backlog collapses into the next run instead of running many times.
+    "send-resolution-prompts": {
+        "task": "reckon.send_resolution_prompts",
+        "schedule": float(RECKON_PROMPT_SWEEP_SECONDS),
+        "options": {"expires": RECKON_PROMPT_SWEEP_SECONDS},
+    },
+    "reconcile-scores": {
+        "task": "reckon.reconcile_scores",
+        "schedule": float(RECKON_RECONCILE_SECONDS),
+        "options": {"expires": RECKON_RECONCILE_SECONDS},
+    },
+    "audit-scores-nightly": {
+        "task": "reckon.audit_scores",
+        "schedule": crontab(hour=RECKON_AUDIT_HOUR_UTC, minute=17),
+        "options": {"expires": 6 * 3600},
+    },
+}
 
 # --- Mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -149,6 +192,10 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before an SMTP conversation is abandoned (and the send retried).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# For django.core.mail.backends.filebased.EmailBackend: one file per connection.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reckon <reckon@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -217,10 +264,19 @@ SPECTACULAR_SETTINGS = {
 # --- Reckon ---------------------------------------------------------------
 # Authors need at least this many scored questions to be ranked.
 RECKON_LEADERBOARD_MIN_N = int(os.environ.get("RECKON_LEADERBOARD_MIN_N", "5"))
-# Days after resolve-by at which a resolver is reminded again; after the last
-# step, reminders repeat every RECKON_REMINDER_REPEAT_DAYS.
-RECKON_REMINDER_STEPS_DAYS = [int(d) for d in env_list("RECKON_REMINDER_STEPS_DAYS", "0,3,10")]
+# Resolution reminders: a step at each of these days after resolve-by, then
+# one every RECKON_REMINDER_REPEAT_DAYS (0 stops after the last step).
+RECKON_REMINDER_STEPS_DAYS = [int(d) for d in env_list("RECKON_REMINDER_STEPS_DAYS", "0,3")]
+if not RECKON_REMINDER_STEPS_DAYS or RECKON_REMINDER_STEPS_DAYS != sorted(
+    set(RECKON_REMINDER_STEPS_DAYS)
+):
+    raise ImproperlyConfigured("RECKON_REMINDER_STEPS_DAYS must be increasing days, e.g. 0,3.")
 RECKON_REMINDER_REPEAT_DAYS = int(os.environ.get("RECKON_REMINDER_REPEAT_DAYS", "7"))
+# A reminder left "sending" by a worker that died is retried once after this
+# lease; it must exceed EMAIL_TIMEOUT and the reminder task's time limit.
+RECKON_REMINDER_LEASE_SECONDS = int(os.environ.get("RECKON_REMINDER_LEASE_SECONDS", "600"))
+# Failed sends (SMTP errors) before a reminder is marked failed in the admin.
+RECKON_REMINDER_MAX_ATTEMPTS = int(os.environ.get("RECKON_REMINDER_MAX_ATTEMPTS", "5"))
 RECKON_RESOLVER_EMAILS = env_list("RECKON_RESOLVER_EMAILS")
 
 # --- Production hardening -------------------------------------------------

@@ -28,8 +28,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ]
     # A discarded draft's sentence is released for drafting again by deleting its row.
     + ["delete_discardedclaim"]
-    + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
+    + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"]
+    # The reminder log and the due queue (granted by migration 0006_celery_prompts).
+    + ["view_duequestion", "view_resolutionprompt"],
     RESOLVERS: [
+        "view_duequestion",
+        "view_resolutionprompt",
+        "change_resolutionprompt",
         "add_resolution",
         "change_resolution",
         "view_resolution",

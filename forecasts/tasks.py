@@ -1,35 +1,91 @@
-"""Celery tasks: thin wrappers that take ids and call services."""
+"""Celery tasks: thin wrappers that take ids and call services.
+
+Task names are explicit (``reckon.<name>``) so queued messages and the beat
+schedule survive moving code around. Every task is safe to run twice: the
+broker acknowledges late, so a worker that dies mid-task means a second run.
+Callers queue tasks only after their transaction commits.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import transaction
 
-from forecasts import rescoring
+from forecasts import reconciliation, reminders, rescoring
 
 logger = logging.getLogger(__name__)
 
+# Late ack plus retries that back off (with jitter) up to five minutes apart.
+RELIABLE = {
+    "acks_late": True,
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+}
+
+
+@shared_task(name="reckon.rescore_question", autoretry_for=(Exception,), max_retries=10, **RELIABLE)
+def rescore_question(question_id: int) -> None:
+    """Recompute one question's scores and the scorecards of its authors."""
+    rescoring.rescore_question(question_id=question_id)
+
+
+@shared_task(name="reckon.reconcile_scores", **RELIABLE)
+def reconcile_scores() -> int:
+    """Rescore questions whose scores are older than their latest resolution."""
+    return len(reconciliation.rescore_stale())
+
+
+@shared_task(name="reckon.audit_scores", soft_time_limit=2700, time_limit=3000, **RELIABLE)
+def audit_scores() -> dict[str, int]:
+    """Nightly: rescore everything, log loudly where incremental scoring disagreed."""
+    return reconciliation.audit_full_rescore()
+
+
+@shared_task(name="reckon.send_resolution_prompts", **RELIABLE)
+def send_resolution_prompts() -> int:
+    """Record the reminders that fell due and queue one send per reminder."""
+    prompt_ids = reminders.record_due_prompts()
+    for prompt_id in prompt_ids:
+        transaction.on_commit(lambda pk=prompt_id: queue_prompt_send(pk))
+    return len(prompt_ids)
+
 
 @shared_task(
-    name="reckon.rescore_question",
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=10,
+    name="reckon.send_resolution_prompt",
+    autoretry_for=(SMTPException, OSError),
+    max_retries=8,
+    soft_time_limit=120,
+    time_limit=150,
+    **RELIABLE,
 )
-def rescore_question(question_id: int) -> None:
-    rescoring.rescore_question(question_id=question_id)
+def send_resolution_prompt(prompt_id: int) -> bool:
+    """Send one reminder unless it was already sent or is being sent."""
+    return reminders.prompt_send(prompt_id=prompt_id)
+
+
+def queue_prompt_send(prompt_id: int) -> None:
+    """Queue a reminder; if the broker is down, the next sweep queues it again."""
+    try:
+        send_resolution_prompt.delay(prompt_id)
+    except Exception:
+        logger.exception("Could not queue reminder %s; the next sweep will.", prompt_id)
 
 
 def enqueue_rescore(question_ids: Iterable[int]) -> None:
     """Queue rescoring; if the broker is unreachable, the reconciliation job catches up."""
-    for question_id in question_ids:
+    ids = list(question_ids)
+    for position, question_id in enumerate(ids):
         try:
             rescore_question.delay(question_id)
-        except Exception:  # broker down: the resolution is saved, scoring is only delayed
+        except Exception:
+            # Broker down: the resolution is saved and scoring is only delayed.
+            # Don't make the user wait for every id to time out in turn.
             logger.exception(
-                "Could not queue rescoring of question %s; reconciliation will.", question_id
+                "Could not queue rescoring of questions %s; reconciliation will.", ids[position:]
             )
+            return

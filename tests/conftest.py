@@ -91,3 +91,32 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
         reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def roles(db):
+    """The Editors and Resolvers groups, recreated if a transactional test flushed them.
+
+    Migration 0003 creates them, but a transactional test ends by emptying
+    every table; a later transactional test that needs a role asks for this.
+    """
+    from django.contrib.auth.models import Permission
+
+    from forecasts.roles import GROUP_PERMISSIONS
+
+    for name, codenames in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="forecasts", codename__in=codenames)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_flushes(request):
+    """Transactional tests end by emptying every table, groups included: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("roles")

@@ -4,4 +4,10 @@ Every write that spans models goes through forecasts.services, so the admin,
 the API and background jobs enforce the same rules.
 """
 
-from forecasts.admin import drafts, forecasts, ledger, questions  # noqa: F401  (registers ModelAdmins)
+from forecasts.admin import (  # noqa: F401  (registers ModelAdmins)
+    drafts,
+    forecasts,
+    ledger,
+    prompts,
+    questions,
+)

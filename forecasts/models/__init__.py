@@ -1,12 +1,14 @@
 from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
+from forecasts.models.prompts import DueQuestion, ResolutionPrompt
 from forecasts.models.resolution import Resolution
 from forecasts.models.scores import QuestionScore, Scorecard
 
 __all__ = [
     "Author",
     "DiscardedClaim",
+    "DueQuestion",
     "Forecast",
     "ForecastCorrection",
     "ForecastProbability",
@@ -14,6 +16,7 @@ __all__ = [
     "Question",
     "QuestionScore",
     "Resolution",
+    "ResolutionPrompt",
     "Scorecard",
     "Source",
     "Tag",

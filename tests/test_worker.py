@@ -1,0 +1,318 @@
+"""Background work through real Celery workers and beats, on a real Redis.
+
+Each test starts its own processes (``tests/processes.py``) against the
+pytest-django test database; rows are committed (transactional_db) so the
+workers see them. The Redis database of RECKON_TEST_REDIS_URL (default
+redis://127.0.0.1:6379/5) is flushed before and after each test; the outage
+test runs a redis-server of its own so that it may stop it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+
+import psycopg
+import pytest
+import redis
+from django.utils import timezone
+
+from forecasts import reconciliation, reminders, rescoring, tasks
+from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
+from tests.builders import closed_question, forecast, resolve
+from tests.processes import (
+    ROOT,
+    TEST_REDIS_URL,
+    CeleryProcess,
+    Processes,
+    RedisServer,
+    publishing_to,
+    subprocess_database_url,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def test_redis():
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def processes(transactional_db, tmp_path, test_redis):
+    started = Processes(tmp_path, TEST_REDIS_URL)
+    try:
+        with publishing_to(TEST_REDIS_URL):
+            yield started
+    finally:
+        started.close()
+
+
+def due_question(slug: str, overdue: timedelta) -> Question:
+    now = timezone.now()
+    return Question.objects.create(
+        title=f"Question {slug}",
+        slug=slug,
+        resolution_criteria="Per the official record.",
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=30),
+        resolve_by=now - overdue,
+    )
+
+
+def subjects(emails: list[str]) -> list[str]:
+    return sorted(
+        line.removeprefix("Subject: ")
+        for email in emails
+        for line in email.splitlines()
+        if line.startswith("Subject: ")
+    )
+
+
+def overall_brier(author) -> float | None:
+    card = Scorecard.objects.filter(author=author, tag=None).first()
+    return card.brier if card else None
+
+
+def scored(author, expected: float) -> bool:
+    brier = overall_brier(author)
+    return brier is not None and abs(brier - expected) < 1e-9
+
+
+def assert_scores_match_a_full_rescore() -> None:
+    """Incremental scoring left exactly what recomputing everything gives."""
+    incremental = reconciliation.scores_snapshot()
+    rescoring.rescore_all()
+    full = reconciliation.scores_snapshot()
+    assert reconciliation.snapshot_differences(incremental, full) == []
+    assert len(full["scorecard"]) >= 1
+    assert not Question.objects.needing_rescore().exists()
+
+
+def test_it_updates_the_scorecard_when_a_question_is_resolved(processes, author, source):
+    question = closed_question("end-to-end")
+    forecast(question, author, source, 0.8)
+    processes.worker()
+    resolve(question, "yes")
+    wait_for(lambda: scored(author, 0.04), 30, "the scorecard to show Brier 0.04")
+    resolve_later = closed_question("end-to-end-2")
+    forecast(resolve_later, author, source, 0.3)
+    resolve(resolve_later, "yes")
+    wait_for(lambda: scored(author, (0.04 + 0.49) / 2), 30, "the scorecard to average both")
+    assert_scores_match_a_full_rescore()
+
+
+def test_it_scores_every_resolution_made_while_redis_was_down(
+    transactional_db, tmp_path, author, source, caplog
+):
+    server = RedisServer(tmp_path)
+    server.start()
+    processes = Processes(tmp_path, server.url)
+    questions = {}
+    for slug, p in [("before", 0.8), ("during-1", 0.3), ("during-2", 0.6), ("after", 0.9)]:
+        questions[slug] = closed_question(slug)
+        forecast(questions[slug], author, source, p)
+    try:
+        with publishing_to(server.url) as reconnect:
+            worker = processes.worker()
+            resolve(questions["before"], "yes")
+            wait_for(lambda: scored(author, 0.04), 30, "scoring before the outage")
+
+            server.stop()
+            resolve(questions["during-1"], "no")  # each call returns: the user sees success
+            resolve(questions["during-2"], "yes")
+            assert set(Question.objects.needing_rescore()) == {
+                questions["during-1"],
+                questions["during-2"],
+            }
+            assert "Could not queue rescoring" in caplog.text
+            assert overall_brier(author) == pytest.approx(0.04)
+
+            server.start()  # same port, empty: everything queued before is gone
+            wait_for(
+                lambda: worker.log().count("Connected to redis://") >= 2,
+                40,
+                "the worker to reconnect",
+            )
+            reconnect()
+            tasks.reconcile_scores.delay()
+            expected = (0.04 + 0.09 + 0.16) / 3
+            wait_for(lambda: scored(author, expected), 30, "reconciliation to catch up")
+            resolve(questions["after"], "yes")
+            wait_for(
+                lambda: scored(author, (0.04 + 0.09 + 0.16 + 0.01) / 4),
+                30,
+                "scoring to work again as usual",
+            )
+        assert_scores_match_a_full_rescore()
+    finally:
+        processes.close()
+        server.stop()
+
+
+def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
+    processes, test_redis, author, source
+):
+    question = closed_question("crash")
+    forecast(question, author, source, 0.8)
+    first = processes.worker("w1")
+    # Hold the score tables so the task blocks at its first write: "mid-task",
+    # deterministically, with no test hook inside the code under test.
+    with psycopg.connect(subprocess_database_url()) as lock:
+        lock.execute("LOCK TABLE forecasts_questionscore, forecasts_scorecard IN EXCLUSIVE MODE")
+        resolve(question, "yes")
+        wait_for(lambda: processes.waiting_on_locks(first.app_name), 30, "the task to block")
+        assert test_redis.hlen("unacked") == 1  # taken by the worker, not acknowledged
+        first.kill()
+        processes.terminate_sessions(first.app_name)
+        lock.rollback()
+    assert not QuestionScore.objects.exists()
+    assert list(Question.objects.needing_rescore()) == [question]
+
+    second = processes.worker("w2")
+    wait_for(lambda: scored(author, 0.04), 30, "the task to be delivered again and finish")
+    assert "reckon.rescore_question[" in second.log()
+    wait_for(lambda: test_redis.hlen("unacked") == 0, 10, "the redelivered task to be acked")
+    assert_scores_match_a_full_rescore()
+
+
+def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twice(
+    processes, test_redis, resolver
+):
+    due_question("new", timedelta(hours=1))
+    due_question("older", timedelta(days=4))
+    due_question("oldest", timedelta(days=12))
+    prompt_ids = reminders.record_due_prompts()
+    assert len(prompt_ids) == 3
+    for prompt_id in prompt_ids:
+        tasks.send_resolution_prompt.delay(prompt_id)
+        tasks.send_resolution_prompt.delay(prompt_id)
+    tasks.send_resolution_prompts.delay()
+    tasks.send_resolution_prompts.delay()
+
+    # Two workers take the duplicates concurrently while two beats (one too
+    # many, as after a botched deploy) sweep every second.
+    started = [processes.worker(name, wait=False) for name in ("w1", "w2")]
+    started += [
+        processes.beat(name, wait=False, RECKON_PROMPT_SWEEP_SECONDS="1") for name in ("b1", "b2")
+    ]
+    for process in started:
+        process.wait_ready()
+    wait_for(
+        lambda: ResolutionPrompt.objects.filter(state="sent").count() == 3, 30, "three reminders"
+    )
+    beats = started[2:]
+    sweeps = "Sending due task send-resolution-prompts"
+    wait_for(lambda: all(b.log().count(sweeps) >= 3 for b in beats), 20, "beats to sweep again")
+    for beat in beats:
+        beat.stop()
+    wait_for(
+        lambda: test_redis.llen("celery") == 0 and test_redis.hlen("unacked") == 0,
+        30,
+        "the queue to drain",
+    )
+
+    assert subjects(processes.emails()) == [
+        "Due for resolution: Question new",
+        "Reminder 1: Due for resolution: Question older",
+        "Reminder 2: Due for resolution: Question oldest",
+    ]
+    assert sorted(ResolutionPrompt.objects.values_list("step", "attempts", "lost_sends")) == [
+        (0, 1, 0),
+        (1, 1, 0),
+        (2, 1, 0),
+    ]
+    handled = sum(w.log().count("reckon.send_resolution_prompt[") for w in started[:2])
+    assert handled >= 2 * 6, "every send task should have reached a worker"
+
+
+EMBEDDED_SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from forecasts import services
+from forecasts.models import Author, Question, Source
+now = timezone.now()
+for slug in ("embedded-due", "embedded-scored"):
+    Question.objects.create(
+        title=slug, slug=slug, resolution_criteria="Clear.", opens_at=now - timedelta(days=9),
+        closes_at=now - timedelta(days=5), resolve_by=now - timedelta(hours=1),
+    )
+author = Author.objects.create(name="Embedded Pundit", slug="embedded-pundit")
+source = Source.objects.create(title="Embedded", slug="embedded", published_on=now.date())
+services.forecast_create(
+    question=Question.objects.get(slug="embedded-scored"), author=author, source=source,
+    probability=0.8, stated_at=now - timedelta(days=9) + timedelta(hours=1),
+)
+"""
+EMBEDDED_RESOLVE = """
+from django.utils import timezone
+from forecasts import services
+from forecasts.models import Question
+services.question_resolve(
+    question=Question.objects.get(slug="embedded-scored"), outcome="yes",
+    outcome_known_at=timezone.now(), evidence_note="Seen.",
+)
+"""
+
+
+def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RECKON_VAR_DIR": str(tmp_path / "var"),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "RECKON_PROMPT_SWEEP_SECONDS": "1",
+        "RECKON_RESOLVER_EMAILS": "desk@example.org",
+    }
+
+    def manage(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+    def overall_brier() -> float | None:
+        with sqlite3.connect(tmp_path / "var" / "reckon.sqlite3") as db:
+            row = db.execute(
+                "SELECT brier FROM forecasts_scorecard WHERE tag_id IS NULL"
+            ).fetchone()
+        return row[0] if row else None
+
+    manage("migrate", "-v0")
+    manage("shell", "-c", EMBEDDED_SETUP)
+    worker = CeleryProcess(
+        "worker", ["worker", "--concurrency=1", "--loglevel=info"], env, tmp_path / "worker.log"
+    )
+    beat = CeleryProcess("beat", ["beat", "--loglevel=info"], env, tmp_path / "beat.log")
+    try:
+        for process in (worker.spawn(), beat.spawn()):
+            process.wait_ready()
+        assert "filesystem://" in worker.log()
+        manage("shell", "-c", EMBEDDED_RESOLVE)
+        wait_for(
+            lambda: overall_brier() is not None and abs(overall_brier() - 0.04) < 1e-9,
+            30,
+            "the worker to score the resolution on SQLite",
+        )
+        mail_dir = tmp_path / "mail"
+        wait_for(
+            lambda: (
+                mail_dir.exists()
+                and any(
+                    "Due for resolution: embedded-due" in p.read_text() for p in mail_dir.iterdir()
+                )
+            ),
+            30,
+            "the beat's reminder to go out through the filesystem broker",
+        )
+    finally:
+        beat.stop()
+        worker.stop()
+    assert any(p.name.startswith("celerybeat-schedule") for p in (tmp_path / "var").iterdir())
