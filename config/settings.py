@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ScaleEnum": "forecasts.models.ledger.Scale",
         "OutcomeEnum": "forecasts.models.resolution.Resolution.Outcome",
+        "ConditionOutcomeEnum": "forecasts.models.ledger.Question.ConditionOutcome",
+        "AuthorKindEnum": "forecasts.models.ledger.Author.Kind",
+        "SourceKindEnum": "forecasts.models.ledger.Source.Kind",
+        "QuestionKindEnum": "forecasts.models.ledger.Question.Kind",
         "QuestionStateEnum": "forecasts.models.ledger.Question.State",
         "ExclusionEnum": "forecasts.models.scores.QuestionScore.Exclusion",
     },

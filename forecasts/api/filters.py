@@ -12,13 +12,13 @@ from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from forecasts.api.fields import lookup_for
+from forecasts.models.ledger import Scale
 from forecasts.models import (
     Author,
     Forecast,
     Question,
     QuestionScore,
     Resolution,
-    Scale,
     Scorecard,
     Source,
     Tag,

@@ -13,13 +13,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasts.api.fields import AwareDateTimeField, ProbabilityField, SlugOrIdRelatedField
+from forecasts.models.ledger import Scale
 from forecasts.models import (
     Author,
     Forecast,
     Option,
     Question,
     Resolution,
-    Scale,
     Source,
     Tag,
 )

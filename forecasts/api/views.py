@@ -19,7 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from forecasts import services
-from forecasts.api import filters, permissions
+from forecasts.api import filters, permissions, scores
 from forecasts.api import serializers as s
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
@@ -58,6 +58,21 @@ class IdOrSlugLookup:
     list=extend_schema(summary="List authors", description="People and organisations whose forecasts are tracked."),
     retrieve=extend_schema(summary="One author", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add an author (editors)"),
+    scorecard=extend_schema(
+        summary="An author's scorecard",
+        description="The overall record and one per tag. Stored scorecards by default; with "
+        "`since`/`until`, recomputed from the per-question scores of questions whose outcome "
+        "became known in that window.",
+        parameters=[ID_OR_SLUG, *scores.PERIOD_PARAMETERS],
+        responses={200: scores.AuthorScorecardSerializer},
+    ),
+    calibration=extend_schema(
+        summary="An author's calibration table",
+        description="10 equal-width bins of forecast probability with how often those things "
+        "happened and a Wilson 95% interval. Overall, or for one tag.",
+        parameters=[ID_OR_SLUG, scores.TAG_PARAMETER],
+        responses={200: scores.CalibrationSerializer},
+    ),
 )
 class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AuthorSerializer
@@ -68,7 +83,24 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        return Author.objects.annotate(n_forecasts=Count("forecasts"))
+        queryset = Author.objects.all()
+        if self.action in ("list", "retrieve"):
+            queryset = queryset.annotate(n_forecasts=Count("forecasts"))
+        return queryset
+
+    def _author(self) -> Author:
+        lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
+        if lookup is None:
+            raise NotFound("No author has that id or slug.")
+        return get_object_or_404(Author, **lookup)
+
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def scorecard(self, request, id_or_slug=None):
+        return Response(scores.author_scorecard(self._author(), request))
+
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def calibration(self, request, id_or_slug=None):
+        return Response(scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data)
 
 
 @extend_schema_view(
@@ -240,6 +272,7 @@ def forecasts_for(user):
     ),
 )
 class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ForecastSerializer
     permission_classes = [permissions.EditorsOrForecastersWrite]
     filterset_class = filters.ForecastFilter
@@ -261,6 +294,7 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One resolution"),
 )
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ResolutionSerializer
     filterset_class = filters.ResolutionFilter
     search_fields = ["evidence_note", "reason"]
