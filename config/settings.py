@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
+        "forecasts.api.filters.StrictSearchFilter",
     ],
     "DEFAULT_PARSER_CLASSES": ["forecasts.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "forecasts.api.pagination.PageNumberPagination",
