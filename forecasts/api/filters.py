@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters as drf_filters
@@ -50,8 +53,23 @@ class SlugOrIdFilter(filters.ModelChoiceFilter):
     field_class = SlugOrIdChoiceField
 
 
+class UTCDateTimeField(IsoDateTimeField):
+    """ISO 8601, moved to UTC: the database refuses offsets beyond ±16 hours."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("This date is outside the range Reckon can store.", code="invalid") from None
+
+
 class AwareDateTimeFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 bound; a time without an offset is read as UTC."""
+
+    field_class = UTCDateTimeField
 
 
 class StrictSearchFilter(drf_filters.SearchFilter):

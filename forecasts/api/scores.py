@@ -203,6 +203,7 @@ class LeaderboardView(GenericAPIView):
             TAG_PARAMETER, *PERIOD_PARAMETERS,
             OpenApiParameter("min_n", OpenApiTypes.INT, description="Minimum scored questions to be ranked (default from settings)."),
         ],
+        responses={200: LeaderboardRowSerializer(many=True)},
     )
     def get(self, request):
         params = LeaderboardParams(data=request.query_params)

@@ -159,9 +159,11 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ImportRefusedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    n_errors = serializers.IntegerField()
-    errors = ImportErrorSerializer(many=True, help_text=f"The first {MAX_REPORTED_ERRORS} problems.")
+    detail = serializers.CharField(required=False)
+    n_errors = serializers.IntegerField(required=False)
+    errors = ImportErrorSerializer(
+        many=True, required=False, help_text=f"The first {MAX_REPORTED_ERRORS} problems."
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -191,7 +193,11 @@ class ForecastImport(APIView):
         responses={
             201: ImportResultSerializer,
             200: OpenApiResponse(ImportResultSerializer, description="Dry run: the file is valid."),
-            400: OpenApiResponse(ImportRefusedSerializer, description="The file was refused; nothing was written."),
+            400: OpenApiResponse(
+                ImportRefusedSerializer,
+                description="The file was refused and nothing was written: `errors` lists each "
+                "problem with its line and column. A request without a file gets field errors instead.",
+            ),
         },
         examples=[
             OpenApiExample(

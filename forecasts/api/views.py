@@ -88,6 +88,9 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             queryset = queryset.annotate(n_forecasts=Count("forecasts"))
         return queryset
 
+    def perform_create(self, serializer):
+        serializer.save().n_forecasts = 0  # a new author has none yet
+
     def _author(self) -> Author:
         lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
         if lookup is None:
