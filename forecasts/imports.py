@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,6 +42,13 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 SCALES = frozenset(Scale.values)
 PHRASE_MAX = Forecast._meta.get_field("phrase").max_length
 BATCH_SIZE = 5000
+# A checked row, in the order of FORECAST_FIELDS, with its (option id, probability) pairs.
+FORECAST_FIELDS = (
+    "question_id", "author_id", "source_id", "stated_at", "recorded_at", "probability", "quote",
+    "phrase", "scale", "interval_low", "interval_high", "scale_point", "conversion_note",
+    "entered_by_id",
+)
+CheckedForecast = tuple[tuple, list[tuple[int, float]]]
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,9 @@ def _lookup(model, rows: list[_Row], column: str, queryset=None) -> dict[str, ob
 class _Context:
     """Everything the rows refer to, fetched up front."""
 
-    def __init__(self, rows: list[_Row], now: datetime):
+    def __init__(self, rows: list[_Row], now: datetime, entered_by):
         self.now = now
+        self.entered_by_id = entered_by.pk if entered_by is not None else None
         self.questions = _lookup(Question, rows, "question", Question.objects.select_for_update())
         self.authors = _lookup(Author, rows, "author")
         self.sources = _lookup(Source, rows, "source")
@@ -207,7 +215,7 @@ def _option_probabilities(row: _Row, question: Question, ctx: _Context) -> list[
     return [(option, given[label]) for label, option in options.items()]
 
 
-def _forecast(row: _Row, ctx: _Context, entered_by) -> tuple[Forecast, list[tuple[Option, float]]]:
+def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
     """Check one row against the rules of services.forecast_create and build its forecast."""
     question = _get(ctx.questions, row, "question", "question")
     author = _get(ctx.authors, row, "author", "author")
@@ -239,14 +247,13 @@ def _forecast(row: _Row, ctx: _Context, entered_by) -> tuple[Forecast, list[tupl
     phrase = (row.values.get("phrase") or "").strip()
     if len(phrase) > PHRASE_MAX:
         raise _RowInvalid("phrase", f"At most {PHRASE_MAX} characters.")
-    forecast = Forecast(
-        question=question, author=author, source=source, stated_at=stated_at, recorded_at=ctx.now,
-        probability=probability, quote=row.values.get("quote") or "", phrase=phrase, scale=scale,
-        interval_low=low, interval_high=high,
-        scale_point=_number(row.values.get("scale_point"), "scale_point"),
-        conversion_note=row.values.get("conversion_note") or "", entered_by=entered_by,
+    row_values = (
+        question.pk, author.pk, source.pk if source else None, stated_at, ctx.now, probability,
+        row.values.get("quote") or "", phrase, scale, low, high,
+        _number(row.values.get("scale_point"), "scale_point"),
+        row.values.get("conversion_note") or "", ctx.entered_by_id,
     )
-    return forecast, pairs
+    return row_values, [(option.pk, p) for option, p in pairs]
 
 
 def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> int:
@@ -262,14 +269,14 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
     entered_by = entered_by if getattr(entered_by, "pk", None) else None
     with transaction.atomic():
         # Lock the questions so none closes or resolves between checking and writing.
-        ctx = _Context(rows, timezone.now())
+        ctx = _Context(rows, timezone.now(), entered_by)
         built, errors = [], []
         for row in rows:
             if "__extra__" in row.values or None in row.values.values():
                 errors.append(RowError(row.line, "", "This row has a different number of columns than the header."))
                 continue
             try:
-                built.append(_forecast(row, ctx, entered_by))
+                built.append(_forecast(row, ctx))
             except _RowInvalid as problem:
                 errors.append(RowError(row.line, problem.field, problem.message))
         if errors:
@@ -279,14 +286,48 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
     return len(built)
 
 
-def write(built: list[tuple[Forecast, list[tuple[Option, float]]]]) -> None:
-    """Bulk-insert checked forecasts and their option probabilities."""
-    forecasts = Forecast.objects.bulk_create([forecast for forecast, _ in built], batch_size=BATCH_SIZE)
+def write(checked: list[CheckedForecast]) -> None:
+    """Insert checked forecasts and their option probabilities in bulk.
+
+    On PostgreSQL the rows are streamed with COPY (ids reserved from the
+    sequence first, so option probabilities can point at their forecast);
+    elsewhere Django's bulk_create does it. The ledger's triggers run either way.
+    """
+    if not checked:
+        return
+    if connection.vendor == "postgresql":
+        _copy(checked)
+        return
+    forecasts = Forecast.objects.bulk_create(
+        [Forecast(**dict(zip(FORECAST_FIELDS, values, strict=True))) for values, _ in checked],
+        batch_size=BATCH_SIZE,
+    )
     ForecastProbability.objects.bulk_create(
         (
-            ForecastProbability(forecast_id=forecast.pk, option=option, probability=p)
-            for forecast, (_, pairs) in zip(forecasts, built, strict=True)
-            for option, p in pairs
+            ForecastProbability(forecast_id=forecast.pk, option_id=option_id, probability=p)
+            for forecast, (_, pairs) in zip(forecasts, checked, strict=True)
+            for option_id, p in pairs
         ),
         batch_size=BATCH_SIZE,
     )
+
+
+def _copy(checked: list[CheckedForecast]) -> None:
+    forecast_table = Forecast._meta.db_table
+    columns = ", ".join(Forecast._meta.get_field(name).column for name in ("id", *FORECAST_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [forecast_table, len(checked)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor  # psycopg's own cursor, for COPY
+        with raw.copy(f"COPY {forecast_table} ({columns}) FROM STDIN") as copy:
+            for forecast_id, (values, _) in zip(ids, checked, strict=True):
+                copy.write_row((forecast_id, *values))
+        with raw.copy(
+            f"COPY {ForecastProbability._meta.db_table} (forecast_id, option_id, probability) FROM STDIN"
+        ) as copy:
+            for forecast_id, (_, pairs) in zip(ids, checked, strict=True):
+                for option_id, p in pairs:
+                    copy.write_row((forecast_id, option_id, p))

@@ -216,3 +216,13 @@ def test_it_streams_a_large_export_in_constant_queries(api_client, ledger, autho
     with django_assert_max_num_queries(20):  # 3 chunks of 2,000 at 4 queries each, and auth
         rows = _csv(api_client.get("/api/forecasts/export.csv"))
     assert len(rows) == 4500
+
+
+def test_it_writes_with_bulk_create_where_copy_is_unavailable(ledger, monkeypatch):
+    from forecasts import imports
+
+    monkeypatch.setattr(imports.connection, "vendor", "sqlite")  # the embedded default's path
+    text = HEADER + "who-wins,ada-pundit,2025-03-01T08:00:00Z,,Red=0.25;Blue=0.25;Green=0.5,,,\n"
+    assert import_forecasts(text) == 1
+    forecast = Forecast.objects.get()
+    assert [p.probability for p in forecast.option_probabilities.all()] == [0.25, 0.25, 0.5]
