@@ -98,9 +98,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture
 def api_client(settings):
-    """A DRF test client, with rate limits off (the throttling test turns them on)."""
+    """A DRF test client, with rate limits and the public cache off (their tests turn them on)."""
     from rest_framework.test import APIClient
 
+    settings.RECKON_API_CACHE_SECONDS = 0
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},

@@ -202,3 +202,17 @@ def test_it_reports_health(api_client, db):
     response = api_client.get("/api/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(api_client, client_for, editor, ledger, settings):
+    import uuid
+
+    settings.RECKON_API_CACHE_SECONDS = 60
+    path = f"/api/questions/?run={uuid.uuid4().hex}"  # a key no earlier run has cached
+    first = api_client.get(path)
+    assert first["Cache-Control"] == "public, max-age=60"
+    Question.objects.filter(slug="who-wins").update(title="Renamed")
+    cached = api_client.get(path).json()
+    fresh = client_for(editor).get(path).json()
+    assert "Renamed" not in [q["title"] for q in cached["results"]]
+    assert "Renamed" in [q["title"] for q in fresh["results"]]

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
 from forecasts.api import filters, standings
+from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Tag
 
@@ -205,6 +206,7 @@ class LeaderboardView(GenericAPIView):
         ],
         responses={200: LeaderboardRowSerializer(many=True)},
     )
+    @public_cache
     def get(self, request):
         params = LeaderboardParams(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -106,10 +106,25 @@ class ResolutionSerializer(serializers.ModelSerializer):
 
 
 class ConditionSerializer(serializers.Serializer):
+    """The outcome of another question this one depends on; null for most questions."""
+
     question = serializers.IntegerField(source="condition_question_id")
     question_slug = serializers.CharField(source="condition_question.slug")
     outcome = serializers.ChoiceField(source="condition_outcome", choices=Question.ConditionOutcome.choices)
     option = serializers.IntegerField(source="condition_option_id", allow_null=True)
+
+    def get_attribute(self, question: Question):
+        return question if question.condition_question_id is not None else None
+
+
+class CurrentResolutionSerializer(ResolutionSerializer):
+    """The resolution in force, from the ``current_resolutions`` prefetch; null if none."""
+
+    def get_attribute(self, question: Question):
+        current = getattr(question, "current_resolutions", None)
+        if current is None:  # not prefetched: one query for this question
+            current = list(question.resolutions.filter(is_current=True).select_related("option"))
+        return current[0] if current else None
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -120,8 +135,8 @@ class QuestionSerializer(serializers.ModelSerializer):
     )
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     options = OptionSerializer(many=True, read_only=True)
-    condition = serializers.SerializerMethodField()
-    current_resolution = serializers.SerializerMethodField()
+    condition = ConditionSerializer(read_only=True, allow_null=True, source="*")
+    current_resolution = CurrentResolutionSerializer(read_only=True, allow_null=True, source="*")
     n_forecasts = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -135,17 +150,6 @@ class QuestionSerializer(serializers.ModelSerializer):
 
     def get_status(self, question: Question) -> str:
         return question.status(self.context.get("now"))
-
-    @extend_schema_field(ConditionSerializer(allow_null=True))
-    def get_condition(self, question: Question):
-        if question.condition_question_id is None:
-            return None
-        return ConditionSerializer(question).data
-
-    @extend_schema_field(ResolutionSerializer(allow_null=True))
-    def get_current_resolution(self, question: Question):
-        current = [r for r in question.current_resolutions] if hasattr(question, "current_resolutions") else []
-        return ResolutionSerializer(current[0]).data if current else None
 
 
 class QuestionDetailSerializer(QuestionSerializer):

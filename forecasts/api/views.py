@@ -7,7 +7,8 @@ and runs a fixed number of queries whatever its length.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from forecasts import services
 from forecasts.api import filters, permissions, scores
 from forecasts.api import serializers as s
+from forecasts.api.caching import public_cache
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
     AnnulSerializer,
@@ -98,10 +100,12 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return get_object_or_404(Author, **lookup)
 
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @public_cache
     def scorecard(self, request, id_or_slug=None):
         return Response(scores.author_scorecard(self._author(), request))
 
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @public_cache
     def calibration(self, request, id_or_slug=None):
         return Response(scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data)
 
@@ -161,7 +165,15 @@ def questions_for(user, *, with_history: bool = False):
                 to_attr="resolution_history",
             )
         )
-    return queryset.annotate(n_forecasts=Count("forecasts"))
+    return queryset.annotate(n_forecasts=forecast_count())
+
+
+def forecast_count():
+    """Forecasts per question as a subquery: unlike a join, it leaves COUNT(*) of the page cheap."""
+    counted = (
+        Forecast.objects.filter(question=OuterRef("pk")).order_by().values("question").annotate(n=Count("*"))
+    )
+    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
@@ -202,6 +214,14 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
 
     def get_queryset(self):
         return questions_for(self.request.user, with_history=self.action == "retrieve")
+
+    @public_cache
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @public_cache
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     def get_serializer_class(self):
         return s.QuestionDetailSerializer if self.action == "retrieve" else s.QuestionSerializer
