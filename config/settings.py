@@ -238,7 +238,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
-# Anonymous reads of the busiest endpoints are cached this long (0: off); see forecasts/api/caching.py.
+# Anonymous reads of the busiest endpoints are cached this long (0: off);
+# see forecasts/api/caching.py.
 RECKON_API_CACHE_SECONDS = int(os.environ.get("RECKON_API_CACHE_SECONDS", "10"))
 # A CSV import may be larger than an ordinary request body.
 RECKON_IMPORT_MAX_BYTES = int(os.environ.get("RECKON_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))

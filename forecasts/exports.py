@@ -16,17 +16,57 @@ from forecasts.models import ForecastProbability, QuestionScore, Resolution
 CHUNK = 2000
 
 FORECAST_COLUMNS = (
-    "forecast_id", "question_id", "question_slug", "question_kind", "author_id", "author_slug",
-    "author_name", "source_id", "source_slug", "stated_at", "recorded_at", "probability",
-    "option_probabilities", "phrase", "scale", "interval_low", "interval_high", "scale_point",
-    "quote", "outcome", "outcome_option", "outcome_known_at", "brier", "brier_0_2",
-    "brier_final", "log_loss", "relative_brier", "counted", "excluded_reason",
+    "forecast_id",
+    "question_id",
+    "question_slug",
+    "question_kind",
+    "author_id",
+    "author_slug",
+    "author_name",
+    "source_id",
+    "source_slug",
+    "stated_at",
+    "recorded_at",
+    "probability",
+    "option_probabilities",
+    "phrase",
+    "scale",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "quote",
+    "outcome",
+    "outcome_option",
+    "outcome_known_at",
+    "brier",
+    "brier_0_2",
+    "brier_final",
+    "log_loss",
+    "relative_brier",
+    "counted",
+    "excluded_reason",
 )
 
 SCORECARD_COLUMNS = (
-    "author_id", "author_slug", "author_name", "tag", "n_scored", "brier", "brier_0_2",
-    "brier_low", "brier_high", "brier_final", "skill", "log_loss", "relative_brier",
-    "n_pending", "n_resolved", "n_annulled", "n_hindsight", "n_better_than_coin", "computed_at",
+    "author_id",
+    "author_slug",
+    "author_name",
+    "tag",
+    "n_scored",
+    "brier",
+    "brier_0_2",
+    "brier_low",
+    "brier_high",
+    "brier_final",
+    "skill",
+    "log_loss",
+    "relative_brier",
+    "n_pending",
+    "n_resolved",
+    "n_annulled",
+    "n_hindsight",
+    "n_better_than_coin",
+    "computed_at",
 )
 
 
@@ -48,8 +88,10 @@ def forecast_rows(queryset) -> Iterator[dict]:
 
 def _forecast_chunk(chunk) -> Iterator[dict]:
     options = defaultdict(list)
-    for p in ForecastProbability.objects.filter(forecast__in=chunk).select_related("option").order_by(
-        "forecast_id", "option__position", "option_id"
+    for p in (
+        ForecastProbability.objects.filter(forecast__in=chunk)
+        .select_related("option")
+        .order_by("forecast_id", "option__position", "option_id")
     ):
         options[p.forecast_id].append(f"{p.option.label}={p.probability:g}")
     question_ids = {f.question_id for f in chunk}
@@ -61,7 +103,9 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
     }
     outcomes = {
         r.question_id: r
-        for r in Resolution.objects.filter(question_id__in=question_ids, is_current=True).select_related("option")
+        for r in Resolution.objects.filter(
+            question_id__in=question_ids, is_current=True
+        ).select_related("option")
     }
     for f in chunk:
         score = scores.get((f.author_id, f.question_id))
@@ -101,8 +145,10 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
 
 def scorecard_rows(queryset) -> Iterator[dict]:
     """One flat dict per stored scorecard (tag empty for the overall card)."""
-    for card in queryset.select_related("author", "tag").order_by("author__slug", "author_id", "tag__slug").iterator(
-        chunk_size=CHUNK
+    for card in (
+        queryset.select_related("author", "tag")
+        .order_by("author__slug", "author_id", "tag__slug")
+        .iterator(chunk_size=CHUNK)
     ):
         yield {
             "author_id": card.author_id,

@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts.models.ledger import Scale
 from forecasts.models import (
     Author,
     Forecast,
@@ -31,12 +30,21 @@ from forecasts.models import (
     Resolution,
     Source,
 )
+from forecasts.models.ledger import Scale
 from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, _check_probability
 
 REQUIRED_COLUMNS = ("question", "author", "stated_at")
 OPTIONAL_COLUMNS = (
-    "probability", "option_probabilities", "source", "quote", "phrase", "scale",
-    "interval_low", "interval_high", "scale_point", "conversion_note",
+    "probability",
+    "option_probabilities",
+    "source",
+    "quote",
+    "phrase",
+    "scale",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "conversion_note",
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 SCALES = frozenset(Scale.values)
@@ -44,8 +52,19 @@ PHRASE_MAX = Forecast._meta.get_field("phrase").max_length
 BATCH_SIZE = 5000
 # A checked row, in the order of FORECAST_FIELDS, with its (option id, probability) pairs.
 FORECAST_FIELDS = (
-    "question_id", "author_id", "source_id", "stated_at", "recorded_at", "probability", "quote",
-    "phrase", "scale", "interval_low", "interval_high", "scale_point", "conversion_note",
+    "question_id",
+    "author_id",
+    "source_id",
+    "stated_at",
+    "recorded_at",
+    "probability",
+    "quote",
+    "phrase",
+    "scale",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "conversion_note",
     "entered_by_id",
 )
 CheckedForecast = tuple[tuple, list[tuple[int, float]]]
@@ -82,9 +101,15 @@ def read_rows(text: str) -> list[_Row]:
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
     header = reader.fieldnames or []
     problems = [RowError(1, name, "Unknown column.") for name in header if name not in COLUMNS]
-    problems += [RowError(1, name, "This column is required.") for name in REQUIRED_COLUMNS if name not in header]
+    problems += [
+        RowError(1, name, "This column is required.")
+        for name in REQUIRED_COLUMNS
+        if name not in header
+    ]
     if "probability" not in header and "option_probabilities" not in header:
-        problems.append(RowError(1, "probability", "Give a probability or option_probabilities column."))
+        problems.append(
+            RowError(1, "probability", "Give a probability or option_probabilities column.")
+        )
     if problems:
         raise ImportFailed(problems)
     rows, line = [], reader.line_num + 1
@@ -115,7 +140,9 @@ def _lookup(model, rows: list[_Row], column: str, queryset=None) -> dict[str, ob
     if not ids and not slugs:
         return {}
     found = {}
-    for obj in (queryset if queryset is not None else model.objects).filter(Q(pk__in=ids) | Q(slug__in=slugs)):
+    for obj in (queryset if queryset is not None else model.objects).filter(
+        Q(pk__in=ids) | Q(slug__in=slugs)
+    ):
         found[str(obj.pk)] = obj
         found[obj.slug] = obj
     return found
@@ -132,10 +159,13 @@ class _Context:
         self.sources = _lookup(Source, rows, "source")
         question_ids = {q.pk for q in self.questions.values()}
         self.options: dict[int, dict[str, Option]] = defaultdict(dict)
-        for option in Option.objects.filter(question_id__in=question_ids).order_by("position", "pk"):
+        for option in Option.objects.filter(question_id__in=question_ids).order_by(
+            "position", "pk"
+        ):
             self.options[option.question_id][option.label] = option
         self.resolutions = {
-            r.question_id: r for r in Resolution.objects.filter(question_id__in=question_ids, is_current=True)
+            r.question_id: r
+            for r in Resolution.objects.filter(question_id__in=question_ids, is_current=True)
         }
 
 
@@ -182,7 +212,9 @@ def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
     if value > ctx.now:
         raise _RowInvalid("stated_at", "A forecast cannot be stated in the future.")
     if value > question.closes_at:
-        raise _RowInvalid("stated_at", f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC.")
+        raise _RowInvalid(
+            "stated_at", f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC."
+        )
     current = ctx.resolutions.get(question.pk)
     if current is not None and current.is_annulled:
         raise _RowInvalid("question", "This question was annulled; it takes no forecasts.")
@@ -191,27 +223,37 @@ def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
     return value
 
 
-def _option_probabilities(row: _Row, question: Question, ctx: _Context) -> list[tuple[Option, float]]:
+def _option_probabilities(
+    row: _Row, question: Question, ctx: _Context
+) -> list[tuple[Option, float]]:
     options = ctx.options.get(question.pk, {})
     text = (row.values.get("option_probabilities") or "").strip()
     if not text:
-        raise _RowInvalid("option_probabilities", "Give label=probability for every option, separated by ;.")
+        raise _RowInvalid(
+            "option_probabilities", "Give label=probability for every option, separated by ;."
+        )
     given: dict[str, float] = {}
     for part in text.split(";"):
         label, sep, value = part.partition("=")
         label = label.strip()
         if not sep or label not in options:
-            raise _RowInvalid("option_probabilities", f"“{label[:40]}” is not an option of this question.")
+            raise _RowInvalid(
+                "option_probabilities", f"“{label[:40]}” is not an option of this question."
+            )
         if label in given:
             raise _RowInvalid("option_probabilities", f"“{label[:40]}” is given twice.")
         given[label] = _number(value, "option_probabilities")
         if given[label] is None:
             raise _RowInvalid("option_probabilities", f"Give a probability for “{label[:40]}”.")
     if len(given) != len(options):
-        raise _RowInvalid("option_probabilities", f"Give a probability for each of the {len(options)} options.")
+        raise _RowInvalid(
+            "option_probabilities", f"Give a probability for each of the {len(options)} options."
+        )
     total = math.fsum(given.values())
     if abs(total - 1.0) > SUM_TOLERANCE:
-        raise _RowInvalid("option_probabilities", f"Option probabilities must sum to 1; they sum to {total:.6g}.")
+        raise _RowInvalid(
+            "option_probabilities", f"Option probabilities must sum to 1; they sum to {total:.6g}."
+        )
     return [(option, given[label]) for label, option in options.items()]
 
 
@@ -233,12 +275,16 @@ def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
             raise _RowInvalid("probability", "This field is required.")
     else:
         if probability is not None:
-            raise _RowInvalid("probability", "Give option_probabilities for a multiple-choice question.")
+            raise _RowInvalid(
+                "probability", "Give option_probabilities for a multiple-choice question."
+            )
         pairs = _option_probabilities(row, question, ctx)
     low = _number(row.values.get("interval_low"), "interval_low")
     high = _number(row.values.get("interval_high"), "interval_high")
     if (low is None) != (high is None):
-        raise _RowInvalid("interval_high" if high is None else "interval_low", "Give both ends of the interval.")
+        raise _RowInvalid(
+            "interval_high" if high is None else "interval_low", "Give both ends of the interval."
+        )
     if low is not None and low > high:
         raise _RowInvalid("interval_high", "The interval's upper end is below its lower end.")
     scale = (row.values.get("scale") or "").strip() or Scale.NUMERIC
@@ -248,10 +294,20 @@ def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
     if len(phrase) > PHRASE_MAX:
         raise _RowInvalid("phrase", f"At most {PHRASE_MAX} characters.")
     row_values = (
-        question.pk, author.pk, source.pk if source else None, stated_at, ctx.now, probability,
-        row.values.get("quote") or "", phrase, scale, low, high,
+        question.pk,
+        author.pk,
+        source.pk if source else None,
+        stated_at,
+        ctx.now,
+        probability,
+        row.values.get("quote") or "",
+        phrase,
+        scale,
+        low,
+        high,
         _number(row.values.get("scale_point"), "scale_point"),
-        row.values.get("conversion_note") or "", ctx.entered_by_id,
+        row.values.get("conversion_note") or "",
+        ctx.entered_by_id,
     )
     return row_values, [(option.pk, p) for option, p in pairs]
 
@@ -273,7 +329,11 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
         built, errors = [], []
         for row in rows:
             if "__extra__" in row.values or None in row.values.values():
-                errors.append(RowError(row.line, "", "This row has a different number of columns than the header."))
+                errors.append(
+                    RowError(
+                        row.line, "", "This row has a different number of columns than the header."
+                    )
+                )
                 continue
             try:
                 built.append(_forecast(row, ctx))
@@ -326,7 +386,8 @@ def _copy(checked: list[CheckedForecast]) -> None:
             for forecast_id, (values, _) in zip(ids, checked, strict=True):
                 copy.write_row((forecast_id, *values))
         with raw.copy(
-            f"COPY {ForecastProbability._meta.db_table} (forecast_id, option_id, probability) FROM STDIN"
+            f"COPY {ForecastProbability._meta.db_table} "
+            "(forecast_id, option_id, probability) FROM STDIN"
         ) as copy:
             for forecast_id, (_, pairs) in zip(ids, checked, strict=True):
                 for option_id, p in pairs:

@@ -30,8 +30,13 @@ def post_raw(client, body: str, content_type: str = "application/json"):
 
 
 def valid(**overrides) -> dict:
-    return {"question": "will-it-happen", "author": "ada-pundit", "probability": 0.6,
-            "stated_at": "2025-03-01T09:00:00Z", **overrides}
+    return {
+        "question": "will-it-happen",
+        "author": "ada-pundit",
+        "probability": 0.6,
+        "stated_at": "2025-03-01T09:00:00Z",
+        **overrides,
+    }
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
@@ -56,7 +61,9 @@ def test_it_refuses_json_nan_and_infinity_literals(editor_client, literal):
         (1e309, None),  # json.dumps writes Infinity: refused by the parser
     ],
 )
-def test_it_refuses_a_probability_that_is_not_a_number_in_the_unit_interval(editor_client, value, message_part):
+def test_it_refuses_a_probability_that_is_not_a_number_in_the_unit_interval(
+    editor_client, value, message_part
+):
     response = post_raw(editor_client, json.dumps(valid(probability=value)))
     assert response.status_code == 400
     if message_part:
@@ -71,11 +78,18 @@ def test_it_requires_a_probability_on_a_binary_question(editor_client):
 
 
 def options(choice_question, *values):
-    return [{"option": o.pk, "probability": p} for o, p in zip(choice_question.options.all(), values, strict=False)]
+    return [
+        {"option": o.pk, "probability": p}
+        for o, p in zip(choice_question.options.all(), values, strict=False)
+    ]
 
 
 def test_it_refuses_option_probabilities_that_do_not_sum_to_one(editor_client, choice_question):
-    body = valid(question="who-wins", probability=None, option_probabilities=options(choice_question, 0.5, 0.3, 0.3))
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=options(choice_question, 0.5, 0.3, 0.3),
+    )
     response = editor_client.post("/api/forecasts/", body, format="json")
     assert response.status_code == 400
     assert "sum to 1" in response.json()["option_probabilities"][0]
@@ -84,24 +98,33 @@ def test_it_refuses_option_probabilities_that_do_not_sum_to_one(editor_client, c
 
 def test_it_refuses_an_option_given_twice(editor_client, choice_question):
     red = choice_question.options.first()
-    body = valid(question="who-wins", probability=None,
-                 option_probabilities=[{"option": red.pk, "probability": 0.5}] * 2)
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=[{"option": red.pk, "probability": 0.5}] * 2,
+    )
     response = editor_client.post("/api/forecasts/", body, format="json")
     assert response.status_code == 400
     assert "option_probabilities" in response.json()
 
 
 def test_it_refuses_an_option_of_another_question(editor_client, choice_question):
-    body = valid(question="who-wins", probability=None, option_probabilities=[
-        {"option": 10**9, "probability": 1.0}
-    ])
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=[{"option": 10**9, "probability": 1.0}],
+    )
     response = editor_client.post("/api/forecasts/", body, format="json")
     assert response.status_code == 400
     assert "option_probabilities" in response.json()
 
 
 def test_it_refuses_an_option_probability_out_of_range(editor_client, choice_question):
-    body = valid(question="who-wins", probability=None, option_probabilities=options(choice_question, 1.5, -0.5, 0.0))
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=options(choice_question, 1.5, -0.5, 0.0),
+    )
     response = editor_client.post("/api/forecasts/", body, format="json")
     assert response.status_code == 400
     assert response.json()["option_probabilities"]["0"]["probability"]  # errors keyed by position
@@ -116,15 +139,21 @@ def test_it_refuses_a_forecast_stated_after_close(editor_client, question):
 
 
 def test_it_refuses_a_forecast_on_an_annulled_question(editor_client, question):
-    services.question_annul(question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC))
+    services.question_annul(
+        question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC)
+    )
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400
     assert "annulled" in response.json()["question"][0]
 
 
 def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(editor_client, question):
-    services.question_resolve(question=question, outcome="yes", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),
-                              evidence_note="Reported.")
+    services.question_resolve(
+        question=question,
+        outcome="yes",
+        outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),
+        evidence_note="Reported.",
+    )
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400
     assert "already known" in response.json()["stated_at"][0]
@@ -168,7 +197,9 @@ def test_it_refuses_unknown_or_malformed_references(editor_client, field, value)
 
 
 def test_it_refuses_a_historical_claim_without_a_dated_source(editor_client):
-    response = editor_client.post("/api/forecasts/", valid(stated_at="2024-12-01T00:00:00Z"), format="json")
+    response = editor_client.post(
+        "/api/forecasts/", valid(stated_at="2024-12-01T00:00:00Z"), format="json"
+    )
     assert response.status_code == 400
     assert "source" in response.json()
 
@@ -180,7 +211,9 @@ def test_it_refuses_half_an_interval(editor_client):
 
 
 def test_it_refuses_an_inverted_interval(editor_client):
-    response = editor_client.post("/api/forecasts/", valid(interval_low=0.8, interval_high=0.2), format="json")
+    response = editor_client.post(
+        "/api/forecasts/", valid(interval_low=0.8, interval_high=0.2), format="json"
+    )
     assert response.status_code == 400
     assert "interval_high" in response.json()
 
@@ -210,7 +243,9 @@ def test_it_refuses_a_json_list_instead_of_an_object(editor_client):
 
 
 def test_it_refuses_an_unsupported_content_type(editor_client):
-    response = post_raw(editor_client, "question=will-it-happen", "application/x-www-form-urlencoded")
+    response = post_raw(
+        editor_client, "question=will-it-happen", "application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
     assert "detail" in response.json()
 
@@ -224,41 +259,68 @@ def test_it_refuses_an_oversized_body_with_413(editor_client, settings):
 
 
 def test_it_refuses_bad_question_fields_naming_each(client_for, editor):
-    body = {"title": "", "kind": "essay", "resolution_criteria": "x", "opens_at": "soon",
-            "closes_at": "2025-04-01T00:00:00Z", "resolve_by": "2025-12-01T00:00:00Z", "options": "Kyiv"}
+    body = {
+        "title": "",
+        "kind": "essay",
+        "resolution_criteria": "x",
+        "opens_at": "soon",
+        "closes_at": "2025-04-01T00:00:00Z",
+        "resolve_by": "2025-12-01T00:00:00Z",
+        "options": "Kyiv",
+    }
     response = client_for(editor).post("/api/questions/", body, format="json")
     assert response.status_code == 400
     assert {"title", "kind", "opens_at", "options"} <= set(response.json())
     assert not Question.objects.exists()
 
 
-def test_it_refuses_a_condition_on_an_outcome_its_question_cannot_have(client_for, editor, question):
-    body = {"title": "Then what?", "resolution_criteria": "x", "opens_at": "2025-03-01T00:00:00Z",
-            "closes_at": "2025-04-01T00:00:00Z", "resolve_by": "2025-12-01T00:00:00Z",
-            "condition_question": "will-it-happen", "condition_outcome": "option"}
+def test_it_refuses_a_condition_on_an_outcome_its_question_cannot_have(
+    client_for, editor, question
+):
+    body = {
+        "title": "Then what?",
+        "resolution_criteria": "x",
+        "opens_at": "2025-03-01T00:00:00Z",
+        "closes_at": "2025-04-01T00:00:00Z",
+        "resolve_by": "2025-12-01T00:00:00Z",
+        "condition_question": "will-it-happen",
+        "condition_outcome": "option",
+    }
     response = client_for(editor).post("/api/questions/", body, format="json")
     assert response.status_code == 400
     assert "condition_outcome" in response.json()
 
 
 def test_it_refuses_a_binary_question_with_options(client_for, editor):
-    body = {"title": "Yes or no?", "resolution_criteria": "x", "opens_at": "2025-03-01T00:00:00Z",
-            "closes_at": "2025-04-01T00:00:00Z", "resolve_by": "2025-12-01T00:00:00Z", "options": ["A", "B"]}
+    body = {
+        "title": "Yes or no?",
+        "resolution_criteria": "x",
+        "opens_at": "2025-03-01T00:00:00Z",
+        "closes_at": "2025-04-01T00:00:00Z",
+        "resolve_by": "2025-12-01T00:00:00Z",
+        "options": ["A", "B"],
+    }
     response = client_for(editor).post("/api/questions/", body, format="json")
     assert response.status_code == 400
     assert "options" in response.json()
 
 
 def test_it_refuses_a_resolution_without_evidence(client_for, resolver, question):
-    response = client_for(resolver).post("/api/questions/will-it-happen/resolve/", {
-        "outcome": "yes", "outcome_known_at": "2025-02-01T00:00:00Z"}, format="json")
+    response = client_for(resolver).post(
+        "/api/questions/will-it-happen/resolve/",
+        {"outcome": "yes", "outcome_known_at": "2025-02-01T00:00:00Z"},
+        format="json",
+    )
     assert response.status_code == 400
     assert "evidence_url" in response.json()
 
 
 def test_it_refuses_an_outcome_the_question_cannot_have(client_for, resolver, question):
-    response = client_for(resolver).post("/api/questions/will-it-happen/resolve/", {
-        "outcome": "option", "outcome_known_at": "2025-02-01T00:00:00Z", "evidence_note": "n"}, format="json")
+    response = client_for(resolver).post(
+        "/api/questions/will-it-happen/resolve/",
+        {"outcome": "option", "outcome_known_at": "2025-02-01T00:00:00Z", "evidence_note": "n"},
+        format="json",
+    )
     assert response.status_code == 400
     assert "outcome" in response.json()
 
@@ -288,8 +350,15 @@ def test_it_refuses_bad_query_parameters_naming_them(api_client, author, path, p
     assert field in response.json()
 
 
-@pytest.mark.parametrize("path", ["/api/questions/a%00b/", "/api/forecasts/abc/", "/api/forecasts/99999999999999999999999/",
-                                  "/api/authors/%E2%98%83/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/questions/a%00b/",
+        "/api/forecasts/abc/",
+        "/api/forecasts/99999999999999999999999/",
+        "/api/authors/%E2%98%83/",
+    ],
+)
 def test_it_answers_json_404_for_malformed_ids(api_client, db, path):
     response = api_client.get(path)
     assert response.status_code == 404

@@ -29,17 +29,30 @@ def grow(n: int, tags: list[Tag]) -> None:
     base = Question.objects.count()
     for i in range(base, base + n):
         author = Author.objects.create(name=f"Author {i}", slug=f"author-{i}")
-        source = Source.objects.create(title=f"Source {i}", slug=f"source-{i}", author=author, published_on=START.date())
+        source = Source.objects.create(
+            title=f"Source {i}", slug=f"source-{i}", author=author, published_on=START.date()
+        )
         kind = Question.Kind.MULTIPLE_CHOICE if i % 2 else Question.Kind.BINARY
         question = Question.objects.create(
-            title=f"Question {i}", slug=f"question-{i}", kind=kind, resolution_criteria="Per the record.",
-            opens_at=START, closes_at=START + timedelta(days=30), resolve_by=START + timedelta(days=60 + i),
+            title=f"Question {i}",
+            slug=f"question-{i}",
+            kind=kind,
+            resolution_criteria="Per the record.",
+            opens_at=START,
+            closes_at=START + timedelta(days=30),
+            resolve_by=START + timedelta(days=60 + i),
             state=Question.State.RESOLVED if i % 3 == 0 else Question.State.LIVE,
         )
         question.tags.set(tags)
-        options = [Option.objects.create(question=question, label=label, position=p) for p, label in enumerate("AB")]
+        options = [
+            Option.objects.create(question=question, label=label, position=p)
+            for p, label in enumerate("AB")
+        ]
         forecast = Forecast.objects.create(
-            question=question, author=author, source=source, stated_at=START + timedelta(days=1),
+            question=question,
+            author=author,
+            source=source,
+            stated_at=START + timedelta(days=1),
             probability=None if options and kind != Question.Kind.BINARY else 0.6,
         )
         if kind != Question.Kind.BINARY:
@@ -48,10 +61,14 @@ def grow(n: int, tags: list[Tag]) -> None:
             )
         if question.state == Question.State.RESOLVED:
             resolution = Resolution.objects.create(
-                question=question, outcome="yes" if question.is_binary else "option",
-                option=None if question.is_binary else options[0], outcome_known_at=START + timedelta(days=40),
+                question=question,
+                outcome="yes" if question.is_binary else "option",
+                option=None if question.is_binary else options[0],
+                outcome_known_at=START + timedelta(days=40),
             )
-            QuestionScore.objects.create(author=author, question=question, resolution=resolution, brier=0.16)
+            QuestionScore.objects.create(
+                author=author, question=question, resolution=resolution, brier=0.16
+            )
         Scorecard.objects.create(author=author, n_scored=10, brier=0.1 + i / 1000)
         for tag in tags:
             Scorecard.objects.create(author=author, tag=tag, n_scored=10, brier=0.2)
@@ -89,7 +106,9 @@ def count_queries(client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_it_runs_a_fixed_number_of_queries_whatever_the_data_size(api_client, tags, path, django_assert_num_queries):
+def test_it_runs_a_fixed_number_of_queries_whatever_the_data_size(
+    api_client, tags, path, django_assert_num_queries
+):
     grow(3, tags)
     few = count_queries(api_client, path)
     grow(27, tags)

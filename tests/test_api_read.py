@@ -16,21 +16,35 @@ NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 @pytest.fixture
 def ledger(author, source, question, choice_question, editor):
     """Two authors with forecasts on a binary and a multiple-choice question."""
-    other = Author.objects.create(name="Bo Analyst", slug="bo-analyst", kind=Author.Kind.ORGANISATION)
+    other = Author.objects.create(
+        name="Bo Analyst", slug="bo-analyst", kind=Author.Kind.ORGANISATION
+    )
     ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
     question.tags.add(ukraine)
     with time_machine.travel(NOW, tick=False):
         services.forecast_create(
-            question=question, author=author, source=source, probability=0.7,
-            stated_at=datetime(2024, 11, 12, tzinfo=UTC), quote="It is likely.", phrase="likely",
-            scale="icd203", interval=(0.55, 0.8), scale_point=0.7,
+            question=question,
+            author=author,
+            source=source,
+            probability=0.7,
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+            quote="It is likely.",
+            phrase="likely",
+            scale="icd203",
+            interval=(0.55, 0.8),
+            scale_point=0.7,
         )
         services.forecast_create(
-            question=question, author=other, probability=0.2, stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC)
+            question=question,
+            author=other,
+            probability=0.2,
+            stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC),
         )
         options = list(choice_question.options.all())
         services.forecast_create(
-            question=choice_question, author=author, source=source,
+            question=choice_question,
+            author=author,
+            source=source,
             option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
         )
@@ -42,7 +56,10 @@ def test_it_lists_authors_with_forecast_counts(api_client, ledger):
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 2
-    assert [(a["slug"], a["n_forecasts"]) for a in body["results"]] == [("ada-pundit", 2), ("bo-analyst", 1)]
+    assert [(a["slug"], a["n_forecasts"]) for a in body["results"]] == [
+        ("ada-pundit", 2),
+        ("bo-analyst", 1),
+    ]
 
 
 def test_it_finds_an_author_by_slug_or_by_id(api_client, ledger, author):
@@ -65,7 +82,9 @@ def test_it_answers_json_404_for_an_unrouted_api_path(api_client, db):
     assert response.json() == {"detail": "Not found."}
 
 
-def test_it_shows_a_question_with_options_tags_and_status(api_client, ledger, question, choice_question):
+def test_it_shows_a_question_with_options_tags_and_status(
+    api_client, ledger, question, choice_question
+):
     with time_machine.travel(NOW, tick=False):
         body = api_client.get("/api/questions/", {"kind": "multiple_choice"}).json()
     assert body["count"] == 1
@@ -80,12 +99,19 @@ def test_it_shows_a_question_with_options_tags_and_status(api_client, ledger, qu
 def test_it_shows_the_current_resolution_and_its_history(api_client, ledger, question, resolver):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
         services.question_resolve(
-            question=question, outcome="yes", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
-            evidence_url="https://example.org/yes", by=resolver,
+            question=question,
+            outcome="yes",
+            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            evidence_url="https://example.org/yes",
+            by=resolver,
         )
         services.resolution_correct(
-            question=question, outcome="no", outcome_known_at=datetime(2025, 9, 2, tzinfo=UTC),
-            reason="Misread the report.", evidence_url="https://example.org/no", by=resolver,
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(2025, 9, 2, tzinfo=UTC),
+            reason="Misread the report.",
+            evidence_url="https://example.org/no",
+            by=resolver,
         )
         body = api_client.get("/api/questions/will-it-happen/").json()
     assert body["status"] == "resolved"
@@ -117,12 +143,16 @@ def test_it_shows_a_multiple_choice_forecast_with_its_option_probabilities(api_c
     row = api_client.get("/api/forecasts/", {"question": "who-wins"}).json()["results"][0]
     assert row["probability"] is None
     assert [(p["label"], p["probability"]) for p in row["option_probabilities"]] == [
-        ("Red", 0.5), ("Blue", 0.3), ("Green", 0.2)
+        ("Red", 0.5),
+        ("Blue", 0.3),
+        ("Green", 0.2),
     ]
 
 
 def test_it_keeps_the_words_next_to_the_number(api_client, ledger):
-    row = api_client.get("/api/forecasts/", {"author": "ada-pundit", "question": "will-it-happen"}).json()["results"][0]
+    row = api_client.get(
+        "/api/forecasts/", {"author": "ada-pundit", "question": "will-it-happen"}
+    ).json()["results"][0]
     assert (row["probability"], row["phrase"], row["scale"]) == (0.7, "likely", "icd203")
     assert (row["interval_low"], row["interval_high"], row["scale_point"]) == (0.55, 0.8, 0.7)
     assert row["source_slug"] == "what-next"
@@ -133,7 +163,9 @@ def test_it_orders_and_paginates(api_client, ledger):
     assert first["count"] == 3
     assert first["results"][0]["probability"] is None or first["results"][0]["probability"] == 0.2
     assert first["next"]
-    second = api_client.get("/api/forecasts/", {"ordering": "probability", "page_size": 1, "page": 2}).json()
+    second = api_client.get(
+        "/api/forecasts/", {"ordering": "probability", "page_size": 1, "page": 2}
+    ).json()
     assert second["results"][0]["id"] != first["results"][0]["id"]
 
 
@@ -154,7 +186,9 @@ def test_it_lists_questions_an_author_forecast(api_client, ledger):
     assert [q["slug"] for q in body["results"]] == ["will-it-happen"]
 
 
-def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(api_client, client_for, editor, ledger, question):
+def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(
+    api_client, client_for, editor, ledger, question
+):
     Question.objects.filter(pk=question.pk).update(state=Question.State.DRAFT)
     anonymous = api_client.get("/api/questions/").json()
     as_editor = client_for(editor).get("/api/questions/").json()
@@ -164,7 +198,9 @@ def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(api_client, cl
 
 
 def test_it_lists_the_due_queue_oldest_first(api_client, ledger, question, choice_question):
-    Question.objects.filter(pk=choice_question.pk).update(resolve_by=datetime(2025, 11, 1, tzinfo=UTC))
+    Question.objects.filter(pk=choice_question.pk).update(
+        resolve_by=datetime(2025, 11, 1, tzinfo=UTC)
+    )
     with time_machine.travel(datetime(2026, 2, 1, tzinfo=UTC), tick=False):
         body = api_client.get("/api/due/").json()
     assert [q["slug"] for q in body["results"]] == ["who-wins", "will-it-happen"]
@@ -180,21 +216,32 @@ def test_it_lists_sources_and_shows_full_text_on_detail_only(api_client, ledger,
 
 
 def test_it_lists_tags(api_client, ledger):
-    assert api_client.get("/api/tags/").json()["results"] == [{"id": ledger["tag"].pk, "slug": "ukraine", "name": "Ukraine"}]
+    assert api_client.get("/api/tags/").json()["results"] == [
+        {"id": ledger["tag"].pk, "slug": "ukraine", "name": "Ukraine"}
+    ]
 
 
 def test_it_lists_resolutions_with_history(api_client, ledger, question, resolver):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
         services.question_resolve(
-            question=question, outcome="yes", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
-            evidence_note="Reported widely.", by=resolver,
+            question=question,
+            outcome="yes",
+            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            evidence_note="Reported widely.",
+            by=resolver,
         )
         services.resolution_correct(
-            question=question, outcome="no", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
-            reason="Wrong report.", evidence_note="Retracted.", by=resolver,
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            reason="Wrong report.",
+            evidence_note="Retracted.",
+            by=resolver,
         )
     assert api_client.get("/api/resolutions/").json()["count"] == 2
-    current = api_client.get("/api/resolutions/", {"is_current": "true", "question": "will-it-happen"}).json()
+    current = api_client.get(
+        "/api/resolutions/", {"is_current": "true", "question": "will-it-happen"}
+    ).json()
     assert [r["outcome"] for r in current["results"]] == ["no"]
 
 
@@ -204,7 +251,9 @@ def test_it_reports_health(api_client, db):
     assert response.json() == {"status": "ok"}
 
 
-def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(api_client, client_for, editor, ledger, settings):
+def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(
+    api_client, client_for, editor, ledger, settings
+):
     import uuid
 
     settings.RECKON_API_CACHE_SECONDS = 60

@@ -48,7 +48,11 @@ def test_it_generates_a_valid_schema_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
     assert text.startswith("openapi: 3")
-    for path in ("/api/forecasts/import/", "/api/leaderboard/", "/api/authors/{id_or_slug}/scorecard/"):
+    for path in (
+        "/api/forecasts/import/",
+        "/api/leaderboard/",
+        "/api/authors/{id_or_slug}/scorecard/",
+    ):
         assert f"  {path}:" in text
 
 
@@ -77,8 +81,13 @@ def test_it_serves_the_docs_page_from_local_assets(api_client, db):
 @pytest.fixture
 def world(author, source, question, choice_question, resolver, django_user_model):
     """Something to find, and a user who may make every write (editor and resolver)."""
-    services.forecast_create(question=question, author=author, probability=0.5,
-                             stated_at=datetime(2025, 1, 2, tzinfo=UTC), source=source)
+    services.forecast_create(
+        question=question,
+        author=author,
+        probability=0.5,
+        stated_at=datetime(2025, 1, 2, tzinfo=UTC),
+        source=source,
+    )
     chief = django_user_model.objects.create_user("chief", "chief@example.org", "pw-chief-123")
     chief.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=RESOLVERS))
     return Token.objects.create(user=chief).key
@@ -88,7 +97,9 @@ statuses: Counter = Counter()
 
 
 def _codes(failure: str) -> str:
-    return ",".join(line.strip() for line in failure.splitlines() if line.strip().startswith("- ST"))
+    return ",".join(
+        line.strip() for line in failure.splitlines() if line.strip().startswith("- ST")
+    )
 
 
 def exercise(operation, headers: dict, failures: list) -> int:
@@ -97,8 +108,12 @@ def exercise(operation, headers: dict, failures: list) -> int:
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     def run(case):
         nonlocal sent
@@ -128,7 +143,9 @@ def in_process_wsgi():
     request_finished.connect(close_old_connections)
 
 
-def test_it_answers_generated_requests_as_its_schema_says(api_client, world, in_process_wsgi, settings):
+def test_it_answers_generated_requests_as_its_schema_says(
+    api_client, world, in_process_wsgi, settings
+):
     # Token requests hash a password each time; a fast hasher keeps the run short.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", in_process_wsgi)

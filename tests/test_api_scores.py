@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 def _question(slug: str, tag: Tag | None = None) -> Question:
     q = Question.objects.create(
-        title=slug, slug=slug, resolution_criteria="Per the record.", state=Question.State.RESOLVED,
-        opens_at=datetime(2024, 1, 1, tzinfo=UTC), closes_at=datetime(2024, 6, 1, tzinfo=UTC),
+        title=slug,
+        slug=slug,
+        resolution_criteria="Per the record.",
+        state=Question.State.RESOLVED,
+        opens_at=datetime(2024, 1, 1, tzinfo=UTC),
+        closes_at=datetime(2024, 6, 1, tzinfo=UTC),
         resolve_by=datetime(2024, 12, 1, tzinfo=UTC),
     )
     if tag:
@@ -36,25 +40,57 @@ def scored(db):
     for author in authors:
         for q, r, b in zip(questions, resolutions, briers[author.slug], strict=False):
             QuestionScore.objects.create(
-                author=author, question=q, resolution=r, brier=b, brier_final=b, log_loss=b * 2,
-                relative_brier=b - 0.2, n_forecasts=1, n_days=10,
+                author=author,
+                question=q,
+                resolution=r,
+                brier=b,
+                brier_final=b,
+                log_loss=b * 2,
+                relative_brier=b - 0.2,
+                n_forecasts=1,
+                n_days=10,
             )
         values = briers[author.slug]
         mean = sum(values) / len(values)
         Scorecard.objects.create(
-            author=author, n_scored=len(values), brier=mean, brier_0_2=2 * mean, brier_low=mean - 0.05,
-            brier_high=mean + 0.05, brier_final=mean, skill=1 - mean / 0.25, log_loss=2 * mean,
-            relative_brier=mean - 0.2, n_resolved=len(values),
+            author=author,
+            n_scored=len(values),
+            brier=mean,
+            brier_0_2=2 * mean,
+            brier_low=mean - 0.05,
+            brier_high=mean + 0.05,
+            brier_final=mean,
+            skill=1 - mean / 0.25,
+            log_loss=2 * mean,
+            relative_brier=mean - 0.2,
+            n_resolved=len(values),
             calibration=[
-                {"lower": k / 10, "upper": (k + 1) / 10, "count": 0, "n_event": 0, "mean_forecast": None,
-                 "observed_frequency": None, "wilson_lower": None, "wilson_upper": None}
+                {
+                    "lower": k / 10,
+                    "upper": (k + 1) / 10,
+                    "count": 0,
+                    "n_event": 0,
+                    "mean_forecast": None,
+                    "observed_frequency": None,
+                    "wilson_lower": None,
+                    "wilson_upper": None,
+                }
                 for k in range(10)
             ],
-            murphy={"brier": mean, "reliability": 0.01, "resolution": 0.0, "uncertainty": 0.0, "base_rate": 1.0},
+            murphy={
+                "brier": mean,
+                "reliability": 0.01,
+                "resolution": 0.0,
+                "uncertainty": 0.0,
+                "base_rate": 1.0,
+            },
         )
         tagged = values[1::2]
         Scorecard.objects.create(
-            author=author, tag=economy, n_scored=len(tagged), brier=sum(tagged) / len(tagged),
+            author=author,
+            tag=economy,
+            n_scored=len(tagged),
+            brier=sum(tagged) / len(tagged),
             brier_0_2=2 * sum(tagged) / len(tagged),
         )
     return {"authors": authors, "tag": economy}
@@ -63,7 +99,8 @@ def scored(db):
 def test_it_ranks_the_leaderboard_by_brier_among_authors_with_enough_scores(api_client, scored):
     body = api_client.get("/api/leaderboard/", {"min_n": 3}).json()
     assert [(r["rank"], r["author_slug"], r["n_scored"]) for r in body["results"]] == [
-        (1, "ann", 4), (2, "ben", 4)
+        (1, "ann", 4),
+        (2, "ben", 4),
     ]
     ann = body["results"][0]
     assert ann["brier"] == pytest.approx(0.075)
@@ -74,17 +111,26 @@ def test_it_ranks_the_leaderboard_by_brier_among_authors_with_enough_scores(api_
 
 def test_it_uses_the_configured_minimum_by_default(api_client, scored, settings):
     settings.RECKON_LEADERBOARD_MIN_N = 2
-    assert [r["author_slug"] for r in api_client.get("/api/leaderboard/").json()["results"]] == ["ann", "ben", "cat"]
+    assert [r["author_slug"] for r in api_client.get("/api/leaderboard/").json()["results"]] == [
+        "ann",
+        "ben",
+        "cat",
+    ]
 
 
 def test_it_ranks_within_a_tag(api_client, scored):
     body = api_client.get("/api/leaderboard/", {"tag": "economy", "min_n": 1}).json()
-    assert [(r["author_slug"], r["n_scored"]) for r in body["results"]] == [("ann", 2), ("ben", 2), ("cat", 1)]
+    assert [(r["author_slug"], r["n_scored"]) for r in body["results"]] == [
+        ("ann", 2),
+        ("ben", 2),
+        ("cat", 1),
+    ]
 
 
 def test_it_recomputes_the_leaderboard_for_a_period(api_client, scored):
     body = api_client.get(
-        "/api/leaderboard/", {"since": "2024-08-01T00:00:00Z", "until": "2024-10-01T00:00:00Z", "min_n": 1}
+        "/api/leaderboard/",
+        {"since": "2024-08-01T00:00:00Z", "until": "2024-10-01T00:00:00Z", "min_n": 1},
     ).json()
     # Only q1 (known 2024-08-01) and q2 (2024-09-01) fall in the window.
     rows = {r["author_slug"]: r for r in body["results"]}
@@ -96,7 +142,9 @@ def test_it_recomputes_the_leaderboard_for_a_period(api_client, scored):
 
 
 def test_it_refuses_a_period_that_ends_before_it_starts(api_client, scored):
-    response = api_client.get("/api/leaderboard/", {"since": "2024-10-01T00:00:00Z", "until": "2024-08-01T00:00:00Z"})
+    response = api_client.get(
+        "/api/leaderboard/", {"since": "2024-10-01T00:00:00Z", "until": "2024-08-01T00:00:00Z"}
+    )
     assert response.status_code == 400
     assert "until" in response.json()
 

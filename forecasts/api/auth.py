@@ -12,6 +12,8 @@ class ObtainToken(ObtainAuthToken):
 
     parser_classes = [StrictJSONParser, FormParser, MultiPartParser]
 
-    @extend_schema(summary="Get an API token", description="Send it as `Authorization: Token <key>`.")
+    @extend_schema(
+        summary="Get an API token", description="Send it as `Authorization: Token <key>`."
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

@@ -56,7 +56,9 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     if response is not None:
         return response
     view = context.get("view")
-    logger.exception("Unhandled error in %s", type(view).__name__ if view else "the API", exc_info=exc)
+    logger.exception(
+        "Unhandled error in %s", type(view).__name__ if view else "the API", exc_info=exc
+    )
     set_rollback()
     return Response({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC
 
 from django.utils.dateparse import parse_datetime
-
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -94,3 +94,18 @@ class AwareDateTimeField(serializers.DateTimeField):
             return parsed.astimezone(UTC)
         except OverflowError:
             self.fail("out_of_range")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}],
+        "description": "A URL, or an empty string when there is none.",
+    }
+)
+class OptionalURLField(serializers.URLField):
+    """A URL that may be left empty (stored as ``""``, never null)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", 1000)
+        super().__init__(**kwargs)

@@ -15,7 +15,6 @@ from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from forecasts.api.fields import lookup_for
-from forecasts.models.ledger import Scale
 from forecasts.models import (
     Author,
     Forecast,
@@ -26,6 +25,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from forecasts.models.ledger import Scale
 
 
 class SlugOrIdChoiceField(forms.ModelChoiceField):
@@ -63,7 +63,9 @@ class UTCDateTimeField(IsoDateTimeField):
         try:
             return parsed.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("This date is outside the range Reckon can store.", code="invalid") from None
+            raise ValidationError(
+                "This date is outside the range Reckon can store.", code="invalid"
+            ) from None
 
 
 class AwareDateTimeFilter(filters.IsoDateTimeFilter):
@@ -78,7 +80,9 @@ class StrictSearchFilter(drf_filters.SearchFilter):
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "")
         if "\x00" in value or len(value) > 200:
-            raise APIValidationError({"search": ["Search text must be under 200 plain characters."]})
+            raise APIValidationError(
+                {"search": ["Search text must be under 200 plain characters."]}
+            )
         return super().get_search_terms(request)
 
 
@@ -88,7 +92,9 @@ def _related(model, field_name: str, help_text: str) -> SlugOrIdFilter:
 
 class AuthorFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Author.Kind.choices)
-    is_synthetic = filters.BooleanFilter(label="Only generated demo authors (true) or real ones (false).")
+    is_synthetic = filters.BooleanFilter(
+        label="Only generated demo authors (true) or real ones (false)."
+    )
 
     class Meta:
         model = Author
@@ -130,7 +136,8 @@ class QuestionFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Question.Kind.choices)
     tag = _related(Tag, "tags", "Questions with this tag, by id or slug.")
     author = SlugOrIdFilter(
-        queryset=Author.objects.all(), method="filter_author",
+        queryset=Author.objects.all(),
+        method="filter_author",
         label="Questions this author forecast, by id or slug.",
     )
     condition_question = _related(Question, "condition_question", "Conditional on this question.")
@@ -176,7 +183,9 @@ class ForecastFilter(filters.FilterSet):
 class ResolutionFilter(filters.FilterSet):
     question = _related(Question, "question", "The question, by id or slug.")
     outcome = filters.ChoiceFilter(choices=Resolution.Outcome.choices)
-    is_current = filters.BooleanFilter(label="Only the current resolutions (true) or history (false).")
+    is_current = filters.BooleanFilter(
+        label="Only the current resolutions (true) or history (false)."
+    )
     is_automatic = filters.BooleanFilter(label="Recorded by Reckon itself (a failed condition).")
     known_after = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="gte")
     known_before = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="lte")
@@ -192,7 +201,8 @@ class QuestionScoreFilter(filters.FilterSet):
     tag = _related(Tag, "question__tags", "Scores on questions with this tag, by id or slug.")
     counted = filters.BooleanFilter(method="filter_counted", label="Only scores that count (true).")
     excluded_reason = filters.ChoiceFilter(
-        choices=[c for c in QuestionScore.Exclusion.choices if c[0]], label="Why a score does not count."
+        choices=[c for c in QuestionScore.Exclusion.choices if c[0]],
+        label="Why a score does not count.",
     )
 
     class Meta:
@@ -208,10 +218,15 @@ class ScorecardFilter(filters.FilterSet):
     author = _related(Author, "author", "The author, by id or slug.")
     tag = _related(Tag, "tag", "Per-tag scorecards for this tag, by id or slug.")
     overall = filters.BooleanFilter(
-        field_name="tag", lookup_expr="isnull", label="Only overall scorecards (true) or per-tag ones (false)."
+        field_name="tag",
+        lookup_expr="isnull",
+        label="Only overall scorecards (true) or per-tag ones (false).",
     )
     min_n = filters.NumberFilter(
-        field_name="n_scored", lookup_expr="gte", min_value=0, max_value=10**9,
+        field_name="n_scored",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=10**9,
         label="At least this many scored questions.",
     )
 

@@ -21,7 +21,10 @@ VALIDATION = {
 }
 
 COMMON_ERRORS = {
-    "400": ("Bad input: a field, filter or body failed validation; nothing was written.", VALIDATION),
+    "400": (
+        "Bad input: a field, filter or body failed validation; nothing was written.",
+        VALIDATION,
+    ),
     "401": ("Credentials were given but are invalid, or a write needs credentials.", DETAIL),
     "403": ("Signed in, but your role does not allow this.", DETAIL),
     "404": ("No such object, or no such page of results.", DETAIL),
@@ -45,7 +48,9 @@ class ReckonAutoSchema(AutoSchema):
         for code, (description, schema) in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
-                    OpenApiResponse(response=schema, description=description), code, direction=direction
+                    OpenApiResponse(response=schema, description=description),
+                    code,
+                    direction=direction,
                 )
         return responses
 
@@ -59,7 +64,10 @@ class SlugOrIdFieldExtension(OpenApiSerializerFieldExtension):
         model = self.target.queryset.model._meta.verbose_name
         if direction == "request":
             return {
-                "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}],
+                "oneOf": [
+                    {"type": "integer", "minimum": 1},
+                    {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
+                ],
                 "description": f"The {model}'s id, or its slug.",
             }
         return {"type": "integer", "description": f"The {model}'s id."}

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
@@ -36,23 +41,37 @@ class CardFieldsSerializer(serializers.Serializer):
     author_slug = serializers.CharField(source="author.slug")
     author_name = serializers.CharField(source="author.name")
     n_scored = serializers.IntegerField(help_text="Resolved questions scored (N).")
-    brier = serializers.FloatField(allow_null=True, help_text="Mean time-averaged Brier, 0 (best) to 1.")
+    brier = serializers.FloatField(
+        allow_null=True, help_text="Mean time-averaged Brier, 0 (best) to 1."
+    )
     brier_0_2 = serializers.FloatField(allow_null=True, help_text="The same on Brier's 0–2 scale.")
-    brier_low = serializers.FloatField(allow_null=True, help_text="95% interval of the mean Brier: low end.")
+    brier_low = serializers.FloatField(
+        allow_null=True, help_text="95% interval of the mean Brier: low end."
+    )
     brier_high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
-    brier_final = serializers.FloatField(allow_null=True, help_text="Mean Brier of final forecasts.")
-    skill = serializers.FloatField(allow_null=True, help_text="1 − brier / 0.25; above 0 beats a coin flip.")
+    brier_final = serializers.FloatField(
+        allow_null=True, help_text="Mean Brier of final forecasts."
+    )
+    skill = serializers.FloatField(
+        allow_null=True, help_text="1 − brier / 0.25; above 0 beats a coin flip."
+    )
     log_loss = serializers.FloatField(allow_null=True, help_text="Mean log loss in nats (clipped).")
-    relative_brier = serializers.FloatField(allow_null=True, help_text="Author minus crowd; negative is better.")
+    relative_brier = serializers.FloatField(
+        allow_null=True, help_text="Author minus crowd; negative is better."
+    )
 
 
 class ScorecardSerializer(CardFieldsSerializer):
     id = serializers.IntegerField()
-    tag = serializers.CharField(source="tag.slug", allow_null=True, help_text="Null for the overall card.")
+    tag = serializers.CharField(
+        source="tag.slug", allow_null=True, help_text="Null for the overall card."
+    )
     n_pending = serializers.IntegerField(help_text="Forecast questions not resolved yet.")
     n_resolved = serializers.IntegerField()
     n_annulled = serializers.IntegerField()
-    n_hindsight = serializers.IntegerField(help_text="Forecasts recorded after the outcome was known.")
+    n_hindsight = serializers.IntegerField(
+        help_text="Forecasts recorded after the outcome was known."
+    )
     n_better_than_coin = serializers.IntegerField()
     murphy = serializers.SerializerMethodField()
     computed_at = serializers.DateTimeField()
@@ -77,7 +96,9 @@ class CalibrationBinSerializer(serializers.Serializer):
     n_event = serializers.IntegerField(allow_null=True, help_text="How many of them happened.")
     mean_forecast = serializers.FloatField(allow_null=True)
     observed_frequency = serializers.FloatField(allow_null=True)
-    wilson_lower = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval, low end.")
+    wilson_lower = serializers.FloatField(
+        allow_null=True, help_text="Wilson 95% interval, low end."
+    )
     wilson_upper = serializers.FloatField(allow_null=True)
 
 
@@ -87,7 +108,9 @@ class CalibrationSerializer(serializers.Serializer):
     tag = serializers.CharField(allow_null=True)
     n_scored = serializers.IntegerField()
     computed_at = serializers.DateTimeField(allow_null=True)
-    bins = CalibrationBinSerializer(many=True, help_text="10 equal-width bins; empty bins have count 0.")
+    bins = CalibrationBinSerializer(
+        many=True, help_text="10 equal-width bins; empty bins have count 0."
+    )
 
 
 class TaggedCardSerializer(CardFieldsSerializer):
@@ -113,9 +136,24 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuestionScore
         fields = [
-            "id", "author", "author_slug", "question", "question_slug", "resolution", "brier",
-            "brier_0_2", "brier_final", "log_loss", "crowd_brier", "relative_brier",
-            "final_probability", "n_forecasts", "n_days", "counted", "excluded_reason", "computed_at",
+            "id",
+            "author",
+            "author_slug",
+            "question",
+            "question_slug",
+            "resolution",
+            "brier",
+            "brier_0_2",
+            "brier_final",
+            "log_loss",
+            "crowd_brier",
+            "relative_brier",
+            "final_probability",
+            "n_forecasts",
+            "n_days",
+            "counted",
+            "excluded_reason",
+            "computed_at",
         ]
         read_only_fields = fields
 
@@ -124,7 +162,9 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Per-question scores", description="One row per author and resolved question."),
+    list=extend_schema(
+        summary="Per-question scores", description="One row per author and resolved question."
+    ),
     retrieve=extend_schema(summary="One per-question score"),
 )
 class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
@@ -140,14 +180,24 @@ class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Stored scorecards", description="Overall (tag null) and per-tag records."),
+    list=extend_schema(
+        summary="Stored scorecards", description="Overall (tag null) and per-tag records."
+    ),
     retrieve=extend_schema(summary="One scorecard"),
 )
 class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = ScorecardSerializer
     filterset_class = filters.ScorecardFilter
-    ordering_fields = ["brier", "brier_final", "skill", "log_loss", "relative_brier", "n_scored", "id"]
+    ordering_fields = [
+        "brier",
+        "brier_final",
+        "skill",
+        "log_loss",
+        "relative_brier",
+        "n_scored",
+        "id",
+    ]
     ordering = ["author__name", "author_id", "tag__slug"]
     search_fields = ["author__name"]
 
@@ -168,13 +218,24 @@ class PeriodParams(serializers.Serializer):
 
 class LeaderboardParams(PeriodParams):
     min_n = serializers.IntegerField(
-        required=False, min_value=1, max_value=10**6, help_text="Minimum scored questions to be ranked."
+        required=False,
+        min_value=1,
+        max_value=10**6,
+        help_text="Minimum scored questions to be ranked.",
     )
 
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only questions whose outcome became known at or after this time."),
-    OpenApiParameter("until", OpenApiTypes.DATETIME, description="Only questions whose outcome became known before this time."),
+    OpenApiParameter(
+        "since",
+        OpenApiTypes.DATETIME,
+        description="Only questions whose outcome became known at or after this time.",
+    ),
+    OpenApiParameter(
+        "until",
+        OpenApiTypes.DATETIME,
+        description="Only questions whose outcome became known before this time.",
+    ),
 ]
 TAG_PARAMETER = OpenApiParameter("tag", OpenApiTypes.STR, description="A tag's id or slug.")
 
@@ -201,8 +262,13 @@ class LeaderboardView(GenericAPIView):
         description="Authors ranked by mean Brier (lowest first). Without a period it reads the "
         "stored scorecards; with `since`/`until` it recomputes records from per-question scores.",
         parameters=[
-            TAG_PARAMETER, *PERIOD_PARAMETERS,
-            OpenApiParameter("min_n", OpenApiTypes.INT, description="Minimum scored questions to be ranked (default from settings)."),
+            TAG_PARAMETER,
+            *PERIOD_PARAMETERS,
+            OpenApiParameter(
+                "min_n",
+                OpenApiTypes.INT,
+                description="Minimum scored questions to be ranked (default from settings).",
+            ),
         ],
         responses={200: LeaderboardRowSerializer(many=True)},
     )
@@ -226,8 +292,13 @@ def author_scorecard(author: Author, request) -> dict:
     params = PeriodParams(data=request.query_params)
     params.is_valid(raise_exception=True)
     since, until = params.validated_data.get("since"), params.validated_data.get("until")
-    body = {"author": author.pk, "author_slug": author.slug, "author_name": author.name,
-            "since": since, "until": until}
+    body = {
+        "author": author.pk,
+        "author_slug": author.slug,
+        "author_name": author.name,
+        "since": since,
+        "until": until,
+    }
     if since is None and until is None:
         cards = list(Scorecard.objects.filter(author=author).select_related("author", "tag"))
         overall = next((c for c in cards if c.tag_id is None), None)
@@ -246,15 +317,26 @@ def author_scorecard(author: Author, request) -> dict:
     }
 
 
-CALIBRATION_KEYS = ("lower", "upper", "count", "n_event", "mean_forecast", "observed_frequency",
-                    "wilson_lower", "wilson_upper")
+CALIBRATION_KEYS = (
+    "lower",
+    "upper",
+    "count",
+    "n_event",
+    "mean_forecast",
+    "observed_frequency",
+    "wilson_lower",
+    "wilson_upper",
+)
 
 
 def author_calibration(author: Author, request) -> dict:
     """The stored calibration table of an author's overall (or one tag's) record."""
     tag = tag_param(request)
     card = Scorecard.objects.filter(author=author, tag=tag).first()
-    bins = [{key: row.get(key) for key in CALIBRATION_KEYS} for row in (card.calibration if card else [])]
+    bins = [
+        {key: row.get(key) for key in CALIBRATION_KEYS}
+        for row in (card.calibration if card else [])
+    ]
     return {
         "author": author.pk,
         "author_slug": author.slug,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.text import slugify
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from forecasts.api.fields import AwareDateTimeField, ProbabilityField, SlugOrIdRelatedField
-from forecasts.models.ledger import Scale
+from forecasts.api.fields import (
+    AwareDateTimeField,
+    OptionalURLField,
+    ProbabilityField,
+    SlugOrIdRelatedField,
+)
 from forecasts.models import (
     Author,
     Forecast,
@@ -23,15 +26,31 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from forecasts.models.ledger import Scale
 
 
 class AuthorSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name if omitted.")
-    n_forecasts = serializers.IntegerField(read_only=True, help_text="Forecasts recorded for this author.")
+    slug = serializers.SlugField(
+        max_length=200, required=False, help_text="Made from the name if omitted."
+    )
+    n_forecasts = serializers.IntegerField(
+        read_only=True, help_text="Forecasts recorded for this author."
+    )
+    url = OptionalURLField(max_length=500, required=False, default="")
 
     class Meta:
         model = Author
-        fields = ["id", "slug", "name", "kind", "description", "url", "is_synthetic", "created_at", "n_forecasts"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "url",
+            "is_synthetic",
+            "created_at",
+            "n_forecasts",
+        ]
         read_only_fields = ["id", "created_at", "is_synthetic", "n_forecasts"]
 
     def validate(self, attrs):
@@ -39,17 +58,31 @@ class AuthorSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the title if omitted.")
+    slug = serializers.SlugField(
+        max_length=200, required=False, help_text="Made from the title if omitted."
+    )
     author = SlugOrIdRelatedField(
         queryset=Author.objects.all(), required=False, allow_null=True, help_text="The byline."
     )
     author_slug = serializers.CharField(source="author.slug", read_only=True, allow_null=True)
+    url = OptionalURLField(required=False, default="")
 
     class Meta:
         model = Source
         fields = [
-            "id", "slug", "title", "kind", "url", "publisher", "author", "author_slug",
-            "published_on", "licence", "attribution", "scale", "created_at",
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "url",
+            "publisher",
+            "author",
+            "author_slug",
+            "published_on",
+            "licence",
+            "attribution",
+            "scale",
+            "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -63,7 +96,9 @@ class SourceDetailSerializer(SourceSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
-    slug = serializers.SlugField(max_length=80, required=False, help_text="Made from the name if omitted.")
+    slug = serializers.SlugField(
+        max_length=80, required=False, help_text="Made from the name if omitted."
+    )
 
     class Meta:
         model = Tag
@@ -94,13 +129,26 @@ class ResolutionSerializer(serializers.ModelSerializer):
     question_slug = serializers.CharField(source="question.slug", read_only=True)
     option_label = serializers.CharField(source="option.label", read_only=True, allow_null=True)
     is_correction = serializers.BooleanField(read_only=True)
+    evidence_url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Resolution
         fields = [
-            "id", "question", "question_slug", "outcome", "option", "option_label",
-            "outcome_known_at", "evidence_url", "evidence_note", "reason", "resolved_at",
-            "is_current", "is_automatic", "is_correction", "supersedes",
+            "id",
+            "question",
+            "question_slug",
+            "outcome",
+            "option",
+            "option_label",
+            "outcome_known_at",
+            "evidence_url",
+            "evidence_note",
+            "reason",
+            "resolved_at",
+            "is_current",
+            "is_automatic",
+            "is_correction",
+            "supersedes",
         ]
         read_only_fields = fields
 
@@ -110,7 +158,9 @@ class ConditionSerializer(serializers.Serializer):
 
     question = serializers.IntegerField(source="condition_question_id")
     question_slug = serializers.CharField(source="condition_question.slug")
-    outcome = serializers.ChoiceField(source="condition_outcome", choices=Question.ConditionOutcome.choices)
+    outcome = serializers.ChoiceField(
+        source="condition_outcome", choices=Question.ConditionOutcome.choices
+    )
     option = serializers.IntegerField(source="condition_option_id", allow_null=True)
 
     def get_attribute(self, question: Question):
@@ -142,9 +192,24 @@ class QuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = [
-            "id", "slug", "title", "kind", "state", "status", "resolution_criteria", "background",
-            "tags", "options", "opens_at", "closes_at", "resolve_by", "condition",
-            "current_resolution", "n_forecasts", "is_synthetic", "created_at",
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "state",
+            "status",
+            "resolution_criteria",
+            "background",
+            "tags",
+            "options",
+            "opens_at",
+            "closes_at",
+            "resolve_by",
+            "condition",
+            "current_resolution",
+            "n_forecasts",
+            "is_synthetic",
+            "created_at",
         ]
         read_only_fields = fields
 
@@ -166,36 +231,53 @@ class QuestionCreateSerializer(serializers.Serializer):
     """What an editor sends to create a question."""
 
     title = serializers.CharField(max_length=300)
-    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the title if omitted.")
+    slug = serializers.SlugField(
+        max_length=200, required=False, help_text="Made from the title if omitted."
+    )
     kind = serializers.ChoiceField(choices=Question.Kind.choices, default=Question.Kind.BINARY)
     state = serializers.ChoiceField(
         choices=[(Question.State.LIVE, "Live"), (Question.State.DRAFT, "Draft")],
         default=Question.State.LIVE,
     )
     resolution_criteria = serializers.CharField(max_length=20000)
-    background = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
+    background = serializers.CharField(
+        max_length=20000, required=False, default="", allow_blank=True
+    )
     tags = serializers.ListField(
-        child=SlugOrIdRelatedField(queryset=Tag.objects.all()), required=False, default=list, max_length=50
+        child=SlugOrIdRelatedField(queryset=Tag.objects.all()),
+        required=False,
+        default=list,
+        max_length=50,
     )
     options = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=100,
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=100,
         help_text="Labels of a multiple-choice question's options, in order.",
     )
     opens_at = AwareDateTimeField()
     closes_at = AwareDateTimeField()
     resolve_by = AwareDateTimeField()
-    condition_question = SlugOrIdRelatedField(queryset=Question.objects.all(), required=False, allow_null=True)
+    condition_question = SlugOrIdRelatedField(
+        queryset=Question.objects.all(), required=False, allow_null=True
+    )
     condition_outcome = serializers.ChoiceField(
         choices=Question.ConditionOutcome.choices, required=False, allow_blank=True, default=""
     )
     condition_option = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="Id of an option of the condition question.",
     )
 
 
 class OptionProbabilitySerializer(serializers.Serializer):
-    option = serializers.IntegerField(source="option_id", min_value=1, max_value=2**63 - 1, help_text="The option's id.")
+    option = serializers.IntegerField(
+        source="option_id", min_value=1, max_value=2**63 - 1, help_text="The option's id."
+    )
     label = serializers.CharField(source="option.label", read_only=True)
     probability = ProbabilityField()
 
@@ -206,7 +288,8 @@ class ForecastSerializer(serializers.ModelSerializer):
     question = SlugOrIdRelatedField(queryset=Question.objects.all())
     question_slug = serializers.CharField(source="question.slug", read_only=True)
     author = SlugOrIdRelatedField(
-        queryset=Author.objects.all(), required=False,
+        queryset=Author.objects.all(),
+        required=False,
         help_text="Editors name any author; a forecaster may omit it (it is always themselves).",
     )
     author_slug = serializers.CharField(source="author.slug", read_only=True)
@@ -214,10 +297,14 @@ class ForecastSerializer(serializers.ModelSerializer):
     source_slug = serializers.CharField(source="source.slug", read_only=True, allow_null=True)
     stated_at = AwareDateTimeField(help_text="When the author made the claim.")
     probability = ProbabilityField(
-        required=False, allow_null=True, help_text="P(yes) for a binary question; null for multiple choice."
+        required=False,
+        allow_null=True,
+        help_text="P(yes) for a binary question; null for multiple choice.",
     )
     option_probabilities = OptionProbabilitySerializer(
-        many=True, required=False, help_text="One per option of a multiple-choice question, summing to 1."
+        many=True,
+        required=False,
+        help_text="One per option of a multiple-choice question, summing to 1.",
     )
     interval_low = ProbabilityField(required=False, allow_null=True)
     interval_high = ProbabilityField(required=False, allow_null=True)
@@ -225,14 +312,31 @@ class ForecastSerializer(serializers.ModelSerializer):
     scale = serializers.ChoiceField(choices=Scale.choices, default=Scale.NUMERIC)
     quote = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
     phrase = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    conversion_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    conversion_note = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default=""
+    )
 
     class Meta:
         model = Forecast
         fields = [
-            "id", "question", "question_slug", "author", "author_slug", "source", "source_slug",
-            "stated_at", "recorded_at", "probability", "option_probabilities", "quote", "phrase",
-            "scale", "interval_low", "interval_high", "scale_point", "conversion_note",
+            "id",
+            "question",
+            "question_slug",
+            "author",
+            "author_slug",
+            "source",
+            "source_slug",
+            "stated_at",
+            "recorded_at",
+            "probability",
+            "option_probabilities",
+            "quote",
+            "phrase",
+            "scale",
+            "interval_low",
+            "interval_high",
+            "scale_point",
+            "conversion_note",
         ]
         read_only_fields = ["id", "recorded_at"]
 
@@ -246,7 +350,11 @@ class ForecastSerializer(serializers.ModelSerializer):
         low, high = attrs.get("interval_low"), attrs.get("interval_high")
         if (low is None) != (high is None):
             raise serializers.ValidationError(
-                {"interval_high" if high is None else "interval_low": ["Give both ends of the interval."]}
+                {
+                    "interval_high" if high is None else "interval_low": [
+                        "Give both ends of the interval."
+                    ]
+                }
             )
         return attrs
 

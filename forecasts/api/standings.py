@@ -19,8 +19,15 @@ from forecasts import scoring
 from forecasts.models import Author, QuestionScore, Scorecard, Tag
 
 CARD_FIELDS = (
-    "n_scored", "brier", "brier_0_2", "brier_low", "brier_high", "brier_final", "skill",
-    "log_loss", "relative_brier",
+    "n_scored",
+    "brier",
+    "brier_0_2",
+    "brier_low",
+    "brier_high",
+    "brier_final",
+    "skill",
+    "log_loss",
+    "relative_brier",
 )
 
 
@@ -28,9 +35,11 @@ def stored_leaderboard(*, tag: Tag | None, min_n: int):
     """Ranked stored scorecards: lowest mean Brier first, ties share a rank."""
     cards = Scorecard.objects.filter(n_scored__gte=max(min_n, 1), brier__isnull=False)
     cards = cards.filter(tag=tag) if tag is not None else cards.filter(tag__isnull=True)
-    return cards.select_related("author", "tag").annotate(
-        rank=Window(Rank(), order_by=[F("brier").asc()])
-    ).order_by("brier", "author__name", "author_id")
+    return (
+        cards.select_related("author", "tag")
+        .annotate(rank=Window(Rank(), order_by=[F("brier").asc()]))
+        .order_by("brier", "author__name", "author_id")
+    )
 
 
 def _counted_scores(*, since, until, tag=None, author=None):
@@ -50,7 +59,10 @@ SCORE_COLUMNS = ("brier", "brier_final", "log_loss", "relative_brier")
 
 
 def period_cards(
-    *, since: datetime | None, until: datetime | None, tag: Tag | None = None,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    tag: Tag | None = None,
     author: Author | None = None,
 ) -> list[dict]:
     """One record per author from the counted scores of questions resolved in the window."""
@@ -62,9 +74,13 @@ def period_cards(
     return [_card(authors[author_id], rows) for author_id, rows in by_author.items()]
 
 
-def period_tag_cards(*, author: Author, since: datetime | None, until: datetime | None) -> list[dict]:
+def period_tag_cards(
+    *, author: Author, since: datetime | None, until: datetime | None
+) -> list[dict]:
     """One record per tag for one author in the window, in tag order."""
-    scores = _counted_scores(since=since, until=until, author=author).filter(question__tags__isnull=False)
+    scores = _counted_scores(since=since, until=until, author=author).filter(
+        question__tags__isnull=False
+    )
     by_tag: dict[int, list[tuple]] = defaultdict(list)
     for tag_id, *row in scores.values_list("question__tags", *SCORE_COLUMNS):
         by_tag[tag_id].append(row)
@@ -99,7 +115,9 @@ def period_leaderboard(
     *, since: datetime | None, until: datetime | None, tag: Tag | None, min_n: int
 ) -> list[dict]:
     """Ranked period records (ties share a rank), only authors with at least ``min_n`` scores."""
-    cards = [c for c in period_cards(since=since, until=until, tag=tag) if c["n_scored"] >= max(min_n, 1)]
+    cards = [
+        c for c in period_cards(since=since, until=until, tag=tag) if c["n_scored"] >= max(min_n, 1)
+    ]
     cards.sort(key=lambda c: (c["brier"], c["author"].name, c["author"].pk))
     rank, previous = 0, None
     for position, card in enumerate(cards, start=1):

@@ -68,7 +68,9 @@ class ExportView(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         rows = self.rows(self.filter_queryset(self.get_queryset()))
         if request.accepted_renderer.format == "csv":
-            response = StreamingHttpResponse(_csv_lines(self.columns, rows), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(
+                _csv_lines(self.columns, rows), content_type="text/csv; charset=utf-8"
+            )
             response["Content-Disposition"] = f'attachment; filename="{self.filename}.csv"'
         else:
             response = StreamingHttpResponse(_json_array(rows), content_type="application/json")
@@ -82,7 +84,9 @@ class ExportView(generics.ListAPIView):
 
 
 FORMAT_PARAMETER = OpenApiParameter(
-    "format", OpenApiTypes.STR, enum=["csv", "json"],
+    "format",
+    OpenApiTypes.STR,
+    enum=["csv", "json"],
     description="csv (the default for the .csv route) or json; or choose with the Accept header.",
 )
 
@@ -94,14 +98,18 @@ def _export_schema(summary: str, description: str, row: serializers.Serializer):
         parameters=[FORMAT_PARAMETER],
         responses={
             (200, "application/json"): row,
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV with a header row."),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="CSV with a header row."
+            ),
         },
     )
 
 
 def _row_serializer(name: str, columns: tuple[str, ...]):
     return serializers.Serializer.__class__(
-        name, (serializers.Serializer,), {c: serializers.JSONField(allow_null=True) for c in columns}
+        name,
+        (serializers.Serializer,),
+        {c: serializers.JSONField(allow_null=True) for c in columns},
     )
 
 
@@ -145,7 +153,8 @@ class ScorecardExport(ExportView):
 
     @_export_schema(
         "Export scorecards",
-        "Every matching stored scorecard: overall (tag empty) and per tag. Same filters as the scorecard list.",
+        "Every matching stored scorecard: overall (tag empty) and per tag. "
+        "Same filters as the scorecard list.",
         ScorecardExportRow(many=True),
     )
     def get(self, request, *args, **kwargs):
@@ -187,8 +196,11 @@ class ForecastImport(APIView):
         description="Send the CSV as the body (`Content-Type: text/csv`) or as the `file` field "
         "of a multipart form. Columns: question, author, stated_at (required), probability or "
         "option_probabilities (`Red=0.2;Blue=0.8`), source, quote, phrase, scale, interval_low, "
-        "interval_high, scale_point, conversion_note. Nothing is written unless every row is valid.",
-        parameters=[OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check only; write nothing.")],
+        "interval_high, scale_point, conversion_note. "
+        "Nothing is written unless every row is valid.",
+        parameters=[
+            OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Check only; write nothing.")
+        ],
         request={"text/csv": OpenApiTypes.STR, "multipart/form-data": ImportUploadSerializer},
         responses={
             201: ImportResultSerializer,
@@ -196,12 +208,15 @@ class ForecastImport(APIView):
             400: OpenApiResponse(
                 ImportRefusedSerializer,
                 description="The file was refused and nothing was written: `errors` lists each "
-                "problem with its line and column. A request without a file gets field errors instead.",
+                "problem with its line and column. "
+                "A request without a file gets field errors instead.",
             ),
         },
         examples=[
             OpenApiExample(
-                "Two forecasts", media_type="text/csv", request_only=True,
+                "Two forecasts",
+                media_type="text/csv",
+                request_only=True,
                 value="question,author,stated_at,probability\nwill-it-happen,ada-pundit,2025-01-02T00:00:00Z,0.7\n",
             )
         ],
@@ -228,9 +243,13 @@ class ForecastImport(APIView):
             return request.data
         upload = request.data.get("file")
         if upload is None or not hasattr(upload, "read"):
-            raise ValidationError({"file": ["Attach the CSV as 'file', or send it as a text/csv body."]})
+            raise ValidationError(
+                {"file": ["Attach the CSV as 'file', or send it as a text/csv body."]}
+            )
         if upload.size > settings.RECKON_IMPORT_MAX_BYTES:
-            raise RequestTooLarge(f"The file is larger than {settings.RECKON_IMPORT_MAX_BYTES} bytes.")
+            raise RequestTooLarge(
+                f"The file is larger than {settings.RECKON_IMPORT_MAX_BYTES} bytes."
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -11,10 +11,20 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
-from rest_framework.decorators import throttle_classes
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -31,11 +41,21 @@ from forecasts.api.writes import (
     create_forecast,
     create_question,
 )
-from forecasts.models import Author, Forecast, ForecastProbability, Question, Resolution, Source, Tag
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastProbability,
+    Question,
+    Resolution,
+    Source,
+    Tag,
+)
 from forecasts.roles import is_editor
 
 ID_OR_SLUG = OpenApiParameter(
-    "id_or_slug", OpenApiTypes.STR, OpenApiParameter.PATH,
+    "id_or_slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
     description="The object's id (digits) or its slug.",
 )
 
@@ -57,7 +77,9 @@ class IdOrSlugLookup:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List authors", description="People and organisations whose forecasts are tracked."),
+    list=extend_schema(
+        summary="List authors", description="People and organisations whose forecasts are tracked."
+    ),
     retrieve=extend_schema(summary="One author", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add an author (editors)"),
     scorecard=extend_schema(
@@ -107,11 +129,15 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     @public_cache
     def calibration(self, request, id_or_slug=None):
-        return Response(scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data)
+        return Response(
+            scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data
+        )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources", description="Where claims were made. Full text on the detail route."),
+    list=extend_schema(
+        summary="List sources", description="Where claims were made. Full text on the detail route."
+    ),
     retrieve=extend_schema(summary="One source, with its full text", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add a source (editors)"),
 )
@@ -161,7 +187,9 @@ def questions_for(user, *, with_history: bool = False):
         queryset = queryset.prefetch_related(
             Prefetch(
                 "resolutions",
-                queryset=Resolution.objects.select_related("option").order_by("-resolved_at", "-pk"),
+                queryset=Resolution.objects.select_related("option").order_by(
+                    "-resolved_at", "-pk"
+                ),
                 to_attr="resolution_history",
             )
         )
@@ -171,7 +199,10 @@ def questions_for(user, *, with_history: bool = False):
 def forecast_count():
     """Forecasts per question as a subquery: unlike a join, it leaves COUNT(*) of the page cheap."""
     counted = (
-        Forecast.objects.filter(question=OuterRef("pk")).order_by().values("question").annotate(n=Count("*"))
+        Forecast.objects.filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(n=Count("*"))
     )
     return Coalesce(Subquery(counted.values("n")), 0)
 
@@ -185,31 +216,48 @@ RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
         description="Each with its options, tags, condition and current resolution. "
         "Drafts are listed for editors only.",
     ),
-    retrieve=extend_schema(summary="One question, with its resolution history", parameters=[ID_OR_SLUG]),
+    retrieve=extend_schema(
+        summary="One question, with its resolution history", parameters=[ID_OR_SLUG]
+    ),
     create=extend_schema(
-        summary="Add a question (editors)", request=s.QuestionCreateSerializer,
+        summary="Add a question (editors)",
+        request=s.QuestionCreateSerializer,
         responses={201: s.QuestionDetailSerializer},
     ),
     resolve=extend_schema(
-        summary="Resolve a question (resolvers)", parameters=[ID_OR_SLUG],
-        request=ResolveSerializer, responses=RESOLUTION_RESPONSES,
+        summary="Resolve a question (resolvers)",
+        parameters=[ID_OR_SLUG],
+        request=ResolveSerializer,
+        responses=RESOLUTION_RESPONSES,
     ),
     correct=extend_schema(
         summary="Correct a question's resolution (resolvers)",
         description="The old resolution stays in the history; scores are recomputed.",
-        parameters=[ID_OR_SLUG], request=CorrectionSerializer, responses=RESOLUTION_RESPONSES,
+        parameters=[ID_OR_SLUG],
+        request=CorrectionSerializer,
+        responses=RESOLUTION_RESPONSES,
     ),
     annul=extend_schema(
         summary="Annul a question (resolvers)",
         description="Its forecasts stop counting; scores are recomputed.",
-        parameters=[ID_OR_SLUG], request=AnnulSerializer, responses=RESOLUTION_RESPONSES,
+        parameters=[ID_OR_SLUG],
+        request=AnnulSerializer,
+        responses=RESOLUTION_RESPONSES,
     ),
 )
 class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.QuestionFilter
     search_fields = ["title", "resolution_criteria"]
-    ordering_fields = ["opens_at", "closes_at", "resolve_by", "created_at", "title", "n_forecasts", "id"]
+    ordering_fields = [
+        "opens_at",
+        "closes_at",
+        "resolve_by",
+        "created_at",
+        "title",
+        "n_forecasts",
+        "id",
+    ]
     ordering = ["-opens_at", "id"]
 
     def get_queryset(self):
@@ -279,7 +327,9 @@ class DueQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 def forecasts_for(user):
     """Forecasts a user may see (none on drafts unless an editor), with their relations."""
     queryset = Forecast.objects.select_related("question", "author", "source").prefetch_related(
-        Prefetch("option_probabilities", queryset=ForecastProbability.objects.select_related("option"))
+        Prefetch(
+            "option_probabilities", queryset=ForecastProbability.objects.select_related("option")
+        )
     )
     return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
 
@@ -313,7 +363,9 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List resolutions", description="Current ones and the history they replaced."),
+    list=extend_schema(
+        summary="List resolutions", description="Current ones and the history they replaced."
+    ),
     retrieve=extend_schema(summary="One resolution"),
 )
 class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from forecasts import services
 from forecasts.api import serializers as s
-from forecasts.api.fields import AwareDateTimeField
+from forecasts.api.fields import AwareDateTimeField, OptionalURLField
 from forecasts.api.permissions import linked_author
 from forecasts.models import Option, Question, Resolution
 from forecasts.roles import is_editor
@@ -20,7 +20,9 @@ def create_question(request) -> Question:
     data = dict(serializer.validated_data)
     slug = data.pop("slug", None) or slugify(data["title"])[:200]
     if not slug:
-        raise serializers.ValidationError({"slug": ["Give a slug, or a title it can be made from."]})
+        raise serializers.ValidationError(
+            {"slug": ["Give a slug, or a title it can be made from."]}
+        )
     return services.question_create(
         slug=slug,
         condition_option_id=data.pop("condition_option", None),
@@ -82,12 +84,17 @@ class OptionChoiceMixin:
 class ResolveSerializer(OptionChoiceMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Resolution.Outcome.choices)
     option = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
         help_text="For an 'option' outcome: the id of the option that happened.",
     )
     outcome_known_at = AwareDateTimeField(help_text="When the outcome became public knowledge.")
-    evidence_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    evidence_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    evidence_url = OptionalURLField(required=False, default="")
+    evidence_note = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default=""
+    )
 
     def service_arguments(self) -> dict:
         return dict(self.validated_data)
@@ -100,8 +107,10 @@ class CorrectionSerializer(ResolveSerializer):
 class AnnulSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=20000, help_text="Why the question is annulled.")
     outcome_known_at = AwareDateTimeField(required=False, help_text="Defaults to now.")
-    evidence_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
-    evidence_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    evidence_url = OptionalURLField(required=False, default="")
+    evidence_note = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default=""
+    )
 
     def service_arguments(self) -> dict:
         return dict(self.validated_data)

@@ -38,11 +38,17 @@ PREFIX = "bench-api-"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--seconds", type=float, default=5.0, help="Load per endpoint (times --scale).")
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="Load per endpoint (times --scale)."
+    )
     parser.add_argument("--threads", type=int, default=8, help="Client threads.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
-    parser.add_argument("--authors", type=int, default=60, help="Synthetic authors if the world is empty.")
-    parser.add_argument("--questions", type=int, default=300, help="Synthetic questions if the world is empty.")
+    parser.add_argument(
+        "--authors", type=int, default=60, help="Synthetic authors if the world is empty."
+    )
+    parser.add_argument(
+        "--questions", type=int, default=300, help="Synthetic questions if the world is empty."
+    )
 
 
 def _populate(n_authors: int, n_questions: int, out) -> None:
@@ -60,16 +66,27 @@ def _populate(n_authors: int, n_questions: int, out) -> None:
     rng = random.Random(7)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     with transaction.atomic():
-        tags = [Tag.objects.create(name=f"Bench {t}", slug=f"{PREFIX}{t}") for t in ("economy", "war", "tech")]
+        tags = [
+            Tag.objects.create(name=f"Bench {t}", slug=f"{PREFIX}{t}")
+            for t in ("economy", "war", "tech")
+        ]
         authors = Author.objects.bulk_create(
-            Author(name=f"Bench author {i}", slug=f"{PREFIX}author-{i}", is_synthetic=True) for i in range(n_authors)
+            Author(name=f"Bench author {i}", slug=f"{PREFIX}author-{i}", is_synthetic=True)
+            for i in range(n_authors)
         )
-        source = Source.objects.create(title="Bench source", slug=f"{PREFIX}source", published_on=start.date())
+        source = Source.objects.create(
+            title="Bench source", slug=f"{PREFIX}source", published_on=start.date()
+        )
         questions = Question.objects.bulk_create(
             Question(
-                title=f"Bench question {i}?", slug=f"{PREFIX}q-{i}", resolution_criteria="Synthetic.",
-                opens_at=start, closes_at=start + timedelta(days=90), resolve_by=start + timedelta(days=120),
-                state=Question.State.RESOLVED, is_synthetic=True,
+                title=f"Bench question {i}?",
+                slug=f"{PREFIX}q-{i}",
+                resolution_criteria="Synthetic.",
+                opens_at=start,
+                closes_at=start + timedelta(days=90),
+                resolve_by=start + timedelta(days=120),
+                state=Question.State.RESOLVED,
+                is_synthetic=True,
             )
             for i in range(n_questions)
         )
@@ -77,8 +94,12 @@ def _populate(n_authors: int, n_questions: int, out) -> None:
             q.tags.add(tags[i % len(tags)])
         outcomes = {q.pk: rng.random() < 0.4 for q in questions}
         resolutions = Resolution.objects.bulk_create(
-            Resolution(question=q, outcome="yes" if outcomes[q.pk] else "no",
-                       outcome_known_at=start + timedelta(days=100), evidence_note="Synthetic.")
+            Resolution(
+                question=q,
+                outcome="yes" if outcomes[q.pk] else "no",
+                outcome_known_at=start + timedelta(days=100),
+                evidence_note="Synthetic.",
+            )
             for q in questions
         )
         resolution_of = {r.question_id: r for r in resolutions}
@@ -86,12 +107,28 @@ def _populate(n_authors: int, n_questions: int, out) -> None:
         for author in authors:
             for q in rng.sample(questions, k=min(len(questions), 25)):
                 p = round(rng.uniform(0.02, 0.98), 2)
-                forecasts.append(Forecast(question=q, author=author, source=source, probability=p,
-                                          stated_at=start + timedelta(days=5)))
+                forecasts.append(
+                    Forecast(
+                        question=q,
+                        author=author,
+                        source=source,
+                        probability=p,
+                        stated_at=start + timedelta(days=5),
+                    )
+                )
                 b = scoring.brier(p, outcomes[q.pk])
-                scores.append(QuestionScore(author=author, question=q, resolution=resolution_of[q.pk], brier=b,
-                                            brier_final=b, log_loss=scoring.log_loss(p, outcomes[q.pk]),
-                                            final_probability=p if outcomes[q.pk] else 1 - p, n_forecasts=1))
+                scores.append(
+                    QuestionScore(
+                        author=author,
+                        question=q,
+                        resolution=resolution_of[q.pk],
+                        brier=b,
+                        brier_final=b,
+                        log_loss=scoring.log_loss(p, outcomes[q.pk]),
+                        final_probability=p if outcomes[q.pk] else 1 - p,
+                        n_forecasts=1,
+                    )
+                )
         Forecast.objects.bulk_create(forecasts, batch_size=2000)
         QuestionScore.objects.bulk_create(scores, batch_size=2000)
         tag_of = {q.pk: i % len(tags) for i, q in enumerate(questions)}
@@ -110,11 +147,23 @@ def _card(author, tag, scores) -> Scorecard:
     briers = [s.brier for s in scores]
     mean, low, high = scoring.mean_with_interval(briers)
     return Scorecard(
-        author=author, tag=tag, n_scored=len(briers), brier=mean, brier_0_2=scoring.brier_0_2(mean),
-        brier_low=low, brier_high=high, brier_final=mean, skill=scoring.brier_skill_score(mean),
-        log_loss=sum(s.log_loss for s in scores) / len(scores), n_resolved=len(briers),
-        calibration=[dict(row) for row in scoring.calibration_table(
-            [s.final_probability for s in scores], [True] * len(scores))],
+        author=author,
+        tag=tag,
+        n_scored=len(briers),
+        brier=mean,
+        brier_0_2=scoring.brier_0_2(mean),
+        brier_low=low,
+        brier_high=high,
+        brier_final=mean,
+        skill=scoring.brier_skill_score(mean),
+        log_loss=sum(s.log_loss for s in scores) / len(scores),
+        n_resolved=len(briers),
+        calibration=[
+            dict(row)
+            for row in scoring.calibration_table(
+                [s.final_probability for s in scores], [True] * len(scores)
+            )
+        ],
     )
 
 
@@ -173,9 +222,20 @@ def _serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
         "RECKON_THROTTLE_USER": "100000000/second",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=settings.BASE_DIR, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
     )
 
 
@@ -202,7 +262,10 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
         for name, paths in endpoints.items():
             _load(port, paths, min(1.0, seconds), options["threads"])  # warm up
             rates[name] = _load(port, paths, seconds, options["threads"])
-            out.write(f"{name} (public cache {cache_seconds} s): {rates[name]:.1f} requests/s ({paths[0]})")
+            out.write(
+                f"{name} (public cache {cache_seconds} s): "
+                f"{rates[name]:.1f} requests/s ({paths[0]})"
+            )
         return rates
     finally:
         server.terminate()
@@ -212,11 +275,16 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
 def run(options, out) -> dict:
     if not Scorecard.objects.exists():
         _populate(options["authors"], options["questions"], out)
-    slugs = list(Scorecard.objects.filter(tag__isnull=True).values_list("author__slug", flat=True)[:50])
+    slugs = list(
+        Scorecard.objects.filter(tag__isnull=True).values_list("author__slug", flat=True)[:50]
+    )
     figures: dict = {
-        "threads": options["threads"], "workers": options["workers"],
-        "seconds": options["seconds"] * options["scale"], "n_questions": Question.objects.count(),
-        "n_scorecards": Scorecard.objects.count(), "cache_seconds": settings.RECKON_API_CACHE_SECONDS,
+        "threads": options["threads"],
+        "workers": options["workers"],
+        "seconds": options["seconds"] * options["scale"],
+        "n_questions": Question.objects.count(),
+        "n_scorecards": Scorecard.objects.count(),
+        "cache_seconds": settings.RECKON_API_CACHE_SECONDS,
     }
     # As deployed (anonymous reads served from the short public cache), then with it off.
     cached = _measure(options, out, cache_seconds=settings.RECKON_API_CACHE_SECONDS, slugs=slugs)

@@ -21,28 +21,39 @@ STATED = datetime(2025, 1, 15, tzinfo=UTC)
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--rows", type=int, default=100_000, help="Rows in the CSV (before --scale).")
+    parser.add_argument(
+        "--rows", type=int, default=100_000, help="Rows in the CSV (before --scale)."
+    )
 
 
 def _world(n_questions: int = 200, n_authors: int = 50):
     opens = datetime(2025, 1, 1, tzinfo=UTC)
     questions = Question.objects.bulk_create(
         Question(
-            title=f"Bench question {i}", slug=f"bench-import-q{i}", resolution_criteria="Synthetic.",
+            title=f"Bench question {i}",
+            slug=f"bench-import-q{i}",
+            resolution_criteria="Synthetic.",
             kind=Question.Kind.MULTIPLE_CHOICE if i % 10 == 0 else Question.Kind.BINARY,
-            opens_at=opens, closes_at=opens + timedelta(days=365), resolve_by=opens + timedelta(days=400),
+            opens_at=opens,
+            closes_at=opens + timedelta(days=365),
+            resolve_by=opens + timedelta(days=400),
             is_synthetic=True,
         )
         for i in range(n_questions)
     )
     Option.objects.bulk_create(
         Option(question=q, label=label, position=p)
-        for q in questions if not q.is_binary for p, label in enumerate(("Low", "Middle", "High"))
+        for q in questions
+        if not q.is_binary
+        for p, label in enumerate(("Low", "Middle", "High"))
     )
     authors = Author.objects.bulk_create(
-        Author(name=f"Bench author {i}", slug=f"bench-import-a{i}", is_synthetic=True) for i in range(n_authors)
+        Author(name=f"Bench author {i}", slug=f"bench-import-a{i}", is_synthetic=True)
+        for i in range(n_authors)
     )
-    source = Source.objects.create(title="Bench source", slug="bench-import-source", published_on=STATED.date())
+    source = Source.objects.create(
+        title="Bench source", slug="bench-import-source", published_on=STATED.date()
+    )
     return questions, authors, source
 
 
@@ -53,9 +64,13 @@ def _csv(rows: int, questions, authors, source) -> str:
         a = authors[(i * 7) % len(authors)]
         stated = (STATED + timedelta(minutes=i)).isoformat()
         if q.is_binary:
-            lines.append(f"{q.slug},{a.slug},{stated},{(i % 99 + 1) / 100},,{source.slug},likely,icd203")
+            lines.append(
+                f"{q.slug},{a.slug},{stated},{(i % 99 + 1) / 100},,{source.slug},likely,icd203"
+            )
         else:
-            lines.append(f"{q.slug},{a.slug},{stated},,Low=0.2;Middle=0.5;High=0.3,{source.slug},,numeric")
+            lines.append(
+                f"{q.slug},{a.slug},{stated},,Low=0.2;Middle=0.5;High=0.3,{source.slug},,numeric"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -69,7 +84,9 @@ def run(options, out) -> dict:
 
         # The baseline: the same forecasts, already built, written the same way.
         options_by_question = {
-            q.pk: list(Option.objects.filter(question=q).order_by("position")) for q in questions if not q.is_binary
+            q.pk: list(Option.objects.filter(question=q).order_by("position"))
+            for q in questions
+            if not q.is_binary
         }
         now = datetime.now(UTC)
         built = []
@@ -77,11 +94,29 @@ def run(options, out) -> dict:
             q = questions[i % len(questions)]
             binary = q.is_binary
             values = (
-                q.pk, authors[(i * 7) % len(authors)].pk, source.pk, STATED + timedelta(minutes=i), now,
-                (i % 99 + 1) / 100 if binary else None, "", "likely" if binary else "",
-                "icd203" if binary else "numeric", None, None, None, "", None,
+                q.pk,
+                authors[(i * 7) % len(authors)].pk,
+                source.pk,
+                STATED + timedelta(minutes=i),
+                now,
+                (i % 99 + 1) / 100 if binary else None,
+                "",
+                "likely" if binary else "",
+                "icd203" if binary else "numeric",
+                None,
+                None,
+                None,
+                "",
+                None,
             )
-            pairs = [] if binary else [(o.pk, p) for o, p in zip(options_by_question[q.pk], (0.2, 0.5, 0.3), strict=True)]
+            pairs = (
+                []
+                if binary
+                else [
+                    (o.pk, p)
+                    for o, p in zip(options_by_question[q.pk], (0.2, 0.5, 0.3), strict=True)
+                ]
+            )
             built.append((values, pairs))
         started = time.perf_counter()
         imports.write(built)
