@@ -1,5 +1,271 @@
-"""Stored scores from the ledger (set-based). Filled in by the scoring work."""
+"""Stored scores from the ledger, set-based: QuestionScore rows and Scorecards.
+
+Two services, both idempotent and safe to run concurrently:
+
+* ``rescore_question(question_id=...)`` after a question's resolution (or a
+  forecast on it) changes: rewrites that question's QuestionScore rows and
+  updates the Scorecards of its authors that the question counts in (overall
+  and its tags) by taking the old rows out of their totals and the new ones in.
+* ``rescore_all()`` rebuilds everything from the ledger: the safety net.
+
+Reading goes through ``forecasts.ledger_arrays`` (a few COPY streams into
+NumPy), scoring through ``forecasts.pair_scores`` and ``forecasts.aggregates``:
+no query per forecast, author or question. Writes are delete-then-insert
+inside one transaction. On PostgreSQL, advisory locks serialise the work:
+``rescore_all`` takes the global lock exclusively and ``rescore_question``
+shares it, locks its question row, then each affected author in id order.
+
+``Question.scored_at`` is set to the moment the rescore started, so a
+resolution that changes while it runs still shows as stale
+(``Question.objects.needing_rescore()``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from forecasts import aggregates
+from forecasts.ledger_arrays import Ledger, read_ledger
+from forecasts.models import Question, QuestionScore, Scorecard
+from forecasts.pair_scores import EXCLUSIONS, score_pairs
+from forecasts.score_tables import (
+    delete_scorecards,
+    stamp_scored,
+    write_question_scores,
+    write_scorecards,
+)
+from forecasts.scorecards import question_tags, stored_rows
+
+_LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
 
 
 def rescore_question(*, question_id: int) -> None:
-    raise NotImplementedError
+    """Recompute one question's scores and update its authors' scorecards."""
+    started = timezone.now()
+    with transaction.atomic():
+        _lock(shared=True)
+        question = Question.objects.select_for_update().filter(pk=question_id).first()
+        if question is None:  # deleted since it was queued: nothing to score
+            return
+        ledger = read_ledger([question_id])
+        rows = _card_rows(score_pairs(ledger), ledger)
+        old = _old_rows(question_id)
+        _lock_authors(np.union1d(old["author"], rows["author"]))
+        write_question_scores(rows, started, question_ids=[question_id])
+        _update_scorecards(old, rows, started)
+        Question.objects.filter(pk=question_id).update(scored_at=started)
+
+
+def rescore_all() -> dict:
+    """Recompute every stored score; returns counts and how long each step took."""
+    started = timezone.now()
+    clock = _Clock()
+    with transaction.atomic():
+        _lock(shared=False)
+        ledger = read_ledger()
+        clock.lap("read_s")
+        rows = _card_rows(score_pairs(ledger), ledger)
+        clock.lap("score_s")
+        tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
+        cards = aggregates.cards_from_rows(rows, tags)
+        clock.lap("aggregate_s")
+        write_question_scores(rows, started, question_ids=None)
+        write_scorecards(cards, started, replace_all=True)
+        stamp_scored(ledger, started)
+        clock.lap("write_s")
+    return {
+        "questions": int(ledger.question_id.size),
+        "forecasts": int(ledger.forecast_id.size),
+        "question_scores": int(rows["author"].size),
+        "scorecards": len(cards),
+        **clock.laps,
+    }
+
+
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
+
+
+def _lock(*, shared: bool) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite transactions here are IMMEDIATE: one writer at a time already
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, 0)", [_LOCK_SPACE])
+
+
+def _lock_authors(authors: np.ndarray) -> None:
+    """Serialise scorecard updates per author (in id order, so no deadlock)."""
+    if connection.vendor != "postgresql" or authors.size == 0:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, (id %% 2147483647)::int)) "
+            "FROM (SELECT id FROM unnest(%s::bigint[]) AS id ORDER BY id) AS authors",
+            [_LOCK_SPACE + 1, sorted(authors.tolist())],
+        )
+
+
+def _card_rows(rows: dict, ledger: Ledger) -> dict:
+    """Scored pairs in the shape the aggregates and the writers read, with question ids."""
+    question = rows["question"]
+    binary = ledger.n_options[question] == 0
+    outcome = ledger.outcome[question].astype(np.float64)
+    tag_order = np.argsort(ledger.tag_question, kind="stable")
+    tag_question, tag_id = ledger.tag_question[tag_order], ledger.tag_id[tag_order]
+    labels, code = _tag_labels(tag_question, tag_id, ledger.question_id.size)
+    return {
+        **rows,
+        "question": ledger.question_id[question],
+        "outcome_yes": np.where(binary & (outcome >= 0), outcome, np.nan),
+        "tag_labels": labels,  # JSON lists of tag ids, and each row's entry among them
+        "tag_code": code[question],
+    }
+
+
+def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarray]:
+    """Each question's tag ids as a JSON list; rows refer to them by code."""
+    start = np.searchsorted(tag_question, np.arange(n_questions))
+    stop = np.searchsorted(tag_question, np.arange(n_questions), side="right")
+    texts = [
+        "[" + ",".join(map(str, tag_id[a:b].tolist())) + "]" if b > a else "[]"
+        for a, b in zip(start.tolist(), stop.tolist(), strict=True)
+    ]
+    labels, code = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    return labels.tolist(), code
+
+
+def _old_rows(question_id: int) -> dict:
+    """The question's stored rows before rescoring: what its scorecards now count."""
+    stored = list(
+        QuestionScore.objects.filter(question_id=question_id).values_list(
+            "author_id",
+            "excluded_reason",
+            "brier",
+            "brier_final",
+            "log_loss",
+            "relative_brier",
+            "final_probability",
+            "resolution__outcome",
+            "n_hindsight",
+            "tag_ids",
+        )
+    )
+    floats = lambda i: np.array([np.nan if r[i] is None else r[i] for r in stored], np.float64)  # noqa: E731
+    yes = {"yes": 1.0, "no": 0.0}
+    return {
+        "author": np.array([r[0] for r in stored], np.int64),
+        "question": np.full(len(stored), question_id, np.int64),
+        "excluded": np.array([EXCLUSIONS.index(r[1]) for r in stored], np.int64),
+        "brier": floats(2),
+        "brier_final": floats(3),
+        "log_loss": floats(4),
+        "relative_brier": floats(5),
+        "final_given": floats(6),
+        "outcome_yes": np.array([yes.get(r[7], np.nan) for r in stored], np.float64),
+        "n_hindsight": np.array([r[8] for r in stored], np.int64),
+        "tags": [list(r[9]) for r in stored],
+    }
+
+
+def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
+    """Take the question's old rows out of its authors' totals and put the new ones in."""
+    new_tags = _json_ids(new["tag_labels"][new["tag_code"][0]]) if new["author"].size else []
+    old_cards = _cards_of(old["author"], old["tags"])
+    new_cards = _cards_of(new["author"], [new_tags] * new["author"].size)
+    keys = sorted({key for cards in (*old_cards, *new_cards) for key in cards})
+    if not keys:
+        return
+    totals, legacy = _current_totals(keys)
+    if legacy:
+        # Cards written before totals were kept: rebuild them from the authors'
+        # other stored rows, so this question's old rows are not taken out of them.
+        question = int((new if new["author"].size else old)["question"][0])
+        _rebuild(totals, keys, legacy, without_question=question)
+        keep = ~np.isin(old["author"], list(legacy))
+        old = {
+            **{k: v[keep] for k, v in old.items() if k != "tags"},
+            "tags": [t for t, kept in zip(old["tags"], keep, strict=True) if kept],
+        }
+        old_cards = [c for c, kept in zip(old_cards, keep, strict=True) if kept]
+    index = {key: i for i, key in enumerate(keys)}
+    for rows, cards, sign in ((old, old_cards, -1), (new, new_cards, 1)):
+        # Each pass takes one card per row, so no card is updated twice in a pass.
+        for slot in range(max(map(len, cards), default=0)):
+            which = np.array([r for r, row_cards in enumerate(cards) if len(row_cards) > slot], int)
+            card = np.array([index[cards[r][slot]] for r in which], int)
+            chosen = {name: rows[name][which] for name in aggregates.ROW_FIELDS}
+            aggregates.apply_rows(totals, card, chosen, sign=sign)
+    figures = aggregates.figures(totals)
+    for card, (author, tag) in zip(figures, keys, strict=True):
+        card["author_id"], card["tag_id"] = author, tag or None
+    empty = aggregates.is_empty(totals)
+    delete_scorecards(keys)
+    write_scorecards([c for c, gone in zip(figures, empty, strict=True) if not gone], at)
+
+
+def _json_ids(text: str) -> list[int]:
+    return [int(t) for t in text.strip("[]").split(",") if t]
+
+
+def _cards_of(author: np.ndarray, tags: list[list[int]]) -> list[list[tuple[int, int]]]:
+    """For each row, the (author, tag) cards it counts in: overall (tag 0) first."""
+    return [
+        [(a, 0), *((a, int(t)) for t in row_tags)]
+        for a, row_tags in zip(author.tolist(), tags, strict=True)
+    ]
+
+
+def _current_totals(keys: list[tuple[int, int]]) -> tuple[np.ndarray, set[int]]:
+    """Stored totals of the cards (zeros for one not made yet), and authors lacking them."""
+    authors = sorted({a for a, _ in keys})
+    tags = sorted({t for _, t in keys if t})
+    stored = (
+        Scorecard.objects.filter(author_id__in=authors)
+        .filter(Q(tag__isnull=True) | Q(tag_id__in=tags))
+        .annotate(totals_text=Cast("totals", TextField()))
+        .values_list("author_id", "tag_id", "totals_text")
+    )
+    found = {(author, tag or 0): text for author, tag, text in stored}
+    # One parse for every card: far quicker than decoding each JSON value apart.
+    width = aggregates.WIDTH
+    parsed = json.loads("[" + ",".join(found.values()) + "]") if found else []
+    values = dict(zip(found, parsed, strict=True))
+    totals = np.zeros((len(keys), width))
+    legacy = set()
+    for i, key in enumerate(keys):
+        card = values.get(key)
+        if card is not None and len(card) == width:
+            totals[i] = card
+        elif card is not None:
+            legacy.add(key[0])
+    return totals, legacy
+
+
+def _rebuild(totals: np.ndarray, keys: list, authors: set[int], *, without_question: int) -> None:
+    """Totals of the authors' cards from their stored rows, leaving one question out."""
+    rows = stored_rows(sorted(authors))
+    keep = rows["question"] != without_question
+    rows = {name: values[keep] for name, values in rows.items()}
+    rebuilt = {
+        (card["author_id"], card["tag_id"] or 0): card["totals"]
+        for card in aggregates.cards_from_rows(rows, question_tags(np.unique(rows["question"])))
+    }
+    for i, key in enumerate(keys):
+        if key[0] in authors:
+            totals[i] = rebuilt.get(key, np.zeros(aggregates.WIDTH))

@@ -13,18 +13,59 @@ from forecasts.models.ledger import Author, Question, Tag
 from forecasts.models.resolution import Resolution
 
 
+class QuestionScoreQuerySet(models.QuerySet):
+    def counted(self) -> QuestionScoreQuerySet:
+        """Scores that count towards a track record (resolved, not hindsight)."""
+        return self.filter(excluded_reason="", brier__isnull=False)
+
+    def excluded(self) -> QuestionScoreQuerySet:
+        """Rows that do not count: hindsight, no forecast in time, annulled, pending."""
+        return self.exclude(excluded_reason="")
+
+    def settled(self) -> QuestionScoreQuerySet:
+        """Rows on resolved or annulled questions (not the pending ones)."""
+        return self.exclude(excluded_reason=QuestionScore.Exclusion.PENDING)
+
+    def tagged(self, tag: Tag | None) -> QuestionScoreQuerySet:
+        return self if tag is None else self.filter(question__tags=tag)
+
+    def known_between(self, since=None, until=None) -> QuestionScoreQuerySet:
+        """Questions whose outcome became known in [since, until) (either end optional)."""
+        qs = self
+        if since is not None:
+            qs = qs.filter(resolution__outcome_known_at__gte=since)
+        if until is not None:
+            qs = qs.filter(resolution__outcome_known_at__lt=until)
+        return qs
+
+
 class QuestionScore(models.Model):
-    """One author's score on one resolved question."""
+    """One author's score on one question they forecast.
+
+    Every (author, question) pair with a forecast on a published question has
+    a row; only rows with an empty ``excluded_reason`` carry scores that count
+    (see ``QuestionScoreQuerySet.counted``).
+    """
 
     class Exclusion(models.TextChoices):
         NONE = "", "Counted"
         HINDSIGHT = "hindsight", "Recorded after the outcome was known"
         NO_FORECAST_IN_WINDOW = "no_forecast_in_window", "No forecast before close"
+        ANNULLED = "annulled", "Question annulled"
+        PENDING = "pending", "Not resolved yet"
 
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="question_scores")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="scores")
+    # Scores are derived rows, rewritten wholesale by forecasts.rescoring from
+    # the ledger it has just read; the database does not check their foreign
+    # keys (a full rescore would otherwise spend more time on per-row key
+    # checks than on scoring). Django still cascades deletes.
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, related_name="question_scores", db_constraint=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="scores", db_constraint=False
+    )
     resolution = models.ForeignKey(
-        Resolution, null=True, on_delete=models.SET_NULL, related_name="+"
+        Resolution, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     brier = models.FloatField(null=True, help_text="Time-averaged Brier, 0 (best) to 1.")
     brier_final = models.FloatField(null=True, help_text="Brier of the last forecast before close.")
@@ -36,12 +77,22 @@ class QuestionScore(models.Model):
     final_probability = models.FloatField(
         null=True, help_text="Probability the final forecast gave to what happened."
     )
-    n_forecasts = models.PositiveIntegerField(default=0)
+    n_forecasts = models.PositiveIntegerField(default=0, help_text="Forecasts that were scored.")
     n_days = models.PositiveIntegerField(default=0)
+    n_hindsight = models.PositiveIntegerField(
+        default=0, help_text="Forecasts ignored: recorded after the outcome was known."
+    )
     excluded_reason = models.CharField(
         max_length=30, choices=Exclusion.choices, blank=True, default=""
     )
+    tag_ids = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The question's tags when scored: the tag scorecards it counts in.",
+    )
     computed_at = models.DateTimeField(default=timezone.now)
+
+    objects = QuestionScoreQuerySet.as_manager()
 
     class Meta:
         ordering = ["author", "question"]
@@ -63,11 +114,26 @@ class QuestionScore(models.Model):
         return not self.excluded_reason and self.brier is not None
 
 
+class ScorecardQuerySet(models.QuerySet):
+    def for_tag(self, tag: Tag | None) -> ScorecardQuerySet:
+        """Overall scorecards (``tag=None``) or those of one tag."""
+        return self.filter(tag__isnull=True) if tag is None else self.filter(tag=tag)
+
+    def ranked(self) -> ScorecardQuerySet:
+        """Best (lowest) Brier first; authors without a score last."""
+        return self.order_by(models.F("brier").asc(nulls_last=True), "-n_scored", "author__name")
+
+
 class Scorecard(models.Model):
     """An author's aggregate record, overall (tag empty) and per tag."""
 
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="scorecards")
-    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Derived rows, like QuestionScore: foreign keys unchecked by the database.
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, related_name="scorecards", db_constraint=False
+    )
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     n_scored = models.PositiveIntegerField(default=0)
     brier = models.FloatField(
         null=True, help_text="Mean time-averaged Brier over scored questions."
@@ -86,7 +152,14 @@ class Scorecard(models.Model):
     n_better_than_coin = models.PositiveIntegerField(default=0)
     calibration = models.JSONField(default=list, blank=True)
     murphy = models.JSONField(default=dict, blank=True)
+    totals = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Running sums the figures come from (forecasts.aggregates.TOTALS).",
+    )
     computed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         ordering = ["author", "tag"]

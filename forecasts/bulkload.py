@@ -1,0 +1,262 @@
+"""Moving columns of numbers between NumPy and the database, fast.
+
+The demo world writes a million forecasts and the scorer reads them all back;
+row-by-row ORM calls would take minutes. On PostgreSQL both directions use
+``COPY ... (FORMAT BINARY)`` with the bytes built and parsed by NumPy, so no
+Python code runs per row. SQLite (the embedded first-run default, with small
+worlds) gets plain ``executemany`` and ``fetchall``.
+
+A column is described by a ``Column``: its name, its kind and its values,
+either an array with one value per row or a single constant for every row.
+Times are int64 microseconds since the Unix epoch (UTC) throughout.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+# PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
+PG_EPOCH_US = 946_684_800_000_000
+NULL_TIME = np.iinfo(np.int64).min
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_HEADER = _SIGNATURE + struct.pack(">ii", 0, 0)
+_TRAILER = struct.pack(">h", -1)
+_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float8": 8, "bool": 1, "time": 8}
+_BIG_ENDIAN = {
+    "int2": ">i2",
+    "int4": ">i4",
+    "int8": ">i8",
+    "float8": ">f8",
+    "bool": "u1",
+    "time": ">i8",
+}
+_CHUNK_ROWS = 200_000
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column to write: ``kind`` is int2/int4/int8/float8/bool/time/text/json.
+
+    ``values`` is an array (one per row) or a constant. NULL is written for a
+    ``None`` constant, a NaN float, a ``NULL_TIME`` time and wherever the
+    optional boolean array ``nulls`` is true. With ``labels``, ``values`` are
+    integer codes of text labels (``labels[code]`` is written), which is much
+    faster than one Python string per row.
+    """
+
+    name: str
+    kind: str
+    values: object
+    nulls: np.ndarray | None = None
+    labels: Sequence[str] | None = None
+
+    def is_constant(self) -> bool:
+        return not isinstance(self.values, np.ndarray | list | tuple)
+
+
+def write_rows(connection, table: str, columns: Sequence[Column], n_rows: int) -> None:
+    """Insert ``n_rows`` rows into ``table`` (COPY on PostgreSQL, executemany elsewhere)."""
+    if n_rows == 0:
+        return
+    names = ", ".join(c.name for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.connection.cursor()
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(_HEADER)
+                for start in range(0, n_rows, _CHUNK_ROWS):
+                    stop = min(start + _CHUNK_ROWS, n_rows)
+                    copy.write(_binary_tuples(columns, start, stop))
+                copy.write(_TRAILER)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    rows = zip(*(_python_values(c, n_rows) for c in columns), strict=True)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
+
+
+def _slice(column: Column, start: int, stop: int) -> object:
+    return column.values if column.is_constant() else column.values[start:stop]
+
+
+def _field(column: Column, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lengths (-1 for NULL) and the concatenated payload bytes of one column."""
+    n = stop - start
+    values = _slice(column, start, stop)
+    if column.labels is not None:
+        return _labelled(column, values)
+    if column.kind in ("text", "json") and column.is_constant():
+        one = _encode_texts(column, values, 1)[0]
+        if one is None:
+            return np.full(n, -1, np.int32), np.empty(0, np.uint8)
+        return np.full(n, len(one), np.int32), np.tile(np.frombuffer(one, np.uint8), n)
+    if column.kind in ("text", "json"):
+        encoded = _encode_texts(column, values, n)
+        lengths = np.fromiter((-1 if b is None else len(b) for b in encoded), np.int32, n)
+        payload = np.frombuffer(b"".join(b for b in encoded if b is not None), np.uint8)
+        return lengths, payload
+    width = _WIDTH[column.kind]
+    if column.is_constant():
+        if values is None:
+            return np.full(n, -1, np.int32), np.empty(0, np.uint8)
+        values = np.full(n, values)
+    array = np.asarray(values)
+    null = np.zeros(n, bool) if column.nulls is None else column.nulls[start:stop]
+    if column.kind == "float8":
+        null = null | np.isnan(array)
+    elif column.kind == "time":
+        null = null | (array == NULL_TIME)
+        array = array - PG_EPOCH_US
+    data = array[~null].astype(_BIG_ENDIAN[column.kind]).view(np.uint8)
+    return np.where(null, -1, width).astype(np.int32), data
+
+
+def _labelled(column: Column, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    encoded = _encode_texts(Column(column.name, column.kind, list(column.labels)), column.labels, 0)
+    sizes = np.array([len(b) for b in encoded], np.int64)
+    pool = np.frombuffer(b"".join(encoded), np.uint8)
+    lengths = sizes[codes]
+    starts = (np.cumsum(sizes) - sizes)[codes]
+    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return lengths.astype(np.int32), pool[np.repeat(starts, lengths) + within]
+
+
+def _encode_texts(column: Column, values: object, n: int) -> list[bytes | None]:
+    prefix = b"\x01" if column.kind == "json" else b""  # jsonb's binary form is versioned
+    if column.is_constant():
+        one = None if values is None else prefix + str(values).encode()
+        return [one] * n
+    return [None if v is None else prefix + str(v).encode() for v in values]
+
+
+def _binary_tuples(columns: Sequence[Column], start: int, stop: int) -> bytes:
+    """The COPY BINARY tuples for rows [start, stop), assembled with array indexing."""
+    n = stop - start
+    fields = [_field(c, start, stop) for c in columns]
+    sizes = 2 + sum(4 + np.maximum(lengths, 0).astype(np.int64) for lengths, _ in fields)
+    row_start = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    buffer = np.zeros(int(sizes.sum()), np.uint8)
+    _scatter(buffer, row_start, np.full(n, len(columns), ">i2").view(np.uint8), 2)
+    position = row_start + 2
+    for lengths, payload in fields:
+        _scatter(buffer, position, lengths.astype(">i4").view(np.uint8), 4)
+        width = np.maximum(lengths, 0).astype(np.int64)
+        _scatter_ragged(buffer, position + 4, width, payload)
+        position = position + 4 + width
+    return buffer.tobytes()
+
+
+def _scatter(buffer: np.ndarray, at: np.ndarray, data: np.ndarray, width: int) -> None:
+    buffer[(at[:, None] + np.arange(width)).ravel()] = data
+
+
+def _scatter_ragged(
+    buffer: np.ndarray, at: np.ndarray, widths: np.ndarray, data: np.ndarray
+) -> None:
+    total = int(widths.sum())
+    if total == 0:
+        return
+    if widths.min() == widths.max():  # the common case: one width for every row
+        _scatter(buffer, at, data, int(widths[0]))
+        return
+    # Byte i of row r goes to at[r] + i: repeat each row's start, add the offset within the row.
+    first = np.cumsum(widths) - widths
+    offsets = np.arange(total) - np.repeat(first, widths)
+    buffer[np.repeat(at, widths) + offsets] = data
+
+
+def _python_values(column: Column, n: int) -> list:
+    """Values as the SQLite backend stores them (times as naive UTC text)."""
+    values = _python_non_null(column, n)
+    if column.nulls is None:
+        return values
+    return [None if null else v for v, null in zip(values, column.nulls.tolist(), strict=True)]
+
+
+def _python_non_null(column: Column, n: int) -> list:
+    if column.labels is not None:
+        return [column.labels[code] for code in np.asarray(column.values).tolist()]
+    if column.is_constant():
+        return [column.values] * n
+    array = column.values
+    if column.kind == "time":
+        text = np.datetime_as_string(np.asarray(array).astype("datetime64[us]"), unit="us")
+        return [
+            None if t == NULL_TIME else s.replace("T", " ")
+            for t, s in zip(array, text, strict=True)
+        ]
+    if column.kind == "float8":
+        return [None if np.isnan(v) else v for v in np.asarray(array).tolist()]
+    if column.kind == "bool":
+        return [bool(v) for v in array]
+    if isinstance(array, np.ndarray):
+        return array.tolist()
+    return list(array)
+
+
+def read_columns(connection, sql: str, kinds: dict[str, str], params: Sequence = ()) -> dict:
+    """Run a query and return its columns as arrays (keys and kinds in SELECT order).
+
+    The query must yield no NULLs (use COALESCE): on PostgreSQL it runs as
+    ``COPY (query) TO STDOUT (FORMAT BINARY)`` and the rows are parsed as one
+    fixed-width record array. Kinds: int2, int4, int8, float8, bool, time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.connection.cursor()
+            with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params or None) as copy:
+                data = b"".join(bytes(chunk) for chunk in copy)
+        return _parse_binary(data, kinds)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(kinds)
+    return {
+        name: _from_python(kind, values)
+        for (name, kind), values in zip(kinds.items(), columns, strict=True)
+    }
+
+
+def _from_python(kind: str, values: Sequence) -> np.ndarray:
+    if kind == "time":
+        return np.array([_microseconds(v) for v in values], dtype=np.int64)
+    if kind == "bool":
+        return np.array(values, dtype=bool)
+    return np.array(values, dtype=np.float64 if kind == "float8" else np.int64)
+
+
+def _microseconds(value: datetime | str) -> int:
+    """A stored time (naive means UTC, as Django keeps them on SQLite) in µs since the epoch."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return (value - _UNIX_EPOCH) // timedelta(microseconds=1)
+
+
+def _parse_binary(data: bytes, kinds: dict[str, str]) -> dict:
+    if not data.startswith(_SIGNATURE):
+        raise ValueError("not a PostgreSQL binary COPY stream")
+    extension = struct.unpack_from(">i", data, 15)[0]
+    body = 19 + extension
+    fields = [("n", ">i2")]
+    for name, kind in kinds.items():
+        fields += [(f"{name}__len", ">i4"), (name, _BIG_ENDIAN[kind])]
+    record = np.dtype(fields)
+    count, rest = divmod(len(data) - body - 2, record.itemsize)
+    if rest:
+        raise ValueError("COPY rows are not fixed-width: does the query return a NULL?")
+    rows = np.frombuffer(data, record, count, body)
+    out = {}
+    for name, kind in kinds.items():
+        if np.any(rows[f"{name}__len"] != _WIDTH[kind]):
+            raise ValueError(f"column {name} holds a NULL or is not {kind}")
+        values = rows[name].astype(bool if kind == "bool" else rows[name].dtype.newbyteorder("="))
+        out[name] = values + PG_EPOCH_US if kind == "time" else values
+    return out

@@ -1,0 +1,201 @@
+"""The ledger as NumPy arrays, read in a handful of streaming queries.
+
+The set-based scorer works on these arrays instead of model instances: a
+million forecasts come back as a few columns of numbers (COPY on PostgreSQL),
+with no Python object per row. Questions are indexed by position; every
+other array refers to a question by that position.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+from forecasts.bulkload import NULL_TIME, read_columns
+
+US_PER_DAY = 86_400_000_000
+
+# Where a question stands for scoring, from its current resolution.
+DRAFT, PENDING, RESOLVED, ANNULLED = 0, 1, 2, 3
+
+
+@dataclass
+class Ledger:
+    """Questions, their forecasts, option probabilities and tags, as arrays."""
+
+    question_id: np.ndarray  # sorted
+    status: np.ndarray  # DRAFT / PENDING / RESOLVED / ANNULLED
+    n_options: np.ndarray  # 0 for a binary question
+    open_day: np.ndarray  # UTC day numbers since 1970-01-01
+    close_day: np.ndarray
+    closes_us: np.ndarray
+    known_us: np.ndarray  # outcome_known_at of the current resolution (resolved, annulled)
+    outcome: np.ndarray  # binary: 1 yes / 0 no; multiple choice: option index; else -1
+    resolution_id: np.ndarray  # 0 without a current resolution
+    changed_us: np.ndarray  # resolution_changed_at as read (NULL_TIME when empty)
+    forecast_id: np.ndarray  # sorted
+    f_question: np.ndarray  # index into the question arrays
+    f_author: np.ndarray  # author id
+    f_stated_us: np.ndarray
+    f_recorded_us: np.ndarray
+    f_probability: np.ndarray  # P(yes); -1 for multiple choice
+    p_forecast: np.ndarray  # option probabilities: index into the forecast arrays
+    p_option: np.ndarray  # option index within its question (by position, then id)
+    p_probability: np.ndarray
+    tag_question: np.ndarray  # question tags: index into the question arrays
+    tag_id: np.ndarray
+
+
+def _in_questions(column: str, question_ids: Sequence[int] | None) -> tuple[str, list]:
+    """A WHERE clause limiting ``column`` to the given question ids (none: no limit)."""
+    if question_ids is None:
+        return "", []
+    ids = [int(i) for i in question_ids]
+    if connection.vendor == "postgresql":
+        return f" WHERE {column} = ANY(%s::bigint[])", [ids]
+    return f" WHERE {column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
+def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list, dict]:
+    """The forecast columns scoring needs: the query the benchmark's scan floor reads too."""
+    where, params = _in_questions("question_id", question_ids)
+    sql = (
+        "SELECT id, question_id, author_id, stated_at, recorded_at, COALESCE(probability, -1) "
+        f"FROM forecasts_forecast{where}"
+    )
+    kinds = {
+        "id": "int8",
+        "question": "int8",
+        "author": "int8",
+        "stated": "time",
+        "recorded": "time",
+        "probability": "float8",
+    }
+    return sql, params, kinds
+
+
+def _query(sql: str, question_ids: Sequence[int] | None, column: str) -> tuple[str, list]:
+    where, params = _in_questions(column, question_ids)
+    return sql.format(where=where), params
+
+
+def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
+    """Everything scoring needs about the given questions (default: all of them)."""
+    sql, params = _query(
+        "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
+        "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
+        "COALESCE(q.resolution_changed_at, q.created_at), "
+        "CASE WHEN q.resolution_changed_at IS NULL THEN 0 ELSE 1 END, "
+        "CASE r.outcome WHEN 'yes' THEN 1 WHEN 'no' THEN 0 WHEN 'option' THEN 2 "
+        "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0) "
+        "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
+        "ON r.question_id = q.id AND r.is_current{where}",
+        question_ids,
+        "q.id",
+    )
+    q = read_columns(
+        connection,
+        sql,
+        {
+            "id": "int8",
+            "published": "int4",
+            "opens": "time",
+            "closes": "time",
+            "resolution": "int8",
+            "known": "time",
+            "changed": "time",
+            "has_changed": "int4",
+            "outcome": "int4",
+            "option": "int8",
+        },
+        params,
+    )
+    by_id = np.argsort(q["id"], kind="stable")
+    q = {name: values[by_id] for name, values in q.items()}
+    options = _options(question_ids, q["id"])
+    f_sql, f_params, f_kinds = forecasts_sql(question_ids)
+    f = read_columns(connection, f_sql, f_kinds, f_params)
+    by_id = np.argsort(f["id"], kind="stable")
+    f = {name: values[by_id] for name, values in f.items()}
+    probabilities = _option_probabilities(question_ids, f["id"], options)
+    tag_sql, tag_params = _query(
+        "SELECT question_id, tag_id FROM forecasts_question_tags{where}",
+        question_ids,
+        "question_id",
+    )
+    tags = read_columns(connection, tag_sql, {"question": "int8", "tag": "int8"}, tag_params)
+    return Ledger(
+        question_id=q["id"],
+        status=_status(q),
+        n_options=np.bincount(options["question"], minlength=q["id"].size),
+        open_day=q["opens"] // US_PER_DAY,
+        close_day=q["closes"] // US_PER_DAY,
+        closes_us=q["closes"],
+        known_us=q["known"],
+        outcome=_outcome(q, options),
+        resolution_id=q["resolution"],
+        changed_us=np.where(q["has_changed"] == 1, q["changed"], NULL_TIME),
+        forecast_id=f["id"],
+        f_question=np.searchsorted(q["id"], f["question"]),
+        f_author=f["author"],
+        f_stated_us=f["stated"],
+        f_recorded_us=f["recorded"],
+        f_probability=f["probability"],
+        p_forecast=probabilities["forecast"],
+        p_option=probabilities["option"],
+        p_probability=probabilities["probability"],
+        tag_question=np.searchsorted(q["id"], tags["question"]),
+        tag_id=tags["tag"],
+    )
+
+
+def _status(q: dict) -> np.ndarray:
+    status = np.where(q["published"] == 0, DRAFT, PENDING)
+    status = np.where(q["outcome"] <= 2, RESOLVED, status)
+    return np.where(q["outcome"] == 3, ANNULLED, status)
+
+
+def _options(question_ids, question_id: np.ndarray) -> dict:
+    """Options with their index within the question, ordered as the services order them."""
+    sql, params = _query(
+        "SELECT id, question_id, CAST(position AS INTEGER) FROM forecasts_option{where}",
+        question_ids,
+        "question_id",
+    )
+    o = read_columns(
+        connection, sql, {"id": "int8", "question": "int8", "position": "int4"}, params
+    )
+    order = np.lexsort((o["id"], o["position"], o["question"]))
+    o = {name: values[order] for name, values in o.items()}
+    o["question"] = np.searchsorted(question_id, o["question"])
+    first = np.searchsorted(o["question"], o["question"])  # first option of the same question
+    o["index"] = np.arange(o["id"].size) - first
+    by_id = np.argsort(o["id"])
+    return {"id": o["id"][by_id], "question": o["question"][by_id], "index": o["index"][by_id]}
+
+
+def _outcome(q: dict, options: dict) -> np.ndarray:
+    outcome = np.where(q["outcome"] <= 1, q["outcome"], -1)
+    chosen = q["outcome"] == 2
+    at = np.searchsorted(options["id"], q["option"][chosen])
+    outcome[chosen] = options["index"][np.minimum(at, max(options["id"].size - 1, 0))]
+    return outcome
+
+
+def _option_probabilities(question_ids, forecast_id: np.ndarray, options: dict) -> dict:
+    where, params = _in_questions("question_id", question_ids)
+    sql = "SELECT p.forecast_id, p.option_id, p.probability FROM forecasts_forecastprobability p"
+    if where:
+        sql += f" WHERE p.forecast_id IN (SELECT id FROM forecasts_forecast{where})"
+    p = read_columns(
+        connection, sql, {"forecast": "int8", "option": "int8", "probability": "float8"}, params
+    )
+    return {
+        "forecast": np.searchsorted(forecast_id, p["forecast"]),
+        "option": options["index"][np.searchsorted(options["id"], p["option"])],
+        "probability": p["probability"],
+    }
