@@ -67,7 +67,11 @@ def grow(n: int, tags: list[Tag]) -> None:
                 outcome_known_at=START + timedelta(days=40),
             )
             QuestionScore.objects.create(
-                author=author, question=question, resolution=resolution, brier=0.16
+                author=author,
+                question=question,
+                resolution=resolution,
+                brier=0.16,
+                final_probability=0.6,
             )
         Scorecard.objects.create(author=author, n_scored=10, brier=0.1 + i / 1000)
         for tag in tags:

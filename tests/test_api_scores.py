@@ -47,6 +47,7 @@ def scored(db):
                 brier_final=b,
                 log_loss=b * 2,
                 relative_brier=b - 0.2,
+                final_probability=1 - b**0.5,  # the outcome was yes: brier = (1 - p)²
                 n_forecasts=1,
                 n_days=10,
             )

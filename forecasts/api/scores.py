@@ -308,11 +308,10 @@ def author_scorecard(author: Author, request) -> dict:
             "overall": ScorecardSerializer(overall).data if overall else None,
             "by_tag": ScorecardSerializer(tagged, many=True).data,
         }
-    overall = standings.period_cards(since=since, until=until, author=author)
-    by_tag = standings.period_tag_cards(author=author, since=since, until=until)
+    overall, by_tag = standings.period_author_cards(author, since=since, until=until)
     return {
         **body,
-        "overall": CardFieldsSerializer(overall[0]).data if overall else None,
+        "overall": CardFieldsSerializer(overall).data if overall else None,
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
     }
 

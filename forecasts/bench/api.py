@@ -1,10 +1,12 @@
 """API throughput under gunicorn: scorecard and question list against a trivial endpoint.
 
 Starts gunicorn on a free loopback port against the configured database,
-fills it with a small synthetic world if it has none (the demo world when
-``forecasts.demo`` provides one), then for each endpoint runs a bounded load:
-``--threads`` client threads sending requests for ``--seconds`` each. Reports
-requests per second and each endpoint's rate as a share of ``/api/health/``.
+fills it with the synthetic demo world (``manage.py demo_world``) if it has no
+synthetic questions yet, then for each endpoint runs a bounded load:
+``--threads`` client threads sending requests for ``--seconds`` each. It does
+so twice, with the public read cache as configured and with it off, and
+reports requests per second and each endpoint's rate as a share of
+``/api/health/``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threads", type=int, default=8, help="Client threads.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     parser.add_argument(
-        "--authors", type=int, default=60, help="Synthetic authors if the world is empty."
+        "--authors", type=int, default=40, help="Synthetic authors if the world is empty."
     )
     parser.add_argument(
         "--questions", type=int, default=300, help="Synthetic questions if the world is empty."
@@ -52,16 +54,13 @@ def add_arguments(parser) -> None:
 
 
 def _populate(n_authors: int, n_questions: int, out) -> None:
-    """A synthetic world with stored scores, written once and marked synthetic."""
-    try:
-        from forecasts import demo  # the scoring work's demo world, when it exists
+    """The demo world (``manage.py demo_world``) when there is one, else a small synthetic world."""
+    from django.core.management import call_command, get_commands
 
-        if hasattr(demo, "build_demo_world"):
-            out.write("populating with forecasts.demo.build_demo_world()")
-            demo.build_demo_world()
-            return
-    except ImportError:
-        pass
+    if "demo_world" in get_commands():
+        out.write(f"populating with demo_world: {n_authors} authors, {n_questions} questions")
+        call_command("demo_world", authors=n_authors, questions=n_questions, stdout=out)
+        return
     out.write(f"populating a synthetic world: {n_authors} authors, {n_questions} questions")
     rng = random.Random(7)
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -273,7 +272,7 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
 
 
 def run(options, out) -> dict:
-    if not Scorecard.objects.exists():
+    if not Question.objects.filter(is_synthetic=True).exists():
         _populate(options["authors"], options["questions"], out)
     slugs = list(
         Scorecard.objects.filter(tag__isnull=True).values_list("author__slug", flat=True)[:50]
