@@ -22,9 +22,12 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
             "option",
             "forecast",
             "forecastprobability",
+            "discardedclaim",
         )
         for action in ("add", "change", "view")
     ]
+    # A discarded draft's sentence is released for drafting again by deleting its row.
+    + ["delete_discardedclaim"]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
     RESOLVERS: [
         "add_resolution",

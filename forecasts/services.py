@@ -31,6 +31,9 @@ SUM_TOLERANCE = 1e-6
 # A claim stated more than this long before it is recorded is "historical"
 # and must cite a dated source (DESIGN.md, no hindsight).
 HISTORICAL_GRACE = timedelta(days=1)
+# Titles of questions drafted from an article start with this until an editor
+# rewrites them; a draft whose title still carries it cannot be approved.
+DRAFT_TITLE_MARK = "[Draft: rewrite]"
 CORRECTABLE_FORECAST_FIELDS = (
     "probability",
     "stated_at",
@@ -298,7 +301,8 @@ def forecast_correct(
     _allow_forecast_writes()
     forecast.save()
     ForecastCorrection.objects.bulk_create(audits)
-    if forecast.question.state != Question.State.LIVE:
+    # Only a question with an outcome has scores to redo (a draft or live one has none).
+    if forecast.question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
         _mark_resolution_changed([forecast.question_id])
     return forecast
 
@@ -540,6 +544,18 @@ def question_approve(*, question: Question, by=None) -> Question:
     if not question.resolution_criteria.strip():
         raise ValidationError(
             {"resolution_criteria": "Write resolution criteria before approving."}
+        )
+    if question.title.startswith(DRAFT_TITLE_MARK):
+        raise ValidationError(
+            {"title": "Rewrite the drafted title as a question (and drop the mark) first."}
+        )
+    late = question.forecasts.filter(stated_at__gt=question.closes_at).first()
+    if late is not None:
+        raise ValidationError(
+            {
+                "closes_at": f"The question would close before {late.author}'s forecast "
+                f"({late.stated_at:%Y-%m-%d}) was stated; move the close later."
+            }
         )
     question.state = Question.State.LIVE
     question.save(update_fields=["state"])

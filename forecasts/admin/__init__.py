@@ -4,4 +4,4 @@ Every write that spans models goes through forecasts.services, so the admin,
 the API and background jobs enforce the same rules.
 """
 
-from forecasts.admin import forecasts, ledger, questions  # noqa: F401  (registers ModelAdmins)
+from forecasts.admin import drafts, forecasts, ledger, questions  # noqa: F401  (registers ModelAdmins)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count
 
+from forecasts.admin.drafts import DraftFromTextAdmin
 from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, RecordedClaimInline
 from forecasts.models import Author, Source, Tag
 
@@ -27,7 +28,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ForecastInlineSaving, admin.ModelAdmin):
+class SourceAdmin(DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ordering = ["-published_on", "title"]
     list_display = ["title", "author", "publisher", "published_on", "claim_count"]
     list_filter = ["kind", "scale", "publisher"]
@@ -38,7 +39,7 @@ class SourceAdmin(ForecastInlineSaving, admin.ModelAdmin):
     inlines = [RecordedClaimInline, AddClaimInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "author", "publisher", "published_on", "url"]}),
-        ("Words to numbers", {"fields": ["scale"]}),
+        ("Words to numbers", {"fields": ["scale", "drafts_to_review"]}),
         (
             "Rights and text",
             {"fields": ["licence", "attribution", "full_text"], "classes": ["collapse"]},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from forecasts import services
+from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
 from forecasts.models import Option, Question, Resolution
@@ -33,7 +34,7 @@ class StatusFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("draft", "Draft"),
+            ("draft", "Drafts to review"),
             ("open", "Open"),
             ("closed", "Closed"),
             ("due", "Due for resolution"),
@@ -90,7 +91,7 @@ class ResolutionHistoryInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ForecastInlineSaving, admin.ModelAdmin):
+class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ordering = ["-opens_at", "pk"]
     list_display = ["title", "kind", "status_label", "closes_at", "resolve_by", "forecast_count"]
     list_filter = [
@@ -98,6 +99,7 @@ class QuestionAdmin(ForecastInlineSaving, admin.ModelAdmin):
         "kind",
         "tags",
         ("forecasts__author", admin.RelatedOnlyFieldListFilter),
+        ("forecasts__source", admin.RelatedOnlyFieldListFilter),
         "is_synthetic",
     ]
     search_fields = ["title", "slug", "resolution_criteria", "forecasts__quote"]
@@ -106,7 +108,7 @@ class QuestionAdmin(ForecastInlineSaving, admin.ModelAdmin):
     filter_horizontal = ["tags"]
     date_hierarchy = "resolve_by"
     readonly_fields = ["state", "resolution_changed_at", "scored_at", "resolution_actions"]
-    actions = ["approve_drafts", "resolve_selected", "annul_selected"]
+    actions = ["approve_drafts", "discard_drafts", "resolve_selected", "annul_selected"]
     inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),

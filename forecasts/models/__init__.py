@@ -1,3 +1,4 @@
+from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.resolution import Resolution
@@ -5,6 +6,7 @@ from forecasts.models.scores import QuestionScore, Scorecard
 
 __all__ = [
     "Author",
+    "DiscardedClaim",
     "Forecast",
     "ForecastCorrection",
     "ForecastProbability",

@@ -1,0 +1,253 @@
+"""Reviewing drafted claims: draft from a source's text, then approve, override or discard.
+
+* On Sources, the action "Draft claims from the text" runs
+  ``drafting.draft_claims_from_source`` on each selected source and reports
+  what it made, with a link to the drafts; bad input comes back as a message.
+* On Questions, the "Drafts to review" status lists drafts with their quote,
+  phrase and suggested number; a draft's page shows the drafted claim, links
+  to the audited override of the number and has "Save and approve".
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from forecasts import drafting, services
+from forecasts.drafting import format_percent
+from forecasts.lexicon import SCALES
+from forecasts.models import DiscardedClaim, Forecast, Question, Source
+
+
+def drafts_to_review_url(source: Source | None = None) -> str:
+    """The admin list of drafts, of one source when given."""
+    url = reverse("admin:forecasts_question_changelist") + "?status=draft"
+    return f"{url}&forecasts__source__id__exact={source.pk}" if source else url
+
+
+def _error_text(error: ValidationError, model) -> str:
+    """ "Author: the source has no author…", with the field's label, for an admin message."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for name, texts in error.message_dict.items():
+        try:
+            label = str(model._meta.get_field(name).verbose_name).capitalize()
+        except FieldDoesNotExist:  # a key that is not a model field, e.g. "question"
+            label = name.replace("_", " ").capitalize()
+        parts.append(f"{label}: {' '.join(texts)}")
+    return " ".join(parts)
+
+
+class DraftFromTextAdmin:
+    """Mixin for SourceAdmin: the drafting action and a link to the source's drafts."""
+
+    actions = ["draft_claims"]
+
+    def has_draft_permission(self, request) -> bool:
+        return request.user.has_perms(["forecasts.add_question", "forecasts.add_forecast"])
+
+    @admin.action(description="Draft claims from the text", permissions=["draft"])
+    def draft_claims(self, request, queryset):
+        for source in queryset.select_related("author"):
+            try:
+                report = drafting.draft_claims_from_source(source=source, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    f"“{source}”: nothing drafted. {_error_text(error, Source)}",
+                    messages.ERROR,
+                )
+                continue
+            skipped = len(report.already_quoted) + len(report.discarded)
+            self.message_user(
+                request,
+                format_html(
+                    "“{}”: drafted {} question(s) from {} claim(s) found ({} skipped: already "
+                    'quoted or discarded). <a href="{}">Review the drafts</a>',
+                    source,
+                    report.created,
+                    report.found,
+                    skipped,
+                    drafts_to_review_url(source),
+                ),
+                messages.SUCCESS if report.created else messages.INFO,
+            )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "drafts_to_review"]
+
+    @admin.display(description="Drafts")
+    def drafts_to_review(self, obj: Source) -> str:
+        if obj.pk is None:
+            return "—"
+        count = Question.objects.drafts().filter(forecasts__source=obj).distinct().count()
+        return format_html(
+            '<a href="{}">{} draft(s) to review</a> — select the source in the list and run '
+            "“Draft claims from the text” to draft its full text.",
+            drafts_to_review_url(obj),
+            count,
+        )
+
+
+DRAFT_LIST_DISPLAY = ["title", "drafted_quote", "drafted_phrase", "suggested", "closes_at"]
+
+
+class DraftReviewAdmin:
+    """Mixin for QuestionAdmin: the drafts list, the drafted-claim panel, approve and discard."""
+
+    def _listing_drafts(self, request) -> bool:
+        return request.GET.get("status") == "draft"
+
+    def get_list_display(self, request):
+        if self._listing_drafts(request):
+            return DRAFT_LIST_DISPLAY
+        return super().get_list_display(request)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self._listing_drafts(request):
+            claims = Forecast.objects.select_related("source").order_by("pk")
+            queryset = queryset.prefetch_related(Prefetch("forecasts", queryset=claims))
+        return queryset
+
+    def _first_claim(self, obj: Question) -> Forecast | None:
+        claims = list(obj.forecasts.all())
+        return claims[0] if claims else None
+
+    @admin.display(description="Quote")
+    def drafted_quote(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        return format_html("“{}”", claim.quote) if claim and claim.quote else "—"
+
+    @admin.display(description="Phrase")
+    def drafted_phrase(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        return f"{claim.phrase} ({claim.scale})" if claim else "—"
+
+    @admin.display(description="Suggested")
+    def suggested(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        if claim is None:
+            return "—"
+        shown = format_percent(claim.probability)
+        if claim.is_overridden:
+            shown += f" (overridden; scale: {format_percent(claim.scale_point)})"
+        return shown
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.state != Question.State.DRAFT:
+            return fieldsets
+        review = (
+            "Drafted claim: review before approving",
+            {
+                "fields": ["drafted_claim"],
+                "description": "Rewrite the title as a question, write resolution criteria, "
+                "check the dates, then “Save and approve”.",
+            },
+        )
+        return [review, *fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "drafted_claim"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.state == Question.State.DRAFT:
+            # A draft may be saved half-reviewed; approval is what demands criteria.
+            form.base_fields["resolution_criteria"].required = False
+            # The drafted title is a whole sentence to rewrite: show all of it.
+            form.base_fields["title"].widget = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return form
+
+    @admin.display(description="Claim")
+    def drafted_claim(self, obj: Question) -> str:
+        claims = obj.forecasts.select_related("author", "source").order_by("pk") if obj.pk else []
+        return format_html_join("", "{}", ((self._claim_panel(c),) for c in claims)) or "—"
+
+    def _claim_panel(self, claim: Forecast) -> str:
+        low, high = claim.interval_low, claim.interval_high
+        rows = [
+            ("Author", claim.author),
+            ("Phrase", f"“{claim.phrase}”"),
+            ("Scale", SCALES.get(claim.scale, claim.get_scale_display())),
+            ("Interval", f"{format_percent(low)}–{format_percent(high)}"),
+            ("Suggested number", format_percent(claim.scale_point)),
+            ("Scored number", format_percent(claim.probability)),
+            ("How", claim.conversion_note),
+        ]
+        source = (
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:forecasts_source_change", args=[claim.source_id]),
+                claim.source,
+            )
+            if claim.source_id
+            else "no source"
+        )
+        return format_html(
+            '<blockquote style="margin:0 0 .5em">“{}”</blockquote><p>From {}</p>'
+            "<table>{}</table>"
+            '<p><a class="button" href="{}">Override the number</a> '
+            "(a correction with a reason, kept in the forecast's audit trail)</p>",
+            claim.quote,
+            source,
+            format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
+            reverse("admin:forecasts_forecast_change", args=[claim.pk]),
+        )
+
+    def response_change(self, request, obj: Question):
+        if "_approve" not in request.POST:
+            return super().response_change(request, obj)
+        try:
+            services.question_approve(question=obj, by=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request,
+                f"Saved, but not approved. {_error_text(error, Question)}",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        self.message_user(request, f"“{obj}” is approved and live.", messages.SUCCESS)
+        return HttpResponseRedirect(drafts_to_review_url())
+
+    @admin.action(
+        description="Discard selected drafts (not worth a question)", permissions=["change"]
+    )
+    def discard_drafts(self, request, queryset):
+        discarded = 0
+        for question in queryset.drafts():
+            try:
+                drafting.draft_discard(question=question, by=request.user)
+                discarded += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{question}: {_error_text(error, Question)}", messages.ERROR
+                )
+        self.message_user(
+            request,
+            f"Discarded {discarded} draft(s); drafting their sources again will skip them.",
+        )
+
+
+@admin.register(DiscardedClaim)
+class DiscardedClaimAdmin(admin.ModelAdmin):
+    """Sentences turned down; delete a row to let drafting propose the sentence again."""
+
+    list_display = ["sentence", "phrase", "source", "discarded_by", "discarded_at"]
+    list_filter = [("source", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["sentence", "question_title", "source__title"]
+    list_select_related = ["source", "discarded_by"]
+    readonly_fields = ["source", "sentence", "phrase", "question_title", "discarded_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

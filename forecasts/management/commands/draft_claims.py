@@ -1,0 +1,243 @@
+"""``manage.py draft_claims``: draft questions from an article's hedged claims.
+
+    draft_claims FILE --title T --author A --published-on YYYY-MM-DD [--publisher P] [--url U]
+    draft_claims --source SLUG
+    draft_claims FILE --dry-run --json     # preview; touches no database
+
+FILE is plain UTF-8 text ("-" reads standard input). Writing mode stores the
+article as a Source (with its full text) and drafts its claims in one
+transaction; ``--source`` drafts a stored source. Drafts wait in the admin
+(Questions, status "Drafts to review") until an editor approves them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from forecasts.admin.drafts import drafts_to_review_url
+from forecasts.claims import MAX_ARTICLE_CHARS, ClaimTextError, detect_claims, validate_article_text
+from forecasts.drafting import (
+    DraftReport,
+    claim_as_dict,
+    draft_claims_from_source,
+    draft_dates,
+    plan_drafts,
+)
+from forecasts.lexicon import DEFAULT_SCALE, SCALES
+from forecasts.models import Author, Source
+
+# UTF-8 takes at most 4 bytes a character: anything longer is over the limit unread.
+MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
+
+
+class Command(BaseCommand):
+    help = "Draft questions from an article's hedged claims, or preview them with --dry-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", help='Plain-text article, UTF-8 ("-" for stdin).')
+        parser.add_argument("--source", metavar="SLUG", help="Draft a stored source instead.")
+        parser.add_argument("--title", help="The article's title (stored as the source).")
+        parser.add_argument("--author", help="The byline: an author's slug or name.")
+        parser.add_argument("--published-on", metavar="YYYY-MM-DD", help="Publication date.")
+        parser.add_argument("--publisher", default="", help="e.g. The Conversation.")
+        parser.add_argument("--url", default="", help="Where the article was published.")
+        parser.add_argument(
+            "--scale", choices=list(SCALES), help="Scale for the hedges (default: ICD 203)."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Write nothing; list claims.")
+        parser.add_argument("--json", action="store_true", help="Print a JSON list.")
+
+    def handle(self, *args, **options):
+        if bool(options["file"]) == bool(options["source"]):
+            raise CommandError("Give an article FILE or --source SLUG (one of the two).")
+        published_on = _parse_date(options["published_on"])
+        try:
+            if options["source"]:
+                report = self._stored_source(options)
+            else:
+                text = _read_article(options["file"])
+                if options["dry_run"]:
+                    return self._preview_file(text, published_on, options)
+                report = self._new_source(text, published_on, options)
+        except ValidationError as error:
+            raise CommandError(_describe(error)) from error
+        self._print_report(report, options)
+
+    def _preview_file(self, text: str, published_on: date | None, options) -> None:
+        """Claims of a file, without any database access."""
+        scale = options["scale"] or DEFAULT_SCALE
+        claims = detect_claims(text, scale, today=published_on)
+        if options["json"]:
+            self.stdout.write(json.dumps([claim_as_dict(c) for c in claims], ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"Would draft {len(claims)} question(s) (scale {scale}){':' if claims else '.'}"
+        )
+        for number, claim in enumerate(claims, 1):
+            self._print_claim(number, claim, published_on)
+
+    def _stored_source(self, options) -> DraftReport:
+        source = Source.objects.filter(slug=options["source"]).first()
+        if source is None:
+            raise CommandError(f"No source with the slug “{options['source']}”.")
+        if options["dry_run"]:
+            return plan_drafts(source=source, scale=options["scale"])
+        return draft_claims_from_source(source=source, scale=options["scale"])
+
+    @transaction.atomic
+    def _new_source(self, text: str, published_on: date | None, options) -> DraftReport:
+        """Store the article as a source and draft it; one transaction, so all or nothing."""
+        missing = [
+            f"--{name.replace('_', '-')}"
+            for name in ("title", "author", "published_on")
+            if not options[name]
+        ]
+        if missing:
+            raise CommandError(
+                f"Storing an article needs {', '.join(missing)} (or preview it with --dry-run)."
+            )
+        stored = Source.objects.filter(full_text=text)
+        if options["url"]:
+            stored = stored | Source.objects.filter(url=options["url"])
+        if (twin := stored.first()) is not None:
+            raise CommandError(
+                f"This article is already stored as the source “{twin.slug}”; draft it with "
+                f"--source {twin.slug} (claims already drafted are skipped)."
+            )
+        source = Source(
+            title=options["title"].strip(),
+            author=_author(options["author"]),
+            published_on=published_on,
+            publisher=options["publisher"],
+            url=options["url"],
+            full_text=text,
+            scale=options["scale"] or DEFAULT_SCALE,
+        )
+        source.slug = _unique_slug(Source, source.title)
+        source.full_clean()
+        source.save()
+        return draft_claims_from_source(source=source)
+
+    def _print_report(self, report: DraftReport, options) -> None:
+        claims = report.to_draft
+        if options["json"]:
+            rows = [claim_as_dict(c) for c in claims]
+            for row, question in zip(rows, report.questions, strict=False):
+                row |= {"question": question.pk, "admin_url": _admin_url(question)}
+            self.stdout.write(json.dumps(rows, ensure_ascii=False))
+            return
+        verb = "Would draft" if options["dry_run"] else "Drafted"
+        self.stdout.write(
+            f"{verb} {len(claims)} question(s) from “{report.source.title}” "
+            f"(source {report.source.slug}, scale {report.scale}){':' if claims else '.'}"
+        )
+        for number, claim in enumerate(claims, 1):
+            self._print_claim(number, claim, report.source.published_on)
+            if report.questions:
+                self.stdout.write(f"     {_admin_url(report.questions[number - 1])}")
+        if report.already_quoted or report.discarded:
+            self.stdout.write(
+                f"Skipped {len(report.already_quoted)} claim(s) a forecast of this source "
+                f"already quotes and {len(report.discarded)} discarded earlier."
+            )
+        if report.questions:
+            review = settings.SITE_URL + drafts_to_review_url(report.source)
+            self.stdout.write(self.style.SUCCESS(f"Review them: {review}"))
+
+    def _print_claim(self, number: int, claim, published_on: date | None) -> None:
+        low, high = claim.interval
+        if claim.suggested_resolve_by:
+            when = f"resolve by {claim.suggested_resolve_by.isoformat()} (from the text)"
+        elif published_on:
+            when = f"closes {draft_dates(published_on, None)[1]:%Y-%m-%d} (default)"
+        else:
+            when = "no date in the text"
+        self.stdout.write(
+            f"{number:3}. {claim.probability:.1%} “{claim.phrase}” on {claim.scale} "
+            f"[{low:.0%}–{high:.0%}], {when}\n     {' '.join(claim.sentence.split())}"
+        )
+
+
+def _read_article(name: str) -> str:
+    """The file's text, validated; a clear CommandError for anything else."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"{name}: no such file.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError(
+                f"{name}: the file is {path.stat().st_size:,} bytes; an article is at most "
+                f"{MAX_ARTICLE_CHARS:,} characters."
+            )
+        data = path.read_bytes()
+    try:
+        return validate_article_text(data)
+    except ClaimTextError as error:
+        raise CommandError(f"{name}: {error}.") from error
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--published-on: “{value}” is not a date like 2024-11-12.") from error
+    if parsed > timezone.now().date():
+        raise CommandError(f"--published-on: {value} is in the future.")
+    return parsed
+
+
+def _author(value: str) -> Author:
+    """An author by slug or name; a new one when a name (not a slug) matches nobody."""
+    value = value.strip()
+    author = Author.objects.filter(slug=value).first()
+    if author is not None:
+        return author
+    named = list(Author.objects.filter(name__iexact=value)[:5])
+    if len(named) > 1:
+        slugs = ", ".join(a.slug for a in named)
+        raise CommandError(f"--author: several authors are called “{value}”; give a slug: {slugs}.")
+    if named:
+        return named[0]
+    if not value or value == slugify(value):
+        raise CommandError(
+            f"--author: no author has the slug “{value}”. To add a new author, give the "
+            'name as it should appear, e.g. --author "Stefan Wolff".'
+        )
+    return Author.objects.create(name=value, slug=_unique_slug(Author, value))
+
+
+def _unique_slug(model, text: str) -> str:
+    base = slugify(text)[:180].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _describe(error: ValidationError) -> str:
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return " ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+    )
+
+
+def _admin_url(question) -> str:
+    return settings.SITE_URL + reverse("admin:forecasts_question_change", args=[question.pk])

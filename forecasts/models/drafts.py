@@ -1,0 +1,33 @@
+"""Sentences an editor turned down, so drafting the same article again skips them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from forecasts.models.ledger import Source
+
+
+class DiscardedClaim(models.Model):
+    """A drafted claim the editor discarded (not a forecast, or not worth a question).
+
+    The draft question and its suggested forecast are deleted; this row keeps
+    the sentence so :func:`forecasts.drafting.draft_claims_from_source` does not
+    propose it again. Delete the row to let the sentence be drafted again.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="discarded_claims")
+    sentence = models.TextField()
+    phrase = models.CharField(max_length=120, blank=True)
+    question_title = models.CharField(max_length=300, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    discarded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-discarded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.sentence[:80]}"

@@ -1,0 +1,391 @@
+"""Drafting questions from an article: what is written, what is skipped, what is refused."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from forecasts import drafting, services
+from forecasts.claims import MAX_ARTICLE_CHARS
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastCorrection,
+    Question,
+    Source,
+)
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
+PUBLISHED = date(2024, 11, 12)
+OPENS = datetime(2024, 11, 12, tzinfo=UTC)
+DEFAULT_CLOSE = datetime(2025, 11, 12, 23, 59, 59, tzinfo=UTC)
+
+# Sentence start → (phrase as written, scale, interval, point): worked out by hand from
+# scales.json, not by running the detector.
+SEED_DRAFTS = {
+    "A Trump-brokered agreement is likely": ("likely", "icd203", (0.55, 0.8), 0.675),
+    "It would surely also involve": ("surely", "reckon", (0.8, 0.96), 0.88),
+    "Trump might get a deal with Putin, but": ("questionable", "reckon", (0.2, 0.5), 0.35),
+    "Beijing, meanwhile, won't sit idly by": ("won't", "reckon", (0.05, 0.15), 0.1),
+    "Putin is much more likely to simply": ("much more likely", "reckon", (0.65, 0.9), 0.775),
+    "While it's hard to imagine": ("hard to imagine", "reckon", (0.05, 0.2), 0.125),
+    "Despite Putin's efforts": ("is going to", "reckon", (0.85, 0.95), 0.9),
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def wolff(db):
+    return Author.objects.create(name="Stefan Wolff", slug="wolff")
+
+
+@pytest.fixture
+def article(wolff):
+    """The seed article as a fresh source: no forecast quotes it yet."""
+    return Source.objects.create(
+        title="Trump, Xi and Putin",
+        slug="trump-xi-putin",
+        author=wolff,
+        publisher="The Conversation",
+        published_on=PUBLISHED,
+        full_text=SEED_TEXT,
+    )
+
+
+@pytest.fixture
+def seed(db):
+    call_command("loaddata", "fixtures/seed_article.json", verbosity=0)
+    return Source.objects.get(slug="wolff-2024-trump-xi-putin")
+
+
+def counts() -> tuple[int, int, int]:
+    return Question.objects.count(), Forecast.objects.count(), Source.objects.count()
+
+
+def drafted(source: Source) -> dict[str, Forecast]:
+    forecasts = Forecast.objects.filter(source=source, question__state=Question.State.DRAFT)
+    return {f.quote: f for f in forecasts.select_related("question", "author")}
+
+
+def find(forecasts: dict[str, Forecast], start: str) -> Forecast:
+    (match,) = [f for quote, f in forecasts.items() if quote.startswith(start)]
+    return match
+
+
+def test_it_drafts_each_claim_as_a_draft_question_with_its_forecast(article, editor):
+    report = drafting.draft_claims_from_source(source=article, by=editor)
+
+    assert report.found == report.created == 17
+    forecasts = drafted(article)
+    assert len(forecasts) == 17
+    for start, (phrase, scale, interval, point) in SEED_DRAFTS.items():
+        forecast = find(forecasts, start)
+        assert forecast.quote in SEED_TEXT  # verbatim
+        assert (forecast.phrase, forecast.scale) == (phrase, scale)
+        assert (forecast.interval_low, forecast.interval_high) == interval
+        assert forecast.probability == forecast.scale_point == point
+        assert forecast.author == article.author and forecast.source == article
+        assert forecast.stated_at == OPENS and forecast.entered_by == editor
+
+
+def test_each_draft_waits_for_an_editor(article, editor):
+    drafting.draft_claims_from_source(source=article, by=editor)
+
+    question = find(drafted(article), "A Trump-brokered agreement").question
+    assert question.state == Question.State.DRAFT
+    assert question.title.startswith(services.DRAFT_TITLE_MARK)
+    assert "A Trump-brokered agreement is likely to involve" in question.title
+    assert question.resolution_criteria == ""
+    assert "Drafted from “Trump, Xi and Putin” (The Conversation)" in question.background
+    assert question.created_by == editor
+    assert (question.opens_at, question.closes_at) == (OPENS, DEFAULT_CLOSE)
+    assert question.resolve_by == DEFAULT_CLOSE + drafting.RESOLUTION_GRACE
+    assert not Question.objects.published().exists()
+
+
+def test_the_conversion_note_gives_the_scale_and_its_rationale(article):
+    drafting.draft_claims_from_source(source=article)
+    forecasts = drafted(article)
+
+    likely = find(forecasts, "A Trump-brokered agreement").conversion_note
+    assert likely.startswith("ICD 203 (2015) maps “likely” to 55%–80%; scored at 67.5%.")
+    assert "ICD 203: likely / probable, 55-80%" in likely
+
+    wont = find(forecasts, "Beijing, meanwhile").conversion_note
+    assert "maps “won't” to 5%–15%; scored at 10%." in wont
+    assert "It negates “will”, so the range is the complement of 85%–95%." in wont
+    assert "The source's scale, ICD 203 (2015), does not list this phrase" in wont
+
+
+def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
+    source = Source.objects.create(
+        title="Rates",
+        slug="rates",
+        author=wolff,
+        published_on=PUBLISHED,
+        full_text=(
+            "The central bank will probably cut interest rates by the end of 2025. "
+            "Inflation is falling. Unemployment is unlikely to rise within two years, and the "
+            "government is almost certain to lose the next election."
+        ),
+    )
+    drafting.draft_claims_from_source(source=source)
+    forecasts = drafted(source)
+
+    rates = find(forecasts, "The central bank").question
+    assert rates.closes_at == datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert rates.resolve_by == datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
+    # "within two years" counts from the publication date, not from today.
+    election = find(forecasts, "Unemployment")
+    assert election.question.closes_at == datetime(2026, 11, 12, 23, 59, 59, tzinfo=UTC)
+    assert election.phrase == "almost certain" and election.probability == 0.97
+    assert "takes 1 − p = 3%" in election.conversion_note  # "lose" is a negative event
+
+
+def test_the_source_scale_supplies_the_numbers(wolff):
+    source = Source.objects.create(
+        title="Rain",
+        slug="rain",
+        author=wolff,
+        published_on=PUBLISHED,
+        scale="kent1964",
+        full_text="It is likely to rain in Birmingham next week.",
+    )
+    drafting.draft_claims_from_source(source=source)
+    (forecast,) = drafted(source).values()
+    assert (forecast.scale, forecast.interval_low, forecast.interval_high) == (
+        "kent1964",
+        0.63,
+        0.87,
+    )
+    assert forecast.probability == 0.75
+    assert forecast.conversion_note.startswith("Kent (1964) maps “likely” to 63%–87%")
+
+
+def test_a_scale_given_for_the_run_overrides_the_source_scale(article):
+    report = drafting.draft_claims_from_source(source=article, scale="ipcc_ar5")
+    assert report.scale == "ipcc_ar5"
+    likely = find(drafted(article), "A Trump-brokered agreement")
+    assert (likely.scale, likely.interval_low, likely.interval_high, likely.probability) == (
+        "ipcc_ar5",
+        0.66,
+        1.0,
+        0.78,
+    )
+
+
+def test_it_skips_what_the_seed_forecasts_already_quote(seed):
+    hand_entered = set(Forecast.objects.filter(source=seed).values_list("pk", flat=True))
+
+    report = drafting.draft_claims_from_source(source=seed)
+
+    assert (report.found, report.created, len(report.already_quoted)) == (17, 9, 8)
+    forecasts = drafted(seed)
+    assert len(forecasts) == 9
+    assert not any(q.startswith("A Trump-brokered agreement") for q in forecasts)
+    assert find(forecasts, "Beijing, meanwhile").probability == 0.1
+    states = Forecast.objects.filter(pk__in=hand_entered).values_list("question__state", flat=True)
+    assert set(states) == {"live"}
+
+
+def test_running_it_again_drafts_nothing_new(article):
+    drafting.draft_claims_from_source(source=article)
+    before = counts()
+
+    again = drafting.draft_claims_from_source(source=article)
+
+    assert (again.found, again.created, len(again.already_quoted)) == (17, 0, 17)
+    assert counts() == before
+
+
+def test_a_preview_writes_nothing(article):
+    before = counts()
+    report = drafting.plan_drafts(source=article)
+    assert len(report.to_draft) == 17 and report.questions == []
+    assert counts() == before
+
+
+def test_approval_needs_a_rewritten_title_and_criteria_then_publishes(article, editor):
+    drafting.draft_claims_from_source(source=article, by=editor)
+    question = find(drafted(article), "A Trump-brokered agreement").question
+
+    with pytest.raises(ValidationError) as refused:
+        services.question_approve(question=question, by=editor)
+    assert "resolution_criteria" in refused.value.message_dict
+
+    question.resolution_criteria = "Yes if a signed US–Russia agreement recognises the gains."
+    question.save()
+    with pytest.raises(ValidationError) as refused:
+        services.question_approve(question=question, by=editor)
+    assert "title" in refused.value.message_dict
+
+    question.title = "Will a Trump–Putin deal recognise Russia's territorial gains in Ukraine?"
+    question.save()
+    services.question_approve(question=question, by=editor)
+
+    question.refresh_from_db()
+    assert question.state == Question.State.LIVE
+    assert list(Question.objects.published()) == [question]
+    assert question.forecasts.get().probability == 0.675
+
+
+def test_approval_refuses_a_close_moved_before_the_claim(article, editor):
+    drafting.draft_claims_from_source(source=article)
+    question = find(drafted(article), "A Trump-brokered agreement").question
+    question.title = "Will it?"
+    question.resolution_criteria = "Yes if it does."
+    question.opens_at = datetime(2024, 1, 1, tzinfo=UTC)
+    question.closes_at = datetime(2024, 6, 1, tzinfo=UTC)
+    question.save()
+
+    with pytest.raises(ValidationError) as refused:
+        services.question_approve(question=question, by=editor)
+    assert "closes_at" in refused.value.message_dict
+
+
+def test_overriding_a_drafted_number_is_an_audited_correction(article, editor):
+    drafting.draft_claims_from_source(source=article)
+    forecast = find(drafted(article), "Beijing, meanwhile")
+
+    services.forecast_correct(
+        forecast=forecast,
+        changes={"probability": 0.25},
+        reason="Read as a warning, not a firm prediction.",
+        by=editor,
+    )
+
+    forecast.refresh_from_db()
+    assert (forecast.probability, forecast.scale_point) == (0.25, 0.1)
+    assert forecast.is_overridden
+    audit = ForecastCorrection.objects.get(forecast=forecast)
+    assert (audit.field, audit.old_value, audit.new_value) == ("probability", "0.1", "0.25")
+    assert audit.corrected_by == editor
+    # A draft has no scores: nothing is marked for rescoring.
+    assert forecast.question.resolution_changed_at is None
+
+
+def test_a_drafted_forecast_is_still_immutable_outside_the_correction_service(article):
+    drafting.draft_claims_from_source(source=article)
+    forecast = find(drafted(article), "Beijing, meanwhile")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Forecast.objects.filter(pk=forecast.pk).update(probability=0.5)
+
+
+def test_discarding_a_draft_removes_it_and_the_next_run_skips_it(article, editor):
+    drafting.draft_claims_from_source(source=article)
+    forecast = find(drafted(article), "These are potentially all issues")
+    question = forecast.question
+
+    (remembered,) = drafting.draft_discard(question=question, by=editor)
+
+    assert not Question.objects.filter(pk=question.pk).exists()
+    assert not Forecast.objects.filter(pk=forecast.pk).exists()
+    assert remembered.sentence == forecast.quote and remembered.discarded_by == editor
+    again = drafting.draft_claims_from_source(source=article)
+    assert again.created == 0 and len(again.discarded) == 1
+
+
+def test_only_drafts_can_be_discarded(question):
+    with pytest.raises(ValidationError) as refused:
+        drafting.draft_discard(question=question)
+    assert "question" in refused.value.message_dict
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_it_refuses_a_source_without_author_or_date_and_writes_nothing(db):
+    source = Source.objects.create(title="Anonymous", slug="anonymous", full_text=SEED_TEXT)
+    before = counts()
+
+    with pytest.raises(ValidationError) as refused:
+        drafting.draft_claims_from_source(source=source)
+
+    errors = refused.value.message_dict
+    assert "no author" in errors["author"][0]
+    assert "no publication date" in errors["published_on"][0]
+    assert counts() == before
+
+
+def test_it_refuses_a_numeric_scale(article):
+    article.scale = "numeric"
+    article.save()
+    with pytest.raises(ValidationError) as refused:
+        drafting.draft_claims_from_source(source=article)
+    assert "scale" in refused.value.message_dict
+
+
+BAD_TEXTS = {
+    "empty": ("   \n ", "empty"),
+    "huge": ("It will rain. " * (MAX_ARTICLE_CHARS // 14 + 1), "the limit is 200,000"),
+    # PostgreSQL cannot store NUL in text; NUL bytes in files are tested with the command.
+    "binary": ("It will rain.\x01\x02\x03\x04" * 20, "binary"),
+    "spanish": (
+        "El banco central probablemente bajará los tipos de interés el próximo año, según "
+        "los analistas consultados por este periódico.",
+        "does not look like English",
+    ),
+    "cyrillic": ("Центральный банк, вероятно, снизит ставки в следующем году.", "Latin"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_TEXTS)
+def test_it_refuses_bad_text_naming_the_field_and_writes_nothing(article, kind):
+    text, expected = BAD_TEXTS[kind]
+    Source.objects.filter(pk=article.pk).update(full_text=text)
+    before = counts()
+
+    with pytest.raises(ValidationError) as refused:
+        drafting.draft_claims_from_source(source=article)
+
+    assert expected in refused.value.message_dict["full_text"][0]
+    assert counts() == before
+
+
+def test_a_failure_half_way_leaves_nothing_behind(article, monkeypatch):
+    real_create = services.forecast_create
+    calls = []
+
+    def failing_third(**kwargs):
+        calls.append(kwargs["quote"])
+        if len(calls) == 3:
+            raise ValidationError({"probability": "refused for the test"})
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(services, "forecast_create", failing_third)
+    before = counts()
+    with pytest.raises(ValidationError):
+        drafting.draft_claims_from_source(source=article)
+    assert len(calls) == 3
+    assert counts() == before
+
+
+def test_slugs_stay_unique_across_sources(article, wolff):
+    twin = Source.objects.create(
+        title="Reprint", slug="reprint", author=wolff, published_on=PUBLISHED, full_text=SEED_TEXT
+    )
+    drafting.draft_claims_from_source(source=article)
+    drafting.draft_claims_from_source(source=twin)
+    slugs = list(Question.objects.values_list("slug", flat=True))
+    assert len(slugs) == len(set(slugs)) == 34
+    assert "a-trump-brokered-agreement-is-likely-to-involve-the-2" in slugs
+
+
+def test_its_queries_grow_with_the_claims_not_with_the_database(
+    seed, article, django_assert_max_num_queries
+):
+    # Other sources' rows must not add queries. Each draft costs a fixed 23: the
+    # forecast service locks the question, looks for a resolution, checks six
+    # constraints (each in a savepoint) and inserts; the questions go in one insert.
+    with django_assert_max_num_queries(10 + 23 * 17):
+        report = drafting.draft_claims_from_source(source=article)
+    assert report.created == 17
