@@ -9,7 +9,7 @@ public knows ``B(tau / 2)``, and the probability given everything known then,
 distort ``p_t`` by their style:
 
 * calibrated: ``p_t`` plus a little noise;
-* overconfident: ``logit(p_t)`` stretched three-fold (0.7 becomes 0.93);
+* overconfident: ``logit(p_t)`` stretched four-fold (0.7 becomes 0.97);
 * contrarian: about ``1 - p_t``;
 * coin-flipper: 0.5, give or take 0.02;
 * hedger: ``p_t`` shrunk towards 0.5 (``0.5 + 0.4 (p_t - 0.5)``).
@@ -31,7 +31,7 @@ import numpy as np
 STYLES = ("calibrated", "overconfident", "contrarian", "coin-flipper", "hedger")
 STYLE_NOTES = {
     "calibrated": "Reports the probability the evidence supports, with a little noise.",
-    "overconfident": "Pushes every probability towards 0 or 1 (log-odds stretched three-fold).",
+    "overconfident": "Pushes every probability towards 0 or 1 (log-odds stretched four-fold).",
     "contrarian": "Says roughly the opposite of what the evidence supports.",
     "coin-flipper": "Says 50% (give or take 2 points) whatever the question.",
     "hedger": "Shrinks every probability towards 50%.",
@@ -53,7 +53,7 @@ US_PER_DAY = 24 * US_PER_HOUR
 # Resolved questions end before this date, so their dates follow the seed alone.
 ANCHOR_US = 1_748_736_000 * US_PER_SECOND  # 2025-06-01 00:00 UTC
 INFORMATION_BY_CLOSE = 0.5  # share of the latent variance revealed by the close
-OVERCONFIDENCE = 3.0
+OVERCONFIDENCE = 4.0
 HEDGE = 0.4
 NOISE = 0.03
 LIVE, RESOLVED, ANNULLED = 0, 1, 2

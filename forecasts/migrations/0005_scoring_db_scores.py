@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0003_roles'),
+        ('forecasts', '0004_drafting_discarded_claims'),
     ]
 
     operations = [

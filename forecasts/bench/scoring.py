@@ -1,0 +1,207 @@
+"""Scoring at scale: a full rescore against one read of the forecasts, and one question.
+
+At ``--scale 1`` the synthetic world has 1,000,000 forecasts on 100,000
+questions by 2,000 authors, plus one question forecast by 1,000 of them. It
+is written into the configured database (synthetic data only: the benchmark
+refuses a database holding real records, and SQLite at scale 0.1 or more),
+then it measures:
+
+* ``scan_floor_s``: reading the forecast columns scoring needs, once, with
+  ``COPY (...) TO STDOUT``; nothing that reads the forecasts can beat it;
+* ``rescore_all_s`` (goal: at most 3 × the scan) with the score tables
+  already full, as in production, and ``rescore_all_first_s`` into empty ones;
+* ``rescore_question_s`` for the 1,000-forecaster question (median of 3) and
+  ``full_vs_incremental`` = rescore_all_s / rescore_question_s (goal: 100+);
+* ``naive_per_forecast_s``: the per-forecast ORM loop many trackers run (a
+  few queries per forecast), timed on ``naive_sample`` forecasts.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+
+import numpy as np
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from forecasts import rescoring, scoring
+from forecasts.demo import WorldSpec
+from forecasts.demo_load import make_world, real_data_exists
+from forecasts.ledger_arrays import forecasts_sql
+from forecasts.models import Forecast, QuestionScore
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--naive-sample", type=int, default=300, help="Forecasts the naive loop scores."
+    )
+
+
+def run(options, out) -> dict:
+    scale = options["scale"]
+    _refuse_unsafe(scale)
+    load_before = os.getloadavg()
+    spec = _spec(scale, options["seed"])
+    out.write(f"Making the synthetic world at scale {scale} ({spec.target_forecasts:,} forecasts)…")
+    made = make_world(spec, reset=True)
+    out.write(
+        f"  made in {made['build_s'] + made['load_s']:.1f} s: {made['forecasts']:,} forecasts, "
+        f"{made['questions']:,} questions, {made['authors']:,} authors"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    scan_floor = min(_scan_seconds() for _ in range(3))
+    out.write(f"  scan floor (COPY of the forecast columns): {scan_floor:.3f} s")
+    first = _timed(rescoring.rescore_all)
+    again = _timed(rescoring.rescore_all)
+    laps = again[1]
+    out.write(
+        f"  rescore_all: {first[0]:.3f} s into empty tables, {again[0]:.3f} s replacing "
+        f"({', '.join(f'{k} {v}' for k, v in laps.items() if k.endswith('_s'))})"
+    )
+    question_id = made["crowd_question_id"]
+    per_question = statistics.median(
+        _timed(lambda: rescoring.rescore_question(question_id=question_id))[0] for _ in range(3)
+    )
+    crowd = QuestionScore.objects.filter(question_id=question_id).count()
+    out.write(f"  rescore_question ({crowd:,} forecasters): {per_question:.3f} s")
+    naive_s, naive_n = _naive_seconds(options["naive_sample"], options["seed"])
+    out.write(
+        f"  naive ORM loop: {naive_s / naive_n * 1000:.2f} ms per forecast "
+        f"({naive_n} forecasts), about {naive_s / naive_n * made['forecasts']:.0f} s in all"
+    )
+    return {
+        "forecasts": made["forecasts"],
+        "questions": made["questions"],
+        "authors": made["authors"],
+        "question_scores": laps["question_scores"],
+        "scorecards": laps["scorecards"],
+        "world_s": round(made["build_s"] + made["load_s"], 3),
+        "scan_floor_s": round(scan_floor, 4),
+        "rescore_all_s": round(again[0], 4),
+        "rescore_all_first_s": round(first[0], 4),
+        "rescore_all_steps": {k: v for k, v in laps.items() if k.endswith("_s")},
+        "rescore_all_vs_scan": round(again[0] / scan_floor, 2),
+        "crowd_question_forecasters": crowd,
+        "rescore_question_s": round(per_question, 4),
+        "full_vs_incremental": round(again[0] / per_question, 1),
+        "naive_per_forecast_s": round(naive_s / naive_n, 6),
+        "naive_sample": naive_n,
+        "naive_extrapolated_s": round(naive_s / naive_n * made["forecasts"], 1),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _refuse_unsafe(scale: float) -> None:
+    if connection.vendor == "sqlite" and scale >= 0.1:
+        raise CommandError(
+            "Refusing to run at scale 0.1 or more on SQLite; set DATABASE_URL to a PostgreSQL "
+            "database (the benchmark is about PostgreSQL)."
+        )
+    if real_data_exists():
+        raise CommandError(
+            "Refusing to run: this database holds authors or questions that are not synthetic, "
+            "and the benchmark replaces the synthetic world and every stored score. Use an "
+            "empty database."
+        )
+
+
+def _spec(scale: float, seed: int) -> WorldSpec:
+    authors = max(5, round(2000 * scale))
+    return WorldSpec(
+        authors=authors,
+        questions=max(20, round(100_000 * scale)),
+        forecasts=max(100, round(1_000_000 * scale)),
+        seed=seed,
+        crowd_question_authors=min(1000, authors),
+    )
+
+
+def _timed(work) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = work()
+    return time.perf_counter() - started, result
+
+
+def _scan_seconds() -> float:
+    """Read the forecast columns scoring needs once, as bytes, and throw them away."""
+    sql, params, _ = forecasts_sql()
+    started = time.perf_counter()
+    size = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.connection.cursor().copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
+                for chunk in copy:
+                    size += len(chunk)
+        else:
+            cursor.execute(sql, params)
+            size = len(cursor.fetchall())
+    assert size > 0
+    return time.perf_counter() - started
+
+
+def _naive_seconds(sample: int, seed: int) -> tuple[float, int]:
+    """Time ``naive_rescore`` on a random sample of forecasts on resolved questions."""
+    ids = np.array(Forecast.objects.filter(question__state="resolved").values_list("pk", flat=True))
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(ids, min(sample, ids.size), replace=False).tolist()
+    with transaction.atomic():
+        started = time.perf_counter()
+        naive_rescore(chosen)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)  # leave the stored scores as rescore_all made them
+    return elapsed, len(chosen)
+
+
+def naive_rescore(forecast_ids: list[int]) -> None:
+    """Score forecast by forecast through the ORM: the usual tracker, for comparison.
+
+    For each forecast it loads the forecast, its question and resolution, the
+    author's forecasts on the question (with option probabilities), scores
+    the pair with ``forecasts.scoring`` and writes the pair's score: a handful
+    of queries per forecast, and no crowd, calibration or scorecard at all.
+    """
+    for forecast_id in forecast_ids:
+        forecast = Forecast.objects.select_related("question").get(pk=forecast_id)
+        question = forecast.question
+        resolution = question.resolutions.filter(is_current=True).first()
+        own = list(
+            Forecast.objects.filter(question=question, author_id=forecast.author_id)
+            .filter(recorded_at__lte=resolution.outcome_known_at)
+            .prefetch_related("option_probabilities__option")
+            .order_by("stated_at", "pk")
+        )
+        if not own:
+            continue
+        opens, closes = question.opens_at.date(), question.closes_at.date()
+        if question.is_binary:
+            pairs = [(f.stated_at, f.probability) for f in own]
+            brier = scoring.time_averaged_brier(pairs, opens, closes, resolution.outcome == "yes")
+        else:
+            options = list(question.options.order_by("position", "pk").values_list("pk", flat=True))
+            pairs = [
+                (
+                    f.stated_at,
+                    [
+                        p.probability
+                        for p in sorted(
+                            f.option_probabilities.all(), key=lambda p: options.index(p.option_id)
+                        )
+                    ],
+                )
+                for f in own
+            ]
+            brier = scoring.time_averaged_brier_multi(
+                pairs, opens, closes, options.index(resolution.option_id)
+            )
+        QuestionScore.objects.update_or_create(
+            author_id=forecast.author_id,
+            question=question,
+            defaults={"brier": brier, "resolution": resolution, "n_forecasts": len(own)},
+        )

@@ -1,0 +1,395 @@
+"""Stored scores: the set-based rescoring services against the pure library."""
+
+import math
+import threading
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.db import connection, connections
+
+from forecasts import rescoring, services
+from forecasts.models import Author, Question, QuestionScore, Scorecard
+from tests.ledgers import expected_cards, expected_rows, random_ledger
+
+ROW_FIGURES = (
+    "brier",
+    "brier_final",
+    "log_loss",
+    "crowd_brier",
+    "relative_brier",
+    "final_probability",
+)
+CARD_FIGURES = (
+    "brier",
+    "brier_low",
+    "brier_high",
+    "brier_0_2",
+    "skill",
+    "brier_final",
+    "log_loss",
+    "relative_brier",
+)
+CARD_COUNTS = (
+    "n_scored",
+    "n_resolved",
+    "n_annulled",
+    "n_pending",
+    "n_hindsight",
+    "n_better_than_coin",
+)
+
+
+def close(a, b, tolerance=1e-9) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=0, abs_tol=tolerance)
+
+
+def assert_same_structure(actual, expected, where: str) -> None:
+    """Calibration tables and Murphy terms: equal counts, numbers within 1e-9."""
+    if isinstance(expected, dict):
+        assert set(actual) == set(expected), where
+        for key in expected:
+            assert_same_structure(actual[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert len(actual) == len(expected), where
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            assert_same_structure(a, e, f"{where}[{i}]")
+    elif isinstance(expected, int) and not isinstance(expected, bool):
+        assert actual == expected, where
+    else:
+        assert close(actual, expected), f"{where}: {actual} != {expected}"
+
+
+def stored_rows() -> dict:
+    return {(s.author_id, s.question_id): s for s in QuestionScore.objects.all()}
+
+
+def stored_cards() -> dict:
+    return {(c.author_id, c.tag_id): c for c in Scorecard.objects.all()}
+
+
+def assert_matches_library() -> None:
+    """Every stored figure equals the pure library's, worked out pair by pair."""
+    rows, stored = expected_rows(), stored_rows()
+    assert set(stored) == set(rows)
+    for key, row in rows.items():
+        score = stored[key]
+        assert score.excluded_reason == row["excluded"], key
+        assert score.n_hindsight == row["n_hindsight"], key
+        assert sorted(score.tag_ids) == row["tags"], key
+        if row["excluded"] == "":
+            assert score.n_forecasts == row["n_forecasts"], key
+            assert score.n_days == row["n_days"], key
+            for name in ROW_FIGURES:
+                assert close(getattr(score, name), row[name]), (key, name)
+        else:
+            assert score.brier is None and score.brier_final is None, key
+    cards, stored = expected_cards(rows), stored_cards()
+    assert set(stored) == set(cards)
+    for key, card in cards.items():
+        actual = stored[key]
+        for name in CARD_COUNTS:
+            assert getattr(actual, name) == card[name], (key, name)
+        for name in CARD_FIGURES:
+            assert close(getattr(actual, name), card[name]), (key, name)
+        assert_same_structure(actual.calibration, card["calibration"], f"{key} calibration")
+        assert_same_structure(actual.murphy, card["murphy"], f"{key} murphy")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_it_agrees_with_the_pure_library_on_random_ledgers(seed):
+    random_ledger(seed)
+    summary = rescoring.rescore_all()
+    assert summary["question_scores"] == QuestionScore.objects.count() > 30
+    assert QuestionScore.objects.filter(excluded_reason="hindsight").exists() or seed != 1
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_it_gives_the_same_rows_when_run_twice():
+    random_ledger(7)
+    rescoring.rescore_all()
+    first = {k: _fields(v) for k, v in stored_rows().items()}
+    cards = {k: _fields(v) for k, v in stored_cards().items()}
+    rescoring.rescore_all()
+    assert {k: _fields(v) for k, v in stored_rows().items()} == first
+    assert {k: _fields(v) for k, v in stored_cards().items()} == cards
+
+
+def _fields(obj) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in ("id", "computed_at")
+    }
+
+
+@pytest.mark.django_db
+def test_it_sets_scored_at_to_when_the_rescore_started():
+    random_ledger(8)
+    moment = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        rescoring.rescore_all()
+    settled = Question.objects.exclude(resolution_changed_at=None)
+    assert settled.exists()
+    assert set(settled.values_list("scored_at", flat=True)) == {moment}
+    assert not Question.objects.needing_rescore().exists()
+
+
+def _resolved_binary_question() -> Question:
+    return (
+        Question.objects.filter(kind="binary", state="resolved", scores__excluded_reason="")
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+
+
+@pytest.mark.django_db
+def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
+    random_ledger(9)
+    rescoring.rescore_all()
+    question = _resolved_binary_question()
+    before_rows, before_cards = stored_rows(), stored_cards()
+    authors = set(question.scores.values_list("author_id", flat=True))
+    tags = {None, *question.tags.values_list("pk", flat=True)}
+    current = question.resolutions.get(is_current=True)
+    flipped = "no" if current.outcome == "yes" else "yes"
+    services.resolution_correct(
+        question=question,
+        outcome=flipped,
+        outcome_known_at=current.outcome_known_at,
+        reason="The first report was wrong.",
+        evidence_note="Corrected source.",
+        by=resolver,
+    )
+    rescoring.rescore_question(question_id=question.pk)
+    after_rows, after_cards = stored_rows(), stored_cards()
+    for key, row in after_rows.items():
+        if key[1] != question.pk:
+            assert row.computed_at == before_rows[key].computed_at, key
+            assert _fields(row) == _fields(before_rows[key]), key
+    changed = {k for k, c in after_cards.items() if c.computed_at != before_cards[k].computed_at}
+    assert changed == {(a, t) for a, t in after_cards if a in authors and t in tags}
+    assert_matches_library()  # the updated totals give what a full rescore gives
+
+
+@pytest.mark.django_db
+def test_it_changes_scores_when_a_resolution_is_corrected(author, question, resolver, source):
+    with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
+        services.forecast_create(
+            question=question,
+            author=author,
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+            probability=0.8,
+            source=source,
+        )
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        services.question_resolve(
+            question=question,
+            outcome="yes",
+            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        rescoring.rescore_question(question_id=question.pk)
+        score = QuestionScore.objects.get(question=question)
+        assert score.brier == pytest.approx(0.04) and score.final_probability == pytest.approx(0.8)
+        services.resolution_correct(
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            reason="Misreported.",
+            by=resolver,
+        )
+        assert Question.objects.needing_rescore().filter(pk=question.pk).exists()
+        rescoring.rescore_question(question_id=question.pk)
+    score = QuestionScore.objects.get(question=question)
+    assert score.brier == pytest.approx(0.64)
+    assert score.resolution == question.resolutions.get(is_current=True)
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_scored, card.brier, card.n_better_than_coin) == (1, pytest.approx(0.64), 0)
+    assert not Question.objects.needing_rescore().exists()
+
+
+@pytest.mark.django_db
+def test_it_leaves_annulled_questions_out(author, question, resolver, source):
+    with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
+        services.forecast_create(
+            question=question,
+            author=author,
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+            probability=0.1,
+            source=source,
+        )
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        services.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
+        rescoring.rescore_question(question_id=question.pk)
+    score = QuestionScore.objects.get(question=question)
+    assert (score.excluded_reason, score.brier) == ("annulled", None)
+    assert not QuestionScore.objects.counted().exists()
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_scored, card.n_annulled, card.n_resolved, card.brier) == (0, 1, 0, None)
+
+
+@pytest.mark.django_db
+def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
+    author, question, resolver, source
+):
+    with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
+        services.forecast_create(
+            question=question,
+            author=author,
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+            probability=0.6,
+            source=source,
+        )
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        services.question_resolve(
+            question=question,
+            outcome="yes",
+            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        # Entered after the outcome was known, though said before: hindsight, never scored.
+        services.forecast_create(
+            question=question,
+            author=author,
+            stated_at=datetime(2025, 6, 1, tzinfo=UTC),
+            probability=0.99,
+            source=source,
+        )
+        rescoring.rescore_all()
+    score = QuestionScore.objects.get(question=question)
+    assert (score.excluded_reason, score.n_forecasts, score.n_hindsight) == ("", 1, 1)
+    assert score.brier == pytest.approx(0.16) and score.final_probability == pytest.approx(0.6)
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_scored, card.n_hindsight) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_it_marks_a_record_made_only_of_hindsight(author, question, resolver, source):
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        services.question_resolve(
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        services.forecast_create(
+            question=question,
+            author=author,
+            stated_at=datetime(2025, 6, 1, tzinfo=UTC),
+            probability=0.02,
+            source=source,
+        )
+        rescoring.rescore_question(question_id=question.pk)
+    score = QuestionScore.objects.get(question=question)
+    assert (score.excluded_reason, score.brier, score.n_hindsight) == ("hindsight", None, 1)
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_scored, card.n_resolved, card.n_hindsight) == (0, 1, 1)
+
+
+@pytest.mark.django_db
+def test_it_does_nothing_for_a_question_that_no_longer_exists():
+    rescoring.rescore_question(question_id=987654)
+    assert not QuestionScore.objects.exists()
+
+
+def _in_thread(work, errors: list) -> threading.Thread:
+    def run():
+        try:
+            work()
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=run)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_the_same_rows_when_rescores_run_at_once(resolver):
+    random_ledger(11)
+    rescoring.rescore_all()
+    expected = {k: _fields(v) for k, v in stored_rows().items()}
+    expected_card_fields = {k: _fields(v) for k, v in stored_cards().items()}
+    questions = list(
+        Question.objects.filter(state="resolved").order_by("pk").values_list("pk", flat=True)[:4]
+    )
+    Question.objects.filter(pk__in=questions).update(scored_at=None)
+    errors: list = []
+    threads = [
+        _in_thread(lambda q=q: rescoring.rescore_question(question_id=q), errors)
+        for q in (questions[0], questions[0], questions[1], questions[2], questions[3])
+    ] + [_in_thread(rescoring.rescore_all, errors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert {k: _fields(v) for k, v in stored_rows().items()} == expected
+    actual_cards = {k: _fields(v) for k, v in stored_cards().items()}
+    assert set(actual_cards) == set(expected_card_fields)
+    for key, fields in expected_card_fields.items():
+        for name, value in fields.items():
+            if isinstance(value, float):
+                assert close(actual_cards[key][name], value, 1e-12), (key, name)
+            elif name != "totals":
+                assert actual_cards[key][name] == value, (key, name)
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_it_counts_pending_questions(author, question, choice_question, source):
+    with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
+        for q, kwargs in (
+            (question, {"probability": 0.3}),
+            (choice_question, {"option_probabilities": [0.2, 0.3, 0.5]}),
+        ):
+            services.forecast_create(
+                question=q,
+                author=author,
+                stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+                source=source,
+                **kwargs,
+            )
+    rescoring.rescore_all()
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_pending, card.n_scored, card.brier) == (2, 0, None)
+    assert QuestionScore.objects.filter(excluded_reason="pending").count() == 2
+
+
+@pytest.mark.django_db
+def test_it_scores_a_crowd_of_two(question, source, resolver):
+    ada = Author.objects.create(name="Ada", slug="ada")
+    bob = Author.objects.create(name="Bob", slug="bob")
+    with time_machine.travel(datetime(2025, 1, 1, tzinfo=UTC)):
+        for who, p in ((ada, 0.9), (bob, 0.4)):
+            services.forecast_create(
+                question=question,
+                author=who,
+                stated_at=question.opens_at,
+                probability=p,
+                source=source,
+            )
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        services.question_resolve(
+            question=question,
+            outcome="yes",
+            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        rescoring.rescore_question(question_id=question.pk)
+    ada_score = QuestionScore.objects.get(author=ada)
+    # Every day Ada says 0.9 (Brier 0.01) and her crowd, Bob, says 0.4 (Brier 0.36).
+    assert ada_score.crowd_brier == pytest.approx(0.36)
+    assert ada_score.relative_brier == pytest.approx(-0.35)
+    assert QuestionScore.objects.get(author=bob).relative_brier == pytest.approx(0.35)
+    assert ada_score.n_days == (question.closes_at.date() - question.opens_at.date()).days + 1
