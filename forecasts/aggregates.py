@@ -60,6 +60,10 @@ ROW_FIELDS = (
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
 _SUMMED = [name for name in TOTALS if name != "brier_m2"]
+# Stored after the totals in Scorecard.totals. Bump it when the way figures are
+# derived from the totals changes: rescore_all then rewrites every scorecard
+# (it skips cards whose stored totals, version included, did not change).
+FIGURES_VERSION = 1.0
 
 
 def contributions(rows: dict) -> dict[str, np.ndarray]:
@@ -147,46 +151,53 @@ def apply_rows(totals: np.ndarray, card: np.ndarray, rows: dict, *, sign: int) -
 
 
 def figures(totals: np.ndarray) -> list[dict]:
-    """Scorecard fields of every row of ``totals`` (and the totals themselves, as a list)."""
+    """Scorecard fields of every row of ``totals``, with the totals themselves as bytes."""
     n = totals[:, _AT["n_scored"]]
-    mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.full(n.size, np.nan), where=n > 0)
+    cards = n.size
+    mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.full(cards, np.nan), where=n > 0)
     spread = n > 1
-    std = np.sqrt(np.divide(totals[:, _AT["brier_m2"]], n - 1, out=np.zeros(n.size), where=spread))
+    std = np.sqrt(np.divide(totals[:, _AT["brier_m2"]], n - 1, out=np.zeros(cards), where=spread))
     half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
-    low = np.where(spread, np.clip(mean - half, 0.0, 1.0), np.nan)
-    high = np.where(spread, np.clip(mean + half, 0.0, 1.0), np.nan)
 
     def per_score(name: str, count: str = "n_scored") -> np.ndarray:
         k = totals[:, _AT[count]]
-        return np.divide(totals[:, _AT[name]], k, out=np.full(n.size, np.nan), where=k > 0)
+        return np.divide(totals[:, _AT[name]], k, out=np.full(cards, np.nan), where=k > 0)
 
     columns = {
         "brier": mean,
-        "brier_low": low,
-        "brier_high": high,
+        "brier_0_2": 2.0 * mean,
+        "skill": 1.0 - mean / COIN_FLIP_BRIER,
+        "brier_low": np.where(spread, np.clip(mean - half, 0.0, 1.0), np.nan),
+        "brier_high": np.where(spread, np.clip(mean + half, 0.0, 1.0), np.nan),
         "brier_final": per_score("brier_final_sum"),
         "log_loss": per_score("log_loss_sum"),
         "relative_brier": per_score("relative_sum", "relative_n"),
     }
-    counts = (
-        "n_scored",
-        "n_better_than_coin",
-        "n_resolved",
-        "n_annulled",
-        "n_hindsight",
-        "n_pending",
+    counts = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight",
+              "n_pending")
+    listed = {name: _nones(values) for name, values in columns.items()}
+    listed.update(
+        {name: np.round(totals[:, _AT[name]]).astype(np.int64).tolist() for name in counts}
     )
-    cards = []
-    for i in range(n.size):
-        card = {name: int(round(totals[i, _AT[name]])) for name in counts}
-        card.update({name: _number(values[i]) for name, values in columns.items()})
-        card["brier_0_2"] = None if card["brier"] is None else 2.0 * card["brier"]
-        card["skill"] = None if card["brier"] is None else 1.0 - card["brier"] / COIN_FLIP_BRIER
-        bins = totals[i, _BINS:].reshape(N_BINS, len(BIN_TOTALS))
-        card["calibration"], card["murphy"] = _calibration(bins), _murphy(bins)
-        card["totals"] = totals[i].tolist()
-        cards.append(card)
-    return cards
+    bins = _Bins(totals[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
+    stored = np.concatenate([totals, np.full((cards, 1), FIGURES_VERSION)], axis=1)
+    return [
+        {
+            **{name: values[i] for name, values in listed.items()},
+            "calibration": bins.table(i),
+            "murphy": bins.murphy(i),
+            "totals": stored[i].astype("<f8").tobytes(),
+        }
+        for i in range(cards)
+    ]
+
+
+def decode_totals(stored: bytes | memoryview | None) -> np.ndarray | None:
+    """Totals from ``Scorecard.totals``; None when missing or written by other code."""
+    if stored is None or len(stored) != (WIDTH + 1) * 8:
+        return None
+    values = np.frombuffer(bytes(stored), "<f8")
+    return values[:WIDTH].copy() if values[WIDTH] == FIGURES_VERSION else None
 
 
 def is_empty(totals: np.ndarray) -> np.ndarray:
@@ -195,60 +206,73 @@ def is_empty(totals: np.ndarray) -> np.ndarray:
     return np.all(np.round(totals[:, counts]) == 0, axis=1)
 
 
-def _number(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+def _nones(values: np.ndarray) -> list:
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only value != itself
 
 
-def _calibration(bins: np.ndarray) -> list[dict]:
-    """``scoring.calibration_table`` rows (uniform bins) from the bin totals."""
-    if round(bins[:, 0].sum()) == 0:
-        return []
-    rows = []
-    for k in range(N_BINS):
-        n, events = int(round(bins[k, 0])), int(round(bins[k, 1]))
-        row = {
-            "lower": k / N_BINS,
-            "upper": (k + 1) / N_BINS,
-            "count": n,
-            "n_event": events,
-            "mean_forecast": None,
-            "observed_frequency": None,
-            "wilson_lower": None,
-            "wilson_upper": None,
+class _Bins:
+    """Calibration tables and Murphy terms of many cards, from their bin totals."""
+
+    def __init__(self, bins: np.ndarray):
+        self.count = np.round(bins[:, :, 0]).astype(np.int64)
+        self.events = np.round(bins[:, :, 1]).astype(np.int64)
+        sum_f, sum_ff, sum_fo = bins[:, :, 2], bins[:, :, 3], bins[:, :, 4]
+        used = self.count > 0
+        safe = np.where(used, self.count, 1)
+        f_k, o_k = np.where(used, sum_f / safe, 0.0), self.events / safe
+        self.mean_forecast = _nones_2d(np.where(used, f_k, np.nan))
+        self.frequency = _nones_2d(np.where(used, o_k, np.nan))
+        low, high = _wilson_many(self.events, self.count)
+        self.wilson_lower, self.wilson_upper = _nones_2d(low), _nones_2d(high)
+        total = self.count.sum(axis=1)
+        safe_total = np.maximum(total, 1)
+        base = self.events.sum(axis=1) / safe_total
+        n_k = self.count.astype(np.float64)
+        self.total = total.tolist()
+        self.terms = {
+            "brier": (sum_ff.sum(1) - 2.0 * sum_fo.sum(1) + self.events.sum(1)) / safe_total,
+            "reliability": np.sum(n_k * (f_k - o_k) ** 2, axis=1) / safe_total,
+            "resolution": np.sum(np.where(used, n_k * (o_k - base[:, None]) ** 2, 0.0), axis=1)
+            / safe_total,
+            "uncertainty": base * (1.0 - base),
+            "base_rate": base,
+            "within_bin_variance": np.sum(sum_ff - n_k * f_k**2, axis=1) / safe_total,
+            "within_bin_covariance": 2.0 * np.sum(sum_fo - n_k * f_k * o_k, axis=1) / safe_total,
         }
-        if n:
-            low, high = _wilson(events, n)
-            row.update(
-                mean_forecast=float(bins[k, 2] / n),
-                observed_frequency=events / n,
-                wilson_lower=low,
-                wilson_upper=high,
-            )
-        rows.append(row)
-    return rows
+        self.terms = {name: values.tolist() for name, values in self.terms.items()}
+        self.counts, self.n_events = self.count.tolist(), self.events.tolist()
+
+    def table(self, i: int) -> list[dict]:
+        """``scoring.calibration_table`` rows (uniform bins) for card ``i``."""
+        if not self.total[i]:
+            return []
+        return [
+            {"lower": k / N_BINS, "upper": (k + 1) / N_BINS, "count": self.counts[i][k],
+             "n_event": self.n_events[i][k], "mean_forecast": self.mean_forecast[i][k],
+             "observed_frequency": self.frequency[i][k],
+             "wilson_lower": self.wilson_lower[i][k], "wilson_upper": self.wilson_upper[i][k]}
+            for k in range(N_BINS)
+        ]
+
+    def murphy(self, i: int) -> dict:
+        """``scoring.murphy_decomposition(n_bins=10)`` for card ``i``."""
+        if not self.total[i]:
+            return {}
+        return {name: values[i] for name, values in self.terms.items()}
 
 
-def _murphy(bins: np.ndarray) -> dict:
-    """``scoring.murphy_decomposition(n_bins=10)`` from the bin totals."""
-    n_k = np.round(bins[:, 0])
-    total = n_k.sum()
-    if total == 0:
-        return {}
-    events = np.round(bins[:, 1])
-    sum_f, sum_ff, sum_fo = bins[:, 2], bins[:, 3], bins[:, 4]
-    used = n_k > 0
-    safe = np.where(used, n_k, 1.0)
-    f_k, o_k = np.where(used, sum_f / safe, 0.0), events / safe
-    base_rate = float(events.sum() / total)
-    return {
-        "brier": float((sum_ff.sum() - 2.0 * sum_fo.sum() + events.sum()) / total),
-        "reliability": float(np.sum(n_k * (f_k - o_k) ** 2) / total),
-        "resolution": float(np.sum(n_k[used] * (o_k[used] - base_rate) ** 2) / total),
-        "uncertainty": base_rate * (1.0 - base_rate),
-        "base_rate": base_rate,
-        "within_bin_variance": float(np.sum(sum_ff - n_k * f_k**2) / total),
-        "within_bin_covariance": float(2.0 * np.sum(sum_fo - n_k * f_k * o_k) / total),
-    }
+def _nones_2d(values: np.ndarray) -> list[list]:
+    return [[None if v != v else v for v in row] for row in values.tolist()]
+
+
+def _wilson_many(events: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``scoring.wilson_interval`` for every bin: one call per distinct (k, n)."""
+    low, high = np.full(count.shape, np.nan), np.full(count.shape, np.nan)
+    used = count > 0
+    pairs, where = np.unique((events[used] << 32) + count[used], return_inverse=True)
+    bounds = np.array([_wilson(k >> 32, k & 0xFFFFFFFF) for k in pairs.tolist()]).reshape(-1, 2)
+    low[used], high[used] = bounds[where, 0], bounds[where, 1]
+    return low, high
 
 
 @lru_cache(maxsize=65536)

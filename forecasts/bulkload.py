@@ -41,7 +41,7 @@ _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Column:
-    """One column to write: ``kind`` is int2/int4/int8/float8/bool/time/text/json.
+    """One column to write: ``kind`` is int2/int4/int8/float8/bool/time/text/json/bytes.
 
     ``values`` is an array (one per row) or a constant. NULL is written for a
     ``None`` constant, a NaN float, a ``NULL_TIME`` time and wherever the
@@ -91,12 +91,12 @@ def _field(column: Column, start: int, stop: int) -> tuple[np.ndarray, np.ndarra
     values = _slice(column, start, stop)
     if column.labels is not None:
         return _labelled(column, values)
-    if column.kind in ("text", "json") and column.is_constant():
+    if column.kind in ("text", "json", "bytes") and column.is_constant():
         one = _encode_texts(column, values, 1)[0]
         if one is None:
             return np.full(n, -1, np.int32), np.empty(0, np.uint8)
         return np.full(n, len(one), np.int32), np.tile(np.frombuffer(one, np.uint8), n)
-    if column.kind in ("text", "json"):
+    if column.kind in ("text", "json", "bytes"):
         encoded = _encode_texts(column, values, n)
         lengths = np.fromiter((-1 if b is None else len(b) for b in encoded), np.int32, n)
         payload = np.frombuffer(b"".join(b for b in encoded if b is not None), np.uint8)
@@ -128,6 +128,8 @@ def _labelled(column: Column, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def _encode_texts(column: Column, values: object, n: int) -> list[bytes | None]:
+    if column.kind == "bytes":
+        return [values] * n if column.is_constant() else list(values)
     prefix = b"\x01" if column.kind == "json" else b""  # jsonb's binary form is versioned
     if column.is_constant():
         one = None if values is None else prefix + str(values).encode()
@@ -240,6 +242,17 @@ def _microseconds(value: datetime | str) -> int:
     return (value - _UNIX_EPOCH) // timedelta(microseconds=1)
 
 
+def _first_mismatch(data: bytes, at: int, kinds: dict[str, str]) -> str:
+    """Name the first column whose width is not its kind's (a NULL, or another type)."""
+    at += 2
+    for name, kind in kinds.items():
+        width = struct.unpack_from(">i", data, at)[0]
+        if width != _WIDTH[kind]:
+            return f"column {name} has {width} bytes, not the {_WIDTH[kind]} of {kind}"
+        at += 4 + width
+    return "the rows have more columns than the kinds given"
+
+
 def _parse_binary(data: bytes, kinds: dict[str, str]) -> dict:
     if not data.startswith(_SIGNATURE):
         raise ValueError("not a PostgreSQL binary COPY stream")
@@ -251,7 +264,7 @@ def _parse_binary(data: bytes, kinds: dict[str, str]) -> dict:
     record = np.dtype(fields)
     count, rest = divmod(len(data) - body - 2, record.itemsize)
     if rest:
-        raise ValueError("COPY rows are not fixed-width: does the query return a NULL?")
+        raise ValueError(f"COPY rows are not fixed-width: {_first_mismatch(data, body, kinds)}")
     rows = np.frombuffer(data, record, count, body)
     out = {}
     for name, kind in kinds.items():

@@ -37,6 +37,7 @@ class Ledger:
     outcome: np.ndarray  # binary: 1 yes / 0 no; multiple choice: option index; else -1
     resolution_id: np.ndarray  # 0 without a current resolution
     changed_us: np.ndarray  # resolution_changed_at as read (NULL_TIME when empty)
+    stale: np.ndarray  # resolution changed after the last scoring (needing_rescore)
     forecast_id: np.ndarray  # sorted
     f_question: np.ndarray  # index into the question arrays
     f_author: np.ndarray  # author id
@@ -90,6 +91,7 @@ def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
         "COALESCE(q.resolution_changed_at, q.created_at), "
         "CASE WHEN q.resolution_changed_at IS NULL THEN 0 ELSE 1 END, "
+        "COALESCE(q.scored_at, q.created_at), CASE WHEN q.scored_at IS NULL THEN 0 ELSE 1 END, "
         "CASE r.outcome WHEN 'yes' THEN 1 WHEN 'no' THEN 0 WHEN 'option' THEN 2 "
         "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0) "
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
@@ -109,6 +111,8 @@ def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
             "known": "time",
             "changed": "time",
             "has_changed": "int4",
+            "scored": "time",
+            "has_scored": "int4",
             "outcome": "int4",
             "option": "int8",
         },
@@ -139,6 +143,7 @@ def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
         outcome=_outcome(q, options),
         resolution_id=q["resolution"],
         changed_us=np.where(q["has_changed"] == 1, q["changed"], NULL_TIME),
+        stale=(q["has_changed"] == 1) & ((q["has_scored"] == 0) | (q["scored"] < q["changed"])),
         forecast_id=f["id"],
         f_question=np.searchsorted(q["id"], f["question"]),
         f_author=f["author"],

@@ -393,3 +393,53 @@ def test_it_scores_a_crowd_of_two(question, source, resolver):
     assert ada_score.relative_brier == pytest.approx(-0.35)
     assert QuestionScore.objects.get(author=bob).relative_brier == pytest.approx(0.35)
     assert ada_score.n_days == (question.closes_at.date() - question.opens_at.date()).days + 1
+
+
+@pytest.mark.django_db
+def test_it_rewrites_only_what_changed_on_a_full_rescore(resolver):
+    random_ledger(12)
+    rescoring.rescore_all()
+    before = stored_rows()
+    question = _resolved_binary_question()
+    current = question.resolutions.get(is_current=True)
+    services.resolution_correct(
+        question=question,
+        outcome="no" if current.outcome == "yes" else "yes",
+        outcome_known_at=current.outcome_known_at,
+        reason="Misread.",
+        by=resolver,
+    )
+    retagged = (
+        Question.objects.filter(state="resolved", scores__isnull=False)
+        .exclude(pk=question.pk)
+        .order_by("-pk")
+        .first()
+    )
+    retagged.tags.clear()
+    rescoring.rescore_all()
+    after = stored_rows()
+    rewritten = {key[1] for key, row in after.items() if row.computed_at != before[key].computed_at}
+    assert rewritten == {question.pk, retagged.pk}
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_it_rebuilds_scorecards_stored_without_totals(resolver):
+    random_ledger(13)
+    rescoring.rescore_all()
+    question = _resolved_binary_question()
+    Scorecard.objects.update(totals=b"")  # as written before totals were kept
+    current = question.resolutions.get(is_current=True)
+    services.resolution_correct(
+        question=question,
+        outcome="no" if current.outcome == "yes" else "yes",
+        outcome_known_at=current.outcome_known_at,
+        reason="Misread.",
+        by=resolver,
+    )
+    rescoring.rescore_question(question_id=question.pk)
+    authors = set(question.scores.values_list("author_id", flat=True))
+    tags = {None, *question.tags.values_list("pk", flat=True)}
+    touched = [c for c in Scorecard.objects.all() if c.author_id in authors and c.tag_id in tags]
+    assert touched and all(len(card.totals) > 0 for card in touched)
+    assert_matches_library()

@@ -59,13 +59,22 @@ class QuestionScore(models.Model):
     # keys (a full rescore would otherwise spend more time on per-row key
     # checks than on scoring). Django still cascades deletes.
     author = models.ForeignKey(
-        Author, on_delete=models.CASCADE, related_name="question_scores", db_constraint=False
+        Author,
+        on_delete=models.CASCADE,
+        related_name="question_scores",
+        db_constraint=False,
+        db_index=False,  # the (author, question) unique index serves lookups by author
     )
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="scores", db_constraint=False
     )
     resolution = models.ForeignKey(
-        Resolution, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        Resolution,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # resolutions are kept, never deleted: nothing looks scores up by them
     )
     brier = models.FloatField(null=True, help_text="Time-averaged Brier, 0 (best) to 1.")
     brier_final = models.FloatField(null=True, help_text="Brier of the last forecast before close.")
@@ -152,8 +161,10 @@ class Scorecard(models.Model):
     n_better_than_coin = models.PositiveIntegerField(default=0)
     calibration = models.JSONField(default=list, blank=True)
     murphy = models.JSONField(default=dict, blank=True)
-    totals = models.JSONField(
-        default=list,
+    # The running sums every figure above comes from, as float64s in the order of
+    # forecasts.aggregates.TOTALS; rescore_question updates them in place.
+    totals = models.BinaryField(
+        default=bytes,
         blank=True,
         help_text="Running sums the figures come from (forecasts.aggregates.TOTALS).",
     )
