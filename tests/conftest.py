@@ -120,3 +120,43 @@ def _roles_survive_flushes(request):
     )
     if transactional or "transactional_db" in request.fixturenames:
         request.getfixturevalue("roles")
+
+
+# --- REST API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(settings):
+    """A DRF test client, with rate limits and the public cache off (their tests turn them on)."""
+    from rest_framework.test import APIClient
+
+    settings.RECKON_API_CACHE_SECONDS = 0
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(api_client):
+    """``client_for(user)``: a fresh API client authenticated with the user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def forecaster(django_user_model, author):
+    """A user linked to the ``author`` fixture, with no group."""
+    user = django_user_model.objects.create_user("ada", "ada@example.org", "pw-ada-123")
+    author.user = user
+    author.save(update_fields=["user"])
+    return user

@@ -1,0 +1,297 @@
+"""API throughput under gunicorn: scorecard and question list against a trivial endpoint.
+
+Starts gunicorn on a free loopback port against the configured database,
+fills it with the synthetic demo world (``manage.py demo_world``) if it has no
+synthetic questions yet, then for each endpoint runs a bounded load:
+``--threads`` client threads sending requests for ``--seconds`` each. It does
+so twice, with the public read cache as configured and with it off, and
+reports requests per second and each endpoint's rate as a share of
+``/api/health/``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from forecasts import scoring
+from forecasts.models import (
+    Author,
+    Forecast,
+    Question,
+    QuestionScore,
+    Resolution,
+    Scorecard,
+    Source,
+    Tag,
+)
+
+PREFIX = "bench-api-"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--seconds", type=float, default=5.0, help="Load per endpoint (times --scale)."
+    )
+    parser.add_argument("--threads", type=int, default=8, help="Client threads.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+    parser.add_argument(
+        "--authors", type=int, default=40, help="Synthetic authors if the world is empty."
+    )
+    parser.add_argument(
+        "--questions", type=int, default=300, help="Synthetic questions if the world is empty."
+    )
+
+
+def _populate(n_authors: int, n_questions: int, out) -> None:
+    """The demo world (``manage.py demo_world``) when there is one, else a small synthetic world."""
+    from django.core.management import call_command, get_commands
+
+    if "demo_world" in get_commands():
+        out.write(f"populating with demo_world: {n_authors} authors, {n_questions} questions")
+        call_command("demo_world", authors=n_authors, questions=n_questions, stdout=out)
+        return
+    out.write(f"populating a synthetic world: {n_authors} authors, {n_questions} questions")
+    rng = random.Random(7)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with transaction.atomic():
+        tags = [
+            Tag.objects.create(name=f"Bench {t}", slug=f"{PREFIX}{t}")
+            for t in ("economy", "war", "tech")
+        ]
+        authors = Author.objects.bulk_create(
+            Author(name=f"Bench author {i}", slug=f"{PREFIX}author-{i}", is_synthetic=True)
+            for i in range(n_authors)
+        )
+        source = Source.objects.create(
+            title="Bench source", slug=f"{PREFIX}source", published_on=start.date()
+        )
+        questions = Question.objects.bulk_create(
+            Question(
+                title=f"Bench question {i}?",
+                slug=f"{PREFIX}q-{i}",
+                resolution_criteria="Synthetic.",
+                opens_at=start,
+                closes_at=start + timedelta(days=90),
+                resolve_by=start + timedelta(days=120),
+                state=Question.State.RESOLVED,
+                is_synthetic=True,
+            )
+            for i in range(n_questions)
+        )
+        for i, q in enumerate(questions):
+            q.tags.add(tags[i % len(tags)])
+        outcomes = {q.pk: rng.random() < 0.4 for q in questions}
+        resolutions = Resolution.objects.bulk_create(
+            Resolution(
+                question=q,
+                outcome="yes" if outcomes[q.pk] else "no",
+                outcome_known_at=start + timedelta(days=100),
+                evidence_note="Synthetic.",
+            )
+            for q in questions
+        )
+        resolution_of = {r.question_id: r for r in resolutions}
+        forecasts, scores = [], []
+        for author in authors:
+            for q in rng.sample(questions, k=min(len(questions), 25)):
+                p = round(rng.uniform(0.02, 0.98), 2)
+                forecasts.append(
+                    Forecast(
+                        question=q,
+                        author=author,
+                        source=source,
+                        probability=p,
+                        stated_at=start + timedelta(days=5),
+                    )
+                )
+                b = scoring.brier(p, outcomes[q.pk])
+                scores.append(
+                    QuestionScore(
+                        author=author,
+                        question=q,
+                        resolution=resolution_of[q.pk],
+                        brier=b,
+                        brier_final=b,
+                        log_loss=scoring.log_loss(p, outcomes[q.pk]),
+                        final_probability=p if outcomes[q.pk] else 1 - p,
+                        n_forecasts=1,
+                    )
+                )
+        Forecast.objects.bulk_create(forecasts, batch_size=2000)
+        QuestionScore.objects.bulk_create(scores, batch_size=2000)
+        tag_of = {q.pk: i % len(tags) for i, q in enumerate(questions)}
+        cards = []
+        for author in authors:
+            mine = [s for s in scores if s.author_id == author.pk]
+            cards.append(_card(author, None, mine))
+            for t, tag in enumerate(tags):
+                tagged = [s for s in mine if tag_of[s.question_id] == t]
+                if tagged:
+                    cards.append(_card(author, tag, tagged))
+        Scorecard.objects.bulk_create(cards)
+
+
+def _card(author, tag, scores) -> Scorecard:
+    briers = [s.brier for s in scores]
+    mean, low, high = scoring.mean_with_interval(briers)
+    return Scorecard(
+        author=author,
+        tag=tag,
+        n_scored=len(briers),
+        brier=mean,
+        brier_0_2=scoring.brier_0_2(mean),
+        brier_low=low,
+        brier_high=high,
+        brier_final=mean,
+        skill=scoring.brier_skill_score(mean),
+        log_loss=sum(s.log_loss for s in scores) / len(scores),
+        n_resolved=len(briers),
+        calibration=[
+            dict(row)
+            for row in scoring.calibration_table(
+                [s.final_probability for s in scores], [True] * len(scores)
+            )
+        ],
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept": "application/json", "Host": "127.0.0.1"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _load(port: int, paths: list[str], seconds: float, threads: int) -> float:
+    """Requests per second over a bounded run; any non-200 answer stops the benchmark."""
+    deadline = time.perf_counter() + seconds
+    counts, errors = [0] * threads, []
+
+    def client(n: int) -> None:
+        i = n
+        while time.perf_counter() < deadline and not errors:
+            status = _get(port, paths[i % len(paths)])
+            if status != 200:
+                errors.append(f"{paths[i % len(paths)]} answered {status}")
+            counts[n] += 1
+            i += threads
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if errors:
+        raise RuntimeError(errors[0])
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def _serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "RECKON_API_CACHE_SECONDS": str(cache_seconds),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        # Measure the work, not the rate limiter's refusals.
+        "RECKON_THROTTLE_ANON": "100000000/second",
+        "RECKON_THROTTLE_USER": "100000000/second",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+
+
+def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str, float]:
+    """Requests per second of each endpoint on a fresh server."""
+    port = _free_port()
+    server = _serve(port, options["workers"], cache_seconds)
+    try:
+        for _ in range(100):
+            try:
+                if _get(port, "/api/health/") == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        endpoints = {
+            "trivial": ["/api/health/"],
+            "scorecard": [f"/api/authors/{slug}/scorecard/" for slug in slugs],
+            "questions": ["/api/questions/"],
+        }
+        seconds = options["seconds"] * options["scale"]
+        rates = {}
+        for name, paths in endpoints.items():
+            _load(port, paths, min(1.0, seconds), options["threads"])  # warm up
+            rates[name] = _load(port, paths, seconds, options["threads"])
+            out.write(
+                f"{name} (public cache {cache_seconds} s): "
+                f"{rates[name]:.1f} requests/s ({paths[0]})"
+            )
+        return rates
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run(options, out) -> dict:
+    if not Question.objects.filter(is_synthetic=True).exists():
+        _populate(options["authors"], options["questions"], out)
+    slugs = list(
+        Scorecard.objects.filter(tag__isnull=True).values_list("author__slug", flat=True)[:50]
+    )
+    figures: dict = {
+        "threads": options["threads"],
+        "workers": options["workers"],
+        "seconds": options["seconds"] * options["scale"],
+        "n_questions": Question.objects.count(),
+        "n_scorecards": Scorecard.objects.count(),
+        "cache_seconds": settings.RECKON_API_CACHE_SECONDS,
+    }
+    # As deployed (anonymous reads served from the short public cache), then with it off.
+    cached = _measure(options, out, cache_seconds=settings.RECKON_API_CACHE_SECONDS, slugs=slugs)
+    uncached = _measure(options, out, cache_seconds=0, slugs=slugs)
+    for name in ("trivial", "scorecard", "questions"):
+        figures[f"rps_{name}"] = round(cached[name], 1)
+        figures[f"rps_{name}_uncached"] = round(uncached[name], 1)
+    for name in ("scorecard", "questions"):
+        figures[f"{name}_vs_trivial"] = round(cached[name] / cached["trivial"], 3)
+        figures[f"{name}_vs_trivial_uncached"] = round(uncached[name] / uncached["trivial"], 3)
+    return figures

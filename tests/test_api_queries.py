@@ -1,0 +1,137 @@
+"""No N+1: every list costs the same number of queries for 3 rows or 30."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastProbability,
+    Option,
+    Question,
+    QuestionScore,
+    Resolution,
+    Scorecard,
+    Source,
+    Tag,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def grow(n: int, tags: list[Tag]) -> None:
+    """Add n of everything: authors, sources, questions (half multiple-choice, half resolved)."""
+    base = Question.objects.count()
+    for i in range(base, base + n):
+        author = Author.objects.create(name=f"Author {i}", slug=f"author-{i}")
+        source = Source.objects.create(
+            title=f"Source {i}", slug=f"source-{i}", author=author, published_on=START.date()
+        )
+        kind = Question.Kind.MULTIPLE_CHOICE if i % 2 else Question.Kind.BINARY
+        question = Question.objects.create(
+            title=f"Question {i}",
+            slug=f"question-{i}",
+            kind=kind,
+            resolution_criteria="Per the record.",
+            opens_at=START,
+            closes_at=START + timedelta(days=30),
+            resolve_by=START + timedelta(days=60 + i),
+            state=Question.State.RESOLVED if i % 3 == 0 else Question.State.LIVE,
+        )
+        question.tags.set(tags)
+        options = [
+            Option.objects.create(question=question, label=label, position=p)
+            for p, label in enumerate("AB")
+        ]
+        forecast = Forecast.objects.create(
+            question=question,
+            author=author,
+            source=source,
+            stated_at=START + timedelta(days=1),
+            probability=None if options and kind != Question.Kind.BINARY else 0.6,
+        )
+        if kind != Question.Kind.BINARY:
+            ForecastProbability.objects.bulk_create(
+                [ForecastProbability(forecast=forecast, option=o, probability=0.5) for o in options]
+            )
+        if question.state == Question.State.RESOLVED:
+            resolution = Resolution.objects.create(
+                question=question,
+                outcome="yes" if question.is_binary else "option",
+                option=None if question.is_binary else options[0],
+                outcome_known_at=START + timedelta(days=40),
+            )
+            QuestionScore.objects.create(
+                author=author,
+                question=question,
+                resolution=resolution,
+                brier=0.16,
+                final_probability=0.6,
+            )
+        Scorecard.objects.create(author=author, n_scored=10, brier=0.1 + i / 1000)
+        for tag in tags:
+            Scorecard.objects.create(author=author, tag=tag, n_scored=10, brier=0.2)
+
+
+LISTS = [
+    "/api/authors/",
+    "/api/sources/",
+    "/api/tags/",
+    "/api/questions/",
+    "/api/questions/?status=resolved",
+    "/api/due/",
+    "/api/forecasts/",
+    "/api/forecasts/?author=author-0&tag=alpha",
+    "/api/resolutions/",
+    "/api/scores/",
+    "/api/scorecards/",
+    "/api/leaderboard/?min_n=1",
+    "/api/leaderboard/?min_n=1&since=2024-01-01T00:00:00Z",
+    "/api/authors/author-0/scorecard/?since=2024-01-01T00:00:00Z",
+    "/api/authors/author-0/scorecard/",
+]
+
+
+@pytest.fixture
+def tags(db):
+    return [Tag.objects.create(name=n.title(), slug=n) for n in ("alpha", "beta")]
+
+
+def count_queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.content[:300])
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_it_runs_a_fixed_number_of_queries_whatever_the_data_size(
+    api_client, tags, path, django_assert_num_queries
+):
+    grow(3, tags)
+    few = count_queries(api_client, path)
+    grow(27, tags)
+    with django_assert_num_queries(few):
+        response = api_client.get(path)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    client_for, editor, tags, path, django_assert_num_queries
+):
+    grow(30, tags)
+    client = client_for(editor)  # an editor also sees drafts: one more query for the role, once
+    joiner = "&" if "?" in path else "?"
+    small = count_queries(client, f"{path}{joiner}page_size=2")
+    with django_assert_num_queries(small):
+        response = client.get(f"{path}{joiner}page_size=200")
+    assert response.status_code == 200
+    body = response.json()
+    if "results" in body:  # the bigger page really held more rows
+        assert len(body["results"]) == min(body["count"], 200)
