@@ -14,7 +14,15 @@ RESOLVERS = "Resolvers"
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
         f"{action}_{model}"
-        for model in ("author", "source", "tag", "question", "option", "forecast", "forecastprobability")
+        for model in (
+            "author",
+            "source",
+            "tag",
+            "question",
+            "option",
+            "forecast",
+            "forecastprobability",
+        )
         for action in ("add", "change", "view")
     ]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"],
@@ -31,8 +39,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
 
 
 def is_editor(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=EDITORS).exists()))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.groups.filter(name=EDITORS).exists())
+    )
 
 
 def is_resolver(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=RESOLVERS).exists()))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.groups.filter(name=RESOLVERS).exists())
+    )

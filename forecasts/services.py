@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -50,7 +51,9 @@ def _check_probability(value: object, field: str) -> float:
         raise ValidationError({field: "Enter a number between 0 and 1."})
     value = float(value)
     if not math.isfinite(value):
-        raise ValidationError({field: "Enter a finite number between 0 and 1 (not NaN or infinity)."})
+        raise ValidationError(
+            {field: "Enter a finite number between 0 and 1 (not NaN or infinity)."}
+        )
     if not 0.0 <= value <= 1.0:
         raise ValidationError({field: f"Probability must be between 0 and 1; got {value}."})
     return value
@@ -65,9 +68,15 @@ def _option_probabilities(
     question: Question, given: Mapping[int, float] | Sequence[float] | None
 ) -> list[tuple[Option, float]]:
     """Pair each option of a multiple-choice question with its probability."""
+    if question.pk is None:
+        raise ValidationError(
+            {"option_probabilities": "Save the question with its options before adding forecasts."}
+        )
     options = list(question.options.order_by("position", "pk"))
     if len(options) < 2:
-        raise ValidationError({"question": "A multiple-choice question needs at least two options."})
+        raise ValidationError(
+            {"question": "A multiple-choice question needs at least two options."}
+        )
     if given is None:
         raise ValidationError({"option_probabilities": "Give one probability per option."})
     if isinstance(given, Mapping):
@@ -80,15 +89,13 @@ def _option_probabilities(
     else:
         values = list(given)
     if len(values) != len(options) or any(v is None for v in values):
-        raise ValidationError(
-            {"option_probabilities": f"Give exactly one probability for each of the {len(options)} options."}
-        )
+        message = f"Give exactly one probability for each of the {len(options)} options."
+        raise ValidationError({"option_probabilities": message})
     checked = [_check_probability(v, "option_probabilities") for v in values]
     total = math.fsum(checked)
     if abs(total - 1.0) > SUM_TOLERANCE:
-        raise ValidationError(
-            {"option_probabilities": f"Option probabilities must sum to 1; they sum to {total:.6g}."}
-        )
+        message = f"Option probabilities must sum to 1; they sum to {total:.6g}."
+        raise ValidationError({"option_probabilities": message})
     return list(zip(options, checked, strict=True))
 
 
@@ -99,16 +106,69 @@ def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> 
         raise ValidationError({"stated_at": "A forecast cannot be stated in the future."})
     if stated_at > question.closes_at:
         raise ValidationError(
-            {"stated_at": f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC; "
-             "forecasts stated after that do not count."}
+            {
+                "stated_at": f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC; "
+                "forecasts stated after that do not count."
+            }
         )
+    if question.pk is None:
+        return
     current = question.resolutions.filter(is_current=True).first()
     if current is not None and current.is_annulled:
         raise ValidationError({"question": "This question was annulled; it takes no forecasts."})
     if current is not None and stated_at >= current.outcome_known_at:
-        raise ValidationError(
-            {"stated_at": "The outcome was already known when this was stated."}
-        )
+        raise ValidationError({"stated_at": "The outcome was already known when this was stated."})
+
+
+@dataclass(frozen=True)
+class CheckedForecast:
+    """A forecast's numbers after validation, ready to be written."""
+
+    probability: float | None
+    option_pairs: list[tuple[Option, float]]
+    interval_low: float | None
+    interval_high: float | None
+    scale_point: float | None
+
+
+def forecast_check(
+    *,
+    question: Question,
+    stated_at: datetime,
+    probability: float | None = None,
+    option_probabilities: Mapping[int, float] | Sequence[float] | None = None,
+    source: Source | None = None,
+    interval: tuple[float, float] | None = None,
+    scale_point: float | None = None,
+    allow_draft: bool = False,
+    now: datetime | None = None,
+) -> CheckedForecast:
+    """Validate a would-be forecast without writing anything (forms call this too)."""
+    now = now or timezone.now()
+    if question.state == Question.State.DRAFT and not allow_draft:
+        raise ValidationError({"question": "This question is a draft; approve it first."})
+    _check_timing(question=question, stated_at=stated_at, now=now)
+    if stated_at < now - HISTORICAL_GRACE and (source is None or source.published_on is None):
+        raise ValidationError({"source": "A historical claim must cite a source with a date."})
+    pairs: list[tuple[Option, float]] = []
+    if question.is_binary:
+        if option_probabilities:
+            raise ValidationError(
+                {"option_probabilities": "A binary question takes one probability."}
+            )
+        if probability is None:
+            raise ValidationError({"probability": "This field is required."})
+        probability = _check_probability(probability, "probability")
+    else:
+        if probability is not None:
+            raise ValidationError(
+                {"probability": "Give option probabilities for a multiple-choice question."}
+            )
+        pairs = _option_probabilities(question, option_probabilities)
+    low, high = _check_interval(interval)
+    if scale_point is not None:
+        scale_point = _check_probability(scale_point, "scale_point")
+    return CheckedForecast(probability, pairs, low, high, scale_point)
 
 
 @transaction.atomic
@@ -131,51 +191,42 @@ def forecast_create(
 ) -> Forecast:
     """Record a new forecast; the only way a forecast comes into being."""
     now = timezone.now()
+    # Lock the question so a resolution cannot slip in between check and write.
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if question.state == Question.State.DRAFT and not allow_draft:
-        raise ValidationError({"question": "This question is a draft; approve it first."})
-    _check_timing(question=question, stated_at=stated_at, now=now)
-    if source is not None and source.published_on is None and stated_at < now - HISTORICAL_GRACE:
-        raise ValidationError({"source": "A historical claim must cite a source with a date."})
-    if source is None and stated_at < now - HISTORICAL_GRACE:
-        raise ValidationError({"source": "A historical claim must cite a dated source."})
-    pairs: list[tuple[Option, float]] = []
-    if question.is_binary:
-        if option_probabilities:
-            raise ValidationError({"option_probabilities": "A binary question takes one probability."})
-        if probability is None:
-            raise ValidationError({"probability": "This field is required."})
-        probability = _check_probability(probability, "probability")
-    else:
-        if probability is not None:
-            raise ValidationError({"probability": "Give option probabilities for a multiple-choice question."})
-        pairs = _option_probabilities(question, option_probabilities)
-    low, high = _check_interval(interval)
-    if scale_point is not None:
-        scale_point = _check_probability(scale_point, "scale_point")
+    checked = forecast_check(
+        question=question,
+        stated_at=stated_at,
+        probability=probability,
+        option_probabilities=option_probabilities,
+        source=source,
+        interval=interval,
+        scale_point=scale_point,
+        allow_draft=allow_draft,
+        now=now,
+    )
     forecast = Forecast(
         question=question,
         author=author,
         source=source,
         stated_at=stated_at,
         recorded_at=now,
-        probability=probability,
+        probability=checked.probability,
         quote=quote,
         phrase=phrase,
         scale=scale,
-        interval_low=low,
-        interval_high=high,
-        scale_point=scale_point,
+        interval_low=checked.interval_low,
+        interval_high=checked.interval_high,
+        scale_point=checked.scale_point,
         conversion_note=conversion_note,
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
     )
     forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
     forecast.save()
     ForecastProbability.objects.bulk_create(
-        ForecastProbability(forecast=forecast, option=option, probability=p) for option, p in pairs
+        ForecastProbability(forecast=forecast, option=option, probability=p)
+        for option, p in checked.option_pairs
     )
     return forecast
-
 
 
 def _check_interval(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
@@ -188,23 +239,43 @@ def _check_interval(interval: tuple[float, float] | None) -> tuple[float | None,
     return low, high
 
 
-@transaction.atomic
-def forecast_correct(*, forecast: Forecast, changes: Mapping[str, object], reason: str, by) -> Forecast:
-    """Fix a typing mistake in a forecast, leaving an audit row per changed field.
-
-    Forecasts are otherwise immutable (a database trigger refuses updates on
-    PostgreSQL); this service lifts that guard for its own transaction only.
-    """
+def forecast_correction_check(
+    *, forecast: Forecast, changes: Mapping[str, object], reason: str
+) -> dict[str, object]:
+    """Validate a correction without writing; returns the cleaned changes."""
     if not reason.strip():
         raise ValidationError({"reason": "Say what was mistyped."})
     unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
+    cleaned = dict(changes)
+    for field in ("probability", "interval_low", "interval_high", "scale_point"):
+        if cleaned.get(field) is not None:
+            cleaned[field] = _check_probability(cleaned[field], field)
+    if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
+        raise ValidationError({"probability": "A binary forecast needs a probability."})
+    if "stated_at" in cleaned:
+        _check_timing(
+            question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
+        )
+    low = cleaned.get("interval_low", forecast.interval_low)
+    high = cleaned.get("interval_high", forecast.interval_high)
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"interval_high": "The interval's upper end is below its lower end."})
+    return cleaned
+
+
+@transaction.atomic
+def forecast_correct(
+    *, forecast: Forecast, changes: Mapping[str, object], reason: str, by
+) -> Forecast:
+    """Fix a typing mistake in a forecast, leaving an audit row per changed field.
+
+    Forecasts are otherwise immutable (a database trigger refuses updates on
+    PostgreSQL); this service lifts that guard for its own transaction only.
+    """
     forecast = Forecast.objects.select_for_update().select_related("question").get(pk=forecast.pk)
-    if "probability" in changes and changes["probability"] is not None:
-        changes = {**changes, "probability": _check_probability(changes["probability"], "probability")}
-    if "stated_at" in changes:
-        _check_timing(question=forecast.question, stated_at=changes["stated_at"], now=forecast.recorded_at)
+    changes = forecast_correction_check(forecast=forecast, changes=changes, reason=reason)
     audits = []
     for field, new in changes.items():
         old = getattr(forecast, field)
@@ -212,8 +283,12 @@ def forecast_correct(*, forecast: Forecast, changes: Mapping[str, object], reaso
             continue
         audits.append(
             ForecastCorrection(
-                forecast=forecast, field=field, old_value=_text(old), new_value=_text(new),
-                reason=reason, corrected_by=by if getattr(by, "pk", None) else None,
+                forecast=forecast,
+                field=field,
+                old_value=_text(old),
+                new_value=_text(new),
+                reason=reason,
+                corrected_by=by if getattr(by, "pk", None) else None,
             )
         )
         setattr(forecast, field, new)
@@ -285,7 +360,9 @@ def _write_resolution(
     _check_outcome(question, outcome, option)
     _check_aware(outcome_known_at, "outcome_known_at")
     if outcome_known_at > timezone.now():
-        raise ValidationError({"outcome_known_at": "The outcome cannot become known in the future."})
+        raise ValidationError(
+            {"outcome_known_at": "The outcome cannot become known in the future."}
+        )
     previous = question.resolutions.select_for_update().filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False
@@ -305,7 +382,9 @@ def _write_resolution(
     resolution.full_clean(exclude=["question", "option", "supersedes", "resolved_by"])
     resolution.save()
     question.state = (
-        Question.State.ANNULLED if outcome == Resolution.Outcome.ANNULLED else Question.State.RESOLVED
+        Question.State.ANNULLED
+        if outcome == Resolution.Outcome.ANNULLED
+        else Question.State.RESOLVED
     )
     question.save(update_fields=["state"])
     changed = [question.pk, *_propagate_to_conditionals(question, resolution, by)]
@@ -371,12 +450,20 @@ def question_resolve(
     if question.state == Question.State.DRAFT:
         raise ValidationError({"question": "A draft question cannot be resolved."})
     if question.state != Question.State.LIVE:
-        raise ValidationError({"question": "Already resolved or annulled; record a correction instead."})
+        raise ValidationError(
+            {"question": "Already resolved or annulled; record a correction instead."}
+        )
     if outcome != Resolution.Outcome.ANNULLED and not (evidence_url or evidence_note):
         raise ValidationError({"evidence_url": "Give evidence: a URL, a note, or both."})
     return _write_resolution(
-        question=question, outcome=outcome, option=option, outcome_known_at=outcome_known_at,
-        evidence_url=evidence_url, evidence_note=evidence_note, reason="", by=by,
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason="",
+        by=by,
     )
 
 
@@ -395,12 +482,20 @@ def resolution_correct(
     """Correct a recorded outcome: the old resolution stays in history, scores follow."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.state not in (Question.State.RESOLVED, Question.State.ANNULLED):
-        raise ValidationError({"question": "Nothing to correct: the question has no resolution yet."})
+        raise ValidationError(
+            {"question": "Nothing to correct: the question has no resolution yet."}
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the resolution is corrected."})
     return _write_resolution(
-        question=question, outcome=outcome, option=option, outcome_known_at=outcome_known_at,
-        evidence_url=evidence_url, evidence_note=evidence_note, reason=reason, by=by,
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        by=by,
     )
 
 
@@ -417,15 +512,22 @@ def question_annul(
     """Annul a question (ambiguous, or its premise failed); its forecasts stop counting."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.state == Question.State.DRAFT:
-        raise ValidationError({"question": "A draft question cannot be annulled; delete it instead."})
+        raise ValidationError(
+            {"question": "A draft question cannot be annulled; delete it instead."}
+        )
     if question.state == Question.State.ANNULLED:
         raise ValidationError({"question": "This question is already annulled."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the question is annulled."})
     return _write_resolution(
-        question=question, outcome=Resolution.Outcome.ANNULLED, option=None,
-        outcome_known_at=outcome_known_at or timezone.now(), evidence_url=evidence_url,
-        evidence_note=evidence_note, reason=reason, by=by,
+        question=question,
+        outcome=Resolution.Outcome.ANNULLED,
+        option=None,
+        outcome_known_at=outcome_known_at or timezone.now(),
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        by=by,
     )
 
 
@@ -436,7 +538,9 @@ def question_approve(*, question: Question, by=None) -> Question:
     if question.state != Question.State.DRAFT:
         raise ValidationError({"question": "Only a draft can be approved."})
     if not question.resolution_criteria.strip():
-        raise ValidationError({"resolution_criteria": "Write resolution criteria before approving."})
+        raise ValidationError(
+            {"resolution_criteria": "Write resolution criteria before approving."}
+        )
     question.state = Question.State.LIVE
     question.save(update_fields=["state"])
     return question

@@ -12,8 +12,14 @@ from forecasts import rescoring
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="reckon.rescore_question", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=True, retry_backoff_max=300, max_retries=10)
+@shared_task(
+    name="reckon.rescore_question",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+)
 def rescore_question(question_id: int) -> None:
     rescoring.rescore_question(question_id=question_id)
 
@@ -24,4 +30,6 @@ def enqueue_rescore(question_ids: Iterable[int]) -> None:
         try:
             rescore_question.delay(question_id)
         except Exception:  # broker down: the resolution is saved, scoring is only delayed
-            logger.exception("Could not queue rescoring of question %s; reconciliation will.", question_id)
+            logger.exception(
+                "Could not queue rescoring of question %s; reconciliation will.", question_id
+            )

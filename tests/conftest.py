@@ -11,14 +11,18 @@ from forecasts.roles import EDITORS, RESOLVERS
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("edith", "edith@example.org", "pw-edith-123", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "edith", "edith@example.org", "pw-edith-123", is_staff=True
+    )
     user.groups.add(Group.objects.get(name=EDITORS))
     return user
 
 
 @pytest.fixture
 def resolver(django_user_model):
-    user = django_user_model.objects.create_user("rex", "rex@example.org", "pw-rex-123", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "rex", "rex@example.org", "pw-rex-123", is_staff=True
+    )
     user.groups.add(Group.objects.get(name=RESOLVERS))
     return user
 
@@ -31,7 +35,10 @@ def author(db):
 @pytest.fixture
 def source(author):
     return Source.objects.create(
-        title="What next", slug="what-next", author=author, published_on=datetime(2024, 11, 12, tzinfo=UTC).date()
+        title="What next",
+        slug="what-next",
+        author=author,
+        published_on=datetime(2024, 11, 12, tzinfo=UTC).date(),
     )
 
 
@@ -61,3 +68,26 @@ def choice_question(db):
     for position, label in enumerate(["Red", "Blue", "Green"]):
         Option.objects.create(question=q, label=label, position=position)
     return q
+
+
+def pytest_configure(config):
+    """Under CI, refuse to run on anything but PostgreSQL rather than skip what needs it."""
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get("RECKON_FORBID_SKIPS") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise pytest.UsageError("The test suite runs on PostgreSQL: set DATABASE_URL.")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI (RECKON_FORBID_SKIPS=1) a skip fails the run: it may hide a missing service."""
+    import os
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
+        reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
+        session.exitstatus = 1

@@ -166,7 +166,9 @@ class Question(models.Model):
         NO = "no", "No"
         OPTION = "option", "A given option"
 
-    title = models.CharField(max_length=300, help_text="The question, answerable yes/no or by one option.")
+    title = models.CharField(
+        max_length=300, help_text="The question, answerable yes/no or by one option."
+    )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BINARY)
     resolution_criteria = models.TextField(
@@ -185,11 +187,15 @@ class Question(models.Model):
         related_name="conditional_questions",
         help_text="Annulled automatically if this question resolves the other way.",
     )
-    condition_outcome = models.CharField(max_length=10, choices=ConditionOutcome.choices, blank=True)
+    condition_outcome = models.CharField(
+        max_length=10, choices=ConditionOutcome.choices, blank=True
+    )
     condition_option = models.ForeignKey(
         "Option", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.LIVE, db_index=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.LIVE, db_index=True
+    )
     is_synthetic = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -63,7 +63,11 @@ class Resolution(models.Model):
         ]
 
     def __str__(self) -> str:
-        shown = self.option.label if self.outcome == self.Outcome.OPTION and self.option else self.outcome
+        shown = (
+            self.option.label
+            if self.outcome == self.Outcome.OPTION and self.option
+            else self.outcome
+        )
         return f"{self.question}: {shown}"
 
     @property

@@ -30,7 +30,9 @@ class QuestionScore(models.Model):
     brier_final = models.FloatField(null=True, help_text="Brier of the last forecast before close.")
     log_loss = models.FloatField(null=True, help_text="Of the final forecast, nats, clipped.")
     crowd_brier = models.FloatField(null=True)
-    relative_brier = models.FloatField(null=True, help_text="Author minus crowd; negative is better.")
+    relative_brier = models.FloatField(
+        null=True, help_text="Author minus crowd; negative is better."
+    )
     final_probability = models.FloatField(
         null=True, help_text="Probability the final forecast gave to what happened."
     )
@@ -44,7 +46,9 @@ class QuestionScore(models.Model):
     class Meta:
         ordering = ["author", "question"]
         constraints = [
-            models.UniqueConstraint(fields=["author", "question"], name="score_once_per_author_question"),
+            models.UniqueConstraint(
+                fields=["author", "question"], name="score_once_per_author_question"
+            ),
             models.CheckConstraint(
                 condition=Q(brier__isnull=True) | (Q(brier__gte=0) & Q(brier__lte=1)),
                 name="score_brier_in_unit_interval",
@@ -65,7 +69,9 @@ class Scorecard(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="scorecards")
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     n_scored = models.PositiveIntegerField(default=0)
-    brier = models.FloatField(null=True, help_text="Mean time-averaged Brier over scored questions.")
+    brier = models.FloatField(
+        null=True, help_text="Mean time-averaged Brier over scored questions."
+    )
     brier_0_2 = models.FloatField(null=True, help_text="Brier's original 0–2 scale: 2 × brier.")
     brier_low = models.FloatField(null=True, help_text="95% interval of the mean Brier, lower end.")
     brier_high = models.FloatField(null=True)
@@ -89,7 +95,9 @@ class Scorecard(models.Model):
                 fields=["author"], condition=Q(tag__isnull=True), name="scorecard_one_overall"
             ),
             models.UniqueConstraint(
-                fields=["author", "tag"], condition=Q(tag__isnull=False), name="scorecard_one_per_tag"
+                fields=["author", "tag"],
+                condition=Q(tag__isnull=False),
+                name="scorecard_one_per_tag",
             ),
         ]
 

@@ -13,7 +13,9 @@ from forecasts.bench import BENCHMARKS
 
 def _module(name: str):
     # "import" is a keyword, so that benchmark lives in bench/import_.py.
-    return importlib.import_module(f"forecasts.bench.{name}_" if name == "import" else f"forecasts.bench.{name}")
+    return importlib.import_module(
+        f"forecasts.bench.{name}_" if name == "import" else f"forecasts.bench.{name}"
+    )
 
 
 class Command(BaseCommand):
@@ -43,7 +45,7 @@ class Command(BaseCommand):
             "scale": options["scale"],
             **figures,
             "database": connection.vendor,
-            "machine": f"{platform.machine()} {platform.processor() or ''} {_cpu_count()} cores".strip(),
+            "machine": f"{platform.machine()}, {_cpu_count()} cores",
             "python": platform.python_version(),
             "wall_s": round(time.perf_counter() - started, 3),
         }

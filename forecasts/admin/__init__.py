@@ -1,0 +1,7 @@
+"""The Django admin: the editors' and resolvers' desk.
+
+Every write that spans models goes through forecasts.services, so the admin,
+the API and background jobs enforce the same rules.
+"""
+
+from forecasts.admin import forecasts, ledger, questions  # noqa: F401  (registers ModelAdmins)

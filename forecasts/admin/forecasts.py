@@ -1,0 +1,160 @@
+"""Forecasts: entered through the service, corrected only with an audited reason."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from forecasts import services
+from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm
+from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
+
+CLAIM_FIELDS = ["author", "question", "stated_at", "probability", "phrase", "quote"]
+
+
+class RecordedClaimInline(admin.TabularInline):
+    """Claims already recorded: shown, never edited here (forecasts are immutable)."""
+
+    model = Forecast
+    verbose_name = "recorded claim"
+    verbose_name_plural = "Recorded claims (immutable: correct a typo from the forecast's own page)"
+    fields = ["author", "question", "stated_at", "probability", "phrase", "quote", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "question", "source")
+
+
+class AddClaimInline(admin.StackedInline):
+    """Blank rows for new claims; each is written by services.forecast_create."""
+
+    model = Forecast
+    form = ForecastEntryForm
+    verbose_name = "new claim"
+    verbose_name_plural = "Add claims"
+    extra = 1
+    can_delete = False
+    autocomplete_fields = ["author", "question", "source"]
+    fields = [
+        ("question", "author"),
+        ("stated_at", "probability", "option_probabilities"),
+        "quote",
+        ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        "conversion_note",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Needed for the blank rows to be shown and validated on a change page.
+        return self.has_add_permission(request, obj)
+
+
+class QuestionClaimInline(AddClaimInline):
+    fields = [
+        ("author", "source"),
+        ("stated_at", "probability", "option_probabilities"),
+        "quote",
+        ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        "conversion_note",
+    ]
+
+
+class ForecastInlineSaving:
+    """Mixin for parents of AddClaimInline: new claims go through the service."""
+
+    def save_formset(self, request, form, formset, change):
+        if not issubclass(formset.form, ForecastEntryForm):
+            return super().save_formset(request, form, formset, change)
+        for entry in formset.forms:
+            if entry.has_changed() and not entry.cleaned_data.get("DELETE"):
+                entry.create(entered_by=request.user)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+
+class ForecastProbabilityInline(admin.TabularInline):
+    model = ForecastProbability
+    fields = ["option", "probability"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ForecastCorrectionInline(admin.TabularInline):
+    model = ForecastCorrection
+    fields = ["corrected_at", "corrected_by", "field", "old_value", "new_value", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Forecast)
+class ForecastAdmin(admin.ModelAdmin):
+    list_display = ["author", "question", "probability", "phrase", "stated_at", "recorded_at"]
+    list_filter = ["scale", "question__state", "author__is_synthetic"]
+    search_fields = ["quote", "phrase", "author__name", "question__title"]
+    autocomplete_fields = ["author", "question", "source"]
+    date_hierarchy = "stated_at"
+    list_select_related = ["author", "question"]
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ForecastCorrectionForm if obj else ForecastEntryForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ForecastEntryForm._meta.fields
+        return [
+            "author",
+            "question",
+            "recorded_at",
+            "entered_by",
+            *services.CORRECTABLE_FORECAST_FIELDS,
+            "correction_reason",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["author", "question", "recorded_at", "entered_by"] if obj else []
+
+    def get_inlines(self, request, obj):
+        return [ForecastProbabilityInline, ForecastCorrectionInline] if obj else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = form.create(entered_by=request.user)
+            # The admin goes on with ``obj`` (log entry, redirect): make it the stored row.
+            obj.pk, obj.recorded_at, obj.entered_by = (
+                created.pk,
+                created.recorded_at,
+                created.entered_by,
+            )
+            obj._state.adding = False
+            return
+        changes = {
+            field: form.cleaned_data[field]
+            for field in form.changed_data
+            if field != "correction_reason"
+        }
+        services.forecast_correct(
+            forecast=obj,
+            changes=changes,
+            reason=form.cleaned_data["correction_reason"],
+            by=request.user,
+        )

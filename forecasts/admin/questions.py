@@ -1,0 +1,272 @@
+"""Questions: forecasts inline, lifecycle filters; resolve, correct and annul via services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from forecasts import services
+from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
+from forecasts.admin.forms import ResolutionForm
+from forecasts.models import Option, Question, Resolution
+
+RESOLUTION_MODES = {
+    "resolve": ("Resolve", "Record what happened. Scores are recomputed automatically."),
+    "correct": (
+        "Correct the resolution",
+        "The current resolution stays in the history; scores are recomputed.",
+    ),
+    "annul": ("Annul", "Annulled questions do not count for anyone's score."),
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("due", "Due for resolution"),
+            ("resolved", "Resolved"),
+            ("annulled", "Annulled"),
+        ]
+
+    def queryset(self, request, queryset):
+        readers = {
+            "draft": queryset.drafts,
+            "open": queryset.open,
+            "closed": queryset.closed,
+            "due": queryset.due,
+            "resolved": queryset.resolved,
+            "annulled": queryset.annulled,
+        }
+        reader = readers.get(self.value())
+        return reader() if reader else queryset
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    fields = ["position", "label"]
+    extra = 0
+
+
+class ResolutionHistoryInline(admin.TabularInline):
+    """Every resolution ever recorded, current first; history is read-only."""
+
+    model = Resolution
+    verbose_name_plural = "Resolution history"
+    fields = [
+        "is_current",
+        "outcome",
+        "option",
+        "outcome_known_at",
+        "evidence_url",
+        "evidence_note",
+        "reason",
+        "resolved_by",
+        "resolved_at",
+        "is_automatic",
+    ]
+    readonly_fields = fields
+    ordering = ["-is_current", "-resolved_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(ForecastInlineSaving, admin.ModelAdmin):
+    list_display = ["title", "kind", "status_label", "closes_at", "resolve_by", "forecast_count"]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        "tags",
+        ("forecasts__author", admin.RelatedOnlyFieldListFilter),
+        "is_synthetic",
+    ]
+    search_fields = ["title", "slug", "resolution_criteria", "forecasts__quote"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["condition_question"]
+    filter_horizontal = ["tags"]
+    date_hierarchy = "resolve_by"
+    readonly_fields = ["state", "resolution_changed_at", "scored_at", "resolution_actions"]
+    actions = ["approve_drafts", "resolve_selected", "annul_selected"]
+    inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),
+        ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by")]}),
+        (
+            "Condition",
+            {
+                "fields": ["condition_question", ("condition_outcome", "condition_option")],
+                "classes": ["collapse"],
+                "description": "Annulled automatically if that question resolves otherwise.",
+            },
+        ),
+        (
+            "Lifecycle",
+            {"fields": ["state", "resolution_actions", "resolution_changed_at", "scored_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        # distinct(): the author filter joins forecasts, which would repeat rows.
+        return (
+            super().get_queryset(request).annotate(forecast_total=Count("forecasts", distinct=True))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+    @admin.display(description="Forecasts", ordering="forecast_total")
+    def forecast_count(self, obj: Question) -> int:
+        return obj.forecast_total
+
+    @admin.display(description="Status")
+    def status_label(self, obj: Question) -> str:
+        return obj.status()
+
+    @admin.display(description="Resolve")
+    def resolution_actions(self, obj: Question) -> str:
+        if obj.pk is None or obj.state == Question.State.DRAFT:
+            return "—"
+        modes = ["correct", "annul"] if obj.state != Question.State.LIVE else ["resolve", "annul"]
+        if obj.state == Question.State.ANNULLED:
+            modes = ["correct"]
+        links = [
+            format_html(
+                '<a class="button" href="{}">{}</a>',
+                self._mode_url(obj, mode),
+                RESOLUTION_MODES[mode][0],
+            )
+            for mode in modes
+        ]
+        return format_html(" ".join(["{}"] * len(links)), *links)
+
+    def _mode_url(self, obj: Question, mode: str) -> str:
+        return reverse(f"admin:forecasts_question_{mode}", args=[obj.pk])
+
+    def get_urls(self):
+        custom = [
+            path(
+                f"<path:object_id>/{mode}/",
+                self.admin_site.admin_view(self.resolution_view),
+                {"mode": mode},
+                name=f"forecasts_question_{mode}",
+            )
+            for mode in RESOLUTION_MODES
+        ]
+        return custom + super().get_urls()
+
+    def resolution_view(self, request: HttpRequest, object_id: str, mode: str) -> HttpResponse:
+        """Resolve, correct or annul one question, with evidence, through the services."""
+        if not request.user.has_perm("forecasts.add_resolution"):
+            raise PermissionDenied
+        question = get_object_or_404(Question, pk=object_id)
+        form = ResolutionForm(
+            request.POST or None,
+            question=question,
+            mode=mode,
+            initial={"outcome_known_at": timezone.now().replace(microsecond=0)},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.save(by=request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request, f"{RESOLUTION_MODES[mode][0]}: done. Scores will update shortly."
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:forecasts_question_change", args=[question.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{RESOLUTION_MODES[mode][0]}: {question.title}",
+            "subtitle": RESOLUTION_MODES[mode][1],
+            "question": question,
+            "form": form,
+            "current": question.resolutions.filter(is_current=True)
+            .select_related("option")
+            .first(),
+            "forecasts": question.forecasts.select_related("author").order_by(
+                "author__name", "stated_at"
+            ),
+        }
+        return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
+
+    @admin.action(description="Approve selected drafts (publish them)", permissions=["change"])
+    def approve_drafts(self, request, queryset):
+        approved = 0
+        for question in queryset.drafts():
+            try:
+                services.question_approve(question=question, by=request.user)
+                approved += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{question}: {'; '.join(exc.messages)}", messages.ERROR)
+        self.message_user(request, f"Approved {approved} draft(s).")
+
+    def _single(self, request, queryset, mode: str):
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                "Select exactly one question; each needs its own evidence.",
+                messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(self._mode_url(queryset.get(), mode))
+
+    @admin.action(description="Resolve the selected question…")
+    def resolve_selected(self, request, queryset):
+        return self._single(request, queryset, "resolve")
+
+    @admin.action(description="Annul the selected question…")
+    def annul_selected(self, request, queryset):
+        return self._single(request, queryset, "annul")
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(admin.ModelAdmin):
+    """A read-only ledger of every resolution and correction."""
+
+    list_display = [
+        "question",
+        "outcome",
+        "option",
+        "is_current",
+        "outcome_known_at",
+        "resolved_by",
+        "resolved_at",
+    ]
+    list_filter = ["outcome", "is_current", "is_automatic"]
+    search_fields = ["question__title", "evidence_note", "reason"]
+    list_select_related = ["question", "option", "resolved_by"]
+    date_hierarchy = "resolved_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,250 @@
+"""The editors' desk: entering claims, resolving, and seeing errors on the field."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from forecasts.models import Forecast, ForecastCorrection, Question, Resolution, Source
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def form_data(response) -> dict:
+    """The POST body a browser would send for an admin change form as rendered."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.append(formset.management_form)
+        forms.extend(formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or (hasattr(field, "queryset") and value == []):
+                continue
+            if isinstance(value, datetime):  # the admin splits date and time
+                data[form.add_prefix(name) + "_0"] = value.strftime("%Y-%m-%d")
+                data[form.add_prefix(name) + "_1"] = value.strftime("%H:%M:%S")
+                continue
+            data[form.add_prefix(name)] = value
+    return {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+
+
+def claim_prefix(response) -> str:
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.opts.verbose_name_plural == "Add claims":
+            return inline.formset.prefix
+    raise AssertionError("no 'Add claims' inline")
+
+
+def source_fields(author) -> dict:
+    return {
+        "title": "A new op-ed",
+        "slug": "a-new-op-ed",
+        "kind": "article",
+        "author": author.pk,
+        "publisher": "The Daily",
+        "published_on": "2024-11-20",
+        "scale": "icd203",
+    }
+
+
+def test_it_adds_a_source_with_a_claim(client, editor, author, question):
+    client.force_login(editor)
+    url = reverse("admin:forecasts_source_add")
+    page = client.get(url)
+    prefix = claim_prefix(page)
+    data = form_data(page) | source_fields(author)
+    data |= {
+        f"{prefix}-0-question": question.pk,
+        f"{prefix}-0-author": author.pk,
+        f"{prefix}-0-probability": "0.675",
+        f"{prefix}-0-quote": "It is likely to happen.",
+        f"{prefix}-0-phrase": "likely",
+        f"{prefix}-0-scale": "icd203",
+        f"{prefix}-0-interval_low": "0.55",
+        f"{prefix}-0-interval_high": "0.8",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    forecast = Forecast.objects.get()
+    assert forecast.source.slug == "a-new-op-ed"
+    # The date was left empty: the source's publication date is used.
+    assert forecast.stated_at == datetime(2024, 11, 20, tzinfo=UTC)
+    assert forecast.entered_by == editor and forecast.recorded_at == NOW
+
+
+def test_it_shows_an_invalid_probability_on_the_field_and_saves_nothing(
+    client, editor, author, question
+):
+    client.force_login(editor)
+    url = reverse("admin:forecasts_source_add")
+    page = client.get(url)
+    prefix = claim_prefix(page)
+    data = form_data(page) | source_fields(author)
+    data |= {
+        f"{prefix}-0-question": question.pk,
+        f"{prefix}-0-author": author.pk,
+        f"{prefix}-0-probability": "1.7",
+        f"{prefix}-0-quote": "Certain!",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    claim_form = next(
+        f
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == prefix
+        for f in inline.formset.forms
+    )
+    assert "between 0 and 1" in " ".join(claim_form.errors["probability"])
+    assert b"between 0 and 1" in response.content
+    assert not Source.objects.filter(slug="a-new-op-ed").exists()
+    assert not Forecast.objects.exists()
+
+
+def test_it_shows_a_claim_stated_after_close_on_the_date_field(
+    client, editor, author, source, question
+):
+    client.force_login(editor)
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    page = client.get(url)
+    prefix = claim_prefix(page)
+    data = form_data(page) | {
+        f"{prefix}-0-author": author.pk,
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-stated_at_0": "2025-07-01",
+        f"{prefix}-0-stated_at_1": "10:00:00",
+        f"{prefix}-0-probability": "0.4",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert b"forecasts stated after that do not count" in response.content
+    assert not Forecast.objects.exists()
+
+
+def test_it_resolves_a_question_with_evidence_through_the_service(client, resolver, question):
+    client.force_login(resolver)
+    url = reverse("admin:forecasts_question_resolve", args=[question.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "outcome": "yes",
+            "outcome_known_at": "2025-12-01 09:00",
+            "evidence_url": "https://example.org/report",
+            "evidence_note": "Reported by two agencies.",
+        },
+    )
+    assert response.status_code == 302
+    resolution = Resolution.objects.get(question=question)
+    assert (resolution.outcome, resolution.resolved_by, resolution.is_current) == (
+        "yes",
+        resolver,
+        True,
+    )
+    question.refresh_from_db()
+    assert question.state == Question.State.RESOLVED
+
+
+def test_it_asks_for_a_reason_before_correcting(client, resolver, question):
+    client.force_login(resolver)
+    client.post(
+        reverse("admin:forecasts_question_resolve", args=[question.pk]),
+        {"outcome": "yes", "outcome_known_at": "2025-12-01 09:00", "evidence_note": "Seen."},
+    )
+    url = reverse("admin:forecasts_question_correct", args=[question.pk])
+    response = client.post(url, {"outcome": "no", "outcome_known_at": "2025-12-02 09:00"})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    response = client.post(
+        url,
+        {
+            "outcome": "no",
+            "outcome_known_at": "2025-12-02 09:00",
+            "reason": "Misread.",
+            "evidence_note": "x",
+        },
+    )
+    assert response.status_code == 302
+    assert list(question.resolutions.values_list("outcome", "is_current").order_by("pk")) == [
+        ("yes", False),
+        ("no", True),
+    ]
+    history = client.get(reverse("admin:forecasts_question_change", args=[question.pk]))
+    assert b"Resolution history" in history.content and b"Misread." in history.content
+
+
+def test_it_refuses_resolution_to_an_editor_without_the_role(client, editor, question):
+    client.force_login(editor)
+    response = client.get(reverse("admin:forecasts_question_resolve", args=[question.pk]))
+    assert response.status_code == 403
+
+
+def test_it_annuls_with_a_reason(client, resolver, question):
+    client.force_login(resolver)
+    response = client.post(
+        reverse("admin:forecasts_question_annul", args=[question.pk]),
+        {"outcome_known_at": "2025-12-01 09:00", "reason": "The premise never happened."},
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.state == Question.State.ANNULLED
+
+
+def test_it_corrects_a_forecast_with_an_audit_trail_and_never_deletes(
+    client, editor, question, author, source
+):
+    from forecasts import services
+
+    forecast = services.forecast_create(
+        question=question,
+        author=author,
+        source=source,
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        probability=0.07,
+    )
+    client.force_login(editor)
+    url = reverse("admin:forecasts_forecast_change", args=[forecast.pk])
+    page = client.get(url)
+    data = form_data(page) | {"probability": "0.7"}
+    data.pop("correction_reason", None)
+    response = client.post(url, data)
+    assert (
+        response.status_code == 200
+        and response.context["adminform"].form.errors["correction_reason"]
+    )
+    response = client.post(url, data | {"correction_reason": "Typed 0.07 for 0.7."})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    forecast.refresh_from_db()
+    assert forecast.probability == 0.7
+    assert ForecastCorrection.objects.get().reason == "Typed 0.07 for 0.7."
+    delete = client.post(
+        reverse("admin:forecasts_forecast_delete", args=[forecast.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert Forecast.objects.filter(pk=forecast.pk).exists()
+
+
+def test_it_filters_questions_by_status_and_searches(client, editor, question):
+    client.force_login(editor)
+    changelist = reverse("admin:forecasts_question_changelist")
+    due = client.get(changelist, {"status": "due"})
+    assert question.title.encode() in due.content  # resolve-by 2025-12-31 is past
+    assert question.title.encode() not in client.get(changelist, {"status": "open"}).content
+    assert question.title.encode() in client.get(changelist, {"q": "happen"}).content
+
+
+def test_it_offers_autocomplete_for_authors(client, editor, author):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Ada", "app_label": "forecasts", "model_name": "forecast", "field_name": "author"},
+    )
+    assert response.json()["results"][0]["text"] == "Ada Pundit"

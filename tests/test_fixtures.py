@@ -1,0 +1,59 @@
+"""The seed article ships as real data: it loads, and every claim is traceable to its words."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from forecasts.models import Author, Forecast, Question, Source
+
+FIXTURES = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+
+
+@pytest.fixture
+def seed(db):
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    return Source.objects.get(slug="wolff-2024-trump-xi-putin")
+
+
+def test_it_loads_into_an_empty_database(seed):
+    assert Author.objects.get(slug="stefan-wolff") == seed.author
+    assert Question.objects.count() >= 10
+    assert Forecast.objects.filter(source=seed).count() >= 10
+
+
+def test_it_carries_the_article_text_and_attribution(seed):
+    article = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text()
+    assert seed.full_text == article
+    assert "Creative Commons" in seed.attribution and seed.published_on is not None
+
+
+def test_every_quote_is_verbatim_and_every_number_is_explained(seed):
+    for forecast in Forecast.objects.filter(source=seed):
+        assert forecast.quote in seed.full_text
+        assert forecast.phrase.lower() in forecast.quote.lower()
+        assert forecast.interval_low <= forecast.scale_point <= forecast.interval_high
+        assert forecast.probability == forecast.scale_point
+        assert forecast.conversion_note
+
+
+def test_the_deal_terms_are_conditional_on_a_deal(seed):
+    deal = Question.objects.get(slug="us-russia-ukraine-deal-2025")
+    conditional = set(deal.conditional_questions.values_list("slug", flat=True))
+    assert {
+        "deal-recognises-russian-territorial-gains",
+        "deal-complete-sanctions-relief",
+        "deal-international-rehabilitation",
+        "deal-downscales-us-nato-commitment",
+        "deal-pledge-no-nato-enlargement",
+        "putin-sticks-to-deal",
+    } <= conditional
+
+
+def test_no_outcome_is_invented(seed):
+    assert not Question.objects.exclude(state=Question.State.LIVE).exists()
+    for question in Question.objects.all():
+        assert question.closes_at > question.opens_at
+        assert question.resolve_by >= question.closes_at
+        assert len(question.resolution_criteria) > 80

@@ -1,0 +1,116 @@
+"""The database itself refuses what would corrupt a track record (PostgreSQL guards)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from forecasts.models import Forecast, ForecastProbability, Question, Resolution
+
+STATED = datetime(2024, 11, 12, tzinfo=UTC)
+
+
+def _raw_forecast(question, author, **overrides):
+    fields = {"question": question, "author": author, "stated_at": STATED, "probability": 0.6}
+    fields.update(overrides)
+    return Forecast.objects.create(**fields)
+
+
+@pytest.mark.parametrize("value", [-0.01, 1.01, float("nan"), float("inf")])
+def test_it_refuses_a_probability_outside_zero_to_one(question, author, value):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_forecast(question, author, probability=value)
+
+
+def test_it_refuses_a_question_that_closes_before_it_opens(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(
+            title="Backwards",
+            slug="backwards",
+            resolution_criteria="n/a",
+            opens_at=STATED,
+            closes_at=STATED - timedelta(days=1),
+            resolve_by=STATED,
+        )
+
+
+def test_it_refuses_a_resolve_by_before_close(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.create(
+            title="Early",
+            slug="early",
+            resolution_criteria="n/a",
+            opens_at=STATED,
+            closes_at=STATED + timedelta(days=10),
+            resolve_by=STATED + timedelta(days=5),
+        )
+
+
+def test_it_keeps_one_current_resolution_per_question(question):
+    Resolution.objects.create(question=question, outcome="yes", outcome_known_at=STATED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.create(question=question, outcome="no", outcome_known_at=STATED)
+
+
+def test_it_refuses_an_option_outcome_without_an_option(question):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resolution.objects.create(question=question, outcome="option", outcome_known_at=STATED)
+
+
+def test_it_refuses_to_update_or_delete_a_forecast(question, author):
+    forecast = _raw_forecast(question, author)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Forecast.objects.filter(pk=forecast.pk).update(probability=0.9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Forecast.objects.filter(pk=forecast.pk).delete()
+    forecast.refresh_from_db()
+    assert forecast.probability == 0.6
+
+
+def test_it_refuses_a_forecast_stated_after_close(question, author):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_forecast(question, author, stated_at=question.closes_at + timedelta(seconds=1))
+
+
+def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(question, author):
+    Resolution.objects.create(question=question, outcome="yes", outcome_known_at=STATED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_forecast(question, author, stated_at=STATED + timedelta(hours=1))
+
+
+def test_it_refuses_a_forecast_on_an_annulled_question(question, author):
+    Resolution.objects.create(
+        question=question, outcome="annulled", outcome_known_at=STATED + timedelta(days=30)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_forecast(question, author)
+
+
+def test_it_refuses_option_probabilities_that_do_not_sum_to_one_at_commit(choice_question, author):
+    red, blue, green = choice_question.options.all()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forecast = _raw_forecast(choice_question, author, probability=None)
+        for option, p in [(red, 0.5), (blue, 0.3), (green, 0.1)]:
+            ForecastProbability.objects.create(forecast=forecast, option=option, probability=p)
+        # Deferred constraint triggers fire here, as they would at COMMIT.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not Forecast.objects.filter(question=choice_question).exists()
+
+
+def test_it_accepts_option_probabilities_that_sum_to_one(choice_question, author):
+    red, blue, green = choice_question.options.all()
+    forecast = _raw_forecast(choice_question, author, probability=None)
+    for option, p in [(red, 0.5), (blue, 0.3), (green, 0.2)]:
+        ForecastProbability.objects.create(forecast=forecast, option=option, probability=p)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert forecast.option_probabilities.count() == 3
+
+
+def test_it_reads_the_lifecycle_off_the_dates(question):
+    assert question.status(STATED) == "open"
+    assert question.status(question.closes_at + timedelta(days=1)) == "closed"
+    assert question.status(question.resolve_by + timedelta(days=1)) == "due"
+    assert list(Question.objects.due(question.resolve_by + timedelta(days=1))) == [question]
+    assert not Question.objects.due(question.resolve_by - timedelta(days=1)).exists()
