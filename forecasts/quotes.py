@@ -1,6 +1,6 @@
 """Mark where each claim sits in a source's text, linked to the question it became.
 
-The text is escaped and split into paragraphs on blank lines; each quote is
+The text is escaped and split into paragraphs at line breaks; each quote is
 found verbatim, tolerant only of differences in white space and of straight
 versus curly quotation marks, since editors paste quotes from many places.
 """
@@ -65,10 +65,13 @@ def locate(text: str, claims: list[tuple[str, str, str]]) -> list[Passage]:
 
 
 def marked_paragraphs(text: str, passages: list[Passage]) -> list[SafeString]:
-    """The text as escaped paragraphs with each found passage in a linked ``<mark>``."""
+    """The text as escaped paragraphs with each found passage in a linked ``<mark>``.
+
+    Each non-blank line is a paragraph: pasted articles use one newline or two.
+    """
     found = sorted((p for p in passages if p.found), key=lambda p: p.start)
     paragraphs = []
-    for para in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text):
+    for para in re.finditer(r"[^\n]*\S[^\n]*", text):
         lo, hi = para.start(), para.end()
         pieces, cursor = [], lo
         for n, p in enumerate(found, start=1):
