@@ -32,11 +32,11 @@ STYLE = Style(
     foreground_strong=INK,
     foreground_subtle="#4a4a4a",
     font_family="system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=15,
     title_font_size=16,
-    value_label_font_size=12,
+    value_label_font_size=14,
     guide_stroke_color="#c8c8c8",
     major_guide_stroke_color="#9a9a9a",
     opacity="1",
@@ -49,13 +49,26 @@ BASE_CONFIG = {
     "js": [],  # no scripts: the chart must read the same with JavaScript off
     "disable_xml_declaration": True,
     "style": STYLE,
-    "width": 640,
+    # Drawn small and scaled up by CSS, so text stays legible on a phone.
+    "width": 520,
     "height": 420,
     "legend_at_bottom": True,
-    "legend_at_bottom_columns": 3,
+    "legend_at_bottom_columns": 2,
     "truncate_legend": -1,
+    "truncate_label": -1,
     "margin": 12,
 }
+
+
+def _config(n_series: int, **overrides) -> dict:
+    """The shared look, plus room for a last, half-filled legend row.
+
+    pygal 3.1 counts legend rows as series // columns, rounding down, and so
+    cuts off the last row when the series do not fill it.
+    """
+    columns = BASE_CONFIG["legend_at_bottom_columns"]
+    margin_bottom = BASE_CONFIG["margin"] + (26 if n_series % columns else 0)
+    return {**BASE_CONFIG, "margin_bottom": margin_bottom, **overrides}
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,8 @@ def _cached(name: str, stamp: object, data: object, label: str, draw: Callable[[
     digest = hashlib.sha1(
         json.dumps(data, default=str, sort_keys=True).encode(), usedforsecurity=False
     ).hexdigest()
-    key = f"reckon:chart:{name}:{stamp}:{digest}"
+    stamp = stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
+    key = f"reckon:chart:{name}:{stamp.replace(' ', 'T')}:{digest}"
     svg = cache.get(key)
     if svg is None:
         svg = _accessible(draw(), label)
@@ -101,9 +115,10 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
 
     def draw() -> str:
         chart = pygal.XY(
-            **BASE_CONFIG,
-            range=(0, 1),
-            xrange=(0, 1),
+            **_config(3),
+            # A little room beyond 0 and 1 so dots and labels at the edges stay clear.
+            range=(-0.04, 1.04),
+            xrange=(-0.04, 1.04),
             x_title="Probability given (mean per bin)",
             y_title="How often it happened",
             allow_interruptions=True,
@@ -125,7 +140,7 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
             whiskers.append((None, None))
         chart.add("Wilson 95% interval", whiskers, show_dots=False, stroke_style={"width": 3})
         chart.add(
-            "Observed (label: claims in bin)",
+            "Observed (n = claims)",
             [
                 {"value": (b["mean_forecast"], b["observed_frequency"]), "label": f"n={b['count']}"}
                 for b in filled
@@ -150,18 +165,20 @@ def brier_over_time_chart(points: Sequence[dict], *, stamp: object) -> Chart:
 
     def draw() -> str:
         chart = pygal.DateTimeLine(
-            **BASE_CONFIG,
+            **_config(3 if points else 2),
             range=(0, 1),
             x_title="Outcome known",
             y_title="Brier score (0 best, 1 worst)",
             x_value_formatter=lambda d: d.strftime("%Y-%m-%d"),
-            x_label_rotation=25,
+            x_label_rotation=30,
+            x_labels_major_count=5,
+            show_minor_x_labels=False,
             dots_size=4,
         )
         if points:
             first, last = points[0]["known_at"], points[-1]["known_at"]
             chart.add(
-                "Coin flip (always 50%)",
+                "Coin flip (0.25)",
                 [(first, 0.25), (last, 0.25)],
                 show_dots=False,
                 stroke_style={"width": 2, "dasharray": "6,6"},
@@ -191,16 +208,19 @@ def timeline_chart(
     )
 
     def draw() -> str:
+        legend_rows = -(-(len(series) + 1) // 2)
         chart = pygal.DateTimeLine(
-            **BASE_CONFIG,
+            **_config(len(series) + 1, height=400 + 24 * legend_rows),
             range=(0, 1),
             y_title=title,
             x_value_formatter=lambda d: d.strftime("%Y-%m-%d"),
-            x_label_rotation=25,
+            x_label_rotation=30,
+            x_labels_major_count=5,
+            show_minor_x_labels=False,
             value_formatter=_percent,
             dots_size=4,
         )
-        chart.add("Crowd median", list(crowd), show_dots=False, stroke_style={"width": 5})
+        chart.add("Crowd median", list(crowd), show_dots=False, stroke_style={"width": 6})
         for name, points in series:
             chart.add(name, list(points), stroke_style={"width": 2})
         return chart.render(is_unicode=True)
@@ -218,7 +238,7 @@ def leaderboard_chart(rows: Sequence[dict], *, stamp: object) -> Chart:
     def draw() -> str:
         n = len(rows)
         chart = pygal.XY(
-            **{**BASE_CONFIG, "height": max(200, 80 + 30 * n)},
+            **_config(3, height=max(220, 120 + 36 * n)),
             xrange=(0, 1),
             range=(0, n + 1),
             x_title="Brier score (lower is better)",
