@@ -1,6 +1,6 @@
 """Mark where each claim sits in a source's text, linked to the question it became.
 
-The text is escaped and split into paragraphs at line breaks; each quote is
+The text is escaped and split into paragraphs; each quote is
 found verbatim, tolerant only of differences in white space and of straight
 versus curly quotation marks, since editors paste quotes from many places.
 """
@@ -67,12 +67,12 @@ def locate(text: str, claims: list[tuple[str, str, str]]) -> list[Passage]:
 def marked_paragraphs(text: str, passages: list[Passage]) -> list[SafeString]:
     """The text as escaped paragraphs with each found passage in a linked ``<mark>``.
 
-    Each non-blank line is a paragraph: pasted articles use one newline or two.
+    Paragraphs are separated by blank lines; a text with none (pasted articles
+    often put one paragraph per line) breaks at every line.
     """
     found = sorted((p for p in passages if p.found), key=lambda p: p.start)
     paragraphs = []
-    for para in re.finditer(r"[^\n]*\S[^\n]*", text):
-        lo, hi = para.start(), para.end()
+    for lo, hi in _paragraph_spans(text):
         pieces, cursor = [], lo
         for n, p in enumerate(found, start=1):
             a, b = max(p.start, lo), min(p.end, hi)
@@ -84,6 +84,19 @@ def marked_paragraphs(text: str, passages: list[Passage]) -> list[SafeString]:
         pieces.append(escape(text[cursor:hi]))
         paragraphs.append(mark_safe("".join(pieces)))  # noqa: S308 - every piece is escaped
     return paragraphs
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    blank_line = re.compile(r"\n[ \t]*\n")
+    separator = re.compile(r"\n[ \t]*\n\s*" if blank_line.search(text) else r"\n\s*")
+    spans, start = [], 0
+    for match in separator.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
 
 
 def _mark(fragment: str, passage: Passage, number: int, *, first_piece: bool) -> str:
