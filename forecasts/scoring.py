@@ -11,8 +11,9 @@ Conventions used throughout:
   multiple-choice forecast must also sum to 1 (within ``SUM_TOLERANCE``).
 * Outcomes are ``True``/``False`` (``1``/``0`` are accepted too).
 * Lower is better for the Brier score and the log loss.
-* Empty inputs raise ``ValueError``, except for the time-averaged scores,
-  which return ``None`` when no day is scored.
+* Empty inputs raise ``ValueError``, except where "nothing" is a normal
+  answer: the time-averaged scores (no day scored), ``final_forecast`` (no
+  forecast by the close) and the crowd helpers (nobody else) return ``None``.
 * Datetimes must be timezone-aware; days are UTC calendar days.
 """
 
@@ -296,7 +297,8 @@ def _in_force(instants: IntArray, values: FloatArray, first_day: int, n_days: in
     Linear in days + forecasts and independent of input order: the latest
     instant wins each day (forecasts before the window count from its first
     day, those after it are dropped), then days without a new forecast carry
-    the previous one forward. Different values at one instant are refused.
+    the previous one forward. Two different forecasts at the instant that
+    decides a day are refused: either choice would depend on input order.
     """
     day = instants // _US_PER_DAY - first_day
     kept = np.flatnonzero(day < n_days)
@@ -405,7 +407,7 @@ def time_averaged_brier_multi(
 
     Same day rules as ``time_averaged_brier``; each forecast is a probability
     vector over the same options, and ``crowd`` holds one vector (or ``None``)
-    per day of the window.
+    per day of the window. With no forecasts at all the result is ``None``.
     """
     window = _window(opens, closes)
     if not forecasts:
@@ -430,7 +432,8 @@ def final_forecast(
 
     Returns the ``(stated_at, value)`` pair itself; score its value with
     ``brier`` or ``brier_multi`` for the final-forecast Brier. A forecast made
-    during the close day still counts. Different values at one instant raise.
+    during the close day still counts. Two different forecasts at the latest
+    instant raise ``ValueError``, as in ``time_averaged_brier``.
     """
     last_day = _day_number(closes, "closes")
     instants, _ = _unzip(forecasts)

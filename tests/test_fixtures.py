@@ -57,3 +57,16 @@ def test_no_outcome_is_invented(seed):
         assert question.closes_at > question.opens_at
         assert question.resolve_by >= question.closes_at
         assert len(question.resolution_criteria) > 80
+
+
+def test_every_seed_number_is_what_the_lexicon_gives_for_the_quote(seed):
+    from forecasts.lexicon import read_phrase
+
+    for forecast in Forecast.objects.filter(source=seed):
+        reading = read_phrase(forecast.quote, seed.scale)
+        assert reading.phrase == forecast.phrase
+        assert (forecast.scale, forecast.interval_low, forecast.interval_high) == (
+            reading.scale,
+            *reading.interval,
+        )
+        assert forecast.scale_point == reading.point

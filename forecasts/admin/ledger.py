@@ -11,6 +11,7 @@ from forecasts.models import Author, Source, Tag
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    ordering = ["name"]
     list_display = ["name", "kind", "forecast_count", "is_synthetic", "user"]
     list_filter = ["kind", "is_synthetic"]
     search_fields = ["name", "slug", "description"]
@@ -27,6 +28,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(ForecastInlineSaving, admin.ModelAdmin):
+    ordering = ["-published_on", "title"]
     list_display = ["title", "author", "publisher", "published_on", "claim_count"]
     list_filter = ["kind", "scale", "publisher"]
     search_fields = ["title", "publisher", "url", "author__name"]

@@ -91,6 +91,7 @@ class ResolutionHistoryInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(ForecastInlineSaving, admin.ModelAdmin):
+    ordering = ["-opens_at", "pk"]
     list_display = ["title", "kind", "status_label", "closes_at", "resolve_by", "forecast_count"]
     list_filter = [
         StatusFilter,

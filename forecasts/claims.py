@@ -1,0 +1,338 @@
+"""Find the forward-looking claims in an article (pure Python, rule-based).
+
+A sentence is a claim when it still holds a hedge or a future marker from the
+lexicon after these rules, each of which a reader can check by hand:
+
+1. Questions (ending in "?") assert nothing.
+2. Reported speech is someone else's statement, not the author's forecast: a
+   report cue ("said", "told", "according to", "critics argue", ...) or a
+   third party's belief ("experts believe"; "I think" stays a claim) before
+   the marker in the same clause, or a trailing attribution (", analysts
+   said."). "Trump told
+   Tucker Carlson ... that he would work to un-unite Russia and China" reports
+   Trump's stated intent; it is not the author predicting that he will.
+3. Past perspective: "was expected to", "were likely to" (an old expectation)
+   and "would / could / might have + verb" (a counterfactual past).
+4. Advice is not prediction: "should be heeded", "should be focusing",
+   "we should".
+5. Modals inside an embedded question ("what shape the policy will take",
+   "whether Putin would stick to it") or a short if-clause ("if you will
+   excuse me") do not assert the event.
+6. Words that also describe the present ("questionable", "possible",
+   "surely"), and any hedge in a sentence naming a past time ("probably
+   shrank last year"), count only with a future signal in the sentence:
+   another modal or a future time expression ("this year", "within two
+   years").
+
+Sentences about the present with no marker ("Putin and Xi are closely
+aligned") have no reading and are never claims. A claim with no hedge word
+but a future marker gets the project-scale mapping of that marker ("will" is
+0.9 on the ``reckon`` scale), and ``DraftClaim.scale`` says so.
+
+Call :func:`validate_article_text` before :func:`detect_claims` on text from
+outside; the detector itself trusts its input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import pysbd
+from dateparser.search import search_dates
+
+from forecasts.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases, strongest
+
+MAX_ARTICLE_CHARS = 200_000
+
+
+@dataclass
+class DraftClaim:
+    """A sentence the detector proposes as a question, with its mapped probability.
+
+    ``phrase`` is the hedge as written in the sentence ("won't", "much more
+    likely"); ``reading`` carries the lexicon row, negation and rationale.
+    """
+
+    sentence: str
+    phrase: str | None
+    scale: str
+    interval: tuple[float, float] | None
+    probability: float | None
+    suggested_resolve_by: date | None
+    index: int
+    reading: Reading | None = None
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` as verbatim substrings, stripped of surrounding whitespace.
+
+    pysbd with ``clean=False`` returns slices of the input, so quotes, dashes
+    and odd spacing inside a sentence survive for the verbatim quote.
+    """
+    segments = pysbd.Segmenter(language="en", clean=False).segment(text)
+    return [segment.strip() for segment in segments if segment.strip()]
+
+
+def detect_claims(
+    text: str, scale: str = DEFAULT_SCALE, today: date | None = None
+) -> list[DraftClaim]:
+    """Forward-looking claims in ``text``, in order, each with a mapped probability."""
+    today = today or _utc_today()
+    claims = (
+        claim_from_sentence(sentence, scale, today, index)
+        for index, sentence in enumerate(split_sentences(text))
+    )
+    return [claim for claim in claims if claim is not None]
+
+
+def claim_from_sentence(
+    sentence: str, scale: str = DEFAULT_SCALE, today: date | None = None, index: int = 0
+) -> DraftClaim | None:
+    """The claim one sentence makes, or None when it is not forward-looking."""
+    reading = claim_reading(sentence, scale)
+    if reading is None:
+        return None
+    return DraftClaim(
+        sentence=sentence,
+        phrase=reading.matched_text,
+        scale=reading.scale,
+        interval=reading.interval,
+        probability=reading.point,
+        suggested_resolve_by=suggest_resolve_by(sentence, today),
+        index=index,
+        reading=reading,
+    )
+
+
+def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
+    """The strongest reading that survives the rules in the module docstring."""
+    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
+        return None
+    readings = read_phrases(sentence, scale)
+    future = _has_future_signal(sentence, readings)
+    return strongest([r for r in readings if not_a_claim_because(sentence, r, future) is None])
+
+
+_CUE = (
+    r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
+    r"according\s+to|announce|announced|announces|claim|claimed|claims|promise|promised|"
+    r"promises|pledge|pledged|pledges|vow|vowed|vows|warn|warned|warns|insist|insisted|"
+    r"insists|argue|argued|argues|stated|added|noted|predict|predicted|predicts|implied|"
+    r"hinted|wrote|writes|quoted|confirmed|revealed|denied|suggest|suggested|suggests"
+)
+# "safe to say", "fair to predict": the author speaking, not a report.
+_REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
+# Someone else's belief ("experts believe", "few economists think"); the author's own
+# ("I think", "we believe") stays a claim.
+_BELIEF_CUE = re.compile(
+    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared)\b",
+    re.IGNORECASE,
+)
+_TRAILING_ATTRIBUTION = re.compile(
+    rf",\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
+)
+_CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
+_PAST_PERSPECTIVE = re.compile(
+    r"\b(?:was|were|had|wasn't|weren't)\s+(?:\w+ly\s+|not\s+|been\s+)*$", re.IGNORECASE
+)
+_COUNTERFACTUAL = re.compile(r"\s+(?:have|['\u2019]ve)\s+(?!to\b)\w+", re.IGNORECASE)
+_NORMATIVE = re.compile(r"\s+be\s+\w+(?:ed|en|ing)\b", re.IGNORECASE)
+_EMBEDDED_QUESTION = re.compile(
+    r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
+    re.IGNORECASE,
+)
+_IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
+_PAST_TIME = re.compile(
+    r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
+    r"|\w+\s+(?:years|months|weeks|days)\s+ago)\b",
+    re.IGNORECASE,
+)
+_FUTURE_TIME = re.compile(
+    r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|future|before|within|until|"
+    r"by\s+the\s+end|this\s+(?:year|month|week|quarter|decade|century|spring|summer|autumn|"
+    r"fall|winter))\b",
+    re.IGNORECASE,
+)
+
+
+def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | None:
+    """Why ``reading`` does not make ``sentence`` a claim, or None when it does."""
+    before, after = sentence[: reading.start], sentence[reading.end :]
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    if _REPORT_CUE.search(clause) or _TRAILING_ATTRIBUTION.search(after):
+        return "reported speech"
+    if _BELIEF_CUE.search(clause):
+        return "someone else's belief"
+    if _PAST_PERSPECTIVE.search(before):
+        return "past expectation"
+    if reading.kind == MODAL:
+        return _modal_reason(before, after, reading)
+    if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
+        return "describes the present or the past"
+    return None
+
+
+def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
+    if reading.phrase != "will" and _COUNTERFACTUAL.match(after):
+        return "counterfactual past"
+    previous = before.split()[-1].lower() if before.split() else ""
+    if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
+        return "advice, not prediction"
+    if _EMBEDDED_QUESTION.search(before):
+        return "embedded question"
+    if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
+        return "if-clause"
+    return None
+
+
+def _has_future_signal(sentence: str, readings: list[Reading]) -> bool:
+    return any(r.kind == MODAL for r in readings) or bool(_FUTURE_TIME.search(sentence))
+
+
+_MONTHS_AND_DAYS = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b"
+)
+_PERIODS = re.compile(
+    r"\b(?:(?:19|20)\d\d|years?|months?|weeks?|quarter|decades?|century|tomorrow)\b",
+    re.IGNORECASE,
+)
+
+
+_DURATION = re.compile(
+    r"\b(?:years|months|weeks|days)\b|\b(?:a|an|one)\s+(?:year|month|week|day)\b", re.IGNORECASE
+)
+
+
+def suggest_resolve_by(sentence: str, today: date | None = None) -> date | None:
+    """The date a sentence names for its outcome, or None.
+
+    Only explicit date words count (a year, a capitalised month or weekday,
+    "next year", "within two years"), so the modal "may" and "a second term"
+    are never dates. A named period resolves at its end ("in 2026" is
+    2026-12-31, "in March" the 31st); a duration counts from ``today``
+    ("within two years"). Dates in the past or after "since" are ignored;
+    "before 2050" means the end of 2049.
+    """
+    today = today or _utc_today()
+    base = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime.combine(today, time()),
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    period_end = {**base, "PREFER_DAY_OF_MONTH": "last", "PREFER_MONTH_OF_YEAR": "last"}
+    for words, when in search_dates(sentence, languages=["en"], settings=period_end) or []:
+        if not (_MONTHS_AND_DAYS.search(words) or _PERIODS.search(words)):
+            continue
+        counted = _DURATION.search(words) and search_dates(words, languages=["en"], settings=base)
+        if counted:
+            when = counted[0][1]
+        preceding = sentence[: sentence.find(words)].split()[-1:]
+        if preceding == ["since"] or when.date() <= today:
+            continue
+        if preceding == ["before"] and re.fullmatch(r"(?:19|20)\d\d", words.strip()):
+            return date(int(words) - 1, 12, 31)
+        return when.date()
+    return None
+
+
+def _utc_today() -> date:
+    return datetime.now(tz=UTC).date()
+
+
+class ClaimTextError(ValueError):
+    """Article text the claim detector refuses; the message says why."""
+
+
+# Common English function words; English prose has 40-55% of its words here,
+# Spanish, German or French prose usually under 15%.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "a about after all also an and any are as at be because been before between both but by "
+    "can could did do does during for from had has have he her him his how i if in into is it "
+    "its just me more most my no not now of on one only or other our out over she should so "
+    "some such than that the their them then there these they this those through to under up "
+    "very was we were what when where which while who why will with would you your".split()
+)
+MIN_ENGLISH_SHARE = 0.25
+MIN_WORDS_FOR_LANGUAGE_CHECK = 8
+MAX_NON_LATIN_SHARE = 0.2
+MAX_CONTROL_SHARE = 0.01
+
+
+def validate_article_text(text: str | bytes) -> str:
+    """Return ``text`` (bytes decoded as UTF-8) or raise :class:`ClaimTextError`.
+
+    Refuses empty text, text over ``MAX_ARTICLE_CHARS`` characters, binary
+    data (NUL bytes, undecodable bytes, over 1% control characters) and text
+    that does not look English: over 20% of letters outside the Latin script,
+    or, from 8 words on, under 25% of words among common English function
+    words.
+    """
+    if isinstance(text, bytes):
+        text = _decode(text)
+    if not isinstance(text, str):
+        raise ClaimTextError(f"expected article text, got {type(text).__name__}")
+    if not text.strip():
+        raise ClaimTextError("the article text is empty")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ClaimTextError(
+            f"the article text is {len(text):,} characters long; the limit is {MAX_ARTICLE_CHARS:,}"
+        )
+    _reject_binary(text)
+    _reject_non_english(text)
+    return text
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ClaimTextError("the file is binary data (it contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ClaimTextError(
+            f"the file is not UTF-8 text (undecodable byte at position {error.start})"
+        ) from error
+
+
+def _reject_binary(text: str) -> None:
+    if "\x00" in text:
+        raise ClaimTextError("the text is binary data (it contains NUL characters)")
+    odd = sum(1 for c in text if c == "\ufffd" or _is_control(c))
+    if odd / len(text) > MAX_CONTROL_SHARE:
+        raise ClaimTextError(
+            f"the text looks like binary data: {odd / len(text):.0%} of its characters are "
+            "control or replacement characters"
+        )
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" and char not in "\t\n\r\f\v"
+
+
+def _reject_non_english(text: str) -> None:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        raise ClaimTextError("the text contains no words")
+    non_latin = sum(1 for c in letters if not _is_latin(c)) / len(letters)
+    if non_latin > MAX_NON_LATIN_SHARE:
+        raise ClaimTextError(
+            f"the text does not look like English: {non_latin:.0%} of its letters are not "
+            "in the Latin script"
+        )
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return
+    share = sum(word in ENGLISH_FUNCTION_WORDS for word in words) / len(words)
+    if share < MIN_ENGLISH_SHARE:
+        raise ClaimTextError(
+            f"the text does not look like English: only {share:.0%} of its words are common "
+            f"English words such as 'the' and 'of' (at least {MIN_ENGLISH_SHARE:.0%} expected)"
+        )
+
+
+def _is_latin(char: str) -> bool:
+    return char < "\u0250" or unicodedata.name(char, "").startswith("LATIN")
