@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "forecasts",
 ]
 
@@ -185,22 +186,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous write is told to authenticate (401, WWW-Authenticate).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
+        "forecasts.api.filters.StrictSearchFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": ["forecasts.api.parsers.StrictJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "forecasts.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "forecasts.api.schema.ReckonAutoSchema",
+    "EXCEPTION_HANDLER": "forecasts.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "forecasts.api.throttling.AnonThrottle",
+        "forecasts.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("RECKON_THROTTLE_ANON", "600/minute"),
@@ -209,10 +213,33 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reckon API",
-    "DESCRIPTION": "Forecasts, resolutions and author scorecards.",
+    "DESCRIPTION": (
+        "Forecasts, resolutions and author scorecards. Anyone may read; editors, "
+        "resolvers and forecasters write with a token (`Authorization: Token <key>`, "
+        "from `POST /api/auth/token/`) or a session. Lower is better for every Brier "
+        "and log score; see docs/api.md and docs/scoring.md for the conventions."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response bodies differ (ids or slugs in, ids and slugs out).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ScaleEnum": "forecasts.models.ledger.Scale",
+        "OutcomeEnum": "forecasts.models.resolution.Resolution.Outcome",
+        "ConditionOutcomeEnum": "forecasts.models.ledger.Question.ConditionOutcome",
+        "AuthorKindEnum": "forecasts.models.ledger.Author.Kind",
+        "SourceKindEnum": "forecasts.models.ledger.Source.Kind",
+        "QuestionKindEnum": "forecasts.models.ledger.Question.Kind",
+        "QuestionStateEnum": "forecasts.models.ledger.Question.State",
+        "ExclusionEnum": "forecasts.models.scores.QuestionScore.Exclusion",
+    },
+    # The docs page loads Swagger UI from our own static files: no CDN needed.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# A CSV import may be larger than an ordinary request body.
+RECKON_IMPORT_MAX_BYTES = int(os.environ.get("RECKON_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
 
 # --- Reckon ---------------------------------------------------------------
 # Authors need at least this many scored questions to be ranked.

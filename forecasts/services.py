@@ -544,3 +544,77 @@ def question_approve(*, question: Question, by=None) -> Question:
     question.state = Question.State.LIVE
     question.save(update_fields=["state"])
     return question
+
+
+@transaction.atomic
+def question_create(
+    *,
+    title: str,
+    resolution_criteria: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    resolve_by: datetime,
+    slug: str,
+    kind: str = Question.Kind.BINARY,
+    state: str = Question.State.LIVE,
+    background: str = "",
+    tags: Sequence = (),
+    options: Sequence[str] = (),
+    condition_question: Question | None = None,
+    condition_outcome: str = "",
+    condition_option_id: int | None = None,
+    by=None,
+) -> Question:
+    """Create a question with its options, tags and condition in one go."""
+    for field, value in (("opens_at", opens_at), ("closes_at", closes_at), ("resolve_by", resolve_by)):
+        _check_aware(value, field)
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": "A question must close after it opens."})
+    if resolve_by < closes_at:
+        raise ValidationError({"resolve_by": "The outcome cannot be due before the question closes."})
+    if state not in (Question.State.LIVE, Question.State.DRAFT):
+        raise ValidationError({"state": "A new question is live or a draft."})
+    labels = [label.strip() for label in options]
+    if kind == Question.Kind.BINARY and labels:
+        raise ValidationError({"options": "A binary question has no options (its outcome is yes or no)."})
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        if len(labels) < 2 or any(not label for label in labels):
+            raise ValidationError({"options": "A multiple-choice question needs two or more labelled options."})
+        if len(set(labels)) != len(labels):
+            raise ValidationError({"options": "Option labels must differ."})
+    condition_option = _check_condition(condition_question, condition_outcome, condition_option_id)
+    question = Question(
+        title=title, slug=slug, kind=kind, state=state, resolution_criteria=resolution_criteria,
+        background=background, opens_at=opens_at, closes_at=closes_at, resolve_by=resolve_by,
+        condition_question=condition_question, condition_outcome=condition_outcome,
+        condition_option=condition_option, created_by=by if getattr(by, "pk", None) else None,
+    )
+    question.full_clean(exclude=["condition_question", "condition_option", "created_by"])
+    question.save()
+    question.tags.set(tags)
+    Option.objects.bulk_create(
+        Option(question=question, label=label, position=position) for position, label in enumerate(labels)
+    )
+    return question
+
+
+def _check_condition(
+    parent: Question | None, outcome: str, option_id: int | None
+) -> Option | None:
+    """The condition names an outcome its parent question can have."""
+    if parent is None:
+        if outcome or option_id:
+            raise ValidationError({"condition_question": "Name the question the condition is on."})
+        return None
+    if parent.is_binary and outcome not in (Question.ConditionOutcome.YES, Question.ConditionOutcome.NO):
+        raise ValidationError({"condition_outcome": "For a binary question choose yes or no."})
+    if not parent.is_binary and outcome != Question.ConditionOutcome.OPTION:
+        raise ValidationError({"condition_outcome": "For a multiple-choice question choose option."})
+    if outcome != Question.ConditionOutcome.OPTION:
+        if option_id:
+            raise ValidationError({"condition_option": "Only an 'option' condition names an option."})
+        return None
+    option = parent.options.filter(pk=option_id).first() if option_id else None
+    if option is None:
+        raise ValidationError({"condition_option": "Choose one of the condition question's options."})
+    return option

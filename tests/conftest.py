@@ -91,3 +91,42 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
         reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
         session.exitstatus = 1
+
+
+# --- REST API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(settings):
+    """A DRF test client, with rate limits off (the throttling test turns them on)."""
+    from rest_framework.test import APIClient
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(api_client):
+    """``client_for(user)``: a fresh API client authenticated with the user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def forecaster(django_user_model, author):
+    """A user linked to the ``author`` fixture, with no group."""
+    user = django_user_model.objects.create_user("ada", "ada@example.org", "pw-ada-123")
+    author.user = user
+    author.save(update_fields=["user"])
+    return user

@@ -1,0 +1,96 @@
+"""Serializer fields with Reckon's input rules: ids or slugs, strict numbers, aware times."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+from django.utils.dateparse import parse_datetime
+
+from rest_framework import serializers
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+# The largest id a bigint column holds; larger numbers cannot name a row.
+MAX_ID = 2**63 - 1
+
+
+def lookup_for(value: object) -> dict | None:
+    """``{"pk": n}`` for an id, ``{"slug": s}`` for a slug, None for anything else.
+
+    An all-digit value is an id: slugs made only of digits cannot be used.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return {"pk": value} if 0 < value <= MAX_ID else None
+    if isinstance(value, str):
+        value = value.strip()
+        if value.isascii() and value.isdigit():
+            number = int(value)
+            return {"pk": number} if 0 < number <= MAX_ID else None
+        if SLUG_RE.match(value) and len(value) <= 200:
+            return {"slug": value}
+    return None
+
+
+class SlugOrIdRelatedField(serializers.RelatedField):
+    """Accepts ``12`` or ``"ada-pundit"``; represents the object by its id."""
+
+    default_error_messages = {
+        "invalid": "Give an id (a positive integer) or a slug (letters, digits, - and _).",
+        "does_not_exist": "No {model} has the id or slug “{value}”.",
+    }
+
+    def to_internal_value(self, data):
+        lookup = lookup_for(data)
+        if lookup is None:
+            self.fail("invalid")
+        queryset = self.get_queryset()
+        try:
+            return queryset.get(**lookup)
+        except queryset.model.DoesNotExist:
+            self.fail("does_not_exist", model=queryset.model._meta.verbose_name, value=data)
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class ProbabilityField(serializers.FloatField):
+    """A JSON number in [0, 1]: strings, booleans, NaN and infinities are refused."""
+
+    default_error_messages = {"not_a_number": "Give a number between 0 and 1 (not {kind})."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0.0)
+        kwargs.setdefault("max_value", 1.0)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("not_a_number", kind=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time that states its offset (``Z`` or ``+01:00``)."""
+
+    default_error_messages = {
+        "naive": "Give a date and time with a time zone, e.g. 2025-01-31T12:00:00Z.",
+        "out_of_range": "This date is outside the range Reckon can store.",
+    }
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or len(value) > 64:
+            self.fail("invalid", format="ISO 8601, e.g. 2025-01-31T12:00:00Z")
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid", format="ISO 8601, e.g. 2025-01-31T12:00:00Z")
+        if parsed.tzinfo is None:
+            self.fail("naive")
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            self.fail("out_of_range")

@@ -1,0 +1,210 @@
+"""Query-string filters for every list. Related objects are named by id or slug."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError as APIValidationError
+
+from forecasts.api.fields import lookup_for
+from forecasts.models.ledger import Scale
+from forecasts.models import (
+    Author,
+    Forecast,
+    Question,
+    QuestionScore,
+    Resolution,
+    Scorecard,
+    Source,
+    Tag,
+)
+
+
+class SlugOrIdChoiceField(forms.ModelChoiceField):
+    """A form field that finds one object by id (digits) or by slug."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        lookup = lookup_for(value)
+        model = self.queryset.model._meta.verbose_name
+        if lookup is None:
+            raise ValidationError(f"Give a {model} id or slug.", code="invalid_choice")
+        try:
+            return self.queryset.get(**lookup)
+        except self.queryset.model.DoesNotExist:
+            raise ValidationError(
+                f"No {model} has the id or slug “{value}”.", code="invalid_choice"
+            ) from None
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugOrIdFilter(filters.ModelChoiceFilter):
+    """``?author=ada-pundit`` or ``?author=12``; an unknown one is a 400, not an empty list."""
+
+    field_class = SlugOrIdChoiceField
+
+
+class AwareDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 bound; a time without an offset is read as UTC."""
+
+
+class StrictSearchFilter(drf_filters.SearchFilter):
+    """The stock search, refusing text the database cannot compare (NUL characters)."""
+
+    def get_search_terms(self, request):
+        value = request.query_params.get(self.search_param, "")
+        if "\x00" in value or len(value) > 200:
+            raise APIValidationError({"search": ["Search text must be under 200 plain characters."]})
+        return super().get_search_terms(request)
+
+
+def _related(model, field_name: str, help_text: str) -> SlugOrIdFilter:
+    return SlugOrIdFilter(field_name=field_name, queryset=model.objects.all(), label=help_text)
+
+
+class AuthorFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Author.Kind.choices)
+    is_synthetic = filters.BooleanFilter(label="Only generated demo authors (true) or real ones (false).")
+
+    class Meta:
+        model = Author
+        fields = ["kind", "is_synthetic"]
+
+
+class SourceFilter(filters.FilterSet):
+    author = _related(Author, "author", "The byline's author, by id or slug.")
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
+    published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+
+    class Meta:
+        model = Source
+        fields = ["author", "kind", "publisher"]
+
+
+class TagFilter(filters.FilterSet):
+    class Meta:
+        model = Tag
+        fields: list[str] = []
+
+
+STATUS_CHOICES = [
+    ("draft", "Draft (editors only)"),
+    ("upcoming", "Live, not open yet"),
+    ("open", "Taking forecasts"),
+    ("closed", "Closed, not due yet"),
+    ("due", "Past resolve-by, awaiting a resolution"),
+    ("resolved", "Resolved"),
+    ("annulled", "Annulled"),
+]
+
+
+class QuestionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+    state = filters.ChoiceFilter(choices=Question.State.choices)
+    kind = filters.ChoiceFilter(choices=Question.Kind.choices)
+    tag = _related(Tag, "tags", "Questions with this tag, by id or slug.")
+    author = SlugOrIdFilter(
+        queryset=Author.objects.all(), method="filter_author",
+        label="Questions this author forecast, by id or slug.",
+    )
+    condition_question = _related(Question, "condition_question", "Conditional on this question.")
+    opens_after = AwareDateTimeFilter(field_name="opens_at", lookup_expr="gte")
+    closes_before = AwareDateTimeFilter(field_name="closes_at", lookup_expr="lte")
+    resolve_by_before = AwareDateTimeFilter(field_name="resolve_by", lookup_expr="lte")
+    resolve_by_after = AwareDateTimeFilter(field_name="resolve_by", lookup_expr="gte")
+
+    class Meta:
+        model = Question
+        fields = ["status", "state", "kind", "tag", "author", "condition_question"]
+
+    def filter_status(self, queryset, name, value):
+        now = timezone.now()
+        if value == "draft":
+            return queryset.drafts()
+        if value == "upcoming":
+            return queryset.unresolved().filter(opens_at__gt=now)
+        if value in ("resolved", "annulled"):
+            return getattr(queryset, value)()
+        return getattr(queryset, value)(now)
+
+    def filter_author(self, queryset, name, value):
+        return queryset.filter(pk__in=Forecast.objects.filter(author=value).values("question_id"))
+
+
+class ForecastFilter(filters.FilterSet):
+    question = _related(Question, "question", "The question, by id or slug.")
+    author = _related(Author, "author", "The author, by id or slug.")
+    source = _related(Source, "source", "The source, by id or slug.")
+    tag = _related(Tag, "question__tags", "Forecasts on questions with this tag, by id or slug.")
+    scale = filters.ChoiceFilter(choices=Scale.choices)
+    stated_after = AwareDateTimeFilter(field_name="stated_at", lookup_expr="gte")
+    stated_before = AwareDateTimeFilter(field_name="stated_at", lookup_expr="lte")
+    recorded_after = AwareDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_before = AwareDateTimeFilter(field_name="recorded_at", lookup_expr="lte")
+
+    class Meta:
+        model = Forecast
+        fields = ["question", "author", "source", "tag", "scale"]
+
+
+class ResolutionFilter(filters.FilterSet):
+    question = _related(Question, "question", "The question, by id or slug.")
+    outcome = filters.ChoiceFilter(choices=Resolution.Outcome.choices)
+    is_current = filters.BooleanFilter(label="Only the current resolutions (true) or history (false).")
+    is_automatic = filters.BooleanFilter(label="Recorded by Reckon itself (a failed condition).")
+    known_after = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="gte")
+    known_before = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="lte")
+
+    class Meta:
+        model = Resolution
+        fields = ["question", "outcome", "is_current", "is_automatic"]
+
+
+class QuestionScoreFilter(filters.FilterSet):
+    author = _related(Author, "author", "The author, by id or slug.")
+    question = _related(Question, "question", "The question, by id or slug.")
+    tag = _related(Tag, "question__tags", "Scores on questions with this tag, by id or slug.")
+    counted = filters.BooleanFilter(method="filter_counted", label="Only scores that count (true).")
+    excluded_reason = filters.ChoiceFilter(
+        choices=[c for c in QuestionScore.Exclusion.choices if c[0]], label="Why a score does not count."
+    )
+
+    class Meta:
+        model = QuestionScore
+        fields = ["author", "question", "tag", "excluded_reason"]
+
+    def filter_counted(self, queryset, name, value):
+        counted = queryset.filter(excluded_reason="", brier__isnull=False)
+        return counted if value else queryset.exclude(pk__in=counted.values("pk"))
+
+
+class ScorecardFilter(filters.FilterSet):
+    author = _related(Author, "author", "The author, by id or slug.")
+    tag = _related(Tag, "tag", "Per-tag scorecards for this tag, by id or slug.")
+    overall = filters.BooleanFilter(
+        field_name="tag", lookup_expr="isnull", label="Only overall scorecards (true) or per-tag ones (false)."
+    )
+    min_n = filters.NumberFilter(
+        field_name="n_scored", lookup_expr="gte", min_value=0, max_value=10**9,
+        label="At least this many scored questions.",
+    )
+
+    class Meta:
+        model = Scorecard
+        fields = ["author", "tag", "overall", "min_n"]
+
+
+class DueFilter(filters.FilterSet):
+    tag = _related(Tag, "tags", "Due questions with this tag, by id or slug.")
+
+    class Meta:
+        model = Question
+        fields = ["tag"]

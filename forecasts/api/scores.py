@@ -1,0 +1,262 @@
+"""Scores through the API: per-question scores, scorecards, the leaderboard, calibration.
+
+Lower is better for every Brier and log score. ``brier`` is the mean
+time-averaged Brier (0–1), ``brier_0_2`` the same on Brier's original 0–2
+scale, ``brier_low``/``brier_high`` its 95% interval, ``skill`` is
+1 − brier / 0.25, ``relative_brier`` is the author's score minus the crowd's.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+
+from forecasts.api import filters, standings
+from forecasts.api.fields import AwareDateTimeField
+from forecasts.models import Author, QuestionScore, Scorecard, Tag
+
+MURPHY_SCHEMA = {
+    "type": "object",
+    "description": "Murphy decomposition BS = REL − RES + UNC (+ WBV − WBC when binned): "
+    "`brier`, `reliability`, `resolution`, `uncertainty`, `base_rate`, and for binned "
+    "forecasts `within_bin_variance` and `within_bin_covariance`. Empty when nothing is scored.",
+    "additionalProperties": {"type": "number", "nullable": True},
+}
+
+
+class CardFieldsSerializer(serializers.Serializer):
+    """The figures every record shows, with the scoring conventions' names."""
+
+    author = serializers.IntegerField(source="author.pk", help_text="The author's id.")
+    author_slug = serializers.CharField(source="author.slug")
+    author_name = serializers.CharField(source="author.name")
+    n_scored = serializers.IntegerField(help_text="Resolved questions scored (N).")
+    brier = serializers.FloatField(allow_null=True, help_text="Mean time-averaged Brier, 0 (best) to 1.")
+    brier_0_2 = serializers.FloatField(allow_null=True, help_text="The same on Brier's 0–2 scale.")
+    brier_low = serializers.FloatField(allow_null=True, help_text="95% interval of the mean Brier: low end.")
+    brier_high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
+    brier_final = serializers.FloatField(allow_null=True, help_text="Mean Brier of final forecasts.")
+    skill = serializers.FloatField(allow_null=True, help_text="1 − brier / 0.25; above 0 beats a coin flip.")
+    log_loss = serializers.FloatField(allow_null=True, help_text="Mean log loss in nats (clipped).")
+    relative_brier = serializers.FloatField(allow_null=True, help_text="Author minus crowd; negative is better.")
+
+
+class ScorecardSerializer(CardFieldsSerializer):
+    id = serializers.IntegerField()
+    tag = serializers.CharField(source="tag.slug", allow_null=True, help_text="Null for the overall card.")
+    n_pending = serializers.IntegerField(help_text="Forecast questions not resolved yet.")
+    n_resolved = serializers.IntegerField()
+    n_annulled = serializers.IntegerField()
+    n_hindsight = serializers.IntegerField(help_text="Forecasts recorded after the outcome was known.")
+    n_better_than_coin = serializers.IntegerField()
+    murphy = serializers.SerializerMethodField()
+    computed_at = serializers.DateTimeField()
+
+    @extend_schema_field(MURPHY_SCHEMA)
+    def get_murphy(self, card: Scorecard) -> dict:
+        return card.murphy or {}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {"id": data.pop("id"), **data}
+
+
+class LeaderboardRowSerializer(CardFieldsSerializer):
+    rank = serializers.IntegerField(help_text="1 is best; authors with equal Brier share a rank.")
+
+
+class CalibrationBinSerializer(serializers.Serializer):
+    lower = serializers.FloatField()
+    upper = serializers.FloatField()
+    count = serializers.IntegerField()
+    n_event = serializers.IntegerField(allow_null=True, help_text="How many of them happened.")
+    mean_forecast = serializers.FloatField(allow_null=True)
+    observed_frequency = serializers.FloatField(allow_null=True)
+    wilson_lower = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval, low end.")
+    wilson_upper = serializers.FloatField(allow_null=True)
+
+
+class CalibrationSerializer(serializers.Serializer):
+    author = serializers.IntegerField()
+    author_slug = serializers.CharField()
+    tag = serializers.CharField(allow_null=True)
+    n_scored = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    bins = CalibrationBinSerializer(many=True, help_text="10 equal-width bins; empty bins have count 0.")
+
+
+class TaggedCardSerializer(CardFieldsSerializer):
+    tag = serializers.CharField(help_text="The tag's slug.")
+
+
+class AuthorScorecardSerializer(serializers.Serializer):
+    author = serializers.IntegerField()
+    author_slug = serializers.CharField()
+    author_name = serializers.CharField()
+    since = serializers.DateTimeField(allow_null=True)
+    until = serializers.DateTimeField(allow_null=True)
+    overall = CardFieldsSerializer(allow_null=True, help_text="Null until something is scored.")
+    by_tag = TaggedCardSerializer(many=True, help_text="One record per tag, by tag slug.")
+
+
+class QuestionScoreSerializer(serializers.ModelSerializer):
+    author_slug = serializers.CharField(source="author.slug", read_only=True)
+    question_slug = serializers.CharField(source="question.slug", read_only=True)
+    brier_0_2 = serializers.SerializerMethodField()
+    counted = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = QuestionScore
+        fields = [
+            "id", "author", "author_slug", "question", "question_slug", "resolution", "brier",
+            "brier_0_2", "brier_final", "log_loss", "crowd_brier", "relative_brier",
+            "final_probability", "n_forecasts", "n_days", "counted", "excluded_reason", "computed_at",
+        ]
+        read_only_fields = fields
+
+    def get_brier_0_2(self, score: QuestionScore) -> float | None:
+        return None if score.brier is None else 2 * score.brier
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Per-question scores", description="One row per author and resolved question."),
+    retrieve=extend_schema(summary="One per-question score"),
+)
+class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = QuestionScoreSerializer
+    filterset_class = filters.QuestionScoreFilter
+    ordering_fields = ["brier", "brier_final", "log_loss", "relative_brier", "computed_at", "id"]
+    ordering = ["author_id", "question_id"]
+    search_fields: list[str] = []
+
+    def get_queryset(self):
+        return QuestionScore.objects.select_related("author", "question")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Stored scorecards", description="Overall (tag null) and per-tag records."),
+    retrieve=extend_schema(summary="One scorecard"),
+)
+class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = ScorecardSerializer
+    filterset_class = filters.ScorecardFilter
+    ordering_fields = ["brier", "brier_final", "skill", "log_loss", "relative_brier", "n_scored", "id"]
+    ordering = ["author__name", "author_id", "tag__slug"]
+    search_fields = ["author__name"]
+
+    def get_queryset(self):
+        return Scorecard.objects.select_related("author", "tag")
+
+
+class PeriodParams(serializers.Serializer):
+    since = AwareDateTimeField(required=False, help_text="Outcome known at or after this time.")
+    until = AwareDateTimeField(required=False, help_text="Outcome known before this time.")
+
+    def validate(self, attrs):
+        since, until = attrs.get("since"), attrs.get("until")
+        if since is not None and until is not None and until <= since:
+            raise ValidationError({"until": ["Must be after since."]})
+        return attrs
+
+
+class LeaderboardParams(PeriodParams):
+    min_n = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**6, help_text="Minimum scored questions to be ranked."
+    )
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only questions whose outcome became known at or after this time."),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="Only questions whose outcome became known before this time."),
+]
+TAG_PARAMETER = OpenApiParameter("tag", OpenApiTypes.STR, description="A tag's id or slug.")
+
+
+def tag_param(request) -> Tag | None:
+    value = request.query_params.get("tag")
+    if value in (None, ""):
+        return None
+    field = filters.SlugOrIdChoiceField(queryset=Tag.objects.all())
+    try:
+        return field.to_python(value)
+    except Exception as exc:  # django's ValidationError: report it under the parameter's name
+        raise ValidationError({"tag": list(getattr(exc, "messages", [str(exc)]))}) from exc
+
+
+class LeaderboardView(GenericAPIView):
+    """Authors ranked by mean Brier, only those with at least ``min_n`` scored questions."""
+
+    serializer_class = LeaderboardRowSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        summary="The leaderboard",
+        description="Authors ranked by mean Brier (lowest first). Without a period it reads the "
+        "stored scorecards; with `since`/`until` it recomputes records from per-question scores.",
+        parameters=[
+            TAG_PARAMETER, *PERIOD_PARAMETERS,
+            OpenApiParameter("min_n", OpenApiTypes.INT, description="Minimum scored questions to be ranked (default from settings)."),
+        ],
+    )
+    def get(self, request):
+        params = LeaderboardParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        tag = tag_param(request)
+        min_n = params.validated_data.get("min_n", settings.RECKON_LEADERBOARD_MIN_N)
+        since, until = params.validated_data.get("since"), params.validated_data.get("until")
+        if since is None and until is None:
+            rows = standings.stored_leaderboard(tag=tag, min_n=min_n)
+        else:
+            rows = standings.period_leaderboard(since=since, until=until, tag=tag, min_n=min_n)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+def author_scorecard(author: Author, request) -> dict:
+    """An author's overall record and one per tag, stored or for a period."""
+    params = PeriodParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    since, until = params.validated_data.get("since"), params.validated_data.get("until")
+    body = {"author": author.pk, "author_slug": author.slug, "author_name": author.name,
+            "since": since, "until": until}
+    if since is None and until is None:
+        cards = list(Scorecard.objects.filter(author=author).select_related("author", "tag"))
+        overall = next((c for c in cards if c.tag_id is None), None)
+        tagged = sorted((c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug)
+        return {
+            **body,
+            "overall": ScorecardSerializer(overall).data if overall else None,
+            "by_tag": ScorecardSerializer(tagged, many=True).data,
+        }
+    overall = standings.period_cards(since=since, until=until, author=author)
+    by_tag = standings.period_tag_cards(author=author, since=since, until=until)
+    return {
+        **body,
+        "overall": CardFieldsSerializer(overall[0]).data if overall else None,
+        "by_tag": TaggedCardSerializer(by_tag, many=True).data,
+    }
+
+
+CALIBRATION_KEYS = ("lower", "upper", "count", "n_event", "mean_forecast", "observed_frequency",
+                    "wilson_lower", "wilson_upper")
+
+
+def author_calibration(author: Author, request) -> dict:
+    """The stored calibration table of an author's overall (or one tag's) record."""
+    tag = tag_param(request)
+    card = Scorecard.objects.filter(author=author, tag=tag).first()
+    bins = [{key: row.get(key) for key in CALIBRATION_KEYS} for row in (card.calibration if card else [])]
+    return {
+        "author": author.pk,
+        "author_slug": author.slug,
+        "tag": tag.slug if tag else None,
+        "n_scored": card.n_scored if card else 0,
+        "computed_at": card.computed_at if card else None,
+        "bins": bins,
+    }

@@ -1,0 +1,252 @@
+"""How the ledger looks through the API: ids and slugs out, ids or slugs in.
+
+Field names are stable; related objects appear as ``<name>`` (the id) and
+``<name>_slug``. Writes are validated here for shape and type, then handed to
+forecasts.services, which owns the rules.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.text import slugify
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from forecasts.api.fields import AwareDateTimeField, ProbabilityField, SlugOrIdRelatedField
+from forecasts.models.ledger import Scale
+from forecasts.models import (
+    Author,
+    Forecast,
+    Option,
+    Question,
+    Resolution,
+    Source,
+    Tag,
+)
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the name if omitted.")
+    n_forecasts = serializers.IntegerField(read_only=True, help_text="Forecasts recorded for this author.")
+
+    class Meta:
+        model = Author
+        fields = ["id", "slug", "name", "kind", "description", "url", "is_synthetic", "created_at", "n_forecasts"]
+        read_only_fields = ["id", "created_at", "is_synthetic", "n_forecasts"]
+
+    def validate(self, attrs):
+        return _with_slug(attrs, Author, attrs.get("name", ""))
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the title if omitted.")
+    author = SlugOrIdRelatedField(
+        queryset=Author.objects.all(), required=False, allow_null=True, help_text="The byline."
+    )
+    author_slug = serializers.CharField(source="author.slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "slug", "title", "kind", "url", "publisher", "author", "author_slug",
+            "published_on", "licence", "attribution", "scale", "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs):
+        return _with_slug(attrs, Source, attrs.get("title", ""))
+
+
+class SourceDetailSerializer(SourceSerializer):
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "full_text"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=80, required=False, help_text="Made from the name if omitted.")
+
+    class Meta:
+        model = Tag
+        fields = ["id", "slug", "name"]
+        read_only_fields = ["id"]
+
+    def validate(self, attrs):
+        return _with_slug(attrs, Tag, attrs.get("name", ""), max_length=80)
+
+
+def _with_slug(attrs: dict, model, text: str, max_length: int = 200) -> dict:
+    """Fill in a missing slug from the name and refuse one already taken."""
+    slug = attrs.get("slug") or slugify(text)[:max_length]
+    if not slug:
+        raise serializers.ValidationError({"slug": ["Give a slug, or a name it can be made from."]})
+    if model.objects.filter(slug=slug).exists():
+        raise serializers.ValidationError({"slug": [f"“{slug}” is already taken."]})
+    return {**attrs, "slug": slug}
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        fields = ["id", "label", "position"]
+
+
+class ResolutionSerializer(serializers.ModelSerializer):
+    question_slug = serializers.CharField(source="question.slug", read_only=True)
+    option_label = serializers.CharField(source="option.label", read_only=True, allow_null=True)
+    is_correction = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = [
+            "id", "question", "question_slug", "outcome", "option", "option_label",
+            "outcome_known_at", "evidence_url", "evidence_note", "reason", "resolved_at",
+            "is_current", "is_automatic", "is_correction", "supersedes",
+        ]
+        read_only_fields = fields
+
+
+class ConditionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="condition_question_id")
+    question_slug = serializers.CharField(source="condition_question.slug")
+    outcome = serializers.ChoiceField(source="condition_outcome", choices=Question.ConditionOutcome.choices)
+    option = serializers.IntegerField(source="condition_option_id", allow_null=True)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A question as listed: its options, tags, condition and current resolution."""
+
+    status = serializers.SerializerMethodField(
+        help_text="draft, upcoming, open, closed, due, resolved or annulled."
+    )
+    tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    options = OptionSerializer(many=True, read_only=True)
+    condition = serializers.SerializerMethodField()
+    current_resolution = serializers.SerializerMethodField()
+    n_forecasts = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id", "slug", "title", "kind", "state", "status", "resolution_criteria", "background",
+            "tags", "options", "opens_at", "closes_at", "resolve_by", "condition",
+            "current_resolution", "n_forecasts", "is_synthetic", "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_status(self, question: Question) -> str:
+        return question.status(self.context.get("now"))
+
+    @extend_schema_field(ConditionSerializer(allow_null=True))
+    def get_condition(self, question: Question):
+        if question.condition_question_id is None:
+            return None
+        return ConditionSerializer(question).data
+
+    @extend_schema_field(ResolutionSerializer(allow_null=True))
+    def get_current_resolution(self, question: Question):
+        current = [r for r in question.current_resolutions] if hasattr(question, "current_resolutions") else []
+        return ResolutionSerializer(current[0]).data if current else None
+
+
+class QuestionDetailSerializer(QuestionSerializer):
+    """A question with its whole resolution history, newest first."""
+
+    resolutions = ResolutionSerializer(many=True, read_only=True, source="resolution_history")
+
+    class Meta(QuestionSerializer.Meta):
+        fields = [*QuestionSerializer.Meta.fields, "resolutions"]
+        read_only_fields = fields
+
+
+class QuestionCreateSerializer(serializers.Serializer):
+    """What an editor sends to create a question."""
+
+    title = serializers.CharField(max_length=300)
+    slug = serializers.SlugField(max_length=200, required=False, help_text="Made from the title if omitted.")
+    kind = serializers.ChoiceField(choices=Question.Kind.choices, default=Question.Kind.BINARY)
+    state = serializers.ChoiceField(
+        choices=[(Question.State.LIVE, "Live"), (Question.State.DRAFT, "Draft")],
+        default=Question.State.LIVE,
+    )
+    resolution_criteria = serializers.CharField(max_length=20000)
+    background = serializers.CharField(max_length=20000, required=False, default="", allow_blank=True)
+    tags = serializers.ListField(
+        child=SlugOrIdRelatedField(queryset=Tag.objects.all()), required=False, default=list, max_length=50
+    )
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=100,
+        help_text="Labels of a multiple-choice question's options, in order.",
+    )
+    opens_at = AwareDateTimeField()
+    closes_at = AwareDateTimeField()
+    resolve_by = AwareDateTimeField()
+    condition_question = SlugOrIdRelatedField(queryset=Question.objects.all(), required=False, allow_null=True)
+    condition_outcome = serializers.ChoiceField(
+        choices=Question.ConditionOutcome.choices, required=False, allow_blank=True, default=""
+    )
+    condition_option = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text="Id of an option of the condition question.",
+    )
+
+
+class OptionProbabilitySerializer(serializers.Serializer):
+    option = serializers.IntegerField(source="option_id", min_value=1, max_value=2**63 - 1, help_text="The option's id.")
+    label = serializers.CharField(source="option.label", read_only=True)
+    probability = ProbabilityField()
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    """A forecast: the number, the author's words, and how one became the other."""
+
+    question = SlugOrIdRelatedField(queryset=Question.objects.all())
+    question_slug = serializers.CharField(source="question.slug", read_only=True)
+    author = SlugOrIdRelatedField(
+        queryset=Author.objects.all(), required=False,
+        help_text="Editors name any author; a forecaster may omit it (it is always themselves).",
+    )
+    author_slug = serializers.CharField(source="author.slug", read_only=True)
+    source = SlugOrIdRelatedField(queryset=Source.objects.all(), required=False, allow_null=True)
+    source_slug = serializers.CharField(source="source.slug", read_only=True, allow_null=True)
+    stated_at = AwareDateTimeField(help_text="When the author made the claim.")
+    probability = ProbabilityField(
+        required=False, allow_null=True, help_text="P(yes) for a binary question; null for multiple choice."
+    )
+    option_probabilities = OptionProbabilitySerializer(
+        many=True, required=False, help_text="One per option of a multiple-choice question, summing to 1."
+    )
+    interval_low = ProbabilityField(required=False, allow_null=True)
+    interval_high = ProbabilityField(required=False, allow_null=True)
+    scale_point = ProbabilityField(required=False, allow_null=True)
+    scale = serializers.ChoiceField(choices=Scale.choices, default=Scale.NUMERIC)
+    quote = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    phrase = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    conversion_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Forecast
+        fields = [
+            "id", "question", "question_slug", "author", "author_slug", "source", "source_slug",
+            "stated_at", "recorded_at", "probability", "option_probabilities", "quote", "phrase",
+            "scale", "interval_low", "interval_high", "scale_point", "conversion_note",
+        ]
+        read_only_fields = ["id", "recorded_at"]
+
+    def validate_option_probabilities(self, value):
+        ids = [item["option_id"] for item in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("Each option may appear only once.")
+        return value
+
+    def validate(self, attrs):
+        low, high = attrs.get("interval_low"), attrs.get("interval_high")
+        if (low is None) != (high is None):
+            raise serializers.ValidationError(
+                {"interval_high" if high is None else "interval_low": ["Give both ends of the interval."]}
+            )
+        return attrs
+
+
+def now_context() -> dict:
+    """One clock reading per response, so every row's status agrees."""
+    return {"now": timezone.now()}

@@ -1,0 +1,318 @@
+"""The ledger through the API: authors, sources, tags, questions, forecasts, resolutions.
+
+Reads are open to everyone; writes check roles (see permissions.py) and go
+through forecasts.services. Every list is filtered, ordered and paginated,
+and runs a fixed number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes
+from rest_framework.decorators import throttle_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from forecasts import services
+from forecasts.api import filters, permissions, scores
+from forecasts.api import serializers as s
+from forecasts.api.fields import lookup_for
+from forecasts.api.writes import (
+    AnnulSerializer,
+    CorrectionSerializer,
+    ResolveSerializer,
+    create_forecast,
+    create_question,
+)
+from forecasts.models import Author, Forecast, ForecastProbability, Question, Resolution, Source, Tag
+from forecasts.roles import is_editor
+
+ID_OR_SLUG = OpenApiParameter(
+    "id_or_slug", OpenApiTypes.STR, OpenApiParameter.PATH,
+    description="The object's id (digits) or its slug.",
+)
+
+
+class IdOrSlugLookup:
+    """Detail routes answer to ``/authors/12/`` and ``/authors/ada-pundit/`` alike."""
+
+    lookup_field = "slug"
+    lookup_url_kwarg = "id_or_slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_object(self):
+        lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
+        if lookup is None:
+            raise NotFound("No object has that id or slug.")
+        obj = get_object_or_404(self.filter_queryset(self.get_queryset()), **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List authors", description="People and organisations whose forecasts are tracked."),
+    retrieve=extend_schema(summary="One author", parameters=[ID_OR_SLUG]),
+    create=extend_schema(summary="Add an author (editors)"),
+    scorecard=extend_schema(
+        summary="An author's scorecard",
+        description="The overall record and one per tag. Stored scorecards by default; with "
+        "`since`/`until`, recomputed from the per-question scores of questions whose outcome "
+        "became known in that window.",
+        parameters=[ID_OR_SLUG, *scores.PERIOD_PARAMETERS],
+        responses={200: scores.AuthorScorecardSerializer},
+    ),
+    calibration=extend_schema(
+        summary="An author's calibration table",
+        description="10 equal-width bins of forecast probability with how often those things "
+        "happened and a Wilson 95% interval. Overall, or for one tag.",
+        parameters=[ID_OR_SLUG, scores.TAG_PARAMETER],
+        responses={200: scores.CalibrationSerializer},
+    ),
+)
+class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AuthorSerializer
+    permission_classes = [permissions.EditorsWrite]
+    filterset_class = filters.AuthorFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at", "n_forecasts", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        queryset = Author.objects.all()
+        if self.action in ("list", "retrieve"):
+            queryset = queryset.annotate(n_forecasts=Count("forecasts"))
+        return queryset
+
+    def _author(self) -> Author:
+        lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
+        if lookup is None:
+            raise NotFound("No author has that id or slug.")
+        return get_object_or_404(Author, **lookup)
+
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def scorecard(self, request, id_or_slug=None):
+        return Response(scores.author_scorecard(self._author(), request))
+
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def calibration(self, request, id_or_slug=None):
+        return Response(scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources", description="Where claims were made. Full text on the detail route."),
+    retrieve=extend_schema(summary="One source, with its full text", parameters=[ID_OR_SLUG]),
+    create=extend_schema(summary="Add a source (editors)"),
+)
+class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.EditorsWrite]
+    filterset_class = filters.SourceFilter
+    search_fields = ["title", "publisher"]
+    ordering_fields = ["published_on", "title", "created_at", "id"]
+    ordering = ["-published_on", "title", "id"]
+
+    def get_queryset(self):
+        queryset = Source.objects.select_related("author")
+        return queryset if self.action == "retrieve" else queryset.defer("full_text")
+
+    def get_serializer_class(self):
+        return s.SourceDetailSerializer if self.action == "retrieve" else s.SourceSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List tags"),
+    retrieve=extend_schema(summary="One tag", parameters=[ID_OR_SLUG]),
+    create=extend_schema(summary="Add a tag (editors)"),
+)
+class TagViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Tag.objects.all()
+    serializer_class = s.TagSerializer
+    permission_classes = [permissions.EditorsWrite]
+    filterset_class = filters.TagFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name"]
+
+
+def questions_for(user, *, with_history: bool = False):
+    """Questions a user may see, with everything a question row shows fetched up front."""
+    queryset = Question.objects.all() if is_editor(user) else Question.objects.published()
+    queryset = queryset.select_related("condition_question").prefetch_related(
+        "tags",
+        "options",
+        Prefetch(
+            "resolutions",
+            queryset=Resolution.objects.filter(is_current=True).select_related("option"),
+            to_attr="current_resolutions",
+        ),
+    )
+    if with_history:
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "resolutions",
+                queryset=Resolution.objects.select_related("option").order_by("-resolved_at", "-pk"),
+                to_attr="resolution_history",
+            )
+        )
+    return queryset.annotate(n_forecasts=Count("forecasts"))
+
+
+RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List questions",
+        description="Each with its options, tags, condition and current resolution. "
+        "Drafts are listed for editors only.",
+    ),
+    retrieve=extend_schema(summary="One question, with its resolution history", parameters=[ID_OR_SLUG]),
+    create=extend_schema(
+        summary="Add a question (editors)", request=s.QuestionCreateSerializer,
+        responses={201: s.QuestionDetailSerializer},
+    ),
+    resolve=extend_schema(
+        summary="Resolve a question (resolvers)", parameters=[ID_OR_SLUG],
+        request=ResolveSerializer, responses=RESOLUTION_RESPONSES,
+    ),
+    correct=extend_schema(
+        summary="Correct a question's resolution (resolvers)",
+        description="The old resolution stays in the history; scores are recomputed.",
+        parameters=[ID_OR_SLUG], request=CorrectionSerializer, responses=RESOLUTION_RESPONSES,
+    ),
+    annul=extend_schema(
+        summary="Annul a question (resolvers)",
+        description="Its forecasts stop counting; scores are recomputed.",
+        parameters=[ID_OR_SLUG], request=AnnulSerializer, responses=RESOLUTION_RESPONSES,
+    ),
+)
+class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.EditorsWrite]
+    filterset_class = filters.QuestionFilter
+    search_fields = ["title", "resolution_criteria"]
+    ordering_fields = ["opens_at", "closes_at", "resolve_by", "created_at", "title", "n_forecasts", "id"]
+    ordering = ["-opens_at", "id"]
+
+    def get_queryset(self):
+        return questions_for(self.request.user, with_history=self.action == "retrieve")
+
+    def get_serializer_class(self):
+        return s.QuestionDetailSerializer if self.action == "retrieve" else s.QuestionSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **s.now_context()}
+
+    def create(self, request, *args, **kwargs):
+        question = create_question(request)
+        fresh = questions_for(request.user, with_history=True).get(pk=question.pk)
+        body = s.QuestionDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _resolution_action(self, serializer_class, service, request):
+        question = self.get_object()
+        serializer = serializer_class(data=request.data, context={"question": question})
+        serializer.is_valid(raise_exception=True)
+        resolution = service(question=question, by=request.user, **serializer.service_arguments())
+        resolution = Resolution.objects.select_related("question", "option").get(pk=resolution.pk)
+        return Response(s.ResolutionSerializer(resolution).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
+    def resolve(self, request, id_or_slug=None):
+        return self._resolution_action(ResolveSerializer, services.question_resolve, request)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
+    def correct(self, request, id_or_slug=None):
+        return self._resolution_action(CorrectionSerializer, services.resolution_correct, request)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
+    def annul(self, request, id_or_slug=None):
+        return self._resolution_action(AnnulSerializer, services.question_annul, request)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The resolution queue",
+        description="Live questions past their resolve-by date with no resolution, oldest first.",
+    )
+)
+class DueQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.QuestionSerializer
+    filterset_class = filters.DueFilter
+    ordering_fields = ["resolve_by", "closes_at", "n_forecasts", "id"]
+    ordering = ["resolve_by", "id"]
+    search_fields = ["title"]
+
+    def get_queryset(self):
+        return questions_for(self.request.user).due()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **s.now_context()}
+
+
+def forecasts_for(user):
+    """Forecasts a user may see (none on drafts unless an editor), with their relations."""
+    queryset = Forecast.objects.select_related("question", "author", "source").prefetch_related(
+        Prefetch("option_probabilities", queryset=ForecastProbability.objects.select_related("option"))
+    )
+    return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List forecasts"),
+    retrieve=extend_schema(summary="One forecast"),
+    create=extend_schema(
+        summary="Record a forecast (editors, or a forecaster as themselves)",
+        description="Forecasts are immutable: there is no update or delete. A change of mind is a "
+        "new forecast. Binary questions take `probability`; multiple-choice questions take "
+        "`option_probabilities`, one per option, summing to 1.",
+    ),
+)
+class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = s.ForecastSerializer
+    permission_classes = [permissions.EditorsOrForecastersWrite]
+    filterset_class = filters.ForecastFilter
+    search_fields = ["quote", "phrase"]
+    ordering_fields = ["stated_at", "recorded_at", "probability", "id"]
+    ordering = ["-stated_at", "-id"]
+
+    def get_queryset(self):
+        return forecasts_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        forecast = create_forecast(request)
+        fresh = forecasts_for(request.user).get(pk=forecast.pk)
+        return Response(s.ForecastSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List resolutions", description="Current ones and the history they replaced."),
+    retrieve=extend_schema(summary="One resolution"),
+)
+class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = r"[0-9]{1,18}"
+    serializer_class = s.ResolutionSerializer
+    filterset_class = filters.ResolutionFilter
+    search_fields = ["evidence_note", "reason"]
+    ordering_fields = ["resolved_at", "outcome_known_at", "id"]
+    ordering = ["-resolved_at", "-id"]
+
+    def get_queryset(self):
+        return Resolution.objects.select_related("question", "option")
+
+
+@extend_schema(
+    summary="Is the service up?",
+    responses={200: inline_serializer("Health", {"status": serializers.CharField()})},
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+def health(request):
+    """A liveness probe for load balancers and the benchmark's baseline."""
+    return Response({"status": "ok"})

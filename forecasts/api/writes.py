@@ -1,0 +1,107 @@
+"""Writes through the API: validate the shape here, leave the rules to forecasts.services."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+from rest_framework import serializers
+
+from forecasts import services
+from forecasts.api import serializers as s
+from forecasts.api.fields import AwareDateTimeField
+from forecasts.api.permissions import linked_author
+from forecasts.models import Option, Question, Resolution
+from forecasts.roles import is_editor
+
+
+def create_question(request) -> Question:
+    """An editor's new question, with its options, tags and condition."""
+    serializer = s.QuestionCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    slug = data.pop("slug", None) or slugify(data["title"])[:200]
+    if not slug:
+        raise serializers.ValidationError({"slug": ["Give a slug, or a title it can be made from."]})
+    return services.question_create(
+        slug=slug,
+        condition_option_id=data.pop("condition_option", None),
+        by=request.user,
+        **data,
+    )
+
+
+def create_forecast(request):
+    """A forecast from an editor (any author) or a forecaster (only as themselves)."""
+    serializer = s.ForecastSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    author = _forecasting_author(request.user, data.get("author"))
+    low, high = data.get("interval_low"), data.get("interval_high")
+    options = data.get("option_probabilities")
+    return services.forecast_create(
+        question=data["question"],
+        author=author,
+        stated_at=data["stated_at"],
+        probability=data.get("probability"),
+        option_probabilities=(
+            {item["option_id"]: item["probability"] for item in options} if options else None
+        ),
+        source=data.get("source"),
+        quote=data["quote"],
+        phrase=data["phrase"],
+        scale=data["scale"],
+        interval=(low, high) if low is not None else None,
+        scale_point=data.get("scale_point"),
+        conversion_note=data["conversion_note"],
+        entered_by=request.user,
+    )
+
+
+def _forecasting_author(user, named):
+    if is_editor(user):
+        if named is None:
+            raise serializers.ValidationError({"author": ["Name the author (id or slug)."]})
+        return named
+    own = linked_author(user)
+    if named is not None and named.pk != own.pk:
+        raise serializers.ValidationError({"author": [f"You may only forecast as {own.slug}."]})
+    return own
+
+
+class OptionChoiceMixin:
+    """Resolves ``option`` to one of the question's options (given in the context)."""
+
+    def validate_option(self, value):
+        if value is None:
+            return None
+        option = Option.objects.filter(pk=value, question=self.context["question"]).first()
+        if option is None:
+            raise serializers.ValidationError("This question has no option with that id.")
+        return option
+
+
+class ResolveSerializer(OptionChoiceMixin, serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Resolution.Outcome.choices)
+    option = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text="For an 'option' outcome: the id of the option that happened.",
+    )
+    outcome_known_at = AwareDateTimeField(help_text="When the outcome became public knowledge.")
+    evidence_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
+    evidence_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+    def service_arguments(self) -> dict:
+        return dict(self.validated_data)
+
+
+class CorrectionSerializer(ResolveSerializer):
+    reason = serializers.CharField(max_length=20000, help_text="Why the resolution is corrected.")
+
+
+class AnnulSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=20000, help_text="Why the question is annulled.")
+    outcome_known_at = AwareDateTimeField(required=False, help_text="Defaults to now.")
+    evidence_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
+    evidence_note = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+    def service_arguments(self) -> dict:
+        return dict(self.validated_data)

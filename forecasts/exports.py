@@ -1,0 +1,114 @@
+"""Flat exports of forecasts (with their scores) and scorecards, produced a chunk at a time.
+
+Rows come out in id order; each chunk of forecasts costs a fixed number of
+queries (the forecasts, their option probabilities, the authors' scores on
+those questions, the questions' current resolutions), so an export of any
+size streams in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from forecasts.models import ForecastProbability, QuestionScore, Resolution
+
+CHUNK = 2000
+
+FORECAST_COLUMNS = (
+    "forecast_id", "question_id", "question_slug", "question_kind", "author_id", "author_slug",
+    "author_name", "source_id", "source_slug", "stated_at", "recorded_at", "probability",
+    "option_probabilities", "phrase", "scale", "interval_low", "interval_high", "scale_point",
+    "quote", "outcome", "outcome_option", "outcome_known_at", "brier", "brier_0_2",
+    "brier_final", "log_loss", "relative_brier", "counted", "excluded_reason",
+)
+
+SCORECARD_COLUMNS = (
+    "author_id", "author_slug", "author_name", "tag", "n_scored", "brier", "brier_0_2",
+    "brier_low", "brier_high", "brier_final", "skill", "log_loss", "relative_brier",
+    "n_pending", "n_resolved", "n_annulled", "n_hindsight", "n_better_than_coin", "computed_at",
+)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def forecast_rows(queryset) -> Iterator[dict]:
+    """One flat dict per forecast, with its author's score on the question and the outcome."""
+    queryset = queryset.select_related("question", "author", "source").order_by("pk")
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        yield from _forecast_chunk(chunk)
+
+
+def _forecast_chunk(chunk) -> Iterator[dict]:
+    options = defaultdict(list)
+    for p in ForecastProbability.objects.filter(forecast__in=chunk).select_related("option").order_by(
+        "forecast_id", "option__position", "option_id"
+    ):
+        options[p.forecast_id].append(f"{p.option.label}={p.probability:g}")
+    question_ids = {f.question_id for f in chunk}
+    scores = {
+        (s.author_id, s.question_id): s
+        for s in QuestionScore.objects.filter(
+            question_id__in=question_ids, author_id__in={f.author_id for f in chunk}
+        )
+    }
+    outcomes = {
+        r.question_id: r
+        for r in Resolution.objects.filter(question_id__in=question_ids, is_current=True).select_related("option")
+    }
+    for f in chunk:
+        score = scores.get((f.author_id, f.question_id))
+        resolution = outcomes.get(f.question_id)
+        yield {
+            "forecast_id": f.pk,
+            "question_id": f.question_id,
+            "question_slug": f.question.slug,
+            "question_kind": f.question.kind,
+            "author_id": f.author_id,
+            "author_slug": f.author.slug,
+            "author_name": f.author.name,
+            "source_id": f.source_id,
+            "source_slug": f.source.slug if f.source else None,
+            "stated_at": _iso(f.stated_at),
+            "recorded_at": _iso(f.recorded_at),
+            "probability": f.probability,
+            "option_probabilities": ";".join(options.get(f.pk, [])) or None,
+            "phrase": f.phrase,
+            "scale": f.scale,
+            "interval_low": f.interval_low,
+            "interval_high": f.interval_high,
+            "scale_point": f.scale_point,
+            "quote": f.quote,
+            "outcome": resolution.outcome if resolution else None,
+            "outcome_option": resolution.option.label if resolution and resolution.option else None,
+            "outcome_known_at": _iso(resolution.outcome_known_at) if resolution else None,
+            "brier": score.brier if score else None,
+            "brier_0_2": 2 * score.brier if score and score.brier is not None else None,
+            "brier_final": score.brier_final if score else None,
+            "log_loss": score.log_loss if score else None,
+            "relative_brier": score.relative_brier if score else None,
+            "counted": score.counted if score else None,
+            "excluded_reason": score.excluded_reason if score else None,
+        }
+
+
+def scorecard_rows(queryset) -> Iterator[dict]:
+    """One flat dict per stored scorecard (tag empty for the overall card)."""
+    for card in queryset.select_related("author", "tag").order_by("author__slug", "author_id", "tag__slug").iterator(
+        chunk_size=CHUNK
+    ):
+        yield {
+            "author_id": card.author_id,
+            "author_slug": card.author.slug,
+            "author_name": card.author.name,
+            "tag": card.tag.slug if card.tag else None,
+            **{name: getattr(card, name) for name in SCORECARD_COLUMNS[4:-1]},
+            "computed_at": _iso(card.computed_at),
+        }

@@ -1,0 +1,292 @@
+"""Bulk import of forecasts from CSV: every row checked, then all written or none.
+
+The file is read whole, each row validated in memory against objects fetched
+with one query per kind (questions, authors, sources, options, current
+resolutions), and only if no row has an error are the forecasts written, in
+one transaction with bulk inserts. The rules are those of
+``services.forecast_create``; see docs/api.md for the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from forecasts.models.ledger import Scale
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastProbability,
+    Option,
+    Question,
+    Resolution,
+    Source,
+)
+from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, _check_probability
+
+REQUIRED_COLUMNS = ("question", "author", "stated_at")
+OPTIONAL_COLUMNS = (
+    "probability", "option_probabilities", "source", "quote", "phrase", "scale",
+    "interval_low", "interval_high", "scale_point", "conversion_note",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+SCALES = frozenset(Scale.values)
+PHRASE_MAX = Forecast._meta.get_field("phrase").max_length
+BATCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+
+class ImportFailed(Exception):
+    """The file was refused; ``errors`` lists every problem with its line and column."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} problem(s) in the file")
+        self.errors = errors
+
+
+class _RowInvalid(Exception):
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, str]
+
+
+def read_rows(text: str) -> list[_Row]:
+    """Parse the CSV, keeping each row's first line number (the header is line 1)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
+    header = reader.fieldnames or []
+    problems = [RowError(1, name, "Unknown column.") for name in header if name not in COLUMNS]
+    problems += [RowError(1, name, "This column is required.") for name in REQUIRED_COLUMNS if name not in header]
+    if "probability" not in header and "option_probabilities" not in header:
+        problems.append(RowError(1, "probability", "Give a probability or option_probabilities column."))
+    if problems:
+        raise ImportFailed(problems)
+    rows, line = [], reader.line_num + 1
+    try:
+        for values in reader:
+            rows.append(_Row(line, values))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFailed([RowError(line, "", f"Malformed CSV: {exc}")]) from exc
+    return rows
+
+
+def _split_keys(rows: list[_Row], column: str) -> tuple[set[int], set[str]]:
+    ids, slugs = set(), set()
+    for row in rows:
+        key = (row.values.get(column) or "").strip()
+        if key.isascii() and key.isdigit():
+            if len(key) < 19:
+                ids.add(int(key))
+        elif key:
+            slugs.add(key)
+    return ids, slugs
+
+
+def _lookup(model, rows: list[_Row], column: str, queryset=None) -> dict[str, object]:
+    """Every object the column names, by id and by slug, in one query."""
+    ids, slugs = _split_keys(rows, column)
+    if not ids and not slugs:
+        return {}
+    found = {}
+    for obj in (queryset if queryset is not None else model.objects).filter(Q(pk__in=ids) | Q(slug__in=slugs)):
+        found[str(obj.pk)] = obj
+        found[obj.slug] = obj
+    return found
+
+
+class _Context:
+    """Everything the rows refer to, fetched up front."""
+
+    def __init__(self, rows: list[_Row], now: datetime):
+        self.now = now
+        self.questions = _lookup(Question, rows, "question", Question.objects.select_for_update())
+        self.authors = _lookup(Author, rows, "author")
+        self.sources = _lookup(Source, rows, "source")
+        question_ids = {q.pk for q in self.questions.values()}
+        self.options: dict[int, dict[str, Option]] = defaultdict(dict)
+        for option in Option.objects.filter(question_id__in=question_ids).order_by("position", "pk"):
+            self.options[option.question_id][option.label] = option
+        self.resolutions = {
+            r.question_id: r for r in Resolution.objects.filter(question_id__in=question_ids, is_current=True)
+        }
+
+
+def _get(mapping: dict, row: _Row, column: str, label: str, required: bool = True):
+    key = (row.values.get(column) or "").strip()
+    if not key:
+        if required:
+            raise _RowInvalid(column, "This field is required.")
+        return None
+    obj = mapping.get(key)
+    if obj is None:
+        raise _RowInvalid(column, f"No {label} has the id or slug “{key}”.")
+    return obj
+
+
+def _number(text: str, column: str) -> float | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise _RowInvalid(column, f"“{text[:40]}” is not a number.") from None
+    try:
+        return _check_probability(value, column)
+    except ValidationError as exc:
+        raise _RowInvalid(column, exc.message_dict[column][0]) from None
+
+
+def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
+    text = (row.values.get("stated_at") or "").strip()
+    try:
+        value = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise _RowInvalid("stated_at", "Give an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z.")
+    if timezone.is_naive(value):
+        raise _RowInvalid("stated_at", "Give a date and time with a time zone.")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:
+        raise _RowInvalid("stated_at", "This date is outside the range Reckon can store.") from None
+    if value > ctx.now:
+        raise _RowInvalid("stated_at", "A forecast cannot be stated in the future.")
+    if value > question.closes_at:
+        raise _RowInvalid("stated_at", f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC.")
+    current = ctx.resolutions.get(question.pk)
+    if current is not None and current.is_annulled:
+        raise _RowInvalid("question", "This question was annulled; it takes no forecasts.")
+    if current is not None and value >= current.outcome_known_at:
+        raise _RowInvalid("stated_at", "The outcome was already known when this was stated.")
+    return value
+
+
+def _option_probabilities(row: _Row, question: Question, ctx: _Context) -> list[tuple[Option, float]]:
+    options = ctx.options.get(question.pk, {})
+    text = (row.values.get("option_probabilities") or "").strip()
+    if not text:
+        raise _RowInvalid("option_probabilities", "Give label=probability for every option, separated by ;.")
+    given: dict[str, float] = {}
+    for part in text.split(";"):
+        label, sep, value = part.partition("=")
+        label = label.strip()
+        if not sep or label not in options:
+            raise _RowInvalid("option_probabilities", f"“{label[:40]}” is not an option of this question.")
+        if label in given:
+            raise _RowInvalid("option_probabilities", f"“{label[:40]}” is given twice.")
+        given[label] = _number(value, "option_probabilities")
+        if given[label] is None:
+            raise _RowInvalid("option_probabilities", f"Give a probability for “{label[:40]}”.")
+    if len(given) != len(options):
+        raise _RowInvalid("option_probabilities", f"Give a probability for each of the {len(options)} options.")
+    total = math.fsum(given.values())
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise _RowInvalid("option_probabilities", f"Option probabilities must sum to 1; they sum to {total:.6g}.")
+    return [(option, given[label]) for label, option in options.items()]
+
+
+def _forecast(row: _Row, ctx: _Context, entered_by) -> tuple[Forecast, list[tuple[Option, float]]]:
+    """Check one row against the rules of services.forecast_create and build its forecast."""
+    question = _get(ctx.questions, row, "question", "question")
+    author = _get(ctx.authors, row, "author", "author")
+    if question.state == Question.State.DRAFT:
+        raise _RowInvalid("question", "This question is a draft; approve it first.")
+    stated_at = _stated_at(row, question, ctx)
+    source = _get(ctx.sources, row, "source", "source", required=False)
+    if stated_at < ctx.now - HISTORICAL_GRACE and (source is None or source.published_on is None):
+        raise _RowInvalid("source", "A historical claim must cite a source with a date.")
+    probability, pairs = _number(row.values.get("probability"), "probability"), []
+    if question.is_binary:
+        if (row.values.get("option_probabilities") or "").strip():
+            raise _RowInvalid("option_probabilities", "A binary question takes one probability.")
+        if probability is None:
+            raise _RowInvalid("probability", "This field is required.")
+    else:
+        if probability is not None:
+            raise _RowInvalid("probability", "Give option_probabilities for a multiple-choice question.")
+        pairs = _option_probabilities(row, question, ctx)
+    low = _number(row.values.get("interval_low"), "interval_low")
+    high = _number(row.values.get("interval_high"), "interval_high")
+    if (low is None) != (high is None):
+        raise _RowInvalid("interval_high" if high is None else "interval_low", "Give both ends of the interval.")
+    if low is not None and low > high:
+        raise _RowInvalid("interval_high", "The interval's upper end is below its lower end.")
+    scale = (row.values.get("scale") or "").strip() or Scale.NUMERIC
+    if scale not in SCALES:
+        raise _RowInvalid("scale", f"Choose one of: {', '.join(sorted(SCALES))}.")
+    phrase = (row.values.get("phrase") or "").strip()
+    if len(phrase) > PHRASE_MAX:
+        raise _RowInvalid("phrase", f"At most {PHRASE_MAX} characters.")
+    forecast = Forecast(
+        question=question, author=author, source=source, stated_at=stated_at, recorded_at=ctx.now,
+        probability=probability, quote=row.values.get("quote") or "", phrase=phrase, scale=scale,
+        interval_low=low, interval_high=high,
+        scale_point=_number(row.values.get("scale_point"), "scale_point"),
+        conversion_note=row.values.get("conversion_note") or "", entered_by=entered_by,
+    )
+    return forecast, pairs
+
+
+def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> int:
+    """Validate every row of a forecasts CSV and write them all, or raise ImportFailed.
+
+    Returns the number of forecasts written (or that would be, with ``dry_run``).
+    """
+    rows = read_rows(text)
+    if not rows:
+        raise ImportFailed([RowError(1, "", "The file has a header but no rows.")])
+    if "\x00" in text:
+        raise ImportFailed([RowError(1, "", "The file contains NUL characters.")])
+    entered_by = entered_by if getattr(entered_by, "pk", None) else None
+    with transaction.atomic():
+        # Lock the questions so none closes or resolves between checking and writing.
+        ctx = _Context(rows, timezone.now())
+        built, errors = [], []
+        for row in rows:
+            if "__extra__" in row.values or None in row.values.values():
+                errors.append(RowError(row.line, "", "This row has a different number of columns than the header."))
+                continue
+            try:
+                built.append(_forecast(row, ctx, entered_by))
+            except _RowInvalid as problem:
+                errors.append(RowError(row.line, problem.field, problem.message))
+        if errors:
+            raise ImportFailed(errors)
+        if not dry_run:
+            write(built)
+    return len(built)
+
+
+def write(built: list[tuple[Forecast, list[tuple[Option, float]]]]) -> None:
+    """Bulk-insert checked forecasts and their option probabilities."""
+    forecasts = Forecast.objects.bulk_create([forecast for forecast, _ in built], batch_size=BATCH_SIZE)
+    ForecastProbability.objects.bulk_create(
+        (
+            ForecastProbability(forecast_id=forecast.pk, option=option, probability=p)
+            for forecast, (_, pairs) in zip(forecasts, built, strict=True)
+            for option, p in pairs
+        ),
+        batch_size=BATCH_SIZE,
+    )

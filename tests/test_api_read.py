@@ -1,0 +1,204 @@
+"""Reading the ledger through the API: lists, details, filters, slugs."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from forecasts import services
+from forecasts.models import Author, Question, Source, Tag
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def ledger(author, source, question, choice_question, editor):
+    """Two authors with forecasts on a binary and a multiple-choice question."""
+    other = Author.objects.create(name="Bo Analyst", slug="bo-analyst", kind=Author.Kind.ORGANISATION)
+    ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
+    question.tags.add(ukraine)
+    with time_machine.travel(NOW, tick=False):
+        services.forecast_create(
+            question=question, author=author, source=source, probability=0.7,
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC), quote="It is likely.", phrase="likely",
+            scale="icd203", interval=(0.55, 0.8), scale_point=0.7,
+        )
+        services.forecast_create(
+            question=question, author=other, probability=0.2, stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC)
+        )
+        options = list(choice_question.options.all())
+        services.forecast_create(
+            question=choice_question, author=author, source=source,
+            option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
+            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        )
+    return {"other": other, "tag": ukraine}
+
+
+def test_it_lists_authors_with_forecast_counts(api_client, ledger):
+    response = api_client.get("/api/authors/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [(a["slug"], a["n_forecasts"]) for a in body["results"]] == [("ada-pundit", 2), ("bo-analyst", 1)]
+
+
+def test_it_finds_an_author_by_slug_or_by_id(api_client, ledger, author):
+    by_slug = api_client.get("/api/authors/ada-pundit/").json()
+    by_id = api_client.get(f"/api/authors/{author.pk}/").json()
+    assert by_slug == by_id
+    assert by_slug["name"] == "Ada Pundit"
+
+
+def test_it_answers_404_in_json_for_an_unknown_slug(api_client, ledger):
+    response = api_client.get("/api/authors/nobody-at-all/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_it_answers_json_404_for_an_unrouted_api_path(api_client, db):
+    response = api_client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_it_shows_a_question_with_options_tags_and_status(api_client, ledger, question, choice_question):
+    with time_machine.travel(NOW, tick=False):
+        body = api_client.get("/api/questions/", {"kind": "multiple_choice"}).json()
+    assert body["count"] == 1
+    row = body["results"][0]
+    assert row["slug"] == "who-wins"
+    assert [o["label"] for o in row["options"]] == ["Red", "Blue", "Green"]
+    assert row["status"] == "open"
+    assert row["current_resolution"] is None
+    assert row["n_forecasts"] == 1
+
+
+def test_it_shows_the_current_resolution_and_its_history(api_client, ledger, question, resolver):
+    with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
+        services.question_resolve(
+            question=question, outcome="yes", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            evidence_url="https://example.org/yes", by=resolver,
+        )
+        services.resolution_correct(
+            question=question, outcome="no", outcome_known_at=datetime(2025, 9, 2, tzinfo=UTC),
+            reason="Misread the report.", evidence_url="https://example.org/no", by=resolver,
+        )
+        body = api_client.get("/api/questions/will-it-happen/").json()
+    assert body["status"] == "resolved"
+    assert body["current_resolution"]["outcome"] == "no"
+    assert body["current_resolution"]["is_correction"] is True
+    assert [r["outcome"] for r in body["resolutions"]] == ["no", "yes"]
+    assert [r["is_current"] for r in body["resolutions"]] == [True, False]
+
+
+def test_it_filters_forecasts_by_author_slug_or_id(api_client, ledger, author):
+    by_slug = api_client.get("/api/forecasts/", {"author": "ada-pundit"}).json()
+    by_id = api_client.get("/api/forecasts/", {"author": author.pk}).json()
+    assert by_slug["count"] == by_id["count"] == 2
+    assert {f["author_slug"] for f in by_slug["results"]} == {"ada-pundit"}
+
+
+def test_it_refuses_an_unknown_filter_value_naming_the_filter(api_client, ledger):
+    response = api_client.get("/api/forecasts/", {"author": "no-such-author"})
+    assert response.status_code == 400
+    assert "author" in response.json()
+
+
+def test_it_filters_forecasts_by_tag_and_question(api_client, ledger):
+    assert api_client.get("/api/forecasts/", {"tag": "ukraine"}).json()["count"] == 2
+    assert api_client.get("/api/forecasts/", {"question": "who-wins"}).json()["count"] == 1
+
+
+def test_it_shows_a_multiple_choice_forecast_with_its_option_probabilities(api_client, ledger):
+    row = api_client.get("/api/forecasts/", {"question": "who-wins"}).json()["results"][0]
+    assert row["probability"] is None
+    assert [(p["label"], p["probability"]) for p in row["option_probabilities"]] == [
+        ("Red", 0.5), ("Blue", 0.3), ("Green", 0.2)
+    ]
+
+
+def test_it_keeps_the_words_next_to_the_number(api_client, ledger):
+    row = api_client.get("/api/forecasts/", {"author": "ada-pundit", "question": "will-it-happen"}).json()["results"][0]
+    assert (row["probability"], row["phrase"], row["scale"]) == (0.7, "likely", "icd203")
+    assert (row["interval_low"], row["interval_high"], row["scale_point"]) == (0.55, 0.8, 0.7)
+    assert row["source_slug"] == "what-next"
+
+
+def test_it_orders_and_paginates(api_client, ledger):
+    first = api_client.get("/api/forecasts/", {"ordering": "probability", "page_size": 1}).json()
+    assert first["count"] == 3
+    assert first["results"][0]["probability"] is None or first["results"][0]["probability"] == 0.2
+    assert first["next"]
+    second = api_client.get("/api/forecasts/", {"ordering": "probability", "page_size": 1, "page": 2}).json()
+    assert second["results"][0]["id"] != first["results"][0]["id"]
+
+
+def test_it_answers_404_for_a_page_past_the_end(api_client, ledger):
+    assert api_client.get("/api/forecasts/", {"page": 99}).status_code == 404
+
+
+def test_it_filters_questions_by_status(api_client, ledger, question):
+    with time_machine.travel(datetime(2025, 8, 1, tzinfo=UTC), tick=False):
+        closed = api_client.get("/api/questions/", {"status": "closed"}).json()
+        open_ = api_client.get("/api/questions/", {"status": "open"}).json()
+    assert closed["count"] == 2
+    assert open_["count"] == 0
+
+
+def test_it_lists_questions_an_author_forecast(api_client, ledger):
+    body = api_client.get("/api/questions/", {"author": "bo-analyst"}).json()
+    assert [q["slug"] for q in body["results"]] == ["will-it-happen"]
+
+
+def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(api_client, client_for, editor, ledger, question):
+    Question.objects.filter(pk=question.pk).update(state=Question.State.DRAFT)
+    anonymous = api_client.get("/api/questions/").json()
+    as_editor = client_for(editor).get("/api/questions/").json()
+    assert "will-it-happen" not in [q["slug"] for q in anonymous["results"]]
+    assert "will-it-happen" in [q["slug"] for q in as_editor["results"]]
+    assert api_client.get("/api/questions/will-it-happen/").status_code == 404
+
+
+def test_it_lists_the_due_queue_oldest_first(api_client, ledger, question, choice_question):
+    Question.objects.filter(pk=choice_question.pk).update(resolve_by=datetime(2025, 11, 1, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 2, 1, tzinfo=UTC), tick=False):
+        body = api_client.get("/api/due/").json()
+    assert [q["slug"] for q in body["results"]] == ["who-wins", "will-it-happen"]
+    assert {q["status"] for q in body["results"]} == {"due"}
+
+
+def test_it_lists_sources_and_shows_full_text_on_detail_only(api_client, ledger, source):
+    Source.objects.filter(pk=source.pk).update(full_text="The whole article.")
+    listed = api_client.get("/api/sources/", {"author": "ada-pundit"}).json()["results"][0]
+    detail = api_client.get("/api/sources/what-next/").json()
+    assert "full_text" not in listed
+    assert detail["full_text"] == "The whole article."
+
+
+def test_it_lists_tags(api_client, ledger):
+    assert api_client.get("/api/tags/").json()["results"] == [{"id": ledger["tag"].pk, "slug": "ukraine", "name": "Ukraine"}]
+
+
+def test_it_lists_resolutions_with_history(api_client, ledger, question, resolver):
+    with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
+        services.question_resolve(
+            question=question, outcome="yes", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            evidence_note="Reported widely.", by=resolver,
+        )
+        services.resolution_correct(
+            question=question, outcome="no", outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+            reason="Wrong report.", evidence_note="Retracted.", by=resolver,
+        )
+    assert api_client.get("/api/resolutions/").json()["count"] == 2
+    current = api_client.get("/api/resolutions/", {"is_current": "true", "question": "will-it-happen"}).json()
+    assert [r["outcome"] for r in current["results"]] == ["no"]
+
+
+def test_it_reports_health(api_client, db):
+    response = api_client.get("/api/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
