@@ -136,7 +136,10 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
         )
         whiskers: list[tuple[float, float] | tuple[None, None]] = []
         for b in filled:
-            whiskers += [(b["mean_forecast"], b["wilson_lower"]), (b["mean_forecast"], b["wilson_upper"])]
+            whiskers += [
+                (b["mean_forecast"], b["wilson_lower"]),
+                (b["mean_forecast"], b["wilson_upper"]),
+            ]
             whiskers.append((None, None))
         chart.add("Wilson 95% interval", whiskers, show_dots=False, stroke_style={"width": 3})
         chart.add(
@@ -252,7 +255,9 @@ def leaderboard_chart(rows: Sequence[dict], *, stamp: object) -> Chart:
             if r["brier_low"] is not None and r["brier_high"] is not None:
                 whiskers += [(r["brier_low"], n - i), (r["brier_high"], n - i), (None, None)]
         chart.add(
-            "Coin flip", [(0.25, 0), (0.25, n + 1)], show_dots=False,
+            "Coin flip",
+            [(0.25, 0), (0.25, n + 1)],
+            show_dots=False,
             stroke_style={"width": 2, "dasharray": "6,6"},
         )
         chart.add("95% interval", whiskers, show_dots=False, stroke_style={"width": 3})

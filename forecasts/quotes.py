@@ -102,8 +102,13 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 def _mark(fragment: str, passage: Passage, number: int, *, first_piece: bool) -> str:
     url, title = passage.links[0]
     anchor = f' id="claim-{number}"' if first_piece else ""
-    html = format_html('<mark{}><a href="{}" title="Question: {}">{}</a></mark>',
-                       mark_safe(anchor), url, title, fragment)  # noqa: S308
+    html = format_html(
+        '<mark{}><a href="{}" title="Question: {}">{}</a></mark>',
+        mark_safe(anchor),
+        url,
+        title,
+        fragment,
+    )  # noqa: S308
     for url, title in passage.links[1:] if first_piece else []:
         html += format_html(' <a class="also" href="{}">(also: {})</a>', url, title)
     return html

@@ -1,17 +1,33 @@
 """Scorecards and leaderboards as the public pages read them.
 
 Without a period the stored scorecards are read (overall, or per tag). With a
-period the scores are computed for it by forecasts.rescoring, the same code
-that stores them, so a page never does scoring maths of its own.
+period the record is rebuilt from the stored per-question scores by the same
+code the API uses (forecasts.api.standings), so a page and the API always give
+the same numbers and a page does no scoring maths of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from forecasts import rescoring
+from forecasts.api import standings
 from forecasts.models import Author, Scorecard, Tag
+
+
+def period_bounds(
+    since: date | None, until: date | None
+) -> tuple[datetime | None, datetime | None]:
+    """Whole UTC days, both ends included, as the API's [since, until) datetimes."""
+    start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC) if until else None
+    return start, end
+
+
+def _period_card(card: dict, tag: Tag | None) -> Scorecard:
+    """An unsaved Scorecard holding a period's record (no calibration: see docs/pages.md)."""
+    fields = {k: card[k] for k in standings.CARD_FIELDS}
+    return Scorecard(author=card["author"], tag=tag, computed_at=None, **fields)
 
 
 def scorecard_for(
@@ -19,7 +35,9 @@ def scorecard_for(
 ) -> Scorecard | None:
     """The author's scorecard for a topic and period, or None if never scored."""
     if since or until:
-        return rescoring.author_scorecard(author, tag=tag, since=since, until=until)
+        start, end = period_bounds(since, until)
+        cards = standings.period_cards(since=start, until=end, tag=tag, author=author)
+        return _period_card(cards[0], tag) if cards else None
     return Scorecard.objects.filter(author=author, tag=tag).first()
 
 
@@ -39,7 +57,10 @@ def leaderboard_rows(
     questions a lucky guesser's interval is too wide to compare.
     """
     if since or until:
-        cards = list(rescoring.leaderboard(tag=tag, since=since, until=until))
+        start, end = period_bounds(since, until)
+        cards = [
+            _period_card(c, tag) for c in standings.period_cards(since=start, until=end, tag=tag)
+        ]
     else:
         cards = list(Scorecard.objects.filter(tag=tag).select_related("author"))
     ranked = sorted(
@@ -56,8 +77,8 @@ def leaderboard_rows(
         # Authors on record who have no scorecard at all yet.
         unscored = Author.objects.filter(forecasts__isnull=False, scorecards__isnull=True)
         unranked += [Row(author=a, card=None) for a in unscored.distinct().order_by("name")]
-    stamp = max((c.computed_at for c in cards), default=None)
-    return {"ranked": rows, "unranked": unranked, "stamp": stamp and stamp.isoformat()}
+    stamp = max((c.computed_at for c in cards if c.computed_at), default=None)
+    return {"ranked": rows, "unranked": unranked, "stamp": stamp or "period"}
 
 
 def chart_row(row: Row) -> dict:
@@ -72,25 +93,42 @@ def chart_row(row: Row) -> dict:
 
 
 MURPHY_TERMS = [
-    ("reliability", "Reliability (calibration error)",
-     "How far the probabilities given were from how often such things happened, bin by bin. "
-     "0 is perfect calibration; lower is better."),
-    ("resolution", "Resolution (discrimination)",
-     "How well the forecasts told apart what happened from what did not: how far each bin's "
-     "outcome rate is from the overall rate. Higher is better, and it is subtracted."),
-    ("uncertainty", "Uncertainty (how hard the questions were)",
-     "Base rate × (1 − base rate): the Brier score of always forecasting the base rate. "
-     "No forecaster controls it."),
-    ("base_rate", "Base rate",
-     "The share of these questions whose answer was yes."),
-    ("within_bin_variance", "Within-bin variance",
-     "How much the forecasts inside each bin differ from the bin's mean forecast "
-     "(a correction because forecasts are grouped into bins); added."),
-    ("within_bin_covariance", "Within-bin covariance",
-     "How forecasts and outcomes move together inside each bin (the second binning "
-     "correction); subtracted."),
-    ("brier", "Brier score of the decomposed forecasts",
-     "Reliability − resolution + uncertainty + within-bin variance − within-bin covariance."),
+    (
+        "reliability",
+        "Reliability (calibration error)",
+        "How far the probabilities given were from how often such things happened, bin by bin. "
+        "0 is perfect calibration; lower is better.",
+    ),
+    (
+        "resolution",
+        "Resolution (discrimination)",
+        "How well the forecasts told apart what happened from what did not: how far each bin's "
+        "outcome rate is from the overall rate. Higher is better, and it is subtracted.",
+    ),
+    (
+        "uncertainty",
+        "Uncertainty (how hard the questions were)",
+        "Base rate × (1 − base rate): the Brier score of always forecasting the base rate. "
+        "No forecaster controls it.",
+    ),
+    ("base_rate", "Base rate", "The share of these questions whose answer was yes."),
+    (
+        "within_bin_variance",
+        "Within-bin variance",
+        "How much the forecasts inside each bin differ from the bin's mean forecast "
+        "(a correction because forecasts are grouped into bins); added.",
+    ),
+    (
+        "within_bin_covariance",
+        "Within-bin covariance",
+        "How forecasts and outcomes move together inside each bin (the second binning "
+        "correction); subtracted.",
+    ),
+    (
+        "brier",
+        "Brier score of the decomposed forecasts",
+        "Reliability − resolution + uncertainty + within-bin variance − within-bin covariance.",
+    ),
 ]
 
 

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-
 from django.utils import timezone
 
-from forecasts import charts, quotes, scoreboard, timelines
+from forecasts import charts, quotes, scoreboard, scoring, timelines
 from forecasts.forms import ScoreFilterForm
 from forecasts.models import (
     Author,
@@ -70,8 +69,14 @@ def leaderboard(request):
     return render(
         request,
         "forecasts/leaderboard.html",
-        {**board, "form": form, "tags": tags, "chart": chart,
-         "min_n": settings.RECKON_LEADERBOARD_MIN_N, **form.filters()},
+        {
+            **board,
+            "form": form,
+            "tags": tags,
+            "chart": chart,
+            "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            **form.filters(),
+        },
     )
 
 
@@ -84,7 +89,12 @@ def author_detail(request, slug):
     card = scoreboard.scorecard_for(author, **filters)
     record = author_record(author, **filters)
     over_time = record.brier_over_time()
-    stamp = card.computed_at.isoformat() if card else "none"
+    if card is not None and card.pk is None:
+        # A period's record: count the coin-flip wins from the same scored claims.
+        card.n_better_than_coin = sum(
+            c.score.brier < scoring.COIN_FLIP_BRIER for c in record.scored
+        )
+    stamp = (card.computed_at if card else None) or "period"
     context = {
         "author": author,
         "form": form,
@@ -96,7 +106,8 @@ def author_detail(request, slug):
         "murphy": scoreboard.murphy_terms(card.murphy if card else {}),
         "calibration_chart": (
             charts.calibration_chart(card.calibration, stamp=stamp)
-            if card and card.n_scored else None
+            if card and card.n_scored
+            else None
         ),
         "over_time_chart": (
             charts.brier_over_time_chart(over_time, stamp=stamp) if over_time else None
@@ -115,14 +126,20 @@ def question_list(request):
         questions = questions.filter(tags=tag)
     status = request.GET.get("status", "")
     questions = _with_status(questions, status)
-    page = Paginator(
-        questions.prefetch_related("tags").order_by("resolve_by", "pk"), 50
-    ).get_page(request.GET.get("page"))
+    page = Paginator(questions.prefetch_related("tags").order_by("resolve_by", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "forecasts/question_list.html",
-        {"page": page, "tags": tags, "tag": tag, "status": status,
-         "statuses": STATUSES, "now": timezone.now()},
+        {
+            "page": page,
+            "tags": tags,
+            "tag": tag,
+            "status": status,
+            "statuses": STATUSES,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -135,13 +152,15 @@ def question_detail(request, slug):
         slug=slug,
     )
     forecasts = list(
-        question.forecasts.select_related("author", "source").prefetch_related(
+        question.forecasts.select_related("author", "source")
+        .prefetch_related(
             Prefetch(
                 "option_probabilities",
                 queryset=ForecastProbability.objects.select_related("option"),
             ),
             "corrections",
-        ).order_by("stated_at", "pk")
+        )
+        .order_by("stated_at", "pk")
     )
     resolutions = list(question.resolutions.select_related("option", "resolved_by"))
     now = timezone.now()
@@ -153,8 +172,12 @@ def question_detail(request, slug):
         "current": next((r for r in resolutions if r.is_current), None),
         "scores": scores,
         "timelines": [
-            {**t, "chart": charts.timeline_chart(
-                t["series"], t["crowd_steps"], title=t["title"], stamp=question.scored_at)}
+            {
+                **t,
+                "chart": charts.timeline_chart(
+                    t["series"], t["crowd_steps"], title=t["title"], stamp=question.scored_at
+                ),
+            }
             for t in timelines.question_series(question, forecasts, now=now)
         ],
         "now": now,

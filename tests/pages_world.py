@@ -36,7 +36,9 @@ def build_world(
     rng = random.Random(seed)
     tags = [Tag.objects.create(name=n, slug=n.lower()) for n in ("Ukraine", "China")]
     authors = [
-        Author.objects.create(name=f"Author {i}", slug=f"author-{i}", is_synthetic=i == n_authors - 1)
+        Author.objects.create(
+            name=f"Author {i}", slug=f"author-{i}", is_synthetic=i == n_authors - 1
+        )
         for i in range(n_authors)
     ]
     source = Source.objects.create(
@@ -51,7 +53,9 @@ def build_world(
             resolution_criteria=f"Criteria {i}.",
             opens_at=opens,
             closes_at=opens + timedelta(days=30),
-            resolve_by=opens + timedelta(days=40) if i < n_questions else datetime(2099, 1, 1, tzinfo=UTC),
+            resolve_by=opens + timedelta(days=40)
+            if i < n_questions
+            else datetime(2099, 1, 1, tzinfo=UTC),
         )
         q.tags.add(tags[i % 2])
         world.questions.append(q)
@@ -60,18 +64,25 @@ def build_world(
                 stated = opens + timedelta(days=1 + 5 * k + j, hours=3)
                 with time_machine.travel(stated, tick=False):
                     services.forecast_create(
-                        question=q, author=author, stated_at=stated, source=source,
+                        question=q,
+                        author=author,
+                        stated_at=stated,
+                        source=source,
                         probability=round(rng.uniform(0.05, 0.95), 2),
                         quote=f"{author.name} thinks question {i} is likely, take {k}.",
-                        phrase="likely", scale="icd203",
+                        phrase="likely",
+                        scale="icd203",
                     )
         if i < n_questions:
             happened = rng.random() < 0.5
             known = opens + timedelta(days=35)
             with time_machine.travel(known + timedelta(hours=1), tick=False):
                 services.question_resolve(
-                    question=q, outcome="yes" if happened else "no", outcome_known_at=known,
-                    evidence_note="Reported widely.", evidence_url="https://example.org/evidence",
+                    question=q,
+                    outcome="yes" if happened else "no",
+                    outcome_known_at=known,
+                    evidence_note="Reported widely.",
+                    evidence_url="https://example.org/evidence",
                 )
             world.outcomes[q.pk] = happened
     return world
@@ -90,11 +101,15 @@ def store_scores(world: World, *, computed_at: datetime | None = None) -> None:
             bs = scoring.time_averaged_brier(pairs, q.opens_at.date(), q.closes_at.date(), happened)
             final = pairs[-1][1]
             QuestionScore.objects.create(
-                author=author, question=q, resolution=q.resolutions.get(is_current=True),
-                brier=bs, brier_final=scoring.brier(final, happened),
+                author=author,
+                question=q,
+                resolution=q.resolutions.get(is_current=True),
+                brier=bs,
+                brier_final=scoring.brier(final, happened),
                 log_loss=scoring.log_loss(final, happened),
                 final_probability=final if happened else 1 - final,
-                n_forecasts=len(pairs), computed_at=computed_at,
+                n_forecasts=len(pairs),
+                computed_at=computed_at,
             )
             per_author.setdefault(author.pk, []).append((q, bs, final))
         Question.objects.filter(pk=q.pk).update(scored_at=computed_at)
@@ -113,11 +128,18 @@ def _store_card(author, tag, rows, outcomes, computed_at) -> None:
     happened = [outcomes[q.pk] for q, _, _ in rows]
     mean, low, high = scoring.mean_with_interval(briers)
     Scorecard.objects.create(
-        author=author, tag=tag, n_scored=len(rows), brier=mean, brier_0_2=scoring.brier_0_2(mean),
-        brier_low=low, brier_high=high,
-        brier_final=sum(scoring.brier(p, o) for p, o in zip(finals, happened, strict=True)) / len(rows),
+        author=author,
+        tag=tag,
+        n_scored=len(rows),
+        brier=mean,
+        brier_0_2=scoring.brier_0_2(mean),
+        brier_low=low,
+        brier_high=high,
+        brier_final=sum(scoring.brier(p, o) for p, o in zip(finals, happened, strict=True))
+        / len(rows),
         skill=scoring.brier_skill_score(mean),
-        log_loss=sum(scoring.log_loss(p, o) for p, o in zip(finals, happened, strict=True)) / len(rows),
+        log_loss=sum(scoring.log_loss(p, o) for p, o in zip(finals, happened, strict=True))
+        / len(rows),
         n_better_than_coin=sum(bs < scoring.COIN_FLIP_BRIER for bs in briers),
         calibration=scoring.calibration_table(finals, happened),
         murphy=scoring.murphy_decomposition(finals, happened, n_bins=10),

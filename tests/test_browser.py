@@ -24,8 +24,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -121,5 +127,6 @@ def _shot_from(page, selector: str, name: str, height: int = 1400) -> None:
     """A screenshot of the page from one heading down, at phone width."""
     top = page.locator(selector).bounding_box()["y"] + page.evaluate("window.scrollY")
     width = page.viewport_size["width"]
-    page.screenshot(path=SHOTS / name, full_page=True,
-                    clip={"x": 0, "y": top, "width": width, "height": height})
+    page.screenshot(
+        path=SHOTS / name, full_page=True, clip={"x": 0, "y": top, "width": width, "height": height}
+    )

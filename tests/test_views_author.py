@@ -39,8 +39,8 @@ def test_it_shows_the_stored_headline_with_n_and_interval(client, world):
     assert figures(html, "n_scored") == ["6"]
     assert f"{card.brier:.3f}" in html
     assert (
-        f"Better than always saying 50% on <strong><data data-field=\"n_better_than_coin\" "
-        f"value=\"{card.n_better_than_coin}\">{card.n_better_than_coin}</data> of 6</strong>"
+        f'Better than always saying 50% on <strong><data data-field="n_better_than_coin" '
+        f'value="{card.n_better_than_coin}">{card.n_better_than_coin}</data> of 6</strong>'
     ) in html
 
 
@@ -62,8 +62,14 @@ def test_it_explains_each_murphy_term(client, world):
     author = world.authors[0]
     card = Scorecard.objects.get(author=author, tag=None)
     html = client.get(author.get_absolute_url()).content.decode()
-    for key in ("reliability", "resolution", "uncertainty", "within_bin_variance",
-                "within_bin_covariance", "base_rate"):
+    for key in (
+        "reliability",
+        "resolution",
+        "uncertainty",
+        "within_bin_variance",
+        "within_bin_covariance",
+        "base_rate",
+    ):
         assert figures(html, key) == [repr(card.murphy[key])]
     assert "How hard the questions were" in html or "how hard the questions were" in html
 
@@ -105,7 +111,9 @@ def test_it_shows_a_claim_recorded_in_hindsight_as_unscored(client, world):
     author, q = world.authors[0], world.questions[-1]
     with time_machine.travel(datetime(2024, 4, 1, tzinfo=UTC), tick=False):
         services.question_resolve(
-            question=q, outcome="yes", outcome_known_at=q.opens_at + timedelta(hours=1),
+            question=q,
+            outcome="yes",
+            outcome_known_at=q.opens_at + timedelta(hours=1),
             evidence_note="Early news.",
         )
     html = client.get(author.get_absolute_url()).content.decode()

@@ -60,6 +60,16 @@ def test_it_lists_topics_with_links_to_their_questions_and_leaderboard(client, w
 
 def test_it_explains_every_scoring_convention(client, db):
     html = client.get("/about/scoring/").content.decode()
-    for words in ["0.25", "0–2 scale", "Time-averaged", "Final.", "[0.001, 0.999]",
-                  "ten equal bins", "Wilson", "95% interval", "Murphy", "within-bin"]:
+    for words in [
+        "0.25",
+        "0–2 scale",
+        "Time-averaged",
+        "Final.",
+        "[0.001, 0.999]",
+        "ten equal bins",
+        "Wilson",
+        "95% interval",
+        "Murphy",
+        "within-bin",
+    ]:
         assert words in html, words

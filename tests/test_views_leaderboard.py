@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 def card(author, tag=None, *, n, brier, low=None, high=None):
     return Scorecard.objects.create(
-        author=author, tag=tag, n_scored=n, brier=brier, brier_0_2=2 * brier,
-        brier_low=low, brier_high=high, skill=1 - brier / 0.25,
+        author=author,
+        tag=tag,
+        n_scored=n,
+        brier=brier,
+        brier_0_2=2 * brier,
+        brier_low=low,
+        brier_high=high,
+        skill=1 - brier / 0.25,
     )
 
 

@@ -42,8 +42,20 @@ def pages(world):
 
 @pytest.mark.parametrize(
     "name",
-    ["home", "leaderboard", "leaderboard by tag", "author", "author by tag", "question",
-     "question list", "question list by tag", "source", "source list", "topics", "about scoring"],
+    [
+        "home",
+        "leaderboard",
+        "leaderboard by tag",
+        "author",
+        "author by tag",
+        "question",
+        "question list",
+        "question list by tag",
+        "source",
+        "source list",
+        "topics",
+        "about scoring",
+    ],
 )
 def test_it_reads_a_fixed_number_of_times(client, world, name, django_assert_num_queries):
     url, expected = pages(world)[name]

@@ -57,7 +57,9 @@ def test_it_draws_one_chart_per_option_of_a_multiple_choice_question(client, cho
     stated = datetime(2024, 11, 20, tzinfo=UTC)
     with time_machine.travel(stated, tick=False):
         services.forecast_create(
-            question=choice_question, author=author, stated_at=stated,
+            question=choice_question,
+            author=author,
+            stated_at=stated,
             option_probabilities={red.pk: 0.5, blue.pk: 0.3, green.pk: 0.2},
         )
     html = client.get(choice_question.get_absolute_url()).content.decode()
@@ -72,9 +74,12 @@ def test_it_keeps_the_correction_history(client, world, resolver):
     # Corrected after the stored scores were computed (they were computed "now").
     with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
         services.resolution_correct(
-            question=q, outcome="no" if current.outcome == "yes" else "yes",
-            outcome_known_at=current.outcome_known_at, reason="The first report was wrong.",
-            evidence_note="Correction published.", by=resolver,
+            question=q,
+            outcome="no" if current.outcome == "yes" else "yes",
+            outcome_known_at=current.outcome_known_at,
+            reason="The first report was wrong.",
+            evidence_note="Correction published.",
+            by=resolver,
         )
     html = client.get(q.get_absolute_url()).content.decode()
     assert "Correction history" in html

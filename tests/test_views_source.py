@@ -23,8 +23,12 @@ def article(source, author, question):
     source.full_text = TEXT
     source.save()
     other = Question.objects.create(
-        title="Will Putin stick to a deal?", slug="putin-sticks", resolution_criteria="…",
-        opens_at=question.opens_at, closes_at=question.closes_at, resolve_by=question.resolve_by,
+        title="Will Putin stick to a deal?",
+        slug="putin-sticks",
+        resolution_criteria="…",
+        opens_at=question.opens_at,
+        closes_at=question.closes_at,
+        resolve_by=question.resolve_by,
     )
     stated = datetime(2024, 11, 12, 9, tzinfo=UTC)
     with time_machine.travel(stated, tick=False):
@@ -34,7 +38,12 @@ def article(source, author, question):
             (other, "a sentence the article never had", 0.2),
         ]:
             services.forecast_create(
-                question=q, author=author, source=source, stated_at=stated, probability=p, quote=quote,
+                question=q,
+                author=author,
+                source=source,
+                stated_at=stated,
+                probability=p,
+                quote=quote,
             )
     return source
 
@@ -42,7 +51,8 @@ def article(source, author, question):
 def test_it_marks_each_claim_where_it_occurs_linked_to_its_question(client, article, question):
     html = client.get(article.get_absolute_url()).content.decode()
     assert (
-        '<mark id="claim-1"><a href="/questions/will-it-happen/" title="Question: Will it happen by 2025?">'
+        '<mark id="claim-1"><a href="/questions/will-it-happen/" '
+        'title="Question: Will it happen by 2025?">'
         "likely to involve the recognition of\nRussian territorial gains</a></mark>"
     ) in html
     assert "hard to imagine Putin &lt;sticking&gt; to it</a></mark>" in html

@@ -25,7 +25,10 @@ def figure(value, field: str, places: int = 3, signed: bool = False, percent: bo
     else:
         shown = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
     return format_html(
-        '<data data-field="{}" value="{}">{}</data>', field, repr(float(value)), shown.replace("-", "−")
+        '<data data-field="{}" value="{}">{}</data>',
+        field,
+        repr(float(value)),
+        shown.replace("-", "−"),
     )
 
 
