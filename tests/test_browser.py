@@ -3,7 +3,6 @@
 Screenshots land in artifacts/screenshots/ (gitignored) for people to inspect.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -13,11 +12,9 @@ from django.db import connections
 from forecasts.models import Scorecard
 from tests.pages_world import build_world, store_scores
 
-# Playwright's sync API runs an event loop in this thread. Every ORM call is
-# made in fixtures that run before the browser starts (a connection opened
-# inside Playwright's greenlet would outlive the test and block the test
-# database's teardown).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in this thread, where Django refuses
+# ORM calls: every query is made in fixtures that run before the browser starts
+# (and the live server answers from its own threads).
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
