@@ -1,0 +1,54 @@
+"""Forms of the public pages: the topic and period filter on scorecards and leaderboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+
+from forecasts.models import Tag
+
+
+class ScoreFilterForm(forms.Form):
+    """Filter scores by topic (tag) and by when the outcome became known.
+
+    Built with the tags already loaded by the view, so validating costs no query.
+    """
+
+    tag = forms.ChoiceField(required=False, label="Topic")
+    since = forms.DateField(
+        required=False,
+        label="Resolved from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Outcome known on or after this day (UTC).",
+    )
+    until = forms.DateField(
+        required=False,
+        label="Resolved until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Outcome known on or before this day (UTC).",
+    )
+
+    def __init__(self, data, *, tags: Sequence[Tag]):
+        super().__init__(data)
+        self.tags = {t.slug: t for t in tags}
+        self.fields["tag"].choices = [("", "All topics")] + [(t.slug, t.name) for t in tags]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the period is before its start.")
+        return cleaned
+
+    def filters(self) -> dict:
+        """tag (a Tag or None), since and until (dates or None); empty when invalid."""
+        if not self.is_valid():
+            return {"tag": None, "since": None, "until": None}
+        data = self.cleaned_data
+        return {"tag": self.tags.get(data["tag"]), "since": data["since"], "until": data["until"]}
+
+    @property
+    def has_period(self) -> bool:
+        filters = self.filters()
+        return bool(filters["since"] or filters["until"])

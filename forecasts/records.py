@@ -1,0 +1,174 @@
+"""An author's record as the public pages show it: every claim and where it went.
+
+A scorecard is a handful of numbers; this is the list behind them — the claims
+that were scored, those still pending, and those left out (annulled, recorded
+in hindsight, no forecast before close) with the reason. It reads the ledger
+in a fixed number of queries whatever the author's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastProbability,
+    Question,
+    QuestionScore,
+    Resolution,
+    Tag,
+)
+
+
+@dataclass
+class Claim:
+    """One author's forecasts on one question, with its outcome and score."""
+
+    question: Question
+    forecasts: list[Forecast] = field(default_factory=list)
+    resolution: Resolution | None = None
+    score: QuestionScore | None = None
+
+    @property
+    def final(self) -> Forecast:
+        """The last forecast before the question closed: the one final Brier scores."""
+        before_close = [f for f in self.forecasts if f.stated_at <= self.question.closes_at]
+        return (before_close or self.forecasts)[-1]
+
+    @property
+    def earlier(self) -> int:
+        return len(self.forecasts) - 1
+
+    @property
+    def known_at(self) -> datetime | None:
+        return self.resolution.outcome_known_at if self.resolution else None
+
+    @property
+    def outcome(self) -> str:
+        r = self.resolution
+        if r is None:
+            return ""
+        if r.outcome == Resolution.Outcome.OPTION and r.option is not None:
+            return r.option.label
+        return r.get_outcome_display()
+
+    @property
+    def is_hindsight(self) -> bool:
+        """Recorded after the outcome was known: shown, never scored."""
+        return self.known_at is not None and all(
+            f.recorded_at > self.known_at for f in self.forecasts
+        )
+
+    @property
+    def is_stale(self) -> bool:
+        """The outcome changed after the score was computed: a rescoring is due."""
+        q = self.question
+        return q.resolution_changed_at is not None and (
+            q.scored_at is None or q.scored_at < q.resolution_changed_at
+        )
+
+
+@dataclass
+class AuthorRecord:
+    scored: list[Claim]
+    pending: list[Claim]
+    annulled: list[Claim]
+    hindsight: list[Claim]
+    no_forecast: list[Claim]
+    awaiting_score: list[Claim]
+
+    def brier_over_time(self) -> list[dict]:
+        """Running mean of the per-question Brier, by the date each outcome was known."""
+        points, total = [], 0.0
+        ordered = sorted(self.scored, key=lambda c: (c.known_at, c.question.pk))
+        for n, claim in enumerate(ordered, start=1):
+            total += claim.score.brier
+            points.append(
+                {
+                    "known_at": claim.known_at,
+                    "question": claim.question.title,
+                    "brier": claim.score.brier,
+                    "running_mean": total / n,
+                }
+            )
+        return points
+
+
+def in_period(moment: datetime | None, since: date | None, until: date | None) -> bool:
+    """Is a resolution date inside [since, until] (whole UTC days, both inclusive)?"""
+    if moment is None:
+        return since is None and until is None
+    day = moment.date()
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def author_record(
+    author: Author, *, tag: Tag | None = None, since: date | None = None, until: date | None = None
+) -> AuthorRecord:
+    """Sort an author's published claims into scored, pending and left out (4 queries).
+
+    ``tag`` keeps questions with that tag; ``since``/``until`` keep resolved and
+    annulled questions whose outcome became known in the period (pending claims
+    are kept whatever the period: they have no outcome date yet).
+    """
+    forecasts = (
+        Forecast.objects.filter(author=author)
+        .exclude(question__state=Question.State.DRAFT)
+        .select_related("question", "source")
+        .prefetch_related(
+            Prefetch(
+                "option_probabilities",
+                queryset=ForecastProbability.objects.select_related("option"),
+            )
+        )
+        .order_by("question_id", "stated_at", "pk")
+    )
+    scores = QuestionScore.objects.filter(author=author)
+    if tag is not None:
+        forecasts = forecasts.filter(question__tags=tag)
+        scores = scores.filter(question__tags=tag)
+    claims: dict[int, Claim] = {}
+    for forecast in forecasts:
+        claims.setdefault(forecast.question_id, Claim(question=forecast.question)).forecasts.append(
+            forecast
+        )
+    resolutions = Resolution.objects.filter(question_id__in=list(claims), is_current=True)
+    for resolution in resolutions.select_related("option"):
+        claims[resolution.question_id].resolution = resolution
+    for score in scores:
+        if score.question_id in claims:
+            claims[score.question_id].score = score
+    return _sort(list(claims.values()), since=since, until=until)
+
+
+def _sort(claims: list[Claim], *, since: date | None, until: date | None) -> AuthorRecord:
+    record = AuthorRecord([], [], [], [], [], [])
+    for claim in claims:
+        state = claim.question.state
+        if state == Question.State.LIVE:
+            record.pending.append(claim)
+            continue
+        if not in_period(claim.known_at, since, until):
+            continue
+        score = claim.score
+        if state == Question.State.ANNULLED:
+            record.annulled.append(claim)
+        elif claim.is_hindsight or (
+            score is not None and score.excluded_reason == QuestionScore.Exclusion.HINDSIGHT
+        ):
+            record.hindsight.append(claim)
+        elif score is None:
+            record.awaiting_score.append(claim)
+        elif not score.counted:
+            record.no_forecast.append(claim)
+        else:
+            record.scored.append(claim)
+    newest_first = {"key": lambda c: (c.known_at, c.question.pk), "reverse": True}
+    for group in (record.scored, record.annulled, record.hindsight, record.no_forecast):
+        group.sort(**newest_first)
+    record.pending.sort(key=lambda c: (c.question.resolve_by, c.question.pk))
+    return record

@@ -1,0 +1,48 @@
+"""Template filters that print scores the same way on every page.
+
+Scores are printed inside ``<data value="…">`` so the exact stored number is in
+the page beside its rounded form: readers (and tests) can check every figure.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def figure(value, field: str, places: int = 3, signed: bool = False, percent: bool = False):
+    """A score rounded for reading, with its exact value in the markup.
+
+    ``percent`` prints it as a signed whole percentage (for skill scores).
+    """
+    if value is None:
+        return format_html('<data data-field="{}" value="">–</data>', field)
+    if percent:
+        shown = f"{value * 100:+.0f}%"
+    else:
+        shown = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
+    return format_html(
+        '<data data-field="{}" value="{}">{}</data>',
+        field,
+        repr(float(value)),
+        shown.replace("-", "−"),
+    )
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    """0.7 → "70%"; empty for None."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def signed_percent(value) -> str:
+    """Skill as a signed percentage: 0.27 → "+27%", −0.1 → "−10%"."""
+    if value is None:
+        return ""
+    return f"{float(value) * 100:+.0f}%".replace("-", "−")

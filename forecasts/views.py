@@ -1,0 +1,240 @@
+"""Public pages: who said what, how sure they were, and how it turned out.
+
+Short function views; each reads in a fixed number of queries (see
+tests/test_views_queries.py), and charts come from forecasts.charts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from forecasts import charts, quotes, scoreboard, scoring, timelines
+from forecasts.forms import ScoreFilterForm
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastProbability,
+    Question,
+    Resolution,
+    Source,
+    Tag,
+)
+from forecasts.records import author_record
+
+PUBLISHED = ~Q(question__state=Question.State.DRAFT)
+STATUSES = [
+    ("open", "Open for forecasts"),
+    ("closed", "Closed, awaiting the outcome"),
+    ("due", "Due for resolution"),
+    ("resolved", "Resolved"),
+    ("annulled", "Annulled"),
+]
+
+
+def home(request):
+    """Recently resolved, due for resolution, and the newest claims."""
+    resolved = (
+        Resolution.objects.current()
+        .filter(PUBLISHED)
+        .select_related("question", "option")
+        .order_by("-resolved_at", "-pk")[:8]
+    )
+    due = Question.objects.unresolved().order_by("resolve_by", "pk")[:8]
+    newest = (
+        Forecast.objects.filter(PUBLISHED)
+        .select_related("author", "question", "source")
+        .order_by("-recorded_at", "-pk")[:8]
+    )
+    return render(
+        request,
+        "forecasts/home.html",
+        {"resolved": resolved, "due": due, "newest": newest, "now": timezone.now()},
+    )
+
+
+def leaderboard(request):
+    """Authors ranked by mean Brier, only those with enough scored questions."""
+    tags = list(Tag.objects.all())
+    form = ScoreFilterForm(request.GET or None, tags=tags)
+    board = scoreboard.leaderboard_rows(**form.filters(), min_n=settings.RECKON_LEADERBOARD_MIN_N)
+    chart = None
+    if board["ranked"]:
+        chart = charts.leaderboard_chart(
+            [scoreboard.chart_row(row) for row in board["ranked"][:30]], stamp=board["stamp"]
+        )
+    return render(
+        request,
+        "forecasts/leaderboard.html",
+        {
+            **board,
+            "form": form,
+            "tags": tags,
+            "chart": chart,
+            "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            **form.filters(),
+        },
+    )
+
+
+def author_detail(request, slug):
+    """An author's scorecard: the headline, calibration, decomposition, and every claim."""
+    author = get_object_or_404(Author, slug=slug)
+    tags = list(Tag.objects.all())
+    form = ScoreFilterForm(request.GET or None, tags=tags)
+    filters = form.filters()
+    card = scoreboard.scorecard_for(author, **filters)
+    record = author_record(author, **filters)
+    over_time = record.brier_over_time()
+    if card is not None and card.pk is None:
+        # A period's record: count the coin-flip wins from the same scored claims.
+        card.n_better_than_coin = sum(
+            c.score.brier < scoring.COIN_FLIP_BRIER for c in record.scored
+        )
+    stamp = (card.computed_at if card else None) or "period"
+    context = {
+        "author": author,
+        "form": form,
+        "tags": tags,
+        "card": card,
+        "record": record,
+        "over_time": over_time,
+        "calibration": [b for b in (card.calibration if card else []) if b.get("count")],
+        "murphy": scoreboard.murphy_terms(card.murphy if card else {}),
+        "calibration_chart": (
+            charts.calibration_chart(card.calibration, stamp=stamp)
+            if card and card.n_scored
+            else None
+        ),
+        "over_time_chart": (
+            charts.brier_over_time_chart(over_time, stamp=stamp) if over_time else None
+        ),
+        **filters,
+    }
+    return render(request, "forecasts/author_detail.html", context)
+
+
+def question_list(request):
+    """Every published question, filterable by topic and lifecycle status."""
+    tags = list(Tag.objects.all())
+    questions = Question.objects.published().annotate(n_forecasts=Count("forecasts"))
+    tag = next((t for t in tags if t.slug == request.GET.get("tag")), None)
+    if tag is not None:
+        questions = questions.filter(tags=tag)
+    status = request.GET.get("status", "")
+    questions = _with_status(questions, status)
+    page = Paginator(questions.prefetch_related("tags").order_by("resolve_by", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "forecasts/question_list.html",
+        {
+            "page": page,
+            "tags": tags,
+            "tag": tag,
+            "status": status,
+            "statuses": STATUSES,
+            "now": timezone.now(),
+        },
+    )
+
+
+def question_detail(request, slug):
+    """Criteria, every forecast on a timeline with the crowd, the resolution and the scores."""
+    question = get_object_or_404(
+        Question.objects.published()
+        .select_related("condition_question", "condition_option")
+        .prefetch_related("tags", "options"),
+        slug=slug,
+    )
+    forecasts = list(
+        question.forecasts.select_related("author", "source")
+        .prefetch_related(
+            Prefetch(
+                "option_probabilities",
+                queryset=ForecastProbability.objects.select_related("option"),
+            ),
+            "corrections",
+        )
+        .order_by("stated_at", "pk")
+    )
+    resolutions = list(question.resolutions.select_related("option", "resolved_by"))
+    now = timezone.now()
+    scores = list(question.scores.select_related("author").order_by("brier", "author__name"))
+    context = {
+        "question": question,
+        "forecasts": forecasts,
+        "resolutions": resolutions,
+        "current": next((r for r in resolutions if r.is_current), None),
+        "scores": scores,
+        "timelines": [
+            {
+                **t,
+                "chart": charts.timeline_chart(
+                    t["series"], t["crowd_steps"], title=t["title"], stamp=question.scored_at
+                ),
+            }
+            for t in timelines.question_series(question, forecasts, now=now)
+        ],
+        "now": now,
+    }
+    return render(request, "forecasts/question_detail.html", context)
+
+
+def source_list(request):
+    """Every source, newest first, with how many published claims each holds."""
+    sources = Source.objects.select_related("author").annotate(
+        n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
+    )
+    return render(request, "forecasts/source_list.html", {"sources": sources})
+
+
+def source_detail(request, slug):
+    """The article with each claim marked where it occurs, linked to its question."""
+    source = get_object_or_404(Source.objects.select_related("author"), slug=slug)
+    forecasts = list(
+        source.forecasts.filter(PUBLISHED)
+        .select_related("author", "question")
+        .order_by("stated_at", "pk")
+    )
+    passages = quotes.locate(
+        source.full_text,
+        [(f.quote, f.question.get_absolute_url(), f.question.title) for f in forecasts],
+    )
+    context = {
+        "source": source,
+        "forecasts": forecasts,
+        "paragraphs": quotes.marked_paragraphs(source.full_text, passages),
+        "missing": [p for p in passages if not p.found],
+    }
+    return render(request, "forecasts/source_detail.html", context)
+
+
+def tag_list(request):
+    """Topics, with links to their questions and their leaderboard."""
+    tags = Tag.objects.annotate(
+        n_questions=Count("questions", filter=~Q(questions__state=Question.State.DRAFT))
+    )
+    return render(request, "forecasts/tag_list.html", {"tags": tags})
+
+
+def about_scoring(request):
+    """Every scoring convention, in plain words."""
+    return render(
+        request,
+        "forecasts/about_scoring.html",
+        {"min_n": settings.RECKON_LEADERBOARD_MIN_N},
+    )
+
+
+def _with_status(questions, status: str):
+    """Narrow to one lifecycle status; an unknown status leaves the list whole."""
+    if status in {"open", "closed", "due"}:
+        return getattr(questions, status)()
+    if status in {"resolved", "annulled"}:
+        return questions.filter(state=status)
+    return questions

@@ -1,0 +1,75 @@
+"""Home, question list, topics and the scoring conventions page."""
+
+import pytest
+
+from forecasts.models import Question
+from tests.pages_world import build_world, store_scores
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    w = build_world(n_authors=2, n_questions=3, n_open=2)
+    store_scores(w)
+    return w
+
+
+def section(html: str, heading_id: str) -> str:
+    return html.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+def test_it_shows_recently_resolved_due_and_newest_claims(client, world):
+    html = client.get("/").content.decode()
+    resolved = section(html, "resolved-h")
+    assert [q.title in resolved for q in world.questions] == [True, True, True, False, False]
+    assert resolved.index("Question 2?") < resolved.index("Question 0?")  # newest first
+    due = section(html, "due-h")
+    assert "Question 3?" in due and "Question 4?" in due and "Question 0?" not in due
+    newest = section(html, "newest-h")
+    last = world.questions[-1].forecasts.order_by("-recorded_at", "-pk").first()
+    assert last.quote in newest
+    assert f'href="{last.author.get_absolute_url()}"' in newest
+
+
+def test_it_has_a_language_a_skip_link_and_labelled_navigation(client, world):
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert '<a class="skip" href="#main">Skip to content</a>' in html
+    assert '<nav aria-label="Main">' in html
+    assert 'name="viewport"' in html
+
+
+def test_it_lists_questions_by_topic_and_status(client, world):
+    tag = world.tags[0]
+    html = client.get("/questions/", {"tag": tag.slug}).content.decode()
+    tagged = {q.title for q in Question.objects.filter(tags=tag)}
+    listed = {q.title for q in world.questions if f">{q.title}</a>" in html}
+    assert listed == tagged
+    html = client.get("/questions/", {"status": "resolved"}).content.decode()
+    assert "3 questions" in html
+    assert '<label for="q-status">Status</label>' in html
+
+
+def test_it_lists_topics_with_links_to_their_questions_and_leaderboard(client, world):
+    html = client.get("/topics/").content.decode()
+    for tag in world.tags:
+        assert f'href="/questions/?tag={tag.slug}"' in html
+        assert f'href="/leaderboard/?tag={tag.slug}"' in html
+
+
+def test_it_explains_every_scoring_convention(client, db):
+    html = client.get("/about/scoring/").content.decode()
+    for words in [
+        "0.25",
+        "0–2 scale",
+        "Time-averaged",
+        "Final.",
+        "[0.001, 0.999]",
+        "ten equal bins",
+        "Wilson",
+        "95% interval",
+        "Murphy",
+        "within-bin",
+    ]:
+        assert words in html, words

@@ -1,0 +1,89 @@
+"""The leaderboard: ranked by mean Brier with intervals, too-few-questions apart."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from forecasts import services
+from forecasts.models import Author, Scorecard, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def card(author, tag=None, *, n, brier, low=None, high=None):
+    return Scorecard.objects.create(
+        author=author,
+        tag=tag,
+        n_scored=n,
+        brier=brier,
+        brier_0_2=2 * brier,
+        brier_low=low,
+        brier_high=high,
+        skill=1 - brier / 0.25,
+    )
+
+
+@pytest.fixture
+def authors(db):
+    names = ["Steady Sam", "Lucky Lou", "Middling Mo", "Never Scored"]
+    return [Author.objects.create(name=n, slug=n.lower().replace(" ", "-")) for n in names]
+
+
+def rows(html: str, section: str) -> list[str]:
+    part = html.split(f'id="{section}-h"')[1]
+    if section == "ranked":
+        part = part.split('id="unranked-h"')[0]
+    return re.findall(r'class="board-row" data-author="([\w-]+)"', part)
+
+
+def test_it_ranks_only_authors_with_enough_questions(client, authors, question, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 5
+    steady, lucky, middling, never = authors
+    stated = datetime(2024, 11, 20, tzinfo=UTC)
+    with time_machine.travel(stated, tick=False):
+        services.forecast_create(question=question, author=never, stated_at=stated, probability=0.6)
+    card(steady, n=40, brier=0.12, low=0.09, high=0.15)
+    card(lucky, n=3, brier=0.01, low=0.0, high=0.2)  # best score, but only three questions
+    card(middling, n=12, brier=0.21, low=0.15, high=0.27)
+    html = client.get("/leaderboard/").content.decode()
+    assert rows(html, "ranked") == ["steady-sam", "middling-mo"]
+    assert rows(html, "unranked") == ["lucky-lou", "never-scored"]
+    assert "fewer than 5 scored questions" in html
+
+
+def test_it_shows_each_interval_beside_the_score(client, authors):
+    card(authors[0], n=40, brier=0.12, low=0.09, high=0.15)
+    html = client.get("/leaderboard/").content.decode()
+    assert 'data-field="brier_low" value="0.09">0.090' in html
+    assert 'data-field="brier_high" value="0.15">0.150' in html
+    svg = re.search(r'<svg role="img" aria-label="Leaderboard chart.*?</svg>', html, re.S).group(0)
+    assert "1. Steady Sam" in svg
+
+
+def test_it_follows_the_configured_minimum(client, authors, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 2
+    card(authors[1], n=3, brier=0.01, low=0.0, high=0.2)
+    html = client.get("/leaderboard/").content.decode()
+    assert rows(html, "ranked") == ["lucky-lou"]
+
+
+def test_it_filters_by_tag(client, authors):
+    ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
+    card(authors[0], n=40, brier=0.12, low=0.09, high=0.15)
+    card(authors[2], n=12, brier=0.21, low=0.15, high=0.27)
+    card(authors[2], ukraine, n=6, brier=0.05, low=0.01, high=0.1)
+    html = client.get("/leaderboard/", {"tag": "ukraine"}).content.decode()
+    assert rows(html, "ranked") == ["middling-mo"]
+    assert 'href="/authors/middling-mo/?tag=ukraine"' in html
+    assert '<a href="?tag=ukraine" aria-current="page">Ukraine</a>' in html
+
+
+def test_it_labels_synthetic_authors(client, authors):
+    Author.objects.filter(pk=authors[0].pk).update(is_synthetic=True)
+    card(authors[0], n=40, brier=0.12, low=0.09, high=0.15)
+    html = client.get("/leaderboard/").content.decode()
+    ranked = html.split('id="ranked-h"')[1].split('id="unranked-h"')[0]
+    assert "Synthetic demo" in ranked
+    assert "1. Steady Sam (synthetic)" in ranked

@@ -1,0 +1,64 @@
+"""Every public page reads the database a fixed number of times, whatever the data's size."""
+
+import pytest
+from django.core.cache import cache
+
+from tests.pages_world import build_world, store_scores
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [
+    pytest.param((2, 2, 1), id="small"),
+    pytest.param((6, 14, 3), id="larger"),
+]
+
+
+@pytest.fixture(params=SIZES)
+def world(request):
+    n_authors, n_questions, n_open = request.param
+    w = build_world(n_authors=n_authors, n_questions=n_questions, n_open=n_open)
+    store_scores(w)
+    cache.clear()  # charts drawn afresh: drawing must not query either
+    return w
+
+
+def pages(world):
+    author, question, tag = world.authors[0], world.questions[0], world.tags[0]
+    return {
+        "home": ("/", 3),
+        "leaderboard": ("/leaderboard/", 3),
+        "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
+        "author": (author.get_absolute_url(), 7),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 7),
+        "question": (question.get_absolute_url(), 8),
+        "question list": ("/questions/", 4),
+        "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
+        "source": (world.source.get_absolute_url(), 2),
+        "source list": ("/sources/", 1),
+        "topics": ("/topics/", 1),
+        "about scoring": ("/about/scoring/", 0),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "leaderboard",
+        "leaderboard by tag",
+        "author",
+        "author by tag",
+        "question",
+        "question list",
+        "question list by tag",
+        "source",
+        "source list",
+        "topics",
+        "about scoring",
+    ],
+)
+def test_it_reads_a_fixed_number_of_times(client, world, name, django_assert_num_queries):
+    url, expected = pages(world)[name]
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200

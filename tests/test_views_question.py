@@ -1,0 +1,96 @@
+"""The question page: criteria, every forecast on a timeline with the crowd, outcome, scores."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from forecasts import services
+from forecasts.models import Author, Question
+from tests.pages_world import build_world, store_scores
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    w = build_world(n_authors=3, n_questions=2, n_open=1)
+    store_scores(w)
+    return w
+
+
+def test_it_shows_criteria_forecasts_outcome_evidence_and_scores(client, world):
+    q = world.questions[0]
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "Criteria 0." in html
+    assert html.count('class="forecast"') == q.forecasts.count()
+    for f in q.forecasts.all():
+        assert f.quote in html
+    assert "Reported widely." in html
+    assert 'href="https://example.org/evidence"' in html
+    for score in q.scores.all():
+        assert f'data-author="{score.author.slug}"' in html
+        assert repr(score.brier) in html
+
+
+def test_it_draws_each_author_and_the_crowd_median_over_time(client, world):
+    q = world.questions[0]
+    html = client.get(q.get_absolute_url()).content.decode()
+    svg = re.search(r'<svg role="img" aria-label="Probability of yes.*?</svg>', html, re.S).group(0)
+    for author in world.authors:
+        assert author.name in svg
+    assert "Crowd median" in svg
+    # The crowd table: after the last forecast, the median of each author's latest.
+    latest = {}
+    for f in q.forecasts.order_by("stated_at", "pk"):
+        latest[f.author_id] = f.probability
+    values = sorted(latest.values())
+    median = values[len(values) // 2]
+    crowd_rows = html.split("crowd median after each forecast")[1].split("</table>")[0]
+    assert crowd_rows.strip().endswith(f"<td>{median * 100:.1f}%</td></tr></tbody>")
+
+
+def test_it_draws_one_chart_per_option_of_a_multiple_choice_question(client, choice_question):
+    red, blue, green = choice_question.options.all()
+    author = Author.objects.create(name="Ada", slug="ada")
+    stated = datetime(2024, 11, 20, tzinfo=UTC)
+    with time_machine.travel(stated, tick=False):
+        services.forecast_create(
+            question=choice_question,
+            author=author,
+            stated_at=stated,
+            option_probabilities={red.pk: 0.5, blue.pk: 0.3, green.pk: 0.2},
+        )
+    html = client.get(choice_question.get_absolute_url()).content.decode()
+    assert html.count('<svg role="img"') == 3
+    assert "Probability of “Blue”" in html
+    assert "Blue 30%" in html
+
+
+def test_it_keeps_the_correction_history(client, world, resolver):
+    q = world.questions[1]
+    current = q.resolutions.get(is_current=True)
+    # Corrected after the stored scores were computed (they were computed "now").
+    with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
+        services.resolution_correct(
+            question=q,
+            outcome="no" if current.outcome == "yes" else "yes",
+            outcome_known_at=current.outcome_known_at,
+            reason="The first report was wrong.",
+            evidence_note="Correction published.",
+            by=resolver,
+        )
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "Correction history" in html
+    assert "The first report was wrong." in html
+    assert "(superseded)" in html and "(current)" in html
+    assert "being recomputed" in html  # scored before the correction
+
+
+def test_it_hides_draft_questions(client, world):
+    q = world.questions[2]
+    Question.objects.filter(pk=q.pk).update(state=Question.State.DRAFT)
+    assert client.get(q.get_absolute_url()).status_code == 404
+    assert q.title not in client.get("/questions/").content.decode()
+    assert q.title not in client.get(world.authors[0].get_absolute_url()).content.decode()
