@@ -2,7 +2,7 @@
 
 Without a period the stored scorecards are read (overall, or per tag). With a
 period the record is rebuilt from the stored per-question scores by the same
-code the API uses (forecasts.api.standings), so a page and the API always give
+code the API uses (forecasts.scorecards), so a page and the API always give
 the same numbers and a page does no scoring maths of its own.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from forecasts.api import standings
+from forecasts import scorecards
 from forecasts.models import Author, Scorecard, Tag
 
 
@@ -26,7 +26,9 @@ def period_bounds(
 
 def _period_card(card: dict, tag: Tag | None) -> Scorecard:
     """An unsaved Scorecard holding a period's record (no calibration: see docs/pages.md)."""
-    fields = {k: card[k] for k in standings.CARD_FIELDS}
+    fields = {
+        k: card[k] for k in scorecards.FIGURES if k in card and k not in ("calibration", "murphy")
+    }
     return Scorecard(author=card["author"], tag=tag, computed_at=None, **fields)
 
 
@@ -36,8 +38,8 @@ def scorecard_for(
     """The author's scorecard for a topic and period, or None if never scored."""
     if since or until:
         start, end = period_bounds(since, until)
-        cards = standings.period_cards(since=start, until=end, tag=tag, author=author)
-        return _period_card(cards[0], tag) if cards else None
+        card = scorecards.author_scorecard(author, tag=tag, since=start, until=end)
+        return _period_card(card, tag) if card["n_scored"] else None
     return Scorecard.objects.filter(author=author, tag=tag).first()
 
 
@@ -58,9 +60,8 @@ def leaderboard_rows(
     """
     if since or until:
         start, end = period_bounds(since, until)
-        cards = [
-            _period_card(c, tag) for c in standings.period_cards(since=start, until=end, tag=tag)
-        ]
+        entries = scorecards.leaderboard(tag=tag, since=start, until=end, min_n=min_n)
+        cards = [_period_card(entry, tag) for entry in entries]
     else:
         cards = list(Scorecard.objects.filter(tag=tag).select_related("author"))
     ranked = sorted(

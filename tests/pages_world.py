@@ -1,8 +1,8 @@
 """A small ledger for the page tests: authors, tagged questions, forecasts, outcomes, scores.
 
 Forecasts are written through the services with the clock at the moment they
-were stated, so none is hindsight unless a test asks for it. Scores are stored
-the way the scorer stores them, with the numbers from forecasts.scoring.
+were stated, so none is hindsight unless a test asks for it. Scores are
+computed by forecasts.rescoring, the same code the worker runs.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from django.utils import timezone
 
-from forecasts import scoring, services
-from forecasts.models import Author, Question, QuestionScore, Scorecard, Source, Tag
+from forecasts import rescoring, services
+from forecasts.models import Author, Question, Source, Tag
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -88,60 +87,6 @@ def build_world(
     return world
 
 
-def store_scores(world: World, *, computed_at: datetime | None = None) -> None:
-    """Write QuestionScore and overall/per-tag Scorecards as the scorer would."""
-    computed_at = computed_at or timezone.now()
-    per_author: dict[int, list[tuple[Question, float, float]]] = {}
-    for q in world.questions:
-        if q.pk not in world.outcomes:
-            continue
-        happened = world.outcomes[q.pk]
-        for author in world.authors:
-            pairs = [(f.stated_at, f.probability) for f in q.forecasts.filter(author=author)]
-            bs = scoring.time_averaged_brier(pairs, q.opens_at.date(), q.closes_at.date(), happened)
-            final = pairs[-1][1]
-            QuestionScore.objects.create(
-                author=author,
-                question=q,
-                resolution=q.resolutions.get(is_current=True),
-                brier=bs,
-                brier_final=scoring.brier(final, happened),
-                log_loss=scoring.log_loss(final, happened),
-                final_probability=final if happened else 1 - final,
-                n_forecasts=len(pairs),
-                computed_at=computed_at,
-            )
-            per_author.setdefault(author.pk, []).append((q, bs, final))
-        Question.objects.filter(pk=q.pk).update(scored_at=computed_at)
-    for author in world.authors:
-        rows = per_author.get(author.pk, [])
-        for tag in [None, *world.tags]:
-            chosen = [r for r in rows if tag is None or r[0].tags.filter(pk=tag.pk).exists()]
-            _store_card(author, tag, chosen, world.outcomes, computed_at)
-
-
-def _store_card(author, tag, rows, outcomes, computed_at) -> None:
-    if not rows:
-        return
-    briers = [bs for _, bs, _ in rows]
-    finals = [final for _, _, final in rows]
-    happened = [outcomes[q.pk] for q, _, _ in rows]
-    mean, low, high = scoring.mean_with_interval(briers)
-    Scorecard.objects.create(
-        author=author,
-        tag=tag,
-        n_scored=len(rows),
-        brier=mean,
-        brier_0_2=scoring.brier_0_2(mean),
-        brier_low=low,
-        brier_high=high,
-        brier_final=sum(scoring.brier(p, o) for p, o in zip(finals, happened, strict=True))
-        / len(rows),
-        skill=scoring.brier_skill_score(mean),
-        log_loss=sum(scoring.log_loss(p, o) for p, o in zip(finals, happened, strict=True))
-        / len(rows),
-        n_better_than_coin=sum(bs < scoring.COIN_FLIP_BRIER for bs in briers),
-        calibration=scoring.calibration_table(finals, happened),
-        murphy=scoring.murphy_decomposition(finals, happened, n_bins=10),
-        computed_at=computed_at,
-    )
+def store_scores(world: World) -> None:
+    """Score the world with the real scorer, as the worker does after resolutions."""
+    rescoring.rescore_all()
