@@ -128,7 +128,7 @@ def _card_rows(rows: dict, ledger: Ledger) -> dict:
     question = rows["question"]
     binary = ledger.n_options[question] == 0
     outcome = ledger.outcome[question].astype(np.float64)
-    tag_order = np.argsort(ledger.tag_question, kind="stable")
+    tag_order = np.lexsort((ledger.tag_id, ledger.tag_question))  # ids sorted: stable labels
     tag_question, tag_id = ledger.tag_question[tag_order], ledger.tag_id[tag_order]
     labels, code = _tag_labels(tag_question, tag_id, ledger.question_id.size)
     return {

@@ -14,7 +14,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts import aggregates
-from forecasts.bulkload import Column, write_rows
+from forecasts.bulkload import Column, read_columns, write_rows
 from forecasts.ledger_arrays import Ledger
 from forecasts.models import Scorecard
 from forecasts.pair_scores import EXCLUSIONS
@@ -54,49 +54,100 @@ def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[in
     """Store score rows; returns how many rows were written.
 
     With ``question_ids`` those questions' rows are replaced by ``rows``. With
-    None (a full rescore) ``rows`` cover every question: on PostgreSQL they are
-    staged in a temporary table and only the questions whose rows differ from
-    the stored ones in any column are rewritten, so an unchanged ledger costs a
-    comparison, not a rewrite.
+    None (a full rescore) ``rows`` cover every question: on PostgreSQL the
+    stored rows are read back and only the questions whose rows differ from
+    the new ones in any column are rewritten, so an unchanged ledger costs a
+    read and a comparison, not a rewrite.
     """
     if question_ids is not None:
         _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
         return _copy_scores("forecasts_questionscore", rows, at)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM forecasts_questionscore)")
-        empty = not cursor.fetchone()[0]
-    if empty or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not _ids_fit(rows):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM forecasts_questionscore")
         return _copy_scores("forecasts_questionscore", rows, at)
-    columns = ", ".join(_SCORE_COLUMNS)
-    compared = ", ".join(
-        c for c in _SCORE_COLUMNS if c not in ("author_id", "question_id", "computed_at")
+    changed = _changed_questions(rows)
+    if changed.size == 0:
+        return 0
+    _delete_where("forecasts_questionscore", "question_id", changed.tolist())
+    chosen = np.flatnonzero(np.isin(rows["question"], changed))
+    return _copy_scores("forecasts_questionscore", _take(rows, chosen), at)
+
+
+def _ids_fit(rows: dict) -> bool:
+    """Whether (question, author) pairs pack into one int64 key (ids below 2**31)."""
+    return all(rows[k].size == 0 or int(rows[k].max()) < 2**31 for k in ("question", "author"))
+
+
+def _take(rows: dict, chosen: np.ndarray) -> dict:
+    return {
+        name: values[chosen] if isinstance(values, np.ndarray) else values
+        for name, values in rows.items()
+    }
+
+
+def _changed_questions(rows: dict) -> np.ndarray:
+    """Ids of the questions whose stored rows differ from ``rows`` in any column.
+
+    The stored rows are read back with one binary COPY and compared in NumPy
+    (exactly, NULL equal to NULL), which costs about a read of the table: far
+    less than staging the new rows in the database and joining the two there.
+    A stored ``tag_ids`` is compared through its position among the new rows'
+    tag lists (-1 when it is none of them).
+    """
+    floats = ", ".join(f"COALESCE({column}, 'NaN')" for column, _ in _QUESTION_SCORE_FLOATS)
+    reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
+    with connection.cursor() as cursor:
+        # The score table's statistics are often stale right after a rescore; a
+        # nested loop over the tag lists would cast them once per stored row.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    stored = read_columns(
+        connection,
+        "SELECT s.question_id, s.author_id, COALESCE(s.resolution_id, 0), "
+        f"{floats}, COALESCE(s.resolved_yes::int, -1), s.n_forecasts, s.n_days, "
+        f"s.n_hindsight, CASE s.excluded_reason {reasons} ELSE -1 END, COALESCE(l.code - 1, -1) "
+        "FROM forecasts_questionscore s LEFT JOIN (SELECT tags::jsonb AS tags, code "
+        "FROM unnest(%s::text[]) WITH ORDINALITY AS t(tags, code)) AS l ON l.tags = s.tag_ids",
+        {
+            "question": "int8",
+            "author": "int8",
+            "resolution": "int8",
+            **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS},
+            "resolved_yes": "int4",
+            "n_forecasts": "int4",
+            "n_days": "int4",
+            "n_hindsight": "int4",
+            "excluded": "int4",
+            "tag_code": "int8",
+        },
+        [list(rows["tag_labels"])],
     )
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS reckon_new_scores")
-        cursor.execute(
-            f"CREATE TEMP TABLE reckon_new_scores ON COMMIT DROP AS SELECT {columns} "
-            "FROM forecasts_questionscore WITH NO DATA"
-        )
-        _copy_scores("reckon_new_scores", rows, at)
-        cursor.execute(
-            "DELETE FROM forecasts_questionscore WHERE question_id IN ("
-            "SELECT COALESCE(n.question_id, s.question_id) FROM reckon_new_scores n "
-            "FULL JOIN forecasts_questionscore s "
-            "ON s.author_id = n.author_id AND s.question_id = n.question_id "
-            "WHERE n.question_id IS NULL OR s.question_id IS NULL "
-            f"OR ({', '.join('n.' + c for c in compared.split(', '))}) IS DISTINCT FROM "
-            f"({', '.join('s.' + c for c in compared.split(', '))}))"
-        )
-        cursor.execute(
-            f"INSERT INTO forecasts_questionscore ({columns}) SELECT {columns} "
-            "FROM reckon_new_scores n WHERE NOT EXISTS (SELECT 1 FROM forecasts_questionscore s "
-            "WHERE s.question_id = n.question_id)"
-        )
-        written = cursor.rowcount
-        cursor.execute("DROP TABLE reckon_new_scores")
-    return written
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+    new = {
+        **{k: rows[k] for k in ("resolution", "n_forecasts", "n_days", "n_hindsight")},
+        **{key: rows[key] for _, key in _QUESTION_SCORE_FLOATS},
+        "resolved_yes": np.where(np.isnan(rows["outcome_yes"]), -1, rows["outcome_yes"] == 1.0),
+        "excluded": rows["excluded"],
+        "tag_code": rows["tag_code"],
+    }
+    new_key = (rows["question"].astype(np.int64) << 32) | rows["author"]
+    old_key = (stored["question"] << 32) | stored["author"]
+    order = np.argsort(new_key, kind="stable")
+    at = np.minimum(np.searchsorted(new_key, old_key, sorter=order), max(new_key.size - 1, 0))
+    match = order[at] if new_key.size else np.zeros(0, np.int64)
+    found = new_key[match] == old_key if new_key.size else np.zeros(old_key.size, bool)
+    same = found.copy()
+    for name, values in new.items():
+        old, fresh = stored[name][found], np.asarray(values)[match[found]]
+        equal = old == fresh
+        if old.dtype.kind == "f":
+            equal |= np.isnan(old) & np.isnan(fresh)
+        same[found] &= equal
+    matched = np.zeros(new_key.size, bool)
+    matched[match[same]] = True
+    changed = np.union1d(stored["question"][~same], rows["question"][~matched])
+    return changed.astype(np.int64)
 
 
 _SCORE_COLUMNS = (
