@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from forecasts.crowd import distinct_codes
 from forecasts.pair_scores import ANNULLED_ROW, COUNTED, PENDING_ROW
 from forecasts.scoring import COIN_FLIP_BRIER, wilson_interval
 from forecasts.t_quantiles import t_975
@@ -318,10 +319,10 @@ def group_rows(
         within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
         row = np.concatenate([row, np.repeat(np.arange(n), count)])
         tag = np.concatenate([tag, tag_id[np.repeat(lo, count) + within]])
-    authors, author_index = np.unique(author, return_inverse=True)
-    tag_ids = np.unique(tag)  # 0 (overall) first
+    authors, author_index = distinct_codes(author)
+    tag_ids, tag_index = distinct_codes(tag)  # 0 (overall) first
     width = tag_ids.size
-    dense = author_index[row] * width + np.searchsorted(tag_ids, tag)
+    dense = author_index[row] * width + tag_index
     used = np.bincount(dense, minlength=authors.size * width) > 0
     group_of_dense = np.cumsum(used) - 1
     present = np.flatnonzero(used)

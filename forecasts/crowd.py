@@ -32,6 +32,30 @@ def ragged_arange(width: np.ndarray) -> np.ndarray:
     return np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for integers, by sorting (NumPy 2's hashing is slower here)."""
+    ordered = np.sort(values)
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered
+
+
+def distinct_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for integers.
+
+    Ids in a narrow range (authors, tags) are counted with ``np.bincount``
+    instead of sorted: linear time.
+    """
+    if values.size == 0:
+        return values.copy(), np.zeros(0, np.int64)
+    low, high = int(values.min()), int(values.max())
+    if high - low > 4 * values.size + 1_000_000:
+        found = distinct(values)
+        return found, np.searchsorted(found, values)
+    offset = values - low
+    present = np.bincount(offset, minlength=high - low + 1) > 0
+    code = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(values.dtype) + low, code[offset]
+
+
 def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]:
     """Crowd Brier and relative Brier per pair (NaN where no other author had a forecast).
 
@@ -41,7 +65,7 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
     """
     e = np.flatnonzero(f["length"] > 0)  # forecasts in force on at least one day
     e_question, e_pair, e_start = f["question"][e], f["pair"][e], f["start"][e]
-    segment_key = np.unique(packed(e_question, e_start))
+    segment_key = distinct(packed(e_question, e_start))
     segment_question = segment_key >> 32
     segment_start = (segment_key & 0xFFFFFFFF) - _DAY_OFFSET
     is_last = np.r_[segment_question[1:] != segment_question[:-1], True][: segment_key.size]
