@@ -155,11 +155,12 @@ def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
     which (when they are equal, S[i] and S[i + 1] are equal too).
     """
     group = np.repeat(np.arange(size.size), size)
+    group_size = size[group]
     result = np.full(value.size, np.nan)  # stays NaN for a value alone in its group
-    small = np.flatnonzero((size[group] > 1) & (size[group] <= _ROW_WIDTH))
+    small = np.flatnonzero((group_size > 1) & (group_size <= _ROW_WIDTH))
     if small.size:
         result[small] = _small_groups(value, size, group, small)
-    large = np.flatnonzero(size[group] > _ROW_WIDTH)
+    large = np.flatnonzero(group_size > _ROW_WIDTH)
     if large.size:
         result[large] = _large_groups(group[large], value[large])
     return result
@@ -179,11 +180,13 @@ def _small_groups(value, size, group, members) -> np.ndarray:
     is_small = (size > 1) & (size <= _ROW_WIDTH)
     row_of_group = np.cumsum(is_small) - 1
     start = np.cumsum(size) - size
-    row = row_of_group[group[members]]
-    matrix = np.full((int(is_small.sum()), _ROW_WIDTH), np.inf)
-    matrix[row, members - start[group[members]]] = value[members]
-    matrix.sort(axis=1)
-    return _median_from_sorted(value[members], lambda i: matrix[row, i], size[group[members]] - 1)
+    member_group = group[members]
+    base = row_of_group[member_group] * _ROW_WIDTH  # each member's row, as a flat offset
+    flat = np.full(int(is_small.sum()) * _ROW_WIDTH, np.inf)
+    flat[base + members - start[member_group]] = value[members]
+    flat.reshape(-1, _ROW_WIDTH).sort(axis=1)
+    others = size[member_group] - 1
+    return _median_from_sorted(value[members], lambda i: flat[base + i], others)
 
 
 def _large_groups(group: np.ndarray, value: np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecasts.crowd import crowd_scores
+from forecasts.crowd import crowd_scores, distinct_codes
 from forecasts.ledger_arrays import ANNULLED, DRAFT, PENDING, RESOLVED, US_PER_DAY, Ledger
 from forecasts.scoring import LOG_LOSS_EPS, SUM_TOLERANCE
 
@@ -67,16 +67,14 @@ def score_pairs(ledger: Ledger) -> dict[str, np.ndarray]:
 def _sorted_forecasts(ledger: Ledger) -> dict[str, np.ndarray]:
     """Forecasts on published questions, ordered by (question, author, stated_at, id)."""
     keep = np.flatnonzero(ledger.status[ledger.f_question] != DRAFT)
-    order = keep[
-        np.lexsort(
-            (
-                ledger.forecast_id[keep],
-                ledger.f_stated_us[keep],
-                ledger.f_author[keep],
-                ledger.f_question[keep],
-            )
-        )
-    ]
+    # The ledger's forecasts are in id order: two stable sorts (by stated_at,
+    # then by pair) leave them ordered by (question, author, stated_at, id),
+    # faster than a four-key lexsort.
+    _, author_code = distinct_codes(ledger.f_author[keep])
+    pair_key = ledger.f_question[keep].astype(np.int64) * (int(author_code.max(initial=0)) + 1)
+    pair_key += author_code
+    by_time = np.argsort(ledger.f_stated_us[keep], kind="stable")
+    order = keep[by_time[np.argsort(pair_key[by_time], kind="stable")]]
     q, a = ledger.f_question[order], ledger.f_author[order]
     new_pair = np.r_[True, (q[1:] != q[:-1]) | (a[1:] != a[:-1])] if q.size else np.zeros(0, bool)
     return {
