@@ -167,10 +167,14 @@ def _scatter_ragged(
     if widths.min() == widths.max():  # the common case: one width for every row
         _scatter(buffer, at, data, int(widths[0]))
         return
-    # Byte i of row r goes to at[r] + i: repeat each row's start, add the offset within the row.
-    first = np.cumsum(widths) - widths
-    offsets = np.arange(total) - np.repeat(first, widths)
-    buffer[np.repeat(at, widths) + offsets] = data
+    # The bytes of the rows' fields are runs [at[r], at[r] + widths[r]) in order: mark
+    # each run's first byte +1 and the byte after it -1; the running sum is the mask.
+    # (A run never starts where another ends: a 4-byte length precedes every field.)
+    edges = np.zeros(buffer.size + 1, np.int8)
+    used = widths > 0
+    edges[at[used]] = 1
+    edges[(at + widths)[used]] = -1
+    buffer[np.cumsum(edges[:-1], dtype=np.int8).view(bool)] = data
 
 
 def _python_values(column: Column, n: int) -> list:

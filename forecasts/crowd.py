@@ -77,7 +77,7 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
         packed(e_pair, e_start), packed(cell_pair, segment_start[cell_segment]), side="right"
     )
     cell_forecast = e[in_force - 1]
-    crowd_brier = _crowd_brier(ledger, f, cell_forecast, segment_question, members)
+    crowd_brier = _crowd_brier(ledger, f, cell_forecast, cell_segment, segment_question, members)
     has_others = members[cell_segment] > 1
     weight = (segment_end - segment_start)[cell_segment] * has_others
     days = np.bincount(cell_pair, weights=weight, minlength=n_pairs)
@@ -111,8 +111,28 @@ def _cells(e_question, e_pair, e_start, segment_key) -> tuple[np.ndarray, ...]:
     return cell_segment, cell_pair, members
 
 
-def _crowd_brier(ledger, f, cell_forecast, segment_question, members) -> np.ndarray:
-    """The Brier score of the crowd's forecast in every cell (0 where it has no crowd)."""
+def _crowd_brier(ledger, f, cell_forecast, cell_segment, segment_question, members):
+    """The Brier score of the crowd's forecast in every cell (any value where it has none).
+
+    Binary segments (nearly all of them) take a short path: one value per
+    cell, the median of the others' P(yes). Multiple-choice segments go
+    through ``_option_crowd_brier``, which works per (cell, option).
+    """
+    multi_segment = ledger.n_options[segment_question] > 0
+    multi = multi_segment[cell_segment]
+    brier = np.empty(cell_forecast.size)
+    binary = np.flatnonzero(~multi)
+    median = median_of_others(f["probability"][cell_forecast[binary]], members[~multi_segment])
+    brier[binary] = (median - ledger.outcome[segment_question[cell_segment[binary]]]) ** 2
+    if multi_segment.any():
+        brier[multi] = _option_crowd_brier(
+            ledger, f, cell_forecast[multi], segment_question[multi_segment], members[multi_segment]
+        )
+    return brier
+
+
+def _option_crowd_brier(ledger, f, cell_forecast, segment_question, members) -> np.ndarray:
+    """``_crowd_brier`` for any segments, binary or not, one group per (segment, option)."""
     n_cells = cell_forecast.size
     cell_start = np.cumsum(members) - members
     n_options = ledger.n_options[segment_question]
