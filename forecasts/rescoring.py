@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from forecasts import aggregates
+from forecasts.crowd import distinct_codes, ragged_arange
 from forecasts.ledger_arrays import Ledger, read_ledger
 from forecasts.models import Question, QuestionScore, Scorecard
 from forecasts.pair_scores import EXCLUSIONS, score_pairs
@@ -141,15 +142,27 @@ def _card_rows(rows: dict, ledger: Ledger) -> dict:
 
 
 def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarray]:
-    """Each question's tag ids as a JSON list; rows refer to them by code."""
+    """Each question's tag ids as a JSON list; rows refer to them by code.
+
+    ``tag_question`` is sorted. The questions' tag lists are laid out as rows
+    of a padded matrix, so only the distinct lists are turned into text.
+    """
     start = np.searchsorted(tag_question, np.arange(n_questions))
-    stop = np.searchsorted(tag_question, np.arange(n_questions), side="right")
-    texts = [
-        "[" + ",".join(map(str, tag_id[a:b].tolist())) + "]" if b > a else "[]"
-        for a, b in zip(start.tolist(), stop.tolist(), strict=True)
-    ]
-    labels, code = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    return labels.tolist(), code
+    count = np.searchsorted(tag_question, np.arange(n_questions), side="right") - start
+    width = int(count.max(initial=0))
+    tags, tag_code = distinct_codes(tag_id)
+    matrix = np.zeros((n_questions, width), np.int64)  # 0: no tag, else 1 + tag code
+    matrix[np.repeat(np.arange(n_questions), count), ragged_arange(count)] = tag_code + 1
+    if (tags.size + 1) ** width < 2**62:  # each list as one number, base (tags + 1)
+        powers = (tags.size + 1) ** np.arange(width, dtype=np.int64)
+        lists, code = distinct_codes(matrix @ powers)
+        example = np.empty(lists.size, np.int64)
+        example[code] = np.arange(n_questions)  # any question with the list will do
+        rows = matrix[example]
+    else:
+        rows, code = np.unique(matrix, axis=0, return_inverse=True)
+    labels = ["[" + ",".join(str(tags[t - 1]) for t in row if t) + "]" for row in rows.tolist()]
+    return labels, code.reshape(-1)
 
 
 def _old_rows(question_id: int) -> dict:
