@@ -187,12 +187,19 @@ def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
 
 
 def _median_from_sorted(x, ordered_at, others: np.ndarray) -> np.ndarray:
-    """The median of the others, given a lookup of the group's sorted values by position."""
-    low, high = (others - 1) // 2, others // 2
-    at_low, at_high = ordered_at(low), ordered_at(high)
-    first = np.where(x <= at_low, ordered_at(low + 1), at_low)
-    second = np.where(x <= at_high, ordered_at(high + 1), at_high)
-    return (first + second) / 2.0
+    """The median of the others, given a lookup of the group's sorted values by position.
+
+    The others' ((m-1)//2)-th and (m//2)-th smallest are the same position
+    when m is odd and neighbours when it is even, so three positions of the
+    whole group (low, low + 1, low + 2) cover both. Groups have at least two
+    values, nine for the large ones, and small ones are padded to eight, so
+    every lookup stays inside the group's row or run.
+    """
+    low = (others - 1) // 2
+    at_low, after_low, after_next = ordered_at(low), ordered_at(low + 1), ordered_at(low + 2)
+    first = np.where(x <= at_low, after_low, at_low)
+    second = np.where(x <= after_low, after_next, after_low)
+    return np.where(others % 2 == 0, (first + second) / 2.0, first)
 
 
 def _small_groups(value, size, group, members) -> np.ndarray:
