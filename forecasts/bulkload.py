@@ -216,8 +216,10 @@ def read_columns(connection, sql: str, kinds: dict[str, str], params: Sequence =
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = cursor.connection.cursor()
+            data = bytearray()  # appending each row's message costs no more than reading it
             with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)", params or None) as copy:
-                data = b"".join(bytes(chunk) for chunk in copy)
+                for chunk in copy:
+                    data += chunk
         return _parse_binary(data, kinds)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -257,7 +259,7 @@ def _first_mismatch(data: bytes, at: int, kinds: dict[str, str]) -> str:
     return "the rows have more columns than the kinds given"
 
 
-def _parse_binary(data: bytes, kinds: dict[str, str]) -> dict:
+def _parse_binary(data: bytes | bytearray, kinds: dict[str, str]) -> dict:
     if not data.startswith(_SIGNATURE):
         raise ValueError("not a PostgreSQL binary COPY stream")
     extension = struct.unpack_from(">i", data, 15)[0]
