@@ -12,10 +12,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from forecasts import services
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
+from forecasts.admin.prompts import ReadOnlyAdmin
 from forecasts.models import Option, Question, Resolution
 
 RESOLUTION_MODES = {
@@ -217,17 +217,6 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
 
-    @admin.action(description="Approve selected drafts (publish them)", permissions=["change"])
-    def approve_drafts(self, request, queryset):
-        approved = 0
-        for question in queryset.drafts():
-            try:
-                services.question_approve(question=question, by=request.user)
-                approved += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{question}: {'; '.join(exc.messages)}", messages.ERROR)
-        self.message_user(request, f"Approved {approved} draft(s).")
-
     def _single(self, request, queryset, mode: str):
         if queryset.count() != 1:
             self.message_user(
@@ -248,7 +237,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(ReadOnlyAdmin):
     """A read-only ledger of every resolution and correction."""
 
     list_display = [
@@ -264,12 +253,3 @@ class ResolutionAdmin(admin.ModelAdmin):
     search_fields = ["question__title", "evidence_note", "reason"]
     list_select_related = ["question", "option", "resolved_by"]
     date_hierarchy = "resolved_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
