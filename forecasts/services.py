@@ -56,14 +56,19 @@ def check_probability(value: object, field: str) -> float:
     probabilities here, so they accept and refuse the same numbers.
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError({field: "Enter a number between 0 and 1."})
+        kind = type(value).__name__
+        raise ValidationError({field: f"Enter a number between 0 and 1 (not {kind})."})
     value = float(value)
     if not math.isfinite(value):
         raise ValidationError(
             {field: "Enter a finite number between 0 and 1 (not NaN or infinity)."}
         )
-    if not 0.0 <= value <= 1.0:
-        raise ValidationError({field: f"Probability must be between 0 and 1; got {value}."})
+    if value > 1.0:
+        message = f"Probability must be between 0 and 1: less than or equal to 1, not {value}."
+        raise ValidationError({field: message})
+    if value < 0.0:
+        message = f"Probability must be between 0 and 1: greater than or equal to 0, not {value}."
+        raise ValidationError({field: message})
     return value
 
 
