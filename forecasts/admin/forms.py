@@ -186,6 +186,8 @@ class ResolutionForm(forms.Form):
         if mode == "correct":
             self.fields["outcome"].choices += [("annulled", "Annulled")]
             self.fields["reason"].required = True
+        if mode == "resolve":
+            del self.fields["reason"]
 
     def save(self, *, by) -> Resolution:
         """Call the matching service; its ValidationErrors are mapped onto the fields."""

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from forecasts.admin.drafts import DraftReviewAdmin
@@ -186,7 +185,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             request.POST or None,
             question=question,
             mode=mode,
-            initial={"outcome_known_at": timezone.now().replace(microsecond=0)},
+            initial=self._resolution_initial(question, mode),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -205,6 +204,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"{RESOLUTION_MODES[mode][0]}: {question.title}",
+            "action_label": RESOLUTION_MODES[mode][0],
             "subtitle": RESOLUTION_MODES[mode][1],
             "question": question,
             "form": form,
@@ -216,6 +216,20 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             ),
         }
         return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
+
+    @staticmethod
+    def _resolution_initial(question: Question, mode: str) -> dict:
+        """A correction starts from the current resolution; a new one asks for every fact."""
+        current = question.resolutions.filter(is_current=True).first()
+        if mode != "correct" or current is None:
+            return {}
+        return {
+            "outcome": current.outcome,
+            "option": current.option_id,
+            "outcome_known_at": current.outcome_known_at,
+            "evidence_url": current.evidence_url,
+            "evidence_note": current.evidence_note,
+        }
 
     def _single(self, request, queryset, mode: str):
         if queryset.count() != 1:
