@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from forecasts.models import ForecastProbability, QuestionScore, Resolution
+from forecasts.scorecards import FIGURES
 
 CHUNK = 2000
 
@@ -47,27 +48,9 @@ FORECAST_COLUMNS = (
     "excluded_reason",
 )
 
-SCORECARD_COLUMNS = (
-    "author_id",
-    "author_slug",
-    "author_name",
-    "tag",
-    "n_scored",
-    "brier",
-    "brier_0_2",
-    "brier_low",
-    "brier_high",
-    "brier_final",
-    "skill",
-    "log_loss",
-    "relative_brier",
-    "n_pending",
-    "n_resolved",
-    "n_annulled",
-    "n_hindsight",
-    "n_better_than_coin",
-    "computed_at",
-)
+# Calibration and Murphy are nested figures that do not fit a flat row.
+FLAT_FIGURES = tuple(name for name in FIGURES if name not in {"calibration", "murphy"})
+SCORECARD_COLUMNS = ("author_id", "author_slug", "author_name", "tag", *FLAT_FIGURES, "computed_at")
 
 
 def _iso(value) -> str | None:
@@ -155,6 +138,6 @@ def scorecard_rows(queryset) -> Iterator[dict]:
             "author_slug": card.author.slug,
             "author_name": card.author.name,
             "tag": card.tag.slug if card.tag else None,
-            **{name: getattr(card, name) for name in SCORECARD_COLUMNS[4:-1]},
+            **{name: getattr(card, name) for name in FLAT_FIGURES},
             "computed_at": _iso(card.computed_at),
         }

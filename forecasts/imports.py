@@ -31,7 +31,7 @@ from forecasts.models import (
     Source,
 )
 from forecasts.models.ledger import Scale
-from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, _check_probability
+from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, check_probability
 
 REQUIRED_COLUMNS = ("question", "author", "stated_at")
 OPTIONAL_COLUMNS = (
@@ -190,9 +190,9 @@ def _number(text: str, column: str) -> float | None:
     except ValueError:
         raise _RowInvalid(column, f"“{text[:40]}” is not a number.") from None
     try:
-        return _check_probability(value, column)
+        return check_probability(value, column)
     except ValidationError as exc:
-        raise _RowInvalid(column, exc.message_dict[column][0]) from None
+        raise _RowInvalid(column, exc.messages[0]) from None
 
 
 def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:

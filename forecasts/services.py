@@ -48,17 +48,27 @@ CORRECTABLE_FORECAST_FIELDS = (
 )
 
 
-def _check_probability(value: object, field: str) -> float:
-    """A real number in [0, 1]; NaN, infinities, booleans and strings are refused."""
+def check_probability(value: object, field: str) -> float:
+    """``value`` as a float if it is a real number in [0, 1].
+
+    NaN, infinities, booleans and strings are refused with a ValidationError
+    keyed by ``field``. The admin, the API and the CSV import all check
+    probabilities here, so they accept and refuse the same numbers.
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError({field: "Enter a number between 0 and 1."})
+        kind = type(value).__name__
+        raise ValidationError({field: f"Enter a number between 0 and 1 (not {kind})."})
     value = float(value)
     if not math.isfinite(value):
         raise ValidationError(
             {field: "Enter a finite number between 0 and 1 (not NaN or infinity)."}
         )
-    if not 0.0 <= value <= 1.0:
-        raise ValidationError({field: f"Probability must be between 0 and 1; got {value}."})
+    if value > 1.0:
+        message = f"Probability must be between 0 and 1: less than or equal to 1, not {value}."
+        raise ValidationError({field: message})
+    if value < 0.0:
+        message = f"Probability must be between 0 and 1: greater than or equal to 0, not {value}."
+        raise ValidationError({field: message})
     return value
 
 
@@ -94,7 +104,7 @@ def _option_probabilities(
     if len(values) != len(options) or any(v is None for v in values):
         message = f"Give exactly one probability for each of the {len(options)} options."
         raise ValidationError({"option_probabilities": message})
-    checked = [_check_probability(v, "option_probabilities") for v in values]
+    checked = [check_probability(v, "option_probabilities") for v in values]
     total = math.fsum(checked)
     if abs(total - 1.0) > SUM_TOLERANCE:
         message = f"Option probabilities must sum to 1; they sum to {total:.6g}."
@@ -161,7 +171,7 @@ def forecast_check(
             )
         if probability is None:
             raise ValidationError({"probability": "This field is required."})
-        probability = _check_probability(probability, "probability")
+        probability = check_probability(probability, "probability")
     else:
         if probability is not None:
             raise ValidationError(
@@ -170,7 +180,7 @@ def forecast_check(
         pairs = _option_probabilities(question, option_probabilities)
     low, high = _check_interval(interval)
     if scale_point is not None:
-        scale_point = _check_probability(scale_point, "scale_point")
+        scale_point = check_probability(scale_point, "scale_point")
     return CheckedForecast(probability, pairs, low, high, scale_point)
 
 
@@ -235,8 +245,8 @@ def forecast_create(
 def _check_interval(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
     if interval is None:
         return None, None
-    low = _check_probability(interval[0], "interval_low")
-    high = _check_probability(interval[1], "interval_high")
+    low = check_probability(interval[0], "interval_low")
+    high = check_probability(interval[1], "interval_high")
     if low > high:
         raise ValidationError({"interval_high": "The interval's upper end is below its lower end."})
     return low, high
@@ -254,7 +264,7 @@ def forecast_correction_check(
     cleaned = dict(changes)
     for field in ("probability", "interval_low", "interval_high", "scale_point"):
         if cleaned.get(field) is not None:
-            cleaned[field] = _check_probability(cleaned[field], field)
+            cleaned[field] = check_probability(cleaned[field], field)
     if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
         raise ValidationError({"probability": "A binary forecast needs a probability."})
     if "stated_at" in cleaned:

@@ -248,3 +248,17 @@ def test_it_offers_autocomplete_for_authors(client, editor, author):
         {"term": "Ada", "app_label": "forecasts", "model_name": "forecast", "field_name": "author"},
     )
     assert response.json()["results"][0]["text"] == "Ada Pundit"
+
+
+def test_it_offers_the_sources_byline_and_scale_for_new_claims(client, editor, source):
+    client.force_login(editor)
+    page = client.get(reverse("admin:forecasts_source_change", args=[source.pk]))
+    prefix = claim_prefix(page)
+    blank = next(
+        f
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.prefix == prefix
+        for f in inline.formset.forms
+    )
+    assert blank["author"].value() == source.author_id
+    assert blank["scale"].value() == source.scale

@@ -18,7 +18,6 @@ from datetime import timedelta
 import psycopg
 import pytest
 import redis
-from django.utils import timezone
 
 from forecasts import reconciliation, reminders, rescoring, tasks
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
@@ -53,18 +52,6 @@ def processes(transactional_db, tmp_path, test_redis):
             yield started
     finally:
         started.close()
-
-
-def due_question(slug: str, overdue: timedelta) -> Question:
-    now = timezone.now()
-    return Question.objects.create(
-        title=f"Question {slug}",
-        slug=slug,
-        resolution_criteria="Per the official record.",
-        opens_at=now - timedelta(days=60),
-        closes_at=now - timedelta(days=30),
-        resolve_by=now - overdue,
-    )
 
 
 def subjects(emails: list[str]) -> list[str]:
@@ -186,9 +173,9 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
 def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twice(
     processes, test_redis, resolver
 ):
-    due_question("new", timedelta(hours=1))
-    due_question("older", timedelta(days=4))
-    due_question("oldest", timedelta(days=12))
+    closed_question("new", overdue=timedelta(hours=1))
+    closed_question("older", overdue=timedelta(days=4))
+    closed_question("oldest", overdue=timedelta(days=12))
     prompt_ids = reminders.record_due_prompts()
     assert len(prompt_ids) == 3
     for prompt_id in prompt_ids:

@@ -217,19 +217,37 @@ class DraftReviewAdmin:
         self.message_user(request, f"“{obj}” is approved and live.", messages.SUCCESS)
         return HttpResponseRedirect(drafts_to_review_url())
 
-    @admin.action(
-        description="Discard selected drafts (not worth a question)", permissions=["change"]
-    )
-    def discard_drafts(self, request, queryset):
-        discarded = 0
+    def _each_draft(self, request, queryset, write) -> int:
+        """Call ``write(question)`` on each selected draft; report refusals, count successes."""
+        done = 0
         for question in queryset.drafts():
             try:
-                drafting.draft_discard(question=question, by=request.user)
-                discarded += 1
+                write(question)
+                done += 1
             except ValidationError as error:
                 self.message_user(
                     request, f"{question}: {_error_text(error, Question)}", messages.ERROR
                 )
+        return done
+
+    @admin.action(description="Approve selected drafts (publish them)", permissions=["change"])
+    def approve_drafts(self, request, queryset):
+        approved = self._each_draft(
+            request,
+            queryset,
+            lambda question: services.question_approve(question=question, by=request.user),
+        )
+        self.message_user(request, f"Approved {approved} draft(s).")
+
+    @admin.action(
+        description="Discard selected drafts (not worth a question)", permissions=["change"]
+    )
+    def discard_drafts(self, request, queryset):
+        discarded = self._each_draft(
+            request,
+            queryset,
+            lambda question: drafting.draft_discard(question=question, by=request.user),
+        )
         self.message_user(
             request,
             f"Discarded {discarded} draft(s); drafting their sources again will skip them.",

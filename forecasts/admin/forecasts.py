@@ -51,6 +51,16 @@ class AddClaimInline(admin.StackedInline):
     def get_queryset(self, request):
         return super().get_queryset(request).none()
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields  # a fresh form class per call: safe to adjust
+        if obj is not None and getattr(obj, "author_id", None) and "author" in fields:
+            # On a source, new claims are usually its byline's.
+            fields["author"].initial = obj.author_id
+        if obj is not None and getattr(obj, "scale", None) and "scale" in fields:
+            fields["scale"].initial = obj.scale
+        return formset
+
     def has_change_permission(self, request, obj=None) -> bool:
         # Needed for the blank rows to be shown and validated on a change page.
         return self.has_add_permission(request, obj)

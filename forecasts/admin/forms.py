@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, time
 
 from django import forms
@@ -22,9 +21,10 @@ def _parse_option_probabilities(text: str) -> list[float] | None:
             value = float(part.strip())
         except ValueError as exc:
             raise ValidationError(f"“{part.strip()}” is not a number.") from exc
-        if not math.isfinite(value):
-            raise ValidationError("Probabilities must be finite numbers.")
-        values.append(value)
+        try:
+            values.append(services.check_probability(value, "option_probabilities"))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
     return values
 
 
@@ -186,6 +186,8 @@ class ResolutionForm(forms.Form):
         if mode == "correct":
             self.fields["outcome"].choices += [("annulled", "Annulled")]
             self.fields["reason"].required = True
+        if mode == "resolve":
+            del self.fields["reason"]
 
     def save(self, *, by) -> Resolution:
         """Call the matching service; its ValidationErrors are mapped onto the fields."""

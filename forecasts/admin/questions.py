@@ -9,13 +9,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from forecasts import services
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
+from forecasts.admin.prompts import ReadOnlyAdmin
 from forecasts.models import Option, Question, Resolution
 
 RESOLUTION_MODES = {
@@ -186,7 +185,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             request.POST or None,
             question=question,
             mode=mode,
-            initial={"outcome_known_at": timezone.now().replace(microsecond=0)},
+            initial=self._resolution_initial(question, mode),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -205,6 +204,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"{RESOLUTION_MODES[mode][0]}: {question.title}",
+            "action_label": RESOLUTION_MODES[mode][0],
             "subtitle": RESOLUTION_MODES[mode][1],
             "question": question,
             "form": form,
@@ -217,16 +217,19 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
 
-    @admin.action(description="Approve selected drafts (publish them)", permissions=["change"])
-    def approve_drafts(self, request, queryset):
-        approved = 0
-        for question in queryset.drafts():
-            try:
-                services.question_approve(question=question, by=request.user)
-                approved += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{question}: {'; '.join(exc.messages)}", messages.ERROR)
-        self.message_user(request, f"Approved {approved} draft(s).")
+    @staticmethod
+    def _resolution_initial(question: Question, mode: str) -> dict:
+        """A correction starts from the current resolution; a new one asks for every fact."""
+        current = question.resolutions.filter(is_current=True).first()
+        if mode != "correct" or current is None:
+            return {}
+        return {
+            "outcome": current.outcome,
+            "option": current.option_id,
+            "outcome_known_at": current.outcome_known_at,
+            "evidence_url": current.evidence_url,
+            "evidence_note": current.evidence_note,
+        }
 
     def _single(self, request, queryset, mode: str):
         if queryset.count() != 1:
@@ -248,7 +251,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(ReadOnlyAdmin):
     """A read-only ledger of every resolution and correction."""
 
     list_display = [
@@ -264,12 +267,3 @@ class ResolutionAdmin(admin.ModelAdmin):
     search_fields = ["question__title", "evidence_note", "reason"]
     list_select_related = ["question", "option", "resolved_by"]
     date_hierarchy = "resolved_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

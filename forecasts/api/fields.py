@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from forecasts import services
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 # The largest id a bigint column holds; larger numbers cannot name a row.
@@ -58,17 +61,17 @@ class SlugOrIdRelatedField(serializers.RelatedField):
 class ProbabilityField(serializers.FloatField):
     """A JSON number in [0, 1]: strings, booleans, NaN and infinities are refused."""
 
-    default_error_messages = {"not_a_number": "Give a number between 0 and 1 (not {kind})."}
-
     def __init__(self, **kwargs):
+        # services.check_probability enforces the bounds; here they go into the schema.
         kwargs.setdefault("min_value", 0.0)
         kwargs.setdefault("max_value", 1.0)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            self.fail("not_a_number", kind=type(data).__name__)
-        return super().to_internal_value(data)
+        try:
+            return services.check_probability(data, self.field_name)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class AwareDateTimeField(serializers.DateTimeField):
