@@ -744,7 +744,15 @@ def _incomplete_beta(x: float, a: float, b: float) -> float:
 
 
 def _t_upper_tail(t: float, df: float) -> float:
-    """P(T > t) for t >= 0 under Student's t with df degrees of freedom."""
+    """P(T > t) for t >= 0 under Student's t with df degrees of freedom.
+
+    Near the centre the tail is written as 1/2 minus the central mass,
+    ``I_{t²/(df+t²)}(1/2, df/2) / 2``: the argument ``df/(df+t²)`` of the
+    tail form is then within rounding of 1, where it loses the digits that
+    a small quantile needs.
+    """
+    if t * t < df:
+        return 0.5 - 0.5 * _incomplete_beta(t * t / (df + t * t), 0.5, df / 2.0)
     return 0.5 * _incomplete_beta(df / (df + t * t), df / 2.0, 0.5)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forecasts.scoring import (
@@ -528,6 +528,7 @@ def test_it_computes_student_t_quantiles_like_the_tables(p, df, expected):
     assert t_quantile(p, df) == approx(expected, abs=5e-4)
 
 
+@example(0.49999517698035)  # near the median, where the tail form lost digits
 @given(st.floats(0.001, 0.999))
 def test_it_matches_the_closed_form_t_quantiles_for_one_and_two_degrees(p):
     # df = 1 is the Cauchy distribution; df = 2 has t = (2p - 1) / sqrt(2p(1 - p)).
