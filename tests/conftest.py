@@ -1,9 +1,11 @@
 """Shared fixtures: people with roles, and a small ledger to act on."""
 
+import os
 from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from forecasts.models import Author, Option, Question, Source
 from forecasts.roles import EDITORS, RESOLVERS
@@ -68,6 +70,13 @@ def choice_question(db):
     for position, label in enumerate(["Red", "Blue", "Green"]):
         Option.objects.create(question=q, label=label, position=position)
     return q
+
+
+# CI runs the property tests with a fixed seed, so a run is reproducible and a
+# loaded machine cannot fail a test on time alone; locally they explore freely.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config):
