@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -62,11 +64,11 @@ class ExportView(generics.ListAPIView):
     columns: tuple[str, ...] = ()
     filename = "export"
 
-    def rows(self, queryset):
-        raise NotImplementedError
+    # Turns the filtered queryset into one dict per row; set by each export.
+    row_builder: Callable[[QuerySet], Iterable[dict]]
 
     def list(self, request, *args, **kwargs):
-        rows = self.rows(self.filter_queryset(self.get_queryset()))
+        rows = self.row_builder(self.filter_queryset(self.get_queryset()))
         if request.accepted_renderer.format == "csv":
             response = StreamingHttpResponse(
                 _csv_lines(self.columns, rows), content_type="text/csv; charset=utf-8"
@@ -126,8 +128,7 @@ class ForecastExport(ExportView):
     def get_queryset(self):
         return forecasts_for(self.request.user)
 
-    def rows(self, queryset):
-        return exports.forecast_rows(queryset)
+    row_builder = staticmethod(exports.forecast_rows)
 
     @_export_schema(
         "Export forecasts with their scores",
@@ -148,8 +149,7 @@ class ScorecardExport(ExportView):
     def get_queryset(self):
         return Scorecard.objects.all()
 
-    def rows(self, queryset):
-        return exports.scorecard_rows(queryset)
+    row_builder = staticmethod(exports.scorecard_rows)
 
     @_export_schema(
         "Export scorecards",
