@@ -199,6 +199,38 @@ def figures(totals: np.ndarray) -> list[dict]:
     ]
 
 
+def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """The Scorecard columns of every row of ``totals`` as arrays (NaN for no value).
+
+    What the writers store; ``figures`` gives the same values per card.
+    """
+    n = totals[:, _AT["n_scored"]]
+    cards = n.size
+    mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.full(cards, np.nan), where=n > 0)
+    spread = n > 1
+    std = np.sqrt(np.divide(totals[:, _AT["brier_m2"]], n - 1, out=np.zeros(cards), where=spread))
+    half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
+
+    def per_score(name: str, count: str = "n_scored") -> np.ndarray:
+        k = totals[:, _AT[count]]
+        return np.divide(totals[:, _AT[name]], k, out=np.full(cards, np.nan), where=k > 0)
+
+    return {
+        "brier": mean,
+        "brier_0_2": 2.0 * mean,
+        "skill": 1.0 - mean / COIN_FLIP_BRIER,
+        "brier_low": np.where(spread, np.clip(mean - half, 0.0, 1.0), np.nan),
+        "brier_high": np.where(spread, np.clip(mean + half, 0.0, 1.0), np.nan),
+        "brier_final": per_score("brier_final_sum"),
+        "log_loss": per_score("log_loss_sum"),
+        "relative_brier": per_score("relative_sum", "relative_n"),
+        **{name: np.round(totals[:, _AT[name]]).astype(np.int64) for name in COUNTS},
+    }
+
+
+COUNTS = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight", "n_pending")
+
+
 def encode_totals(totals: np.ndarray) -> list[bytes]:
     """``Scorecard.totals`` of each row: the totals and FIGURES_VERSION as float64 bytes."""
     stored = np.concatenate([totals, np.full((totals.shape[0], 1), FIGURES_VERSION)], axis=1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import NULL_TIME, read_columns
+from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_small
 
 US_PER_DAY = 86_400_000_000
 
@@ -38,6 +38,7 @@ class Ledger:
     resolution_id: np.ndarray  # 0 without a current resolution
     changed_us: np.ndarray  # resolution_changed_at as read (NULL_TIME when empty)
     stale: np.ndarray  # resolution changed after the last scoring (needing_rescore)
+    scores_digest: np.ndarray  # Question.scores_digest as stored (0 when never stored)
     forecast_id: np.ndarray  # sorted
     f_question: np.ndarray  # index into the question arrays
     f_author: np.ndarray  # author id
@@ -79,29 +80,26 @@ def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list,
     return sql, params, kinds
 
 
-def _query(sql: str, question_ids: Sequence[int] | None, column: str) -> tuple[str, list]:
+def _query(sql: str, question_ids: Sequence[int] | None, column: str, kinds: dict) -> Query:
     where, params = _in_questions(column, question_ids)
-    return sql.format(where=where), params
+    return Query(sql.format(where=where), kinds, params)
 
 
-def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
-    """Everything scoring needs about the given questions (default: all of them)."""
-    sql, params = _query(
+def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
+    """The queries ``read_ledger`` runs: questions, options, forecasts, probabilities, tags."""
+    questions = _query(
         "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
         "COALESCE(q.resolution_changed_at, q.created_at), "
         "CASE WHEN q.resolution_changed_at IS NULL THEN 0 ELSE 1 END, "
         "COALESCE(q.scored_at, q.created_at), CASE WHEN q.scored_at IS NULL THEN 0 ELSE 1 END, "
         "CASE r.outcome WHEN 'yes' THEN 1 WHEN 'no' THEN 0 WHEN 'option' THEN 2 "
-        "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0) "
+        "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0), "
+        "COALESCE(q.scores_digest, 0) "
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
         "ON r.question_id = q.id AND r.is_current{where}",
         question_ids,
         "q.id",
-    )
-    q = read_columns(
-        connection,
-        sql,
         {
             "id": "int8",
             "published": "int4",
@@ -115,23 +113,69 @@ def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
             "has_scored": "int4",
             "outcome": "int4",
             "option": "int8",
+            "digest": "int8",
         },
-        params,
     )
-    by_id = np.argsort(q["id"], kind="stable")
-    q = {name: values[by_id] for name, values in q.items()}
-    options = _options(question_ids, q["id"])
-    f_sql, f_params, f_kinds = forecasts_sql(question_ids)
-    f = read_columns(connection, f_sql, f_kinds, f_params)
-    by_id = np.argsort(f["id"], kind="stable")
-    f = {name: values[by_id] for name, values in f.items()}
-    probabilities = _option_probabilities(question_ids, f["id"], options)
-    tag_sql, tag_params = _query(
+    options = _query(
+        "SELECT id, question_id, CAST(position AS INTEGER) FROM forecasts_option{where}",
+        question_ids,
+        "question_id",
+        {"id": "int8", "question": "int8", "position": "int4"},
+    )
+    where, params = _in_questions("question_id", question_ids)
+    probabilities = (
+        "SELECT p.forecast_id, p.option_id, p.probability FROM forecasts_forecastprobability p"
+    )
+    if where:  # through the options' index: a binary question has none to look up
+        probabilities += f" WHERE p.option_id IN (SELECT id FROM forecasts_option{where})"
+    tags = _query(
         "SELECT question_id, tag_id FROM forecasts_question_tags{where}",
         question_ids,
         "question_id",
+        {"question": "int8", "tag": "int8"},
     )
-    tags = read_columns(connection, tag_sql, {"question": "int8", "tag": "int8"}, tag_params)
+    f_sql, f_params, f_kinds = forecasts_sql(question_ids)
+    return [
+        questions,
+        options,
+        Query(f_sql, f_kinds, f_params),
+        Query(
+            probabilities,
+            {"forecast": "int8", "option": "int8", "probability": "float8"},
+            params,
+        ),
+        tags,
+    ]
+
+
+def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
+    """Everything scoring needs about the given questions (default: all of them).
+
+    The whole ledger is streamed with one COPY per table, the forecasts on
+    one connection while the other tables come on another, in one snapshot
+    (``bulkload.read_at_once``); a few questions' share comes back in one
+    round trip (``bulkload.read_small``).
+    """
+    queries = ledger_queries(question_ids)
+    if question_ids is not None:
+        return build_ledger(read_small(connection, queries))
+    questions, options, forecasts, probabilities, tags = queries
+    (forecast_rows,), rest = read_at_once(
+        connection, [[forecasts], [questions, options, probabilities, tags]]
+    )
+    q, o, p, t = rest
+    return build_ledger([q, o, forecast_rows, p, t])
+
+
+def build_ledger(results: Sequence[dict]) -> Ledger:
+    """The Ledger from the results of ``ledger_queries``, in their order."""
+    q, o, f, p, tags = results
+    by_id = np.argsort(q["id"], kind="stable")
+    q = {name: values[by_id] for name, values in q.items()}
+    options = _options(o, q["id"])
+    by_id = np.argsort(f["id"], kind="stable")
+    f = {name: values[by_id] for name, values in f.items()}
+    probabilities = _option_probabilities(p, f["id"], options)
     return Ledger(
         question_id=q["id"],
         status=_status(q),
@@ -144,6 +188,7 @@ def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
         resolution_id=q["resolution"],
         changed_us=np.where(q["has_changed"] == 1, q["changed"], NULL_TIME),
         stale=(q["has_changed"] == 1) & ((q["has_scored"] == 0) | (q["scored"] < q["changed"])),
+        scores_digest=q["digest"],
         forecast_id=f["id"],
         f_question=np.searchsorted(q["id"], f["question"]),
         f_author=f["author"],
@@ -164,16 +209,8 @@ def _status(q: dict) -> np.ndarray:
     return np.where(q["outcome"] == 3, ANNULLED, status)
 
 
-def _options(question_ids, question_id: np.ndarray) -> dict:
+def _options(o: dict, question_id: np.ndarray) -> dict:
     """Options with their index within the question, ordered as the services order them."""
-    sql, params = _query(
-        "SELECT id, question_id, CAST(position AS INTEGER) FROM forecasts_option{where}",
-        question_ids,
-        "question_id",
-    )
-    o = read_columns(
-        connection, sql, {"id": "int8", "question": "int8", "position": "int4"}, params
-    )
     order = np.lexsort((o["id"], o["position"], o["question"]))
     o = {name: values[order] for name, values in o.items()}
     o["question"] = np.searchsorted(question_id, o["question"])
@@ -191,14 +228,7 @@ def _outcome(q: dict, options: dict) -> np.ndarray:
     return outcome
 
 
-def _option_probabilities(question_ids, forecast_id: np.ndarray, options: dict) -> dict:
-    where, params = _in_questions("question_id", question_ids)
-    sql = "SELECT p.forecast_id, p.option_id, p.probability FROM forecasts_forecastprobability p"
-    if where:
-        sql += f" WHERE p.forecast_id IN (SELECT id FROM forecasts_forecast{where})"
-    p = read_columns(
-        connection, sql, {"forecast": "int8", "option": "int8", "probability": "float8"}, params
-    )
+def _option_probabilities(p: dict, forecast_id: np.ndarray, options: dict) -> dict:
     return {
         "forecast": np.searchsorted(forecast_id, p["forecast"]),
         "option": options["index"][np.searchsorted(options["id"], p["option"])],

@@ -27,20 +27,24 @@ from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from forecasts import aggregates
+from forecasts.bulkload import pg_array, read_columns, read_small
 from forecasts.crowd import distinct_codes, ragged_arange
-from forecasts.ledger_arrays import Ledger, read_ledger
-from forecasts.models import Question, QuestionScore, Scorecard
-from forecasts.pair_scores import EXCLUSIONS, score_pairs
+from forecasts.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
+from forecasts.pair_scores import score_pairs
 from forecasts.score_tables import (
-    delete_scorecards,
-    replace_scorecards,
+    decode_stored,
+    delete_scorecard_ids,
+    scorecard_queries,
+    scores_digests,
     stamp_scored,
+    store_digests,
+    store_scorecards,
+    stored_rows_query,
+    take_rows,
     write_question_scores,
-    write_scorecards,
 )
 from forecasts.scorecards import question_tags, stored_rows
 
@@ -52,38 +56,65 @@ def rescore_question(*, question_id: int) -> None:
     started = timezone.now()
     with transaction.atomic():
         _lock(shared=True)
-        question = Question.objects.select_for_update().filter(pk=question_id).first()
-        if question is None:  # deleted since it was queued: nothing to score
+        if not _lock_question(question_id):  # deleted since it was queued: nothing to score
             return
-        ledger = read_ledger([question_id])
-        rows = _card_rows(score_pairs(ledger), ledger)
-        old = _old_rows(question_id)
+        *ledger_results, stored, stored_tags = read_small(
+            connection, [*ledger_queries([question_id]), *stored_rows_query(question_id)]
+        )
+        ledger = build_ledger(ledger_results)
+        scored = score_pairs(ledger)
+        rows = _card_rows(scored, ledger)
+        old = _old_rows(stored, stored_tags, question_id)
         if not _same_rows(old, rows):  # a repeated task finds nothing to change
             _lock_authors(np.union1d(old["author"], rows["author"]))
             write_question_scores(rows, started, question_ids=[question_id])
             _update_scorecards(old, rows, started)
-        Question.objects.filter(pk=question_id).update(scored_at=started)
+        digest = scores_digests(
+            rows, scored["question"], ledger.tag_question, ledger.tag_id, ledger.question_id.size
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE forecasts_question SET scored_at = %s, scores_digest = %s WHERE id = %s",
+                [started, int(digest[0]) if digest.size else None, question_id],
+            )
 
 
 def rescore_all() -> dict:
-    """Recompute every stored score; returns counts and how long each step took."""
+    """Recompute every stored score; returns counts and how long each step took.
+
+    Only the questions whose new rows differ from the stored ones (by their
+    ``scores_digest``) have their rows rewritten, and only changed scorecards
+    are written, so an unchanged ledger costs a read and the arithmetic.
+    """
     started = timezone.now()
     clock = _Clock()
     with transaction.atomic():
         _lock(shared=False)
         ledger = read_ledger()
         clock.lap("read_s")
-        rows = _card_rows(score_pairs(ledger), ledger)
+        scored = score_pairs(ledger)
+        row_question = scored["question"]  # index into the ledger's questions
+        rows = _card_rows(scored, ledger)
         clock.lap("score_s")
         tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
         author, tag, totals = aggregates.totals_from_rows(rows, tags)
+        n_questions = ledger.question_id.size
+        digests = scores_digests(
+            rows, row_question, ledger.tag_question, ledger.tag_id, n_questions
+        )
         clock.lap("aggregate_s")
-        rows_written = write_question_scores(rows, started, question_ids=None)
-        cards_written = replace_scorecards(author, tag, totals, started)
+        changed = digests != ledger.scores_digest
+        rows_written = write_question_scores(
+            take_rows(rows, np.flatnonzero(changed[row_question])),
+            started,
+            question_ids=ledger.question_id[changed],
+        )
+        store_digests(ledger.question_id[changed], digests[changed])
+        cards_written = _replace_scorecards(author, tag, totals, started)
         stamp_scored(ledger, started)
         clock.lap("write_s")
     return {
-        "questions": int(ledger.question_id.size),
+        "questions": int(n_questions),
         "forecasts": int(ledger.forecast_id.size),
         "question_scores": int(rows["author"].size),
         "question_scores_written": rows_written,
@@ -91,6 +122,37 @@ def rescore_all() -> dict:
         "scorecards_written": cards_written,
         **clock.laps,
     }
+
+
+def _replace_scorecards(author, tag, totals, at) -> int:
+    """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
+
+    Cards whose stored totals are bit for bit the new ones are left alone:
+    their figures are a function of the totals (and FIGURES_VERSION).
+    """
+    q = scorecard_queries(None)
+    stored = read_columns(connection, q.sql, q.kinds, q.params)
+    stored_totals, usable = decode_stored(stored)
+    keys, stored_keys = _card_keys(author, tag), _card_keys(stored["author"], stored["tag"])
+    ids, same = np.zeros(keys.size, np.int64), np.zeros(keys.size, bool)
+    gone = np.ones(stored_keys.size, bool)
+    if stored_keys.size:
+        order = np.argsort(stored_keys)
+        match = order[np.minimum(np.searchsorted(stored_keys, keys, sorter=order), order.size - 1)]
+        found = stored_keys[match] == keys
+        ids[found] = stored["id"][match[found]]
+        gone[match[found]] = False
+        same = found & usable[match]
+        same[same] = np.all(
+            stored_totals[match[same]].view(np.uint64) == totals[same].view(np.uint64), axis=1
+        )
+    delete_scorecard_ids(stored["id"][gone])
+    write = ~same
+    return store_scorecards(author[write], tag[write], totals[write], ids[write], at)
+
+
+def _card_keys(author: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    return (author.astype(np.int64) << 32) | tag.astype(np.int64)
 
 
 class _Clock:
@@ -112,6 +174,14 @@ def _lock(*, shared: bool) -> None:
         cursor.execute(f"SELECT {function}(%s, 0)", [_LOCK_SPACE])
 
 
+def _lock_question(question_id: int) -> bool:
+    """Lock the question's row for this transaction; False if it no longer exists."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM forecasts_question WHERE id = %s{lock}", [question_id])
+        return cursor.fetchone() is not None
+
+
 def _lock_authors(authors: np.ndarray) -> None:
     """Serialise scorecard updates per author (in id order, so no deadlock)."""
     if connection.vendor != "postgresql" or authors.size == 0:
@@ -120,7 +190,7 @@ def _lock_authors(authors: np.ndarray) -> None:
         cursor.execute(
             "SELECT count(pg_advisory_xact_lock(%s, (id %% 2147483647)::int)) "
             "FROM (SELECT id FROM unnest(%s::bigint[]) AS id ORDER BY id) AS authors",
-            [_LOCK_SPACE + 1, sorted(authors.tolist())],
+            [_LOCK_SPACE + 1, pg_array(np.sort(authors))],
         )
 
 
@@ -165,49 +235,17 @@ def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarra
     return labels, code.reshape(-1)
 
 
-def _old_rows(question_id: int) -> dict:
-    """The question's stored rows before rescoring: what its scorecards now count."""
-    stored = list(
-        QuestionScore.objects.filter(question_id=question_id)
-        .order_by("author_id")
-        .values_list(
-            "author_id",
-            "excluded_reason",
-            "brier",
-            "brier_final",
-            "log_loss",
-            "relative_brier",
-            "final_probability",
-            "resolved_yes",
-            "n_hindsight",
-            "tag_ids",
-            "crowd_brier",
-            "n_forecasts",
-            "n_days",
-            "resolution_id",
-        )
-    )
-
-    def floats(i: int) -> np.ndarray:
-        return np.array([np.nan if r[i] is None else r[i] for r in stored], np.float64)
-
-    return {
-        "author": np.array([r[0] for r in stored], np.int64),
-        "question": np.full(len(stored), question_id, np.int64),
-        "excluded": np.array([EXCLUSIONS.index(r[1]) for r in stored], np.int64),
-        "brier": floats(2),
-        "brier_final": floats(3),
-        "log_loss": floats(4),
-        "relative_brier": floats(5),
-        "final_given": floats(6),
-        "outcome_yes": np.array([np.nan if r[7] is None else float(r[7]) for r in stored]),
-        "n_hindsight": np.array([r[8] for r in stored], np.int64),
-        "tags": [sorted(r[9]) for r in stored],
-        "crowd_brier": floats(10),
-        "n_forecasts": np.array([r[11] for r in stored], np.int64),
-        "n_days": np.array([r[12] for r in stored], np.int64),
-        "resolution": np.array([r[13] or 0 for r in stored], np.int64),
-    }
+def _old_rows(stored: dict, stored_tags: dict, question_id: int) -> dict:
+    """The question's stored rows before rescoring (what its scorecards now count), by author."""
+    order = np.argsort(stored["author"], kind="stable")
+    old = {name: values[order] for name, values in stored.items()}
+    tag_order = np.lexsort((stored_tags["tag"], stored_tags["author"]))
+    tag_author, tag_id = stored_tags["author"][tag_order], stored_tags["tag"][tag_order]
+    lo = np.searchsorted(tag_author, old["author"], side="left")
+    hi = np.searchsorted(tag_author, old["author"], side="right")
+    old["tags"] = [tag_id[i:j].tolist() for i, j in zip(lo.tolist(), hi.tolist(), strict=True)]
+    old["question"] = np.full(old["author"].size, question_id, np.int64)
+    return old
 
 
 def _same_rows(old: dict, new: dict) -> bool:
@@ -231,8 +269,8 @@ def _same_rows(old: dict, new: dict) -> bool:
     for name in fields:
         if not np.array_equal(old[name], new[name], equal_nan=new[name].dtype.kind == "f"):
             return False
-    new_tags = [_json_ids(new["tag_labels"][code]) for code in new["tag_code"].tolist()]
-    return old["tags"] == [sorted(t) for t in new_tags]
+    new_tags = [sorted(_json_ids(new["tag_labels"][code])) for code in new["tag_code"].tolist()]
+    return old["tags"] == new_tags
 
 
 def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
@@ -243,7 +281,7 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
     keys = sorted({key for cards in (*old_cards, *new_cards) for key in cards})
     if not keys:
         return
-    totals, legacy = _current_totals(keys)
+    totals, ids, legacy = _current_totals(keys)
     if legacy:
         # Cards written before totals were kept: rebuild them from the authors'
         # other stored rows, so this question's old rows are not taken out of them.
@@ -263,12 +301,9 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
             card = np.array([index[cards[r][slot]] for r in which], int)
             chosen = {name: rows[name][which] for name in aggregates.ROW_FIELDS}
             aggregates.apply_rows(totals, card, chosen, sign=sign)
-    figures = aggregates.figures(totals)
-    for card, (author, tag) in zip(figures, keys, strict=True):
-        card["author_id"], card["tag_id"] = author, tag or None
-    empty = aggregates.is_empty(totals)
-    delete_scorecards(keys)
-    write_scorecards([c for c, gone in zip(figures, empty, strict=True) if not gone], at)
+    author = np.array([a for a, _ in keys], np.int64)
+    tag = np.array([t for _, t in keys], np.int64)
+    store_scorecards(author, tag, totals, ids, at)
 
 
 def _json_ids(text: str) -> list[int]:
@@ -283,27 +318,30 @@ def _cards_of(author: np.ndarray, tags: list[list[int]]) -> list[list[tuple[int,
     ]
 
 
-def _current_totals(keys: list[tuple[int, int]]) -> tuple[np.ndarray, set[int]]:
-    """Stored totals of the cards (zeros for one not made yet), and authors lacking them."""
+def _current_totals(keys: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, set[int]]:
+    """Stored totals of the cards (zeros for one not stored yet), their ids (0: none),
+    and the authors with a card whose totals cannot be used (written by older code)."""
     authors = sorted({a for a, _ in keys})
     tags = sorted({t for _, t in keys if t})
-    stored = (
-        Scorecard.objects.filter(author_id__in=authors)
-        .filter(Q(tag__isnull=True) | Q(tag_id__in=tags))
-        .values_list("author_id", "tag_id", "totals")
-    )
-    found = {(author, tag or 0): totals for author, tag, totals in stored}
+    stored = read_small(connection, [scorecard_queries(authors, tags)])[0]
+    stored_totals, usable = decode_stored(stored)
+    found = {
+        key: i
+        for i, key in enumerate(zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True))
+    }
     totals = np.zeros((len(keys), aggregates.WIDTH))
+    ids = np.zeros(len(keys), np.int64)
     legacy = set()
     for i, key in enumerate(keys):
-        if key not in found:
+        at = found.get(key)
+        if at is None:
             continue
-        values = aggregates.decode_totals(found[key])
-        if values is None:
-            legacy.add(key[0])
+        ids[i] = stored["id"][at]
+        if usable[at]:
+            totals[i] = stored_totals[at]
         else:
-            totals[i] = values
-    return totals, legacy
+            legacy.add(key[0])
+    return totals, ids, legacy
 
 
 def _rebuild(totals: np.ndarray, keys: list, authors: set[int], *, without_question: int) -> None:

@@ -14,9 +14,8 @@ import numpy as np
 from django.db import connection
 
 from forecasts import aggregates
-from forecasts.bulkload import Column, read_columns, write_rows
+from forecasts.bulkload import Column, Query, pg_array, write_rows
 from forecasts.ledger_arrays import Ledger
-from forecasts.models import Scorecard
 from forecasts.pair_scores import EXCLUSIONS
 
 # QuestionScore columns and the score rows' arrays they come from.
@@ -50,104 +49,133 @@ def microseconds(at: datetime) -> int:
     return int(at.timestamp()) * 1_000_000 + at.microsecond
 
 
-def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[int] | None) -> int:
-    """Store score rows; returns how many rows were written.
-
-    With ``question_ids`` those questions' rows are replaced by ``rows``. With
-    None (a full rescore) ``rows`` cover every question: on PostgreSQL the
-    stored rows are read back and only the questions whose rows differ from
-    the new ones in any column are rewritten, so an unchanged ledger costs a
-    read and a comparison, not a rewrite.
-    """
-    if question_ids is not None:
-        _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
-        return _copy_scores("forecasts_questionscore", rows, at)
-    if connection.vendor != "postgresql" or not _ids_fit(rows):
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM forecasts_questionscore")
-        return _copy_scores("forecasts_questionscore", rows, at)
-    changed = _changed_questions(rows)
-    if changed.size == 0:
+def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[int]) -> int:
+    """Replace the stored rows of ``question_ids`` by ``rows``; returns rows written."""
+    if len(question_ids) == 0:
         return 0
-    _delete_where("forecasts_questionscore", "question_id", changed.tolist())
-    chosen = np.flatnonzero(np.isin(rows["question"], changed))
-    return _copy_scores("forecasts_questionscore", _take(rows, chosen), at)
+    _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
+    return _copy_scores("forecasts_questionscore", rows, at)
 
 
-def _ids_fit(rows: dict) -> bool:
-    """Whether (question, author) pairs pack into one int64 key (ids below 2**31)."""
-    return all(rows[k].size == 0 or int(rows[k].max()) < 2**31 for k in ("question", "author"))
-
-
-def _take(rows: dict, chosen: np.ndarray) -> dict:
+def take_rows(rows: dict, chosen: np.ndarray) -> dict:
+    """The score rows at positions ``chosen`` (shared per-question labels kept whole)."""
     return {
         name: values[chosen] if isinstance(values, np.ndarray) else values
         for name, values in rows.items()
     }
 
 
-def _changed_questions(rows: dict) -> np.ndarray:
-    """Ids of the questions whose stored rows differ from ``rows`` in any column.
+# Bump when the stored rows' columns or their meaning change: every question's
+# digest then differs and a full rescore rewrites all rows.
+SCORES_VERSION = 1
+_MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
-    The stored rows are read back with one binary COPY and compared in NumPy
-    (exactly, NULL equal to NULL), which costs about a read of the table: far
-    less than staging the new rows in the database and joining the two there.
-    A stored ``tag_ids`` is compared through its position among the new rows'
-    tag lists (-1 when it is none of them).
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (SplitMix64's): every input bit moves about half the output bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * _MIX_1
+        x = (x ^ (x >> np.uint64(27))) * _MIX_2
+    return x ^ (x >> np.uint64(31))
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """Values as uint64 bit patterns; all NaNs alike (they are all stored as NULL)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), np.nan, values).astype(np.float64)
+        return values.view(np.uint64)
+    return values.astype(np.int64).view(np.uint64)
+
+
+_DIGESTED = (
+    "author",
+    "resolution",
+    "excluded",
+    "n_forecasts",
+    "n_days",
+    "n_hindsight",
+    "outcome_yes",
+    *(key for _, key in _QUESTION_SCORE_FLOATS),
+)
+
+
+def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n: int):
+    """Each of ``n`` questions' digest of its score rows, as ``Question.scores_digest`` holds.
+
+    ``row_question`` and ``tag_question`` index the questions (0..n-1). A
+    digest covers every stored column of every row (bit for bit), the
+    question's tags and SCORES_VERSION; rows are summed, so their order does
+    not matter. Never 0, which stands for "no digest stored".
     """
+    h = np.full(row_question.size, SCORES_VERSION, np.uint64)
+    for name in _DIGESTED:
+        h = _mix(h ^ _bits(rows[name]))
+    with np.errstate(over="ignore"):
+        total = np.zeros(n, np.uint64)
+        np.add.at(total, row_question, h)
+        tags = np.zeros(n, np.uint64)
+        np.add.at(tags, tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)))
+        digest = _mix(total ^ _mix(tags + np.uint64(SCORES_VERSION)))
+    return (digest | np.uint64(1)).view(np.int64)
+
+
+def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
+    """Record the questions' ``scores_digest`` (the rows just written)."""
+    if question_ids.size == 0:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE forecasts_question AS q SET scores_digest = d.digest "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, digest) WHERE q.id = d.id",
+                [pg_array(question_ids), pg_array(digests)],
+            )
+        else:
+            cursor.executemany(
+                "UPDATE forecasts_question SET scores_digest = %s WHERE id = %s",
+                list(zip(digests.tolist(), question_ids.tolist(), strict=True)),
+            )
+
+
+def stored_rows_query(question_id: int) -> list[Query]:
+    """Queries for one question's stored rows: the rows, then their (row, tag) pairs."""
     floats = ", ".join(f"COALESCE({column}, 'NaN')" for column, _ in _QUESTION_SCORE_FLOATS)
     reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
-    with connection.cursor() as cursor:
-        # The score table's statistics are often stale right after a rescore; a
-        # nested loop over the tag lists would cast them once per stored row.
-        cursor.execute("SET LOCAL enable_nestloop = off")
-    stored = read_columns(
-        connection,
-        "SELECT s.question_id, s.author_id, COALESCE(s.resolution_id, 0), "
-        f"{floats}, COALESCE(s.resolved_yes::int, -1), s.n_forecasts, s.n_days, "
-        f"s.n_hindsight, CASE s.excluded_reason {reasons} ELSE -1 END, COALESCE(l.code - 1, -1) "
-        "FROM forecasts_questionscore s LEFT JOIN (SELECT tags::jsonb AS tags, code "
-        "FROM unnest(%s::text[]) WITH ORDINALITY AS t(tags, code)) AS l ON l.tags = s.tag_ids",
-        {
-            "question": "int8",
-            "author": "int8",
-            "resolution": "int8",
-            **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS},
-            "resolved_yes": "int4",
-            "n_forecasts": "int4",
-            "n_days": "int4",
-            "n_hindsight": "int4",
-            "excluded": "int4",
-            "tag_code": "int8",
-        },
-        [list(rows["tag_labels"])],
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
-    new = {
-        **{k: rows[k] for k in ("resolution", "n_forecasts", "n_days", "n_hindsight")},
-        **{key: rows[key] for _, key in _QUESTION_SCORE_FLOATS},
-        "resolved_yes": np.where(np.isnan(rows["outcome_yes"]), -1, rows["outcome_yes"] == 1.0),
-        "excluded": rows["excluded"],
-        "tag_code": rows["tag_code"],
-    }
-    new_key = (rows["question"].astype(np.int64) << 32) | rows["author"]
-    old_key = (stored["question"] << 32) | stored["author"]
-    order = np.argsort(new_key, kind="stable")
-    at = np.minimum(np.searchsorted(new_key, old_key, sorter=order), max(new_key.size - 1, 0))
-    match = order[at] if new_key.size else np.zeros(0, np.int64)
-    found = new_key[match] == old_key if new_key.size else np.zeros(old_key.size, bool)
-    same = found.copy()
-    for name, values in new.items():
-        old, fresh = stored[name][found], np.asarray(values)[match[found]]
-        equal = old == fresh
-        if old.dtype.kind == "f":
-            equal |= np.isnan(old) & np.isnan(fresh)
-        same[found] &= equal
-    matched = np.zeros(new_key.size, bool)
-    matched[match[same]] = True
-    changed = np.union1d(stored["question"][~same], rows["question"][~matched])
-    return changed.astype(np.int64)
+    nan = "'NaN'::float8" if connection.vendor == "postgresql" else "NULL"
+    return [
+        Query(
+            "SELECT author_id, COALESCE(resolution_id, 0), "
+            f"{floats}, CASE WHEN resolved_yes THEN 1.0 WHEN NOT resolved_yes THEN 0.0 "
+            f"ELSE {nan} END, n_forecasts, n_days, n_hindsight, "
+            f"CASE excluded_reason {reasons} ELSE -1 END "
+            "FROM forecasts_questionscore WHERE question_id = %s",
+            {
+                "author": "int8",
+                "resolution": "int8",
+                **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS},
+                "outcome_yes": "float8",
+                "n_forecasts": "int4",
+                "n_days": "int4",
+                "n_hindsight": "int4",
+                "excluded": "int4",
+            },
+            [question_id],
+        ),
+        Query(
+            "SELECT s.author_id, CAST(t.value AS BIGINT) "
+            f"FROM forecasts_questionscore s, {_json_elements('s.tag_ids')} "
+            "WHERE s.question_id = %s",
+            {"author": "int8", "tag": "int8"},
+            [question_id],
+        ),
+    ]
+
+
+def _json_elements(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"jsonb_array_elements_text({column}) AS t(value)"
+    return f"json_each({column}) AS t"
 
 
 _SCORE_COLUMNS = (
@@ -194,92 +222,136 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
 
 
 def _delete_where(table: str, column: str, ids: list[int]) -> None:
+    condition, params = _in_ids(column, ids)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s::bigint[])", [ids])
-        else:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",
-                [json.dumps(ids)],
-            )
+        cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
 
 
-def replace_scorecards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -> int:
-    """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
+def scorecard_queries(author_ids: Sequence[int] | None, tag_ids: Sequence[int] = ()) -> Query:
+    """The stored scorecards (of some authors: their overall cards and those tags').
 
-    Cards whose stored totals are byte for byte the new ones are left alone:
-    their figures are a function of the totals (and FIGURES_VERSION), so only
-    changed cards have their figures worked out and written.
+    Columns: ``id``, ``author``, ``tag`` (0 overall), ``totals`` (raw bytes;
+    zeros where the stored totals have another length) and ``sized`` (whether
+    they had the right length).
     """
-    stored = {
-        (a, t or 0): bytes(b)
-        for a, t, b in Scorecard.objects.values_list("author_id", "tag_id", "totals")
-    }
-    encoded = aggregates.encode_totals(totals)
-    keys = list(zip(author.tolist(), tag.tolist(), strict=True))
-    changed = [i for i, key in enumerate(keys) if stored.get(key) != encoded[i]]
-    fresh = set(keys)
-    delete_scorecards([keys[i] for i in changed] + [key for key in stored if key not in fresh])
-    cards = aggregates.figures(totals[changed]) if changed else []
-    for card, i in zip(cards, changed, strict=True):
-        card["author_id"], card["tag_id"] = keys[i][0], keys[i][1] or None
-    return write_scorecards(cards, at)
+    size = _TOTALS_BYTES
+    where, params = "", []
+    if author_ids is not None:
+        authors, author_params = _in_ids("author_id", author_ids)
+        tags, tag_params = _in_ids("tag_id", tag_ids)
+        where = f" WHERE {authors} AND (tag_id IS NULL OR {tags})"
+        params = [*author_params, *tag_params]
+    if connection.vendor == "postgresql":
+        length, zeros = "octet_length(totals)", f"decode(repeat('00', {size}), 'hex')"
+    else:
+        length, zeros = "length(totals)", f"zeroblob({size})"
+    return Query(
+        f"SELECT id, author_id, COALESCE(tag_id, 0), "
+        f"CASE WHEN {length} = {size} THEN totals ELSE {zeros} END, "
+        f"CASE WHEN {length} = {size} THEN 1 ELSE 0 END FROM forecasts_scorecard{where}",
+        {"id": "int8", "author": "int8", "tag": "int8", "totals": f"bytes:{size}", "sized": "int4"},
+        params,
+    )
 
 
-def write_scorecards(cards: list[dict], at: datetime) -> int:
-    """Insert scorecards (the caller deleted the ones they replace)."""
-    n = len(cards)
-    tag = np.array([c["tag_id"] or 0 for c in cards], np.int64)
+def _in_ids(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [pg_array(ids)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps([int(i) for i in ids])]
+
+
+_TOTALS_BYTES = (aggregates.WIDTH + 1) * 8
+
+
+def decode_stored(stored: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Totals of stored cards (``scorecard_queries`` columns), and which are usable.
+
+    A card is unusable (legacy) when its totals have another length or were
+    written under another FIGURES_VERSION.
+    """
+    raw = np.ascontiguousarray(stored["totals"]).view("<f8").reshape(-1, aggregates.WIDTH + 1)
+    usable = (stored["sized"] == 1) & (raw[:, aggregates.WIDTH] == aggregates.FIGURES_VERSION)
+    return raw[:, : aggregates.WIDTH].astype(np.float64), usable
+
+
+def store_scorecards(author, tag, totals, ids, at: datetime) -> int:
+    """Make the given cards hold ``totals``; returns how many rows were written.
+
+    ``ids`` are the stored cards' ids (0: not stored yet). Stored cards are
+    updated in place (the table keeps free space on its pages, so these are
+    mostly heap-only updates), new ones inserted, and cards with nothing
+    counted any more deleted.
+    """
+    empty = aggregates.is_empty(totals)
+    delete_scorecard_ids(ids[empty & (ids > 0)])
+    update = np.flatnonzero(~empty & (ids > 0))
+    insert = np.flatnonzero(~empty & (ids == 0))
+    if update.size:
+        _update_cards(ids[update], totals[update], at)
+    if insert.size:
+        _insert_cards(author[insert], tag[insert], totals[insert], at)
+    return int(update.size + insert.size)
+
+
+def delete_scorecard_ids(ids: np.ndarray) -> None:
+    if ids.size:
+        _delete_where("forecasts_scorecard", "id", ids.tolist())
+
+
+def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
+    columns = aggregates.figure_columns(totals)
+    blob = b"".join(aggregates.encode_totals(totals))
+    names = [name for name, _ in _SCORECARD_FIELDS]
+    if connection.vendor != "postgresql":
+        values = [_python_column(columns[name]) for name in names]
+        stored = aggregates.encode_totals(totals)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE forecasts_scorecard SET "
+                + ", ".join(f"{name} = %s" for name in names)
+                + ", totals = %s, computed_at = %s WHERE id = %s",
+                [
+                    (*row, t, at, i)
+                    for *row, t, i in zip(*values, stored, ids.tolist(), strict=True)
+                ],
+            )
+        return
+    assignments = ", ".join(
+        f"{name} = NULLIF(u.{name}, 'NaN'::float8)" if kind == "float8" else f"{name} = u.{name}"
+        for name, kind in _SCORECARD_FIELDS
+    )
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _SCORECARD_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE forecasts_scorecard AS s SET {assignments}, "
+            f"totals = substring(%s::bytea FROM ((u.i - 1) * {_TOTALS_BYTES} + 1)::int "
+            f"FOR {_TOTALS_BYTES}), computed_at = %s "
+            f"FROM unnest(%s::bigint[], {arrays}) WITH ORDINALITY AS u(id, {', '.join(names)}, i) "
+            "WHERE s.id = u.id",
+            [blob, at, pg_array(ids), *(pg_array(columns[name]) for name in names)],
+        )
+
+
+def _insert_cards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -> None:
+    columns = aggregates.figure_columns(totals)
     write_rows(
         connection,
         "forecasts_scorecard",
         [
-            Column("author_id", "int8", np.array([c["author_id"] for c in cards], np.int64)),
+            Column("author_id", "int8", author),
             Column("tag_id", "int8", tag, nulls=tag == 0),
-            *(
-                Column(name, kind, _column([c[name] for c in cards], kind))
-                for name, kind in _SCORECARD_FIELDS
-            ),
-            Column("calibration", "json", [_json(c["calibration"]) for c in cards]),
-            Column("murphy", "json", [_json(c["murphy"]) for c in cards]),
-            Column("totals", "bytes", [c["totals"] for c in cards]),
-            Column("computed_at", "time", np.full(n, microseconds(at))),
+            *(Column(name, kind, columns[name]) for name, kind in _SCORECARD_FIELDS),
+            Column("totals", "bytes", aggregates.encode_totals(totals)),
+            Column("calibration", "json", "[]"),  # TEMPORARY until the perf-cards merge
+            Column("murphy", "json", "{}"),
+            Column("computed_at", "time", np.full(author.size, microseconds(at))),
         ],
-        n,
+        author.size,
     )
-    return n
 
 
-def delete_scorecards(keys: Sequence[tuple[int, int]]) -> None:
-    """Delete the (author id, tag id or 0 for overall) scorecards."""
-    if not keys:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "DELETE FROM forecasts_scorecard AS s USING unnest(%s::bigint[], %s::bigint[]) "
-                "AS k(author_id, tag_id) "
-                "WHERE s.author_id = k.author_id AND COALESCE(s.tag_id, 0) = k.tag_id",
-                [[a for a, _ in keys], [t for _, t in keys]],
-            )
-        else:
-            cursor.executemany(
-                "DELETE FROM forecasts_scorecard WHERE author_id = %s AND COALESCE(tag_id, 0) = %s",
-                list(keys),
-            )
-
-
-def _column(values: list, kind: str) -> np.ndarray:
-    if kind == "float8":
-        return np.array([np.nan if v is None else v for v in values], np.float64)
-    return np.array(values, np.int64)
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"))
-
-
-def _json(value) -> str:
-    return _ENCODER.encode(value)
+def _python_column(values: np.ndarray) -> list:
+    return [None if v != v else v for v in values.tolist()]  # NaN is the only value != itself
 
 
 def stamp_scored(ledger: Ledger, at: datetime) -> None:
@@ -305,5 +377,5 @@ def stamp_scored(ledger: Ledger, at: datetime) -> None:
             "WHERE q.id = seen.id AND q.resolution_changed_at "
             "= timestamptz 'epoch' + seen.changed_us * interval '1 microsecond' "
             "AND (q.scored_at IS NULL OR q.scored_at < q.resolution_changed_at)",
-            [at, ledger.question_id[stale].tolist(), ledger.changed_us[stale].tolist()],
+            [at, pg_array(ledger.question_id[stale]), pg_array(ledger.changed_us[stale])],
         )

@@ -4,9 +4,18 @@ import json
 
 import numpy as np
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from forecasts.bulkload import NULL_TIME, Column, read_columns, write_rows
+from forecasts.bulkload import (
+    NULL_TIME,
+    Column,
+    Query,
+    pg_array,
+    read_at_once,
+    read_columns,
+    read_small,
+    write_rows,
+)
 
 
 @pytest.fixture
@@ -75,3 +84,84 @@ def test_it_reads_parameters_and_empty_results(table):
     assert (
         read_columns(connection, "SELECT id FROM trip WHERE id < 0", {"id": "int8"})["id"].size == 0
     )
+
+
+def test_it_reads_several_small_queries_in_one_round_trip(table, django_assert_num_queries):
+    write_rows(
+        connection,
+        table,
+        [
+            Column("id", "int8", np.array([1, 2, 3])),
+            Column("n", "int4", np.array([7, -1, 0])),
+            Column("x", "float8", np.array([0.1, np.nan, 1e-300])),
+            Column("at", "time", np.array([0, 1_700_000_000_123_456, -86_400_000_000])),
+            Column("blob", "bytes", [b"\x00\x01\x02", b"abc", b"\xff" * 3]),
+            Column("flag", "bool", np.array([True, False, True])),
+        ],
+        3,
+    )
+    queries = [
+        Query(
+            "SELECT id, n, COALESCE(x, 'NaN'::float8), at, blob, flag FROM trip WHERE id > %s",
+            {
+                "id": "int8",
+                "n": "int4",
+                "x": "float8",
+                "at": "time",
+                "blob": "bytes:3",
+                "f": "bool",
+            },
+            [0],
+        ),
+        Query("SELECT id FROM trip WHERE id < %s", {"id": "int8"}, [0]),  # no rows
+    ]
+    with django_assert_num_queries(1):
+        small = read_small(connection, queries)
+    for got, query in zip(small, queries, strict=True):
+        expected = read_columns(connection, query.sql, query.kinds, query.params)
+        order = np.argsort(got["id"])
+        for name, values in expected.items():
+            assert np.array_equal(got[name][order], values, equal_nan=True), name
+    assert small[0]["blob"][np.argsort(small[0]["id"])][1].tobytes() == b"abc"
+    assert small[1]["id"].size == 0
+
+
+def test_pg_array_keeps_every_bit(db):
+    floats = np.array([0.1 + 0.2, 1e-300, -2.5, np.nan, 1 / 3])
+    ints = np.array([2**62, -1, 0])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(x), (SELECT array_agg(i) FROM unnest(%s::bigint[]) AS i) "
+            "FROM unnest(%s::float8[]) AS x",
+            [pg_array(ints), pg_array(floats)],
+        )
+        back, back_ints = cursor.fetchone()
+    assert np.array_equal(np.array(back, float), floats, equal_nan=True)
+    assert back_ints == ints.tolist()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_groups_at_once_in_one_snapshot():
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE trip_shared (id bigint)")
+    try:
+        write_rows(connection, "trip_shared", [Column("id", "int8", np.arange(10))], 10)
+        groups = [
+            [Query("SELECT id FROM trip_shared", {"id": "int8"})],
+            [
+                Query("SELECT id FROM trip_shared WHERE id > %s", {"id": "int8"}, [4]),
+                Query("SELECT count(*) FROM trip_shared", {"n": "int8"}),
+            ],
+        ]
+        with transaction.atomic():  # nothing written yet: the groups go to other connections
+            (everything,), (high, count) = read_at_once(connection, groups)
+            assert sorted(everything["id"].tolist()) == list(range(10))
+            assert sorted(high["id"].tolist()) == [5, 6, 7, 8, 9]
+            assert count["n"].tolist() == [10]
+        with transaction.atomic():  # after a write: read here, where the new row is visible
+            write_rows(connection, "trip_shared", [Column("id", "int8", np.array([99]))], 1)
+            (everything,), _ = read_at_once(connection, groups)
+            assert 99 in everything["id"].tolist()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE trip_shared")

@@ -527,3 +527,46 @@ def test_the_rescore_command_rescores_everything_or_some_questions(resolver):
     assert_matches_library()
     with pytest.raises(CommandError, match="No question with id 999999"):
         call_command("rescore", "--question", "999999", stdout=StringIO())
+
+
+def _correct(question, resolver) -> None:
+    current = question.resolutions.get(is_current=True)
+    services.resolution_correct(
+        question=question,
+        outcome="no" if current.outcome == "yes" else "yes",
+        outcome_known_at=current.outcome_known_at,
+        reason="Misread.",
+        by=resolver,
+    )
+
+
+@pytest.mark.django_db
+def test_it_updates_scorecards_in_place(resolver):
+    random_ledger(12)
+    rescoring.rescore_all()
+    before = stored_cards()
+    question = _resolved_binary_question()
+    _correct(question, resolver)
+    rescoring.rescore_question(question_id=question.pk)
+    after = stored_cards()
+    authors = set(QuestionScore.objects.filter(question=question).values_list("author", flat=True))
+    touched = {key for key, card in after.items() if card.computed_at != before[key].computed_at}
+    assert touched and {author for author, _ in touched} == authors
+    assert {key: card.pk for key, card in after.items()} == {
+        key: card.pk for key, card in before.items()
+    }
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_a_full_rescore_after_a_question_rescore_finds_nothing_to_write(resolver):
+    random_ledger(14)
+    rescoring.rescore_all()
+    question = _resolved_binary_question()
+    _correct(question, resolver)
+    rescoring.rescore_question(question_id=question.pk)
+    result = rescoring.rescore_all()
+    assert (result["question_scores_written"], result["scorecards_written"]) == (0, 0)
+    assert result["question_scores"] == QuestionScore.objects.count() > 0
+    digests = Question.objects.filter(scores__isnull=False).values_list("scores_digest", flat=True)
+    assert None not in set(digests)
