@@ -329,8 +329,8 @@ def read_small(connection, queries: Sequence[Query]) -> list[dict]:
 def _packed_field(column: str, kind: str) -> str:
     if kind.startswith("bytes:"):
         return column
-    if kind == "time":  # as binary COPY sends it: microseconds since 2000 (exact: numeric)
-        return f"int8send((extract(epoch FROM {column}) * 1000000)::int8 - {PG_EPOCH_US})"
+    if kind == "time":  # as binary COPY sends it: microseconds since 2000
+        return f"timestamptz_send({column})"
     return f"{kind}send({column})"
 
 

@@ -38,7 +38,7 @@ class Ledger:
     resolution_id: np.ndarray  # 0 without a current resolution
     changed_us: np.ndarray  # resolution_changed_at as read (NULL_TIME when empty)
     stale: np.ndarray  # resolution changed after the last scoring (needing_rescore)
-    scores_digest: np.ndarray  # Question.scores_digest as stored (0 when never stored)
+    scores_digest: np.ndarray  # ScoresDigest.digest as stored (0 when none)
     forecast_id: np.ndarray  # sorted
     f_question: np.ndarray  # index into the question arrays
     f_author: np.ndarray  # author id
@@ -95,9 +95,10 @@ def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
         "COALESCE(q.scored_at, q.created_at), CASE WHEN q.scored_at IS NULL THEN 0 ELSE 1 END, "
         "CASE r.outcome WHEN 'yes' THEN 1 WHEN 'no' THEN 0 WHEN 'option' THEN 2 "
         "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0), "
-        "COALESCE(q.scores_digest, 0) "
+        "COALESCE(d.digest, 0) "
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
-        "ON r.question_id = q.id AND r.is_current{where}",
+        "ON r.question_id = q.id AND r.is_current "
+        "LEFT JOIN forecasts_scoresdigest d ON d.question_id = q.id{where}",
         question_ids,
         "q.id",
         {

@@ -72,10 +72,10 @@ def rescore_question(*, question_id: int) -> None:
         digest = scores_digests(
             rows, scored["question"], ledger.tag_question, ledger.tag_id, ledger.question_id.size
         )
+        store_digests(np.array([question_id]), digest)
         with connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE forecasts_question SET scored_at = %s, scores_digest = %s WHERE id = %s",
-                [started, int(digest[0]) if digest.size else None, question_id],
+                "UPDATE forecasts_question SET scored_at = %s WHERE id = %s", [started, question_id]
             )
 
 
@@ -83,7 +83,7 @@ def rescore_all() -> dict:
     """Recompute every stored score; returns counts and how long each step took.
 
     Only the questions whose new rows differ from the stored ones (by their
-    ``scores_digest``) have their rows rewritten, and only changed scorecards
+    ``ScoresDigest``) have their rows rewritten, and only changed scorecards
     are written, so an unchanged ledger costs a read and the arithmetic.
     """
     started = timezone.now()

@@ -101,7 +101,7 @@ _DIGESTED = (
 
 
 def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n: int):
-    """Each of ``n`` questions' digest of its score rows, as ``Question.scores_digest`` holds.
+    """Each of ``n`` questions' digest of its score rows, as ``ScoresDigest`` holds them.
 
     ``row_question`` and ``tag_question`` index the questions (0..n-1). A
     digest covers every stored column of every row (bit for bit), the
@@ -121,20 +121,21 @@ def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n
 
 
 def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
-    """Record the questions' ``scores_digest`` (the rows just written)."""
+    """Record the questions' score digests (of the rows just written)."""
     if question_ids.size == 0:
         return
+    insert = "INSERT INTO forecasts_scoresdigest (question_id, digest)"
+    upsert = "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE forecasts_question AS q SET scores_digest = d.digest "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, digest) WHERE q.id = d.id",
+                f"{insert} SELECT * FROM unnest(%s::bigint[], %s::bigint[]) {upsert}",
                 [pg_array(question_ids), pg_array(digests)],
             )
         else:
             cursor.executemany(
-                "UPDATE forecasts_question SET scores_digest = %s WHERE id = %s",
-                list(zip(digests.tolist(), question_ids.tolist(), strict=True)),
+                f"{insert} VALUES (%s, %s) {upsert}",
+                list(zip(question_ids.tolist(), digests.tolist(), strict=True)),
             )
 
 

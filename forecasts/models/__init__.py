@@ -3,7 +3,7 @@ from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProb
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
 from forecasts.models.resolution import Resolution
-from forecasts.models.scores import QuestionScore, Scorecard
+from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
 
 __all__ = [
     "Author",
@@ -18,6 +18,7 @@ __all__ = [
     "Resolution",
     "ResolutionPrompt",
     "Scorecard",
+    "ScoresDigest",
     "Source",
     "Tag",
 ]

@@ -205,10 +205,6 @@ class Question(models.Model):
     # questions whose scores are stale (e.g. the broker was down).
     resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     scored_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # A 64-bit digest of the question's stored score rows, written with them by
-    # forecasts.rescoring: a full rescore rewrites only questions whose freshly
-    # computed rows have another digest, instead of reading every row back.
-    scores_digest = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 

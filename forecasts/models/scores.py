@@ -128,6 +128,25 @@ class QuestionScore(models.Model):
         return not self.excluded_reason and self.brier is not None
 
 
+class ScoresDigest(models.Model):
+    """A 64-bit digest of one question's stored QuestionScore rows and tags.
+
+    Written with the rows by forecasts.rescoring (``score_tables.scores_digests``):
+    a full rescore rewrites only the questions whose freshly computed rows
+    have another digest, instead of reading every stored row back. A narrow
+    table of its own, so that writing 100,000 digests does not rewrite (and
+    reindex) 100,000 question rows.
+    """
+
+    question = models.OneToOneField(
+        Question, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    digest = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.digest:016x}"
+
+
 class ScorecardQuerySet(models.QuerySet):
     def for_tag(self, tag: Tag | None) -> ScorecardQuerySet:
         """Overall scorecards (``tag=None``) or those of one tag."""
