@@ -240,8 +240,6 @@ def write_scorecards(cards: list[dict], at: datetime) -> int:
                 Column(name, kind, _column([c[name] for c in cards], kind))
                 for name, kind in _SCORECARD_FIELDS
             ),
-            Column("calibration", "json", [_json(c["calibration"]) for c in cards]),
-            Column("murphy", "json", [_json(c["murphy"]) for c in cards]),
             Column("totals", "bytes", [c["totals"] for c in cards]),
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
