@@ -7,7 +7,10 @@ computed from them. That lets ``rescore_question`` update the cards of a
 question's authors by taking the question's old rows out of the totals and
 putting the new ones in, without reading the authors' other questions.
 ``rescore_all`` builds the totals from scratch with one ``np.bincount`` per
-total over every (author, tag) group.
+total over every (author, tag) group. The scalar figures are stored beside
+the totals (``figures``); the calibration table and Murphy terms are not, and
+are derived from the totals when read (``binned_figures``,
+``stored_binned_figures``).
 
 Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.pair_scores``), ``brier``, ``brier_final``,
@@ -20,6 +23,7 @@ tests/test_rescoring.py checks them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -63,7 +67,8 @@ _BINS = len(TOTALS)
 _SUMMED = [name for name in TOTALS if name != "brier_m2"]
 # Stored after the totals in Scorecard.totals. Bump it when the way figures are
 # derived from the totals changes: rescore_all then rewrites every scorecard
-# (it skips cards whose stored totals, version included, did not change).
+# (it skips cards whose stored totals, version included, did not change). Until
+# then, readers derive no calibration table or Murphy terms from other versions.
 FIGURES_VERSION = 1.0
 
 
@@ -152,50 +157,18 @@ def apply_rows(totals: np.ndarray, card: np.ndarray, rows: dict, *, sign: int) -
 
 
 def figures(totals: np.ndarray) -> list[dict]:
-    """Scorecard fields of every row of ``totals``, with the totals themselves as bytes."""
-    n = totals[:, _AT["n_scored"]]
-    cards = n.size
-    mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.full(cards, np.nan), where=n > 0)
-    spread = n > 1
-    std = np.sqrt(np.divide(totals[:, _AT["brier_m2"]], n - 1, out=np.zeros(cards), where=spread))
-    half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
+    """Stored scorecard fields of every row of ``totals``, with the totals as bytes.
 
-    def per_score(name: str, count: str = "n_scored") -> np.ndarray:
-        k = totals[:, _AT[count]]
-        return np.divide(totals[:, _AT[name]], k, out=np.full(cards, np.nan), where=k > 0)
-
-    columns = {
-        "brier": mean,
-        "brier_0_2": 2.0 * mean,
-        "skill": 1.0 - mean / COIN_FLIP_BRIER,
-        "brier_low": np.where(spread, np.clip(mean - half, 0.0, 1.0), np.nan),
-        "brier_high": np.where(spread, np.clip(mean + half, 0.0, 1.0), np.nan),
-        "brier_final": per_score("brier_final_sum"),
-        "log_loss": per_score("log_loss_sum"),
-        "relative_brier": per_score("relative_sum", "relative_n"),
+    The calibration table and Murphy terms are left out: see ``binned_figures``.
+    """
+    listed = {
+        name: _nones(values) if values.dtype.kind == "f" else values.tolist()
+        for name, values in figure_columns(totals).items()
     }
-    counts = (
-        "n_scored",
-        "n_better_than_coin",
-        "n_resolved",
-        "n_annulled",
-        "n_hindsight",
-        "n_pending",
-    )
-    listed = {name: _nones(values) for name, values in columns.items()}
-    listed.update(
-        {name: np.round(totals[:, _AT[name]]).astype(np.int64).tolist() for name in counts}
-    )
-    bins = _Bins(totals[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
     stored = encode_totals(totals)
     return [
-        {
-            **{name: values[i] for name, values in listed.items()},
-            "calibration": bins.table(i),
-            "murphy": bins.murphy(i),
-            "totals": stored[i],
-        }
-        for i in range(cards)
+        {**{name: values[i] for name, values in listed.items()}, "totals": stored[i]}
+        for i in range(totals.shape[0])
     ]
 
 
@@ -229,6 +202,40 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
 
 
 COUNTS = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight", "n_pending")
+
+
+def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:
+    """Calibration table and Murphy terms of every row of ``totals``, in one pass.
+
+    Returns the tables (``scoring.calibration_table`` rows, 10 uniform bins)
+    and the Murphy dicts (``scoring.murphy_decomposition(n_bins=10)``); a card
+    with nothing binned gets ``[]`` and ``{}``. Neither is stored: readers
+    derive them from ``Scorecard.totals`` (see ``stored_binned_figures``).
+    """
+    cards = totals.shape[0]
+    if cards == 0:
+        return [], []
+    bins = _Bins(totals[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
+    return [bins.table(i) for i in range(cards)], [bins.murphy(i) for i in range(cards)]
+
+
+def stored_binned_figures(
+    stored: Sequence[bytes | memoryview | None],
+) -> tuple[list[list[dict]], list[dict]]:
+    """``binned_figures`` of stored ``Scorecard.totals``; ``[]`` and ``{}`` for legacy ones.
+
+    Totals that are missing, of the wrong length or of another FIGURES_VERSION
+    give an empty table and no Murphy terms, as a card with nothing binned.
+    """
+    decoded = [decode_totals(value) for value in stored]
+    known = [i for i, values in enumerate(decoded) if values is not None]
+    tables: list[list[dict]] = [[] for _ in decoded]
+    murphy: list[dict] = [{} for _ in decoded]
+    if known:
+        found = binned_figures(np.stack([decoded[i] for i in known]))
+        for i, table, terms in zip(known, *found, strict=True):
+            tables[i], murphy[i] = table, terms
+    return tables, murphy
 
 
 def encode_totals(totals: np.ndarray) -> list[bytes]:

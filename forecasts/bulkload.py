@@ -267,18 +267,16 @@ def read_at_once(connection, groups: Sequence[Sequence[Query]]) -> list[list[dic
 
     An importer cannot see the caller's own uncommitted writes, so once the
     caller's transaction has written anything (it has a transaction id), or
-    outside PostgreSQL, the groups run one after the other on the caller's
-    connection instead.
+    outside PostgreSQL or a transaction, or inside a savepoint (no snapshot
+    can be exported from there), the groups run one after the other on the
+    caller's connection instead.
     """
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return [[read_columns(connection, q.sql, q.kinds, q.params) for q in g] for g in groups]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL, pg_export_snapshot()")
-        clean, snapshot = cursor.fetchone()
-    if not clean:
-        return [[read_columns(connection, q.sql, q.kinds, q.params) for q in g] for g in groups]
-
     wrapper = connections[connection.alias]  # the proxy's current thread's wrapper
+    if not _can_share_snapshot(wrapper):
+        return [[read_columns(wrapper, q.sql, q.kinds, q.params) for q in g] for g in groups]
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
 
     def read(group: Sequence[Query]) -> list[dict]:
         reader = type(wrapper)(wrapper.settings_dict.copy(), wrapper.alias)
@@ -294,6 +292,15 @@ def read_at_once(connection, groups: Sequence[Sequence[Query]]) -> list[list[dic
 
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
         return list(pool.map(read, groups))
+
+
+def _can_share_snapshot(wrapper) -> bool:
+    """Whether other connections can import this one's snapshot and see what it sees."""
+    if wrapper.vendor != "postgresql" or len(wrapper.atomic_blocks) != 1:
+        return False  # no transaction, or a savepoint inside an outer one
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+        return cursor.fetchone()[0]
 
 
 def read_small(connection, queries: Sequence[Query]) -> list[dict]:

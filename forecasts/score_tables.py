@@ -343,8 +343,6 @@ def _insert_cards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -
             Column("tag_id", "int8", tag, nulls=tag == 0),
             *(Column(name, kind, columns[name]) for name, kind in _SCORECARD_FIELDS),
             Column("totals", "bytes", aggregates.encode_totals(totals)),
-            Column("calibration", "json", "[]"),  # TEMPORARY until the perf-cards merge
-            Column("murphy", "json", "{}"),
             Column("computed_at", "time", np.full(author.size, microseconds(at))),
         ],
         author.size,

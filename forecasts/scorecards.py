@@ -26,12 +26,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from forecasts.aggregates import cards_from_rows
+from forecasts.aggregates import cards_from_rows, stored_binned_figures
 from forecasts.bulkload import read_columns
 from forecasts.models import Author, Scorecard, Tag
 from forecasts.pair_scores import EXCLUSIONS
 
-# The figures of a scorecard, as stored on Scorecard and returned by both helpers.
+# The figures of a scorecard, as read from Scorecard and returned by both helpers
+# (calibration and Murphy are derived from Scorecard.totals, not stored).
 FIGURES = (
     "n_scored",
     "brier",
@@ -69,7 +70,7 @@ def author_scorecard(
     """
     base = {"author": author, "tag": tag, "since": since, "until": until}
     if since is None and until is None:
-        card = Scorecard.objects.for_tag(tag).filter(author=author).defer("totals").first()
+        card = Scorecard.objects.for_tag(tag).filter(author=author).first()
         if card is None:
             return {**base, **_empty(), "computed_at": None}
         return {
@@ -80,6 +81,8 @@ def author_scorecard(
     rows = stored_rows([author.pk], since=since, until=until)
     cards = _period_cards(rows, tag)
     card = cards[0] if cards else _empty()
+    if cards:  # derived from the period's totals, as the stored cards' are
+        (card["calibration"],), (card["murphy"],) = stored_binned_figures([card["totals"]])
     return {
         **base,
         **{name: card[name] for name in FIGURES},
@@ -110,7 +113,7 @@ def leaderboard(
             {"author": card.author, **{name: getattr(card, name) for name in _LISTED}}
             for card in Scorecard.objects.for_tag(tag)
             .filter(n_scored__gt=0)
-            .defer("calibration", "murphy", "totals")
+            .defer("totals")  # calibration and Murphy (derived from it) are not listed
             .select_related("author")
             .ranked()
         ]

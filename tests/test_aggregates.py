@@ -55,7 +55,10 @@ def test_it_updates_totals_row_by_row_as_it_builds_them_at_once():
 def test_it_turns_totals_into_the_library_figures():
     rng = np.random.default_rng(5)
     rows = random_rows(rng, 60)
-    card = aggregates.figures(aggregates.totals_by_group(rows, np.zeros(60, np.int64), 1))[0]
+    totals = aggregates.totals_by_group(rows, np.zeros(60, np.int64), 1)
+    card = aggregates.figures(totals)[0]
+    assert "calibration" not in card and "murphy" not in card  # derived on read, not stored
+    (card["calibration"],), (card["murphy"],) = aggregates.binned_figures(totals)
     counted = rows["excluded"] == COUNTED
     mean, low, high = scoring.mean_with_interval(rows["brier"][counted])
     assert (card["brier"], card["brier_low"], card["brier_high"]) == pytest.approx(
@@ -80,3 +83,35 @@ def test_it_stores_totals_with_the_figures_version():
     assert np.array_equal(aggregates.decode_totals(stored[1]), totals[1])
     assert aggregates.decode_totals(b"") is None
     assert aggregates.decode_totals(stored[0][:-8] + np.float64(99).tobytes()) is None
+
+
+def test_it_derives_the_same_calibration_and_murphy_for_one_card_or_many():
+    rng = np.random.default_rng(8)
+    rows = random_rows(rng, 90)
+    group = rng.integers(0, 5, 90)
+    totals = aggregates.totals_by_group(rows, group, 5)
+    tables, terms = aggregates.stored_binned_figures(aggregates.encode_totals(totals))
+    for i in range(5):
+        (table,), (murphy,) = aggregates.binned_figures(totals[i : i + 1])
+        assert (tables[i], terms[i]) == (table, murphy)
+        binary = (group == i) & (rows["excluded"] == COUNTED) & ~np.isnan(rows["outcome_yes"])
+        outcome = rows["outcome_yes"][binary].astype(bool)
+        given = rows["final_given"][binary]
+        yes = np.where(outcome, given, 1 - given)
+        assert murphy == pytest.approx(scoring.murphy_decomposition(yes, outcome, n_bins=10))
+        assert [(r["count"], r["n_event"]) for r in table] == [
+            (r["count"], r["n_event"]) for r in scoring.calibration_table(yes, outcome)
+        ]
+
+
+def test_it_derives_nothing_from_empty_or_legacy_totals():
+    rows = random_rows(np.random.default_rng(9), 30)
+    good = aggregates.encode_totals(aggregates.totals_by_group(rows, np.zeros(30, np.int64), 1))[0]
+    other_version = good[:-8] + np.float64(aggregates.FIGURES_VERSION + 1).tobytes()
+    nothing_binned = aggregates.encode_totals(np.zeros((1, aggregates.WIDTH)))[0]
+    stored = [None, b"", good[:-16], other_version, nothing_binned, memoryview(good)]
+    tables, terms = aggregates.stored_binned_figures(stored)
+    assert tables[:5] == [[]] * 5 and terms[:5] == [{}] * 5
+    assert len(tables[5]) == 10 and set(terms[5]) >= {"brier", "reliability", "resolution"}
+    assert aggregates.stored_binned_figures([]) == ([], [])
+    assert aggregates.binned_figures(np.zeros((0, aggregates.WIDTH))) == ([], [])

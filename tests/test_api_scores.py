@@ -4,9 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from forecasts import aggregates, scoring
 from forecasts.models import Author, Question, QuestionScore, Resolution, Scorecard, Tag
+from forecasts.scorecards import stored_rows
 
 pytestmark = pytest.mark.django_db
+
+BRIERS = {"ann": [0.01, 0.04, 0.09, 0.16], "ben": [0.25, 0.25, 0.36, 0.49], "cat": [0.64, 0.81]}
 
 
 def _question(slug: str, tag: Tag | None = None) -> Question:
@@ -24,6 +28,16 @@ def _question(slug: str, tag: Tag | None = None) -> Question:
     return q
 
 
+def _totals(author: Author) -> bytes:
+    """The stored totals of an author's overall card, from their question scores."""
+    _, _, totals = aggregates.totals_from_rows(stored_rows([author.pk]), None)
+    return aggregates.encode_totals(totals)[0]
+
+
+def _final_yes(author_slug: str) -> list[float]:
+    return [1 - b**0.5 for b in BRIERS[author_slug]]
+
+
 @pytest.fixture
 def scored(db):
     """Three authors' stored records, as forecasts.rescoring leaves them."""
@@ -36,9 +50,8 @@ def scored(db):
         )
         for i, q in enumerate(questions)
     ]
-    briers = {"ann": [0.01, 0.04, 0.09, 0.16], "ben": [0.25, 0.25, 0.36, 0.49], "cat": [0.64, 0.81]}
     for author in authors:
-        for q, r, b in zip(questions, resolutions, briers[author.slug], strict=False):
+        for q, r, b in zip(questions, resolutions, BRIERS[author.slug], strict=False):
             QuestionScore.objects.create(
                 author=author,
                 question=q,
@@ -48,10 +61,11 @@ def scored(db):
                 log_loss=b * 2,
                 relative_brier=b - 0.2,
                 final_probability=1 - b**0.5,  # the outcome was yes: brier = (1 - p)²
+                resolved_yes=True,
                 n_forecasts=1,
                 n_days=10,
             )
-        values = briers[author.slug]
+        values = BRIERS[author.slug]
         mean = sum(values) / len(values)
         Scorecard.objects.create(
             author=author,
@@ -65,26 +79,7 @@ def scored(db):
             log_loss=2 * mean,
             relative_brier=mean - 0.2,
             n_resolved=len(values),
-            calibration=[
-                {
-                    "lower": k / 10,
-                    "upper": (k + 1) / 10,
-                    "count": 0,
-                    "n_event": 0,
-                    "mean_forecast": None,
-                    "observed_frequency": None,
-                    "wilson_lower": None,
-                    "wilson_upper": None,
-                }
-                for k in range(10)
-            ],
-            murphy={
-                "brier": mean,
-                "reliability": 0.01,
-                "resolution": 0.0,
-                "uncertainty": 0.0,
-                "base_rate": 1.0,
-            },
+            totals=_totals(author),
         )
         tagged = values[1::2]
         Scorecard.objects.create(
@@ -161,7 +156,8 @@ def test_it_shows_an_author_scorecard_overall_and_per_tag(api_client, scored):
     assert body["author_slug"] == "ann"
     assert body["overall"]["n_scored"] == 4
     assert body["overall"]["brier"] == pytest.approx(0.075)
-    assert body["overall"]["murphy"]["reliability"] == 0.01
+    murphy = scoring.murphy_decomposition(_final_yes("ann"), [True] * 4, n_bins=10)
+    assert body["overall"]["murphy"] == pytest.approx(murphy, abs=1e-12)
     assert [(c["tag"], c["n_scored"]) for c in body["by_tag"]] == [("economy", 2)]
 
 
@@ -184,6 +180,23 @@ def test_it_shows_the_calibration_table(api_client, scored):
     assert body["n_scored"] == 4
     assert len(body["bins"]) == 10
     assert body["bins"][3]["lower"] == 0.3
+    table = scoring.calibration_table(_final_yes("ann"), [True] * 4)
+    assert [(b["count"], b["n_event"]) for b in body["bins"]] == [
+        (b["count"], b["n_event"]) for b in table
+    ]
+    for got, want in zip(body["bins"], table, strict=True):
+        assert got == pytest.approx(dict(want), abs=1e-12)
+
+
+def test_it_derives_murphy_for_a_page_of_scorecards(api_client, scored):
+    body = api_client.get("/api/scorecards/", {"overall": "true"}).json()
+    murphy = {c["author_slug"]: c["murphy"] for c in body["results"]}
+    for slug in BRIERS:
+        n = len(BRIERS[slug])
+        expected = scoring.murphy_decomposition(_final_yes(slug), [True] * n, n_bins=10)
+        assert murphy[slug] == pytest.approx(expected, abs=1e-12)
+    tagged = api_client.get("/api/scorecards/", {"tag": "economy"}).json()["results"]
+    assert [c["murphy"] for c in tagged] == [{}, {}, {}]  # written without totals
 
 
 def test_it_lists_and_filters_scorecards(api_client, scored):

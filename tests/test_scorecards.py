@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forecasts import rescoring, scoring
-from forecasts.models import Author, Forecast, Question, Resolution, Scorecard, Tag
+from forecasts import aggregates, rescoring, scoring
+from forecasts.models import Author, Forecast, Question, QuestionScore, Resolution, Scorecard, Tag
 from forecasts.scorecards import FIGURES, author_scorecard, leaderboard
 
 OPENS = datetime(2024, 1, 1, tzinfo=UTC)
@@ -149,3 +149,51 @@ def test_it_reads_with_a_fixed_number_of_queries(ledger, period):
     assert count(lambda: leaderboard(min_n=1, **period)) == few
     assert len(leaderboard(min_n=1)) == 15
     assert count(lambda: author_scorecard(ledger["ada"], **period)) == one <= 2
+
+
+def _library_figures(author: Author, tag: Tag | None) -> tuple[list, dict]:
+    """The calibration table and Murphy terms of the author's counted binary question scores."""
+    scores = QuestionScore.objects.filter(author=author).counted().tagged(tag)
+    binary = [s for s in scores if s.resolved_yes is not None]
+    if not binary:
+        return [], {}
+    # final_probability is what the final forecast gave to what happened.
+    yes = [s.final_probability if s.resolved_yes else 1 - s.final_probability for s in binary]
+    outcomes = [s.resolved_yes for s in binary]
+    return (
+        scoring.calibration_table(yes, outcomes, n_bins=10),
+        scoring.murphy_decomposition(yes, outcomes, n_bins=10),
+    )
+
+
+def test_it_derives_calibration_and_murphy_from_the_stored_totals(ledger):
+    cards = list(Scorecard.objects.all())
+    assert len(cards) == 6 and all(card.totals for card in cards)
+    Scorecard.derive_binned(cards[:3])  # a list at once; the others one by one
+    for card in cards:
+        table, murphy = _library_figures(card.author, card.tag)
+        assert len(card.calibration) == len(table) and card.murphy.keys() == murphy.keys()
+        for got, want in zip(card.calibration, table, strict=True):
+            assert got.keys() == want.keys()
+            assert got == pytest.approx(dict(want), abs=1e-12)
+        assert card.murphy == pytest.approx(murphy, abs=1e-12)
+    period = author_scorecard(ledger["ada"], until=datetime(2025, 1, 1, tzinfo=UTC))
+    assert [b["count"] for b in period["calibration"]] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert period["murphy"]["brier"] == pytest.approx((0.01 + 0.04) / 2)
+
+
+def test_it_gives_no_calibration_or_murphy_for_empty_or_legacy_totals(ledger):
+    ada = ledger["ada"]
+    card = Scorecard.objects.get(author=ada, tag=None)
+    assert len(card.calibration) == 10 and card.murphy
+    Scorecard.objects.filter(pk=card.pk).update(totals=b"")  # as written before totals were kept
+    card.refresh_from_db()
+    assert (card.calibration, card.murphy) == ([], {})
+    legacy = Scorecard.objects.get(pk=card.pk)
+    legacy.totals = bytes(8 * (aggregates.WIDTH + 1))  # the right length, another version
+    Scorecard.derive_binned([legacy])
+    assert (legacy.calibration, legacy.murphy) == ([], {})
+    unsaved = Scorecard(author=ada, n_scored=0)
+    assert (unsaved.calibration, unsaved.murphy) == ([], {})
+    stored = author_scorecard(ada)
+    assert (stored["calibration"], stored["murphy"]) == ([], {})

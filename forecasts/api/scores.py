@@ -9,6 +9,7 @@ scale, ``brier_low``/``brier_high`` its 95% interval, ``skill`` is
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Manager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -61,6 +62,15 @@ class CardFieldsSerializer(serializers.Serializer):
     )
 
 
+class ScorecardListSerializer(serializers.ListSerializer):
+    """Many scorecards: their Murphy terms are derived from the totals in one pass."""
+
+    def to_representation(self, data):
+        cards = list(data.all() if isinstance(data, Manager) else data)
+        Scorecard.derive_binned(cards)
+        return super().to_representation(cards)
+
+
 class ScorecardSerializer(CardFieldsSerializer):
     id = serializers.IntegerField()
     tag = serializers.CharField(
@@ -76,9 +86,12 @@ class ScorecardSerializer(CardFieldsSerializer):
     murphy = serializers.SerializerMethodField()
     computed_at = serializers.DateTimeField()
 
+    class Meta:
+        list_serializer_class = ScorecardListSerializer
+
     @extend_schema_field(MURPHY_SCHEMA)
     def get_murphy(self, card: Scorecard) -> dict:
-        return card.murphy or {}
+        return card.murphy or {}  # derived from the stored totals
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -329,7 +342,10 @@ CALIBRATION_KEYS = (
 
 
 def author_calibration(author: Author, request) -> dict:
-    """The stored calibration table of an author's overall (or one tag's) record."""
+    """The calibration table of an author's overall (or one tag's) stored record.
+
+    It is derived from the scorecard's stored totals (``Scorecard.calibration``).
+    """
     tag = tag_param(request)
     card = Scorecard.objects.filter(author=author, tag=tag).first()
     bins = [

@@ -21,10 +21,11 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from forecasts import scoring
+from forecasts import aggregates, scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -35,6 +36,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from forecasts.pair_scores import COUNTED
 
 PREFIX = "bench-api-"
 
@@ -157,13 +159,24 @@ def _card(author, tag, scores) -> Scorecard:
         skill=scoring.brier_skill_score(mean),
         log_loss=sum(s.log_loss for s in scores) / len(scores),
         n_resolved=len(briers),
-        calibration=[
-            dict(row)
-            for row in scoring.calibration_table(
-                [s.final_probability for s in scores], [True] * len(scores)
-            )
-        ],
+        totals=_totals(scores),
     )
+
+
+def _totals(scores) -> bytes:
+    """Stored totals whose calibration table bins the final probabilities given, all as events."""
+    n = len(scores)
+    rows = {
+        "excluded": np.full(n, COUNTED),
+        "brier": np.array([s.brier for s in scores]),
+        "brier_final": np.array([s.brier_final for s in scores]),
+        "log_loss": np.array([s.log_loss for s in scores]),
+        "relative_brier": np.full(n, np.nan),
+        "final_given": np.array([s.final_probability for s in scores]),
+        "outcome_yes": np.ones(n),
+        "n_hindsight": np.zeros(n, np.int64),
+    }
+    return aggregates.encode_totals(aggregates.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
 
 
 def _free_port() -> int:

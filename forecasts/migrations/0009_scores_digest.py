@@ -22,7 +22,7 @@ def fill_scorecard_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0007_perf_scorecard_inline'),
+        ('forecasts', '0008_scorecard_binned_figures_from_totals'),
     ]
 
     operations = [
