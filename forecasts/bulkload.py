@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import psycopg
 from django.db import connections
 
 # PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
@@ -294,6 +295,21 @@ def read_at_once(connection, groups: Sequence[Sequence[Query]]) -> list[list[dic
         return list(pool.map(read, groups))
 
 
+def execute_bound(connection, sql: str, params: Sequence = (), *, binary: bool = False) -> list:
+    """Run one statement with its parameters bound server-side; returns its rows, if any.
+
+    Django's psycopg cursors bind parameters client-side: a large bytea or
+    array parameter is escaped into the SQL text and parsed back by the
+    server. A plain psycopg cursor sends it as is, and with ``binary`` the
+    results come back as raw bytes instead of hex text. PostgreSQL only.
+    """
+    with connection.cursor() as django_cursor:  # opens the connection, logs nothing
+        raw = django_cursor.connection
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, params or None, binary=binary)
+        return cursor.fetchall() if cursor.description else []
+
+
 def _can_share_snapshot(wrapper) -> bool:
     """Whether other connections can import this one's snapshot and see what it sees."""
     if wrapper.vendor != "postgresql" or len(wrapper.atomic_blocks) != 1:
@@ -325,9 +341,7 @@ def read_small(connection, queries: Sequence[Query]) -> list[dict]:
             f"(SELECT string_agg({fields}, ''::bytea) FROM ({q.sql}) AS t({', '.join(names)}))"
         )
         params.extend(q.params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        packed = cursor.fetchone()
+    packed = execute_bound(connection, f"SELECT {', '.join(parts)}", params, binary=True)[0]
     return [
         _parse_packed(bytes(data or b""), q.kinds) for data, q in zip(packed, queries, strict=True)
     ]

@@ -300,10 +300,15 @@ def delete_scorecard_ids(ids: np.ndarray) -> None:
 
 
 def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
-    columns = aggregates.figure_columns(totals)
-    blob = b"".join(aggregates.encode_totals(totals))
+    """Overwrite stored cards (by id) with the figures and totals of ``totals``.
+
+    On PostgreSQL the new values go into a session-local staging table by
+    binary COPY (built by NumPy) and one UPDATE joins them in: no Python
+    value per figure, no parameter parsing.
+    """
     names = [name for name, _ in _SCORECARD_FIELDS]
     if connection.vendor != "postgresql":
+        columns = aggregates.figure_columns(totals)
         values = [_python_column(columns[name]) for name in names]
         stored = aggregates.encode_totals(totals)
         with connection.cursor() as cursor:
@@ -317,35 +322,45 @@ def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
                 ],
             )
         return
-    assignments = ", ".join(
-        f"{name} = NULLIF(u.{name}, 'NaN'::float8)" if kind == "float8" else f"{name} = u.{name}"
-        for name, kind in _SCORECARD_FIELDS
-    )
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _SCORECARD_FIELDS)
+    with connection.cursor() as cursor:
+        # Temporary: private to the session, emptied at every commit or rollback.
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS reckon_scorecard_update (id bigint, "
+            + ", ".join(f"{name} {kind}" for name, kind in _SCORECARD_FIELDS)
+            + ", totals bytea, computed_at timestamptz) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute("TRUNCATE reckon_scorecard_update")
+    _write_cards("reckon_scorecard_update", totals, at, [Column("id", "int8", ids)])
+    assignments = ", ".join(f"{name} = u.{name}" for name in [*names, "totals", "computed_at"])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE forecasts_scorecard AS s SET {assignments}, "
-            f"totals = substring(%s::bytea FROM ((u.i - 1) * {_TOTALS_BYTES} + 1)::int "
-            f"FOR {_TOTALS_BYTES}), computed_at = %s "
-            f"FROM unnest(%s::bigint[], {arrays}) WITH ORDINALITY AS u(id, {', '.join(names)}, i) "
-            "WHERE s.id = u.id",
-            [blob, at, pg_array(ids), *(pg_array(columns[name]) for name in names)],
+            f"UPDATE forecasts_scorecard AS s SET {assignments} "
+            "FROM reckon_scorecard_update AS u WHERE s.id = u.id"
         )
 
 
 def _insert_cards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -> None:
+    _write_cards(
+        "forecasts_scorecard",
+        totals,
+        at,
+        [Column("author_id", "int8", author), Column("tag_id", "int8", tag, nulls=tag == 0)],
+    )
+
+
+def _write_cards(table: str, totals: np.ndarray, at: datetime, keys: list[Column]) -> None:
     columns = aggregates.figure_columns(totals)
+    n = totals.shape[0]
     write_rows(
         connection,
-        "forecasts_scorecard",
+        table,
         [
-            Column("author_id", "int8", author),
-            Column("tag_id", "int8", tag, nulls=tag == 0),
+            *keys,
             *(Column(name, kind, columns[name]) for name, kind in _SCORECARD_FIELDS),
             Column("totals", "bytes", aggregates.encode_totals(totals)),
-            Column("computed_at", "time", np.full(author.size, microseconds(at))),
+            Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
-        author.size,
+        n,
     )
 
 
