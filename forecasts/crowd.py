@@ -190,8 +190,6 @@ def _multi_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
     lanes = _Lanes(t, np.repeat(questions, k))
     rows = f["p_start"][e[lanes.entry]] + np.repeat(ragged_arange(k), lanes.entries)
     s = _order_statistics(t, lanes, f["p_value"][rows])
-    place = np.empty(s.order.size, np.int64)
-    place[s.order] = np.arange(s.order.size)
     q_first_lane = np.zeros(ledger.question_id.size, np.int64)
     q_first_lane[questions] = np.cumsum(k) - k
     # The cells of the multiple-choice forecasts, forecast by forecast.
@@ -205,7 +203,7 @@ def _multi_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
     option = ragged_arange(n_options)
     lane = q_first_lane[cell_question][element_cell] + option
     segment = cell_segment[element_cell] + lanes.segment_shift[lane]
-    at = place[cell_forecast[element_cell] + lanes.entry_shift[lane]]
+    at = s.place[cell_forecast[element_cell] + lanes.entry_shift[lane]]
     category = (at > s.low_place[segment]).astype(np.int64) + (at > s.next_place[segment])
     median = s.candidates[segment, category]
     total = np.bincount(element_cell, weights=median, minlength=cell_forecast.size)[element_cell]
@@ -247,6 +245,7 @@ class _Statistics:
     """
 
     order: np.ndarray  # the entries, lane by lane in rank order
+    place: np.ndarray  # per entry: its place
     cells: np.ndarray  # the places of the members, segment by segment in rank order
     lane: np.ndarray
     segment: np.ndarray  # the question segment behind each lane segment
@@ -260,19 +259,22 @@ class _Statistics:
 def _order_statistics(t: _Timeline, lanes: _Lanes, value: np.ndarray) -> _Statistics:
     """Rank each lane's values, mark the cells on the grid and read off S[low .. low + 2].
 
-    Lane l's grid has a row per segment and a column per rank; row r starts
-    at ``row_base[r]`` of one flat array. An entry in force over segments
-    [first, stop) marks its column on those rows: an arithmetic progression.
+    Each lane has a grid with a row per segment and a column per rank, all
+    of them in one flat boolean array (``row_base``: where each lane
+    segment's row starts). An entry in force over segments [first, stop)
+    marks its column on those rows: an arithmetic progression. The grids
+    take a byte per segment and in-force forecast of each lane's question.
     """
-    order = _ranks(value, lanes.entries)
-    rank = np.empty(value.size, np.int64)
-    rank[order] = ragged_arange(lanes.entries)
+    order = _group_order(value, lanes.entries)
     n_lanes = lanes.question.size
+    entry_lane = np.repeat(np.arange(n_lanes), lanes.entries)
+    place = np.empty(value.size, np.int64)
+    place[order] = np.arange(value.size)
+    rank = place - lanes.entry_base[entry_lane]
     lane = np.repeat(np.arange(n_lanes), lanes.segments)
     segment = np.arange(lane.size) - lanes.segment_shift[lane]
     area = lanes.segments * lanes.entries
     row_shift = np.cumsum(area) - area - lanes.first_segment * lanes.entries
-    entry_lane = np.repeat(np.arange(n_lanes), lanes.entries)
     first, stop = t.first[lanes.entry], t.stop[lanes.entry]
     step = lanes.entries[entry_lane]
     grid = np.zeros(int(area.sum()), bool)
@@ -290,6 +292,7 @@ def _order_statistics(t: _Timeline, lanes: _Lanes, value: np.ndarray) -> _Statis
     ordered = value[order]
     return _Statistics(
         order=order,
+        place=place,
         cells=cells,
         lane=lane,
         segment=segment,
@@ -335,7 +338,7 @@ def _progressions(first: np.ndarray, step, count: np.ndarray) -> np.ndarray:
     return out
 
 
-def _ranks(value: np.ndarray, size: np.ndarray) -> np.ndarray:
+def _group_order(value: np.ndarray, size: np.ndarray) -> np.ndarray:
     """The values' order, group by group: the positions of each group's smallest value first.
 
     Groups are consecutive runs of ``size[g]`` values; equal values come in
@@ -366,7 +369,7 @@ def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
     others is the mean of their ((m-1)//2)-th and (m//2)-th smallest, as
     ``scoring.crowd_median`` computes it (see the module docstring).
     """
-    order = _ranks(value, size)
+    order = _group_order(value, size)
     rank = np.empty(value.size, np.int64)
     rank[order] = ragged_arange(size)
     low = (size - 2) // 2
