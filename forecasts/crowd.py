@@ -2,11 +2,24 @@
 
 A question's days split into *segments* at every day on which some forecast
 takes effect; within a segment everybody's forecast in force is fixed, so one
-median per segment stands for all its days. A *cell* is one author in one
-segment, from the segment of their first forecast on. Cells are laid out
-segment by segment, so the members of a segment sit next to each other and
-their medians need no global sort: small segments (the vast majority) are
-sorted as rows of a small matrix.
+median per segment stands for all its days. A segment's *members* are the
+authors with a forecast in force in it; a *cell* is one member in one segment.
+
+The median of the others takes at most three values per segment. With the
+segment's n members sorted as S and m = n - 1 others, the median of the others
+is the mean of their ((m-1)//2)-th and (m//2)-th smallest, and the i-th
+smallest of the others is S[i] if the author sorts after position i, S[i + 1]
+otherwise. So with low = (m-1)//2, every member at a position up to low gets
+the same crowd forecast, the member at low + 1 another, and everybody after a
+third: the crowd needs S[low], S[low + 1] and S[low + 2] per segment and each
+cell's position, not one median per cell. (Equal values may sort either way:
+the values picked are then equal too.)
+
+The sorting is done once per *lane*: a binary question is one lane (P(yes)),
+a multiple-choice question one lane per option. Each in-force forecast is
+ranked within its lane, and each lane gets a segments-by-ranks grid in one
+flat boolean array that marks where a forecast is in force; its marks, read
+in order, are the cells segment by segment in rank order (a counting sort).
 
 For a multiple-choice question the crowd takes the median of each option's
 probabilities and rescales them to sum to 1 (evenly spread if all are 0).
@@ -14,12 +27,13 @@ probabilities and rescales them to sum to 1 (evenly spread if all are 0).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from forecasts.ledger_arrays import Ledger
 
 _DAY_OFFSET = 1 << 31  # keeps day numbers positive inside packed keys
-_ROW_WIDTH = 8  # segments with at most this many authors are sorted as matrix rows
 
 
 def packed(high: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -63,105 +77,289 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
     valid forecast's first day in force (``start``) and number of days in
     force (``length``), its Brier score and its probabilities.
     """
-    e = np.flatnonzero(f["length"] > 0)  # forecasts in force on at least one day
-    e_question, e_pair, e_start = f["question"][e], f["pair"][e], f["start"][e]
-    segment_key = distinct(packed(e_question, e_start))
-    segment_question = segment_key >> 32
-    segment_start = (segment_key & 0xFFFFFFFF) - _DAY_OFFSET
-    is_last = np.r_[segment_question[1:] != segment_question[:-1], True][: segment_key.size]
-    segment_end = np.where(
-        is_last, ledger.close_day[segment_question] + 1, np.r_[segment_start[1:], 0]
-    )
-    cell_segment, cell_pair, members = _cells(e_question, e_pair, e_start, segment_key)
-    in_force = np.searchsorted(
-        packed(e_pair, e_start), packed(cell_pair, segment_start[cell_segment]), side="right"
-    )
-    cell_forecast = e[in_force - 1]
-    crowd_brier = _crowd_brier(ledger, f, cell_forecast, cell_segment, segment_question, members)
-    has_others = members[cell_segment] > 1
-    weight = (segment_end - segment_start)[cell_segment] * has_others
-    days = np.bincount(cell_pair, weights=weight, minlength=n_pairs)
-    author = np.bincount(cell_pair, weights=weight * f["brier"][cell_forecast], minlength=n_pairs)
-    crowd = np.bincount(
-        cell_pair, weights=weight * np.where(has_others, crowd_brier, 0.0), minlength=n_pairs
-    )
     nan = np.full(n_pairs, np.nan)
+    e = np.flatnonzero(f["length"] > 0)  # forecasts in force on at least one day
+    if e.size == 0:
+        return {"crowd_brier": nan, "relative_brier": nan.copy()}
+    t = _timeline(ledger, f, e)
+    days = np.bincount(t.pair, weights=t.days, minlength=n_pairs)
+    author = np.bincount(t.pair, weights=t.days * f["brier"][e], minlength=n_pairs)
+    crowd = _binary_crowd(ledger, f, e, t, n_pairs) + _multi_crowd(ledger, f, e, t, n_pairs)
     return {
         "crowd_brier": np.divide(crowd, days, out=nan.copy(), where=days > 0),
-        "relative_brier": np.divide(author - crowd, days, out=nan.copy(), where=days > 0),
+        "relative_brier": np.divide(author - crowd, days, out=nan, where=days > 0),
     }
 
 
-def _cells(e_question, e_pair, e_start, segment_key) -> tuple[np.ndarray, ...]:
-    """Every (segment, pair) cell, segment by segment, and each segment's number of cells.
+@dataclass
+class _Timeline:
+    """The segments, and the run of segments each in-force forecast covers.
 
-    Ordering a question's pairs by the segment of their first forecast makes
-    the members of each segment a prefix of that order.
+    Segments are numbered question by question, in time order. Arrays named
+    ``q_*`` are indexed by question (as in the ledger), the other per-forecast
+    ones by position among the in-force forecasts ``e``.
     """
-    first = np.r_[True, e_pair[1:] != e_pair[:-1]][: e_pair.size]
-    pair, question = e_pair[first], e_question[first]
-    first_segment = np.searchsorted(segment_key, packed(question, e_start[first]))
-    order = np.argsort(first_segment, kind="stable")  # also sorts by question
-    pair, question, first_segment = pair[order], question[order], first_segment[order]
+
+    question: np.ndarray
+    pair: np.ndarray
+    first: np.ndarray  # the segment in which the forecast takes effect
+    stop: np.ndarray  # one past its last segment: the pair's next forecast's, or the question's end
+    days: np.ndarray  # its days in force on which another author has a forecast too
+    members: np.ndarray  # per segment: authors with a forecast in force
+    weight: np.ndarray  # per segment: its days, 0 if it has a single member
+    q_forecasts: np.ndarray  # in-force forecasts per question
+    q_first_forecast: np.ndarray
+    q_segments: np.ndarray
+    q_first_segment: np.ndarray
+
+
+def _timeline(ledger: Ledger, f: dict, e: np.ndarray) -> _Timeline:
+    question, pair = f["question"][e], f["pair"][e]
+    key = packed(question, f["start"][e])
+    order = np.argsort(key, kind="stable")  # nearly sorted already: by question
+    ordered = key[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    segment_key = ordered[new]
+    first = np.empty(e.size, np.int64)
+    first[order] = np.cumsum(new) - 1
+    segment_question = segment_key >> 32
+    segment_start = (segment_key & 0xFFFFFFFF) - _DAY_OFFSET
     n_segments = segment_key.size
-    question_start = np.searchsorted(question, segment_key >> 32)
-    members = np.searchsorted(first_segment, np.arange(n_segments), side="right") - question_start
-    cell_segment = np.repeat(np.arange(n_segments), members)
-    cell_pair = pair[np.repeat(question_start, members) + ragged_arange(members)]
-    return cell_segment, cell_pair, members
-
-
-def _crowd_brier(ledger, f, cell_forecast, cell_segment, segment_question, members):
-    """The Brier score of the crowd's forecast in every cell (any value where it has none).
-
-    Binary segments (nearly all of them) take a short path: one value per
-    cell, the median of the others' P(yes). Multiple-choice segments go
-    through ``_option_crowd_brier``, which works per (cell, option).
-    """
-    multi_segment = ledger.n_options[segment_question] > 0
-    multi = multi_segment[cell_segment]
-    brier = np.empty(cell_forecast.size)
-    binary = np.flatnonzero(~multi)
-    median = median_of_others(f["probability"][cell_forecast[binary]], members[~multi_segment])
-    brier[binary] = (median - ledger.outcome[segment_question[cell_segment[binary]]]) ** 2
-    if multi_segment.any():
-        brier[multi] = _option_crowd_brier(
-            ledger, f, cell_forecast[multi], segment_question[multi_segment], members[multi_segment]
-        )
-    return brier
-
-
-def _option_crowd_brier(ledger, f, cell_forecast, segment_question, members) -> np.ndarray:
-    """``_crowd_brier`` for any segments, binary or not, one group per (segment, option)."""
-    n_cells = cell_forecast.size
-    cell_start = np.cumsum(members) - members
-    n_options = ledger.n_options[segment_question]
-    outcome = ledger.outcome[segment_question]
-    # One group per binary segment, one per (segment, option) of a multiple-choice one.
-    k = np.where(n_options > 0, n_options, 1)
-    group_segment = np.repeat(np.arange(members.size), k)
-    group_option = ragged_arange(k)
-    size = members[group_segment]
-    element_cell = np.repeat(cell_start[group_segment], size) + ragged_arange(size)
-    element_option = np.repeat(group_option, size)
-    forecast = cell_forecast[element_cell]
-    multi = np.repeat(n_options[group_segment] > 0, size)
-    value = f["probability"][forecast].copy()
-    rows = f["p_start"][forecast[multi]] + element_option[multi]
-    value[multi] = f["p_value"][rows]
-    median = median_of_others(value, size)
-    cell_segment = np.repeat(np.arange(members.size), members)
-    happened = element_option == np.repeat(np.repeat(outcome, k), size)
-    total = np.bincount(element_cell, weights=np.nan_to_num(median), minlength=n_cells)
-    even = 1.0 / np.repeat(np.repeat(k, k), size)
-    share = np.divide(median, total[element_cell], out=even, where=total[element_cell] > 0)
-    squared = np.where(multi, (share - happened) ** 2, 0.0)
-    multi_brier = 0.5 * np.bincount(element_cell, weights=squared, minlength=n_cells)
-    binary_median = np.bincount(
-        element_cell, weights=np.where(multi, 0.0, np.nan_to_num(median)), minlength=n_cells
+    is_last = np.r_[segment_question[1:] != segment_question[:-1], True]
+    segment_end = np.where(
+        is_last, ledger.close_day[segment_question] + 1, np.r_[segment_start[1:], 0]
     )
-    binary_brier = (binary_median - outcome[cell_segment]) ** 2
-    return np.where(n_options[cell_segment] > 0, multi_brier, binary_brier)
+    n_questions = ledger.question_id.size
+    q_segments = np.bincount(segment_question, minlength=n_questions)
+    q_forecasts = np.bincount(question, minlength=n_questions)
+    q_stop = np.cumsum(q_segments)
+    continues = np.r_[pair[1:] == pair[:-1], False]
+    stop = np.where(continues, np.r_[first[1:], 0], q_stop[question])
+    joins = np.bincount(first, minlength=n_segments + 1) - np.bincount(
+        stop, minlength=n_segments + 1
+    )
+    members = np.cumsum(joins)[:n_segments]
+    weight = (segment_end - segment_start) * (members > 1)
+    covered = np.r_[0, np.cumsum(weight)]  # integers: exact differences
+    return _Timeline(
+        question=question,
+        pair=pair,
+        first=first,
+        stop=stop,
+        days=(covered[stop] - covered[first]).astype(np.float64),
+        members=members,
+        weight=weight,
+        q_forecasts=q_forecasts,
+        q_first_forecast=np.cumsum(q_forecasts) - q_forecasts,
+        q_segments=q_segments,
+        q_first_segment=q_stop - q_segments,
+    )
+
+
+def _binary_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
+    """Each pair's crowd Brier summed over its days with others, binary questions.
+
+    A lane's cells come out segment by segment in rank order, so the crowd's
+    Brier of each cell follows from its place: runs of low + 1, 1 and the
+    rest of the members. The sums are taken per entry, then per pair.
+    """
+    questions = np.flatnonzero((t.q_forecasts > 0) & (ledger.n_options == 0))
+    if questions.size == 0:
+        return np.zeros(n_pairs)
+    lanes = _Lanes(t, questions)
+    s = _order_statistics(t, lanes, f["probability"][e[lanes.entry]])
+    outcome = ledger.outcome[questions][s.lane]
+    brier = (s.candidates - outcome[:, None]) ** 2 * t.weight[s.segment][:, None]
+    runs = np.stack([s.low + 1, np.ones_like(s.low), s.members - s.low - 2], axis=1)
+    by_place = np.bincount(
+        s.cells, weights=np.repeat(brier.ravel(), runs.ravel()), minlength=s.order.size
+    )
+    return np.bincount(t.pair[lanes.entry[s.order]], weights=by_place, minlength=n_pairs)
+
+
+def _multi_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
+    """``_binary_crowd`` for multiple-choice questions, one element per (cell, option).
+
+    Each element's option median is picked by comparing the forecast's place
+    in that option's lane with the places of S[low] and S[low + 1].
+    """
+    questions = np.flatnonzero((t.q_forecasts > 0) & (ledger.n_options > 0))
+    if questions.size == 0:
+        return np.zeros(n_pairs)
+    k = ledger.n_options[questions]
+    lanes = _Lanes(t, np.repeat(questions, k))
+    rows = f["p_start"][e[lanes.entry]] + np.repeat(ragged_arange(k), lanes.entries)
+    s = _order_statistics(t, lanes, f["p_value"][rows])
+    q_first_lane = np.zeros(ledger.question_id.size, np.int64)
+    q_first_lane[questions] = np.cumsum(k) - k
+    # The cells of the multiple-choice forecasts, forecast by forecast.
+    forecast = np.flatnonzero(ledger.n_options[t.question] > 0)
+    width = t.stop[forecast] - t.first[forecast]
+    cell_forecast = np.repeat(forecast, width)
+    cell_segment = _progressions(t.first[forecast], 1, width)
+    cell_question = t.question[cell_forecast]
+    n_options = ledger.n_options[cell_question]
+    element_cell = np.repeat(np.arange(cell_forecast.size), n_options)
+    option = ragged_arange(n_options)
+    lane = q_first_lane[cell_question][element_cell] + option
+    segment = cell_segment[element_cell] + lanes.segment_shift[lane]
+    at = s.place[cell_forecast[element_cell] + lanes.entry_shift[lane]]
+    category = (at > s.low_place[segment]).astype(np.int64) + (at > s.next_place[segment])
+    median = s.candidates[segment, category]
+    total = np.bincount(element_cell, weights=median, minlength=cell_forecast.size)[element_cell]
+    share = np.divide(median, total, out=1.0 / n_options[element_cell], where=total > 0)
+    happened = option == ledger.outcome[cell_question][element_cell]
+    squared = np.bincount(
+        element_cell, weights=(share - happened) ** 2, minlength=cell_forecast.size
+    )
+    weight = 0.5 * squared * t.weight[cell_segment]
+    return np.bincount(t.pair[cell_forecast], weights=weight, minlength=n_pairs)
+
+
+class _Lanes:
+    """Lanes (one per element of ``question``), their entries and their segments.
+
+    A lane's entries are its question's in-force forecasts (``entry``: their
+    positions in ``e``), and its segments its question's; both are numbered
+    lane by lane. ``entry_shift`` and ``segment_shift`` turn a forecast's or a
+    question segment's number into the lane's.
+    """
+
+    def __init__(self, t: _Timeline, question: np.ndarray):
+        self.question = question
+        self.entries = t.q_forecasts[question]
+        self.entry_base = np.cumsum(self.entries) - self.entries
+        self.entry = _progressions(t.q_first_forecast[question], 1, self.entries)
+        self.entry_shift = self.entry_base - t.q_first_forecast[question]
+        self.segments = t.q_segments[question]
+        self.first_segment = t.q_first_segment[question]
+        self.segment_shift = np.cumsum(self.segments) - self.segments - self.first_segment
+
+
+@dataclass
+class _Statistics:
+    """What the crowd needs of each lane segment.
+
+    A *place* is an entry's position in ``order``: its lane's first place
+    plus its rank in the lane.
+    """
+
+    order: np.ndarray  # the entries, lane by lane in rank order
+    place: np.ndarray  # per entry: its place
+    cells: np.ndarray  # the places of the members, segment by segment in rank order
+    lane: np.ndarray
+    segment: np.ndarray  # the question segment behind each lane segment
+    members: np.ndarray
+    low: np.ndarray  # (m - 1) // 2 for the m others; -1 for a lone member
+    low_place: np.ndarray  # the places of S[low] and S[low + 1]
+    next_place: np.ndarray
+    candidates: np.ndarray  # the crowd for a member at or before low, at low + 1, after it
+
+
+def _order_statistics(t: _Timeline, lanes: _Lanes, value: np.ndarray) -> _Statistics:
+    """Rank each lane's values, mark the cells on the grid and read off S[low .. low + 2].
+
+    Each lane has a grid with a row per segment and a column per rank, all
+    of them in one flat boolean array (``row_base``: where each lane
+    segment's row starts). An entry in force over segments [first, stop)
+    marks its column on those rows: an arithmetic progression. The grids
+    take a byte per segment and in-force forecast of each lane's question.
+    """
+    order = _group_order(value, lanes.entries)
+    n_lanes = lanes.question.size
+    entry_lane = np.repeat(np.arange(n_lanes), lanes.entries)
+    place = np.empty(value.size, np.int64)
+    place[order] = np.arange(value.size)
+    rank = place - lanes.entry_base[entry_lane]
+    lane = np.repeat(np.arange(n_lanes), lanes.segments)
+    segment = np.arange(lane.size) - lanes.segment_shift[lane]
+    area = lanes.segments * lanes.entries
+    row_shift = np.cumsum(area) - area - lanes.first_segment * lanes.entries
+    first, stop = t.first[lanes.entry], t.stop[lanes.entry]
+    step = lanes.entries[entry_lane]
+    grid = np.zeros(int(area.sum()), bool)
+    grid[_progressions(row_shift[entry_lane] + first * step + rank, step, stop - first)] = True
+    cells = np.flatnonzero(grid)
+    members = t.members[segment]
+    # From grid positions to places: minus the row's start, plus the lane's first place.
+    row_base = row_shift[lane] + segment * lanes.entries[lane]
+    cells -= np.repeat(row_base - lanes.entry_base[lane], members)
+    low = (members - 2) // 2
+    cell_base = np.cumsum(members) - members
+    low_place = cells[cell_base + np.maximum(low, 0)]
+    next_place = cells[cell_base + low + 1]
+    last_place = cells[cell_base + np.minimum(low + 2, members - 1)]
+    ordered = value[order]
+    return _Statistics(
+        order=order,
+        place=place,
+        cells=cells,
+        lane=lane,
+        segment=segment,
+        members=members,
+        low=low,
+        low_place=low_place,
+        next_place=next_place,
+        candidates=_candidates(
+            ordered[low_place], ordered[next_place], ordered[last_place], members - 1
+        ),
+    )
+
+
+def _candidates(v0, v1, v2, others: np.ndarray) -> np.ndarray:
+    """The median of the others for a member at or before low, at low + 1 and after it.
+
+    ``v0``, ``v1``, ``v2`` are S[low], S[low + 1], S[low + 2]. With an odd
+    number of others the median is their (m-1)//2-th smallest alone: S[low + 1]
+    for a member at or before low, S[low] otherwise.
+    """
+    even = others % 2 == 0
+    result = np.empty((even.size, 3))
+    result[:, 0] = np.where(even, (v1 + v2) / 2.0, v1)
+    result[:, 1] = np.where(even, (v0 + v2) / 2.0, v0)
+    result[:, 2] = np.where(even, (v0 + v1) / 2.0, v0)
+    return result
+
+
+def _progressions(first: np.ndarray, step, count: np.ndarray) -> np.ndarray:
+    """first, first + step, ... (count terms) for every (first, step, count), concatenated.
+
+    ``step`` is a number or one per progression. Built as one cumulative sum
+    of the steps, each progression's first term jumping from the previous
+    one's last.
+    """
+    out = np.repeat(np.broadcast_to(step, count.shape), count)
+    present = count > 0
+    if present.any():
+        first, count = first[present], count[present]
+        last = first + (count - 1) * np.broadcast_to(step, present.shape)[present]
+        out[np.cumsum(count) - count] = first - np.r_[0, last[:-1]]
+        np.cumsum(out, out=out)
+    return out
+
+
+def _group_order(value: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """The values' order, group by group: the positions of each group's smallest value first.
+
+    Groups are consecutive runs of ``size[g]`` values; equal values come in
+    any order. Groups are sorted as rows of a matrix padded with +inf, one
+    matrix per width 2, 4, 8 ... (a group of n values goes to the narrowest
+    width of at least n).
+    """
+    start = np.cumsum(size) - size
+    order = np.arange(value.size)
+    bucket = np.frexp(np.maximum(size, 1) - 1)[1]  # n values: width 2**bucket >= n
+    for b in np.flatnonzero(np.bincount(bucket, minlength=1)[1:]) + 1:  # width 1: sorted
+        groups = np.flatnonzero(bucket == b)
+        n = size[groups]
+        column = ragged_arange(n)
+        row = np.repeat(np.arange(groups.size), n)
+        at = np.repeat(start[groups], n) + column
+        matrix = np.full((groups.size, 1 << b), np.inf)
+        matrix[row, column] = value[at]
+        ranked = np.argsort(matrix, axis=1).ravel()[row * (1 << b) + column]
+        order[at] = np.repeat(start[groups], n) + ranked
+    return order
 
 
 def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -169,64 +367,18 @@ def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
 
     Groups are consecutive runs of ``size[g]`` values. The median of the m
     others is the mean of their ((m-1)//2)-th and (m//2)-th smallest, as
-    ``scoring.crowd_median`` computes it. With the whole group sorted as S,
-    the i-th smallest of the others is S[i] if the value itself sorts after
-    position i and S[i + 1] otherwise; comparing the value with S[i] tells
-    which (when they are equal, S[i] and S[i + 1] are equal too).
+    ``scoring.crowd_median`` computes it (see the module docstring).
     """
+    order = _group_order(value, size)
+    rank = np.empty(value.size, np.int64)
+    rank[order] = ragged_arange(size)
+    low = (size - 2) // 2
+    candidates = np.full((size.size, 3), np.nan)  # stays NaN for a value alone in its group
+    crowded = size > 1
+    if crowded.any():
+        start, n = (np.cumsum(size) - size)[crowded], size[crowded]
+        v0, v1, v2 = (value[order[start + np.minimum(low[crowded] + i, n - 1)]] for i in range(3))
+        candidates[crowded] = _candidates(v0, v1, v2, n - 1)
     group = np.repeat(np.arange(size.size), size)
-    group_size = size[group]
-    result = np.full(value.size, np.nan)  # stays NaN for a value alone in its group
-    small = np.flatnonzero((group_size > 1) & (group_size <= _ROW_WIDTH))
-    if small.size:
-        result[small] = _small_groups(value, size, group, small)
-    large = np.flatnonzero(group_size > _ROW_WIDTH)
-    if large.size:
-        result[large] = _large_groups(group[large], value[large])
-    return result
-
-
-def _median_from_sorted(x, ordered_at, others: np.ndarray) -> np.ndarray:
-    """The median of the others, given a lookup of the group's sorted values by position.
-
-    The others' ((m-1)//2)-th and (m//2)-th smallest are the same position
-    when m is odd and neighbours when it is even, so three positions of the
-    whole group (low, low + 1, low + 2) cover both. Groups have at least two
-    values, nine for the large ones, and small ones are padded to eight, so
-    every lookup stays inside the group's row or run.
-    """
-    low = (others - 1) // 2
-    at_low, after_low, after_next = ordered_at(low), ordered_at(low + 1), ordered_at(low + 2)
-    first = np.where(x <= at_low, after_low, at_low)
-    second = np.where(x <= after_low, after_next, after_low)
-    return np.where(others % 2 == 0, (first + second) / 2.0, first)
-
-
-def _small_groups(value, size, group, members) -> np.ndarray:
-    """Groups of at most _ROW_WIDTH values: each sorted as one row of a matrix."""
-    is_small = (size > 1) & (size <= _ROW_WIDTH)
-    row_of_group = np.cumsum(is_small) - 1
-    start = np.cumsum(size) - size
-    member_group = group[members]
-    base = row_of_group[member_group] * _ROW_WIDTH  # each member's row, as a flat offset
-    flat = np.full(int(is_small.sum()) * _ROW_WIDTH, np.inf)
-    flat[base + members - start[member_group]] = value[members]
-    flat.reshape(-1, _ROW_WIDTH).sort(axis=1)
-    others = size[member_group] - 1
-    return _median_from_sorted(value[members], lambda i: flat[base + i], others)
-
-
-def _large_groups(group: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Larger groups: one sort of all their values by (group, value)."""
-    order = np.lexsort((value, group))
-    ordered = value[order]
-    g = group[order]
-    starts = np.r_[True, g[1:] != g[:-1]]
-    start_of = np.flatnonzero(starts)
-    sizes = np.diff(np.r_[start_of, g.size])
-    base = np.repeat(start_of, sizes)
-    median = np.empty(value.size)
-    median[order] = _median_from_sorted(
-        ordered, lambda i: ordered[base + i], np.repeat(sizes, sizes) - 1
-    )
-    return median
+    category = (rank > low[group]).astype(np.int64) + (rank > low[group] + 1)
+    return candidates[group, category]
