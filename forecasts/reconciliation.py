@@ -58,7 +58,7 @@ def audit_full_rescore() -> dict[str, int]:
     started = timezone.now()
     rescore_stale()
     before = scores_snapshot()
-    rescoring.rescore_all()
+    rescoring.rescore_all(verify=True)
     after = scores_snapshot()
     # Resolutions recorded while the audit ran legitimately change scores.
     moving = set(

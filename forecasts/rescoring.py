@@ -36,12 +36,14 @@ from forecasts.ledger_arrays import Ledger, build_ledger, ledger_queries, read_l
 from forecasts.pair_scores import score_pairs
 from forecasts.score_tables import (
     decode_stored,
+    delete_question_scores,
     delete_scorecard_ids,
     scorecard_queries,
     scores_digests,
     stamp_scored,
     store_digests,
     store_scorecards,
+    stored_digests,
     stored_rows_query,
     take_rows,
     write_question_scores,
@@ -79,12 +81,15 @@ def rescore_question(*, question_id: int) -> None:
             )
 
 
-def rescore_all() -> dict:
+def rescore_all(*, verify: bool = False) -> dict:
     """Recompute every stored score; returns counts and how long each step took.
 
-    Only the questions whose new rows differ from the stored ones (by their
-    ``ScoresDigest``) have their rows rewritten, and only changed scorecards
-    are written, so an unchanged ledger costs a read and the arithmetic.
+    Only the questions whose new rows differ from the stored ones have their
+    rows rewritten, and only changed scorecards are written, so an unchanged
+    ledger costs a read and the arithmetic. The stored rows are known by the
+    ``ScoresDigest`` written with them; with ``verify`` every stored row is
+    read back and digested instead, which also catches rows changed behind
+    the scorer's back (the nightly audit does this).
     """
     started = timezone.now()
     clock = _Clock()
@@ -103,7 +108,12 @@ def rescore_all() -> dict:
             rows, row_question, ledger.tag_question, ledger.tag_id, n_questions
         )
         clock.lap("aggregate_s")
-        changed = digests != ledger.scores_digest
+        if verify:
+            stored, orphans = stored_digests(ledger.question_id)
+            delete_question_scores(orphans)
+        else:
+            stored = ledger.scores_digest
+        changed = digests != stored
         rows_written = write_question_scores(
             take_rows(rows, np.flatnonzero(changed[row_question])),
             started,

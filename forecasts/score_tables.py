@@ -14,7 +14,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts import aggregates
-from forecasts.bulkload import Column, Query, pg_array, write_rows
+from forecasts.bulkload import Column, Query, pg_array, read_columns, write_rows
 from forecasts.ledger_arrays import Ledger
 from forecasts.pair_scores import EXCLUSIONS
 
@@ -55,6 +55,12 @@ def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[in
         return 0
     _delete_where("forecasts_questionscore", "question_id", [int(q) for q in question_ids])
     return _copy_scores("forecasts_questionscore", rows, at)
+
+
+def delete_question_scores(question_ids: np.ndarray) -> None:
+    """Delete every stored row of the given questions."""
+    if question_ids.size:
+        _delete_where("forecasts_questionscore", "question_id", question_ids.tolist())
 
 
 def take_rows(rows: dict, chosen: np.ndarray) -> dict:
@@ -139,19 +145,25 @@ def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
             )
 
 
-def stored_rows_query(question_id: int) -> list[Query]:
-    """Queries for one question's stored rows: the rows, then their (row, tag) pairs."""
+def stored_rows_query(question_id: int | None) -> list[Query]:
+    """Queries for stored rows (one question's, or all): the rows, then their (row, tag) pairs.
+
+    The rows come back in the shape of the scorer's rows (``question``,
+    ``author``, ``excluded`` codes, NaN for NULL...), for comparison with them.
+    """
     floats = ", ".join(f"COALESCE({column}, 'NaN')" for column, _ in _QUESTION_SCORE_FLOATS)
     reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
     nan = "'NaN'::float8" if connection.vendor == "postgresql" else "NULL"
+    where, params = ("", []) if question_id is None else (" WHERE question_id = %s", [question_id])
     return [
         Query(
-            "SELECT author_id, COALESCE(resolution_id, 0), "
+            "SELECT question_id, author_id, COALESCE(resolution_id, 0), "
             f"{floats}, CASE WHEN resolved_yes THEN 1.0 WHEN NOT resolved_yes THEN 0.0 "
             f"ELSE {nan} END, n_forecasts, n_days, n_hindsight, "
             f"CASE excluded_reason {reasons} ELSE -1 END "
-            "FROM forecasts_questionscore WHERE question_id = %s",
+            f"FROM forecasts_questionscore{where}",
             {
+                "question": "int8",
                 "author": "int8",
                 "resolution": "int8",
                 **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS},
@@ -161,16 +173,44 @@ def stored_rows_query(question_id: int) -> list[Query]:
                 "n_hindsight": "int4",
                 "excluded": "int4",
             },
-            [question_id],
+            params,
         ),
         Query(
-            "SELECT s.author_id, CAST(t.value AS BIGINT) "
-            f"FROM forecasts_questionscore s, {_json_elements('s.tag_ids')} "
-            "WHERE s.question_id = %s",
-            {"author": "int8", "tag": "int8"},
-            [question_id],
+            "SELECT s.question_id, s.author_id, CAST(t.value AS BIGINT) "
+            f"FROM forecasts_questionscore s, {_json_elements('s.tag_ids')}{where}",
+            {"question": "int8", "author": "int8", "tag": "int8"},
+            params,
         ),
     ]
+
+
+def stored_digests(question_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Digests of the rows actually stored for each of the (sorted) questions.
+
+    Reads every stored row back: the thorough check a verifying full rescore
+    makes instead of trusting ``ScoresDigest``. Also returns the ids of
+    questions that have stored rows but are not among ``question_id``.
+    """
+    rows_query, tags_query = stored_rows_query(None)
+    rows = read_columns(connection, rows_query.sql, rows_query.kinds, rows_query.params)
+    tags = read_columns(connection, tags_query.sql, tags_query.kinds, tags_query.params)
+    where = np.minimum(np.searchsorted(question_id, rows["question"]), question_id.size - 1)
+    known = question_id[where] == rows["question"] if question_id.size else where < 0
+    orphans = np.unique(rows["question"][~known])
+    rows = take_rows(rows, np.flatnonzero(known))
+    # A question's tags as its rows hold them (every row of a question is written at once).
+    pairs = np.unique(np.stack([tags["question"], tags["tag"]]), axis=1)
+    pairs = pairs[:, np.isin(pairs[0], question_id)]
+    return (
+        scores_digests(
+            rows,
+            np.searchsorted(question_id, rows["question"]),
+            np.searchsorted(question_id, pairs[0]),
+            pairs[1],
+            question_id.size,
+        ),
+        orphans,
+    )
 
 
 def _json_elements(column: str) -> str:

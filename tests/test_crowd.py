@@ -72,6 +72,7 @@ def build_ledger(questions, forecasts) -> Ledger:
         resolution_id=np.arange(n) + 1,
         changed_us=np.zeros(n, np.int64),
         stale=np.zeros(n, bool),
+        scores_digest=np.zeros(n, np.int64),
         forecast_id=np.arange(len(forecasts)) + 1,
         f_question=np.array([f[0] for f in forecasts], np.int64),
         f_author=np.array([f[1] for f in forecasts], np.int64),
