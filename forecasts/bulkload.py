@@ -14,7 +14,7 @@ Times are int64 microseconds since the Unix epoch (UTC) throughout.
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -257,42 +257,44 @@ class Query:
     params: Sequence = ()
 
 
-def read_at_once(connection, groups: Sequence[Sequence[Query]]) -> list[list[dict]]:
-    """Run groups of queries side by side, one extra connection per group, in one snapshot.
+def read_at_once(connection, readers: Sequence[Callable]) -> list:
+    """Run readers side by side, each on its own extra connection, in one snapshot.
 
-    For the big reads of a full rescore: the database scans the tables on
-    several cores at once. The caller's transaction exports its snapshot
-    and every group's connection imports it (REPEATABLE READ, read only), so
-    all groups see exactly the same committed data — more consistent than
-    reading the tables one after the other in READ COMMITTED.
+    A reader is a function of a connection (``read_columns``, ``read_small``
+    ...); the results come back in the readers' order. For the big reads of
+    a full rescore: the database works on several cores at once. The
+    caller's transaction exports its snapshot and every reader's connection
+    imports it (REPEATABLE READ, read only), so all readers see exactly the
+    same committed data — more consistent than reading the tables one after
+    the other in READ COMMITTED.
 
     An importer cannot see the caller's own uncommitted writes, so once the
     caller's transaction has written anything (it has a transaction id), or
     outside PostgreSQL or a transaction, or inside a savepoint (no snapshot
-    can be exported from there), the groups run one after the other on the
+    can be exported from there), the readers run one after the other on the
     caller's connection instead.
     """
     wrapper = connections[connection.alias]  # the proxy's current thread's wrapper
     if not _can_share_snapshot(wrapper):
-        return [[read_columns(wrapper, q.sql, q.kinds, q.params) for q in g] for g in groups]
+        return [read(wrapper) for read in readers]
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
 
-    def read(group: Sequence[Query]) -> list[dict]:
+    def run(read: Callable):
         reader = type(wrapper)(wrapper.settings_dict.copy(), wrapper.alias)
         try:
             with reader.cursor() as cursor:
                 cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-                results = [read_columns(reader, q.sql, q.kinds, q.params) for q in group]
+                result = read(reader)
                 cursor.execute("COMMIT")
-            return results
+            return result
         finally:
             reader.close()
 
-    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        return list(pool.map(read, groups))
+    with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+        return list(pool.map(run, readers))
 
 
 def execute_bound(connection, sql: str, params: Sequence = (), *, binary: bool = False) -> list:
@@ -326,7 +328,9 @@ def read_small(connection, queries: Sequence[Query]) -> list[dict]:
     fixed-width big-endian records (``string_agg`` of ``*send`` values), and
     all the queries go out as one statement. For a few thousand rows that is
     a few times faster than one COPY per query, whose start-up and per-row
-    messages dominate at that size. A large read should use ``read_columns``.
+    messages dominate at that size; for a few hundred thousand it is still
+    faster, and nearly all the work is the server's. Each query's rows must
+    fit in one bytea (1 GB): at most some ten million rows of a few columns.
     """
     if connection.vendor != "postgresql":
         return [read_columns(connection, q.sql, q.kinds, q.params) for q in queries]

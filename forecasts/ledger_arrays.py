@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_small
+from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_columns, read_small
 
 US_PER_DAY = 86_400_000_000
 
@@ -152,19 +152,24 @@ def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
 def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
     """Everything scoring needs about the given questions (default: all of them).
 
-    The whole ledger is streamed with one COPY per table, the forecasts on
-    one connection while the other tables come on another, in one snapshot
-    (``bulkload.read_at_once``); a few questions' share comes back in one
-    round trip (``bulkload.read_small``).
+    For the whole ledger the forecasts are streamed by COPY on one
+    connection while the other tables come packed on another, in one
+    snapshot (``bulkload.read_at_once``); a few questions' share comes back
+    in one round trip (``bulkload.read_small``).
     """
     queries = ledger_queries(question_ids)
     if question_ids is not None:
         return build_ledger(read_small(connection, queries))
     questions, options, forecasts, probabilities, tags = queries
-    (forecast_rows,), rest = read_at_once(
-        connection, [[forecasts], [questions, options, probabilities, tags]]
+    # The forecasts stream by COPY (the scan floor) while the smaller tables
+    # come packed by the server on a second connection.
+    (forecast_rows,), (q, o, p, t) = read_at_once(
+        connection,
+        [
+            lambda c: [read_columns(c, forecasts.sql, forecasts.kinds, forecasts.params)],
+            lambda c: read_small(c, [questions, options, probabilities, tags]),
+        ],
     )
-    q, o, p, t = rest
     return build_ledger([q, o, forecast_rows, p, t])
 
 

@@ -118,12 +118,23 @@ def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n
     for name in _DIGESTED:
         h = _mix(h ^ _bits(rows[name]))
     with np.errstate(over="ignore"):
-        total = np.zeros(n, np.uint64)
-        np.add.at(total, row_question, h)
-        tags = np.zeros(n, np.uint64)
-        np.add.at(tags, tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)))
+        total = _sum_by(row_question, h, n)
+        tags = _sum_by(tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)), n)
         digest = _mix(total ^ _mix(tags + np.uint64(SCORES_VERSION)))
     return (digest | np.uint64(1)).view(np.int64)
+
+
+def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Wrapping uint64 sums of ``values`` per group 0..n-1 (``np.add.at``, but fast)."""
+    total = np.zeros(n, np.uint64)
+    if group.size == 0:
+        return total
+    if np.any(group[1:] < group[:-1]):
+        order = np.argsort(group, kind="stable")
+        group, values = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    total[group[starts]] = np.add.reduceat(values, starts)
+    return total
 
 
 def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:

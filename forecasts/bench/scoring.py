@@ -13,6 +13,10 @@ then it measures:
 * ``rescore_question_s`` for the 1,000-forecaster question after its
   outcome is corrected (median of 3 corrections), and
   ``full_vs_incremental`` = rescore_all_s / rescore_question_s (goal: 100+);
+* ``question_write_floor_s``: rewriting in place just the rows such a
+  rescore must change (the question's score rows, its authors' overall and
+  tag scorecards), with nothing read or computed: no rescore_question can
+  beat it, so ``full_vs_write_floor`` bounds the ratio above on this machine;
 * ``naive_per_forecast_s``: the per-forecast ORM loop many trackers run (a
   few queries per forecast), timed on ``naive_sample`` forecasts.
 """
@@ -73,6 +77,11 @@ def run(options, out) -> dict:
     per_question = statistics.median(timings)
     crowd = QuestionScore.objects.filter(question_id=question_id).count()
     out.write(f"  rescore_question ({crowd:,} forecasters): {per_question:.3f} s")
+    floor, rows_touched = _question_write_floor(question_id)
+    out.write(
+        f"  rewriting that question's {rows_touched:,} stored rows in place, nothing else: "
+        f"{floor:.3f} s (rescore_question is {per_question / floor:.1f}x that)"
+    )
     naive_s, naive_n = _naive_seconds(options["naive_sample"], options["seed"])
     out.write(
         f"  naive ORM loop: {naive_s / naive_n * 1000:.2f} ms per forecast "
@@ -93,6 +102,10 @@ def run(options, out) -> dict:
         "crowd_question_forecasters": crowd,
         "rescore_question_s": round(per_question, 4),
         "full_vs_incremental": round(again[0] / per_question, 1),
+        "question_write_floor_s": round(floor, 4),
+        "question_rows_touched": rows_touched,
+        "rescore_question_vs_write_floor": round(per_question / floor, 2),
+        "full_vs_write_floor": round(again[0] / floor, 1),
         "naive_per_forecast_s": round(naive_s / naive_n, 6),
         "naive_sample": naive_n,
         "naive_extrapolated_s": round(naive_s / naive_n * made["forecasts"], 1),
@@ -154,6 +167,37 @@ def _correct_outcome(question_id: int) -> None:
             supersedes=current,
         )
         Question.objects.filter(pk=question_id).update(resolution_changed_at=timezone.now())
+
+
+def _question_write_floor(question_id: int) -> tuple[float, int]:
+    """The least a rescore of the question must write, timed alone (median of 3).
+
+    One UPDATE of the question's score rows and one of its authors' overall
+    and tag scorecards, each setting a column to itself: the same rows
+    rewritten in place, with nothing read or computed. Rolled back.
+    """
+    tags = list(Question.objects.get(pk=question_id).tags.values_list("pk", flat=True))
+    authors = list(
+        QuestionScore.objects.filter(question_id=question_id).values_list("author_id", flat=True)
+    )
+    timings, touched = [], 0
+    for _ in range(3):
+        with transaction.atomic(), connection.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                "UPDATE forecasts_questionscore SET n_days = n_days WHERE question_id = %s",
+                [question_id],
+            )
+            touched = cursor.rowcount
+            cursor.execute(
+                "UPDATE forecasts_scorecard SET n_scored = n_scored WHERE author_id = ANY(%s) "
+                "AND (tag_id IS NULL OR tag_id = ANY(%s))",
+                [authors, tags],
+            )
+            touched += cursor.rowcount
+            timings.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return statistics.median(timings), touched
 
 
 def _scan_seconds() -> float:
