@@ -99,21 +99,34 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
         "n_pending": (excluded == PENDING_ROW).astype(np.float64),
         "binary": binary,
         "bin": bin_index.astype(np.int64),
-        "bin_values": np.stack(
-            [binary.astype(np.float64), outcome, yes * binary, yes * yes * binary, yes * outcome],
-            axis=1,
-        ),
+        # One array per BIN_TOTALS entry: count, events, Σf, Σf², Σf·o.
+        "bin_values": [
+            binary.astype(np.float64),
+            outcome,
+            yes * binary,
+            yes * yes * binary,
+            yes * outcome,
+        ],
     }
 
 
-def totals_by_group(rows: dict, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Totals of each group from scratch; ``group[i]`` is the group of row ``i``.
+def totals_by_group(
+    rows: dict, group: np.ndarray, n_groups: int, row: np.ndarray | None = None
+) -> np.ndarray:
+    """Totals of each group from scratch.
 
-    Rows may repeat (a row counts overall and under each tag of its question).
-    The spread of the Brier scores is summed in two passes, as numpy's
-    ``std`` does, so the interval matches ``scoring.mean_with_interval``.
+    Entry ``i`` adds row ``row[i]`` (default: row ``i``) to group ``group[i]``:
+    a row may count several times (overall and under each tag of its
+    question), and its contributions are worked out once. The spread of the
+    Brier scores is summed in two passes, as numpy's ``std`` does, so the
+    interval matches ``scoring.mean_with_interval``.
     """
     c = contributions(rows)
+    if row is not None:
+        c = {
+            name: [v[row] for v in values] if isinstance(values, list) else values[row]
+            for name, values in c.items()
+        }
     totals = np.zeros((n_groups, WIDTH))
     for name in _SUMMED:
         totals[:, _AT[name]] = np.bincount(group, weights=c[name], minlength=n_groups)
@@ -122,8 +135,8 @@ def totals_by_group(rows: dict, group: np.ndarray, n_groups: int) -> np.ndarray:
     deviation = np.where(c["n_scored"] > 0, c["brier"] - mean[group], 0.0)
     totals[:, _AT["brier_m2"]] = np.bincount(group, weights=deviation**2, minlength=n_groups)
     cell = group * N_BINS + c["bin"]
-    for j in range(len(BIN_TOTALS)):
-        summed = np.bincount(cell, weights=c["bin_values"][:, j], minlength=n_groups * N_BINS)
+    for j, values in enumerate(c["bin_values"]):
+        summed = np.bincount(cell, weights=values, minlength=n_groups * N_BINS)
         totals[:, _BINS + j :: len(BIN_TOTALS)] = summed.reshape(n_groups, N_BINS)
     return totals
 
@@ -153,7 +166,8 @@ def apply_rows(totals: np.ndarray, card: np.ndarray, rows: dict, *, sign: int) -
     totals[at, _AT["brier_m2"]] = np.where(n_after > 1, np.maximum(m2, 0.0), 0.0)
     binary = c["binary"]
     columns = _BINS + c["bin"][binary][:, None] * len(BIN_TOTALS) + np.arange(len(BIN_TOTALS))
-    totals[card[binary][:, None], columns] += sign * c["bin_values"][binary]
+    values = np.stack([v[binary] for v in c["bin_values"]], axis=1)
+    totals[card[binary][:, None], columns] += sign * values
 
 
 def figures(totals: np.ndarray) -> list[dict]:
@@ -371,7 +385,7 @@ def group_rows(
 def totals_from_rows(rows: dict, tags: dict | None) -> tuple[np.ndarray, ...]:
     """Each (author, tag) group's author id, tag id (0 overall) and totals, from rows."""
     row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
-    totals = totals_by_group({k: rows[k][row] for k in ROW_FIELDS}, group, group_author.size)
+    totals = totals_by_group({k: rows[k] for k in ROW_FIELDS}, group, group_author.size, row)
     return group_author, group_tag, totals
 
 
