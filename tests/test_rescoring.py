@@ -598,3 +598,26 @@ def test_a_full_rescore_after_a_question_rescore_finds_nothing_to_write(resolver
     assert result["question_scores"] == QuestionScore.objects.count() > 0
     scored = set(QuestionScore.objects.values_list("question", flat=True))
     assert scored <= set(ScoresDigest.objects.values_list("question", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_verifying_rescore_repairs_rows_changed_behind_its_back():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    random_ledger(15)
+    rescoring.rescore_all()
+    question = _resolved_binary_question()
+    tampered = QuestionScore.objects.filter(question=question, excluded_reason="").first()
+    QuestionScore.objects.filter(pk=tampered.pk).update(brier=0.5)
+    # The digests describe the rows as written: a plain full rescore trusts them.
+    assert rescoring.rescore_all()["question_scores_written"] == 0
+    out = StringIO()
+    call_command("rescore", "--verify", stdout=out)
+    rewritten = QuestionScore.objects.filter(question=question).count()
+    assert f"{rewritten:,} of" in out.getvalue()
+    assert_matches_library()
+    with pytest.raises(CommandError, match="full rescore only"):
+        call_command("rescore", "--verify", "--question", str(question.pk), stdout=StringIO())

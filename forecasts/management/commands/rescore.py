@@ -27,6 +27,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Rescore the questions whose resolution changed after they were last scored.",
         )
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help="Full rescore only: read every stored score back and compare, instead of "
+            "trusting the stored digests (repairs rows changed outside the scorer).",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -39,6 +45,8 @@ class Command(BaseCommand):
             )
             if missing:
                 raise CommandError(f"No question with id {', '.join(map(str, sorted(missing)))}.")
+        if options["verify"] and (ids or options["stale"]):
+            raise CommandError("--verify applies to the full rescore only.")
         if ids or options["stale"]:
             for question_id in sorted(set(ids)):
                 rescoring.rescore_question(question_id=question_id)
@@ -46,7 +54,7 @@ class Command(BaseCommand):
                 f"Rescored {len(set(ids))} question(s) in {time.perf_counter() - started:.2f} s."
             )
             return
-        summary = rescoring.rescore_all()
+        summary = rescoring.rescore_all(verify=options["verify"])
         self.stdout.write(
             f"Rescored {summary['questions']:,} questions ({summary['forecasts']:,} forecasts): "
             f"{summary['question_scores_written']:,} of {summary['question_scores']:,} question "
