@@ -38,6 +38,7 @@ from forecasts.score_tables import (
     decode_stored,
     delete_question_scores,
     delete_scorecard_ids,
+    rewrite_question_scores,
     scorecard_queries,
     scores_digests,
     stamp_scored,
@@ -65,11 +66,11 @@ def rescore_question(*, question_id: int) -> None:
         )
         ledger = build_ledger(ledger_results)
         scored = score_pairs(ledger)
-        rows = _card_rows(scored, ledger)
+        rows = _with_tag_cards(_card_rows(scored, ledger))
         old = _old_rows(stored, stored_tags, question_id)
         if not _same_rows(old, rows):  # a repeated task finds nothing to change
             _lock_authors(np.union1d(old["author"], rows["author"]))
-            write_question_scores(rows, started, question_ids=[question_id])
+            rewrite_question_scores(question_id, old["author"], rows, started)
             _update_scorecards(old, rows, started)
         digest = scores_digests(
             rows, scored["question"], ledger.tag_question, ledger.tag_id, ledger.question_id.size
@@ -144,18 +145,15 @@ def _replace_scorecards(author, tag, totals, at) -> int:
     stored = read_columns(connection, q.sql, q.kinds, q.params)
     stored_totals, usable = decode_stored(stored)
     keys, stored_keys = _card_keys(author, tag), _card_keys(stored["author"], stored["tag"])
-    ids, same = np.zeros(keys.size, np.int64), np.zeros(keys.size, bool)
+    where, found = _lookup(keys, stored_keys)
+    ids = np.zeros(keys.size, np.int64)
+    ids[found] = stored["id"][where[found]]
     gone = np.ones(stored_keys.size, bool)
-    if stored_keys.size:
-        order = np.argsort(stored_keys)
-        match = order[np.minimum(np.searchsorted(stored_keys, keys, sorter=order), order.size - 1)]
-        found = stored_keys[match] == keys
-        ids[found] = stored["id"][match[found]]
-        gone[match[found]] = False
-        same = found & usable[match]
-        same[same] = np.all(
-            stored_totals[match[same]].view(np.uint64) == totals[same].view(np.uint64), axis=1
-        )
+    gone[where[found]] = False
+    same = found.copy()
+    same[found] = usable[where[found]] & np.all(
+        stored_totals[where[found]].view(np.uint64) == totals[found].view(np.uint64), axis=1
+    )
     delete_scorecard_ids(stored["id"][gone])
     write = ~same
     return store_scorecards(author[write], tag[write], totals[write], ids[write], at)
@@ -246,16 +244,27 @@ def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarra
 
 
 def _old_rows(stored: dict, stored_tags: dict, question_id: int) -> dict:
-    """The question's stored rows before rescoring (what its scorecards now count), by author."""
+    """The question's stored rows before rescoring (what its scorecards now count), by author.
+
+    ``tag_cards`` lists the tag cards each row counts in: (row index, tag id) arrays.
+    """
     order = np.argsort(stored["author"], kind="stable")
     old = {name: values[order] for name, values in stored.items()}
-    tag_order = np.lexsort((stored_tags["tag"], stored_tags["author"]))
-    tag_author, tag_id = stored_tags["author"][tag_order], stored_tags["tag"][tag_order]
-    lo = np.searchsorted(tag_author, old["author"], side="left")
-    hi = np.searchsorted(tag_author, old["author"], side="right")
-    old["tags"] = [tag_id[i:j].tolist() for i, j in zip(lo.tolist(), hi.tolist(), strict=True)]
     old["question"] = np.full(old["author"].size, question_id, np.int64)
+    pair = np.lexsort((stored_tags["tag"], stored_tags["author"]))
+    old["tag_cards"] = (
+        np.searchsorted(old["author"], stored_tags["author"][pair]),
+        stored_tags["tag"][pair],
+    )
     return old
+
+
+def _with_tag_cards(new: dict) -> dict:
+    """The new rows with the tag cards each counts in: all of the question's tags."""
+    n = new["author"].size
+    tags = np.array(_json_ids(new["tag_labels"][new["tag_code"][0]]) if n else [], np.int64)
+    tags.sort()
+    return {**new, "tag_cards": (np.repeat(np.arange(n), tags.size), np.tile(tags, n))}
 
 
 def _same_rows(old: dict, new: dict) -> bool:
@@ -279,91 +288,79 @@ def _same_rows(old: dict, new: dict) -> bool:
     for name in fields:
         if not np.array_equal(old[name], new[name], equal_nan=new[name].dtype.kind == "f"):
             return False
-    new_tags = [sorted(_json_ids(new["tag_labels"][code])) for code in new["tag_code"].tolist()]
-    return old["tags"] == new_tags
+    return all(
+        np.array_equal(a, b) for a, b in zip(old["tag_cards"], new["tag_cards"], strict=True)
+    )
 
 
 def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
-    """Take the question's old rows out of its authors' totals and put the new ones in."""
-    new_tags = _json_ids(new["tag_labels"][new["tag_code"][0]]) if new["author"].size else []
-    old_cards = _cards_of(old["author"], old["tags"])
-    new_cards = _cards_of(new["author"], [new_tags] * new["author"].size)
-    keys = sorted({key for cards in (*old_cards, *new_cards) for key in cards})
-    if not keys:
+    """Take the question's old rows out of its authors' totals and put the new ones in.
+
+    Each row counts in its author's overall card and one card per tag; a pass
+    of ``apply_rows`` takes each card at most once (the Brier spread is
+    updated one value at a time), so there is one pass per kind of card.
+    """
+    passes = []  # (rows, row index of each entry, card key of each entry, sign)
+    for rows, sign in ((old, -1), (new, 1)):
+        overall = np.arange(rows["author"].size)
+        passes.append((rows, overall, _card_keys(rows["author"], np.zeros_like(overall)), sign))
+        tagged, tag = rows["tag_cards"]
+        passes.append((rows, tagged, _card_keys(rows["author"][tagged], tag), sign))
+    keys = np.unique(np.concatenate([key for _, _, key, _ in passes]))
+    if keys.size == 0:
         return
     totals, ids, legacy = _current_totals(keys)
-    if legacy:
+    if legacy.size:
         # Cards written before totals were kept: rebuild them from the authors'
         # other stored rows, so this question's old rows are not taken out of them.
         question = int((new if new["author"].size else old)["question"][0])
         _rebuild(totals, keys, legacy, without_question=question)
-        keep = ~np.isin(old["author"], list(legacy))
-        old = {
-            **{k: v[keep] for k, v in old.items() if k != "tags"},
-            "tags": [t for t, kept in zip(old["tags"], keep, strict=True) if kept],
-        }
-        old_cards = [c for c, kept in zip(old_cards, keep, strict=True) if kept]
-    index = {key: i for i, key in enumerate(keys)}
-    for rows, cards, sign in ((old, old_cards, -1), (new, new_cards, 1)):
-        # Each pass takes one card per row, so no card is updated twice in a pass.
-        for slot in range(max(map(len, cards), default=0)):
-            which = np.array([r for r, row_cards in enumerate(cards) if len(row_cards) > slot], int)
-            card = np.array([index[cards[r][slot]] for r in which], int)
-            chosen = {name: rows[name][which] for name in aggregates.ROW_FIELDS}
-            aggregates.apply_rows(totals, card, chosen, sign=sign)
-    author = np.array([a for a, _ in keys], np.int64)
-    tag = np.array([t for _, t in keys], np.int64)
-    store_scorecards(author, tag, totals, ids, at)
+    for rows, row, key, sign in passes:
+        if sign < 0:  # old rows already left out of rebuilt cards
+            keep = ~np.isin(rows["author"][row], legacy)
+            row, key = row[keep], key[keep]
+        chosen = {name: rows[name][row] for name in aggregates.ROW_FIELDS}
+        aggregates.apply_rows(totals, np.searchsorted(keys, key), chosen, sign=sign)
+    store_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, ids, at)
 
 
 def _json_ids(text: str) -> list[int]:
     return [int(t) for t in text.strip("[]").split(",") if t]
 
 
-def _cards_of(author: np.ndarray, tags: list[list[int]]) -> list[list[tuple[int, int]]]:
-    """For each row, the (author, tag) cards it counts in: overall (tag 0) first."""
-    return [
-        [(a, 0), *((a, int(t)) for t in row_tags)]
-        for a, row_tags in zip(author.tolist(), tags, strict=True)
-    ]
-
-
-def _current_totals(keys: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, set[int]]:
+def _current_totals(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stored totals of the cards (zeros for one not stored yet), their ids (0: none),
     and the authors with a card whose totals cannot be used (written by older code)."""
-    authors = sorted({a for a, _ in keys})
-    tags = sorted({t for _, t in keys if t})
-    stored = read_small(connection, [scorecard_queries(authors, tags)])[0]
+    authors, tags = np.unique(keys >> 32), np.unique(keys & 0xFFFFFFFF)
+    stored = read_small(connection, [scorecard_queries(authors, tags[tags > 0])])[0]
     stored_totals, usable = decode_stored(stored)
-    found = {
-        key: i
-        for i, key in enumerate(zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True))
-    }
-    totals = np.zeros((len(keys), aggregates.WIDTH))
-    ids = np.zeros(len(keys), np.int64)
-    legacy = set()
-    for i, key in enumerate(keys):
-        at = found.get(key)
-        if at is None:
-            continue
-        ids[i] = stored["id"][at]
-        if usable[at]:
-            totals[i] = stored_totals[at]
-        else:
-            legacy.add(key[0])
-    return totals, ids, legacy
+    where, found = _lookup(keys, _card_keys(stored["author"], stored["tag"]))
+    totals = np.zeros((keys.size, aggregates.WIDTH))
+    ids = np.zeros(keys.size, np.int64)
+    ids[found] = stored["id"][where[found]]
+    good = found.copy()
+    good[found] = usable[where[found]]
+    totals[good] = stored_totals[where[good]]
+    return totals, ids, np.unique(keys[found & ~good] >> 32)
 
 
-def _rebuild(totals: np.ndarray, keys: list, authors: set[int], *, without_question: int) -> None:
+def _lookup(keys: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each key is in ``among`` (unsorted, distinct), and whether it is there."""
+    if among.size == 0:
+        return np.zeros(keys.size, np.int64), np.zeros(keys.size, bool)
+    order = np.argsort(among)
+    at = order[np.minimum(np.searchsorted(among, keys, sorter=order), among.size - 1)]
+    return at, among[at] == keys
+
+
+def _rebuild(totals: np.ndarray, keys: np.ndarray, authors: np.ndarray, *, without_question):
     """Totals of the authors' cards from their stored rows, leaving one question out."""
-    rows = stored_rows(sorted(authors))
+    rows = stored_rows(authors.tolist())
     keep = rows["question"] != without_question
     rows = {name: values[keep] for name, values in rows.items()}
     tags = question_tags(np.unique(rows["question"]))
     author, tag, rebuilt_totals = aggregates.totals_from_rows(rows, tags)
-    rebuilt = dict(
-        zip(zip(author.tolist(), tag.tolist(), strict=True), rebuilt_totals, strict=True)
-    )
-    for i, key in enumerate(keys):
-        if key[0] in authors:
-            totals[i] = rebuilt.get(key, np.zeros(aggregates.WIDTH))
+    mine = np.isin(keys >> 32, authors)
+    where, found = _lookup(keys, _card_keys(author, tag))
+    totals[mine] = 0.0
+    totals[mine & found] = rebuilt_totals[where[mine & found]]

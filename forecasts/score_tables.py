@@ -57,6 +57,68 @@ def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[in
     return _copy_scores("forecasts_questionscore", rows, at)
 
 
+def rewrite_question_scores(question_id: int, old_author: np.ndarray, rows: dict, at) -> int:
+    """Make one question's stored rows ``rows`` (``old_author``: the authors stored now).
+
+    On PostgreSQL the rows of authors already stored are updated in place
+    (staged by binary COPY, joined in by one UPDATE; the table keeps free
+    space on its pages, so these are mostly heap-only updates that leave its
+    indexes alone), new authors' rows inserted and the others deleted.
+    """
+    if connection.vendor != "postgresql":
+        return write_question_scores(rows, at, question_ids=[question_id])
+    kept = np.isin(rows["author"], old_author)
+    gone = old_author[~np.isin(old_author, rows["author"])]
+    if gone.size:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM forecasts_questionscore WHERE question_id = %s "
+                "AND author_id = ANY(%s::bigint[])",
+                [question_id, pg_array(gone)],
+            )
+    if kept.any():
+        _staging_table("reckon_questionscore_update", _QUESTION_SCORE_STAGING)
+        _copy_scores("reckon_questionscore_update", take_rows(rows, np.flatnonzero(kept)), at)
+        names = [name for name, _ in _QUESTION_SCORE_STAGING if name not in _PAIR]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE forecasts_questionscore AS s SET "
+                + ", ".join(f"{name} = u.{name}" for name in names)
+                + " FROM reckon_questionscore_update AS u "
+                "WHERE s.question_id = u.question_id AND s.author_id = u.author_id"
+            )
+    return int(kept.sum()) + _copy_scores(
+        "forecasts_questionscore", take_rows(rows, np.flatnonzero(~kept)), at
+    )
+
+
+_PAIR = ("author_id", "question_id")
+_QUESTION_SCORE_STAGING = (
+    ("author_id", "bigint"),
+    ("question_id", "bigint"),
+    ("resolution_id", "bigint"),
+    *((column, "double precision") for column, _ in _QUESTION_SCORE_FLOATS),
+    ("resolved_yes", "boolean"),
+    ("n_forecasts", "integer"),
+    ("n_days", "integer"),
+    ("n_hindsight", "integer"),
+    ("excluded_reason", "varchar(30)"),
+    ("tag_ids", "jsonb"),
+    ("computed_at", "timestamptz"),
+)
+
+
+def _staging_table(name: str, columns) -> None:
+    """An empty temporary table (private to the session, emptied at every commit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ("
+            + ", ".join(f"{column} {kind}" for column, kind in columns)
+            + ") ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {name}")
+
+
 def delete_question_scores(question_ids: np.ndarray) -> None:
     """Delete every stored row of the given questions."""
     if question_ids.size:
@@ -230,21 +292,6 @@ def _json_elements(column: str) -> str:
     return f"json_each({column}) AS t"
 
 
-_SCORE_COLUMNS = (
-    "author_id",
-    "question_id",
-    "resolution_id",
-    *(c for c, _ in _QUESTION_SCORE_FLOATS),
-    "resolved_yes",
-    "n_forecasts",
-    "n_days",
-    "n_hindsight",
-    "excluded_reason",
-    "tag_ids",
-    "computed_at",
-)
-
-
 def _copy_scores(table: str, rows: dict, at: datetime) -> int:
     n = rows["author"].size
     write_rows(
@@ -373,14 +420,10 @@ def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
                 ],
             )
         return
-    with connection.cursor() as cursor:
-        # Temporary: private to the session, emptied at every commit or rollback.
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS reckon_scorecard_update (id bigint, "
-            + ", ".join(f"{name} {kind}" for name, kind in _SCORECARD_FIELDS)
-            + ", totals bytea, computed_at timestamptz) ON COMMIT DELETE ROWS"
-        )
-        cursor.execute("TRUNCATE reckon_scorecard_update")
+    _staging_table(
+        "reckon_scorecard_update",
+        [("id", "bigint"), *_SCORECARD_FIELDS, ("totals", "bytea"), ("computed_at", "timestamptz")],
+    )
     _write_cards("reckon_scorecard_update", totals, at, [Column("id", "int8", ids)])
     assignments = ", ".join(f"{name} = u.{name}" for name in [*names, "totals", "computed_at"])
     with connection.cursor() as cursor:

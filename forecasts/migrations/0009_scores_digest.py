@@ -1,22 +1,26 @@
-"""Digests of each question's stored scores; room on scorecard pages for in-place updates.
+"""Digests of each question's stored scores; room on score pages for in-place updates.
 
-Rescoring now updates scorecards in place; with 30% of each page left free,
-PostgreSQL can mostly do that without touching the table's indexes
-(heap-only tuple updates). The setting applies to pages written from now on.
+Rescoring one question now updates its score rows and its authors'
+scorecards in place; with free space left on each page (30% for scorecards,
+10% for the far more numerous score rows), PostgreSQL can mostly do that
+without touching the tables' indexes (heap-only tuple updates). The setting
+applies to pages written from now on.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
-def leave_room_on_scorecard_pages(apps, schema_editor):
+def leave_room_on_score_pages(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE forecasts_scorecard SET (fillfactor = 70)")
+        schema_editor.execute("ALTER TABLE forecasts_questionscore SET (fillfactor = 90)")
 
 
-def fill_scorecard_pages(apps, schema_editor):
+def fill_score_pages(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE forecasts_scorecard RESET (fillfactor)")
+        schema_editor.execute("ALTER TABLE forecasts_questionscore RESET (fillfactor)")
 
 
 class Migration(migrations.Migration):
@@ -33,5 +37,5 @@ class Migration(migrations.Migration):
                 ('digest', models.BigIntegerField()),
             ],
         ),
-        migrations.RunPython(leave_room_on_scorecard_pages, fill_scorecard_pages),
+        migrations.RunPython(leave_room_on_score_pages, fill_score_pages),
     ]
