@@ -84,8 +84,9 @@ def rewrite_question_scores(question_id: int, old_author: np.ndarray, rows: dict
             cursor.execute(
                 "UPDATE forecasts_questionscore AS s SET "
                 + ", ".join(f"{name} = u.{name}" for name in names)
-                + " FROM reckon_questionscore_update AS u "
-                "WHERE s.question_id = u.question_id AND s.author_id = u.author_id"
+                + " FROM reckon_questionscore_update AS u WHERE s.question_id = %s "
+                "AND s.author_id = u.author_id",  # the constant lets the planner use its index
+                [question_id],
             )
     return int(kept.sum()) + _copy_scores(
         "forecasts_questionscore", take_rows(rows, np.flatnonzero(~kept)), at
