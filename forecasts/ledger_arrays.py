@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_columns, read_small
+from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_small
 
 US_PER_DAY = 86_400_000_000
 
@@ -152,25 +152,55 @@ def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
 def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
     """Everything scoring needs about the given questions (default: all of them).
 
-    For the whole ledger the forecasts are streamed by COPY on one
-    connection while the other tables come packed on another, in one
-    snapshot (``bulkload.read_at_once``); a few questions' share comes back
-    in one round trip (``bulkload.read_small``).
+    For the whole ledger the forecasts come on one connection and the other
+    tables on another, in one snapshot (``bulkload.read_at_once``), each
+    packed by the server (``bulkload.read_small``, the forecasts in id
+    ranges); a few questions' share comes back in one round trip.
     """
     queries = ledger_queries(question_ids)
     if question_ids is not None:
         return build_ledger(read_small(connection, queries))
     questions, options, forecasts, probabilities, tags = queries
-    # The forecasts stream by COPY (the scan floor) while the smaller tables
-    # come packed by the server on a second connection.
-    (forecast_rows,), (q, o, p, t) = read_at_once(
+    # Two connections in one snapshot: the forecasts on one, the smaller
+    # tables on the other, each packed by the server (no Python per row).
+    chunks = _by_id_range(forecasts, "id", "forecasts_forecast")
+    forecast_parts, (q, o, p, t) = read_at_once(
         connection,
         [
-            lambda c: [read_columns(c, forecasts.sql, forecasts.kinds, forecasts.params)],
+            lambda c: read_small(c, chunks),
             lambda c: read_small(c, [questions, options, probabilities, tags]),
         ],
     )
-    return build_ledger([q, o, forecast_rows, p, t])
+    f = {name: np.concatenate([part[name] for part in forecast_parts]) for name in forecasts.kinds}
+    return build_ledger([q, o, f, p, t])
+
+
+_CHUNK_IDS = 2_000_000  # rows per packed bytea stay far below PostgreSQL's 1 GB limit
+
+
+def _by_id_range(query: Query, column: str, table: str) -> list[Query]:
+    """The query split into ranges of ``column`` (the query has no WHERE clause yet).
+
+    The first and last ranges are open-ended, so rows added after the bounds
+    were looked up (and visible in the snapshot read later) are not missed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min({column}), max({column}) FROM {table}")
+        low, high = cursor.fetchone()
+    if low is None:  # no rows yet
+        return [query]
+    cuts = list(range(low + _CHUNK_IDS, high + 1, _CHUNK_IDS))
+    ranges = zip([None, *cuts], [*cuts, None], strict=True)
+    return [
+        Query(
+            f"{query.sql} WHERE TRUE"
+            + ("" if start is None else f" AND {column} >= %s")
+            + ("" if stop is None else f" AND {column} < %s"),
+            query.kinds,
+            [*query.params, *(bound for bound in (start, stop) if bound is not None)],
+        )
+        for start, stop in ranges
+    ]
 
 
 def build_ledger(results: Sequence[dict]) -> Ledger:

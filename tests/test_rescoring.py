@@ -13,6 +13,7 @@ from django.utils import timezone
 from forecasts import rescoring, services
 from forecasts.models import (
     Author,
+    Forecast,
     Question,
     QuestionScore,
     Resolution,
@@ -621,3 +622,15 @@ def test_a_verifying_rescore_repairs_rows_changed_behind_its_back():
     assert_matches_library()
     with pytest.raises(CommandError, match="full rescore only"):
         call_command("rescore", "--verify", "--question", str(question.pk), stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_the_ledger_in_id_ranges_on_two_connections(monkeypatch):
+    # Outside any test transaction, so rescore_all reads on two connections in one snapshot.
+    from forecasts import ledger_arrays
+
+    random_ledger(17)
+    monkeypatch.setattr(ledger_arrays, "_CHUNK_IDS", 7)  # many small id ranges
+    result = rescoring.rescore_all()
+    assert result["forecasts"] == Forecast.objects.count() > 7
+    assert_matches_library()
