@@ -1,5 +1,6 @@
 """Writing through the API: who may do what, and everything goes through the services."""
 
+import uuid
 from datetime import UTC, datetime
 from unittest import mock
 
@@ -314,6 +315,24 @@ def test_it_refuses_a_wrong_password_for_a_token(api_client, editor):
 def test_it_refuses_a_bad_token_with_401(api_client, db):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api_client.get("/api/questions/").status_code == 401
+
+
+def test_cached_public_reads_do_not_count_against_the_limit(api_client, settings, db):
+    from django.core.cache import cache
+
+    settings.RECKON_API_CACHE_SECONDS = 60
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": None},
+    }
+    client_ip = {"REMOTE_ADDR": "192.0.2.78"}
+    cache.delete("throttle_anon_192.0.2.78")
+    url = f"/api/questions/?page=1&seen={uuid.uuid4().hex}"  # a URL nothing cached yet
+    # The first read is counted and cached; the next five are answered from the cache.
+    assert [api_client.get(url, **client_ip).status_code for _ in range(6)] == [200] * 6
+    # Reads that reach the database still count: two more, then the limit.
+    codes = [api_client.get("/api/tags/", **client_ip).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
 
 
 def test_it_accepts_session_authentication(api_client, editor):

@@ -5,6 +5,11 @@ for RECKON_API_CACHE_SECONDS (0 switches it off), keyed by the full URL.
 Signed-in users always get fresh data, so editors see their writes at once;
 the public sees them within that many seconds. The cache is Django's default
 cache (Redis when REDIS_URL is set), so every worker shares it.
+
+A request answered from this cache is not counted against the rate limits
+(``forecasts.api.throttling``): they protect the database from expensive
+reads, and a cached answer costs one cache lookup. The throttles look the
+response up once and leave it on the request for the view.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 KEY_PREFIX = "reckon:api:public:v1:"
+_MISS = object()
 
 
 def _key(request) -> str:
@@ -24,22 +30,40 @@ def _key(request) -> str:
     return KEY_PREFIX + digest
 
 
+def _cacheable(request) -> bool:
+    return (
+        settings.RECKON_API_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.user.is_authenticated
+        and request.accepted_renderer.format == "json"
+    )
+
+
+def cached_response(request, view) -> bytes | None:
+    """The cached body for this request if its view caches publicly and has one.
+
+    Looked up at most once per request (the result is kept on the request).
+    """
+    found = getattr(request, "_public_cache_hit", None)
+    if found is None:
+        handler = getattr(view, getattr(view, "action", None) or request.method.lower(), None)
+        found = _MISS
+        if getattr(handler, "public_cache", False) and _cacheable(request):
+            hit = cache.get(_key(request))
+            found = _MISS if hit is None else hit
+        request._public_cache_hit = found
+    return None if found is _MISS else found
+
+
 def public_cache(handler):
     """Decorate a DRF view method so anonymous JSON GETs are served from the cache."""
 
     @functools.wraps(handler)
     def wrapper(view, request, *args, **kwargs):
-        seconds = settings.RECKON_API_CACHE_SECONDS
-        cacheable = (
-            seconds > 0
-            and request.method == "GET"
-            and not request.user.is_authenticated
-            and request.accepted_renderer.format == "json"
-        )
-        if not cacheable:
+        if not _cacheable(request):
             return handler(view, request, *args, **kwargs)
-        key = _key(request)
-        hit = cache.get(key)
+        seconds = settings.RECKON_API_CACHE_SECONDS
+        hit = cached_response(request, view)
         if hit is not None:
             response = HttpResponse(hit, content_type="application/json")
         else:
@@ -50,8 +74,9 @@ def public_cache(handler):
             response.accepted_media_type = request.accepted_media_type
             response.renderer_context = view.get_renderer_context()
             response.render()
-            cache.set(key, response.content, seconds)
+            cache.set(_key(request), response.content, seconds)
         response["Cache-Control"] = f"public, max-age={seconds}"
         return response
 
+    wrapper.public_cache = True
     return wrapper

@@ -1,18 +1,30 @@
 """Rate limits for anonymous and signed-in clients.
 
 DRF's stock classes read their rates once, at import; these read them per
-request so that a change of settings (in tests, say) takes effect.
+request so that a change of settings (in tests, say) takes effect. A
+request the public cache answers (``forecasts.api.caching``) is let through
+without being counted: the limits guard the database, which it never reaches.
 """
 
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from forecasts.api.caching import cached_response
 
-class AnonThrottle(throttling.AnonRateThrottle):
+
+class _PerRequestRate:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request, view):
+        if cached_response(request, view) is not None:
+            return True
+        return super().allow_request(request, view)
 
-class UserThrottle(throttling.UserRateThrottle):
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+class AnonThrottle(_PerRequestRate, throttling.AnonRateThrottle):
+    pass
+
+
+class UserThrottle(_PerRequestRate, throttling.UserRateThrottle):
+    pass
