@@ -8,10 +8,14 @@ Two services, both idempotent and safe to run concurrently:
   and its tags) by taking the old rows out of their totals and the new ones in.
 * ``rescore_all()`` rebuilds everything from the ledger: the safety net.
 
-Reading goes through ``forecasts.ledger_arrays`` (a few COPY streams into
-NumPy), scoring through ``forecasts.pair_scores`` and ``forecasts.aggregates``:
-no query per forecast, author or question. Writes are delete-then-insert
-inside one transaction. On PostgreSQL, advisory locks serialise the work:
+Reading goes through ``forecasts.ledger_arrays`` (rows packed by the server
+and parsed by NumPy), scoring through ``forecasts.pair_scores``,
+``forecasts.crowd`` and ``forecasts.aggregates``: no query per forecast,
+author or question. Writing goes through ``forecasts.score_tables``, all in
+one transaction: a full rescore rewrites only the questions whose rows'
+digest changed and the cards whose totals changed; one question's rows and
+its authors' cards are updated in place. On PostgreSQL, advisory locks
+serialise the work:
 ``rescore_all`` takes the global lock exclusively and ``rescore_question``
 shares it, locks its question row, then each affected author in id order.
 

@@ -1,7 +1,15 @@
 """Writing computed scores to the QuestionScore and Scorecard tables in bulk.
 
-Rows go in with ``forecasts.bulkload`` (COPY on PostgreSQL) after the rows
-they replace are deleted, all inside the rescoring service's transaction.
+All inside the rescoring service's transaction, through ``forecasts.bulkload``
+(binary COPY on PostgreSQL):
+
+* a question's rows are replaced (deleted, then copied in), or for one
+  question updated in place, and each question's ``ScoresDigest`` records
+  what was written, so a full rescore can tell which questions changed
+  without reading every row back (``scores_digests``, ``stored_digests``);
+* scorecards are updated in place by id, inserted or deleted
+  (``store_scorecards``); updates are staged in a temporary table by COPY
+  and joined in by one UPDATE.
 """
 
 from __future__ import annotations
