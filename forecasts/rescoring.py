@@ -38,17 +38,15 @@ from forecasts.bulkload import pg_array, read_columns, read_small
 from forecasts.crowd import distinct_codes, ragged_arange
 from forecasts.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
 from forecasts.pair_scores import score_pairs
+from forecasts.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.score_tables import (
     decode_stored,
     delete_question_scores,
     delete_scorecard_ids,
     rewrite_question_scores,
     scorecard_queries,
-    scores_digests,
     stamp_scored,
-    store_digests,
     store_scorecards,
-    stored_digests,
     stored_rows_query,
     take_rows,
     write_question_scores,

@@ -6,7 +6,7 @@ All inside the rescoring service's transaction, through ``forecasts.bulkload``
 * a question's rows are replaced (deleted, then copied in), or for one
   question updated in place, and each question's ``ScoresDigest`` records
   what was written, so a full rescore can tell which questions changed
-  without reading every row back (``scores_digests``, ``stored_digests``);
+  without reading every row back (``forecasts.score_digests``);
 * scorecards are updated in place by id, inserted or deleted
   (``store_scorecards``); updates are staged in a temporary table by COPY
   and joined in by one UPDATE.
@@ -22,12 +22,12 @@ import numpy as np
 from django.db import connection
 
 from forecasts import aggregates
-from forecasts.bulkload import Column, Query, pg_array, read_columns, write_rows
+from forecasts.bulkload import Column, Query, pg_array, write_rows
 from forecasts.ledger_arrays import Ledger
 from forecasts.pair_scores import EXCLUSIONS
 
 # QuestionScore columns and the score rows' arrays they come from.
-_QUESTION_SCORE_FLOATS = (
+QUESTION_SCORE_FLOATS = (
     ("brier", "brier"),
     ("brier_final", "brier_final"),
     ("log_loss", "log_loss"),
@@ -106,7 +106,7 @@ _QUESTION_SCORE_STAGING = (
     ("author_id", "bigint"),
     ("question_id", "bigint"),
     ("resolution_id", "bigint"),
-    *((column, "double precision") for column, _ in _QUESTION_SCORE_FLOATS),
+    *((column, "double precision") for column, _ in QUESTION_SCORE_FLOATS),
     ("resolved_yes", "boolean"),
     ("n_forecasts", "integer"),
     ("n_days", "integer"),
@@ -142,98 +142,13 @@ def take_rows(rows: dict, chosen: np.ndarray) -> dict:
     }
 
 
-# Bump when the stored rows' columns or their meaning change: every question's
-# digest then differs and a full rescore rewrites all rows.
-SCORES_VERSION = 1
-_MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """A 64-bit finaliser (SplitMix64's): every input bit moves about half the output bits."""
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * _MIX_1
-        x = (x ^ (x >> np.uint64(27))) * _MIX_2
-    return x ^ (x >> np.uint64(31))
-
-
-def _bits(values: np.ndarray) -> np.ndarray:
-    """Values as uint64 bit patterns; all NaNs alike (they are all stored as NULL)."""
-    values = np.asarray(values)
-    if values.dtype.kind == "f":
-        values = np.where(np.isnan(values), np.nan, values).astype(np.float64)
-        return values.view(np.uint64)
-    return values.astype(np.int64).view(np.uint64)
-
-
-_DIGESTED = (
-    "author",
-    "resolution",
-    "excluded",
-    "n_forecasts",
-    "n_days",
-    "n_hindsight",
-    "outcome_yes",
-    *(key for _, key in _QUESTION_SCORE_FLOATS),
-)
-
-
-def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n: int):
-    """Each of ``n`` questions' digest of its score rows, as ``ScoresDigest`` holds them.
-
-    ``row_question`` and ``tag_question`` index the questions (0..n-1). A
-    digest covers every stored column of every row (bit for bit), the
-    question's tags and SCORES_VERSION; rows are summed, so their order does
-    not matter. Never 0, which stands for "no digest stored".
-    """
-    h = np.full(row_question.size, SCORES_VERSION, np.uint64)
-    for name in _DIGESTED:
-        h = _mix(h ^ _bits(rows[name]))
-    with np.errstate(over="ignore"):
-        total = _sum_by(row_question, h, n)
-        tags = _sum_by(tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)), n)
-        digest = _mix(total ^ _mix(tags + np.uint64(SCORES_VERSION)))
-    return (digest | np.uint64(1)).view(np.int64)
-
-
-def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Wrapping uint64 sums of ``values`` per group 0..n-1 (``np.add.at``, but fast)."""
-    total = np.zeros(n, np.uint64)
-    if group.size == 0:
-        return total
-    if np.any(group[1:] < group[:-1]):
-        order = np.argsort(group, kind="stable")
-        group, values = group[order], values[order]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    total[group[starts]] = np.add.reduceat(values, starts)
-    return total
-
-
-def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
-    """Record the questions' score digests (of the rows just written)."""
-    if question_ids.size == 0:
-        return
-    insert = "INSERT INTO forecasts_scoresdigest (question_id, digest)"
-    upsert = "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"{insert} SELECT * FROM unnest(%s::bigint[], %s::bigint[]) {upsert}",
-                [pg_array(question_ids), pg_array(digests)],
-            )
-        else:
-            cursor.executemany(
-                f"{insert} VALUES (%s, %s) {upsert}",
-                list(zip(question_ids.tolist(), digests.tolist(), strict=True)),
-            )
-
-
 def stored_rows_query(question_id: int | None) -> list[Query]:
     """Queries for stored rows (one question's, or all): the rows, then their (row, tag) pairs.
 
     The rows come back in the shape of the scorer's rows (``question``,
     ``author``, ``excluded`` codes, NaN for NULL...), for comparison with them.
     """
-    floats = ", ".join(f"COALESCE({column}, 'NaN')" for column, _ in _QUESTION_SCORE_FLOATS)
+    floats = ", ".join(f"COALESCE({column}, 'NaN')" for column, _ in QUESTION_SCORE_FLOATS)
     reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
     nan = "'NaN'::float8" if connection.vendor == "postgresql" else "NULL"
     where, params = ("", []) if question_id is None else (" WHERE question_id = %s", [question_id])
@@ -248,7 +163,7 @@ def stored_rows_query(question_id: int | None) -> list[Query]:
                 "question": "int8",
                 "author": "int8",
                 "resolution": "int8",
-                **{key: "float8" for _, key in _QUESTION_SCORE_FLOATS},
+                **{key: "float8" for _, key in QUESTION_SCORE_FLOATS},
                 "outcome_yes": "float8",
                 "n_forecasts": "int4",
                 "n_days": "int4",
@@ -266,35 +181,6 @@ def stored_rows_query(question_id: int | None) -> list[Query]:
     ]
 
 
-def stored_digests(question_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Digests of the rows actually stored for each of the (sorted) questions.
-
-    Reads every stored row back: the thorough check a verifying full rescore
-    makes instead of trusting ``ScoresDigest``. Also returns the ids of
-    questions that have stored rows but are not among ``question_id``.
-    """
-    rows_query, tags_query = stored_rows_query(None)
-    rows = read_columns(connection, rows_query.sql, rows_query.kinds, rows_query.params)
-    tags = read_columns(connection, tags_query.sql, tags_query.kinds, tags_query.params)
-    where = np.minimum(np.searchsorted(question_id, rows["question"]), question_id.size - 1)
-    known = question_id[where] == rows["question"] if question_id.size else where < 0
-    orphans = np.unique(rows["question"][~known])
-    rows = take_rows(rows, np.flatnonzero(known))
-    # A question's tags as its rows hold them (every row of a question is written at once).
-    pairs = np.unique(np.stack([tags["question"], tags["tag"]]), axis=1)
-    pairs = pairs[:, np.isin(pairs[0], question_id)]
-    return (
-        scores_digests(
-            rows,
-            np.searchsorted(question_id, rows["question"]),
-            np.searchsorted(question_id, pairs[0]),
-            pairs[1],
-            question_id.size,
-        ),
-        orphans,
-    )
-
-
 def _json_elements(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"jsonb_array_elements_text({column}) AS t(value)"
@@ -310,7 +196,7 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
             Column("author_id", "int8", rows["author"]),
             Column("question_id", "int8", rows["question"]),
             Column("resolution_id", "int8", rows["resolution"], nulls=rows["resolution"] == 0),
-            *(Column(column, "float8", rows[key]) for column, key in _QUESTION_SCORE_FLOATS),
+            *(Column(column, "float8", rows[key]) for column, key in QUESTION_SCORE_FLOATS),
             Column(
                 "resolved_yes",
                 "bool",

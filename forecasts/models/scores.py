@@ -135,7 +135,7 @@ class QuestionScore(models.Model):
 class ScoresDigest(models.Model):
     """A 64-bit digest of one question's stored QuestionScore rows and tags.
 
-    Written with the rows by forecasts.rescoring (``score_tables.scores_digests``):
+    Written with the rows by forecasts.rescoring (``score_digests.scores_digests``):
     a full rescore rewrites only the questions whose freshly computed rows
     have another digest, instead of reading every stored row back. A narrow
     table of its own, so that writing 100,000 digests does not rewrite (and

@@ -1,0 +1,130 @@
+"""Digests of stored score rows: how a full rescore knows what changed.
+
+Each question's ``ScoresDigest`` is a 64-bit digest of every column of every
+stored QuestionScore row of the question, its tags and SCORES_VERSION,
+written with the rows (``forecasts.score_tables``). A full rescore digests
+its freshly computed rows the same way and rewrites only the questions whose
+digest differs; a verifying one digests the rows actually stored instead
+(``stored_digests``). Rows are summed, so their order does not matter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connection
+
+from forecasts.bulkload import pg_array, read_columns
+from forecasts.score_tables import QUESTION_SCORE_FLOATS, stored_rows_query, take_rows
+
+# Bump when the stored rows' columns or their meaning change: every question's
+# digest then differs and a full rescore rewrites all rows.
+SCORES_VERSION = 1
+_MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """A 64-bit finaliser (SplitMix64's): every input bit moves about half the output bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * _MIX_1
+        x = (x ^ (x >> np.uint64(27))) * _MIX_2
+    return x ^ (x >> np.uint64(31))
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """Values as uint64 bit patterns; all NaNs alike (they are all stored as NULL)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), np.nan, values).astype(np.float64)
+        return values.view(np.uint64)
+    return values.astype(np.int64).view(np.uint64)
+
+
+_DIGESTED = (
+    "author",
+    "resolution",
+    "excluded",
+    "n_forecasts",
+    "n_days",
+    "n_hindsight",
+    "outcome_yes",
+    *(key for _, key in QUESTION_SCORE_FLOATS),
+)
+
+
+def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n: int):
+    """Each of ``n`` questions' digest of its score rows, as ``ScoresDigest`` holds them.
+
+    ``row_question`` and ``tag_question`` index the questions (0..n-1). A
+    digest covers every stored column of every row (bit for bit), the
+    question's tags and SCORES_VERSION; rows are summed, so their order does
+    not matter. Never 0, which stands for "no digest stored".
+    """
+    h = np.full(row_question.size, SCORES_VERSION, np.uint64)
+    for name in _DIGESTED:
+        h = _mix(h ^ _bits(rows[name]))
+    with np.errstate(over="ignore"):
+        total = _sum_by(row_question, h, n)
+        tags = _sum_by(tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)), n)
+        digest = _mix(total ^ _mix(tags + np.uint64(SCORES_VERSION)))
+    return (digest | np.uint64(1)).view(np.int64)
+
+
+def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Wrapping uint64 sums of ``values`` per group 0..n-1 (``np.add.at``, but fast)."""
+    total = np.zeros(n, np.uint64)
+    if group.size == 0:
+        return total
+    if np.any(group[1:] < group[:-1]):
+        order = np.argsort(group, kind="stable")
+        group, values = group[order], values[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    total[group[starts]] = np.add.reduceat(values, starts)
+    return total
+
+
+def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
+    """Record the questions' score digests (of the rows just written)."""
+    if question_ids.size == 0:
+        return
+    insert = "INSERT INTO forecasts_scoresdigest (question_id, digest)"
+    upsert = "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"{insert} SELECT * FROM unnest(%s::bigint[], %s::bigint[]) {upsert}",
+                [pg_array(question_ids), pg_array(digests)],
+            )
+        else:
+            cursor.executemany(
+                f"{insert} VALUES (%s, %s) {upsert}",
+                list(zip(question_ids.tolist(), digests.tolist(), strict=True)),
+            )
+
+
+def stored_digests(question_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Digests of the rows actually stored for each of the (sorted) questions.
+
+    Reads every stored row back: the thorough check a verifying full rescore
+    makes instead of trusting ``ScoresDigest``. Also returns the ids of
+    questions that have stored rows but are not among ``question_id``.
+    """
+    rows_query, tags_query = stored_rows_query(None)
+    rows = read_columns(connection, rows_query.sql, rows_query.kinds, rows_query.params)
+    tags = read_columns(connection, tags_query.sql, tags_query.kinds, tags_query.params)
+    where = np.minimum(np.searchsorted(question_id, rows["question"]), question_id.size - 1)
+    known = question_id[where] == rows["question"] if question_id.size else where < 0
+    orphans = np.unique(rows["question"][~known])
+    rows = take_rows(rows, np.flatnonzero(known))
+    # A question's tags as its rows hold them (every row of a question is written at once).
+    pairs = np.unique(np.stack([tags["question"], tags["tag"]]), axis=1)
+    pairs = pairs[:, np.isin(pairs[0], question_id)]
+    return (
+        scores_digests(
+            rows,
+            np.searchsorted(question_id, rows["question"]),
+            np.searchsorted(question_id, pairs[0]),
+            pairs[1],
+            question_id.size,
+        ),
+        orphans,
+    )
