@@ -54,3 +54,24 @@ def test_tags_count_and_every_nan_is_alike():
 def test_a_question_without_rows_has_a_digest_too():
     digests = _digests(_rows(2), np.array([0, 0]))
     assert digests.dtype == np.int64 and np.all(digests != 0)
+
+
+def test_the_digest_covers_every_stored_column():
+    from forecasts.models import QuestionScore
+
+    row_key = {
+        "author_id": "author",
+        "resolution_id": "resolution",
+        "final_probability": "final_given",
+        "resolved_yes": "outcome_yes",
+        "excluded_reason": "excluded",
+    }
+    # The question is the digest's own key, tags are digested per question, and
+    # computed_at says when, not what.
+    skipped = {"id", "question_id", "tag_ids", "computed_at"}
+    stored = {
+        row_key.get(field.attname, field.attname)
+        for field in QuestionScore._meta.concrete_fields
+        if field.attname not in skipped
+    }
+    assert stored == set(_DIGESTED)
