@@ -50,6 +50,8 @@ TOTALS = (
     "n_pending",
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
+# The totals that are counts: stored on the card as integers.
+COUNTS = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight", "n_pending")
 WIDTH = len(TOTALS) + N_BINS * len(BIN_TOTALS)
 # The arrays of a row that the totals depend on.
 ROW_FIELDS = (
@@ -213,9 +215,6 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
         "relative_brier": per_score("relative_sum", "relative_n"),
         **{name: np.round(totals[:, _AT[name]]).astype(np.int64) for name in COUNTS},
     }
-
-
-COUNTS = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight", "n_pending")
 
 
 def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:

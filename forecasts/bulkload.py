@@ -13,6 +13,7 @@ Times are int64 microseconds since the Unix epoch (UTC) throughout.
 
 from __future__ import annotations
 
+import json
 import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -242,6 +243,13 @@ def pg_array(values) -> str:
     values. Floats keep every bit (``repr``); NaN stays NaN.
     """
     return "{" + ",".join(map(repr, np.asarray(values).tolist())) + "}"
+
+
+def in_ids(connection, column: str, ids) -> tuple[str, list]:
+    """A condition limiting ``column`` to ``ids``, and its parameters, for either database."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [pg_array(ids)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps([int(i) for i in ids])]
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,13 @@ other array refers to a question by that position.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import NULL_TIME, Query, read_at_once, read_small
+from forecasts.bulkload import NULL_TIME, Query, in_ids, read_at_once, read_small
 
 US_PER_DAY = 86_400_000_000
 
@@ -56,10 +55,8 @@ def _in_questions(column: str, question_ids: Sequence[int] | None) -> tuple[str,
     """A WHERE clause limiting ``column`` to the given question ids (none: no limit)."""
     if question_ids is None:
         return "", []
-    ids = [int(i) for i in question_ids]
-    if connection.vendor == "postgresql":
-        return f" WHERE {column} = ANY(%s::bigint[])", [ids]
-    return f" WHERE {column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    condition, params = in_ids(connection, column, question_ids)
+    return f" WHERE {condition}", params
 
 
 def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list, dict]:

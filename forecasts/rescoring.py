@@ -47,7 +47,7 @@ from forecasts.score_tables import (
     scorecard_queries,
     stamp_scored,
     store_scorecards,
-    stored_rows_query,
+    stored_rows_queries,
     take_rows,
     write_question_scores,
 )
@@ -64,7 +64,7 @@ def rescore_question(*, question_id: int) -> None:
         if not _lock_question(question_id):  # deleted since it was queued: nothing to score
             return
         *ledger_results, stored, stored_tags = read_small(
-            connection, [*ledger_queries([question_id]), *stored_rows_query(question_id)]
+            connection, [*ledger_queries([question_id]), *stored_rows_queries(question_id)]
         )
         ledger = build_ledger(ledger_results)
         scored = score_pairs(ledger)

@@ -14,7 +14,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts.bulkload import pg_array, read_columns
-from forecasts.score_tables import QUESTION_SCORE_FLOATS, stored_rows_query, take_rows
+from forecasts.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
 
 # Bump when the stored rows' columns or their meaning change: every question's
 # digest then differs and a full rescore rewrites all rows.
@@ -108,7 +108,7 @@ def stored_digests(question_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     makes instead of trusting ``ScoresDigest``. Also returns the ids of
     questions that have stored rows but are not among ``question_id``.
     """
-    rows_query, tags_query = stored_rows_query(None)
+    rows_query, tags_query = stored_rows_queries(None)
     rows = read_columns(connection, rows_query.sql, rows_query.kinds, rows_query.params)
     tags = read_columns(connection, tags_query.sql, tags_query.kinds, tags_query.params)
     where = np.minimum(np.searchsorted(question_id, rows["question"]), question_id.size - 1)

@@ -14,7 +14,6 @@ All inside the rescoring service's transaction, through ``forecasts.bulkload``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,7 +21,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts import aggregates
-from forecasts.bulkload import Column, Query, pg_array, write_rows
+from forecasts.bulkload import Column, Query, in_ids, pg_array, write_rows
 from forecasts.ledger_arrays import Ledger
 from forecasts.pair_scores import EXCLUSIONS
 
@@ -142,7 +141,7 @@ def take_rows(rows: dict, chosen: np.ndarray) -> dict:
     }
 
 
-def stored_rows_query(question_id: int | None) -> list[Query]:
+def stored_rows_queries(question_id: int | None) -> list[Query]:
     """Queries for stored rows (one question's, or all): the rows, then their (row, tag) pairs.
 
     The rows come back in the shape of the scorer's rows (``question``,
@@ -216,7 +215,7 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
 
 
 def _delete_where(table: str, column: str, ids: list[int]) -> None:
-    condition, params = _in_ids(column, ids)
+    condition, params = in_ids(connection, column, ids)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
 
@@ -231,8 +230,8 @@ def scorecard_queries(author_ids: Sequence[int] | None, tag_ids: Sequence[int] =
     size = _TOTALS_BYTES
     where, params = "", []
     if author_ids is not None:
-        authors, author_params = _in_ids("author_id", author_ids)
-        tags, tag_params = _in_ids("tag_id", tag_ids)
+        authors, author_params = in_ids(connection, "author_id", author_ids)
+        tags, tag_params = in_ids(connection, "tag_id", tag_ids)
         where = f" WHERE {authors} AND (tag_id IS NULL OR {tags})"
         params = [*author_params, *tag_params]
     if connection.vendor == "postgresql":
@@ -246,12 +245,6 @@ def scorecard_queries(author_ids: Sequence[int] | None, tag_ids: Sequence[int] =
         {"id": "int8", "author": "int8", "tag": "int8", "totals": f"bytes:{size}", "sized": "int4"},
         params,
     )
-
-
-def _in_ids(column: str, ids: Sequence[int]) -> tuple[str, list]:
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [pg_array(ids)]
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps([int(i) for i in ids])]
 
 
 _TOTALS_BYTES = (aggregates.WIDTH + 1) * 8

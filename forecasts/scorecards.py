@@ -17,7 +17,6 @@ The array readers below (``stored_rows``, ``question_tags``) also feed
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 
 from forecasts.aggregates import cards_from_rows, stored_binned_figures
-from forecasts.bulkload import read_columns
+from forecasts.bulkload import in_ids, read_columns
 from forecasts.models import Author, Scorecard, Tag
 from forecasts.pair_scores import EXCLUSIONS
 
@@ -186,10 +185,8 @@ def _period_cards(rows: dict, tag: Tag | None) -> list[dict]:
 def _ids_clause(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
     if ids is None:
         return "", []
-    ids = [int(i) for i in ids]
-    if connection.vendor == "postgresql":
-        return f" AND {column} = ANY(%s::bigint[])", [ids]
-    return f" AND {column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    condition, params = in_ids(connection, column, ids)
+    return f" AND {condition}", params
 
 
 def _nan_or(expression: str) -> str:

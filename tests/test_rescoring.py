@@ -174,6 +174,17 @@ def _resolved_binary_question() -> Question:
     )
 
 
+def _correct(question, resolver) -> None:
+    current = question.resolutions.get(is_current=True)
+    services.resolution_correct(
+        question=question,
+        outcome="no" if current.outcome == "yes" else "yes",
+        outcome_known_at=current.outcome_known_at,
+        reason="Misread.",
+        by=resolver,
+    )
+
+
 @pytest.mark.django_db
 def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
     random_ledger(9)
@@ -470,14 +481,7 @@ def test_it_rewrites_only_what_changed_on_a_full_rescore(resolver):
     rescoring.rescore_all()
     before = stored_rows()
     question = _resolved_binary_question()
-    current = question.resolutions.get(is_current=True)
-    services.resolution_correct(
-        question=question,
-        outcome="no" if current.outcome == "yes" else "yes",
-        outcome_known_at=current.outcome_known_at,
-        reason="Misread.",
-        by=resolver,
-    )
+    _correct(question, resolver)
     retagged = (
         Question.objects.filter(state="resolved", scores__isnull=False)
         .exclude(pk=question.pk)
@@ -498,14 +502,7 @@ def test_it_rebuilds_scorecards_stored_without_totals(resolver):
     rescoring.rescore_all()
     question = _resolved_binary_question()
     Scorecard.objects.update(totals=b"")  # as written before totals were kept
-    current = question.resolutions.get(is_current=True)
-    services.resolution_correct(
-        question=question,
-        outcome="no" if current.outcome == "yes" else "yes",
-        outcome_known_at=current.outcome_known_at,
-        reason="Misread.",
-        by=resolver,
-    )
+    _correct(question, resolver)
     rescoring.rescore_question(question_id=question.pk)
     authors = set(question.scores.values_list("author_id", flat=True))
     tags = {None, *question.tags.values_list("pk", flat=True)}
@@ -535,14 +532,7 @@ def test_the_rescore_command_rescores_everything_or_some_questions(resolver):
     assert "question scores" in out.getvalue() and QuestionScore.objects.exists()
     assert_matches_library()
     question = _resolved_binary_question()
-    current = question.resolutions.get(is_current=True)
-    services.resolution_correct(
-        question=question,
-        outcome="no" if current.outcome == "yes" else "yes",
-        outcome_known_at=current.outcome_known_at,
-        reason="Misread.",
-        by=resolver,
-    )
+    _correct(question, resolver)
     out = StringIO()
     call_command("rescore", "--stale", stdout=out)
     assert "Rescored 1 question(s)" in out.getvalue()
@@ -550,17 +540,6 @@ def test_the_rescore_command_rescores_everything_or_some_questions(resolver):
     assert_matches_library()
     with pytest.raises(CommandError, match="No question with id 999999"):
         call_command("rescore", "--question", "999999", stdout=StringIO())
-
-
-def _correct(question, resolver) -> None:
-    current = question.resolutions.get(is_current=True)
-    services.resolution_correct(
-        question=question,
-        outcome="no" if current.outcome == "yes" else "yes",
-        outcome_known_at=current.outcome_known_at,
-        reason="Misread.",
-        by=resolver,
-    )
 
 
 @pytest.mark.django_db
