@@ -31,7 +31,7 @@ from forecasts.models import (
     Source,
 )
 from forecasts.models.ledger import Scale
-from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, check_probability
+from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, check_probability, queue_rescore
 
 REQUIRED_COLUMNS = ("question", "author", "stated_at")
 OPTIONAL_COLUMNS = (
@@ -343,6 +343,8 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
             raise ImportFailed(errors)
         if not dry_run:
             write(built)
+            # The authors' cards count the new claims (pending, or hindsight).
+            queue_rescore(sorted({values[0] for values, _ in built}))
     return len(built)
 
 

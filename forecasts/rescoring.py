@@ -37,6 +37,7 @@ from forecasts import aggregates
 from forecasts.bulkload import pg_array, read_columns, read_small
 from forecasts.crowd import distinct_codes, ragged_arange
 from forecasts.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
+from forecasts.memory import keep_freed_memory
 from forecasts.pair_scores import score_pairs
 from forecasts.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.score_tables import (
@@ -94,6 +95,7 @@ def rescore_all(*, verify: bool = False) -> dict:
     read back and digested instead, which also catches rows changed behind
     the scorer's back (the nightly audit does this).
     """
+    keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
     started = timezone.now()
     clock = _Clock()
     with transaction.atomic():

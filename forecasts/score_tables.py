@@ -118,13 +118,12 @@ _QUESTION_SCORE_STAGING = (
 
 def _staging_table(name: str, columns) -> None:
     """An empty temporary table (private to the session, emptied at every commit)."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one round trip: no parameters, two statements
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ("
             + ", ".join(f"{column} {kind}" for column, kind in columns)
-            + ") ON COMMIT DELETE ROWS"
+            + f") ON COMMIT DELETE ROWS; TRUNCATE {name}"
         )
-        cursor.execute(f"TRUNCATE {name}")
 
 
 def delete_question_scores(question_ids: np.ndarray) -> None:
@@ -315,9 +314,13 @@ def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
     _write_cards("reckon_scorecard_update", totals, at, [Column("id", "int8", ids)])
     assignments = ", ".join(f"{name} = u.{name}" for name in [*names, "totals", "computed_at"])
     with connection.cursor() as cursor:
+        # The ids again as a condition on the cards, so that they are found by
+        # their index: the planner knows nothing of the staging table, and would
+        # otherwise hash-join it against a scan of every card.
         cursor.execute(
             f"UPDATE forecasts_scorecard AS s SET {assignments} "
-            "FROM reckon_scorecard_update AS u WHERE s.id = u.id"
+            "FROM reckon_scorecard_update AS u WHERE s.id = ANY(%s::bigint[]) AND s.id = u.id",
+            [pg_array(ids)],
         )
 
 

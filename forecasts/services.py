@@ -8,7 +8,7 @@ message next to the field it is about and nothing is half-written.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -201,8 +201,14 @@ def forecast_create(
     conversion_note: str = "",
     entered_by=None,
     allow_draft: bool = False,
+    rescore: bool = True,
 ) -> Forecast:
-    """Record a new forecast; the only way a forecast comes into being."""
+    """Record a new forecast; the only way a forecast comes into being.
+
+    Once the transaction commits, the question is rescored so that its
+    author's cards count the claim; a caller recording many claims at once
+    passes ``rescore=False`` and calls ``queue_rescore`` once per question.
+    """
     now = timezone.now()
     # Lock the question so a resolution cannot slip in between check and write.
     question = Question.objects.select_for_update().get(pk=question.pk)
@@ -239,6 +245,10 @@ def forecast_create(
         ForecastProbability(forecast=forecast, option=option, probability=p)
         for option, p in checked.option_pairs
     )
+    if rescore and question.state != Question.State.DRAFT:
+        # The author's cards count the claim at once: pending until the question
+        # resolves, or left out as hindsight if its outcome was already known.
+        queue_rescore([question.pk])
     return forecast
 
 
@@ -328,14 +338,24 @@ def _allow_forecast_writes() -> None:
 
 
 def _mark_resolution_changed(question_ids: Sequence[int]) -> None:
-    """Stamp the questions and score them once the transaction commits."""
+    """Stamp the questions and score them once the transaction commits.
+
+    The stamp makes them stale (``Question.objects.needing_rescore()``) until a
+    rescore has seen this change, so reconciliation catches a lost task.
+    """
     if not question_ids:
         return
     Question.objects.filter(pk__in=question_ids).update(resolution_changed_at=timezone.now())
+    queue_rescore(question_ids)
+
+
+def queue_rescore(question_ids: Iterable[int]) -> None:
+    """Rescore the questions once the transaction commits (nothing if it rolls back)."""
     from forecasts import tasks  # tasks import services; import late to avoid a cycle
 
     ids = list(question_ids)
-    transaction.on_commit(lambda: tasks.enqueue_rescore(ids))
+    if ids:
+        transaction.on_commit(lambda: tasks.enqueue_rescore(ids))
 
 
 def _check_outcome(question: Question, outcome: str, option: Option | None) -> None:
@@ -569,6 +589,7 @@ def question_approve(*, question: Question, by=None) -> Question:
         )
     question.state = Question.State.LIVE
     question.save(update_fields=["state"])
+    queue_rescore([question.pk])  # its claims now count on their authors' cards
     return question
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts import reconciliation, rescoring, services, tasks
+from forecasts import imports, reconciliation, rescoring, services, tasks
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from tests.builders import closed_question, forecast, resolve
 from tests.processes import free_port, publishing_to
@@ -231,3 +231,58 @@ def test_it_does_not_hold_up_the_sweep_when_the_broker_is_down(
             assert tasks.send_resolution_prompts() == 1
     assert "Could not queue reminder" in caplog.text
     assert ResolutionPrompt.objects.get().state == "pending"  # the next sweep sends it
+
+
+@pytest.fixture
+def open_question(db):
+    now = timezone.now()
+    return Question.objects.create(
+        title="Will it rain in Reykjavik on New Year's Day?",
+        slug="rain-reykjavik",
+        resolution_criteria="Yes if the Icelandic Met Office records rain there that day.",
+        opens_at=now - timedelta(days=10),
+        closes_at=now + timedelta(days=30),
+        resolve_by=now + timedelta(days=40),
+    )
+
+
+def test_a_new_claim_reaches_its_authors_cards_as_pending_once_it_commits(
+    open_question, author, source, eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.forecast_create(
+            question=open_question,
+            author=author,
+            source=source,
+            probability=0.7,
+            stated_at=timezone.now() - timedelta(hours=1),
+        )
+        assert not Scorecard.objects.exists()  # nothing before the commit
+    assert len(callbacks) == 1
+    card = overall(author)
+    assert (card.n_pending, card.n_scored, card.n_resolved) == (1, 0, 0)
+
+
+def test_an_imported_file_rescores_each_question_once(
+    open_question, author, source, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    stated = (timezone.now() - timedelta(hours=2)).isoformat()
+    rows = "".join(f"rain-reykjavik,ada-pundit,{stated},0.{i},,,,\n" for i in range(1, 4))
+    header = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports.import_forecasts(header + rows) == 3
+    assert queued == [open_question.pk]
+
+
+def test_approving_a_draft_rescores_it_so_its_claims_count(
+    open_question, monkeypatch, django_capture_on_commit_callbacks
+):
+    open_question.state = Question.State.DRAFT
+    open_question.save()
+    queued = []
+    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_approve(question=open_question)
+    assert queued == [open_question.pk]

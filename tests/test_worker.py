@@ -160,7 +160,9 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
         first.kill()
         processes.terminate_sessions(first.app_name)
         lock.rollback()
-    assert not QuestionScore.objects.exists()
+    # The claim's own rescore may have run before the lock (pending rows), but
+    # nothing was scored against the resolution.
+    assert not QuestionScore.objects.filter(resolution__isnull=False).exists()
     assert list(Question.objects.needing_rescore()) == [question]
 
     second = processes.worker("w2")

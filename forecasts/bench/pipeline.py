@@ -114,6 +114,7 @@ def _build(tag: str, count: int, n_authors: int) -> tuple[Source, list[Author], 
                 source=source,
                 probability=round(0.05 + 0.9 * ((n * 7 + i * 13) % 19) / 18, 3),
                 stated_at=question.opens_at + timedelta(days=i + 1),
+                rescore=False,  # nothing queued ahead of the resolutions being timed
             )
         questions.append(question)
     return source, authors, questions
