@@ -145,10 +145,17 @@ def _binary_tuples(columns: Sequence[Column], start: int, stop: int) -> bytes:
     """The COPY BINARY tuples for rows [start, stop), assembled with array indexing."""
     n = stop - start
     fields = [_field(c, start, stop) for c in columns]
+    if all(lengths.size and lengths.min() == lengths.max() >= 0 for lengths, _ in fields):
+        return _fixed_width_tuples(fields, n)
+    return _ragged_tuples(fields, n)
+
+
+def _ragged_tuples(fields: list[tuple[np.ndarray, np.ndarray]], n: int) -> bytes:
+    """Any tuples: NULLs, and fields whose width differs from row to row."""
     sizes = 2 + sum(4 + np.maximum(lengths, 0).astype(np.int64) for lengths, _ in fields)
     row_start = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     buffer = np.zeros(int(sizes.sum()), np.uint8)
-    _scatter(buffer, row_start, np.full(n, len(columns), ">i2").view(np.uint8), 2)
+    _scatter(buffer, row_start, np.full(n, len(fields), ">i2").view(np.uint8), 2)
     position = row_start + 2
     for lengths, payload in fields:
         _scatter(buffer, position, lengths.astype(">i4").view(np.uint8), 4)
@@ -156,6 +163,20 @@ def _binary_tuples(columns: Sequence[Column], start: int, stop: int) -> bytes:
         _scatter_ragged(buffer, position + 4, width, payload)
         position = position + 4 + width
     return buffer.tobytes()
+
+
+def _fixed_width_tuples(fields: list[tuple[np.ndarray, np.ndarray]], n: int) -> bytes:
+    """The common case for a chunk with no NULL and one width per column: every
+    tuple has the same layout, so each column fills a slice of an (n, size) array."""
+    widths = [int(lengths[0]) for lengths, _ in fields]
+    rows = np.empty((n, 2 + sum(4 + width for width in widths)), np.uint8)
+    rows[:, :2] = np.frombuffer(struct.pack(">h", len(fields)), np.uint8)
+    at = 2
+    for width, (_, payload) in zip(widths, fields, strict=True):
+        rows[:, at : at + 4] = np.frombuffer(struct.pack(">i", width), np.uint8)
+        rows[:, at + 4 : at + 4 + width] = payload.reshape(n, width)
+        at += 4 + width
+    return rows.tobytes()
 
 
 def _scatter(buffer: np.ndarray, at: np.ndarray, data: np.ndarray, width: int) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 
+from forecasts import bulkload
 from forecasts.bulkload import (
     NULL_TIME,
     Column,
@@ -65,6 +66,43 @@ def test_it_writes_and_reads_back_every_kind(table):
     assert back["id"].tolist() == [1, 2, 4]
     assert back["at"].tolist() == [0, 1_700_000_000_123_456, -86_400_000_000]
     assert np.isnan(back["x"][1]) and back["x"][2] == -2.5
+
+
+def _uniform_columns(n: int) -> list[Column]:
+    """Columns with no NULL and one width per column: every tuple has one layout."""
+    return [
+        Column("id", "int8", np.arange(1, n + 1)),
+        Column("n", "int4", np.arange(n, dtype=np.int32) - 3),
+        Column("x", "float8", np.linspace(-1.5, 2.5, n)),
+        Column("at", "time", np.full(n, 1_700_000_000_123_456)),
+        Column("word", "text", np.zeros(n, np.int64), labels=["résumé"]),
+        Column("doc", "json", ["[7]"] * n),
+        Column("blob", "bytes", [bytes([i % 256, 1]) for i in range(n)]),
+        Column("flag", "bool", np.arange(n) % 2 == 0),
+    ]
+
+
+def test_uniform_tuples_take_the_fixed_width_path_byte_for_byte():
+    columns = _uniform_columns(5)
+    fields = [bulkload._field(c, 0, 5) for c in columns]
+    assert bulkload._fixed_width_tuples(fields, 5) == bulkload._ragged_tuples(fields, 5)
+
+
+def test_it_writes_and_reads_back_uniform_tuples(table):
+    write_rows(connection, table, _uniform_columns(300), 300)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n, x, word, doc, blob, flag FROM trip WHERE id = 7")
+        n, x, word, doc, blob, flag = cursor.fetchone()
+        cursor.execute("SELECT count(*), count(DISTINCT at) FROM trip")
+        assert cursor.fetchone() == (300, 1)
+    assert (n, x, word, json.loads(doc), bytes(blob), flag) == (
+        3,
+        np.linspace(-1.5, 2.5, 300)[6],
+        "résumé",
+        [7],
+        b"\x06\x01",
+        True,
+    )
 
 
 def test_it_names_the_column_that_is_not_fixed_width(table):
