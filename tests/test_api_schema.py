@@ -66,6 +66,10 @@ def test_it_serves_the_schema_as_json(api_client, db):
     assert {"201", "400", "401", "403", "413", "415", "429"} <= set(post["responses"])
     params = {p["name"] for p in schema["paths"]["/api/forecasts/"]["get"]["parameters"]}
     assert {"author", "question", "tag", "ordering", "page", "page_size", "search"} <= params
+    for kind in ("forecasts", "scorecards"):  # the file routes, beside export/?format=
+        export = schema["paths"][f"/api/{kind}/export.{{file_format}}"]["get"]
+        (suffix,) = [p for p in export["parameters"] if p["in"] == "path"]
+        assert (suffix["name"], suffix["schema"]["enum"]) == ("file_format", ["csv", "json"])
 
 
 def test_it_serves_the_docs_page_from_local_assets(api_client, db):

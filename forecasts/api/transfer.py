@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, renderers, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -77,6 +83,11 @@ class ExportView(generics.ListAPIView):
         else:
             response = StreamingHttpResponse(_json_array(rows), content_type="application/json")
         return response
+
+    def get_format_suffix(self, **kwargs):
+        # The .csv / .json routes name their suffix file_format rather than DRF's
+        # "format", which schema generators leave out as a mere suffix variant.
+        return kwargs.get("file_format") or super().get_format_suffix(**kwargs)
 
     def handle_exception(self, exc):
         # Errors are always JSON, whatever format the export was asked for.
@@ -159,6 +170,25 @@ class ScorecardExport(ExportView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+FILE_FORMAT_PARAMETER = OpenApiParameter(
+    "file_format",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=["csv", "json"],
+    description="The file's format, as its extension.",
+)
+
+
+def _file_route(view: type[ExportView], operation_id: str) -> type[ExportView]:
+    """The export at ``export.csv`` / ``export.json``: the same view, its own operation."""
+    schema = extend_schema(operation_id=operation_id, parameters=[FILE_FORMAT_PARAMETER])
+    return extend_schema_view(get=schema)(type(f"{view.__name__}File", (view,), {}))
+
+
+ForecastExportFile = _file_route(ForecastExport, "forecasts_export_file")
+ScorecardExportFile = _file_route(ScorecardExport, "scorecards_export_file")
 
 
 class ImportErrorSerializer(serializers.Serializer):
