@@ -236,9 +236,10 @@ def _question_floors(question_id: int) -> dict:
     for _ in range(3):
         with transaction.atomic(), connection.cursor() as cursor:
             started = time.perf_counter()
-            for sql, values in reads:
-                assert _read_once(cursor, sql, values) > 0
+            sizes = [_read_once(cursor, sql, values) for sql, values in reads]
             read_s.append(time.perf_counter() - started)
+            if 0 in sizes:
+                raise CommandError(f"Question {question_id} has nothing to read: {sizes}")
             started = time.perf_counter()
             cursor.execute(
                 "UPDATE forecasts_questionscore SET n_days = n_days WHERE question_id = %s",
@@ -263,8 +264,11 @@ def _scan_seconds() -> float:
     sql, params, _ = forecasts_sql()
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        assert _read_once(cursor, sql, params) > 0
-    return time.perf_counter() - started
+        size = _read_once(cursor, sql, params)
+    elapsed = time.perf_counter() - started
+    if size == 0:
+        raise CommandError("The forecast table is empty: nothing to time.")
+    return elapsed
 
 
 def _read_once(cursor, sql: str, params) -> int:
