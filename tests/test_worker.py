@@ -150,6 +150,14 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
     question = closed_question("crash")
     forecast(question, author, source, 0.8)
     first = processes.worker("w1")
+    # The claim queued a rescore of its own (its card counts it as pending): let
+    # it finish first, or it would hold the question's row at the lock below
+    # and the resolution would wait for it.
+    wait_for(
+        lambda: Question.objects.filter(pk=question.pk, scored_at__isnull=False).exists(),
+        30,
+        "the claim's rescore",
+    )
     # Hold the score tables so the task blocks at its first write: "mid-task",
     # deterministically, with no test hook inside the code under test.
     with psycopg.connect(subprocess_database_url()) as lock:
@@ -160,8 +168,7 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
         first.kill()
         processes.terminate_sessions(first.app_name)
         lock.rollback()
-    # The claim's own rescore may have run before the lock (pending rows), but
-    # nothing was scored against the resolution.
+    # Only the claim's pending row: nothing was scored against the resolution.
     assert not QuestionScore.objects.filter(resolution__isnull=False).exists()
     assert list(Question.objects.needing_rescore()) == [question]
 
