@@ -4,14 +4,8 @@ import ctypes
 import platform
 
 import numpy as np
-import pytest
 
 from forecasts import memory
-
-glibc = pytest.mark.skipif(
-    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc",
-    reason="mallopt thresholds are a glibc feature",
-)
 
 
 class _MallocInfo(ctypes.Structure):
@@ -29,8 +23,12 @@ def _malloc_info() -> _MallocInfo:
     return mallinfo2()
 
 
-@glibc
 def test_a_large_array_comes_from_the_heap_and_stays_there_when_freed():
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        # The thresholds are glibc's (the Debian image and CI have it): elsewhere
+        # the call says it did nothing, and there is no glibc heap to look at.
+        assert memory.keep_freed_memory() is False
+        return
     assert memory.keep_freed_memory()
     size = 64 * 1024 * 1024  # far above glibc's default mmap threshold (128 kB to 32 MB)
     before = _malloc_info()
