@@ -320,11 +320,15 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
         question = int((new if new["author"].size else old)["question"][0])
         _rebuild(totals, keys, legacy, without_question=question)
     for rows, row, key, sign in passes:
-        if sign < 0:  # old rows already left out of rebuilt cards
-            keep = ~np.isin(rows["author"][row], legacy)
-            row, key = row[keep], key[keep]
+        card = np.searchsorted(keys, key)
+        if sign < 0:
+            # Old rows come out only of cards that hold them: not of rebuilt
+            # cards (already without them), nor of cards no longer stored
+            # (a deleted tag's cards went with it).
+            keep = ~np.isin(rows["author"][row], legacy) & (ids[card] > 0)
+            row, card = row[keep], card[keep]
         chosen = {name: rows[name][row] for name in aggregates.ROW_FIELDS}
-        aggregates.apply_rows(totals, np.searchsorted(keys, key), chosen, sign=sign)
+        aggregates.apply_rows(totals, card, chosen, sign=sign)
     store_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, ids, at)
 
 

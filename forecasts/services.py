@@ -23,6 +23,7 @@ from forecasts.models import (
     ForecastProbability,
     Option,
     Question,
+    QuestionScore,
     Resolution,
     Source,
 )
@@ -356,6 +357,29 @@ def queue_rescore(question_ids: Iterable[int]) -> None:
     ids = list(question_ids)
     if ids:
         transaction.on_commit(lambda: tasks.enqueue_rescore(ids))
+
+
+def rescore_retagged(*, instance, action: str, reverse: bool, pk_set, **_) -> None:
+    """Receiver of ``m2m_changed`` for ``Question.tags``: rescore scored questions
+    whose tags change, so their scores move to the new tags' scorecards.
+
+    Questions with no stored scores are left alone: their first rescore reads
+    the tags as they are then.
+    """
+    if action == "pre_clear" and reverse:  # a tag taken off every question: which ones?
+        question_ids = list(instance.questions.values_list("pk", flat=True))
+    elif action in ("post_add", "post_remove") and pk_set:
+        question_ids = list(pk_set) if reverse else [instance.pk]
+    elif action == "post_clear" and not reverse:
+        question_ids = [instance.pk]
+    else:
+        return
+    queue_rescore(
+        QuestionScore.objects.filter(question_id__in=question_ids)
+        .order_by("question_id")
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
 
 
 def _check_outcome(question: Question, outcome: str, option: Option | None) -> None:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
+from config.celery import app as celery_app
 from forecasts.models import Author, Option, Question, Source
 from forecasts.roles import EDITORS, RESOLVERS
 
@@ -169,3 +170,11 @@ def forecaster(django_user_model, author):
     author.user = user
     author.save(update_fields=["user"])
     return user
+
+
+@pytest.fixture
+def eager():
+    """Run tasks in-process, as CELERY_TASK_ALWAYS_EAGER does for a quick local setup."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False

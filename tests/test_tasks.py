@@ -27,14 +27,6 @@ TASK_NAMES = {
 
 
 @pytest.fixture
-def eager():
-    """Run tasks in-process, as CELERY_TASK_ALWAYS_EAGER does for a quick local setup."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def broker_down():
     """Nothing listens on this port: publishing fails like a stopped Redis."""
     with publishing_to(f"redis://127.0.0.1:{free_port()}/0"):
