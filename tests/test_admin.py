@@ -1,12 +1,21 @@
 """The editors' desk: entering claims, resolving, and seeing errors on the field."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from forecasts.models import Forecast, ForecastCorrection, Question, Resolution, Source
+from forecasts import rescoring
+from forecasts.models import (
+    Forecast,
+    ForecastCorrection,
+    Question,
+    QuestionScore,
+    Resolution,
+    Source,
+)
+from tests.builders import closed_question, forecast, resolve
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -128,6 +137,26 @@ def test_it_shows_a_claim_stated_after_close_on_the_date_field(
     assert response.status_code == 200
     assert b"forecasts stated after that do not count" in response.content
     assert not Forecast.objects.exists()
+
+
+def test_moving_a_scored_question_s_close_rescores_it(
+    client, editor, author, source, eager, django_capture_on_commit_callbacks
+):
+    question = closed_question("window")  # open 60 days ago, closed 30 days ago
+    forecast(question, author, source, 0.8)
+    resolve(question, "yes")
+    rescoring.rescore_question(question_id=question.pk)
+    assert QuestionScore.objects.get(question=question).n_days == 31
+    client.force_login(editor)
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    earlier = question.closes_at - timedelta(days=10)
+    data = form_data(client.get(url)) | {
+        "closes_at_0": earlier.strftime("%Y-%m-%d"),
+        "closes_at_1": earlier.strftime("%H:%M:%S"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    assert QuestionScore.objects.get(question=question).n_days == 21
 
 
 def test_it_resolves_a_question_with_evidence_through_the_service(client, resolver, question):

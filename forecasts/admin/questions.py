@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from forecasts import services
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
@@ -125,6 +126,13 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             {"fields": ["state", "resolution_actions", "resolution_changed_at", "scored_at"]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and set(form.changed_data) & {"opens_at", "closes_at"}:
+            # The window decides which forecasts count and the days averaged:
+            # rescore, so that stored scores follow the question as it now is.
+            services.queue_rescore([obj.pk])
 
     def get_queryset(self, request):
         # distinct(): the author filter joins forecasts, which would repeat rows.
