@@ -9,8 +9,8 @@ class ForecastsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed
 
+        from forecasts.ledger.services import rescore_retagged
         from forecasts.models import Question
-        from forecasts.services import rescore_retagged
 
         m2m_changed.connect(
             rescore_retagged, sender=Question.tags.through, dispatch_uid="reckon-rescore-retagged"

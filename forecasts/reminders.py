@@ -38,8 +38,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from forecasts.ledger.roles import RESOLVERS
 from forecasts.models import Question, ResolutionPrompt
-from forecasts.roles import RESOLVERS
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import transaction
 
-from forecasts import reconciliation, reminders, rescoring
+from forecasts import reminders
+from forecasts.engine import reconciliation, rescoring
 
 logger = logging.getLogger(__name__)
 

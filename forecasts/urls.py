@@ -1,6 +1,6 @@
 from django.urls import path
 
-from forecasts import views
+from forecasts.pages import views
 
 urlpatterns = [
     path("", views.home, name="home"),

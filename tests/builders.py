@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Author, Forecast, Question, Resolution, Source
 
 

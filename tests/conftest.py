@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
+from forecasts.ledger.roles import EDITORS, RESOLVERS
 from forecasts.models import Author, Option, Question, Source
-from forecasts.roles import EDITORS, RESOLVERS
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def roles(db):
     """
     from django.contrib.auth.models import Permission
 
-    from forecasts.roles import GROUP_PERMISSIONS
+    from forecasts.ledger.roles import GROUP_PERMISSIONS
 
     for name, codenames in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)

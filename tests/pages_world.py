@@ -2,7 +2,7 @@
 
 Forecasts are written through the services with the clock at the moment they
 were stated, so none is hindsight unless a test asks for it. Scores are
-computed by forecasts.rescoring, the same code the worker runs.
+computed by forecasts.engine.rescoring, the same code the worker runs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from forecasts import rescoring, services
+from forecasts.engine import rescoring
+from forecasts.ledger import services
 from forecasts.models import Author, Question, Source, Tag
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -60,7 +60,7 @@ def test_no_outcome_is_invented(seed):
 
 
 def test_every_seed_number_is_what_the_lexicon_gives_for_the_quote(seed):
-    from forecasts.lexicon import read_phrase
+    from forecasts.drafting.lexicon import read_phrase
 
     for forecast in Forecast.objects.filter(source=seed):
         reading = read_phrase(forecast.quote, seed.scale)

@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
-from forecasts import reminders, services
+from forecasts import reminders
+from forecasts.ledger import services
+from forecasts.ledger.roles import RESOLVERS
 from forecasts.models import Question, ResolutionPrompt
-from forecasts.roles import RESOLVERS
 
 DUE = datetime(2025, 12, 31, tzinfo=UTC)  # the question fixture's resolve_by
 

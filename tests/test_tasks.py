@@ -12,8 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts import imports, reconciliation, rescoring, services, tasks
+from forecasts import tasks
+from forecasts.engine import reconciliation, rescoring
+from forecasts.ledger import services
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
+from forecasts.transfer import imports
 from tests.builders import closed_question, forecast, resolve
 from tests.processes import free_port, publishing_to
 
@@ -149,7 +152,7 @@ def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager
     for question, outcome in zip(scored_ledger, ["yes", "no", "yes"], strict=True):
         resolve(question, outcome)
     assert overall(author).brier == pytest.approx((0.04 + 0.09 + 0.16) / 3)
-    with caplog.at_level(logging.INFO, logger="forecasts.reconciliation"):
+    with caplog.at_level(logging.INFO, logger="forecasts.engine.reconciliation"):
         figures = tasks.audit_scores()
     assert figures["differences"] == 0 and figures["scorecards"] >= 1
     assert "agree" in caplog.text

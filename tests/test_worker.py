@@ -19,7 +19,8 @@ import psycopg
 import pytest
 import redis
 
-from forecasts import reconciliation, reminders, rescoring, tasks
+from forecasts import reminders, tasks
+from forecasts.engine import reconciliation, rescoring
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from tests.builders import closed_question, forecast, resolve
 from tests.processes import (
@@ -232,7 +233,7 @@ def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twi
 EMBEDDED_SETUP = """
 from datetime import timedelta
 from django.utils import timezone
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Author, Question, Source
 now = timezone.now()
 for slug in ("embedded-due", "embedded-scored"):
@@ -249,7 +250,7 @@ services.forecast_create(
 """
 EMBEDDED_RESOLVE = """
 from django.utils import timezone
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Question
 services.question_resolve(
     question=Question.objects.get(slug="embedded-scored"), outcome="yes",

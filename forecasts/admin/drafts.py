@@ -1,7 +1,7 @@
 """Reviewing drafted claims: draft from a source's text, then approve, override or discard.
 
 * On Sources, the action "Draft claims from the text" runs
-  ``drafting.draft_claims_from_source`` on each selected source and reports
+  ``drafts.draft_claims_from_source`` on each selected source and reports
   what it made, with a link to the drafts; bad input comes back as a message.
 * On Questions, the "Drafts to review" status lists drafts with their quote,
   phrase and suggested number; a draft's page shows the drafted claim, links
@@ -18,9 +18,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from forecasts import drafting, services
-from forecasts.drafting import format_percent
-from forecasts.lexicon import SCALES
+from forecasts.drafting import drafts
+from forecasts.drafting.drafts import format_percent
+from forecasts.drafting.lexicon import SCALES
+from forecasts.ledger import services
 from forecasts.models import DiscardedClaim, Forecast, Question, Source
 
 
@@ -56,7 +57,7 @@ class DraftFromTextAdmin:
     def draft_claims(self, request, queryset):
         for source in queryset.select_related("author"):
             try:
-                report = drafting.draft_claims_from_source(source=source, by=request.user)
+                report = drafts.draft_claims_from_source(source=source, by=request.user)
             except ValidationError as error:
                 self.message_user(
                     request,
@@ -246,7 +247,7 @@ class DraftReviewAdmin:
         discarded = self._each_draft(
             request,
             queryset,
-            lambda question: drafting.draft_discard(question=question, by=request.user),
+            lambda question: drafts.draft_discard(question=question, by=request.user),
         )
         self.message_user(
             request,

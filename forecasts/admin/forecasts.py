@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from forecasts import services
 from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm
+from forecasts.ledger import services
 from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
 
 CLAIM_FIELDS = ["author", "question", "stated_at", "probability", "phrase", "quote"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Forecast, Option, Question, Resolution
 
 

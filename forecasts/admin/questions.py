@@ -11,11 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from forecasts import services
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
+from forecasts.ledger import services
 from forecasts.models import Option, Question, Resolution
 
 RESOLUTION_MODES = {

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from forecasts import services
+from forecasts.ledger import services
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 # The largest id a bigint column holds; larger numbers cannot name a row.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import permissions
 
-from forecasts.roles import is_editor, is_resolver
+from forecasts.ledger.roles import is_editor, is_resolver
 
 
 def linked_author(user):

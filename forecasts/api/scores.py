@@ -21,10 +21,11 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
-from forecasts.api import filters, standings
+from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Tag
+from forecasts.standings import periods
 
 MURPHY_SCHEMA = {
     "type": "object",
@@ -293,9 +294,9 @@ class LeaderboardView(GenericAPIView):
         min_n = params.validated_data.get("min_n", settings.RECKON_LEADERBOARD_MIN_N)
         since, until = params.validated_data.get("since"), params.validated_data.get("until")
         if since is None and until is None:
-            rows = standings.stored_leaderboard(tag=tag, min_n=min_n)
+            rows = periods.stored_leaderboard(tag=tag, min_n=min_n)
         else:
-            rows = standings.period_leaderboard(since=since, until=until, tag=tag, min_n=min_n)
+            rows = periods.period_leaderboard(since=since, until=until, tag=tag, min_n=min_n)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -321,7 +322,7 @@ def author_scorecard(author: Author, request) -> dict:
             "overall": ScorecardSerializer(overall).data if overall else None,
             "by_tag": ScorecardSerializer(tagged, many=True).data,
         }
-    overall, by_tag = standings.period_author_cards(author, since=since, until=until)
+    overall, by_tag = periods.period_author_cards(author, since=since, until=until)
     return {
         **body,
         "overall": CardFieldsSerializer(overall).data if overall else None,

@@ -24,11 +24,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from forecasts import exports, imports
 from forecasts.api import filters, permissions
 from forecasts.api.parsers import CSVParser, RequestTooLarge
 from forecasts.api.views import forecasts_for
 from forecasts.models import Scorecard
+from forecasts.transfer import exports, imports
 
 MAX_REPORTED_ERRORS = 1000
 

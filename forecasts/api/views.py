@@ -1,7 +1,7 @@
 """The ledger through the API: authors, sources, tags, questions, forecasts, resolutions.
 
 Reads are open to everyone; writes check roles (see permissions.py) and go
-through forecasts.services. Every list is filtered, ordered and paginated,
+through forecasts.ledger.services. Every list is filtered, ordered and paginated,
 and runs a fixed number of queries whatever its length.
 """
 
@@ -29,7 +29,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from forecasts import services
 from forecasts.api import filters, permissions, scores
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
@@ -41,6 +40,8 @@ from forecasts.api.writes import (
     create_forecast,
     create_question,
 )
+from forecasts.ledger import services
+from forecasts.ledger.roles import is_editor
 from forecasts.models import (
     Author,
     Forecast,
@@ -50,7 +51,6 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.roles import is_editor
 
 ID_OR_SLUG = OpenApiParameter(
     "id_or_slug",

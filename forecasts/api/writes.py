@@ -1,16 +1,16 @@
-"""Writes through the API: validate the shape here, leave the rules to forecasts.services."""
+"""Writes through the API: validate the shape here, leave the rules to forecasts.ledger.services."""
 
 from __future__ import annotations
 
 from django.utils.text import slugify
 from rest_framework import serializers
 
-from forecasts import services
 from forecasts.api import serializers as s
 from forecasts.api.fields import AwareDateTimeField, OptionalURLField
 from forecasts.api.permissions import linked_author
+from forecasts.ledger import services
+from forecasts.ledger.roles import is_editor
 from forecasts.models import Option, Question, Resolution
-from forecasts.roles import is_editor
 
 
 def create_question(request) -> Question:

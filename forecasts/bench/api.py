@@ -25,7 +25,9 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from forecasts import aggregates, scoring
+from forecasts import scoring
+from forecasts.engine import card_totals
+from forecasts.engine.pair_scores import COUNTED
 from forecasts.models import (
     Author,
     Forecast,
@@ -36,7 +38,6 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pair_scores import COUNTED
 
 PREFIX = "bench-api-"
 
@@ -176,7 +177,7 @@ def _totals(scores) -> bytes:
         "outcome_yes": np.ones(n),
         "n_hindsight": np.zeros(n, np.int64),
     }
-    return aggregates.encode_totals(aggregates.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
+    return card_totals.encode_totals(card_totals.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
 
 
 def _free_port() -> int:

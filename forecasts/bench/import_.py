@@ -2,7 +2,7 @@
 
 Builds a CSV of ``--rows`` forecasts (times ``--scale``; one in ten on a
 multiple-choice question) on synthetic questions, times
-``forecasts.imports.import_forecasts`` on it, and times the same forecasts
+``forecasts.transfer.imports.import_forecasts`` on it, and times the same forecasts
 written by a bare ``bulk_create`` (no parsing, no checks). Everything runs in
 one transaction that is rolled back, so the database is left as it was.
 """
@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
-from forecasts import imports
 from forecasts.models import Author, Option, Question, Source
+from forecasts.transfer import imports
 
 STATED = datetime(2025, 1, 15, tzinfo=UTC)
 

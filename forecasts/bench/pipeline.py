@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import (
     Author,
     Forecast,

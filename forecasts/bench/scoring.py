@@ -41,11 +41,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts import rescoring, scoring
-from forecasts.bulkload import in_ids
-from forecasts.demo import WorldSpec
-from forecasts.demo_load import make_world, real_data_exists
-from forecasts.ledger_arrays import forecasts_sql
+from forecasts import scoring
+from forecasts.demo.loader import make_world, real_data_exists
+from forecasts.demo.simulation import WorldSpec
+from forecasts.engine import rescoring
+from forecasts.engine.bulkload import in_ids
+from forecasts.engine.ledger_arrays import forecasts_sql
 from forecasts.models import Forecast, Question, QuestionScore, Resolution, Scorecard
 
 

@@ -1,6 +1,6 @@
 """Writing the synthetic demo world to the database, and removing it again.
 
-Rows go in with ``forecasts.bulkload`` (COPY on PostgreSQL), with ids taken
+Rows go in with ``forecasts.engine.bulkload`` (COPY on PostgreSQL), with ids taken
 in blocks from each table's sequence while the table is locked, in the order
 the ledger guards need: questions, options and tags, then forecasts and their
 option probabilities, then resolutions (a forecast on an annulled question
@@ -19,8 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forecasts.bulkload import NULL_TIME, Column, write_rows
-from forecasts.demo import (
+from forecasts.demo.simulation import (
     ANNULLED,
     LIVE,
     RESOLVED,
@@ -31,6 +30,7 @@ from forecasts.demo import (
     WorldSpec,
     build_world,
 )
+from forecasts.engine.bulkload import NULL_TIME, Column, write_rows
 from forecasts.models import Author, Question, Source, Tag
 
 SOURCE_SLUG = "synthetic-demo-world"

@@ -18,7 +18,7 @@ Multiple-choice questions draw option probabilities from a flat Dirichlet and
 the outcome from them (no news: the truth stays put). Everything is labelled
 synthetic (``is_synthetic``, "Synthetic:" names, a synthetic source and tags)
 and reproducible from the seed, except that the dates of unresolved questions
-follow the clock. ``forecasts.demo_load`` writes a world to the database.
+follow the clock. ``forecasts.demo.loader`` writes a world to the database.
 """
 
 from __future__ import annotations

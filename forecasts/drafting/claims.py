@@ -43,7 +43,7 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases, strongest
+from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases, strongest
 
 MAX_ARTICLE_CHARS = 200_000
 

@@ -1,7 +1,7 @@
 """Draft questions from an article's hedged claims, for an editor to review.
 
 An editor hands Reckon a stored source with its full text. For every claim
-the detector (:mod:`forecasts.claims`) finds, :func:`draft_claims_from_source`
+the detector (:mod:`forecasts.drafting.claims`) finds, :func:`draft_claims_from_source`
 writes a DRAFT question and the author's suggested forecast:
 
 * the question's title is the sentence behind ``DRAFT_TITLE_MARK``, its
@@ -36,9 +36,14 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forecasts import services
-from forecasts.claims import ClaimTextError, DraftClaim, detect_claims, validate_article_text
-from forecasts.lexicon import SCALES
+from forecasts.drafting.claims import (
+    ClaimTextError,
+    DraftClaim,
+    detect_claims,
+    validate_article_text,
+)
+from forecasts.drafting.lexicon import SCALES
+from forecasts.ledger import services
 from forecasts.models import DiscardedClaim, ForecastCorrection, Question, Source
 
 # When the sentence names no date, the draft closes a year after publication:

@@ -6,7 +6,7 @@ on its own. Phrase accuracy counts, among true positives whose label names a
 phrase, those where the detector found the same words (case and apostrophe
 style ignored).
 
-Run ``python -m forecasts.claims_eval tests/claims_corpus.json`` for the figures.
+Run ``python -m forecasts.drafting.evaluation tests/claims_corpus.json`` for the figures.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from forecasts.claims import claim_from_sentence
-from forecasts.lexicon import DEFAULT_SCALE
+from forecasts.drafting.claims import claim_from_sentence
+from forecasts.drafting.lexicon import DEFAULT_SCALE
 
 
 def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:

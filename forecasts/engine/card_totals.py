@@ -13,7 +13,7 @@ are derived from the totals when read (``binned_figures``,
 ``stored_binned_figures``).
 
 Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
-(codes of ``forecasts.pair_scores``), ``brier``, ``brier_final``,
+(codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
 ``n_hindsight``. The figures agree with ``forecasts.scoring``
@@ -28,10 +28,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from forecasts.crowd import distinct_codes
-from forecasts.pair_scores import ANNULLED_ROW, COUNTED, PENDING_ROW
+from forecasts.engine.crowd import distinct_codes
+from forecasts.engine.pair_scores import ANNULLED_ROW, COUNTED, PENDING_ROW
 from forecasts.scoring import COIN_FLIP_BRIER, wilson_interval
-from forecasts.t_quantiles import t_975
+from forecasts.scoring.t_quantiles import t_975
 
 N_BINS = 10
 _BIN_DECIMALS = 9  # as scoring.calibration_bin_index: 0.3 lands in bin 3

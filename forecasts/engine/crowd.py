@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecasts.ledger_arrays import Ledger
+from forecasts.engine.ledger_arrays import Ledger
 
 _DAY_OFFSET = 1 << 31  # keeps day numbers positive inside packed keys
 

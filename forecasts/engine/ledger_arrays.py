@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import NULL_TIME, Query, in_ids, read_at_once, read_small
+from forecasts.engine.bulkload import NULL_TIME, Query, in_ids, read_at_once, read_small
 
 US_PER_DAY = 86_400_000_000
 

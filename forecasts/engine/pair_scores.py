@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecasts.crowd import crowd_scores, distinct_codes
-from forecasts.ledger_arrays import ANNULLED, DRAFT, PENDING, RESOLVED, US_PER_DAY, Ledger
+from forecasts.engine.crowd import crowd_scores, distinct_codes
+from forecasts.engine.ledger_arrays import ANNULLED, DRAFT, PENDING, RESOLVED, US_PER_DAY, Ledger
 from forecasts.scoring import LOG_LOSS_EPS, SUM_TOLERANCE
 
 # Codes of QuestionScore.excluded_reason, in the order of EXCLUSIONS.

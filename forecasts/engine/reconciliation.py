@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from forecasts import rescoring
+from forecasts.engine import rescoring
 from forecasts.models import Forecast, Question, QuestionScore, Scorecard
 
 logger = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ Two services, both idempotent and safe to run concurrently:
   and its tags) by taking the old rows out of their totals and the new ones in.
 * ``rescore_all()`` rebuilds everything from the ledger: the safety net.
 
-Reading goes through ``forecasts.ledger_arrays`` (rows packed by the server
-and parsed by NumPy), scoring through ``forecasts.pair_scores``,
-``forecasts.crowd`` and ``forecasts.aggregates``: no query per forecast,
-author or question. Writing goes through ``forecasts.score_tables``, all in
+Reading goes through ``forecasts.engine.ledger_arrays`` (rows packed by the server
+and parsed by NumPy), scoring through ``forecasts.engine.pair_scores``,
+``forecasts.engine.crowd`` and ``forecasts.engine.card_totals``: no query per forecast,
+author or question. Writing goes through ``forecasts.engine.score_tables``, all in
 one transaction: a full rescore rewrites only the questions whose rows'
 digest changed and the cards whose totals changed; one question's rows and
 its authors' cards are updated in place. On PostgreSQL, advisory locks
@@ -33,14 +33,14 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forecasts import aggregates
-from forecasts.bulkload import pg_array, read_columns, read_small
-from forecasts.crowd import distinct_codes, ragged_arange
-from forecasts.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
-from forecasts.memory import keep_freed_memory
-from forecasts.pair_scores import score_pairs
-from forecasts.score_digests import scores_digests, store_digests, stored_digests
-from forecasts.score_tables import (
+from forecasts.engine import card_totals
+from forecasts.engine.bulkload import pg_array, read_columns, read_small
+from forecasts.engine.crowd import distinct_codes, ragged_arange
+from forecasts.engine.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
+from forecasts.engine.memory import keep_freed_memory
+from forecasts.engine.pair_scores import score_pairs
+from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
+from forecasts.engine.score_tables import (
     decode_stored,
     delete_question_scores,
     delete_scorecard_ids,
@@ -52,7 +52,7 @@ from forecasts.score_tables import (
     take_rows,
     write_question_scores,
 )
-from forecasts.scorecards import question_tags, stored_rows
+from forecasts.standings.scorecards import question_tags, stored_rows
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
 
@@ -107,7 +107,7 @@ def rescore_all(*, verify: bool = False) -> dict:
         rows = _card_rows(scored, ledger)
         clock.lap("score_s")
         tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
-        author, tag, totals = aggregates.totals_from_rows(rows, tags)
+        author, tag, totals = card_totals.totals_from_rows(rows, tags)
         n_questions = ledger.question_id.size
         digests = scores_digests(
             rows, row_question, ledger.tag_question, ledger.tag_id, n_questions
@@ -327,8 +327,8 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
             # (a deleted tag's cards went with it).
             keep = ~np.isin(rows["author"][row], legacy) & (ids[card] > 0)
             row, card = row[keep], card[keep]
-        chosen = {name: rows[name][row] for name in aggregates.ROW_FIELDS}
-        aggregates.apply_rows(totals, card, chosen, sign=sign)
+        chosen = {name: rows[name][row] for name in card_totals.ROW_FIELDS}
+        card_totals.apply_rows(totals, card, chosen, sign=sign)
     store_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, ids, at)
 
 
@@ -343,7 +343,7 @@ def _current_totals(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     stored = read_small(connection, [scorecard_queries(authors, tags[tags > 0])])[0]
     stored_totals, usable = decode_stored(stored)
     where, found = _lookup(keys, _card_keys(stored["author"], stored["tag"]))
-    totals = np.zeros((keys.size, aggregates.WIDTH))
+    totals = np.zeros((keys.size, card_totals.WIDTH))
     ids = np.zeros(keys.size, np.int64)
     ids[found] = stored["id"][where[found]]
     good = found.copy()
@@ -367,7 +367,7 @@ def _rebuild(totals: np.ndarray, keys: np.ndarray, authors: np.ndarray, *, witho
     keep = rows["question"] != without_question
     rows = {name: values[keep] for name, values in rows.items()}
     tags = question_tags(np.unique(rows["question"]))
-    author, tag, rebuilt_totals = aggregates.totals_from_rows(rows, tags)
+    author, tag, rebuilt_totals = card_totals.totals_from_rows(rows, tags)
     mine = np.isin(keys >> 32, authors)
     where, found = _lookup(keys, _card_keys(author, tag))
     totals[mine] = 0.0

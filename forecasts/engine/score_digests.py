@@ -2,7 +2,7 @@
 
 Each question's ``ScoresDigest`` is a 64-bit digest of every column of every
 stored QuestionScore row of the question, its tags and SCORES_VERSION,
-written with the rows (``forecasts.score_tables``). A full rescore digests
+written with the rows (``forecasts.engine.score_tables``). A full rescore digests
 its freshly computed rows the same way and rewrites only the questions whose
 digest differs; a verifying one digests the rows actually stored instead
 (``stored_digests``). Rows are summed, so their order does not matter.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from django.db import connection
 
-from forecasts.bulkload import pg_array, read_columns
-from forecasts.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
+from forecasts.engine.bulkload import pg_array, read_columns
+from forecasts.engine.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
 
 # Bump when the stored rows' columns or their meaning change: every question's
 # digest then differs and a full rescore rewrites all rows.

@@ -1,12 +1,12 @@
 """Writing computed scores to the QuestionScore and Scorecard tables in bulk.
 
-All inside the rescoring service's transaction, through ``forecasts.bulkload``
+All inside the rescoring service's transaction, through ``forecasts.engine.bulkload``
 (binary COPY on PostgreSQL):
 
 * a question's rows are replaced (deleted, then copied in), or for one
   question updated in place, and each question's ``ScoresDigest`` records
   what was written, so a full rescore can tell which questions changed
-  without reading every row back (``forecasts.score_digests``);
+  without reading every row back (``forecasts.engine.score_digests``);
 * scorecards are updated in place by id, inserted or deleted
   (``store_scorecards``); updates are staged in a temporary table by COPY
   and joined in by one UPDATE.
@@ -20,10 +20,10 @@ from datetime import datetime
 import numpy as np
 from django.db import connection
 
-from forecasts import aggregates
-from forecasts.bulkload import Column, Query, in_ids, pg_array, write_rows
-from forecasts.ledger_arrays import Ledger
-from forecasts.pair_scores import EXCLUSIONS
+from forecasts.engine import card_totals
+from forecasts.engine.bulkload import Column, Query, in_ids, pg_array, write_rows
+from forecasts.engine.ledger_arrays import Ledger
+from forecasts.engine.pair_scores import EXCLUSIONS
 
 # QuestionScore columns and the score rows' arrays they come from.
 QUESTION_SCORE_FLOATS = (
@@ -246,7 +246,7 @@ def scorecard_queries(author_ids: Sequence[int] | None, tag_ids: Sequence[int] =
     )
 
 
-_TOTALS_BYTES = (aggregates.WIDTH + 1) * 8
+_TOTALS_BYTES = (card_totals.WIDTH + 1) * 8
 
 
 def decode_stored(stored: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -255,9 +255,9 @@ def decode_stored(stored: dict) -> tuple[np.ndarray, np.ndarray]:
     A card is unusable (legacy) when its totals have another length or were
     written under another FIGURES_VERSION.
     """
-    raw = np.ascontiguousarray(stored["totals"]).view("<f8").reshape(-1, aggregates.WIDTH + 1)
-    usable = (stored["sized"] == 1) & (raw[:, aggregates.WIDTH] == aggregates.FIGURES_VERSION)
-    return raw[:, : aggregates.WIDTH].astype(np.float64), usable
+    raw = np.ascontiguousarray(stored["totals"]).view("<f8").reshape(-1, card_totals.WIDTH + 1)
+    usable = (stored["sized"] == 1) & (raw[:, card_totals.WIDTH] == card_totals.FIGURES_VERSION)
+    return raw[:, : card_totals.WIDTH].astype(np.float64), usable
 
 
 def store_scorecards(author, tag, totals, ids, at: datetime) -> int:
@@ -268,7 +268,7 @@ def store_scorecards(author, tag, totals, ids, at: datetime) -> int:
     mostly heap-only updates), new ones inserted, and cards with nothing
     counted any more deleted.
     """
-    empty = aggregates.is_empty(totals)
+    empty = card_totals.is_empty(totals)
     delete_scorecard_ids(ids[empty & (ids > 0)])
     update = np.flatnonzero(~empty & (ids > 0))
     insert = np.flatnonzero(~empty & (ids == 0))
@@ -293,9 +293,9 @@ def _update_cards(ids: np.ndarray, totals: np.ndarray, at: datetime) -> None:
     """
     names = [name for name, _ in _SCORECARD_FIELDS]
     if connection.vendor != "postgresql":
-        columns = aggregates.figure_columns(totals)
+        columns = card_totals.figure_columns(totals)
         values = [_python_column(columns[name]) for name in names]
-        stored = aggregates.encode_totals(totals)
+        stored = card_totals.encode_totals(totals)
         with connection.cursor() as cursor:
             cursor.executemany(
                 "UPDATE forecasts_scorecard SET "
@@ -334,7 +334,7 @@ def _insert_cards(author: np.ndarray, tag: np.ndarray, totals: np.ndarray, at) -
 
 
 def _write_cards(table: str, totals: np.ndarray, at: datetime, keys: list[Column]) -> None:
-    columns = aggregates.figure_columns(totals)
+    columns = card_totals.figure_columns(totals)
     n = totals.shape[0]
     write_rows(
         connection,
@@ -342,7 +342,7 @@ def _write_cards(table: str, totals: np.ndarray, at: datetime, keys: list[Column
         [
             *keys,
             *(Column(name, kind, columns[name]) for name, kind in _SCORECARD_FIELDS),
-            Column("totals", "bytes", aggregates.encode_totals(totals)),
+            Column("totals", "bytes", card_totals.encode_totals(totals)),
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
         n,

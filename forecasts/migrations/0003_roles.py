@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from forecasts.roles import GROUP_PERMISSIONS
+from forecasts.ledger.roles import GROUP_PERMISSIONS
 
 
 def create_groups(apps, schema_editor):

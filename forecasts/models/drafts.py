@@ -13,7 +13,7 @@ class DiscardedClaim(models.Model):
     """A drafted claim the editor discarded (not a forecast, or not worth a question).
 
     The draft question and its suggested forecast are deleted; this row keeps
-    the sentence so :func:`forecasts.drafting.draft_claims_from_source` does not
+    the sentence so :func:`forecasts.drafting.drafts.draft_claims_from_source` does not
     propose it again. Delete the row to let the sentence be drafted again.
     """
 

@@ -1,4 +1,4 @@
-"""Stored scores: computed by forecasts.rescoring, never typed in.
+"""Stored scores: computed by forecasts.engine.rescoring, never typed in.
 
 The maths lives in forecasts.scoring; see docs/scoring.md for every convention.
 """
@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts import aggregates
+from forecasts.engine import card_totals
 from forecasts.models.ledger import Author, Question, Tag
 from forecasts.models.resolution import Resolution
 
@@ -58,7 +58,7 @@ class QuestionScore(models.Model):
         ANNULLED = "annulled", "Question annulled"
         PENDING = "pending", "Not resolved yet"
 
-    # Scores are derived rows, rewritten wholesale by forecasts.rescoring from
+    # Scores are derived rows, rewritten wholesale by forecasts.engine.rescoring from
     # the ledger it has just read; the database does not check their foreign
     # keys (a full rescore would otherwise spend more time on per-row key
     # checks than on scoring). Django still cascades deletes.
@@ -135,7 +135,7 @@ class QuestionScore(models.Model):
 class ScoresDigest(models.Model):
     """A 64-bit digest of one question's stored QuestionScore rows and tags.
 
-    Written with the rows by forecasts.rescoring (``score_digests.scores_digests``):
+    Written with the rows by forecasts.engine.rescoring (``score_digests.scores_digests``):
     a full rescore rewrites only the questions whose freshly computed rows
     have another digest, instead of reading every stored row back. A narrow
     table of its own, so that writing 100,000 digests does not rewrite (and
@@ -188,12 +188,12 @@ class Scorecard(models.Model):
     n_hindsight = models.PositiveIntegerField(default=0)
     n_better_than_coin = models.PositiveIntegerField(default=0)
     # The running sums every figure comes from, as float64s in the order of
-    # forecasts.aggregates.TOTALS; rescore_question updates them in place. The
+    # forecasts.engine.card_totals.TOTALS; rescore_question updates them in place. The
     # calibration table and Murphy terms are not stored: see the properties below.
     totals = models.BinaryField(
         default=bytes,
         blank=True,
-        help_text="Running sums the figures come from (forecasts.aggregates.TOTALS).",
+        help_text="Running sums the figures come from (forecasts.engine.card_totals.TOTALS).",
     )
     computed_at = models.DateTimeField(default=timezone.now)
 
@@ -237,7 +237,7 @@ class Scorecard(models.Model):
         must be loaded: a deferred ``totals`` costs one query per card.
         """
         todo = [c for c in cards if not {"calibration", "murphy"} <= c.__dict__.keys()]
-        tables, terms = aggregates.stored_binned_figures([c.totals for c in todo])
+        tables, terms = card_totals.stored_binned_figures([c.totals for c in todo])
         for card, table, murphy in zip(todo, tables, terms, strict=True):
             card.__dict__.setdefault("calibration", table)
             card.__dict__.setdefault("murphy", murphy)

@@ -1,7 +1,7 @@
 """Public pages: who said what, how sure they were, and how it turned out.
 
 Short function views; each reads in a fixed number of queries (see
-tests/test_views_queries.py), and charts come from forecasts.charts.
+tests/test_views_queries.py), and charts come from forecasts.pages.charts.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from forecasts import charts, quotes, scoreboard, scoring, timelines
-from forecasts.forms import ScoreFilterForm
+from forecasts import scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -23,7 +22,10 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.records import author_record
+from forecasts.pages import charts, quotes, timelines
+from forecasts.pages.forms import ScoreFilterForm
+from forecasts.standings import scoreboard
+from forecasts.standings.records import author_record
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
 STATUSES = [

@@ -1,7 +1,7 @@
-"""Author records for the API, read through forecasts.scorecards.
+"""Author records for the API, read through forecasts.standings.scorecards.
 
 Without a period everything comes from the stored Scorecard rows, which
-change only when forecasts.rescoring runs; the leaderboard is then ranked and
+change only when forecasts.engine.rescoring runs; the leaderboard is then ranked and
 paginated in SQL. With ``since``/``until`` the records are rebuilt from the
 stored per-question scores of questions whose outcome became known in that
 window (``since`` inclusive, ``until`` exclusive) by the same code that builds
@@ -16,8 +16,8 @@ import numpy as np
 from django.db.models import F, Window
 from django.db.models.functions import Rank
 
-from forecasts import scorecards
 from forecasts.models import Author, Scorecard, Tag
+from forecasts.standings import scorecards
 
 
 def stored_leaderboard(*, tag: Tag | None, min_n: int):

@@ -2,7 +2,7 @@
 
 Without a period the stored scorecards are read (overall, or per tag). With a
 period the record is rebuilt from the stored per-question scores by the same
-code the API uses (forecasts.scorecards), so a page and the API always give
+code the API uses (forecasts.standings.scorecards), so a page and the API always give
 the same numbers and a page does no scoring maths of its own.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from forecasts import scorecards
 from forecasts.models import Author, Scorecard, Tag
+from forecasts.standings import scorecards
 
 
 def period_bounds(

@@ -12,7 +12,7 @@ the questions whose current resolution's ``outcome_known_at`` falls in
 Either way the number of queries does not grow with the number of authors.
 
 The array readers below (``stored_rows``, ``question_tags``) also feed
-``forecasts.rescoring``.
+``forecasts.engine.rescoring``.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from forecasts.aggregates import cards_from_rows, stored_binned_figures
-from forecasts.bulkload import in_ids, read_columns
+from forecasts.engine.bulkload import in_ids, read_columns
+from forecasts.engine.card_totals import cards_from_rows, stored_binned_figures
+from forecasts.engine.pair_scores import EXCLUSIONS
 from forecasts.models import Author, Scorecard, Tag
-from forecasts.pair_scores import EXCLUSIONS
 
 # The figures of a scorecard, as read from Scorecard and returned by both helpers
 # (calibration and Murphy are derived from Scorecard.totals, not stored).
@@ -179,7 +179,7 @@ def _period_cards(rows: dict, tag: Tag | None) -> list[dict]:
     return cards_from_rows(rows, None)
 
 
-# --- arrays for forecasts.aggregates ------------------------------------------
+# --- arrays for forecasts.engine.card_totals ------------------------------------------
 
 
 def _ids_clause(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
@@ -200,7 +200,7 @@ def stored_rows(author_ids: Sequence[int] | None, *, since=None, until=None) -> 
     """Stored QuestionScore rows of the given authors (all: None) as arrays.
 
     ``since``/``until`` keep the questions whose outcome became known in
-    [since, until). Keys as ``forecasts.aggregates.build_scorecards`` reads.
+    [since, until). Keys as ``forecasts.engine.card_totals.build_scorecards`` reads.
     """
     where, params = _ids_clause("s.author_id", author_ids)
     if since is not None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from forecasts.models import ForecastProbability, QuestionScore, Resolution
-from forecasts.scorecards import FIGURES
+from forecasts.standings.scorecards import FIGURES
 
 CHUNK = 2000
 

@@ -21,6 +21,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from forecasts.ledger.services import (
+    HISTORICAL_GRACE,
+    SUM_TOLERANCE,
+    check_probability,
+    queue_rescore,
+)
 from forecasts.models import (
     Author,
     Forecast,
@@ -31,7 +37,6 @@ from forecasts.models import (
     Source,
 )
 from forecasts.models.ledger import Scale
-from forecasts.services import HISTORICAL_GRACE, SUM_TOLERANCE, check_probability, queue_rescore
 
 REQUIRED_COLUMNS = ("question", "author", "stated_at")
 OPTIONAL_COLUMNS = (

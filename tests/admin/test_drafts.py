@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from forecasts import drafting
+from forecasts.drafting import drafts
 from forecasts.models import (
     Author,
     DiscardedClaim,
@@ -18,7 +18,7 @@ from forecasts.models import (
     Question,
     Source,
 )
-from tests.test_admin import form_data
+from tests.admin.test_ledger_admin import form_data
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
@@ -112,7 +112,7 @@ def test_a_resolver_is_not_offered_the_drafting_action(client, editor, resolver,
 def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
     client, editor, article, django_assert_max_num_queries
 ):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     client.force_login(editor)
 
     # The claims are prefetched: the page costs the same for 17 drafts as for one.
@@ -127,9 +127,9 @@ def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
 
 
 def test_the_drafts_list_marks_an_overridden_number(client, editor, article):
-    from forecasts import services
+    from forecasts.ledger import services
 
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecast = draft_of(article, "Beijing, meanwhile").forecasts.get()
     services.forecast_correct(
         forecast=forecast, changes={"probability": 0.25}, reason="Weaker.", by=editor
@@ -140,7 +140,7 @@ def test_the_drafts_list_marks_an_overridden_number(client, editor, article):
 
 
 def test_a_draft_page_shows_the_drafted_claim_and_save_and_approve(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     question = draft_of(article, "A Trump-brokered agreement")
     forecast = question.forecasts.get()
     client.force_login(editor)
@@ -163,7 +163,7 @@ def test_a_live_question_has_no_approve_button(client, editor, question):
 
 
 def test_save_and_approve_publishes_the_rewritten_draft(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     question = draft_of(article, "A Trump-brokered agreement")
     url = reverse("admin:forecasts_question_change", args=[question.pk])
     client.force_login(editor)
@@ -182,7 +182,7 @@ def test_save_and_approve_publishes_the_rewritten_draft(client, editor, article)
 
 
 def test_save_and_approve_without_criteria_saves_but_keeps_the_draft(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     question = draft_of(article, "A Trump-brokered agreement")
     url = reverse("admin:forecasts_question_change", args=[question.pk])
     client.force_login(editor)
@@ -203,7 +203,7 @@ def test_save_and_approve_without_criteria_saves_but_keeps_the_draft(client, edi
 
 
 def test_the_approve_action_refuses_an_unrewritten_title(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     question = draft_of(article, "A Trump-brokered agreement")
     Question.objects.filter(pk=question.pk).update(resolution_criteria="Yes if it happens.")
     client.force_login(editor)
@@ -216,7 +216,7 @@ def test_the_approve_action_refuses_an_unrewritten_title(client, editor, article
 
 
 def test_overriding_the_number_on_the_forecast_page_is_audited(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecast = draft_of(article, "Beijing, meanwhile").forecasts.get()
     url = reverse("admin:forecasts_forecast_change", args=[forecast.pk])
     client.force_login(editor)
@@ -235,7 +235,7 @@ def test_overriding_the_number_on_the_forecast_page_is_audited(client, editor, a
 
 
 def test_discarding_drafts_removes_them_for_good(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     junk = [
         draft_of(article, "These are potentially all issues"),
         draft_of(article, "In contrast to Nixon"),
@@ -254,18 +254,18 @@ def test_discarding_drafts_removes_them_for_good(client, editor, article):
 
 
 def test_an_editor_can_release_a_discarded_sentence(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
-    (discarded,) = drafting.draft_discard(question=draft_of(article, "In contrast to Nixon"))
+    drafts.draft_claims_from_source(source=article)
+    (discarded,) = drafts.draft_discard(question=draft_of(article, "In contrast to Nixon"))
     client.force_login(editor)
     url = reverse("admin:forecasts_discardedclaim_delete", args=[discarded.pk])
 
     assert client.post(url, {"post": "yes"}).status_code == 302
 
-    assert drafting.draft_claims_from_source(source=article).created == 1
+    assert drafts.draft_claims_from_source(source=article).created == 1
 
 
 def test_the_source_page_links_to_its_drafts(client, editor, article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     client.force_login(editor)
     html = client.get(reverse("admin:forecasts_source_change", args=[article.pk])).content
     assert b"17 draft(s) to review" in html

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from forecasts import rescoring
+from forecasts.engine import rescoring
 from forecasts.models import (
     Forecast,
     ForecastCorrection,
@@ -230,7 +230,7 @@ def test_it_annuls_with_a_reason(client, resolver, question):
 def test_it_corrects_a_forecast_with_an_audit_trail_and_never_deletes(
     client, editor, question, author, source
 ):
-    from forecasts import services
+    from forecasts.ledger import services
 
     forecast = services.forecast_create(
         question=question,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Author, Question, Source, Tag
 
 pytestmark = pytest.mark.django_db

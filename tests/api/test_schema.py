@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from forecasts import services
-from forecasts.roles import EDITORS, RESOLVERS
+from forecasts.ledger import services
+from forecasts.ledger.roles import EDITORS, RESOLVERS
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from forecasts import aggregates, scoring
+from forecasts import scoring
+from forecasts.engine import card_totals
 from forecasts.models import Author, Question, QuestionScore, Resolution, Scorecard, Tag
-from forecasts.scorecards import stored_rows
+from forecasts.standings.scorecards import stored_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,8 @@ def _question(slug: str, tag: Tag | None = None) -> Question:
 
 def _totals(author: Author) -> bytes:
     """The stored totals of an author's overall card, from their question scores."""
-    _, _, totals = aggregates.totals_from_rows(stored_rows([author.pk]), None)
-    return aggregates.encode_totals(totals)[0]
+    _, _, totals = card_totals.totals_from_rows(stored_rows([author.pk]), None)
+    return card_totals.encode_totals(totals)[0]
 
 
 def _final_yes(author_slug: str) -> list[float]:
@@ -40,7 +41,7 @@ def _final_yes(author_slug: str) -> list[float]:
 
 @pytest.fixture
 def scored(db):
-    """Three authors' stored records, as forecasts.rescoring leaves them."""
+    """Three authors' stored records, as forecasts.engine.rescoring leaves them."""
     economy = Tag.objects.create(name="Economy", slug="economy")
     authors = [Author.objects.create(name=n, slug=n.lower()) for n in ("Ann", "Ben", "Cat")]
     questions = [_question(f"q{i}", economy if i % 2 else None) for i in range(4)]

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forecasts import services
-from forecasts.imports import ImportFailed, import_forecasts
+from forecasts.ledger import services
 from forecasts.models import Author, Forecast, QuestionScore, Scorecard
+from forecasts.transfer.imports import ImportFailed, import_forecasts
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def test_it_streams_a_large_export_in_constant_queries(
 
 
 def test_it_writes_with_bulk_create_where_copy_is_unavailable(ledger, monkeypatch):
-    from forecasts import imports
+    from forecasts.transfer import imports
 
     monkeypatch.setattr(imports.connection, "vendor", "sqlite")  # the embedded default's path
     text = HEADER + "who-wins,ada-pundit,2025-03-01T08:00:00Z,,Red=0.25;Blue=0.25;Green=0.5,,,\n"

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Author, Forecast, Question, Resolution, Source, Tag
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from forecasts.claims_eval import evaluate, load_corpus
+from forecasts.drafting.evaluation import evaluate, load_corpus
 from forecasts.management.commands.claims_quality import DEFAULT_CORPUS
 
 

@@ -14,7 +14,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from forecasts.claims import MAX_ARTICLE_CHARS
+from forecasts.drafting.claims import MAX_ARTICLE_CHARS
 from forecasts.models import Author, Forecast, Question, Source
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum
 
-from forecasts.demo import STYLES, WorldSpec, build_world
+from forecasts.demo.simulation import STYLES, WorldSpec, build_world
 from forecasts.models import (
     Author,
     Forecast,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from forecasts.claims import (
+from forecasts.drafting.claims import (
     MAX_ARTICLE_CHARS,
     ClaimTextError,
     claim_from_sentence,
@@ -15,9 +15,9 @@ from forecasts.claims import (
     suggest_resolve_by,
     validate_article_text,
 )
-from forecasts.claims_eval import evaluate, load_corpus
+from forecasts.drafting.evaluation import evaluate, load_corpus
 
-DATA = Path(__file__).parent
+DATA = Path(__file__).resolve().parent.parent
 SEED = (DATA.parent / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
 CORPUS = load_corpus(DATA / "claims_corpus.json")
 TODAY = date(2024, 11, 15)  # the seed article's month

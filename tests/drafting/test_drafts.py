@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from forecasts import drafting, services
-from forecasts.claims import MAX_ARTICLE_CHARS
+from forecasts.drafting import drafts
+from forecasts.drafting.claims import MAX_ARTICLE_CHARS
+from forecasts.ledger import services
 from forecasts.models import (
     Author,
     Forecast,
@@ -84,7 +85,7 @@ def find(forecasts: dict[str, Forecast], start: str) -> Forecast:
 
 
 def test_it_drafts_each_claim_as_a_draft_question_with_its_forecast(article, editor):
-    report = drafting.draft_claims_from_source(source=article, by=editor)
+    report = drafts.draft_claims_from_source(source=article, by=editor)
 
     assert report.found == report.created == 17
     forecasts = drafted(article)
@@ -100,7 +101,7 @@ def test_it_drafts_each_claim_as_a_draft_question_with_its_forecast(article, edi
 
 
 def test_each_draft_waits_for_an_editor(article, editor):
-    drafting.draft_claims_from_source(source=article, by=editor)
+    drafts.draft_claims_from_source(source=article, by=editor)
 
     question = find(drafted(article), "A Trump-brokered agreement").question
     assert question.state == Question.State.DRAFT
@@ -110,12 +111,12 @@ def test_each_draft_waits_for_an_editor(article, editor):
     assert "Drafted from “Trump, Xi and Putin” (The Conversation)" in question.background
     assert question.created_by == editor
     assert (question.opens_at, question.closes_at) == (OPENS, DEFAULT_CLOSE)
-    assert question.resolve_by == DEFAULT_CLOSE + drafting.RESOLUTION_GRACE
+    assert question.resolve_by == DEFAULT_CLOSE + drafts.RESOLUTION_GRACE
     assert not Question.objects.published().exists()
 
 
 def test_the_conversion_note_gives_the_scale_and_its_rationale(article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecasts = drafted(article)
 
     likely = find(forecasts, "A Trump-brokered agreement").conversion_note
@@ -140,7 +141,7 @@ def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
             "government is almost certain to lose the next election."
         ),
     )
-    drafting.draft_claims_from_source(source=source)
+    drafts.draft_claims_from_source(source=source)
     forecasts = drafted(source)
 
     rates = find(forecasts, "The central bank").question
@@ -162,7 +163,7 @@ def test_the_source_scale_supplies_the_numbers(wolff):
         scale="kent1964",
         full_text="It is likely to rain in Birmingham next week.",
     )
-    drafting.draft_claims_from_source(source=source)
+    drafts.draft_claims_from_source(source=source)
     (forecast,) = drafted(source).values()
     assert (forecast.scale, forecast.interval_low, forecast.interval_high) == (
         "kent1964",
@@ -174,7 +175,7 @@ def test_the_source_scale_supplies_the_numbers(wolff):
 
 
 def test_a_scale_given_for_the_run_overrides_the_source_scale(article):
-    report = drafting.draft_claims_from_source(source=article, scale="ipcc_ar5")
+    report = drafts.draft_claims_from_source(source=article, scale="ipcc_ar5")
     assert report.scale == "ipcc_ar5"
     likely = find(drafted(article), "A Trump-brokered agreement")
     assert (likely.scale, likely.interval_low, likely.interval_high, likely.probability) == (
@@ -188,7 +189,7 @@ def test_a_scale_given_for_the_run_overrides_the_source_scale(article):
 def test_it_skips_what_the_seed_forecasts_already_quote(seed):
     hand_entered = set(Forecast.objects.filter(source=seed).values_list("pk", flat=True))
 
-    report = drafting.draft_claims_from_source(source=seed)
+    report = drafts.draft_claims_from_source(source=seed)
 
     assert (report.found, report.created, len(report.already_quoted)) == (17, 9, 8)
     forecasts = drafted(seed)
@@ -200,10 +201,10 @@ def test_it_skips_what_the_seed_forecasts_already_quote(seed):
 
 
 def test_running_it_again_drafts_nothing_new(article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     before = counts()
 
-    again = drafting.draft_claims_from_source(source=article)
+    again = drafts.draft_claims_from_source(source=article)
 
     assert (again.found, again.created, len(again.already_quoted)) == (17, 0, 17)
     assert counts() == before
@@ -211,13 +212,13 @@ def test_running_it_again_drafts_nothing_new(article):
 
 def test_a_preview_writes_nothing(article):
     before = counts()
-    report = drafting.plan_drafts(source=article)
+    report = drafts.plan_drafts(source=article)
     assert len(report.to_draft) == 17 and report.questions == []
     assert counts() == before
 
 
 def test_approval_needs_a_rewritten_title_and_criteria_then_publishes(article, editor):
-    drafting.draft_claims_from_source(source=article, by=editor)
+    drafts.draft_claims_from_source(source=article, by=editor)
     question = find(drafted(article), "A Trump-brokered agreement").question
 
     with pytest.raises(ValidationError) as refused:
@@ -241,7 +242,7 @@ def test_approval_needs_a_rewritten_title_and_criteria_then_publishes(article, e
 
 
 def test_approval_refuses_a_close_moved_before_the_claim(article, editor):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     question = find(drafted(article), "A Trump-brokered agreement").question
     question.title = "Will it?"
     question.resolution_criteria = "Yes if it does."
@@ -255,7 +256,7 @@ def test_approval_refuses_a_close_moved_before_the_claim(article, editor):
 
 
 def test_overriding_a_drafted_number_is_an_audited_correction(article, editor):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecast = find(drafted(article), "Beijing, meanwhile")
 
     services.forecast_correct(
@@ -276,29 +277,29 @@ def test_overriding_a_drafted_number_is_an_audited_correction(article, editor):
 
 
 def test_a_drafted_forecast_is_still_immutable_outside_the_correction_service(article):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecast = find(drafted(article), "Beijing, meanwhile")
     with pytest.raises(IntegrityError), transaction.atomic():
         Forecast.objects.filter(pk=forecast.pk).update(probability=0.5)
 
 
 def test_discarding_a_draft_removes_it_and_the_next_run_skips_it(article, editor):
-    drafting.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=article)
     forecast = find(drafted(article), "These are potentially all issues")
     question = forecast.question
 
-    (remembered,) = drafting.draft_discard(question=question, by=editor)
+    (remembered,) = drafts.draft_discard(question=question, by=editor)
 
     assert not Question.objects.filter(pk=question.pk).exists()
     assert not Forecast.objects.filter(pk=forecast.pk).exists()
     assert remembered.sentence == forecast.quote and remembered.discarded_by == editor
-    again = drafting.draft_claims_from_source(source=article)
+    again = drafts.draft_claims_from_source(source=article)
     assert again.created == 0 and len(again.discarded) == 1
 
 
 def test_only_drafts_can_be_discarded(question):
     with pytest.raises(ValidationError) as refused:
-        drafting.draft_discard(question=question)
+        drafts.draft_discard(question=question)
     assert "question" in refused.value.message_dict
     assert Question.objects.filter(pk=question.pk).exists()
 
@@ -308,7 +309,7 @@ def test_it_refuses_a_source_without_author_or_date_and_writes_nothing(db):
     before = counts()
 
     with pytest.raises(ValidationError) as refused:
-        drafting.draft_claims_from_source(source=source)
+        drafts.draft_claims_from_source(source=source)
 
     errors = refused.value.message_dict
     assert "no author" in errors["author"][0]
@@ -320,7 +321,7 @@ def test_it_refuses_a_numeric_scale(article):
     article.scale = "numeric"
     article.save()
     with pytest.raises(ValidationError) as refused:
-        drafting.draft_claims_from_source(source=article)
+        drafts.draft_claims_from_source(source=article)
     assert "scale" in refused.value.message_dict
 
 
@@ -345,7 +346,7 @@ def test_it_refuses_bad_text_naming_the_field_and_writes_nothing(article, kind):
     before = counts()
 
     with pytest.raises(ValidationError) as refused:
-        drafting.draft_claims_from_source(source=article)
+        drafts.draft_claims_from_source(source=article)
 
     assert expected in refused.value.message_dict["full_text"][0]
     assert counts() == before
@@ -364,7 +365,7 @@ def test_a_failure_half_way_leaves_nothing_behind(article, monkeypatch):
     monkeypatch.setattr(services, "forecast_create", failing_third)
     before = counts()
     with pytest.raises(ValidationError):
-        drafting.draft_claims_from_source(source=article)
+        drafts.draft_claims_from_source(source=article)
     assert len(calls) == 3
     assert counts() == before
 
@@ -373,8 +374,8 @@ def test_slugs_stay_unique_across_sources(article, wolff):
     twin = Source.objects.create(
         title="Reprint", slug="reprint", author=wolff, published_on=PUBLISHED, full_text=SEED_TEXT
     )
-    drafting.draft_claims_from_source(source=article)
-    drafting.draft_claims_from_source(source=twin)
+    drafts.draft_claims_from_source(source=article)
+    drafts.draft_claims_from_source(source=twin)
     slugs = list(Question.objects.values_list("slug", flat=True))
     assert len(slugs) == len(set(slugs)) == 34
     assert "a-trump-brokered-agreement-is-likely-to-involve-the-2" in slugs
@@ -387,5 +388,5 @@ def test_its_queries_grow_with_the_claims_not_with_the_database(
     # forecast service locks the question, looks for a resolution, checks six
     # constraints (each in a savepoint) and inserts; the questions go in one insert.
     with django_assert_max_num_queries(10 + 23 * 17):
-        report = drafting.draft_claims_from_source(source=article)
+        report = drafts.draft_claims_from_source(source=article)
     assert report.created == 17

@@ -4,7 +4,7 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from forecasts.lexicon import SCALES, Reading, load_scales, lookup_chain, read_phrase
+from forecasts.drafting.lexicon import SCALES, Reading, load_scales, lookup_chain, read_phrase
 
 
 def entry(scale: str, phrase: str):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 
-from forecasts import bulkload
-from forecasts.bulkload import (
+from forecasts.engine import bulkload
+from forecasts.engine.bulkload import (
     NULL_TIME,
     Column,
     Query,

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from forecasts import aggregates, scoring
-from forecasts.pair_scores import ANNULLED_ROW, COUNTED, HINDSIGHT, PENDING_ROW
-from forecasts.t_quantiles import t_975
+from forecasts import scoring
+from forecasts.engine import card_totals
+from forecasts.engine.pair_scores import ANNULLED_ROW, COUNTED, HINDSIGHT, PENDING_ROW
+from forecasts.scoring.t_quantiles import t_975
 
 
 def test_it_finds_the_t_quantiles_of_the_library():
@@ -39,26 +40,26 @@ def test_it_updates_totals_row_by_row_as_it_builds_them_at_once():
     rng = np.random.default_rng(3)
     rows = random_rows(rng, 40)
     card = rng.integers(0, 4, 40)
-    at_once = aggregates.totals_by_group(rows, card, 4)
-    step_by_step = np.zeros((4, aggregates.WIDTH))
+    at_once = card_totals.totals_by_group(rows, card, 4)
+    step_by_step = np.zeros((4, card_totals.WIDTH))
     for i in range(40):
         one = {name: values[i : i + 1] for name, values in rows.items()}
-        aggregates.apply_rows(step_by_step, card[i : i + 1], one, sign=1)
+        card_totals.apply_rows(step_by_step, card[i : i + 1], one, sign=1)
     assert np.allclose(step_by_step, at_once, rtol=0, atol=1e-12)
     for i in range(0, 40, 2):  # take every other row out again
         one = {name: values[i : i + 1] for name, values in rows.items()}
-        aggregates.apply_rows(step_by_step, card[i : i + 1], one, sign=-1)
+        card_totals.apply_rows(step_by_step, card[i : i + 1], one, sign=-1)
     kept = {name: values[1::2] for name, values in rows.items()}
-    assert np.allclose(step_by_step, aggregates.totals_by_group(kept, card[1::2], 4), atol=1e-12)
+    assert np.allclose(step_by_step, card_totals.totals_by_group(kept, card[1::2], 4), atol=1e-12)
 
 
 def test_it_turns_totals_into_the_library_figures():
     rng = np.random.default_rng(5)
     rows = random_rows(rng, 60)
-    totals = aggregates.totals_by_group(rows, np.zeros(60, np.int64), 1)
-    card = aggregates.figures(totals)[0]
+    totals = card_totals.totals_by_group(rows, np.zeros(60, np.int64), 1)
+    card = card_totals.figures(totals)[0]
     assert "calibration" not in card and "murphy" not in card  # derived on read, not stored
-    (card["calibration"],), (card["murphy"],) = aggregates.binned_figures(totals)
+    (card["calibration"],), (card["murphy"],) = card_totals.binned_figures(totals)
     counted = rows["excluded"] == COUNTED
     mean, low, high = scoring.mean_with_interval(rows["brier"][counted])
     assert (card["brier"], card["brier_low"], card["brier_high"]) == pytest.approx(
@@ -78,21 +79,21 @@ def test_it_turns_totals_into_the_library_figures():
 
 
 def test_it_stores_totals_with_the_figures_version():
-    totals = np.arange(2 * aggregates.WIDTH, dtype=float).reshape(2, -1)
-    stored = aggregates.encode_totals(totals)
-    assert np.array_equal(aggregates.decode_totals(stored[1]), totals[1])
-    assert aggregates.decode_totals(b"") is None
-    assert aggregates.decode_totals(stored[0][:-8] + np.float64(99).tobytes()) is None
+    totals = np.arange(2 * card_totals.WIDTH, dtype=float).reshape(2, -1)
+    stored = card_totals.encode_totals(totals)
+    assert np.array_equal(card_totals.decode_totals(stored[1]), totals[1])
+    assert card_totals.decode_totals(b"") is None
+    assert card_totals.decode_totals(stored[0][:-8] + np.float64(99).tobytes()) is None
 
 
 def test_it_derives_the_same_calibration_and_murphy_for_one_card_or_many():
     rng = np.random.default_rng(8)
     rows = random_rows(rng, 90)
     group = rng.integers(0, 5, 90)
-    totals = aggregates.totals_by_group(rows, group, 5)
-    tables, terms = aggregates.stored_binned_figures(aggregates.encode_totals(totals))
+    totals = card_totals.totals_by_group(rows, group, 5)
+    tables, terms = card_totals.stored_binned_figures(card_totals.encode_totals(totals))
     for i in range(5):
-        (table,), (murphy,) = aggregates.binned_figures(totals[i : i + 1])
+        (table,), (murphy,) = card_totals.binned_figures(totals[i : i + 1])
         assert (tables[i], terms[i]) == (table, murphy)
         binary = (group == i) & (rows["excluded"] == COUNTED) & ~np.isnan(rows["outcome_yes"])
         outcome = rows["outcome_yes"][binary].astype(bool)
@@ -106,12 +107,14 @@ def test_it_derives_the_same_calibration_and_murphy_for_one_card_or_many():
 
 def test_it_derives_nothing_from_empty_or_legacy_totals():
     rows = random_rows(np.random.default_rng(9), 30)
-    good = aggregates.encode_totals(aggregates.totals_by_group(rows, np.zeros(30, np.int64), 1))[0]
-    other_version = good[:-8] + np.float64(aggregates.FIGURES_VERSION + 1).tobytes()
-    nothing_binned = aggregates.encode_totals(np.zeros((1, aggregates.WIDTH)))[0]
+    good = card_totals.encode_totals(card_totals.totals_by_group(rows, np.zeros(30, np.int64), 1))[
+        0
+    ]
+    other_version = good[:-8] + np.float64(card_totals.FIGURES_VERSION + 1).tobytes()
+    nothing_binned = card_totals.encode_totals(np.zeros((1, card_totals.WIDTH)))[0]
     stored = [None, b"", good[:-16], other_version, nothing_binned, memoryview(good)]
-    tables, terms = aggregates.stored_binned_figures(stored)
+    tables, terms = card_totals.stored_binned_figures(stored)
     assert tables[:5] == [[]] * 5 and terms[:5] == [{}] * 5
     assert len(tables[5]) == 10 and set(terms[5]) >= {"brier", "reliability", "resolution"}
-    assert aggregates.stored_binned_figures([]) == ([], [])
-    assert aggregates.binned_figures(np.zeros((0, aggregates.WIDTH))) == ([], [])
+    assert card_totals.stored_binned_figures([]) == ([], [])
+    assert card_totals.binned_figures(np.zeros((0, card_totals.WIDTH))) == ([], [])

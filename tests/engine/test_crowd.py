@@ -1,12 +1,13 @@
-"""The crowd as forecasts.crowd computes it for many groups and questions at once."""
+"""The crowd as forecasts.engine.crowd computes it for many groups and questions at once."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts import pair_scores, scoring
-from forecasts.crowd import crowd_scores, median_of_others
-from forecasts.ledger_arrays import RESOLVED, US_PER_DAY, Ledger
+from forecasts import scoring
+from forecasts.engine import pair_scores
+from forecasts.engine.crowd import crowd_scores, median_of_others
+from forecasts.engine.ledger_arrays import RESOLVED, US_PER_DAY, Ledger
 
 probabilities = st.floats(0, 1, allow_nan=False).map(lambda p: round(p, 3))
 

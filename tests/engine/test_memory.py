@@ -5,7 +5,7 @@ import platform
 
 import numpy as np
 
-from forecasts import memory
+from forecasts.engine import memory
 
 
 class _MallocInfo(ctypes.Structure):

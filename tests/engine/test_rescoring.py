@@ -10,7 +10,8 @@ from django.db import connection, connections
 from django.db.models import Count
 from django.utils import timezone
 
-from forecasts import rescoring, services
+from forecasts.engine import rescoring
+from forecasts.ledger import services
 from forecasts.models import (
     Author,
     Forecast,
@@ -606,7 +607,7 @@ def test_a_verifying_rescore_repairs_rows_changed_behind_its_back():
 @pytest.mark.django_db(transaction=True)
 def test_it_reads_the_ledger_in_id_ranges_on_two_connections(monkeypatch):
     # Outside any test transaction, so rescore_all reads on two connections in one snapshot.
-    from forecasts import ledger_arrays
+    from forecasts.engine import ledger_arrays
 
     random_ledger(17)
     monkeypatch.setattr(ledger_arrays, "_CHUNK_IDS", 7)  # many small id ranges

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from forecasts.score_digests import _DIGESTED, scores_digests
+from forecasts.engine.score_digests import _DIGESTED, scores_digests
 
 
 def _rows(n: int, seed: int = 3) -> dict:

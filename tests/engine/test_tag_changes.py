@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from forecasts import rescoring, tasks
+from forecasts import tasks
+from forecasts.engine import rescoring
 from forecasts.models import Scorecard, Tag
 from tests.builders import closed_question, forecast, resolve
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Forecast, ForecastCorrection, Question, Resolution
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Scorecard
 from tests.pages_world import build_world, store_scores
 

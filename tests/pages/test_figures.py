@@ -1,6 +1,6 @@
 """Every figure on the scorecard equals the scoring library's, and the API's.
 
-The figures are recomputed here with forecasts/scoring.py from the stored
+The figures are recomputed here with forecasts/scoring/__init__.py from the stored
 forecasts and outcomes, not read back from the stored scores.
 """
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts import services
+from forecasts.ledger import services
 from forecasts.models import Author, Question
 from tests.pages_world import build_world, store_scores
 

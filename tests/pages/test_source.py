@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts import quotes, services
+from forecasts.ledger import services
 from forecasts.models import Question
+from forecasts.pages import quotes
 
 pytestmark = pytest.mark.django_db
 

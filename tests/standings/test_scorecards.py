@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forecasts import aggregates, rescoring, scoring
+from forecasts import scoring
+from forecasts.engine import card_totals, rescoring
 from forecasts.models import Author, Forecast, Question, QuestionScore, Resolution, Scorecard, Tag
-from forecasts.scorecards import FIGURES, author_scorecard, leaderboard
+from forecasts.standings.scorecards import FIGURES, author_scorecard, leaderboard
 
 OPENS = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -190,7 +191,7 @@ def test_it_gives_no_calibration_or_murphy_for_empty_or_legacy_totals(ledger):
     card.refresh_from_db()
     assert (card.calibration, card.murphy) == ([], {})
     legacy = Scorecard.objects.get(pk=card.pk)
-    legacy.totals = bytes(8 * (aggregates.WIDTH + 1))  # the right length, another version
+    legacy.totals = bytes(8 * (card_totals.WIDTH + 1))  # the right length, another version
     Scorecard.derive_binned([legacy])
     assert (legacy.calibration, legacy.murphy) == ([], {})
     unsaved = Scorecard(author=ada, n_scored=0)

@@ -13,8 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.claims_eval import evaluate, load_corpus
-from forecasts.lexicon import DEFAULT_SCALE, SCALES
+from forecasts.drafting.evaluation import evaluate, load_corpus
+from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
 DEFAULT_CORPUS = Path(settings.BASE_DIR) / "tests" / "claims_corpus.json"
 FIGURES = (

@@ -6,9 +6,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts import rescoring
-from forecasts.demo import STYLES, WorldSpec
-from forecasts.demo_load import make_world
+from forecasts.demo.loader import make_world
+from forecasts.demo.simulation import STYLES, WorldSpec
+from forecasts.engine import rescoring
 
 
 class Command(BaseCommand):

@@ -26,15 +26,20 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forecasts.admin.drafts import drafts_to_review_url
-from forecasts.claims import MAX_ARTICLE_CHARS, ClaimTextError, detect_claims, validate_article_text
-from forecasts.drafting import (
+from forecasts.drafting.claims import (
+    MAX_ARTICLE_CHARS,
+    ClaimTextError,
+    detect_claims,
+    validate_article_text,
+)
+from forecasts.drafting.drafts import (
     DraftReport,
     claim_as_dict,
     draft_claims_from_source,
     draft_dates,
     plan_drafts,
 )
-from forecasts.lexicon import DEFAULT_SCALE, SCALES
+from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 from forecasts.models import Author, Source
 
 # UTF-8 takes at most 4 bytes a character: anything longer is over the limit unread.

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts import rescoring
+from forecasts.engine import rescoring
 from forecasts.models import Question
 
 
