@@ -1,1 +1,13 @@
-"""TODO"""
+"""From an article's words to draft questions: the lexicon, the claim detector, drafts.
+
+* ``lexicon/``: words of estimative probability (ICD 203, Kent 1964, IPCC AR5
+  and Reckon's own scale, in ``scales.json``) and how a hedge is read;
+* ``claims``: which sentences are the author's forward-looking claims;
+* ``evaluation``: the detector measured against a labelled corpus;
+* ``drafts``: DRAFT questions and suggested forecasts for an editor to review.
+
+``lexicon``, ``claims`` and ``evaluation`` are plain Python (no Django), so the
+detector can be run and measured on its own. ``drafts`` writes through
+``forecasts.ledger`` and reads ``forecasts.models``; nothing here imports an
+interface (admin, api, pages, commands).
+"""

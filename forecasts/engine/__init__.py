@@ -1,1 +1,20 @@
-"""TODO"""
+"""The set-based scorer: stored scores computed from the whole ledger with NumPy and SQL.
+
+Two entry points, both in ``rescoring``: ``rescore_question(question_id=...)``
+after one question's resolution or forecasts change, and ``rescore_all()`` to
+rebuild every stored score from the ledger. Around them:
+
+* ``ledger_arrays``: the ledger read as NumPy columns (packed by the server);
+* ``pair_scores`` and ``crowd``: per (author, question) scores and the crowd,
+  the array twins of ``forecasts.scoring`` (a test checks they agree);
+* ``card_totals``: the running totals a scorecard is kept as, and its figures;
+* ``score_tables`` and ``score_digests``: writing score rows and knowing what
+  changed; ``bulkload``: the COPY layer (binary COPY on PostgreSQL);
+* ``memory``: keeping freed heap for the next arrays; ``reconciliation``: the
+  periodic jobs that repair scores a broker outage left stale.
+
+May import: ``forecasts.models`` and ``forecasts.scoring``. Never the read side
+(``standings``), the writes (``ledger``) or an interface (admin, api, pages,
+commands). ``bulkload`` is used from here, and otherwise only by the synthetic
+world's loader and the benchmarks, which write and read millions of rows.
+"""

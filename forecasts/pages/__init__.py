@@ -1,1 +1,11 @@
-"""TODO"""
+"""The public pages: short function views, their filter form, charts and quotes.
+
+* ``views``: home, leaderboard, author, question, source and tag pages, and
+  the scoring explainer, each in a fixed number of queries;
+* ``forms``: the topic and period filter; ``charts``: server-drawn SVG charts
+  with their data tables; ``timelines``: forecasts over time as step series;
+  ``quotes``: where each claim sits in a source's text.
+
+An interface: it reads scores only through ``forecasts.standings`` (never
+computing a score itself) and the ledger through ``forecasts.models``.
+"""
