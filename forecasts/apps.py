@@ -9,7 +9,7 @@ class ForecastsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed
 
-        from forecasts.ledger.services import rescore_retagged
+        from forecasts.ledger import rescore_retagged
         from forecasts.models import Question
 
         m2m_changed.connect(

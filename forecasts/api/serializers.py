@@ -2,7 +2,7 @@
 
 Field names are stable; related objects appear as ``<name>`` (the id) and
 ``<name>_slug``. Writes are validated here for shape and type, then handed to
-forecasts.ledger.services, which owns the rules.
+the services of forecasts.ledger, which own the rules.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The file is read whole, each row validated in memory against objects fetched
 with one query per kind (questions, authors, sources, options, current
 resolutions), and only if no row has an error are the forecasts written, in
 one transaction with bulk inserts. The rules are those of
-``services.forecast_create``; see docs/api.md for the format.
+``ledger.forecast_create``; see docs/api.md for the format.
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts.ledger.services import (
-    HISTORICAL_GRACE,
-    SUM_TOLERANCE,
-    check_probability,
-    queue_rescore,
-)
+from forecasts import ledger
+from forecasts.ledger.rules import HISTORICAL_GRACE, SUM_TOLERANCE, check_probability
 from forecasts.models import (
     Author,
     Forecast,
@@ -263,7 +259,7 @@ def _option_probabilities(
 
 
 def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
-    """Check one row against the rules of services.forecast_create and build its forecast."""
+    """Check one row against the rules of ledger.forecast_create and build its forecast."""
     question = _get(ctx.questions, row, "question", "question")
     author = _get(ctx.authors, row, "author", "author")
     if question.state == Question.State.DRAFT:
@@ -349,7 +345,7 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
         if not dry_run:
             write(built)
             # The authors' cards count the new claims (pending, or hindsight).
-            queue_rescore(sorted({values[0] for values, _ in built}))
+            ledger.queue_rescore(sorted({values[0] for values, _ in built}))
     return len(built)
 
 

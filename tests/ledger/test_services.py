@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Forecast, ForecastCorrection, Question, Resolution
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
@@ -28,7 +28,7 @@ def create(question, author, source, **overrides):
         "probability": 0.7,
     }
     fields.update(overrides)
-    return services.forecast_create(**fields)
+    return ledger.forecast_create(**fields)
 
 
 def test_it_records_a_forecast_with_server_time(question, author, source):
@@ -83,7 +83,7 @@ def test_it_rejects_a_historical_claim_without_a_dated_source(question, author, 
 def test_it_rejects_a_forecast_stated_after_the_outcome_was_known(
     question, author, source, resolver
 ):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=STATED + timedelta(days=1),
@@ -96,7 +96,7 @@ def test_it_rejects_a_forecast_stated_after_the_outcome_was_known(
 
 
 def test_it_allows_a_historical_claim_stated_before_the_outcome(question, author, source, resolver):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=STATED + timedelta(days=1),
@@ -133,14 +133,14 @@ def test_it_rejects_bad_option_probabilities(choice_question, author, source, gi
 
 
 def test_it_resolves_a_question_and_keeps_history_on_correction(question, resolver):
-    first = services.question_resolve(
+    first = ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=STATED + timedelta(days=3),
         evidence_url="https://example.org/yes",
         by=resolver,
     )
-    second = services.resolution_correct(
+    second = ledger.resolution_correct(
         question=question,
         outcome="no",
         outcome_known_at=STATED + timedelta(days=4),
@@ -158,11 +158,11 @@ def test_it_resolves_a_question_and_keeps_history_on_correction(question, resolv
 
 def test_it_refuses_to_resolve_twice_or_without_evidence(question, resolver):
     with pytest.raises(ValidationError) as caught:
-        services.question_resolve(
+        ledger.question_resolve(
             question=question, outcome="yes", outcome_known_at=STATED, by=resolver
         )
     assert "evidence_url" in caught.value.message_dict
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=STATED,
@@ -170,7 +170,7 @@ def test_it_refuses_to_resolve_twice_or_without_evidence(question, resolver):
         by=resolver,
     )
     with pytest.raises(ValidationError) as caught:
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="no",
             outcome_known_at=STATED,
@@ -182,7 +182,7 @@ def test_it_refuses_to_resolve_twice_or_without_evidence(question, resolver):
 
 def test_it_refuses_an_outcome_that_does_not_fit_the_question(question, choice_question, resolver):
     with pytest.raises(ValidationError) as caught:
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="option",
             outcome_known_at=STATED,
@@ -191,7 +191,7 @@ def test_it_refuses_an_outcome_that_does_not_fit_the_question(question, choice_q
         )
     assert "outcome" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.question_resolve(
+        ledger.question_resolve(
             question=choice_question,
             outcome="option",
             option=None,
@@ -204,7 +204,7 @@ def test_it_refuses_an_outcome_that_does_not_fit_the_question(question, choice_q
 
 def test_it_refuses_an_outcome_known_in_the_future(question, resolver):
     with pytest.raises(ValidationError) as caught:
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=NOW + timedelta(days=1),
@@ -229,7 +229,7 @@ def conditional(question):
 
 
 def test_it_annuls_a_conditional_question_when_its_condition_fails(question, conditional, resolver):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="no",
         outcome_known_at=STATED + timedelta(days=5),
@@ -245,14 +245,14 @@ def test_it_annuls_a_conditional_question_when_its_condition_fails(question, con
 def test_it_reopens_an_automatically_annulled_question_when_the_condition_is_corrected(
     question, conditional, resolver
 ):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="no",
         outcome_known_at=STATED + timedelta(days=5),
         evidence_note="Did not happen.",
         by=resolver,
     )
-    services.resolution_correct(
+    ledger.resolution_correct(
         question=question,
         outcome="yes",
         outcome_known_at=STATED + timedelta(days=5),
@@ -269,7 +269,7 @@ def test_it_reopens_an_automatically_annulled_question_when_the_condition_is_cor
 def test_it_leaves_a_conditional_question_open_when_its_condition_holds(
     question, conditional, resolver
 ):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=STATED + timedelta(days=5),
@@ -282,8 +282,8 @@ def test_it_leaves_a_conditional_question_open_when_its_condition_holds(
 
 def test_it_annuls_with_a_reason_and_then_takes_no_forecasts(question, author, source, resolver):
     with pytest.raises(ValidationError):
-        services.question_annul(question=question, reason="  ", by=resolver)
-    services.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
+        ledger.question_annul(question=question, reason="  ", by=resolver)
+    ledger.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
     with pytest.raises(ValidationError) as caught:
         create(question, author, source)
     assert "annulled" in caught.value.message_dict["question"][0]
@@ -291,7 +291,7 @@ def test_it_annuls_with_a_reason_and_then_takes_no_forecasts(question, author, s
 
 def test_it_corrects_a_typo_in_a_forecast_with_an_audit_row(question, author, source, editor):
     forecast = create(question, author, source, probability=0.07)
-    services.forecast_correct(
+    ledger.forecast_correct(
         forecast=forecast, changes={"probability": 0.7}, reason="Typed 0.07.", by=editor
     )
     forecast.refresh_from_db()
@@ -310,27 +310,25 @@ def test_it_refuses_a_correction_without_a_reason_or_to_an_invalid_value(
 ):
     forecast = create(question, author, source)
     with pytest.raises(ValidationError) as caught:
-        services.forecast_correct(
+        ledger.forecast_correct(
             forecast=forecast, changes={"probability": 0.5}, reason="", by=editor
         )
     assert "reason" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        services.forecast_correct(
+        ledger.forecast_correct(
             forecast=forecast, changes={"probability": 2.0}, reason="x", by=editor
         )
     assert "probability" in caught.value.message_dict
     with pytest.raises(ValidationError):
-        services.forecast_correct(
-            forecast=forecast, changes={"author": None}, reason="x", by=editor
-        )
+        ledger.forecast_correct(forecast=forecast, changes={"author": None}, reason="x", by=editor)
     forecast.refresh_from_db()
     assert forecast.probability == 0.7 and not ForecastCorrection.objects.exists()
 
 
 def test_it_approves_a_draft_only_once(question):
     Question.objects.filter(pk=question.pk).update(state=Question.State.DRAFT)
-    services.question_approve(question=question)
+    ledger.question_approve(question=question)
     question.refresh_from_db()
     assert question.state == Question.State.LIVE
     with pytest.raises(ValidationError):
-        services.question_approve(question=question)
+        ledger.question_approve(question=question)
