@@ -17,6 +17,7 @@ from forecasts.api.fields import (
     ProbabilityField,
     SlugOrIdRelatedField,
 )
+from forecasts.ledger import rules
 from forecasts.models import (
     Author,
     Forecast,
@@ -347,15 +348,8 @@ class ForecastSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        low, high = attrs.get("interval_low"), attrs.get("interval_high")
-        if (low is None) != (high is None):
-            raise serializers.ValidationError(
-                {
-                    "interval_high" if high is None else "interval_low": [
-                        "Give both ends of the interval."
-                    ]
-                }
-            )
+        # The service takes an interval whole or not at all: half of one stops here.
+        rules.check_interval_ends(attrs.get("interval_low"), attrs.get("interval_high"))
         return attrs
 
 
