@@ -8,7 +8,6 @@ the services of forecasts.ledger, which own the rules.
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.text import slugify
 from rest_framework import serializers
 
 from forecasts.api.fields import (
@@ -17,7 +16,7 @@ from forecasts.api.fields import (
     ProbabilityField,
     SlugOrIdRelatedField,
 )
-from forecasts.ledger import rules
+from forecasts.ledger import rules, slugs
 from forecasts.models import (
     Author,
     Forecast,
@@ -112,7 +111,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 def _with_slug(attrs: dict, model, text: str, max_length: int = 200) -> dict:
     """Fill in a missing slug from the name and refuse one already taken."""
-    slug = attrs.get("slug") or slugify(text)[:max_length]
+    slug = attrs.get("slug") or slugs.slug_from(text, max_length=max_length, trim=False)
     if not slug:
         raise serializers.ValidationError({"slug": ["Give a slug, or a name it can be made from."]})
     if model.objects.filter(slug=slug).exists():

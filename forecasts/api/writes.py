@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.text import slugify
 from rest_framework import serializers
 
 from forecasts import ledger
@@ -18,7 +17,9 @@ def create_question(request) -> Question:
     serializer = s.QuestionCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
-    slug = data.pop("slug", None) or slugify(data["title"])[:200]
+    slug = data.pop("slug", None) or ledger.slugs.slug_from(
+        data["title"], max_length=200, trim=False
+    )
     if not slug:
         raise serializers.ValidationError(
             {"slug": ["Give a slug, or a title it can be made from."]}

@@ -27,14 +27,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
-from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from forecasts import ledger
 from forecasts.drafting.claims import (
@@ -292,19 +289,12 @@ def _draft_question(source: Source, claim: DraftClaim, user) -> Question:
 def _assign_unique_slugs(questions: list[Question], claims: list[DraftClaim]) -> None:
     """Slugs from the sentences' first words, suffixed -2, -3… where taken (one query)."""
     bases = [
-        slugify(" ".join(claim.sentence.split()[:SLUG_WORDS]))[:80].strip("-") or "claim"
+        ledger.slugs.slug_from(
+            " ".join(claim.sentence.split()[:SLUG_WORDS]), max_length=80, fallback="claim"
+        )
         for claim in claims
     ]
-    if not bases:
-        return
-    prefix_match = reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
-    taken = set(Question.objects.filter(prefix_match).values_list("slug", flat=True))
-    for question, base in zip(questions, bases, strict=True):
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
+    for question, slug in zip(questions, ledger.slugs.unique_slugs(Question, bases), strict=True):
         question.slug = slug
 
 

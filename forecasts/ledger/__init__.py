@@ -18,6 +18,7 @@ What lives here:
 * ``rules``       — the pure checks (they read what they are given, never the
   database, and write nothing) shared by the services, the forms and the CSV
   import, so a bad value gets the same message wherever it is entered;
+* ``slugs``       — the one way a slug is made from a name or a title;
 * ``roles``       — who may write what (the Editors and Resolvers groups).
 
 What it may import: the models, and the engine only by queueing a rescore
@@ -28,7 +29,7 @@ directly; patching ``ledger.forecast_create`` (as a test may) changes what the
 callers outside get.
 """
 
-from forecasts.ledger import roles, rules
+from forecasts.ledger import roles, rules, slugs
 from forecasts.ledger.forecasts import (
     CORRECTABLE_FORECAST_FIELDS,
     CheckedForecast,
@@ -69,4 +70,5 @@ __all__ = [
     "resolution_correct",
     "roles",
     "rules",
+    "slugs",
 ]
