@@ -125,23 +125,15 @@ def question_approve(*, question: Question, by=None) -> Question:
     return question
 
 
-def rescore_retagged(*, instance, action: str, reverse: bool, pk_set, **_) -> None:
-    """Receiver of ``m2m_changed`` for ``Question.tags``: rescore scored questions
-    whose tags change, so their scores move to the new tags' scorecards.
+def rescore_retagged(*, question_ids: Iterable[int]) -> None:
+    """Rescore those of the questions that have scores, after their tags changed, so
+    their scores move to the new tags' scorecards (``forecasts.receivers`` calls this).
 
     Questions with no stored scores are left alone: their first rescore reads
     the tags as they are then.
     """
-    if action == "pre_clear" and reverse:  # a tag taken off every question: which ones?
-        question_ids = list(instance.questions.values_list("pk", flat=True))
-    elif action in ("post_add", "post_remove") and pk_set:
-        question_ids = list(pk_set) if reverse else [instance.pk]
-    elif action == "post_clear" and not reverse:
-        question_ids = [instance.pk]
-    else:
-        return
     queue_rescore(
-        QuestionScore.objects.filter(question_id__in=question_ids)
+        QuestionScore.objects.filter(question_id__in=list(question_ids))
         .order_by("question_id")
         .values_list("question_id", flat=True)
         .distinct()
