@@ -8,8 +8,6 @@ from forecasts import ledger
 from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm
 from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
 
-CLAIM_FIELDS = ["author", "question", "stated_at", "probability", "phrase", "quote"]
-
 
 class RecordedClaimInline(admin.TabularInline):
     """Claims already recorded: shown, never edited here (forecasts are immutable)."""
