@@ -4,7 +4,7 @@
 milliseconds; a rescore needs one per distinct number of scored questions,
 hundreds at a time. Newton's method on the same tail formula, vectorised,
 finds them all in milliseconds, and agrees with ``t_quantile`` to rounding
-(tests/test_aggregates.py checks). Results are kept for the process's life.
+(tests/engine/test_card_totals.py checks). Results are kept for the process's life.
 """
 
 from __future__ import annotations
