@@ -7,11 +7,14 @@ class ForecastsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Connect the signal receivers (``forecasts/receivers.py``)."""
         from django.db.models.signals import m2m_changed
 
-        from forecasts.ledger.services import rescore_retagged
+        from forecasts import receivers
         from forecasts.models import Question
 
         m2m_changed.connect(
-            rescore_retagged, sender=Question.tags.through, dispatch_uid="reckon-rescore-retagged"
+            receivers.question_tags_changed,
+            sender=Question.tags.through,
+            dispatch_uid="reckon-rescore-retagged",
         )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Forecast, Question, Resolution, Source
 
 
@@ -25,7 +25,7 @@ def closed_question(slug: str, *, overdue: timedelta = timedelta(days=1)) -> Que
 
 def forecast(question: Question, author: Author, source: Source, p: float) -> Forecast:
     """One forecast stated the day the question opened, so every scored day holds ``p``."""
-    return services.forecast_create(
+    return ledger.forecast_create(
         question=question,
         author=author,
         source=source,
@@ -36,7 +36,7 @@ def forecast(question: Question, author: Author, source: Source, p: float) -> Fo
 
 def resolve(question: Question, outcome: str) -> Resolution:
     """Resolve now: forecasts recorded before this moment count (no hindsight)."""
-    return services.question_resolve(
+    return ledger.question_resolve(
         question=question,
         outcome=outcome,
         outcome_known_at=timezone.now(),

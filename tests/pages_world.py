@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from forecasts import ledger
 from forecasts.engine import rescoring
-from forecasts.ledger import services
 from forecasts.models import Author, Question, Source, Tag
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -63,7 +63,7 @@ def build_world(
             for k in range(1 + (i + j) % 2):  # some authors update once
                 stated = opens + timedelta(days=1 + 5 * k + j, hours=3)
                 with time_machine.travel(stated, tick=False):
-                    services.forecast_create(
+                    ledger.forecast_create(
                         question=q,
                         author=author,
                         stated_at=stated,
@@ -77,7 +77,7 @@ def build_world(
             happened = rng.random() < 0.5
             known = opens + timedelta(days=35)
             with time_machine.travel(known + timedelta(hours=1), tick=False):
-                services.question_resolve(
+                ledger.question_resolve(
                     question=q,
                     outcome="yes" if happened else "no",
                     outcome_known_at=known,

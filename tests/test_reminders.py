@@ -10,8 +10,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
-from forecasts import reminders
-from forecasts.ledger import services
+from forecasts import ledger, reminders
 from forecasts.ledger.roles import RESOLVERS
 from forecasts.models import Question, ResolutionPrompt
 
@@ -102,7 +101,7 @@ def test_it_sends_only_the_current_step_after_the_beat_was_down(reminded):
 def test_it_stops_reminding_once_the_question_is_resolved(reminded, resolver):
     with time_machine.travel(DUE + timedelta(days=1), tick=False):
         sweep()
-        services.question_resolve(
+        ledger.question_resolve(
             question=reminded,
             outcome="yes",
             outcome_known_at=DUE,
@@ -117,7 +116,7 @@ def test_it_stops_reminding_once_the_question_is_resolved(reminded, resolver):
 def test_it_skips_a_recorded_prompt_whose_question_was_resolved_before_sending(reminded, resolver):
     with time_machine.travel(DUE + timedelta(days=1), tick=False):
         [prompt_id] = reminders.record_due_prompts()
-        services.question_annul(question=reminded, reason="Ambiguous wording.", by=resolver)
+        ledger.question_annul(question=reminded, reason="Ambiguous wording.", by=resolver)
         assert reminders.prompt_send(prompt_id=prompt_id) is False
     assert mail.outbox == []
     assert ResolutionPrompt.objects.get().state == "skipped"
@@ -134,7 +133,7 @@ def test_it_writes_the_question_criteria_claims_and_a_resolve_link(
     )
     django_user_model.objects.create_user("bystander", "bystander@example.org")
     with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
-        services.forecast_create(
+        ledger.forecast_create(
             question=reminded,
             author=author,
             source=source,
@@ -165,7 +164,7 @@ def test_it_shows_option_probabilities_for_multiple_choice(
     settings.RECKON_REMINDER_STEPS_DAYS = [0, 3]
     options = list(choice_question.options.all())
     with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
-        services.forecast_create(
+        ledger.forecast_create(
             question=choice_question,
             author=author,
             source=source,
@@ -307,7 +306,7 @@ def test_it_builds_the_email_in_a_constant_number_of_queries(
     with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
         for n in range(10):
             pundit = author if n == 0 else type(author).objects.create(name=f"P{n}", slug=f"p{n}")
-            services.forecast_create(
+            ledger.forecast_create(
                 question=choice_question,
                 author=pundit,
                 source=source,

@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts import tasks
+from forecasts import ledger, tasks
 from forecasts.engine import reconciliation, rescoring
-from forecasts.ledger import services
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from forecasts.transfer import imports
 from tests.builders import closed_question, forecast, resolve
@@ -177,11 +176,11 @@ def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, 
     alpha = scored_ledger[0]
     resolve(alpha, "yes")
     assert overall(author).brier == pytest.approx(0.04)
-    services.resolution_correct(
+    ledger.resolution_correct(
         question=alpha, outcome="no", outcome_known_at=timezone.now(), reason="Misread the record."
     )
     assert overall(author).brier == pytest.approx(0.64)
-    services.question_annul(question=alpha, reason="The premise failed.")
+    ledger.question_annul(question=alpha, reason="The premise failed.")
     card = overall(author)
     assert (card.n_scored, card.n_annulled) == (0, 1)
     assert not Question.objects.needing_rescore().exists()
@@ -245,7 +244,7 @@ def test_a_new_claim_reaches_its_authors_cards_as_pending_once_it_commits(
     open_question, author, source, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.forecast_create(
+        ledger.forecast_create(
             question=open_question,
             author=author,
             source=source,
@@ -279,5 +278,5 @@ def test_approving_a_draft_rescores_it_so_its_claims_count(
     queued = []
     monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
-        services.question_approve(question=open_question)
+        ledger.question_approve(question=open_question)
     assert queued == [open_question.pk]

@@ -233,7 +233,7 @@ def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twi
 EMBEDDED_SETUP = """
 from datetime import timedelta
 from django.utils import timezone
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Question, Source
 now = timezone.now()
 for slug in ("embedded-due", "embedded-scored"):
@@ -243,16 +243,16 @@ for slug in ("embedded-due", "embedded-scored"):
     )
 author = Author.objects.create(name="Embedded Pundit", slug="embedded-pundit")
 source = Source.objects.create(title="Embedded", slug="embedded", published_on=now.date())
-services.forecast_create(
+ledger.forecast_create(
     question=Question.objects.get(slug="embedded-scored"), author=author, source=source,
     probability=0.8, stated_at=now - timedelta(days=9) + timedelta(hours=1),
 )
 """
 EMBEDDED_RESOLVE = """
 from django.utils import timezone
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Question
-services.question_resolve(
+ledger.question_resolve(
     question=Question.objects.get(slug="embedded-scored"), outcome="yes",
     outcome_known_at=timezone.now(), evidence_note="Seen.",
 )

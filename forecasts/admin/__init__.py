@@ -1,6 +1,6 @@
 """The Django admin: the editors' and resolvers' desk.
 
-Every write that spans models goes through forecasts.ledger.services, so the admin,
+Every write that spans models goes through the services of forecasts.ledger, so the admin,
 the API and background jobs enforce the same rules.
 """
 

@@ -18,10 +18,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from forecasts import ledger
 from forecasts.drafting import drafts
 from forecasts.drafting.drafts import format_percent
 from forecasts.drafting.lexicon import SCALES
-from forecasts.ledger import services
 from forecasts.models import DiscardedClaim, Forecast, Question, Source
 
 
@@ -207,7 +207,7 @@ class DraftReviewAdmin:
         if "_approve" not in request.POST:
             return super().response_change(request, obj)
         try:
-            services.question_approve(question=obj, by=request.user)
+            ledger.question_approve(question=obj, by=request.user)
         except ValidationError as error:
             self.message_user(
                 request,
@@ -236,7 +236,7 @@ class DraftReviewAdmin:
         approved = self._each_draft(
             request,
             queryset,
-            lambda question: services.question_approve(question=question, by=request.user),
+            lambda question: ledger.question_approve(question=question, by=request.user),
         )
         self.message_user(request, f"Approved {approved} draft(s).")
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from forecasts import ledger
 from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm
-from forecasts.ledger import services
 from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
-
-CLAIM_FIELDS = ["author", "question", "stated_at", "probability", "phrase", "quote"]
 
 
 class RecordedClaimInline(admin.TabularInline):
@@ -31,7 +29,7 @@ class RecordedClaimInline(admin.TabularInline):
 
 
 class AddClaimInline(admin.StackedInline):
-    """Blank rows for new claims; each is written by services.forecast_create."""
+    """Blank rows for new claims; each is written by ledger.forecast_create."""
 
     model = Forecast
     form = ForecastEntryForm
@@ -133,7 +131,7 @@ class ForecastAdmin(admin.ModelAdmin):
             "question",
             "recorded_at",
             "entered_by",
-            *services.CORRECTABLE_FORECAST_FIELDS,
+            *ledger.CORRECTABLE_FORECAST_FIELDS,
             "correction_reason",
         ]
 
@@ -162,7 +160,7 @@ class ForecastAdmin(admin.ModelAdmin):
             for field in form.changed_data
             if field != "correction_reason"
         }
-        services.forecast_correct(
+        ledger.forecast_correct(
             forecast=obj,
             changes=changes,
             reason=form.cleaned_data["correction_reason"],

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 from django import forms
 from django.core.exceptions import ValidationError
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Forecast, Option, Question, Resolution
 
 
@@ -22,7 +22,7 @@ def _parse_option_probabilities(text: str) -> list[float] | None:
         except ValueError as exc:
             raise ValidationError(f"“{part.strip()}” is not a number.") from exc
         try:
-            values.append(services.check_probability(value, "option_probabilities"))
+            values.append(ledger.rules.check_probability(value, "option_probabilities"))
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
     return values
@@ -81,7 +81,7 @@ class ForecastEntryForm(forms.ModelForm):
             return cleaned
         low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
         try:
-            services.forecast_check(
+            ledger.forecast_check(
                 question=question,
                 stated_at=cleaned["stated_at"],
                 probability=cleaned.get("probability"),
@@ -102,7 +102,7 @@ class ForecastEntryForm(forms.ModelForm):
         """Write through the service (the form never saves a forecast itself)."""
         data = self.cleaned_data
         low, high = data.get("interval_low"), data.get("interval_high")
-        return services.forecast_create(
+        return ledger.forecast_create(
             question=data.get("question") or self.instance.question,
             author=data["author"],
             source=data.get("source") or getattr(self.instance, "source", None),
@@ -129,19 +129,17 @@ class ForecastCorrectionForm(forms.ModelForm):
 
     class Meta:
         model = Forecast
-        fields = list(services.CORRECTABLE_FORECAST_FIELDS)
+        fields = list(ledger.CORRECTABLE_FORECAST_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
         changes = {
-            f: cleaned.get(f)
-            for f in self.changed_data
-            if f in services.CORRECTABLE_FORECAST_FIELDS
+            f: cleaned.get(f) for f in self.changed_data if f in ledger.CORRECTABLE_FORECAST_FIELDS
         }
         if self.errors or not changes:
             return cleaned
         try:
-            services.forecast_correction_check(
+            ledger.forecast_correction_check(
                 forecast=self.instance, changes=changes, reason=cleaned.get("correction_reason", "")
             )
         except ValidationError as exc:
@@ -200,10 +198,10 @@ class ResolutionForm(forms.Form):
             "by": by,
         }
         if self.mode == "annul":
-            return services.question_annul(reason=data["reason"], **common)
+            return ledger.question_annul(reason=data["reason"], **common)
         option = data.get("option")
         if self.mode == "correct":
-            return services.resolution_correct(
+            return ledger.resolution_correct(
                 outcome=data["outcome"], option=option, reason=data["reason"], **common
             )
-        return services.question_resolve(outcome=data["outcome"], option=option, **common)
+        return ledger.question_resolve(outcome=data["outcome"], option=option, **common)

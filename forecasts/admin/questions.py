@@ -11,11 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from forecasts import ledger
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
-from forecasts.ledger import services
 from forecasts.models import Option, Question, Resolution
 
 RESOLUTION_MODES = {
@@ -132,7 +132,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         if change and set(form.changed_data) & {"opens_at", "closes_at"}:
             # The window decides which forecasts count and the days averaged:
             # rescore, so that stored scores follow the question as it now is.
-            services.queue_rescore([obj.pk])
+            ledger.queue_rescore([obj.pk])
 
     def get_queryset(self, request):
         # distinct(): the author filter joins forecasts, which would repeat rows.

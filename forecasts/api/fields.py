@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from forecasts.ledger import services
+from forecasts import ledger
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 # The largest id a bigint column holds; larger numbers cannot name a row.
@@ -62,14 +62,14 @@ class ProbabilityField(serializers.FloatField):
     """A JSON number in [0, 1]: strings, booleans, NaN and infinities are refused."""
 
     def __init__(self, **kwargs):
-        # services.check_probability enforces the bounds; here they go into the schema.
+        # ledger.rules.check_probability enforces the bounds; here they go into the schema.
         kwargs.setdefault("min_value", 0.0)
         kwargs.setdefault("max_value", 1.0)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         try:
-            return services.check_probability(data, self.field_name)
+            return ledger.rules.check_probability(data, self.field_name)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
 

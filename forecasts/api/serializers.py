@@ -2,13 +2,12 @@
 
 Field names are stable; related objects appear as ``<name>`` (the id) and
 ``<name>_slug``. Writes are validated here for shape and type, then handed to
-forecasts.ledger.services, which owns the rules.
+the services of forecasts.ledger, which own the rules.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.text import slugify
 from rest_framework import serializers
 
 from forecasts.api.fields import (
@@ -17,6 +16,7 @@ from forecasts.api.fields import (
     ProbabilityField,
     SlugOrIdRelatedField,
 )
+from forecasts.ledger import rules, slugs
 from forecasts.models import (
     Author,
     Forecast,
@@ -111,7 +111,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 def _with_slug(attrs: dict, model, text: str, max_length: int = 200) -> dict:
     """Fill in a missing slug from the name and refuse one already taken."""
-    slug = attrs.get("slug") or slugify(text)[:max_length]
+    slug = attrs.get("slug") or slugs.slug_from(text, max_length=max_length, trim=False)
     if not slug:
         raise serializers.ValidationError({"slug": ["Give a slug, or a name it can be made from."]})
     if model.objects.filter(slug=slug).exists():
@@ -347,15 +347,8 @@ class ForecastSerializer(serializers.ModelSerializer):
         return value
 
     def validate(self, attrs):
-        low, high = attrs.get("interval_low"), attrs.get("interval_high")
-        if (low is None) != (high is None):
-            raise serializers.ValidationError(
-                {
-                    "interval_high" if high is None else "interval_low": [
-                        "Give both ends of the interval."
-                    ]
-                }
-            )
+        # The service takes an interval whole or not at all: half of one stops here.
+        rules.check_interval_ends(attrs.get("interval_low"), attrs.get("interval_high"))
         return attrs
 
 

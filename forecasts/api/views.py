@@ -1,7 +1,7 @@
 """The ledger through the API: authors, sources, tags, questions, forecasts, resolutions.
 
 Reads are open to everyone; writes check roles (see permissions.py) and go
-through forecasts.ledger.services. Every list is filtered, ordered and paginated,
+through the services of forecasts.ledger. Every list is filtered, ordered and paginated,
 and runs a fixed number of queries whatever its length.
 """
 
@@ -29,6 +29,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from forecasts import ledger
 from forecasts.api import filters, permissions, scores
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
@@ -40,7 +41,6 @@ from forecasts.api.writes import (
     create_forecast,
     create_question,
 )
-from forecasts.ledger import services
 from forecasts.ledger.roles import is_editor
 from forecasts.models import (
     Author,
@@ -293,15 +293,15 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
 
     @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
     def resolve(self, request, id_or_slug=None):
-        return self._resolution_action(ResolveSerializer, services.question_resolve, request)
+        return self._resolution_action(ResolveSerializer, ledger.question_resolve, request)
 
     @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
     def correct(self, request, id_or_slug=None):
-        return self._resolution_action(CorrectionSerializer, services.resolution_correct, request)
+        return self._resolution_action(CorrectionSerializer, ledger.resolution_correct, request)
 
     @action(detail=True, methods=["post"], permission_classes=[permissions.ResolversOnly])
     def annul(self, request, id_or_slug=None):
-        return self._resolution_action(AnnulSerializer, services.question_annul, request)
+        return self._resolution_action(AnnulSerializer, ledger.question_annul, request)
 
 
 @extend_schema_view(

@@ -1,14 +1,13 @@
-"""Writes through the API: validate the shape here, leave the rules to forecasts.ledger.services."""
+"""Writes through the API: validate the shape here, leave the rules to forecasts.ledger."""
 
 from __future__ import annotations
 
-from django.utils.text import slugify
 from rest_framework import serializers
 
+from forecasts import ledger
 from forecasts.api import serializers as s
 from forecasts.api.fields import AwareDateTimeField, OptionalURLField
 from forecasts.api.permissions import linked_author
-from forecasts.ledger import services
 from forecasts.ledger.roles import is_editor
 from forecasts.models import Option, Question, Resolution
 
@@ -18,12 +17,14 @@ def create_question(request) -> Question:
     serializer = s.QuestionCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
-    slug = data.pop("slug", None) or slugify(data["title"])[:200]
+    slug = data.pop("slug", None) or ledger.slugs.slug_from(
+        data["title"], max_length=200, trim=False
+    )
     if not slug:
         raise serializers.ValidationError(
             {"slug": ["Give a slug, or a title it can be made from."]}
         )
-    return services.question_create(
+    return ledger.question_create(
         slug=slug,
         condition_option_id=data.pop("condition_option", None),
         by=request.user,
@@ -39,7 +40,7 @@ def create_forecast(request):
     author = _forecasting_author(request.user, data.get("author"))
     low, high = data.get("interval_low"), data.get("interval_high")
     options = data.get("option_probabilities")
-    return services.forecast_create(
+    return ledger.forecast_create(
         question=data["question"],
         author=author,
         stated_at=data["stated_at"],

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import (
     Author,
     Forecast,
@@ -108,7 +108,7 @@ def _build(tag: str, count: int, n_authors: int) -> tuple[Source, list[Author], 
             resolve_by=now - timedelta(days=1),
         )
         for i, author in enumerate(authors):
-            services.forecast_create(
+            ledger.forecast_create(
                 question=question,
                 author=author,
                 source=source,
@@ -122,7 +122,7 @@ def _build(tag: str, count: int, n_authors: int) -> tuple[Source, list[Author], 
 
 def _resolve_and_wait(question: Question, authors: list[Author], timeout: float) -> float:
     started = time.perf_counter()
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes" if question.pk % 2 else "no",
         outcome_known_at=timezone.now(),

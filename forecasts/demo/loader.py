@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from forecasts.demo.simulation import (
     ANNULLED,
@@ -31,6 +30,7 @@ from forecasts.demo.simulation import (
     build_world,
 )
 from forecasts.engine.bulkload import NULL_TIME, Column, write_rows
+from forecasts.ledger import slugs
 from forecasts.models import Author, Question, Source, Tag
 
 SOURCE_SLUG = "synthetic-demo-world"
@@ -192,7 +192,10 @@ def _load_authors(world: World) -> np.ndarray:
             Column(
                 "slug",
                 "text",
-                [f"synthetic-{slugify(name)}-{i + 1}" for i, name in enumerate(names)],
+                [
+                    f"synthetic-{slugs.slug_from(name, max_length=180)}-{i + 1}"
+                    for i, name in enumerate(names)
+                ],
             ),
             Column("kind", "text", Author.Kind.PERSON.value),
             Column(

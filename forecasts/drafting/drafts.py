@@ -5,7 +5,7 @@ the detector (:mod:`forecasts.drafting.claims`) finds, :func:`draft_claims_from_
 writes a DRAFT question and the author's suggested forecast:
 
 * the question's title is the sentence behind ``DRAFT_TITLE_MARK``, its
-  resolution criteria are empty, so approval (``services.question_approve``)
+  resolution criteria are empty, so approval (``ledger.question_approve``)
   is refused until an editor has rewritten the title and written criteria;
 * it opens on the source's publication date and closes at the end of the
   date the sentence names ("by the end of 2026"), or ``DEFAULT_HORIZON`` after
@@ -15,7 +15,7 @@ writes a DRAFT question and the author's suggested forecast:
   scale that supplied the numbers, its interval and point (the scored
   probability) and a conversion note with the scale's rationale.
 
-Overriding a drafted number goes through ``services.forecast_correct``, which
+Overriding a drafted number goes through ``ledger.forecast_correct``, which
 audits every change (a ForecastCorrection row with who, when and why) and
 keeps ``scale_point``, so ``Forecast.is_overridden`` shows the override.
 A draft that is not a claim worth a question is removed by
@@ -27,15 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import reduce
-from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 
+from forecasts import ledger
 from forecasts.drafting.claims import (
     ClaimTextError,
     DraftClaim,
@@ -43,7 +41,6 @@ from forecasts.drafting.claims import (
     validate_article_text,
 )
 from forecasts.drafting.lexicon import SCALES
-from forecasts.ledger import services
 from forecasts.models import DiscardedClaim, ForecastCorrection, Question, Source
 
 # When the sentence names no date, the draft closes a year after publication:
@@ -146,7 +143,7 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
     _assign_unique_slugs(questions, report.to_draft)
     Question.objects.bulk_create(questions)
     for question, claim in zip(questions, report.to_draft, strict=True):
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=source.author,
             source=source,
@@ -191,7 +188,7 @@ def draft_discard(*, question: Question, by=None) -> list[DiscardedClaim]:
         for forecast in forecasts
         if forecast.source is not None and forecast.quote
     )
-    services._allow_forecast_writes()  # the immutability guard, lifted for this transaction
+    ledger.allow_forecast_writes()  # the immutability guard, lifted for this transaction
     ForecastCorrection.objects.filter(forecast__question=question).delete()
     question.forecasts.all().delete()
     try:
@@ -257,7 +254,7 @@ def draft_dates(published_on: date, resolve_by: date | None) -> tuple[datetime, 
 def _draft_question(source: Source, claim: DraftClaim, user) -> Question:
     opens_at, closes_at, resolve_by = draft_dates(source.published_on, claim.suggested_resolve_by)
     sentence = " ".join(claim.sentence.split())
-    title = f"{services.DRAFT_TITLE_MARK} {sentence}"
+    title = f"{ledger.DRAFT_TITLE_MARK} {sentence}"
     if len(title) > 300:
         title = title[:299].rstrip() + "…"
     dated = (
@@ -292,19 +289,12 @@ def _draft_question(source: Source, claim: DraftClaim, user) -> Question:
 def _assign_unique_slugs(questions: list[Question], claims: list[DraftClaim]) -> None:
     """Slugs from the sentences' first words, suffixed -2, -3… where taken (one query)."""
     bases = [
-        slugify(" ".join(claim.sentence.split()[:SLUG_WORDS]))[:80].strip("-") or "claim"
+        ledger.slugs.slug_from(
+            " ".join(claim.sentence.split()[:SLUG_WORDS]), max_length=80, fallback="claim"
+        )
         for claim in claims
     ]
-    if not bases:
-        return
-    prefix_match = reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
-    taken = set(Question.objects.filter(prefix_match).values_list("slug", flat=True))
-    for question, base in zip(questions, bases, strict=True):
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
+    for question, slug in zip(questions, ledger.slugs.unique_slugs(Question, bases), strict=True):
         question.slug = slug
 
 

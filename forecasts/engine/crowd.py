@@ -360,25 +360,3 @@ def _group_order(value: np.ndarray, size: np.ndarray) -> np.ndarray:
         ranked = np.argsort(matrix, axis=1).ravel()[row * (1 << b) + column]
         order[at] = np.repeat(start[groups], n) + ranked
     return order
-
-
-def median_of_others(value: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """For each value, the median of the other values of its group (NaN if it is alone).
-
-    Groups are consecutive runs of ``size[g]`` values. The median of the m
-    others is the mean of their ((m-1)//2)-th and (m//2)-th smallest, as
-    ``scoring.crowd_median`` computes it (see the module docstring).
-    """
-    order = _group_order(value, size)
-    rank = np.empty(value.size, np.int64)
-    rank[order] = ragged_arange(size)
-    low = (size - 2) // 2
-    candidates = np.full((size.size, 3), np.nan)  # stays NaN for a value alone in its group
-    crowded = size > 1
-    if crowded.any():
-        start, n = (np.cumsum(size) - size)[crowded], size[crowded]
-        v0, v1, v2 = (value[order[start + np.minimum(low[crowded] + i, n - 1)]] for i in range(3))
-        candidates[crowded] = _candidates(v0, v1, v2, n - 1)
-    group = np.repeat(np.arange(size.size), size)
-    category = (rank > low[group]).astype(np.int64) + (rank > low[group] + 1)
-    return candidates[group, category]

@@ -1,1 +1,74 @@
-"""TODO"""
+"""The ledger's writes: every change that spans models, and the rules it is checked by.
+
+Callers write ``from forecasts import ledger`` and then ``ledger.forecast_create(...)``;
+the admin, the API, the pages, the CSV import, drafting, the benchmarks and the
+management commands all write through these, so they accept and refuse the same
+things. Every service is keyword-only, runs in one transaction and raises
+Django's ValidationError with a dict keyed by field name, so a caller can show
+each message next to the field it is about and nothing is half-written.
+
+What lives here:
+
+* ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited);
+* ``questions``   — question_create, question_approve, and rescoring a question
+  when something its scores depend on changes (``queue_rescore``,
+  ``rescore_retagged``);
+* ``resolutions`` — question_resolve, resolution_correct, question_annul, and the
+  annulment or reopening of questions conditional on the one resolved;
+* ``rules``       — the pure checks (they read what they are given, never the
+  database, and write nothing) shared by the services, the forms and the CSV
+  import, so a bad value gets the same message wherever it is entered;
+* ``slugs``       — the one way a slug is made from a name or a title;
+* ``roles``       — who may write what (the Editors and Resolvers groups).
+
+What it may import: the models, and the engine only by queueing a rescore
+through ``forecasts.tasks`` once a transaction commits. Never an interface
+(admin, api, pages, management commands): they import the ledger, not the
+other way round. Inside the ledger, modules import each other's functions
+directly; patching ``ledger.forecast_create`` (as a test may) changes what the
+callers outside get.
+"""
+
+from forecasts.ledger import roles, rules, slugs
+from forecasts.ledger.forecasts import (
+    CORRECTABLE_FORECAST_FIELDS,
+    CheckedForecast,
+    allow_forecast_writes,
+    forecast_check,
+    forecast_correct,
+    forecast_correction_check,
+    forecast_create,
+)
+from forecasts.ledger.questions import (
+    DRAFT_TITLE_MARK,
+    question_approve,
+    question_create,
+    queue_rescore,
+    rescore_retagged,
+)
+from forecasts.ledger.resolutions import (
+    question_annul,
+    question_resolve,
+    resolution_correct,
+)
+
+__all__ = [
+    "CORRECTABLE_FORECAST_FIELDS",
+    "DRAFT_TITLE_MARK",
+    "CheckedForecast",
+    "allow_forecast_writes",
+    "forecast_check",
+    "forecast_correct",
+    "forecast_correction_check",
+    "forecast_create",
+    "question_annul",
+    "question_approve",
+    "question_create",
+    "question_resolve",
+    "queue_rescore",
+    "rescore_retagged",
+    "resolution_correct",
+    "roles",
+    "rules",
+    "slugs",
+]

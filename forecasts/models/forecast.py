@@ -15,9 +15,6 @@ def _probability_range(field: str) -> Q:
 
 
 class ForecastQuerySet(models.QuerySet):
-    def for_scoring(self) -> ForecastQuerySet:
-        return self.select_related("question", "author")
-
     def hindsight(self) -> ForecastQuerySet:
         """Forecasts recorded after their question's outcome was known (never scored)."""
         return self.filter(

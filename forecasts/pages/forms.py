@@ -47,8 +47,3 @@ class ScoreFilterForm(forms.Form):
             return {"tag": None, "since": None, "until": None}
         data = self.cleaned_data
         return {"tag": self.tags.get(data["tag"]), "since": data["since"], "until": data["until"]}
-
-    @property
-    def has_period(self) -> bool:
-        filters = self.filters()
-        return bool(filters["since"] or filters["until"])

@@ -1,7 +1,7 @@
 """Public pages: who said what, how sure they were, and how it turned out.
 
 Short function views; each reads in a fixed number of queries (see
-tests/test_views_queries.py), and charts come from forecasts.pages.charts.
+tests/pages/test_queries.py), and charts come from forecasts.pages.charts.
 """
 
 from __future__ import annotations

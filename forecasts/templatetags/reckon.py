@@ -38,11 +38,3 @@ def percent(value, places: int = 0) -> str:
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.{int(places)}f}%"
-
-
-@register.filter
-def signed_percent(value) -> str:
-    """Skill as a signed percentage: 0.27 → "+27%", −0.1 → "−10%"."""
-    if value is None:
-        return ""
-    return f"{float(value) * 100:+.0f}%".replace("-", "−")

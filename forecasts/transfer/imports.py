@@ -3,15 +3,15 @@
 The file is read whole, each row validated in memory against objects fetched
 with one query per kind (questions, authors, sources, options, current
 resolutions), and only if no row has an error are the forecasts written, in
-one transaction with bulk inserts. The rules are those of
-``services.forecast_create``; see docs/api.md for the format.
+one transaction with bulk inserts. The rules, and their messages, are those of
+``ledger.forecast_create``: both check with ``forecasts.ledger.rules``. See
+docs/api.md for the format.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,12 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts.ledger.services import (
-    HISTORICAL_GRACE,
-    SUM_TOLERANCE,
-    check_probability,
-    queue_rescore,
-)
+from forecasts import ledger
+from forecasts.ledger import rules
 from forecasts.models import (
     Author,
     Forecast,
@@ -91,8 +87,16 @@ class ImportFailed(Exception):
 
 
 class _RowInvalid(Exception):
+    """A problem only a CSV row can have (an unknown slug, a malformed cell)."""
+
     def __init__(self, field: str, message: str):
         self.field, self.message = field, message
+
+
+def _row_error(line: int, refused: ValidationError) -> RowError:
+    """A rule's ValidationError (one field, one message) as the row's error."""
+    field, messages = next(iter(refused.message_dict.items()))
+    return RowError(line, field, messages[0])
 
 
 @dataclass
@@ -194,10 +198,7 @@ def _number(text: str, column: str) -> float | None:
         value = float(text)
     except ValueError:
         raise _RowInvalid(column, f"“{text[:40]}” is not a number.") from None
-    try:
-        return check_probability(value, column)
-    except ValidationError as exc:
-        raise _RowInvalid(column, exc.messages[0]) from None
+    return rules.check_probability(value, column)
 
 
 def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
@@ -208,23 +209,13 @@ def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
         value = None
     if value is None:
         raise _RowInvalid("stated_at", "Give an ISO 8601 date and time, e.g. 2025-01-31T12:00:00Z.")
-    if timezone.is_naive(value):
-        raise _RowInvalid("stated_at", "Give a date and time with a time zone.")
+    rules.check_aware(value, "stated_at")
     try:
         value = value.astimezone(UTC)
     except OverflowError:
         raise _RowInvalid("stated_at", "This date is outside the range Reckon can store.") from None
-    if value > ctx.now:
-        raise _RowInvalid("stated_at", "A forecast cannot be stated in the future.")
-    if value > question.closes_at:
-        raise _RowInvalid(
-            "stated_at", f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC."
-        )
-    current = ctx.resolutions.get(question.pk)
-    if current is not None and current.is_annulled:
-        raise _RowInvalid("question", "This question was annulled; it takes no forecasts.")
-    if current is not None and value >= current.outcome_known_at:
-        raise _RowInvalid("stated_at", "The outcome was already known when this was stated.")
+    rules.check_stated_before_close(value, question=question, now=ctx.now)
+    rules.check_stated_before_outcome(value, current=ctx.resolutions.get(question.pk))
     return value
 
 
@@ -250,48 +241,34 @@ def _option_probabilities(
         given[label] = _number(value, "option_probabilities")
         if given[label] is None:
             raise _RowInvalid("option_probabilities", f"Give a probability for “{label[:40]}”.")
-    if len(given) != len(options):
-        raise _RowInvalid(
-            "option_probabilities", f"Give a probability for each of the {len(options)} options."
-        )
-    total = math.fsum(given.values())
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise _RowInvalid(
-            "option_probabilities", f"Option probabilities must sum to 1; they sum to {total:.6g}."
-        )
-    return [(option, given[label]) for label, option in options.items()]
+    values = [given.get(label) for label in options]
+    checked = rules.check_option_probabilities(values, n_options=len(options))
+    return list(zip(options.values(), checked, strict=True))
 
 
 def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
-    """Check one row against the rules of services.forecast_create and build its forecast."""
+    """Check one row against the rules of ledger.forecast_create and build its forecast.
+
+    Raises _RowInvalid, or the ValidationError of the rule the row breaks.
+    """
     question = _get(ctx.questions, row, "question", "question")
     author = _get(ctx.authors, row, "author", "author")
-    if question.state == Question.State.DRAFT:
-        raise _RowInvalid("question", "This question is a draft; approve it first.")
+    rules.check_takes_forecasts(question)
     stated_at = _stated_at(row, question, ctx)
     source = _get(ctx.sources, row, "source", "source", required=False)
-    if stated_at < ctx.now - HISTORICAL_GRACE and (source is None or source.published_on is None):
-        raise _RowInvalid("source", "A historical claim must cite a source with a date.")
+    rules.check_dated_source(stated_at, source=source, now=ctx.now)
     probability, pairs = _number(row.values.get("probability"), "probability"), []
-    if question.is_binary:
-        if (row.values.get("option_probabilities") or "").strip():
-            raise _RowInvalid("option_probabilities", "A binary question takes one probability.")
-        if probability is None:
-            raise _RowInvalid("probability", "This field is required.")
-    else:
-        if probability is not None:
-            raise _RowInvalid(
-                "probability", "Give option_probabilities for a multiple-choice question."
-            )
+    rules.check_probability_kind(
+        question,
+        probability=probability,
+        option_probabilities_given=bool((row.values.get("option_probabilities") or "").strip()),
+    )
+    if not question.is_binary:
         pairs = _option_probabilities(row, question, ctx)
-    low = _number(row.values.get("interval_low"), "interval_low")
-    high = _number(row.values.get("interval_high"), "interval_high")
-    if (low is None) != (high is None):
-        raise _RowInvalid(
-            "interval_high" if high is None else "interval_low", "Give both ends of the interval."
-        )
-    if low is not None and low > high:
-        raise _RowInvalid("interval_high", "The interval's upper end is below its lower end.")
+    low, high = rules.check_interval(
+        _number(row.values.get("interval_low"), "interval_low"),
+        _number(row.values.get("interval_high"), "interval_high"),
+    )
     scale = (row.values.get("scale") or "").strip() or Scale.NUMERIC
     if scale not in SCALES:
         raise _RowInvalid("scale", f"Choose one of: {', '.join(sorted(SCALES))}.")
@@ -344,12 +321,14 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
                 built.append(_forecast(row, ctx))
             except _RowInvalid as problem:
                 errors.append(RowError(row.line, problem.field, problem.message))
+            except ValidationError as refused:
+                errors.append(_row_error(row.line, refused))
         if errors:
             raise ImportFailed(errors)
         if not dry_run:
             write(built)
             # The authors' cards count the new claims (pending, or hindsight).
-            queue_rescore(sorted({values[0] for values, _ in built}))
+            ledger.queue_rescore(sorted({values[0] for values, _ in built}))
     return len(built)
 
 

@@ -127,11 +127,11 @@ def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
 
 
 def test_the_drafts_list_marks_an_overridden_number(client, editor, article):
-    from forecasts.ledger import services
+    from forecasts import ledger
 
     drafts.draft_claims_from_source(source=article)
     forecast = draft_of(article, "Beijing, meanwhile").forecasts.get()
-    services.forecast_correct(
+    ledger.forecast_correct(
         forecast=forecast, changes={"probability": 0.25}, reason="Weaker.", by=editor
     )
     client.force_login(editor)

@@ -230,9 +230,9 @@ def test_it_annuls_with_a_reason(client, resolver, question):
 def test_it_corrects_a_forecast_with_an_audit_trail_and_never_deletes(
     client, editor, question, author, source
 ):
-    from forecasts.ledger import services
+    from forecasts import ledger
 
-    forecast = services.forecast_create(
+    forecast = ledger.forecast_create(
         question=question,
         author=author,
         source=source,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Forecast, Question
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_it_refuses_a_forecast_stated_after_close(editor_client, question):
 
 
 def test_it_refuses_a_forecast_on_an_annulled_question(editor_client, question):
-    services.question_annul(
+    ledger.question_annul(
         question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC)
     )
     response = editor_client.post("/api/forecasts/", valid(), format="json")
@@ -148,7 +148,7 @@ def test_it_refuses_a_forecast_on_an_annulled_question(editor_client, question):
 
 
 def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(editor_client, question):
-    services.question_resolve(
+    ledger.question_resolve(
         question=question,
         outcome="yes",
         outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),

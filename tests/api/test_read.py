@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Question, Source, Tag
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture
-def ledger(author, source, question, choice_question, editor):
+def sample_ledger(author, source, question, choice_question, editor):
     """Two authors with forecasts on a binary and a multiple-choice question."""
     other = Author.objects.create(
         name="Bo Analyst", slug="bo-analyst", kind=Author.Kind.ORGANISATION
@@ -22,7 +22,7 @@ def ledger(author, source, question, choice_question, editor):
     ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
     question.tags.add(ukraine)
     with time_machine.travel(NOW, tick=False):
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             source=source,
@@ -34,14 +34,14 @@ def ledger(author, source, question, choice_question, editor):
             interval=(0.55, 0.8),
             scale_point=0.7,
         )
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=other,
             probability=0.2,
             stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC),
         )
         options = list(choice_question.options.all())
-        services.forecast_create(
+        ledger.forecast_create(
             question=choice_question,
             author=author,
             source=source,
@@ -51,7 +51,7 @@ def ledger(author, source, question, choice_question, editor):
     return {"other": other, "tag": ukraine}
 
 
-def test_it_lists_authors_with_forecast_counts(api_client, ledger):
+def test_it_lists_authors_with_forecast_counts(api_client, sample_ledger):
     response = api_client.get("/api/authors/")
     assert response.status_code == 200
     body = response.json()
@@ -62,14 +62,14 @@ def test_it_lists_authors_with_forecast_counts(api_client, ledger):
     ]
 
 
-def test_it_finds_an_author_by_slug_or_by_id(api_client, ledger, author):
+def test_it_finds_an_author_by_slug_or_by_id(api_client, sample_ledger, author):
     by_slug = api_client.get("/api/authors/ada-pundit/").json()
     by_id = api_client.get(f"/api/authors/{author.pk}/").json()
     assert by_slug == by_id
     assert by_slug["name"] == "Ada Pundit"
 
 
-def test_it_answers_404_in_json_for_an_unknown_slug(api_client, ledger):
+def test_it_answers_404_in_json_for_an_unknown_slug(api_client, sample_ledger):
     response = api_client.get("/api/authors/nobody-at-all/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
@@ -83,7 +83,7 @@ def test_it_answers_json_404_for_an_unrouted_api_path(api_client, db):
 
 
 def test_it_shows_a_question_with_options_tags_and_status(
-    api_client, ledger, question, choice_question
+    api_client, sample_ledger, question, choice_question
 ):
     with time_machine.travel(NOW, tick=False):
         body = api_client.get("/api/questions/", {"kind": "multiple_choice"}).json()
@@ -96,16 +96,18 @@ def test_it_shows_a_question_with_options_tags_and_status(
     assert row["n_forecasts"] == 1
 
 
-def test_it_shows_the_current_resolution_and_its_history(api_client, ledger, question, resolver):
+def test_it_shows_the_current_resolution_and_its_history(
+    api_client, sample_ledger, question, resolver
+):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
             evidence_url="https://example.org/yes",
             by=resolver,
         )
-        services.resolution_correct(
+        ledger.resolution_correct(
             question=question,
             outcome="no",
             outcome_known_at=datetime(2025, 9, 2, tzinfo=UTC),
@@ -121,25 +123,27 @@ def test_it_shows_the_current_resolution_and_its_history(api_client, ledger, que
     assert [r["is_current"] for r in body["resolutions"]] == [True, False]
 
 
-def test_it_filters_forecasts_by_author_slug_or_id(api_client, ledger, author):
+def test_it_filters_forecasts_by_author_slug_or_id(api_client, sample_ledger, author):
     by_slug = api_client.get("/api/forecasts/", {"author": "ada-pundit"}).json()
     by_id = api_client.get("/api/forecasts/", {"author": author.pk}).json()
     assert by_slug["count"] == by_id["count"] == 2
     assert {f["author_slug"] for f in by_slug["results"]} == {"ada-pundit"}
 
 
-def test_it_refuses_an_unknown_filter_value_naming_the_filter(api_client, ledger):
+def test_it_refuses_an_unknown_filter_value_naming_the_filter(api_client, sample_ledger):
     response = api_client.get("/api/forecasts/", {"author": "no-such-author"})
     assert response.status_code == 400
     assert "author" in response.json()
 
 
-def test_it_filters_forecasts_by_tag_and_question(api_client, ledger):
+def test_it_filters_forecasts_by_tag_and_question(api_client, sample_ledger):
     assert api_client.get("/api/forecasts/", {"tag": "ukraine"}).json()["count"] == 2
     assert api_client.get("/api/forecasts/", {"question": "who-wins"}).json()["count"] == 1
 
 
-def test_it_shows_a_multiple_choice_forecast_with_its_option_probabilities(api_client, ledger):
+def test_it_shows_a_multiple_choice_forecast_with_its_option_probabilities(
+    api_client, sample_ledger
+):
     row = api_client.get("/api/forecasts/", {"question": "who-wins"}).json()["results"][0]
     assert row["probability"] is None
     assert [(p["label"], p["probability"]) for p in row["option_probabilities"]] == [
@@ -149,7 +153,7 @@ def test_it_shows_a_multiple_choice_forecast_with_its_option_probabilities(api_c
     ]
 
 
-def test_it_keeps_the_words_next_to_the_number(api_client, ledger):
+def test_it_keeps_the_words_next_to_the_number(api_client, sample_ledger):
     row = api_client.get(
         "/api/forecasts/", {"author": "ada-pundit", "question": "will-it-happen"}
     ).json()["results"][0]
@@ -158,7 +162,7 @@ def test_it_keeps_the_words_next_to_the_number(api_client, ledger):
     assert row["source_slug"] == "what-next"
 
 
-def test_it_orders_and_paginates(api_client, ledger):
+def test_it_orders_and_paginates(api_client, sample_ledger):
     first = api_client.get("/api/forecasts/", {"ordering": "probability", "page_size": 1}).json()
     assert first["count"] == 3
     assert first["results"][0]["probability"] is None or first["results"][0]["probability"] == 0.2
@@ -169,11 +173,11 @@ def test_it_orders_and_paginates(api_client, ledger):
     assert second["results"][0]["id"] != first["results"][0]["id"]
 
 
-def test_it_answers_404_for_a_page_past_the_end(api_client, ledger):
+def test_it_answers_404_for_a_page_past_the_end(api_client, sample_ledger):
     assert api_client.get("/api/forecasts/", {"page": 99}).status_code == 404
 
 
-def test_it_filters_questions_by_status(api_client, ledger, question):
+def test_it_filters_questions_by_status(api_client, sample_ledger, question):
     with time_machine.travel(datetime(2025, 8, 1, tzinfo=UTC), tick=False):
         closed = api_client.get("/api/questions/", {"status": "closed"}).json()
         open_ = api_client.get("/api/questions/", {"status": "open"}).json()
@@ -181,13 +185,13 @@ def test_it_filters_questions_by_status(api_client, ledger, question):
     assert open_["count"] == 0
 
 
-def test_it_lists_questions_an_author_forecast(api_client, ledger):
+def test_it_lists_questions_an_author_forecast(api_client, sample_ledger):
     body = api_client.get("/api/questions/", {"author": "bo-analyst"}).json()
     assert [q["slug"] for q in body["results"]] == ["will-it-happen"]
 
 
 def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(
-    api_client, client_for, editor, ledger, question
+    api_client, client_for, editor, sample_ledger, question
 ):
     Question.objects.filter(pk=question.pk).update(state=Question.State.DRAFT)
     anonymous = api_client.get("/api/questions/").json()
@@ -197,7 +201,7 @@ def test_it_hides_drafts_from_anonymous_readers_but_shows_editors(
     assert api_client.get("/api/questions/will-it-happen/").status_code == 404
 
 
-def test_it_lists_the_due_queue_oldest_first(api_client, ledger, question, choice_question):
+def test_it_lists_the_due_queue_oldest_first(api_client, sample_ledger, question, choice_question):
     Question.objects.filter(pk=choice_question.pk).update(
         resolve_by=datetime(2025, 11, 1, tzinfo=UTC)
     )
@@ -207,7 +211,7 @@ def test_it_lists_the_due_queue_oldest_first(api_client, ledger, question, choic
     assert {q["status"] for q in body["results"]} == {"due"}
 
 
-def test_it_lists_sources_and_shows_full_text_on_detail_only(api_client, ledger, source):
+def test_it_lists_sources_and_shows_full_text_on_detail_only(api_client, sample_ledger, source):
     Source.objects.filter(pk=source.pk).update(full_text="The whole article.")
     listed = api_client.get("/api/sources/", {"author": "ada-pundit"}).json()["results"][0]
     detail = api_client.get("/api/sources/what-next/").json()
@@ -215,22 +219,22 @@ def test_it_lists_sources_and_shows_full_text_on_detail_only(api_client, ledger,
     assert detail["full_text"] == "The whole article."
 
 
-def test_it_lists_tags(api_client, ledger):
+def test_it_lists_tags(api_client, sample_ledger):
     assert api_client.get("/api/tags/").json()["results"] == [
-        {"id": ledger["tag"].pk, "slug": "ukraine", "name": "Ukraine"}
+        {"id": sample_ledger["tag"].pk, "slug": "ukraine", "name": "Ukraine"}
     ]
 
 
-def test_it_lists_resolutions_with_history(api_client, ledger, question, resolver):
+def test_it_lists_resolutions_with_history(api_client, sample_ledger, question, resolver):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
             evidence_note="Reported widely.",
             by=resolver,
         )
-        services.resolution_correct(
+        ledger.resolution_correct(
             question=question,
             outcome="no",
             outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
@@ -252,7 +256,7 @@ def test_it_reports_health(api_client, db):
 
 
 def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(
-    api_client, client_for, editor, ledger, settings
+    api_client, client_for, editor, sample_ledger, settings
 ):
     import uuid
 

@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.ledger.roles import EDITORS, RESOLVERS
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_it_serves_the_docs_page_from_local_assets(api_client, db):
 @pytest.fixture
 def world(author, source, question, choice_question, resolver, django_user_model):
     """Something to find, and a user who may make every write (editor and resolver)."""
-    services.forecast_create(
+    ledger.forecast_create(
         question=question,
         author=author,
         probability=0.5,

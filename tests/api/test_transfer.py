@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
 
@@ -26,7 +26,7 @@ def frozen():
 
 
 @pytest.fixture
-def ledger(question, choice_question, author, source):
+def sample_ledger(question, choice_question, author, source):
     Author.objects.create(name="Bo Analyst", slug="bo-analyst")
     return question
 
@@ -45,7 +45,7 @@ GOOD = HEADER + (
 )
 
 
-def test_it_imports_a_valid_file_in_one_go(client_for, editor, ledger):
+def test_it_imports_a_valid_file_in_one_go(client_for, editor, sample_ledger):
     response = post_csv(client_for(editor), GOOD)
     assert response.status_code == 201, response.json()
     assert response.json() == {"created": 3, "rows": 3, "dry_run": False}
@@ -64,7 +64,7 @@ def test_it_imports_a_valid_file_in_one_go(client_for, editor, ledger):
     assert {f.entered_by for f in Forecast.objects.all()} == {editor}
 
 
-def test_it_accepts_a_multipart_upload(client_for, editor, ledger):
+def test_it_accepts_a_multipart_upload(client_for, editor, sample_ledger):
     upload = SimpleUploadedFile("forecasts.csv", GOOD.encode(), content_type="text/csv")
     response = client_for(editor).post(
         "/api/forecasts/import/", {"file": upload}, format="multipart"
@@ -74,7 +74,7 @@ def test_it_accepts_a_multipart_upload(client_for, editor, ledger):
 
 
 def test_it_writes_nothing_and_reports_every_bad_row_with_line_and_field(
-    client_for, editor, ledger
+    client_for, editor, sample_ledger
 ):
     text = GOOD + (
         "will-it-happen,nobody,2025-01-01T00:00:00Z,0.5,,,,\n"  # line 5: unknown author
@@ -101,7 +101,7 @@ def test_it_writes_nothing_and_reports_every_bad_row_with_line_and_field(
     assert Forecast.objects.count() == 0
 
 
-def test_it_counts_lines_of_quoted_multiline_fields(ledger):
+def test_it_counts_lines_of_quoted_multiline_fields(sample_ledger):
     text = "question,author,stated_at,probability,quote\n" + (
         'will-it-happen,ada-pundit,2025-03-01T08:00:00Z,0.5,"two\nlines"\n'
         "will-it-happen,nobody,2025-03-01T08:00:00Z,0.5,\n"
@@ -111,7 +111,7 @@ def test_it_counts_lines_of_quoted_multiline_fields(ledger):
     assert [(e.line, e.field) for e in failed.value.errors] == [(4, "author")]
 
 
-def test_it_refuses_a_file_with_unknown_or_missing_columns(client_for, editor, ledger):
+def test_it_refuses_a_file_with_unknown_or_missing_columns(client_for, editor, sample_ledger):
     response = post_csv(
         client_for(editor), "question,writer,when\nwill-it-happen,ada-pundit,2025\n"
     )
@@ -126,14 +126,16 @@ def test_it_refuses_a_file_with_unknown_or_missing_columns(client_for, editor, l
     } <= fields
 
 
-def test_it_refuses_a_ragged_row(client_for, editor, ledger):
+def test_it_refuses_a_ragged_row(client_for, editor, sample_ledger):
     response = post_csv(client_for(editor), HEADER + "will-it-happen,ada-pundit\n")
     assert response.status_code == 400
     assert response.json()["errors"][0]["line"] == 2
 
 
-def test_it_refuses_forecasts_on_annulled_questions_in_a_file(client_for, editor, ledger, question):
-    services.question_annul(
+def test_it_refuses_forecasts_on_annulled_questions_in_a_file(
+    client_for, editor, sample_ledger, question
+):
+    ledger.question_annul(
         question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 1, 1, tzinfo=UTC)
     )
     response = post_csv(client_for(editor), GOOD)
@@ -145,21 +147,21 @@ def test_it_refuses_forecasts_on_annulled_questions_in_a_file(client_for, editor
     assert Forecast.objects.count() == 0
 
 
-def test_it_checks_without_writing_on_a_dry_run(client_for, editor, ledger):
+def test_it_checks_without_writing_on_a_dry_run(client_for, editor, sample_ledger):
     response = post_csv(client_for(editor), GOOD, dry_run="true")
     assert response.status_code == 200
     assert response.json() == {"created": 0, "rows": 3, "dry_run": True}
     assert Forecast.objects.count() == 0
 
 
-def test_it_lets_only_editors_import(client_for, forecaster, resolver, api_client, ledger):
+def test_it_lets_only_editors_import(client_for, forecaster, resolver, api_client, sample_ledger):
     assert post_csv(api_client, GOOD).status_code == 401
     assert post_csv(client_for(forecaster), GOOD).status_code == 403
     assert post_csv(client_for(resolver), GOOD).status_code == 403
     assert Forecast.objects.count() == 0
 
 
-def test_it_refuses_a_file_that_is_not_utf8(client_for, editor, ledger):
+def test_it_refuses_a_file_that_is_not_utf8(client_for, editor, sample_ledger):
     response = client_for(editor).generic(
         "POST",
         "/api/forecasts/import/",
@@ -170,7 +172,7 @@ def test_it_refuses_a_file_that_is_not_utf8(client_for, editor, ledger):
     assert "UTF-8" in response.json()["detail"]
 
 
-def test_it_validates_with_a_fixed_number_of_queries(ledger, django_assert_max_num_queries):
+def test_it_validates_with_a_fixed_number_of_queries(sample_ledger, django_assert_max_num_queries):
     rows = "".join(
         f"will-it-happen,{'ada-pundit' if i % 2 else 'bo-analyst'},"
         f"2025-03-01T0{i % 9}:00:00Z,0.{i % 9 + 1},,,,\n"
@@ -190,8 +192,8 @@ def _csv(response) -> list[dict]:
 
 
 @pytest.fixture
-def scored_ledger(ledger, question, author, source, resolver):
-    services.forecast_create(
+def scored_ledger(sample_ledger, question, author, source, resolver):
+    ledger.forecast_create(
         question=question,
         author=author,
         source=source,
@@ -199,7 +201,7 @@ def scored_ledger(ledger, question, author, source, resolver):
         stated_at=datetime(2024, 11, 12, tzinfo=UTC),
         phrase="likely",
     )
-    resolution = services.question_resolve(
+    resolution = ledger.question_resolve(
         question=question,
         outcome="yes",
         evidence_note="Reported.",
@@ -247,7 +249,7 @@ def test_it_exports_forecasts_as_json_with_filters(
     api_client, scored_ledger, choice_question, author
 ):
     options = list(choice_question.options.all())
-    services.forecast_create(
+    ledger.forecast_create(
         question=choice_question,
         author=author,
         stated_at=datetime(2025, 3, 1, tzinfo=UTC),
@@ -277,7 +279,7 @@ def test_it_exports_scorecards(api_client, scored_ledger):
 
 
 def test_it_streams_a_large_export_in_constant_queries(
-    api_client, ledger, author, django_assert_max_num_queries
+    api_client, sample_ledger, author, django_assert_max_num_queries
 ):
     import_forecasts(
         HEADER
@@ -291,7 +293,7 @@ def test_it_streams_a_large_export_in_constant_queries(
     assert len(rows) == 4500
 
 
-def test_it_writes_with_bulk_create_where_copy_is_unavailable(ledger, monkeypatch):
+def test_it_writes_with_bulk_create_where_copy_is_unavailable(sample_ledger, monkeypatch):
     from forecasts.transfer import imports
 
     monkeypatch.setattr(imports.connection, "vendor", "sqlite")  # the embedded default's path

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Forecast, Question, Resolution, Source, Tag
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_it_keeps_forecasts_out_of_reach_of_forecasters_other_writes(client_for,
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_it_never_changes_or_deletes_a_forecast(client_for, editor, question, author, method):
-    forecast = services.forecast_create(
+    forecast = ledger.forecast_create(
         question=question,
         author=author,
         probability=0.4,

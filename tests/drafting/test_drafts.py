@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from forecasts import ledger
 from forecasts.drafting import drafts
 from forecasts.drafting.claims import MAX_ARTICLE_CHARS
-from forecasts.ledger import services
 from forecasts.models import (
     Author,
     Forecast,
@@ -105,7 +105,7 @@ def test_each_draft_waits_for_an_editor(article, editor):
 
     question = find(drafted(article), "A Trump-brokered agreement").question
     assert question.state == Question.State.DRAFT
-    assert question.title.startswith(services.DRAFT_TITLE_MARK)
+    assert question.title.startswith(ledger.DRAFT_TITLE_MARK)
     assert "A Trump-brokered agreement is likely to involve" in question.title
     assert question.resolution_criteria == ""
     assert "Drafted from “Trump, Xi and Putin” (The Conversation)" in question.background
@@ -222,18 +222,18 @@ def test_approval_needs_a_rewritten_title_and_criteria_then_publishes(article, e
     question = find(drafted(article), "A Trump-brokered agreement").question
 
     with pytest.raises(ValidationError) as refused:
-        services.question_approve(question=question, by=editor)
+        ledger.question_approve(question=question, by=editor)
     assert "resolution_criteria" in refused.value.message_dict
 
     question.resolution_criteria = "Yes if a signed US–Russia agreement recognises the gains."
     question.save()
     with pytest.raises(ValidationError) as refused:
-        services.question_approve(question=question, by=editor)
+        ledger.question_approve(question=question, by=editor)
     assert "title" in refused.value.message_dict
 
     question.title = "Will a Trump–Putin deal recognise Russia's territorial gains in Ukraine?"
     question.save()
-    services.question_approve(question=question, by=editor)
+    ledger.question_approve(question=question, by=editor)
 
     question.refresh_from_db()
     assert question.state == Question.State.LIVE
@@ -251,7 +251,7 @@ def test_approval_refuses_a_close_moved_before_the_claim(article, editor):
     question.save()
 
     with pytest.raises(ValidationError) as refused:
-        services.question_approve(question=question, by=editor)
+        ledger.question_approve(question=question, by=editor)
     assert "closes_at" in refused.value.message_dict
 
 
@@ -259,7 +259,7 @@ def test_overriding_a_drafted_number_is_an_audited_correction(article, editor):
     drafts.draft_claims_from_source(source=article)
     forecast = find(drafted(article), "Beijing, meanwhile")
 
-    services.forecast_correct(
+    ledger.forecast_correct(
         forecast=forecast,
         changes={"probability": 0.25},
         reason="Read as a warning, not a firm prediction.",
@@ -353,7 +353,7 @@ def test_it_refuses_bad_text_naming_the_field_and_writes_nothing(article, kind):
 
 
 def test_a_failure_half_way_leaves_nothing_behind(article, monkeypatch):
-    real_create = services.forecast_create
+    real_create = ledger.forecast_create
     calls = []
 
     def failing_third(**kwargs):
@@ -362,7 +362,7 @@ def test_a_failure_half_way_leaves_nothing_behind(article, monkeypatch):
             raise ValidationError({"probability": "refused for the test"})
         return real_create(**kwargs)
 
-    monkeypatch.setattr(services, "forecast_create", failing_third)
+    monkeypatch.setattr(ledger, "forecast_create", failing_third)
     before = counts()
     with pytest.raises(ValidationError):
         drafts.draft_claims_from_source(source=article)

@@ -10,8 +10,8 @@ from django.db import connection, connections
 from django.db.models import Count
 from django.utils import timezone
 
+from forecasts import ledger
 from forecasts.engine import rescoring
-from forecasts.ledger import services
 from forecasts.models import (
     Author,
     Forecast,
@@ -177,7 +177,7 @@ def _resolved_binary_question() -> Question:
 
 def _correct(question, resolver) -> None:
     current = question.resolutions.get(is_current=True)
-    services.resolution_correct(
+    ledger.resolution_correct(
         question=question,
         outcome="no" if current.outcome == "yes" else "yes",
         outcome_known_at=current.outcome_known_at,
@@ -196,7 +196,7 @@ def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
     tags = {None, *question.tags.values_list("pk", flat=True)}
     current = question.resolutions.get(is_current=True)
     flipped = "no" if current.outcome == "yes" else "yes"
-    services.resolution_correct(
+    ledger.resolution_correct(
         question=question,
         outcome=flipped,
         outcome_known_at=current.outcome_known_at,
@@ -218,7 +218,7 @@ def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
 @pytest.mark.django_db
 def test_it_changes_scores_when_a_resolution_is_corrected(author, question, resolver, source):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
@@ -226,7 +226,7 @@ def test_it_changes_scores_when_a_resolution_is_corrected(author, question, reso
             source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
@@ -236,7 +236,7 @@ def test_it_changes_scores_when_a_resolution_is_corrected(author, question, reso
         rescoring.rescore_question(question_id=question.pk)
         score = QuestionScore.objects.get(question=question)
         assert score.brier == pytest.approx(0.04) and score.final_probability == pytest.approx(0.8)
-        services.resolution_correct(
+        ledger.resolution_correct(
             question=question,
             outcome="no",
             outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
@@ -256,7 +256,7 @@ def test_it_changes_scores_when_a_resolution_is_corrected(author, question, reso
 @pytest.mark.django_db
 def test_it_leaves_annulled_questions_out(author, question, resolver, source):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
@@ -264,7 +264,7 @@ def test_it_leaves_annulled_questions_out(author, question, resolver, source):
             source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        services.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
+        ledger.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
         rescoring.rescore_question(question_id=question.pk)
     score = QuestionScore.objects.get(question=question)
     assert (score.excluded_reason, score.brier) == ("annulled", None)
@@ -278,7 +278,7 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
     author, question, resolver, source
 ):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
@@ -286,7 +286,7 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
             source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
@@ -294,7 +294,7 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
             by=resolver,
         )
         # Entered after the outcome was known, though said before: hindsight, never scored.
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             stated_at=datetime(2025, 6, 1, tzinfo=UTC),
@@ -312,14 +312,14 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
 @pytest.mark.django_db
 def test_it_marks_a_record_made_only_of_hindsight(author, question, resolver, source):
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="no",
             outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
             evidence_note="Reported.",
             by=resolver,
         )
-        services.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             stated_at=datetime(2025, 6, 1, tzinfo=UTC),
@@ -433,7 +433,7 @@ def test_it_counts_pending_questions(author, question, choice_question, source):
             (question, {"probability": 0.3}),
             (choice_question, {"option_probabilities": [0.2, 0.3, 0.5]}),
         ):
-            services.forecast_create(
+            ledger.forecast_create(
                 question=q,
                 author=author,
                 stated_at=datetime(2024, 11, 12, tzinfo=UTC),
@@ -452,7 +452,7 @@ def test_it_scores_a_crowd_of_two(question, source, resolver):
     bob = Author.objects.create(name="Bob", slug="bob")
     with time_machine.travel(datetime(2025, 1, 1, tzinfo=UTC)):
         for who, p in ((ada, 0.9), (bob, 0.4)):
-            services.forecast_create(
+            ledger.forecast_create(
                 question=question,
                 author=who,
                 stated_at=question.opens_at,
@@ -460,7 +460,7 @@ def test_it_scores_a_crowd_of_two(question, source, resolver):
                 source=source,
             )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        services.question_resolve(
+        ledger.question_resolve(
             question=question,
             outcome="yes",
             outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),

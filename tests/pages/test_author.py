@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Scorecard
 from tests.pages_world import build_world, store_scores
 
@@ -99,7 +99,7 @@ def test_it_lists_pending_claims_with_their_due_date(client, world):
 
 def test_it_says_what_was_left_out_and_why(client, world):
     author, q = world.authors[0], world.questions[-1]
-    services.question_annul(question=q, reason="The premise never happened.")
+    ledger.question_annul(question=q, reason="The premise never happened.")
     html = client.get(author.get_absolute_url()).content.decode()
     excluded = html.split('id="excluded-h"')[1]
     assert "<strong>0</strong> unresolved" in excluded
@@ -110,7 +110,7 @@ def test_it_says_what_was_left_out_and_why(client, world):
 def test_it_shows_a_claim_recorded_in_hindsight_as_unscored(client, world):
     author, q = world.authors[0], world.questions[-1]
     with time_machine.travel(datetime(2024, 4, 1, tzinfo=UTC), tick=False):
-        services.question_resolve(
+        ledger.question_resolve(
             question=q,
             outcome="yes",
             outcome_known_at=q.opens_at + timedelta(hours=1),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Scorecard, Tag
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_it_ranks_only_authors_with_enough_questions(client, authors, question, 
     steady, lucky, middling, never = authors
     stated = datetime(2024, 11, 20, tzinfo=UTC)
     with time_machine.travel(stated, tick=False):
-        services.forecast_create(question=question, author=never, stated_at=stated, probability=0.6)
+        ledger.forecast_create(question=question, author=never, stated_at=stated, probability=0.6)
     card(steady, n=40, brier=0.12, low=0.09, high=0.15)
     card(lucky, n=3, brier=0.01, low=0.0, high=0.2)  # best score, but only three questions
     card(middling, n=12, brier=0.21, low=0.15, high=0.27)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Author, Question
 from tests.pages_world import build_world, store_scores
 
@@ -56,7 +56,7 @@ def test_it_draws_one_chart_per_option_of_a_multiple_choice_question(client, cho
     author = Author.objects.create(name="Ada", slug="ada")
     stated = datetime(2024, 11, 20, tzinfo=UTC)
     with time_machine.travel(stated, tick=False):
-        services.forecast_create(
+        ledger.forecast_create(
             question=choice_question,
             author=author,
             stated_at=stated,
@@ -73,7 +73,7 @@ def test_it_keeps_the_correction_history(client, world, resolver):
     current = q.resolutions.get(is_current=True)
     # Corrected after the stored scores were computed (they were computed "now").
     with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
-        services.resolution_correct(
+        ledger.resolution_correct(
             question=q,
             outcome="no" if current.outcome == "yes" else "yes",
             outcome_known_at=current.outcome_known_at,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts.ledger import services
+from forecasts import ledger
 from forecasts.models import Question
 from forecasts.pages import quotes
 
@@ -38,7 +38,7 @@ def article(source, author, question):
             (other, "hard to imagine Putin <sticking> to it", 0.1),
             (other, "a sentence the article never had", 0.2),
         ]:
-            services.forecast_create(
+            ledger.forecast_create(
                 question=q,
                 author=author,
                 source=source,

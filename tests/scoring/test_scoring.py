@@ -1,6 +1,7 @@
 """Tests for forecasts.scoring: hand-worked reference values, then properties.
 
-Pure maths, no database: run with ``pytest tests/test_scoring.py -p no:django``.
+Pure maths, no database: run with
+``pytest tests/scoring/test_scoring.py -p no:django --noconftest``.
 """
 
 import math

@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
+from forecasts import ledger
 from forecasts.admin.drafts import drafts_to_review_url
 from forecasts.drafting.claims import (
     MAX_ARTICLE_CHARS,
@@ -218,7 +218,7 @@ def _author(value: str) -> Author:
         raise CommandError(f"--author: several authors are called “{value}”; give a slug: {slugs}.")
     if named:
         return named[0]
-    if not value or value == slugify(value):
+    if not value or ledger.slugs.is_slug(value):
         raise CommandError(
             f"--author: no author has the slug “{value}”. To add a new author, give the "
             'name as it should appear, e.g. --author "Stefan Wolff".'
@@ -227,13 +227,9 @@ def _author(value: str) -> Author:
 
 
 def _unique_slug(model, text: str) -> str:
-    base = slugify(text)[:180].strip("-") or model._meta.model_name
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    # 180 of the field's 200 characters, leaving room for a "-2" suffix.
+    base = ledger.slugs.slug_from(text, max_length=180, fallback=model._meta.model_name)
+    return ledger.slugs.unique_slug(model, base)
 
 
 def _describe(error: ValidationError) -> str:

@@ -1,0 +1,267 @@
+"""Forecasts: checked, recorded, and corrected only with an audited reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from forecasts.ledger import rules
+from forecasts.ledger.questions import queue_rescore
+from forecasts.ledger.resolutions import mark_resolution_changed
+from forecasts.models import (
+    Author,
+    Forecast,
+    ForecastCorrection,
+    ForecastProbability,
+    Option,
+    Question,
+    Source,
+)
+
+CORRECTABLE_FORECAST_FIELDS = (
+    "probability",
+    "stated_at",
+    "quote",
+    "phrase",
+    "scale",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "conversion_note",
+    "source",
+)
+
+
+@dataclass(frozen=True)
+class CheckedForecast:
+    """A forecast's numbers after validation, ready to be written."""
+
+    probability: float | None
+    option_pairs: list[tuple[Option, float]]
+    interval_low: float | None
+    interval_high: float | None
+    scale_point: float | None
+
+
+def forecast_check(
+    *,
+    question: Question,
+    stated_at: datetime,
+    probability: float | None = None,
+    option_probabilities: Mapping[int, float] | Sequence[float] | None = None,
+    source: Source | None = None,
+    interval: tuple[float, float] | None = None,
+    scale_point: float | None = None,
+    allow_draft: bool = False,
+    now: datetime | None = None,
+) -> CheckedForecast:
+    """Validate a would-be forecast without writing anything (forms call this too)."""
+    now = now or timezone.now()
+    rules.check_takes_forecasts(question, allow_draft=allow_draft)
+    _check_timing(question=question, stated_at=stated_at, now=now)
+    rules.check_dated_source(stated_at, source=source, now=now)
+    rules.check_probability_kind(
+        question,
+        probability=probability,
+        option_probabilities_given=bool(option_probabilities),
+    )
+    pairs: list[tuple[Option, float]] = []
+    if question.is_binary:
+        probability = rules.check_probability(probability, "probability")
+    else:
+        pairs = _option_probabilities(question, option_probabilities)
+    low, high = rules.check_interval(*interval) if interval is not None else (None, None)
+    if scale_point is not None:
+        scale_point = rules.check_probability(scale_point, "scale_point")
+    return CheckedForecast(probability, pairs, low, high, scale_point)
+
+
+def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> None:
+    """No hindsight: stated before close, before the outcome was known, not in the future."""
+    rules.check_aware(stated_at, "stated_at")
+    rules.check_stated_before_close(stated_at, question=question, now=now)
+    if question.pk is None:
+        return
+    current = question.resolutions.filter(is_current=True).first()
+    rules.check_stated_before_outcome(stated_at, current=current)
+
+
+def _option_probabilities(
+    question: Question, given: Mapping[int, float] | Sequence[float] | None
+) -> list[tuple[Option, float]]:
+    """Pair each option of a multiple-choice question with its probability."""
+    if question.pk is None:
+        raise ValidationError(
+            {"option_probabilities": "Save the question with its options before adding forecasts."}
+        )
+    options = list(question.options.order_by("position", "pk"))
+    if len(options) < 2:
+        raise ValidationError(
+            {"question": "A multiple-choice question needs at least two options."}
+        )
+    if given is None:
+        raise ValidationError({"option_probabilities": "Give one probability per option."})
+    if isinstance(given, Mapping):
+        unknown = set(given) - {o.pk for o in options}
+        if unknown:
+            raise ValidationError(
+                {"option_probabilities": f"Unknown options for this question: {sorted(unknown)}."}
+            )
+        values = [given.get(o.pk) for o in options]
+    else:
+        values = list(given)
+    checked = rules.check_option_probabilities(values, n_options=len(options))
+    return list(zip(options, checked, strict=True))
+
+
+@transaction.atomic
+def forecast_create(
+    *,
+    question: Question,
+    author: Author,
+    stated_at: datetime,
+    probability: float | None = None,
+    option_probabilities: Mapping[int, float] | Sequence[float] | None = None,
+    source: Source | None = None,
+    quote: str = "",
+    phrase: str = "",
+    scale: str = "numeric",
+    interval: tuple[float, float] | None = None,
+    scale_point: float | None = None,
+    conversion_note: str = "",
+    entered_by=None,
+    allow_draft: bool = False,
+    rescore: bool = True,
+) -> Forecast:
+    """Record a new forecast; the only way a forecast comes into being.
+
+    Once the transaction commits, the question is rescored so that its
+    author's cards count the claim; a caller recording many claims at once
+    passes ``rescore=False`` and calls ``queue_rescore`` once per question.
+    """
+    now = timezone.now()
+    # Lock the question so a resolution cannot slip in between check and write.
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    checked = forecast_check(
+        question=question,
+        stated_at=stated_at,
+        probability=probability,
+        option_probabilities=option_probabilities,
+        source=source,
+        interval=interval,
+        scale_point=scale_point,
+        allow_draft=allow_draft,
+        now=now,
+    )
+    forecast = Forecast(
+        question=question,
+        author=author,
+        source=source,
+        stated_at=stated_at,
+        recorded_at=now,
+        probability=checked.probability,
+        quote=quote,
+        phrase=phrase,
+        scale=scale,
+        interval_low=checked.interval_low,
+        interval_high=checked.interval_high,
+        scale_point=checked.scale_point,
+        conversion_note=conversion_note,
+        entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+    )
+    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    forecast.save()
+    ForecastProbability.objects.bulk_create(
+        ForecastProbability(forecast=forecast, option=option, probability=p)
+        for option, p in checked.option_pairs
+    )
+    if rescore and question.state != Question.State.DRAFT:
+        # The author's cards count the claim at once: pending until the question
+        # resolves, or left out as hindsight if its outcome was already known.
+        queue_rescore([question.pk])
+    return forecast
+
+
+def forecast_correction_check(
+    *, forecast: Forecast, changes: Mapping[str, object], reason: str
+) -> dict[str, object]:
+    """Validate a correction without writing; returns the cleaned changes."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what was mistyped."})
+    unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
+    cleaned = dict(changes)
+    for field in ("probability", "interval_low", "interval_high", "scale_point"):
+        if cleaned.get(field) is not None:
+            cleaned[field] = rules.check_probability(cleaned[field], field)
+    if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
+        raise ValidationError({"probability": "A binary forecast needs a probability."})
+    if "stated_at" in cleaned:
+        _check_timing(
+            question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
+        )
+    rules.check_interval_order(
+        cleaned.get("interval_low", forecast.interval_low),
+        cleaned.get("interval_high", forecast.interval_high),
+    )
+    return cleaned
+
+
+@transaction.atomic
+def forecast_correct(
+    *, forecast: Forecast, changes: Mapping[str, object], reason: str, by
+) -> Forecast:
+    """Fix a typing mistake in a forecast, leaving an audit row per changed field.
+
+    Forecasts are otherwise immutable (a database trigger refuses updates on
+    PostgreSQL); this service lifts that guard for its own transaction only.
+    """
+    forecast = Forecast.objects.select_for_update().select_related("question").get(pk=forecast.pk)
+    changes = forecast_correction_check(forecast=forecast, changes=changes, reason=reason)
+    audits = []
+    for field, new in changes.items():
+        old = getattr(forecast, field)
+        if old == new:
+            continue
+        audits.append(
+            ForecastCorrection(
+                forecast=forecast,
+                field=field,
+                old_value=_text(old),
+                new_value=_text(new),
+                reason=reason,
+                corrected_by=by if getattr(by, "pk", None) else None,
+            )
+        )
+        setattr(forecast, field, new)
+    if not audits:
+        return forecast
+    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    allow_forecast_writes()
+    forecast.save()
+    ForecastCorrection.objects.bulk_create(audits)
+    # Only a question with an outcome has scores to redo (a draft or live one has none).
+    if forecast.question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
+        mark_resolution_changed([forecast.question_id])
+    return forecast
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def allow_forecast_writes() -> None:
+    """Lift the database's forecast-immutability guard for the current transaction only.
+
+    For the few ledger writes that must change or delete stored forecasts (an
+    audited correction, discarding a never-published draft); SQLite has no guard.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('reckon.allow_forecast_write', 'on', true)")

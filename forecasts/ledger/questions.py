@@ -1,0 +1,149 @@
+"""Questions: created with their options, tags and condition; drafts approved; and
+rescored when something their scores depend on changes (their tags, say)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from forecasts.ledger import rules
+from forecasts.models import Option, Question, QuestionScore
+
+# Titles of questions drafted from an article start with this until an editor
+# rewrites them; a draft whose title still carries it cannot be approved.
+DRAFT_TITLE_MARK = "[Draft: rewrite]"
+
+
+@transaction.atomic
+def question_create(
+    *,
+    title: str,
+    resolution_criteria: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    resolve_by: datetime,
+    slug: str,
+    kind: str = Question.Kind.BINARY,
+    state: str = Question.State.LIVE,
+    background: str = "",
+    tags: Sequence = (),
+    options: Sequence[str] = (),
+    condition_question: Question | None = None,
+    condition_outcome: str = "",
+    condition_option_id: int | None = None,
+    by=None,
+) -> Question:
+    """Create a question with its options, tags and condition in one go."""
+    rules.check_schedule(opens_at=opens_at, closes_at=closes_at, resolve_by=resolve_by)
+    if state not in (Question.State.LIVE, Question.State.DRAFT):
+        raise ValidationError({"state": "A new question is live or a draft."})
+    labels = [label.strip() for label in options]
+    rules.check_option_labels(kind, labels)
+    condition_option = _check_condition(condition_question, condition_outcome, condition_option_id)
+    question = Question(
+        title=title,
+        slug=slug,
+        kind=kind,
+        state=state,
+        resolution_criteria=resolution_criteria,
+        background=background,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        resolve_by=resolve_by,
+        condition_question=condition_question,
+        condition_outcome=condition_outcome,
+        condition_option=condition_option,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    question.full_clean(exclude=["condition_question", "condition_option", "created_by"])
+    question.save()
+    question.tags.set(tags)
+    Option.objects.bulk_create(
+        Option(question=question, label=label, position=position)
+        for position, label in enumerate(labels)
+    )
+    return question
+
+
+def _check_condition(parent: Question | None, outcome: str, option_id: int | None) -> Option | None:
+    """The condition names an outcome its parent question can have."""
+    if parent is None:
+        if outcome or option_id:
+            raise ValidationError({"condition_question": "Name the question the condition is on."})
+        return None
+    if parent.is_binary and outcome not in (
+        Question.ConditionOutcome.YES,
+        Question.ConditionOutcome.NO,
+    ):
+        raise ValidationError({"condition_outcome": "For a binary question choose yes or no."})
+    if not parent.is_binary and outcome != Question.ConditionOutcome.OPTION:
+        raise ValidationError(
+            {"condition_outcome": "For a multiple-choice question choose option."}
+        )
+    if outcome != Question.ConditionOutcome.OPTION:
+        if option_id:
+            raise ValidationError(
+                {"condition_option": "Only an 'option' condition names an option."}
+            )
+        return None
+    option = parent.options.filter(pk=option_id).first() if option_id else None
+    if option is None:
+        raise ValidationError(
+            {"condition_option": "Choose one of the condition question's options."}
+        )
+    return option
+
+
+@transaction.atomic
+def question_approve(*, question: Question, by=None) -> Question:
+    """Publish a draft question (e.g. one drafted from an article) after review."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state != Question.State.DRAFT:
+        raise ValidationError({"question": "Only a draft can be approved."})
+    if not question.resolution_criteria.strip():
+        raise ValidationError(
+            {"resolution_criteria": "Write resolution criteria before approving."}
+        )
+    if question.title.startswith(DRAFT_TITLE_MARK):
+        raise ValidationError(
+            {"title": "Rewrite the drafted title as a question (and drop the mark) first."}
+        )
+    late = question.forecasts.filter(stated_at__gt=question.closes_at).first()
+    if late is not None:
+        raise ValidationError(
+            {
+                "closes_at": f"The question would close before {late.author}'s forecast "
+                f"({late.stated_at:%Y-%m-%d}) was stated; move the close later."
+            }
+        )
+    question.state = Question.State.LIVE
+    question.save(update_fields=["state"])
+    queue_rescore([question.pk])  # its claims now count on their authors' cards
+    return question
+
+
+def rescore_retagged(*, question_ids: Iterable[int]) -> None:
+    """Rescore those of the questions that have scores, after their tags changed, so
+    their scores move to the new tags' scorecards (``forecasts.receivers`` calls this).
+
+    Questions with no stored scores are left alone: their first rescore reads
+    the tags as they are then.
+    """
+    queue_rescore(
+        QuestionScore.objects.filter(question_id__in=list(question_ids))
+        .order_by("question_id")
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
+
+
+def queue_rescore(question_ids: Iterable[int]) -> None:
+    """Rescore the questions once the transaction commits (nothing if it rolls back)."""
+    from forecasts import tasks  # tasks import the ledger (via reminders): import late
+
+    ids = list(question_ids)
+    if ids:
+        transaction.on_commit(lambda: tasks.enqueue_rescore(ids))

@@ -1,0 +1,210 @@
+"""Resolutions: what happened, corrected with history kept, or the question annulled;
+a conditional question follows the outcome of the question it is conditional on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from forecasts.ledger import rules
+from forecasts.ledger.questions import queue_rescore
+from forecasts.models import Option, Question, Resolution
+
+
+@transaction.atomic
+def question_resolve(
+    *,
+    question: Question,
+    outcome: str,
+    outcome_known_at: datetime,
+    option: Option | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Record what happened. A resolved question is changed with resolution_correct."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state == Question.State.DRAFT:
+        raise ValidationError({"question": "A draft question cannot be resolved."})
+    if question.state != Question.State.LIVE:
+        raise ValidationError(
+            {"question": "Already resolved or annulled; record a correction instead."}
+        )
+    if outcome != Resolution.Outcome.ANNULLED and not (evidence_url or evidence_note):
+        raise ValidationError({"evidence_url": "Give evidence: a URL, a note, or both."})
+    return _write_resolution(
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason="",
+        by=by,
+    )
+
+
+@transaction.atomic
+def resolution_correct(
+    *,
+    question: Question,
+    outcome: str,
+    outcome_known_at: datetime,
+    reason: str,
+    option: Option | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Correct a recorded outcome: the old resolution stays in history, scores follow."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state not in (Question.State.RESOLVED, Question.State.ANNULLED):
+        raise ValidationError(
+            {"question": "Nothing to correct: the question has no resolution yet."}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the resolution is corrected."})
+    return _write_resolution(
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        by=by,
+    )
+
+
+@transaction.atomic
+def question_annul(
+    *,
+    question: Question,
+    reason: str,
+    outcome_known_at: datetime | None = None,
+    evidence_url: str = "",
+    evidence_note: str = "",
+    by=None,
+) -> Resolution:
+    """Annul a question (ambiguous, or its premise failed); its forecasts stop counting."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.state == Question.State.DRAFT:
+        raise ValidationError(
+            {"question": "A draft question cannot be annulled; delete it instead."}
+        )
+    if question.state == Question.State.ANNULLED:
+        raise ValidationError({"question": "This question is already annulled."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the question is annulled."})
+    return _write_resolution(
+        question=question,
+        outcome=Resolution.Outcome.ANNULLED,
+        option=None,
+        outcome_known_at=outcome_known_at or timezone.now(),
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        by=by,
+    )
+
+
+def _write_resolution(
+    *,
+    question: Question,
+    outcome: str,
+    option: Option | None,
+    outcome_known_at: datetime,
+    evidence_url: str,
+    evidence_note: str,
+    reason: str,
+    by,
+    automatic: bool = False,
+) -> Resolution:
+    """Replace the current resolution (if any) with a new one, keeping history."""
+    rules.check_outcome(question, outcome, option)
+    rules.check_known_by(outcome_known_at, now=timezone.now())
+    previous = question.resolutions.select_for_update().filter(is_current=True).first()
+    if previous is not None:
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+    resolution = Resolution(
+        question=question,
+        outcome=outcome,
+        option=option,
+        outcome_known_at=outcome_known_at,
+        evidence_url=evidence_url,
+        evidence_note=evidence_note,
+        reason=reason,
+        resolved_by=by if getattr(by, "pk", None) else None,
+        supersedes=previous,
+        is_automatic=automatic,
+    )
+    resolution.full_clean(exclude=["question", "option", "supersedes", "resolved_by"])
+    resolution.save()
+    question.state = (
+        Question.State.ANNULLED
+        if outcome == Resolution.Outcome.ANNULLED
+        else Question.State.RESOLVED
+    )
+    question.save(update_fields=["state"])
+    changed = [question.pk, *_propagate_to_conditionals(question, resolution, by)]
+    mark_resolution_changed(changed)
+    return resolution
+
+
+def _condition_held(dependent: Question, resolution: Resolution) -> bool | None:
+    """Did the condition of ``dependent`` happen, given its parent's resolution?"""
+    if resolution.is_annulled:
+        return False
+    wanted = dependent.condition_outcome
+    if wanted == Question.ConditionOutcome.OPTION:
+        return resolution.option_id == dependent.condition_option_id
+    return resolution.outcome == wanted
+
+
+def _propagate_to_conditionals(parent: Question, resolution: Resolution, by) -> list[int]:
+    """Annul questions whose condition failed; reopen ones annulled by a condition now met."""
+    changed: list[int] = []
+    for dependent in parent.conditional_questions.select_for_update().exclude(
+        state=Question.State.DRAFT
+    ):
+        current = dependent.resolutions.filter(is_current=True).first()
+        held = _condition_held(dependent, resolution)
+        if not held and current is None:
+            _write_resolution(
+                question=dependent,
+                outcome=Resolution.Outcome.ANNULLED,
+                option=None,
+                outcome_known_at=resolution.outcome_known_at,
+                evidence_url=resolution.evidence_url,
+                evidence_note="",
+                reason=f"Condition not met: “{parent.title}” resolved {resolution.outcome}.",
+                by=by,
+                automatic=True,
+            )
+            changed.append(dependent.pk)
+        elif held and current is not None and current.is_automatic and current.is_annulled:
+            # The condition was corrected and now holds: withdraw the automatic
+            # annulment (it stays in history) and let the question be resolved.
+            current.is_current = False
+            current.save(update_fields=["is_current"])
+            dependent.state = Question.State.LIVE
+            dependent.save(update_fields=["state"])
+            changed.append(dependent.pk)
+    return changed
+
+
+def mark_resolution_changed(question_ids: Sequence[int]) -> None:
+    """Stamp the questions and score them once the transaction commits.
+
+    The stamp makes them stale (``Question.objects.needing_rescore()``) until a
+    rescore has seen this change, so reconciliation catches a lost task.
+    """
+    if not question_ids:
+        return
+    Question.objects.filter(pk__in=question_ids).update(resolution_changed_at=timezone.now())
+    queue_rescore(question_ids)

@@ -1,0 +1,207 @@
+"""The rules that protect a record, as pure checks: they read the objects they are
+given and never the database, and write nothing.
+
+Each raises Django's ValidationError with a dict keyed by the field at fault,
+so a caller shows the message next to that field. The services (forecast_check
+and the rest), the admin's forms, the API and the all-or-nothing CSV import
+(``forecasts.transfer.imports``) check with these, so they accept and refuse
+the same values with the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from forecasts.models import Option, Question, Resolution, Source
+
+# Multiple-choice probabilities may miss 1 by this much (floating point).
+SUM_TOLERANCE = 1e-6
+# A claim stated more than this long before it is recorded is "historical"
+# and must cite a dated source (DESIGN.md, no hindsight).
+HISTORICAL_GRACE = timedelta(days=1)
+
+
+def check_probability(value: object, field: str) -> float:
+    """``value`` as a float if it is a real number in [0, 1].
+
+    NaN, infinities, booleans and strings are refused with a ValidationError
+    keyed by ``field``. The admin, the API and the CSV import all check
+    probabilities here, so they accept and refuse the same numbers.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = type(value).__name__
+        raise ValidationError({field: f"Enter a number between 0 and 1 (not {kind})."})
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValidationError(
+            {field: "Enter a finite number between 0 and 1 (not NaN or infinity)."}
+        )
+    if value > 1.0:
+        message = f"Probability must be between 0 and 1: less than or equal to 1, not {value}."
+        raise ValidationError({field: message})
+    if value < 0.0:
+        message = f"Probability must be between 0 and 1: greater than or equal to 0, not {value}."
+        raise ValidationError({field: message})
+    return value
+
+
+def check_aware(value: datetime | None, field: str) -> None:
+    """A date and time with a time zone (deadlines are compared across zones)."""
+    if value is None or timezone.is_naive(value):
+        raise ValidationError({field: "Give a date and time with a time zone."})
+
+
+def check_takes_forecasts(question: Question, *, allow_draft: bool = False) -> None:
+    """A draft takes forecasts only from drafting (``allow_draft``), never from editors."""
+    if question.state == Question.State.DRAFT and not allow_draft:
+        raise ValidationError({"question": "This question is a draft; approve it first."})
+
+
+def check_stated_before_close(stated_at: datetime, *, question: Question, now: datetime) -> None:
+    """Stated no later than the question's close, and not in the future."""
+    if stated_at > now:
+        raise ValidationError({"stated_at": "A forecast cannot be stated in the future."})
+    if stated_at > question.closes_at:
+        raise ValidationError(
+            {
+                "stated_at": f"The question closed at {question.closes_at:%Y-%m-%d %H:%M} UTC; "
+                "forecasts stated after that do not count."
+            }
+        )
+
+
+def check_stated_before_outcome(stated_at: datetime, *, current: Resolution | None) -> None:
+    """No hindsight: an annulled question takes nothing, and a forecast must predate the
+    outcome becoming known (``current`` is the question's current resolution, if any)."""
+    if current is None:
+        return
+    if current.is_annulled:
+        raise ValidationError({"question": "This question was annulled; it takes no forecasts."})
+    if stated_at >= current.outcome_known_at:
+        raise ValidationError({"stated_at": "The outcome was already known when this was stated."})
+
+
+def check_dated_source(stated_at: datetime, *, source: Source | None, now: datetime) -> None:
+    """A claim entered long after it was made proves when it was said with a dated source."""
+    if stated_at < now - HISTORICAL_GRACE and (source is None or source.published_on is None):
+        raise ValidationError({"source": "A historical claim must cite a source with a date."})
+
+
+def check_probability_kind(
+    question: Question, *, probability: object, option_probabilities_given: bool
+) -> None:
+    """A binary question takes one probability; a multiple-choice one, one per option."""
+    if question.is_binary:
+        if option_probabilities_given:
+            raise ValidationError(
+                {"option_probabilities": "A binary question takes one probability."}
+            )
+        if probability is None:
+            raise ValidationError({"probability": "This field is required."})
+    elif probability is not None:
+        raise ValidationError(
+            {"probability": "Give option probabilities for a multiple-choice question."}
+        )
+
+
+def check_option_probabilities(values: Sequence[object], *, n_options: int) -> list[float]:
+    """One probability per option (``None`` marks a missing one), each in [0, 1], summing to 1."""
+    if len(values) != n_options or any(v is None for v in values):
+        message = f"Give exactly one probability for each of the {n_options} options."
+        raise ValidationError({"option_probabilities": message})
+    checked = [check_probability(v, "option_probabilities") for v in values]
+    total = math.fsum(checked)
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        message = f"Option probabilities must sum to 1; they sum to {total:.6g}."
+        raise ValidationError({"option_probabilities": message})
+    return checked
+
+
+def check_interval_ends(low: object, high: object) -> None:
+    """An interval has both ends or neither."""
+    if (low is None) != (high is None):
+        field = "interval_high" if high is None else "interval_low"
+        raise ValidationError({field: "Give both ends of the interval."})
+
+
+def check_interval(low: object, high: object) -> tuple[float | None, float | None]:
+    """The interval a verbal scale gives, as (low, high) probabilities; (None, None) if none."""
+    if low is not None:
+        low = check_probability(low, "interval_low")
+    if high is not None:
+        high = check_probability(high, "interval_high")
+    check_interval_ends(low, high)
+    check_interval_order(low, high)
+    return low, high
+
+
+def check_interval_order(low: float | None, high: float | None) -> None:
+    """The upper end is not below the lower one (nothing to check without both)."""
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"interval_high": "The interval's upper end is below its lower end."})
+
+
+def check_schedule(*, opens_at: datetime, closes_at: datetime, resolve_by: datetime) -> None:
+    """A question opens, then closes, then falls due; all three with a time zone."""
+    for field, value in (
+        ("opens_at", opens_at),
+        ("closes_at", closes_at),
+        ("resolve_by", resolve_by),
+    ):
+        check_aware(value, field)
+    if closes_at <= opens_at:
+        raise ValidationError({"closes_at": "A question must close after it opens."})
+    if resolve_by < closes_at:
+        raise ValidationError(
+            {"resolve_by": "The outcome cannot be due before the question closes."}
+        )
+
+
+def check_option_labels(kind: str, labels: Sequence[str]) -> None:
+    """A binary question has no options; a multiple-choice one two or more, all different."""
+    if kind == Question.Kind.BINARY and labels:
+        raise ValidationError(
+            {"options": "A binary question has no options (its outcome is yes or no)."}
+        )
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        if len(labels) < 2 or any(not label for label in labels):
+            raise ValidationError(
+                {"options": "A multiple-choice question needs two or more labelled options."}
+            )
+        if len(set(labels)) != len(labels):
+            raise ValidationError({"options": "Option labels must differ."})
+
+
+def check_outcome(question: Question, outcome: str, option: Option | None) -> None:
+    """The outcome is one this question can have (an option of its own, for multiple choice)."""
+    allowed = {Resolution.Outcome.ANNULLED}
+    allowed |= (
+        {Resolution.Outcome.YES, Resolution.Outcome.NO}
+        if question.is_binary
+        else {Resolution.Outcome.OPTION}
+    )
+    if outcome not in allowed:
+        raise ValidationError(
+            {"outcome": f"For this question choose one of: {', '.join(sorted(allowed))}."}
+        )
+    if outcome == Resolution.Outcome.OPTION:
+        if option is None:
+            raise ValidationError({"option": "Choose the option that happened."})
+        if option.question_id != question.pk:
+            raise ValidationError({"option": "That option belongs to another question."})
+    elif option is not None:
+        raise ValidationError({"option": "Only an 'option' outcome names an option."})
+
+
+def check_known_by(outcome_known_at: datetime, *, now: datetime) -> None:
+    """An outcome became known at a real moment, not yet to come."""
+    check_aware(outcome_known_at, "outcome_known_at")
+    if outcome_known_at > now:
+        raise ValidationError(
+            {"outcome_known_at": "The outcome cannot become known in the future."}
+        )

@@ -1,0 +1,92 @@
+"""Questions: created with their options, tags and condition; drafts approved once."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from forecasts import ledger
+from forecasts.models import Question, Tag
+
+STATED = datetime(2024, 11, 12, tzinfo=UTC)
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_it_approves_a_draft_only_once(question):
+    Question.objects.filter(pk=question.pk).update(state=Question.State.DRAFT)
+    ledger.question_approve(question=question)
+    question.refresh_from_db()
+    assert question.state == Question.State.LIVE
+    with pytest.raises(ValidationError):
+        ledger.question_approve(question=question)
+
+
+def create_question(**overrides):
+    fields = {
+        "title": "Who wins the vote?",
+        "slug": "who-wins-the-vote",
+        "resolution_criteria": "The official result.",
+        "opens_at": STATED,
+        "closes_at": STATED + timedelta(days=30),
+        "resolve_by": STATED + timedelta(days=60),
+        "kind": Question.Kind.MULTIPLE_CHOICE,
+        "options": [" Red ", "Blue"],
+    }
+    return ledger.question_create(**{**fields, **overrides})
+
+
+def test_it_creates_a_question_with_its_options_tags_and_condition(question, editor):
+    economy = Tag.objects.create(name="Economy", slug="economy")
+    created = create_question(
+        tags=[economy], condition_question=question, condition_outcome="yes", by=editor
+    )
+    assert [(o.label, o.position) for o in created.options.order_by("position")] == [
+        ("Red", 0),
+        ("Blue", 1),
+    ]
+    assert list(created.tags.all()) == [economy]
+    assert (created.condition_question, created.condition_outcome) == (question, "yes")
+    assert (created.state, created.created_by) == (Question.State.LIVE, editor)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "refusal"),
+    [
+        (
+            {"closes_at": STATED},
+            {"closes_at": ["A question must close after it opens."]},
+        ),
+        (
+            {"resolve_by": STATED + timedelta(days=29)},
+            {"resolve_by": ["The outcome cannot be due before the question closes."]},
+        ),
+        (
+            {"kind": Question.Kind.BINARY},
+            {"options": ["A binary question has no options (its outcome is yes or no)."]},
+        ),
+        (
+            {"options": ["Red", "Red "]},
+            {"options": ["Option labels must differ."]},
+        ),
+        (
+            {"state": Question.State.RESOLVED},
+            {"state": ["A new question is live or a draft."]},
+        ),
+        (
+            {"condition_outcome": "yes"},
+            {"condition_question": ["Name the question the condition is on."]},
+        ),
+    ],
+)
+def test_it_refuses_a_question_it_could_not_ask_and_writes_nothing(db, overrides, refusal):
+    with pytest.raises(ValidationError) as refused:
+        create_question(**overrides)
+    assert refused.value.message_dict == refusal
+    assert not Question.objects.exists()
