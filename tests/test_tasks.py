@@ -42,7 +42,7 @@ def scored_ledger(author, source):
     questions = []
     for slug, p in [("alpha", 0.8), ("beta", 0.3), ("gamma", 0.6)]:
         question = closed_question(slug)
-        forecast(question, author, source, p)
+        forecast(question, author, source=source, probability=p)
         questions.append(question)
     return questions
 

@@ -143,7 +143,7 @@ def test_moving_a_scored_question_s_close_rescores_it(
     client, editor, author, source, eager, django_capture_on_commit_callbacks
 ):
     question = closed_question("window")  # open 60 days ago, closed 30 days ago
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     resolve(question, "yes")
     rescoring.rescore_question(question_id=question.pk)
     assert QuestionScore.objects.get(question=question).n_days == 31

@@ -1,8 +1,9 @@
 """A small ledger for the page tests: authors, tagged questions, forecasts, outcomes, scores.
 
-Forecasts are written through the services with the clock at the moment they
-were stated, so none is hindsight unless a test asks for it. Scores are
-computed by forecasts.engine.rescoring, the same code the worker runs.
+Built with the ledger builders: forecasts go through the services with the
+clock at the moment they were stated, so none is hindsight unless a test asks
+for it. Scores are computed by forecasts.engine.rescoring, the same code the
+worker runs.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import time_machine
-
 from forecasts.engine import rescoring
-from forecasts.ledger import services
 from forecasts.models import Author, Question, Source, Tag
+from tests.builders.ledger import author, forecast, question, resolve, source, tag
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -34,56 +33,49 @@ def build_world(
 ) -> World:
     """``n_questions`` resolved binary questions plus ``n_open`` still open, all forecast."""
     rng = random.Random(seed)
-    tags = [Tag.objects.create(name=n, slug=n.lower()) for n in ("Ukraine", "China")]
-    authors = [
-        Author.objects.create(
-            name=f"Author {i}", slug=f"author-{i}", is_synthetic=i == n_authors - 1
-        )
-        for i in range(n_authors)
-    ]
-    source = Source.objects.create(
-        title="Outlook", slug="outlook", author=authors[0], published_on=START.date()
-    )
-    world = World(authors=authors, tags=tags, questions=[], source=source)
+    tags = [tag(name) for name in ("Ukraine", "China")]
+    authors = [author(f"Author {i}", is_synthetic=i == n_authors - 1) for i in range(n_authors)]
+    outlook = source(authors[0], title="Outlook", published_on=START.date())
+    world = World(authors=authors, tags=tags, questions=[], source=outlook)
     for i in range(n_questions + n_open):
         opens = START + timedelta(days=10 * i)
-        q = Question.objects.create(
+        q = question(
+            f"question-{i}",
             title=f"Question {i}?",
-            slug=f"question-{i}",
             resolution_criteria=f"Criteria {i}.",
             opens_at=opens,
             closes_at=opens + timedelta(days=30),
             resolve_by=opens + timedelta(days=40)
             if i < n_questions
             else datetime(2099, 1, 1, tzinfo=UTC),
+            tags=[tags[i % 2]],
         )
-        q.tags.add(tags[i % 2])
         world.questions.append(q)
-        for j, author in enumerate(authors):
+        for j, pundit in enumerate(authors):
             for k in range(1 + (i + j) % 2):  # some authors update once
                 stated = opens + timedelta(days=1 + 5 * k + j, hours=3)
-                with time_machine.travel(stated, tick=False):
-                    services.forecast_create(
-                        question=q,
-                        author=author,
-                        stated_at=stated,
-                        source=source,
-                        probability=round(rng.uniform(0.05, 0.95), 2),
-                        quote=f"{author.name} thinks question {i} is likely, take {k}.",
-                        phrase="likely",
-                        scale="icd203",
-                    )
+                forecast(
+                    q,
+                    pundit,
+                    source=outlook,
+                    probability=round(rng.uniform(0.05, 0.95), 2),
+                    stated_at=stated,
+                    at=stated,
+                    quote=f"{pundit.name} thinks question {i} is likely, take {k}.",
+                    phrase="likely",
+                    scale="icd203",
+                )
         if i < n_questions:
             happened = rng.random() < 0.5
             known = opens + timedelta(days=35)
-            with time_machine.travel(known + timedelta(hours=1), tick=False):
-                services.question_resolve(
-                    question=q,
-                    outcome="yes" if happened else "no",
-                    outcome_known_at=known,
-                    evidence_note="Reported widely.",
-                    evidence_url="https://example.org/evidence",
-                )
+            resolve(
+                q,
+                "yes" if happened else "no",
+                known_at=known,
+                evidence_note="Reported widely.",
+                evidence_url="https://example.org/evidence",
+                at=known + timedelta(hours=1),
+            )
             world.outcomes[q.pk] = happened
     return world
 

@@ -21,7 +21,7 @@ from forecasts.models import (
     Scorecard,
     ScoresDigest,
 )
-from tests.ledgers import expected_cards, expected_rows, random_ledger
+from tests.builders.random_ledgers import expected_cards, expected_rows, random_ledger
 
 ROW_FIGURES = (
     "brier",

@@ -27,7 +27,7 @@ def scored(author, source, economy):
     """Ada forecast 80% on a question tagged Economy, which then resolved yes and was scored."""
     question = closed_question("gdp")
     question.tags.add(economy)
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     resolve(question, "yes")
     rescoring.rescore_question(question_id=question.pk)
     return question

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from forecasts.ledger import services
 from forecasts.models import Scorecard
-from tests.pages_world import build_world, store_scores
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import time_machine
 
 from forecasts.ledger import services
 from forecasts.models import Author, Question
-from tests.pages_world import build_world, store_scores
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 
