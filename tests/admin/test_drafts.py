@@ -1,10 +1,9 @@
 """The editors' desk for drafted claims: draft from a source, review, approve, override, discard."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -20,16 +19,10 @@ from forecasts.models import (
 )
 from tests.admin.test_ledger_admin import form_data
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
 SOURCES = reverse("admin:forecasts_source_changelist")
 DRAFTS = reverse("admin:forecasts_question_changelist") + "?status=draft"
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from forecasts.engine import rescoring
@@ -15,15 +14,9 @@ from forecasts.models import (
     Resolution,
     Source,
 )
-from tests.builders import closed_question, forecast, resolve
+from tests.builders import FROZEN_AT, closed_question, forecast, resolve
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 
 
 def form_data(response) -> dict:
@@ -88,7 +81,7 @@ def test_it_adds_a_source_with_a_claim(client, editor, author, question):
     assert forecast.source.slug == "a-new-op-ed"
     # The date was left empty: the source's publication date is used.
     assert forecast.stated_at == datetime(2024, 11, 20, tzinfo=UTC)
-    assert forecast.entered_by == editor and forecast.recorded_at == NOW
+    assert forecast.entered_by == editor and forecast.recorded_at == FROZEN_AT
 
 
 def test_it_shows_an_invalid_probability_on_the_field_and_saves_nothing(

@@ -4,20 +4,17 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from forecasts.ledger import services
 from forecasts.models import Forecast, Question
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Stop the clock while the question fixtures are open (they close 30 Jun 2025)."""
+    return datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture

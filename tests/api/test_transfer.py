@@ -6,23 +6,21 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from forecasts.ledger import services
 from forecasts.models import Author, Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 HEADER = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Stop the clock while the question fixtures are open (they close 30 Jun 2025)."""
+    return datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -21,7 +20,7 @@ from forecasts.models import (
     Source,
 )
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
 PUBLISHED = date(2024, 11, 12)
 OPENS = datetime(2024, 11, 12, tzinfo=UTC)
@@ -38,12 +37,6 @@ SEED_DRAFTS = {
     "While it's hard to imagine": ("hard to imagine", "reckon", (0.05, 0.2), 0.125),
     "Despite Putin's efforts": ("is going to", "reckon", (0.85, 0.95), 0.9),
 }
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
