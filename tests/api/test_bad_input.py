@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from forecasts.ledger import services
 from forecasts.models import Forecast, Question
+from tests import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -136,20 +136,15 @@ def test_it_refuses_a_forecast_stated_after_close(editor_client, question):
 
 
 def test_it_refuses_a_forecast_on_an_annulled_question(editor_client, question):
-    services.question_annul(
-        question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC)
-    )
+    builders.annul(question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC))
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400
     assert "annulled" in response.json()["question"][0]
 
 
 def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(editor_client, question):
-    services.question_resolve(
-        question=question,
-        outcome="yes",
-        outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),
-        evidence_note="Reported.",
+    builders.resolve(
+        question, "yes", known_at=datetime(2025, 2, 1, tzinfo=UTC), evidence_note="Reported."
     )
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400
