@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from forecasts.drafting.claims import MAX_ARTICLE_CHARS
 from forecasts.models import Author, Forecast, Question, Source
+from tests import builders
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt"
@@ -279,7 +280,7 @@ def test_it_refuses_bad_arguments_and_writes_nothing(article_file, author, args,
 
 
 def test_it_refuses_a_stored_source_without_author_or_date(db):
-    Source.objects.create(title="Anonymous", slug="anonymous", full_text=DATED)
+    builders.source(title="Anonymous", published_on=None, full_text=DATED)
     before = counts()
     with pytest.raises(CommandError) as refused:
         run("--source", "anonymous")
