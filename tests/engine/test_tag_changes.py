@@ -6,20 +6,20 @@ import pytest
 
 from forecasts import tasks
 from forecasts.engine import rescoring
-from forecasts.models import Scorecard, Tag
-from tests.builders import closed_question, forecast, resolve
+from forecasts.models import Scorecard
+from tests.builders import closed_question, forecast, resolve, tag
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def economy():
-    return Tag.objects.create(name="Economy", slug="economy")
+    return tag("Economy")
 
 
 @pytest.fixture
 def trade():
-    return Tag.objects.create(name="Trade", slug="trade")
+    return tag("Trade")
 
 
 @pytest.fixture
