@@ -1,30 +1,38 @@
 """How tests build data: here, in one place.
 
-Every test builds its data with the functions below, or with the conftest
-fixtures that wrap them (``author``, ``source``, ``question``,
-``choice_question``, ``editor``, ``resolver``, ``forecaster``), and stops the
-clock with the ``frozen_clock`` fixture. Builders are plain functions with
-keyword arguments and defaults that make a valid record::
+Every test builds its data with these builders, or with the conftest fixtures
+that wrap them (``author``, ``source``, ``question``, ``choice_question``,
+``editor``, ``resolver``, ``forecaster``). Builders are plain functions:
+keyword arguments, with defaults that make a valid record, so a call names
+only what the test is about. The fixtures share the builders' names, so a
+module that uses both calls the builders through the package::
 
-    from tests.builders import closed_question, forecast, resolve
+    from tests import builders
 
-    question = closed_question("gdp")                    # closed 30 days ago, due
-    forecast(question, author, source=source, probability=0.8)  # via the ledger service
-    resolve(question, "yes")                             # via the ledger service
+    def test_it_scores_a_resolved_claim(author, source):
+        question = builders.closed_question("gdp")   # closed 30 days ago, now due
+        builders.forecast(question, author, source=source, probability=0.8)
+        builders.resolve(question, "yes")             # both through the ledger service
 
-- ``ledger``: users and roles, authors, sources, tags, questions (open, closed,
-  resolved, multiple-choice, conditional), forecasts through the real service
-  (``forecast``) or straight into the table (``raw_forecast``), resolutions,
-  corrections and annulments (``resolve``, ``correct``, ``annul``,
-  ``raw_resolution``, ``correct_forecast``).
+- ``ledger``: users and roles, authors, sources, tags, questions (open,
+  closed, resolved, multiple-choice, conditional), forecasts through the
+  ledger service (``forecast``) or straight into the table (``raw_forecast``),
+  resolutions, corrections and annulments (``resolve``, ``correct``,
+  ``annul``, ``raw_resolution``, ``correct_forecast``).
 - ``random_ledgers``: random ledgers for the property tests, and their scores
   worked out pair by pair with the pure library (``random_ledger``,
   ``expected_rows``, ``expected_cards``).
 - ``pages_world``: a small scored world for the page tests (``build_world``,
   ``store_scores``).
 
-A helper that builds something only one test file needs stays in that file;
-anything a second file would copy belongs here.
+To stop the clock, a module asks for conftest's ``frozen_clock``
+(``pytestmark = pytest.mark.usefixtures("frozen_clock")``): it stops at
+``FROZEN_AT`` unless the module overrides the ``frozen_at`` fixture. The
+service builders also take ``at=``, the moment to write at.
+
+A helper that only one test file needs (a scenario, a query, stored score
+rows with made-up figures) stays in that file; what a second file would copy
+belongs here.
 """
 
 from tests.builders.ledger import (
