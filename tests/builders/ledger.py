@@ -367,12 +367,18 @@ def correct(
 ) -> Resolution:
     """Correct the current resolution through ``services.resolution_correct``.
 
-    Without an ``outcome`` a yes/no outcome flips; the moment the outcome was
-    known stays the current resolution's unless told.
+    Without an ``outcome`` a yes/no outcome flips (giving an ``option`` makes
+    it "option"); the moment the outcome was known stays the current
+    resolution's unless told.
     """
     current = question.resolutions.get(is_current=True)
-    if outcome is None:
-        outcome = "no" if current.outcome == "yes" else "yes"
+    if option is not None:
+        outcome = "option"
+    elif outcome is None:
+        flips = {"yes": "no", "no": "yes"}
+        if current.outcome not in flips:
+            raise ValueError(f"Only a yes/no outcome flips; say what {current.outcome!r} becomes.")
+        outcome = flips[current.outcome]
     with _clock(at):
         return services.resolution_correct(
             question=question,
