@@ -1,0 +1,1 @@
+"""Reckon's tests: tests/<part>/ mirrors forecasts/<part>/; tests.builders builds their data."""

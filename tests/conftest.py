@@ -1,76 +1,78 @@
-"""Shared fixtures: people with roles, and a small ledger to act on."""
+"""Shared fixtures: people with roles, a small ledger to act on, a frozen clock.
+
+The data fixtures are thin wrappers over ``tests.builders``, where tests build data.
+"""
 
 import os
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
-from forecasts.ledger.roles import EDITORS, RESOLVERS
-from forecasts.models import Author, Option, Question, Source
+from tests import builders
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        "edith", "edith@example.org", "pw-edith-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+def editor(db):
+    """Edith, a staff user in the Editors group."""
+    return builders.editor()
 
 
 @pytest.fixture
-def resolver(django_user_model):
-    user = django_user_model.objects.create_user(
-        "rex", "rex@example.org", "pw-rex-123", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=RESOLVERS))
-    return user
+def resolver(db):
+    """Rex, a staff user in the Resolvers group."""
+    return builders.resolver()
 
 
 @pytest.fixture
 def author(db):
-    return Author.objects.create(name="Ada Pundit", slug="ada-pundit")
+    """Ada Pundit (slug ``ada-pundit``)."""
+    return builders.author()
 
 
 @pytest.fixture
 def source(author):
-    return Source.objects.create(
-        title="What next",
-        slug="what-next",
-        author=author,
-        published_on=datetime(2024, 11, 12, tzinfo=UTC).date(),
-    )
+    """ "What next" by Ada Pundit, published 12 Nov 2024."""
+    return builders.source(author)
 
 
 @pytest.fixture
 def question(db):
-    return Question.objects.create(
+    """A binary question open 1 Nov 2024 to 30 Jun 2025, due 31 Dec 2025."""
+    return builders.question(
+        "will-it-happen",
         title="Will it happen by 2025?",
-        slug="will-it-happen",
         resolution_criteria="Yes if it happens before 2025-12-31 per a major newspaper.",
-        opens_at=datetime(2024, 11, 1, tzinfo=UTC),
-        closes_at=datetime(2025, 6, 30, tzinfo=UTC),
-        resolve_by=datetime(2025, 12, 31, tzinfo=UTC),
     )
 
 
 @pytest.fixture
 def choice_question(db):
-    q = Question.objects.create(
-        title="Who wins?",
-        slug="who-wins",
-        kind=Question.Kind.MULTIPLE_CHOICE,
-        resolution_criteria="The official result.",
-        opens_at=datetime(2024, 11, 1, tzinfo=UTC),
-        closes_at=datetime(2025, 6, 30, tzinfo=UTC),
-        resolve_by=datetime(2025, 12, 31, tzinfo=UTC),
+    """A multiple-choice question (Red, Blue, Green) with the same dates as ``question``."""
+    return builders.choice_question(
+        "who-wins", title="Who wins?", resolution_criteria="The official result."
     )
-    for position, label in enumerate(["Red", "Blue", "Green"]):
-        Option.objects.create(question=q, label=label, position=position)
-    return q
+
+
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Where ``frozen_clock`` stops the clock. A module that needs another moment
+    overrides this fixture (the API tests stop it while the questions are open)."""
+    return builders.FROZEN_AT
+
+
+@pytest.fixture
+def frozen_clock(frozen_at):
+    """The clock stopped at ``frozen_at`` (no tick) for the whole test.
+
+    A module asks for it with ``pytestmark = pytest.mark.usefixtures("frozen_clock")``,
+    so the data fixtures are built at that moment too; it yields the moment.
+    """
+    with time_machine.travel(frozen_at, tick=False):
+        yield frozen_at
 
 
 # CI runs the property tests with a fixed seed, so a run is reproducible and a
@@ -164,12 +166,9 @@ def client_for(api_client):
 
 
 @pytest.fixture
-def forecaster(django_user_model, author):
+def forecaster(author):
     """A user linked to the ``author`` fixture, with no group."""
-    user = django_user_model.objects.create_user("ada", "ada@example.org", "pw-ada-123")
-    author.user = user
-    author.save(update_fields=["user"])
-    return user
+    return builders.forecaster(author)
 
 
 @pytest.fixture

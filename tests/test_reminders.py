@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
 
-from forecasts import ledger, reminders
+from forecasts import reminders
 from forecasts.ledger.roles import RESOLVERS
-from forecasts.models import Question, ResolutionPrompt
+from forecasts.models import ResolutionPrompt
+from tests import builders
 
 DUE = datetime(2025, 12, 31, tzinfo=UTC)  # the question fixture's resolve_by
 
@@ -101,13 +102,7 @@ def test_it_sends_only_the_current_step_after_the_beat_was_down(reminded):
 def test_it_stops_reminding_once_the_question_is_resolved(reminded, resolver):
     with time_machine.travel(DUE + timedelta(days=1), tick=False):
         sweep()
-        ledger.question_resolve(
-            question=reminded,
-            outcome="yes",
-            outcome_known_at=DUE,
-            evidence_note="Reported.",
-            by=resolver,
-        )
+        builders.resolve(reminded, "yes", known_at=DUE, evidence_note="Reported.", by=resolver)
     with time_machine.travel(DUE + timedelta(days=20), tick=False):
         assert sweep() == []
     assert len(mail.outbox) == 1
@@ -116,7 +111,7 @@ def test_it_stops_reminding_once_the_question_is_resolved(reminded, resolver):
 def test_it_skips_a_recorded_prompt_whose_question_was_resolved_before_sending(reminded, resolver):
     with time_machine.travel(DUE + timedelta(days=1), tick=False):
         [prompt_id] = reminders.record_due_prompts()
-        ledger.question_annul(question=reminded, reason="Ambiguous wording.", by=resolver)
+        builders.annul(reminded, reason="Ambiguous wording.", by=resolver)
         assert reminders.prompt_send(prompt_id=prompt_id) is False
     assert mail.outbox == []
     assert ResolutionPrompt.objects.get().state == "skipped"
@@ -132,16 +127,16 @@ def test_it_writes_the_question_criteria_claims_and_a_resolve_link(
         django_user_model.objects.create_user("gone", "gone@example.org", is_active=False),
     )
     django_user_model.objects.create_user("bystander", "bystander@example.org")
-    with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
-        ledger.forecast_create(
-            question=reminded,
-            author=author,
-            source=source,
-            probability=0.8,
-            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
-            phrase="very likely",
-            quote="It will very likely happen before the year is out.",
-        )
+    builders.forecast(
+        reminded,
+        author,
+        source=source,
+        probability=0.8,
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        at=datetime(2025, 1, 5, tzinfo=UTC),
+        phrase="very likely",
+        quote="It will very likely happen before the year is out.",
+    )
     with time_machine.travel(DUE + timedelta(days=2), tick=False):
         sweep()
     [message] = mail.outbox
@@ -163,14 +158,14 @@ def test_it_shows_option_probabilities_for_multiple_choice(
 ):
     settings.RECKON_REMINDER_STEPS_DAYS = [0, 3]
     options = list(choice_question.options.all())
-    with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
-        ledger.forecast_create(
-            question=choice_question,
-            author=author,
-            source=source,
-            option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
-            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
-        )
+    builders.forecast(
+        choice_question,
+        author,
+        source=source,
+        option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        at=datetime(2025, 1, 5, tzinfo=UTC),
+    )
     with time_machine.travel(DUE, tick=False):
         sweep()
     body = mail.outbox[0].body
@@ -287,10 +282,8 @@ def test_it_sends_again_a_failed_prompt_an_admin_picks(reminded, settings):
 
 def test_it_records_prompts_in_a_constant_number_of_queries(reminded, django_assert_num_queries):
     for n in range(20):
-        Question.objects.create(
-            title=f"Q{n}",
-            slug=f"q{n}",
-            resolution_criteria="Clear.",
+        builders.question(
+            f"q{n}",
             opens_at=reminded.opens_at,
             closes_at=reminded.closes_at,
             resolve_by=reminded.resolve_by,
@@ -305,10 +298,10 @@ def test_it_builds_the_email_in_a_constant_number_of_queries(
     options = list(choice_question.options.all())
     with time_machine.travel(datetime(2025, 1, 5, tzinfo=UTC), tick=False):
         for n in range(10):
-            pundit = author if n == 0 else type(author).objects.create(name=f"P{n}", slug=f"p{n}")
-            ledger.forecast_create(
-                question=choice_question,
-                author=pundit,
+            pundit = author if n == 0 else builders.author(f"P{n}")
+            builders.forecast(
+                choice_question,
+                pundit,
                 source=source,
                 option_probabilities=[0.2, 0.3, 0.5],
                 stated_at=datetime(2024, 11, 12, tzinfo=UTC),

@@ -16,7 +16,7 @@ from forecasts import ledger, tasks
 from forecasts.engine import reconciliation, rescoring
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from forecasts.transfer import imports
-from tests.builders import closed_question, forecast, resolve
+from tests import builders
 from tests.processes import free_port, publishing_to
 
 TASK_NAMES = {
@@ -40,8 +40,8 @@ def scored_ledger(author, source):
     """Three questions Ada forecast: 80% (yes happens), 30% (no), 60% (yes)."""
     questions = []
     for slug, p in [("alpha", 0.8), ("beta", 0.3), ("gamma", 0.6)]:
-        question = closed_question(slug)
-        forecast(question, author, source, p)
+        question = builders.closed_question(slug)
+        builders.forecast(question, author, source=source, probability=p)
         questions.append(question)
     return questions
 
@@ -84,7 +84,7 @@ def test_it_queues_rescoring_only_once_the_resolution_commits(
     question.resolve_by = question.closes_at
     question.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        resolve(question, "yes")
+        builders.resolve(question, "yes")
         assert queued == []
     assert len(callbacks) == 1
     assert queued == [question.pk]
@@ -97,7 +97,7 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
     monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         with transaction.atomic():
-            resolve(question, "yes")
+            builders.resolve(question, "yes")
             raise RuntimeError("the request failed after resolving")
     assert queued == []
     assert not question.resolutions.exists()
@@ -107,7 +107,7 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
 def test_it_saves_the_resolution_when_the_broker_is_down(scored_ledger, broker_down, caplog):
     alpha = scored_ledger[0]
     with caplog.at_level(logging.ERROR, logger="forecasts.tasks"):
-        resolution = resolve(alpha, "yes")  # the caller sees success
+        resolution = builders.resolve(alpha, "yes")  # the caller sees success
     assert resolution.pk and Question.objects.get(pk=alpha.pk).state == "resolved"
     assert list(Question.objects.needing_rescore()) == [alpha]
     assert f"Could not queue rescoring of questions [{alpha.pk}]" in caplog.text
@@ -116,8 +116,8 @@ def test_it_saves_the_resolution_when_the_broker_is_down(scored_ledger, broker_d
 @pytest.mark.django_db(transaction=True)
 def test_it_reconciles_scores_lost_to_a_broker_outage(scored_ledger, author, broker_down):
     alpha, beta, gamma = scored_ledger
-    resolve(alpha, "yes")
-    resolve(beta, "no")
+    builders.resolve(alpha, "yes")
+    builders.resolve(beta, "no")
     assert not QuestionScore.objects.exists()
     assert tasks.reconcile_scores() == 2
     assert not Question.objects.needing_rescore().exists()
@@ -131,8 +131,8 @@ def test_it_keeps_reconciling_the_others_when_one_question_fails(
     scored_ledger, author, broker_down, monkeypatch, caplog
 ):
     alpha, beta, _ = scored_ledger
-    resolve(alpha, "yes")
-    resolve(beta, "no")
+    builders.resolve(alpha, "yes")
+    builders.resolve(beta, "no")
     real = rescoring.rescore_question
 
     def flaky(*, question_id):
@@ -149,7 +149,7 @@ def test_it_keeps_reconciling_the_others_when_one_question_fails(
 @pytest.mark.django_db(transaction=True)
 def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager, caplog):
     for question, outcome in zip(scored_ledger, ["yes", "no", "yes"], strict=True):
-        resolve(question, outcome)
+        builders.resolve(question, outcome)
     assert overall(author).brier == pytest.approx((0.04 + 0.09 + 0.16) / 3)
     with caplog.at_level(logging.INFO, logger="forecasts.engine.reconciliation"):
         figures = tasks.audit_scores()
@@ -174,7 +174,7 @@ def test_it_audits_incremental_against_full_scoring(scored_ledger, author, eager
 @pytest.mark.django_db(transaction=True)
 def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, eager):
     alpha = scored_ledger[0]
-    resolve(alpha, "yes")
+    builders.resolve(alpha, "yes")
     assert overall(author).brier == pytest.approx(0.04)
     ledger.resolution_correct(
         question=alpha, outcome="no", outcome_known_at=timezone.now(), reason="Misread the record."
@@ -188,7 +188,7 @@ def test_it_rescores_after_a_correction_and_an_annulment(scored_ledger, author, 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_scores_on_resolution_when_tasks_run_eagerly(scored_ledger, author, eager):
-    resolve(scored_ledger[0], "no")
+    builders.resolve(scored_ledger[0], "no")
     assert overall(author).brier == pytest.approx(0.64)
     assert not Question.objects.needing_rescore().exists()
 
@@ -229,14 +229,11 @@ def test_it_does_not_hold_up_the_sweep_when_the_broker_is_down(
 
 @pytest.fixture
 def open_question(db):
-    now = timezone.now()
-    return Question.objects.create(
+    """Opened 10 days ago, closes in 30."""
+    return builders.open_question(
+        "rain-reykjavik",
         title="Will it rain in Reykjavik on New Year's Day?",
-        slug="rain-reykjavik",
         resolution_criteria="Yes if the Icelandic Met Office records rain there that day.",
-        opens_at=now - timedelta(days=10),
-        closes_at=now + timedelta(days=30),
-        resolve_by=now + timedelta(days=40),
     )
 
 

@@ -86,12 +86,12 @@ def assert_scores_match_a_full_rescore() -> None:
 
 def test_it_updates_the_scorecard_when_a_question_is_resolved(processes, author, source):
     question = closed_question("end-to-end")
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     processes.worker()
     resolve(question, "yes")
     wait_for(lambda: scored(author, 0.04), 30, "the scorecard to show Brier 0.04")
     resolve_later = closed_question("end-to-end-2")
-    forecast(resolve_later, author, source, 0.3)
+    forecast(resolve_later, author, source=source, probability=0.3)
     resolve(resolve_later, "yes")
     wait_for(lambda: scored(author, (0.04 + 0.49) / 2), 30, "the scorecard to average both")
     assert_scores_match_a_full_rescore()
@@ -106,7 +106,7 @@ def test_it_scores_every_resolution_made_while_redis_was_down(
     questions = {}
     for slug, p in [("before", 0.8), ("during-1", 0.3), ("during-2", 0.6), ("after", 0.9)]:
         questions[slug] = closed_question(slug)
-        forecast(questions[slug], author, source, p)
+        forecast(questions[slug], author, source=source, probability=p)
     try:
         with publishing_to(server.url) as reconnect:
             worker = processes.worker()
@@ -149,7 +149,7 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
     processes, test_redis, author, source
 ):
     question = closed_question("crash")
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     first = processes.worker("w1")
     # The claim queued a rescore of its own (its card counts it as pending): let
     # it finish first, or it would hold the question's row at the lock below

@@ -1,47 +1,30 @@
 """The editors' desk for drafted claims: draft from a source, review, approve, override, discard."""
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
-import time_machine
-from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from forecasts.drafting import drafts
 from forecasts.models import (
-    Author,
     DiscardedClaim,
     Forecast,
     ForecastCorrection,
     Question,
     Source,
 )
+from tests import builders
 from tests.admin.test_ledger_admin import form_data
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 SOURCES = reverse("admin:forecasts_source_changelist")
 DRAFTS = reverse("admin:forecasts_question_changelist") + "?status=draft"
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def article(db):
-    wolff = Author.objects.create(name="Stefan Wolff", slug="wolff")
-    return Source.objects.create(
-        title="Trump, Xi and Putin",
-        slug="trump-xi-putin",
-        author=wolff,
-        published_on=date(2024, 11, 12),
-        full_text=SEED_TEXT,
-    )
+    return builders.seed_article(builders.author("Stefan Wolff", slug="wolff"))
 
 
 def counts() -> tuple[int, int, int]:
@@ -78,10 +61,10 @@ def test_it_drafts_the_selected_source_and_links_to_its_drafts(client, editor, a
 def test_it_shows_bad_input_as_messages_and_drafts_only_the_good_sources(
     client, editor, article, author
 ):
-    empty = Source.objects.create(
-        title="Empty", slug="empty", author=author, published_on=date(2024, 11, 1)
+    empty = builders.source(author, title="Empty", published_on=date(2024, 11, 1))
+    anonymous = builders.source(
+        title="Anonymous", published_on=None, full_text=builders.SEED_ARTICLE_TEXT
     )
-    anonymous = Source.objects.create(title="Anonymous", slug="anonymous", full_text=SEED_TEXT)
     client.force_login(editor)
 
     response = run_action(client, SOURCES, "draft_claims", empty, anonymous, article)
@@ -127,13 +110,9 @@ def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
 
 
 def test_the_drafts_list_marks_an_overridden_number(client, editor, article):
-    from forecasts import ledger
-
     drafts.draft_claims_from_source(source=article)
     forecast = draft_of(article, "Beijing, meanwhile").forecasts.get()
-    ledger.forecast_correct(
-        forecast=forecast, changes={"probability": 0.25}, reason="Weaker.", by=editor
-    )
+    builders.correct_forecast(forecast, probability=0.25, reason="Weaker.", by=editor)
     client.force_login(editor)
     page = client.get(DRAFTS).content.decode()
     assert "25% (overridden; scale: 10%)" in page

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from forecasts.engine import rescoring
@@ -15,15 +14,9 @@ from forecasts.models import (
     Resolution,
     Source,
 )
-from tests.builders import closed_question, forecast, resolve
+from tests import builders
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 
 
 def form_data(response) -> dict:
@@ -88,7 +81,7 @@ def test_it_adds_a_source_with_a_claim(client, editor, author, question):
     assert forecast.source.slug == "a-new-op-ed"
     # The date was left empty: the source's publication date is used.
     assert forecast.stated_at == datetime(2024, 11, 20, tzinfo=UTC)
-    assert forecast.entered_by == editor and forecast.recorded_at == NOW
+    assert forecast.entered_by == editor and forecast.recorded_at == builders.FROZEN_AT
 
 
 def test_it_shows_an_invalid_probability_on_the_field_and_saves_nothing(
@@ -142,9 +135,9 @@ def test_it_shows_a_claim_stated_after_close_on_the_date_field(
 def test_moving_a_scored_question_s_close_rescores_it(
     client, editor, author, source, eager, django_capture_on_commit_callbacks
 ):
-    question = closed_question("window")  # open 60 days ago, closed 30 days ago
-    forecast(question, author, source, 0.8)
-    resolve(question, "yes")
+    question = builders.closed_question("window")  # open 60 days ago, closed 30 days ago
+    builders.forecast(question, author, source=source, probability=0.8)
+    builders.resolve(question, "yes")
     rescoring.rescore_question(question_id=question.pk)
     assert QuestionScore.objects.get(question=question).n_days == 31
     client.force_login(editor)
@@ -230,11 +223,9 @@ def test_it_annuls_with_a_reason(client, resolver, question):
 def test_it_corrects_a_forecast_with_an_audit_trail_and_never_deletes(
     client, editor, question, author, source
 ):
-    from forecasts import ledger
-
-    forecast = ledger.forecast_create(
-        question=question,
-        author=author,
+    forecast = builders.forecast(
+        question,
+        author,
         source=source,
         stated_at=datetime(2024, 11, 12, tzinfo=UTC),
         probability=0.07,

@@ -7,18 +7,19 @@ import time_machine
 from django.urls import reverse
 
 from forecasts.models import Question, ResolutionPrompt
+from tests import builders
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
-def make_question(slug: str, resolve_by: datetime) -> Question:
-    return Question.objects.create(
-        title=f"Question {slug}",
-        slug=slug,
-        resolution_criteria="Clear.",
+def make_question(slug: str, resolve_by: datetime, **fields) -> Question:
+    """A question ("Question <slug>") open from January to June 2025, due at ``resolve_by``."""
+    return builders.question(
+        slug,
         opens_at=datetime(2025, 1, 1, tzinfo=UTC),
         closes_at=datetime(2025, 6, 1, tzinfo=UTC),
         resolve_by=resolve_by,
+        **fields,
     )
 
 
@@ -27,9 +28,7 @@ def queue(db):
     oldest = make_question("oldest", NOW - timedelta(days=40))
     recent = make_question("recent", NOW - timedelta(days=2))
     make_question("not-yet", NOW + timedelta(days=5))
-    done = make_question("done", NOW - timedelta(days=60))
-    done.state = Question.State.RESOLVED
-    done.save()
+    make_question("done", NOW - timedelta(days=60), state=Question.State.RESOLVED)
     for step in range(3):
         ResolutionPrompt.objects.create(
             question=oldest,

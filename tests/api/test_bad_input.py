@@ -4,20 +4,17 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
-from forecasts import ledger
 from forecasts.models import Forecast, Question
+from tests import builders
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Stop the clock while the question fixtures are open (they close 30 Jun 2025)."""
+    return datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -139,20 +136,15 @@ def test_it_refuses_a_forecast_stated_after_close(editor_client, question):
 
 
 def test_it_refuses_a_forecast_on_an_annulled_question(editor_client, question):
-    ledger.question_annul(
-        question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC)
-    )
+    builders.annul(question, reason="Ambiguous.", outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC))
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400
     assert "annulled" in response.json()["question"][0]
 
 
 def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(editor_client, question):
-    ledger.question_resolve(
-        question=question,
-        outcome="yes",
-        outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),
-        evidence_note="Reported.",
+    builders.resolve(
+        question, "yes", known_at=datetime(2025, 2, 1, tzinfo=UTC), evidence_note="Reported."
     )
     response = editor_client.post("/api/forecasts/", valid(), format="json")
     assert response.status_code == 400

@@ -6,18 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forecasts.models import (
-    Author,
-    Forecast,
-    ForecastProbability,
-    Option,
-    Question,
-    QuestionScore,
-    Resolution,
-    Scorecard,
-    Source,
-    Tag,
-)
+from forecasts.models import Question, QuestionScore, Scorecard, Tag
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -28,43 +18,34 @@ def grow(n: int, tags: list[Tag]) -> None:
     """Add n of everything: authors, sources, questions (half multiple-choice, half resolved)."""
     base = Question.objects.count()
     for i in range(base, base + n):
-        author = Author.objects.create(name=f"Author {i}", slug=f"author-{i}")
-        source = Source.objects.create(
-            title=f"Source {i}", slug=f"source-{i}", author=author, published_on=START.date()
-        )
-        kind = Question.Kind.MULTIPLE_CHOICE if i % 2 else Question.Kind.BINARY
-        question = Question.objects.create(
-            title=f"Question {i}",
-            slug=f"question-{i}",
-            kind=kind,
-            resolution_criteria="Per the record.",
+        author = builders.author(f"Author {i}")
+        source = builders.source(author, title=f"Source {i}", published_on=START.date())
+        binary = i % 2 == 0
+        question = builders.question(
+            f"question-{i}",
+            kind=Question.Kind.BINARY if binary else Question.Kind.MULTIPLE_CHOICE,
             opens_at=START,
             closes_at=START + timedelta(days=30),
             resolve_by=START + timedelta(days=60 + i),
             state=Question.State.RESOLVED if i % 3 == 0 else Question.State.LIVE,
+            options=("A", "B"),  # on binary questions too
+            tags=tags,
         )
-        question.tags.set(tags)
-        options = [
-            Option.objects.create(question=question, label=label, position=p)
-            for p, label in enumerate("AB")
-        ]
-        forecast = Forecast.objects.create(
-            question=question,
-            author=author,
+        options = list(question.options.all())
+        builders.raw_forecast(
+            question,
+            author,
             source=source,
             stated_at=START + timedelta(days=1),
-            probability=None if options and kind != Question.Kind.BINARY else 0.6,
+            probability=0.6,
+            option_probabilities=None if binary else [0.5, 0.5],
         )
-        if kind != Question.Kind.BINARY:
-            ForecastProbability.objects.bulk_create(
-                [ForecastProbability(forecast=forecast, option=o, probability=0.5) for o in options]
-            )
         if question.state == Question.State.RESOLVED:
-            resolution = Resolution.objects.create(
-                question=question,
-                outcome="yes" if question.is_binary else "option",
-                option=None if question.is_binary else options[0],
-                outcome_known_at=START + timedelta(days=40),
+            resolution = builders.raw_resolution(
+                question,
+                "yes" if binary else "option",
+                option=None if binary else options[0],
+                known_at=START + timedelta(days=40),
             )
             QuestionScore.objects.create(
                 author=author,
@@ -99,7 +80,7 @@ LISTS = [
 
 @pytest.fixture
 def tags(db):
-    return [Tag.objects.create(name=n.title(), slug=n) for n in ("alpha", "beta")]
+    return [builders.tag(n.title()) for n in ("alpha", "beta")]
 
 
 def count_queries(client, path: str) -> int:

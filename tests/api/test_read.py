@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from forecasts import ledger
-from forecasts.models import Author, Question, Source, Tag
+from forecasts.models import Author, Question, Source
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -16,38 +16,34 @@ NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 @pytest.fixture
 def sample_ledger(author, source, question, choice_question, editor):
     """Two authors with forecasts on a binary and a multiple-choice question."""
-    other = Author.objects.create(
-        name="Bo Analyst", slug="bo-analyst", kind=Author.Kind.ORGANISATION
-    )
-    ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
+    other = builders.author("Bo Analyst", kind=Author.Kind.ORGANISATION)
+    ukraine = builders.tag("Ukraine")
     question.tags.add(ukraine)
-    with time_machine.travel(NOW, tick=False):
-        ledger.forecast_create(
-            question=question,
-            author=author,
-            source=source,
-            probability=0.7,
-            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
-            quote="It is likely.",
-            phrase="likely",
-            scale="icd203",
-            interval=(0.55, 0.8),
-            scale_point=0.7,
-        )
-        ledger.forecast_create(
-            question=question,
-            author=other,
-            probability=0.2,
-            stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC),
-        )
-        options = list(choice_question.options.all())
-        ledger.forecast_create(
-            question=choice_question,
-            author=author,
-            source=source,
-            option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
-            stated_at=datetime(2024, 11, 12, tzinfo=UTC),
-        )
+    builders.forecast(
+        question,
+        author,
+        source=source,
+        probability=0.7,
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        at=NOW,
+        quote="It is likely.",
+        phrase="likely",
+        scale="icd203",
+        interval=(0.55, 0.8),
+        scale_point=0.7,
+    )
+    builders.forecast(
+        question, other, probability=0.2, stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC), at=NOW
+    )
+    options = list(choice_question.options.all())
+    builders.forecast(
+        choice_question,
+        author,
+        source=source,
+        option_probabilities={options[0].pk: 0.5, options[1].pk: 0.3, options[2].pk: 0.2},
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        at=NOW,
+    )
     return {"other": other, "tag": ukraine}
 
 
@@ -100,17 +96,17 @@ def test_it_shows_the_current_resolution_and_its_history(
     api_client, sample_ledger, question, resolver
 ):
     with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
-        ledger.question_resolve(
-            question=question,
-            outcome="yes",
-            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 9, 1, tzinfo=UTC),
             evidence_url="https://example.org/yes",
             by=resolver,
         )
-        ledger.resolution_correct(
-            question=question,
-            outcome="no",
-            outcome_known_at=datetime(2025, 9, 2, tzinfo=UTC),
+        builders.correct(
+            question,
+            "no",
+            known_at=datetime(2025, 9, 2, tzinfo=UTC),
             reason="Misread the report.",
             evidence_url="https://example.org/no",
             by=resolver,
@@ -226,22 +222,18 @@ def test_it_lists_tags(api_client, sample_ledger):
 
 
 def test_it_lists_resolutions_with_history(api_client, sample_ledger, question, resolver):
-    with time_machine.travel(datetime(2026, 1, 5, tzinfo=UTC), tick=False):
-        ledger.question_resolve(
-            question=question,
-            outcome="yes",
-            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
-            evidence_note="Reported widely.",
-            by=resolver,
-        )
-        ledger.resolution_correct(
-            question=question,
-            outcome="no",
-            outcome_known_at=datetime(2025, 9, 1, tzinfo=UTC),
-            reason="Wrong report.",
-            evidence_note="Retracted.",
-            by=resolver,
-        )
+    resolved = datetime(2026, 1, 5, tzinfo=UTC)
+    builders.resolve(
+        question,
+        "yes",
+        known_at=datetime(2025, 9, 1, tzinfo=UTC),
+        evidence_note="Reported widely.",
+        by=resolver,
+        at=resolved,
+    )
+    builders.correct(
+        question, "no", reason="Wrong report.", evidence_note="Retracted.", by=resolver, at=resolved
+    )
     assert api_client.get("/api/resolutions/").json()["count"] == 2
     current = api_client.get(
         "/api/resolutions/", {"is_current": "true", "question": "will-it-happen"}

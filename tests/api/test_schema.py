@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
@@ -29,8 +28,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from forecasts import ledger
 from forecasts.ledger.roles import EDITORS, RESOLVERS
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -84,17 +83,12 @@ def test_it_serves_the_docs_page_from_local_assets(api_client, db):
 
 
 @pytest.fixture
-def world(author, source, question, choice_question, resolver, django_user_model):
+def world(author, source, question, choice_question, resolver):
     """Something to find, and a user who may make every write (editor and resolver)."""
-    ledger.forecast_create(
-        question=question,
-        author=author,
-        probability=0.5,
-        stated_at=datetime(2025, 1, 2, tzinfo=UTC),
-        source=source,
+    builders.forecast(
+        question, author, source=source, probability=0.5, stated_at=datetime(2025, 1, 2, tzinfo=UTC)
     )
-    chief = django_user_model.objects.create_user("chief", "chief@example.org", "pw-chief-123")
-    chief.groups.add(Group.objects.get(name=EDITORS), Group.objects.get(name=RESOLVERS))
+    chief = builders.user("chief", groups=[EDITORS, RESOLVERS])
     return Token.objects.create(user=chief).key
 
 

@@ -6,27 +6,13 @@ import pytest
 
 from forecasts import scoring
 from forecasts.engine import card_totals
-from forecasts.models import Author, Question, QuestionScore, Resolution, Scorecard, Tag
+from forecasts.models import Author, Question, QuestionScore, Scorecard
 from forecasts.standings.scorecards import stored_rows
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 BRIERS = {"ann": [0.01, 0.04, 0.09, 0.16], "ben": [0.25, 0.25, 0.36, 0.49], "cat": [0.64, 0.81]}
-
-
-def _question(slug: str, tag: Tag | None = None) -> Question:
-    q = Question.objects.create(
-        title=slug,
-        slug=slug,
-        resolution_criteria="Per the record.",
-        state=Question.State.RESOLVED,
-        opens_at=datetime(2024, 1, 1, tzinfo=UTC),
-        closes_at=datetime(2024, 6, 1, tzinfo=UTC),
-        resolve_by=datetime(2024, 12, 1, tzinfo=UTC),
-    )
-    if tag:
-        q.tags.add(tag)
-    return q
 
 
 def _totals(author: Author) -> bytes:
@@ -42,13 +28,21 @@ def _final_yes(author_slug: str) -> list[float]:
 @pytest.fixture
 def scored(db):
     """Three authors' stored records, as forecasts.engine.rescoring leaves them."""
-    economy = Tag.objects.create(name="Economy", slug="economy")
-    authors = [Author.objects.create(name=n, slug=n.lower()) for n in ("Ann", "Ben", "Cat")]
-    questions = [_question(f"q{i}", economy if i % 2 else None) for i in range(4)]
-    resolutions = [
-        Resolution.objects.create(
-            question=q, outcome="yes", outcome_known_at=datetime(2024, 7 + i, 1, tzinfo=UTC)
+    economy = builders.tag("Economy")
+    authors = [builders.author(n) for n in ("Ann", "Ben", "Cat")]
+    questions = [
+        builders.question(
+            f"q{i}",
+            state=Question.State.RESOLVED,
+            opens_at=datetime(2024, 1, 1, tzinfo=UTC),
+            closes_at=datetime(2024, 6, 1, tzinfo=UTC),
+            resolve_by=datetime(2024, 12, 1, tzinfo=UTC),
+            tags=[economy] if i % 2 else [],
         )
+        for i in range(4)
+    ]
+    resolutions = [
+        builders.raw_resolution(q, "yes", known_at=datetime(2024, 7 + i, 1, tzinfo=UTC))
         for i, q in enumerate(questions)
     ]
     for author in authors:
@@ -170,7 +164,7 @@ def test_it_computes_an_author_scorecard_for_a_period(api_client, scored):
 
 
 def test_it_shows_an_empty_scorecard_for_an_unscored_author(api_client, scored):
-    Author.objects.create(name="New", slug="new")
+    builders.author("New")
     body = api_client.get("/api/authors/new/scorecard/").json()
     assert body["overall"] is None
     assert body["by_tag"] == []

@@ -6,28 +6,26 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forecasts import ledger
-from forecasts.models import Author, Forecast, QuestionScore, Scorecard
+from forecasts.models import Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
+from tests import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 HEADER = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Stop the clock while the question fixtures are open (they close 30 Jun 2025)."""
+    return datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture
 def sample_ledger(question, choice_question, author, source):
-    Author.objects.create(name="Bo Analyst", slug="bo-analyst")
+    builders.author("Bo Analyst")
     return question
 
 
@@ -135,9 +133,7 @@ def test_it_refuses_a_ragged_row(client_for, editor, sample_ledger):
 def test_it_refuses_forecasts_on_annulled_questions_in_a_file(
     client_for, editor, sample_ledger, question
 ):
-    ledger.question_annul(
-        question=question, reason="Ambiguous.", outcome_known_at=datetime(2025, 1, 1, tzinfo=UTC)
-    )
+    builders.annul(question, reason="Ambiguous.", outcome_known_at=datetime(2025, 1, 1, tzinfo=UTC))
     response = post_csv(client_for(editor), GOOD)
     assert response.status_code == 400
     assert {(e["line"], e["field"]) for e in response.json()["errors"]} == {
@@ -193,19 +189,19 @@ def _csv(response) -> list[dict]:
 
 @pytest.fixture
 def scored_ledger(sample_ledger, question, author, source, resolver):
-    ledger.forecast_create(
-        question=question,
-        author=author,
+    builders.forecast(
+        question,
+        author,
         source=source,
         probability=0.8,
         stated_at=datetime(2024, 11, 12, tzinfo=UTC),
         phrase="likely",
     )
-    resolution = ledger.question_resolve(
-        question=question,
-        outcome="yes",
+    resolution = builders.resolve(
+        question,
+        "yes",
+        known_at=datetime(2025, 2, 1, tzinfo=UTC),
         evidence_note="Reported.",
-        outcome_known_at=datetime(2025, 2, 1, tzinfo=UTC),
         by=resolver,
     )
     QuestionScore.objects.create(
@@ -249,9 +245,9 @@ def test_it_exports_forecasts_as_json_with_filters(
     api_client, scored_ledger, choice_question, author
 ):
     options = list(choice_question.options.all())
-    ledger.forecast_create(
-        question=choice_question,
-        author=author,
+    builders.forecast(
+        choice_question,
+        author,
         stated_at=datetime(2025, 3, 1, tzinfo=UTC),
         option_probabilities={o.pk: p for o, p in zip(options, [0.6, 0.3, 0.1], strict=True)},
     )

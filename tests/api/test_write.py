@@ -5,20 +5,17 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
-import time_machine
 
-from forecasts import ledger
-from forecasts.models import Author, Forecast, Question, Resolution, Source, Tag
+from forecasts.models import Forecast, Question, Resolution, Source, Tag
+from tests import builders
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+@pytest.fixture
+def frozen_at() -> datetime:
+    """Stop the clock while the question fixtures are open (they close 30 Jun 2025)."""
+    return datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +86,7 @@ def test_it_makes_a_forecaster_forecast_as_themselves(client_for, forecaster, qu
 
 
 def test_it_refuses_a_forecaster_speaking_for_someone_else(client_for, forecaster, question):
-    Author.objects.create(name="Someone Else", slug="someone-else")
+    builders.author("Someone Else")
     response = client_for(forecaster).post(
         "/api/forecasts/", forecast_body(author="someone-else"), format="json"
     )
@@ -98,10 +95,8 @@ def test_it_refuses_a_forecaster_speaking_for_someone_else(client_for, forecaste
     assert Forecast.objects.count() == 0
 
 
-def test_it_refuses_forecasts_from_a_user_with_no_role(
-    client_for, django_user_model, question, author
-):
-    nobody = django_user_model.objects.create_user("nobody", "n@example.org", "pw-nobody-123")
+def test_it_refuses_forecasts_from_a_user_with_no_role(client_for, question, author):
+    nobody = builders.user("nobody", email="n@example.org")
     response = client_for(nobody).post("/api/forecasts/", forecast_body(), format="json")
     assert response.status_code == 403
     assert Forecast.objects.count() == 0
@@ -114,11 +109,8 @@ def test_it_keeps_forecasts_out_of_reach_of_forecasters_other_writes(client_for,
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_it_never_changes_or_deletes_a_forecast(client_for, editor, question, author, method):
-    forecast = ledger.forecast_create(
-        question=question,
-        author=author,
-        probability=0.4,
-        stated_at=datetime(2025, 3, 1, 8, tzinfo=UTC),
+    forecast = builders.forecast(
+        question, author, probability=0.4, stated_at=datetime(2025, 3, 1, 8, tzinfo=UTC)
     )
     response = getattr(client_for(editor), method)(
         f"/api/forecasts/{forecast.pk}/", {"probability": 0.9}, format="json"
@@ -160,7 +152,7 @@ def test_it_refuses_a_taken_slug(client_for, editor, author):
 def test_it_lets_editors_create_a_conditional_multiple_choice_question(
     client_for, editor, question
 ):
-    Tag.objects.create(name="Ukraine", slug="ukraine")
+    builders.tag("Ukraine")
     body = {
         "title": "Which city first?",
         "kind": "multiple_choice",

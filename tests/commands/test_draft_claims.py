@@ -6,30 +6,24 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from forecasts.drafting.claims import MAX_ARTICLE_CHARS
 from forecasts.models import Author, Forecast, Question, Source
+from tests import builders
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 SEED_FILE = Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt"
 DATED = (
     "The central bank will probably cut interest rates by the end of 2025. "
     "Inflation is falling. Unemployment is unlikely to rise within two years, and the "
     "government is almost certain to lose the next election."
 )
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def run(*args) -> str:
@@ -286,7 +280,7 @@ def test_it_refuses_bad_arguments_and_writes_nothing(article_file, author, args,
 
 
 def test_it_refuses_a_stored_source_without_author_or_date(db):
-    Source.objects.create(title="Anonymous", slug="anonymous", full_text=DATED)
+    builders.source(title="Anonymous", published_on=None, full_text=DATED)
     before = counts()
     with pytest.raises(CommandError) as refused:
         run("--source", "anonymous")

@@ -20,6 +20,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from tests import builders
 
 NOW_US = 1_790_000_000 * 1_000_000  # 2026-09-21
 
@@ -88,12 +89,8 @@ def test_it_refuses_a_second_world_without_reset():
 
 @pytest.mark.django_db
 def test_it_resets_only_the_synthetic_data(author, question, source):
-    Forecast.objects.create(
-        question=question,
-        author=author,
-        stated_at=question.opens_at,
-        probability=0.4,
-        source=source,
+    builders.raw_forecast(
+        question, author, source=source, stated_at=question.opens_at, probability=0.4
     )
     make(authors=5, questions=20, seed=1)
     output = make(authors=4, questions=10, seed=2, reset=True)

@@ -1,11 +1,8 @@
 """Drafting questions from an article: what is written, what is skipped, what is refused."""
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-import time_machine
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -14,15 +11,15 @@ from forecasts import ledger
 from forecasts.drafting import drafts
 from forecasts.drafting.claims import MAX_ARTICLE_CHARS
 from forecasts.models import (
-    Author,
     Forecast,
     ForecastCorrection,
     Question,
     Source,
 )
+from tests import builders
 
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-SEED_TEXT = (Path(settings.BASE_DIR) / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
+SEED_TEXT = builders.SEED_ARTICLE_TEXT
 PUBLISHED = date(2024, 11, 12)
 OPENS = datetime(2024, 11, 12, tzinfo=UTC)
 DEFAULT_CLOSE = datetime(2025, 11, 12, 23, 59, 59, tzinfo=UTC)
@@ -40,28 +37,15 @@ SEED_DRAFTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
 @pytest.fixture
 def wolff(db):
-    return Author.objects.create(name="Stefan Wolff", slug="wolff")
+    return builders.author("Stefan Wolff", slug="wolff")
 
 
 @pytest.fixture
 def article(wolff):
     """The seed article as a fresh source: no forecast quotes it yet."""
-    return Source.objects.create(
-        title="Trump, Xi and Putin",
-        slug="trump-xi-putin",
-        author=wolff,
-        publisher="The Conversation",
-        published_on=PUBLISHED,
-        full_text=SEED_TEXT,
-    )
+    return builders.seed_article(wolff, publisher="The Conversation", published_on=PUBLISHED)
 
 
 @pytest.fixture
@@ -130,10 +114,9 @@ def test_the_conversion_note_gives_the_scale_and_its_rationale(article):
 
 
 def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
-    source = Source.objects.create(
+    source = builders.source(
+        wolff,
         title="Rates",
-        slug="rates",
-        author=wolff,
         published_on=PUBLISHED,
         full_text=(
             "The central bank will probably cut interest rates by the end of 2025. "
@@ -155,10 +138,9 @@ def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
 
 
 def test_the_source_scale_supplies_the_numbers(wolff):
-    source = Source.objects.create(
+    source = builders.source(
+        wolff,
         title="Rain",
-        slug="rain",
-        author=wolff,
         published_on=PUBLISHED,
         scale="kent1964",
         full_text="It is likely to rain in Birmingham next week.",
@@ -305,7 +287,7 @@ def test_only_drafts_can_be_discarded(question):
 
 
 def test_it_refuses_a_source_without_author_or_date_and_writes_nothing(db):
-    source = Source.objects.create(title="Anonymous", slug="anonymous", full_text=SEED_TEXT)
+    source = builders.source(title="Anonymous", published_on=None, full_text=SEED_TEXT)
     before = counts()
 
     with pytest.raises(ValidationError) as refused:
@@ -371,9 +353,7 @@ def test_a_failure_half_way_leaves_nothing_behind(article, monkeypatch):
 
 
 def test_slugs_stay_unique_across_sources(article, wolff):
-    twin = Source.objects.create(
-        title="Reprint", slug="reprint", author=wolff, published_on=PUBLISHED, full_text=SEED_TEXT
-    )
+    twin = builders.source(wolff, title="Reprint", published_on=PUBLISHED, full_text=SEED_TEXT)
     drafts.draft_claims_from_source(source=article)
     drafts.draft_claims_from_source(source=twin)
     slugs = list(Question.objects.values_list("slug", flat=True))

@@ -13,7 +13,6 @@ from django.utils import timezone
 from forecasts import ledger
 from forecasts.engine import rescoring
 from forecasts.models import (
-    Author,
     Forecast,
     Question,
     QuestionScore,
@@ -21,7 +20,8 @@ from forecasts.models import (
     Scorecard,
     ScoresDigest,
 )
-from tests.ledgers import expected_cards, expected_rows, random_ledger
+from tests import builders
+from tests.builders.random_ledgers import expected_cards, expected_rows, random_ledger
 
 ROW_FIGURES = (
     "brier",
@@ -175,17 +175,6 @@ def _resolved_binary_question() -> Question:
     )
 
 
-def _correct(question, resolver) -> None:
-    current = question.resolutions.get(is_current=True)
-    ledger.resolution_correct(
-        question=question,
-        outcome="no" if current.outcome == "yes" else "yes",
-        outcome_known_at=current.outcome_known_at,
-        reason="Misread.",
-        by=resolver,
-    )
-
-
 @pytest.mark.django_db
 def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
     random_ledger(9)
@@ -194,12 +183,8 @@ def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
     before_rows, before_cards = stored_rows(), stored_cards()
     authors = set(question.scores.values_list("author_id", flat=True))
     tags = {None, *question.tags.values_list("pk", flat=True)}
-    current = question.resolutions.get(is_current=True)
-    flipped = "no" if current.outcome == "yes" else "yes"
-    ledger.resolution_correct(
-        question=question,
-        outcome=flipped,
-        outcome_known_at=current.outcome_known_at,
+    builders.correct(  # flips the outcome
+        question,
         reason="The first report was wrong.",
         evidence_note="Corrected source.",
         by=resolver,
@@ -218,18 +203,18 @@ def test_it_rescores_only_the_question_and_its_authors_scorecards(resolver):
 @pytest.mark.django_db
 def test_it_changes_scores_when_a_resolution_is_corrected(author, question, resolver, source):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        ledger.forecast_create(
-            question=question,
-            author=author,
+        builders.forecast(
+            question,
+            author,
+            source=source,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
             probability=0.8,
-            source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        ledger.question_resolve(
-            question=question,
-            outcome="yes",
-            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 7, 5, tzinfo=UTC),
             evidence_note="Reported.",
             by=resolver,
         )
@@ -256,15 +241,15 @@ def test_it_changes_scores_when_a_resolution_is_corrected(author, question, reso
 @pytest.mark.django_db
 def test_it_leaves_annulled_questions_out(author, question, resolver, source):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        ledger.forecast_create(
-            question=question,
-            author=author,
+        builders.forecast(
+            question,
+            author,
+            source=source,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
             probability=0.1,
-            source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        ledger.question_annul(question=question, reason="Ambiguous wording.", by=resolver)
+        builders.annul(question, reason="Ambiguous wording.", by=resolver)
         rescoring.rescore_question(question_id=question.pk)
     score = QuestionScore.objects.get(question=question)
     assert (score.excluded_reason, score.brier) == ("annulled", None)
@@ -278,28 +263,28 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
     author, question, resolver, source
 ):
     with time_machine.travel(datetime(2024, 11, 20, tzinfo=UTC)):
-        ledger.forecast_create(
-            question=question,
-            author=author,
+        builders.forecast(
+            question,
+            author,
+            source=source,
             stated_at=datetime(2024, 11, 12, tzinfo=UTC),
             probability=0.6,
-            source=source,
         )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        ledger.question_resolve(
-            question=question,
-            outcome="yes",
-            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 7, 5, tzinfo=UTC),
             evidence_note="Reported.",
             by=resolver,
         )
         # Entered after the outcome was known, though said before: hindsight, never scored.
-        ledger.forecast_create(
-            question=question,
-            author=author,
+        builders.forecast(
+            question,
+            author,
+            source=source,
             stated_at=datetime(2025, 6, 1, tzinfo=UTC),
             probability=0.99,
-            source=source,
         )
         rescoring.rescore_all()
     score = QuestionScore.objects.get(question=question)
@@ -312,19 +297,19 @@ def test_it_ignores_forecasts_recorded_after_the_outcome_was_known(
 @pytest.mark.django_db
 def test_it_marks_a_record_made_only_of_hindsight(author, question, resolver, source):
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        ledger.question_resolve(
-            question=question,
-            outcome="no",
-            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+        builders.resolve(
+            question,
+            "no",
+            known_at=datetime(2025, 7, 5, tzinfo=UTC),
             evidence_note="Reported.",
             by=resolver,
         )
-        ledger.forecast_create(
-            question=question,
-            author=author,
+        builders.forecast(
+            question,
+            author,
+            source=source,
             stated_at=datetime(2025, 6, 1, tzinfo=UTC),
             probability=0.02,
-            source=source,
         )
         rescoring.rescore_question(question_id=question.pk)
     score = QuestionScore.objects.get(question=question)
@@ -433,12 +418,8 @@ def test_it_counts_pending_questions(author, question, choice_question, source):
             (question, {"probability": 0.3}),
             (choice_question, {"option_probabilities": [0.2, 0.3, 0.5]}),
         ):
-            ledger.forecast_create(
-                question=q,
-                author=author,
-                stated_at=datetime(2024, 11, 12, tzinfo=UTC),
-                source=source,
-                **kwargs,
+            builders.forecast(
+                q, author, source=source, stated_at=datetime(2024, 11, 12, tzinfo=UTC), **kwargs
             )
     rescoring.rescore_all()
     card = Scorecard.objects.get(author=author, tag=None)
@@ -448,22 +429,17 @@ def test_it_counts_pending_questions(author, question, choice_question, source):
 
 @pytest.mark.django_db
 def test_it_scores_a_crowd_of_two(question, source, resolver):
-    ada = Author.objects.create(name="Ada", slug="ada")
-    bob = Author.objects.create(name="Bob", slug="bob")
+    ada, bob = builders.author("Ada"), builders.author("Bob")
     with time_machine.travel(datetime(2025, 1, 1, tzinfo=UTC)):
         for who, p in ((ada, 0.9), (bob, 0.4)):
-            ledger.forecast_create(
-                question=question,
-                author=who,
-                stated_at=question.opens_at,
-                probability=p,
-                source=source,
+            builders.forecast(
+                question, who, source=source, stated_at=question.opens_at, probability=p
             )
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
-        ledger.question_resolve(
-            question=question,
-            outcome="yes",
-            outcome_known_at=datetime(2025, 7, 5, tzinfo=UTC),
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 7, 5, tzinfo=UTC),
             evidence_note="Reported.",
             by=resolver,
         )
@@ -482,7 +458,7 @@ def test_it_rewrites_only_what_changed_on_a_full_rescore(resolver):
     rescoring.rescore_all()
     before = stored_rows()
     question = _resolved_binary_question()
-    _correct(question, resolver)
+    builders.correct(question, by=resolver)  # flips the outcome
     retagged = (
         Question.objects.filter(state="resolved", scores__isnull=False)
         .exclude(pk=question.pk)
@@ -503,7 +479,7 @@ def test_it_rebuilds_scorecards_stored_without_totals(resolver):
     rescoring.rescore_all()
     question = _resolved_binary_question()
     Scorecard.objects.update(totals=b"")  # as written before totals were kept
-    _correct(question, resolver)
+    builders.correct(question, by=resolver)  # flips the outcome
     rescoring.rescore_question(question_id=question.pk)
     authors = set(question.scores.values_list("author_id", flat=True))
     tags = {None, *question.tags.values_list("pk", flat=True)}
@@ -533,7 +509,7 @@ def test_the_rescore_command_rescores_everything_or_some_questions(resolver):
     assert "question scores" in out.getvalue() and QuestionScore.objects.exists()
     assert_matches_library()
     question = _resolved_binary_question()
-    _correct(question, resolver)
+    builders.correct(question, by=resolver)  # flips the outcome
     out = StringIO()
     call_command("rescore", "--stale", stdout=out)
     assert "Rescored 1 question(s)" in out.getvalue()
@@ -549,7 +525,7 @@ def test_it_updates_scorecards_in_place(resolver):
     rescoring.rescore_all()
     before = stored_cards()
     question = _resolved_binary_question()
-    _correct(question, resolver)
+    builders.correct(question, by=resolver)  # flips the outcome
     rescoring.rescore_question(question_id=question.pk)
     after = stored_cards()
     authors = set(QuestionScore.objects.filter(question=question).values_list("author", flat=True))
@@ -566,7 +542,7 @@ def test_a_full_rescore_after_a_question_rescore_finds_nothing_to_write(resolver
     random_ledger(14)
     rescoring.rescore_all()
     question = _resolved_binary_question()
-    _correct(question, resolver)
+    builders.correct(question, by=resolver)  # flips the outcome
     rescoring.rescore_question(question_id=question.pk)
     authors = QuestionScore.objects.filter(question=question).values_list("author", flat=True)
     result = rescoring.rescore_all()

@@ -6,20 +6,20 @@ import pytest
 
 from forecasts import tasks
 from forecasts.engine import rescoring
-from forecasts.models import Scorecard, Tag
-from tests.builders import closed_question, forecast, resolve
+from forecasts.models import Scorecard
+from tests.builders import closed_question, forecast, resolve, tag
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def economy():
-    return Tag.objects.create(name="Economy", slug="economy")
+    return tag("Economy")
 
 
 @pytest.fixture
 def trade():
-    return Tag.objects.create(name="Trade", slug="trade")
+    return tag("Trade")
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def scored(author, source, economy):
     """Ada forecast 80% on a question tagged Economy, which then resolved yes and was scored."""
     question = closed_question("gdp")
     question.tags.add(economy)
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     resolve(question, "yes")
     rescoring.rescore_question(question_id=question.pk)
     return question

@@ -6,20 +6,15 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from forecasts.models import Forecast, ForecastProbability, Question, Resolution
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
-
-
-def _raw_forecast(question, author, **overrides):
-    fields = {"question": question, "author": author, "stated_at": STATED, "probability": 0.6}
-    fields.update(overrides)
-    return Forecast.objects.create(**fields)
 
 
 @pytest.mark.parametrize("value", [-0.01, 1.01, float("nan"), float("inf")])
 def test_it_refuses_a_probability_outside_zero_to_one(question, author, value):
     with pytest.raises(IntegrityError), transaction.atomic():
-        _raw_forecast(question, author, probability=value)
+        builders.raw_forecast(question, author, stated_at=STATED, probability=value)
 
 
 def test_it_refuses_a_question_that_closes_before_it_opens(db):
@@ -58,7 +53,7 @@ def test_it_refuses_an_option_outcome_without_an_option(question):
 
 
 def test_it_refuses_to_update_or_delete_a_forecast(question, author):
-    forecast = _raw_forecast(question, author)
+    forecast = builders.raw_forecast(question, author, stated_at=STATED, probability=0.6)
     with pytest.raises(IntegrityError), transaction.atomic():
         Forecast.objects.filter(pk=forecast.pk).update(probability=0.9)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -69,27 +64,27 @@ def test_it_refuses_to_update_or_delete_a_forecast(question, author):
 
 def test_it_refuses_a_forecast_stated_after_close(question, author):
     with pytest.raises(IntegrityError), transaction.atomic():
-        _raw_forecast(question, author, stated_at=question.closes_at + timedelta(seconds=1))
+        builders.raw_forecast(question, author, stated_at=question.closes_at + timedelta(seconds=1))
 
 
 def test_it_refuses_a_forecast_stated_after_the_outcome_was_known(question, author):
-    Resolution.objects.create(question=question, outcome="yes", outcome_known_at=STATED)
+    builders.raw_resolution(question, "yes", known_at=STATED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _raw_forecast(question, author, stated_at=STATED + timedelta(hours=1))
+        builders.raw_forecast(question, author, stated_at=STATED + timedelta(hours=1))
 
 
 def test_it_refuses_a_forecast_on_an_annulled_question(question, author):
-    Resolution.objects.create(
-        question=question, outcome="annulled", outcome_known_at=STATED + timedelta(days=30)
-    )
+    builders.raw_resolution(question, "annulled", known_at=STATED + timedelta(days=30))
     with pytest.raises(IntegrityError), transaction.atomic():
-        _raw_forecast(question, author)
+        builders.raw_forecast(question, author, stated_at=STATED)
 
 
 def test_it_refuses_option_probabilities_that_do_not_sum_to_one_at_commit(choice_question, author):
     red, blue, green = choice_question.options.all()
     with pytest.raises(IntegrityError), transaction.atomic():
-        forecast = _raw_forecast(choice_question, author, probability=None)
+        forecast = builders.raw_forecast(
+            choice_question, author, stated_at=STATED, probability=None
+        )
         for option, p in [(red, 0.5), (blue, 0.3), (green, 0.1)]:
             ForecastProbability.objects.create(forecast=forecast, option=option, probability=p)
         # Deferred constraint triggers fire here, as they would at COMMIT.
@@ -100,7 +95,7 @@ def test_it_refuses_option_probabilities_that_do_not_sum_to_one_at_commit(choice
 
 def test_it_accepts_option_probabilities_that_sum_to_one(choice_question, author):
     red, blue, green = choice_question.options.all()
-    forecast = _raw_forecast(choice_question, author, probability=None)
+    forecast = builders.raw_forecast(choice_question, author, stated_at=STATED, probability=None)
     for option, p in [(red, 0.5), (blue, 0.3), (green, 0.2)]:
         ForecastProbability.objects.create(forecast=forecast, option=option, probability=p)
     with connection.cursor() as cursor:

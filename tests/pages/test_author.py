@@ -4,12 +4,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
-from forecasts import ledger
 from forecasts.models import Scorecard
-from tests.pages_world import build_world, store_scores
+from tests import builders
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +98,7 @@ def test_it_lists_pending_claims_with_their_due_date(client, world):
 
 def test_it_says_what_was_left_out_and_why(client, world):
     author, q = world.authors[0], world.questions[-1]
-    ledger.question_annul(question=q, reason="The premise never happened.")
+    builders.annul(q, reason="The premise never happened.")
     html = client.get(author.get_absolute_url()).content.decode()
     excluded = html.split('id="excluded-h"')[1]
     assert "<strong>0</strong> unresolved" in excluded
@@ -109,13 +108,13 @@ def test_it_says_what_was_left_out_and_why(client, world):
 
 def test_it_shows_a_claim_recorded_in_hindsight_as_unscored(client, world):
     author, q = world.authors[0], world.questions[-1]
-    with time_machine.travel(datetime(2024, 4, 1, tzinfo=UTC), tick=False):
-        ledger.question_resolve(
-            question=q,
-            outcome="yes",
-            outcome_known_at=q.opens_at + timedelta(hours=1),
-            evidence_note="Early news.",
-        )
+    builders.resolve(
+        q,
+        "yes",
+        known_at=q.opens_at + timedelta(hours=1),
+        evidence_note="Early news.",
+        at=datetime(2024, 4, 1, tzinfo=UTC),
+    )
     html = client.get(author.get_absolute_url()).content.decode()
     excluded = html.split('id="excluded-h"')[1]
     assert "<strong>1</strong> recorded in hindsight" in excluded

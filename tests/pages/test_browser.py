@@ -10,7 +10,7 @@ import pytest
 from django.db import connections
 
 from forecasts.models import Scorecard
-from tests.pages_world import build_world, store_scores
+from tests.builders.pages_world import build_world, store_scores
 
 # Playwright's sync API runs an event loop in this thread, where Django refuses
 # ORM calls: every query is made in fixtures that run before the browser starts

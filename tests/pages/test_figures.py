@@ -10,7 +10,7 @@ from statistics import mean
 import pytest
 
 from forecasts import scoring
-from tests.pages_world import build_world, store_scores
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
-from forecasts import ledger
-from forecasts.models import Author, Scorecard, Tag
+from forecasts.models import Author, Scorecard
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def card(author, tag=None, *, n, brier, low=None, high=None):
 @pytest.fixture
 def authors(db):
     names = ["Steady Sam", "Lucky Lou", "Middling Mo", "Never Scored"]
-    return [Author.objects.create(name=n, slug=n.lower().replace(" ", "-")) for n in names]
+    return [builders.author(n) for n in names]
 
 
 def rows(html: str, section: str) -> list[str]:
@@ -42,8 +41,7 @@ def test_it_ranks_only_authors_with_enough_questions(client, authors, question, 
     settings.RECKON_LEADERBOARD_MIN_N = 5
     steady, lucky, middling, never = authors
     stated = datetime(2024, 11, 20, tzinfo=UTC)
-    with time_machine.travel(stated, tick=False):
-        ledger.forecast_create(question=question, author=never, stated_at=stated, probability=0.6)
+    builders.forecast(question, never, probability=0.6, stated_at=stated, at=stated)
     card(steady, n=40, brier=0.12, low=0.09, high=0.15)
     card(lucky, n=3, brier=0.01, low=0.0, high=0.2)  # best score, but only three questions
     card(middling, n=12, brier=0.21, low=0.15, high=0.27)
@@ -70,7 +68,7 @@ def test_it_follows_the_configured_minimum(client, authors, settings):
 
 
 def test_it_filters_by_tag(client, authors):
-    ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
+    ukraine = builders.tag("Ukraine")
     card(authors[0], n=40, brier=0.12, low=0.09, high=0.15)
     card(authors[2], n=12, brier=0.21, low=0.15, high=0.27)
     card(authors[2], ukraine, n=6, brier=0.05, low=0.01, high=0.1)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.pages_world import build_world, store_scores
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 

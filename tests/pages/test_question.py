@@ -4,11 +4,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
-from forecasts import ledger
-from forecasts.models import Author, Question
-from tests.pages_world import build_world, store_scores
+from forecasts.models import Question
+from tests import builders
+from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -53,15 +52,14 @@ def test_it_draws_each_author_and_the_crowd_median_over_time(client, world):
 
 def test_it_draws_one_chart_per_option_of_a_multiple_choice_question(client, choice_question):
     red, blue, green = choice_question.options.all()
-    author = Author.objects.create(name="Ada", slug="ada")
     stated = datetime(2024, 11, 20, tzinfo=UTC)
-    with time_machine.travel(stated, tick=False):
-        ledger.forecast_create(
-            question=choice_question,
-            author=author,
-            stated_at=stated,
-            option_probabilities={red.pk: 0.5, blue.pk: 0.3, green.pk: 0.2},
-        )
+    builders.forecast(
+        choice_question,
+        builders.author("Ada"),
+        option_probabilities={red.pk: 0.5, blue.pk: 0.3, green.pk: 0.2},
+        stated_at=stated,
+        at=stated,
+    )
     html = client.get(choice_question.get_absolute_url()).content.decode()
     assert html.count('<svg role="img"') == 3
     assert "Probability of “Blue”" in html
@@ -70,17 +68,14 @@ def test_it_draws_one_chart_per_option_of_a_multiple_choice_question(client, cho
 
 def test_it_keeps_the_correction_history(client, world, resolver):
     q = world.questions[1]
-    current = q.resolutions.get(is_current=True)
     # Corrected after the stored scores were computed (they were computed "now").
-    with time_machine.travel(datetime(2031, 1, 1, tzinfo=UTC), tick=False):
-        ledger.resolution_correct(
-            question=q,
-            outcome="no" if current.outcome == "yes" else "yes",
-            outcome_known_at=current.outcome_known_at,
-            reason="The first report was wrong.",
-            evidence_note="Correction published.",
-            by=resolver,
-        )
+    builders.correct(  # flips the outcome
+        q,
+        reason="The first report was wrong.",
+        evidence_note="Correction published.",
+        by=resolver,
+        at=datetime(2031, 1, 1, tzinfo=UTC),
+    )
     html = client.get(q.get_absolute_url()).content.decode()
     assert "Correction history" in html
     assert "The first report was wrong." in html

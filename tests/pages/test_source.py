@@ -3,11 +3,9 @@
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
-from forecasts import ledger
-from forecasts.models import Question
 from forecasts.pages import quotes
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -23,29 +21,23 @@ TEXT = (
 def article(source, author, question):
     source.full_text = TEXT
     source.save()
-    other = Question.objects.create(
+    other = builders.question(
+        "putin-sticks",
         title="Will Putin stick to a deal?",
-        slug="putin-sticks",
         resolution_criteria="…",
         opens_at=question.opens_at,
         closes_at=question.closes_at,
         resolve_by=question.resolve_by,
     )
     stated = datetime(2024, 11, 12, 9, tzinfo=UTC)
-    with time_machine.travel(stated, tick=False):
-        for q, quote, p in [
-            (question, "likely to involve the recognition of Russian territorial gains", 0.7),
-            (other, "hard to imagine Putin <sticking> to it", 0.1),
-            (other, "a sentence the article never had", 0.2),
-        ]:
-            ledger.forecast_create(
-                question=q,
-                author=author,
-                source=source,
-                stated_at=stated,
-                probability=p,
-                quote=quote,
-            )
+    for q, quote, p in [
+        (question, "likely to involve the recognition of Russian territorial gains", 0.7),
+        (other, "hard to imagine Putin <sticking> to it", 0.1),
+        (other, "a sentence the article never had", 0.2),
+    ]:
+        builders.forecast(
+            q, author, source=source, probability=p, stated_at=stated, at=stated, quote=quote
+        )
     return source
 
 
