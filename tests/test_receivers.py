@@ -21,7 +21,7 @@ def queued(monkeypatch):
 def scored(author, source):
     """A question with a stored score (the receiver leaves unscored ones alone)."""
     question = closed_question("scored")
-    forecast(question, author, source, 0.8)
+    forecast(question, author, source=source, probability=0.8)
     resolution = resolve(question, "yes")
     QuestionScore.objects.create(
         author=author, question=question, resolution=resolution, brier=0.04, n_forecasts=1
