@@ -40,6 +40,7 @@ from forecasts.engine.ledger_arrays import Ledger, build_ledger, ledger_queries,
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
+from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.engine.score_tables import (
     decode_stored,
     delete_question_scores,
@@ -52,7 +53,6 @@ from forecasts.engine.score_tables import (
     take_rows,
     write_question_scores,
 )
-from forecasts.standings.scorecards import question_tags, stored_rows
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
 

@@ -16,6 +16,7 @@ import numpy as np
 from django.db.models import F, Window
 from django.db.models.functions import Rank
 
+from forecasts.engine import score_rows
 from forecasts.models import Author, Scorecard, Tag
 from forecasts.standings import scorecards
 
@@ -43,10 +44,10 @@ def period_author_cards(
     author: Author, *, since: datetime | None, until: datetime | None
 ) -> tuple[dict | None, list[dict]]:
     """An author's overall record and one per tag (by tag slug) for the window."""
-    rows = scorecards.stored_rows([author.pk], since=since, until=until)
+    rows = score_rows.stored_rows([author.pk], since=since, until=until)
     if rows["question"].size == 0:
         return None, []
-    tags = scorecards.question_tags(np.unique(rows["question"]).tolist())
+    tags = score_rows.question_tags(np.unique(rows["question"]).tolist())
     cards = [c for c in scorecards.cards_from_rows(rows, tags) if c["n_scored"] > 0]
     slugs = dict(
         Tag.objects.filter(pk__in={c["tag_id"] for c in cards if c["tag_id"]}).values_list(

@@ -11,23 +11,19 @@ the questions whose current resolution's ``outcome_known_at`` falls in
 ``[since, until)``, with the same code that builds the stored Scorecards.
 Either way the number of queries does not grow with the number of authors.
 
-The array readers below (``stored_rows``, ``question_tags``) also feed
-``forecasts.engine.rescoring``.
+The rows come from ``forecasts.engine.score_rows``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from forecasts.engine.bulkload import in_ids, read_columns
 from forecasts.engine.card_totals import cards_from_rows, stored_binned_figures
-from forecasts.engine.pair_scores import EXCLUSIONS
+from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.models import Author, Scorecard, Tag
 
 # The figures of a scorecard, as read from Scorecard and returned by both helpers
@@ -177,68 +173,3 @@ def _period_cards(rows: dict, tag: Tag | None) -> list[dict]:
         tagged = np.isin(rows["question"], tags["question"][tags["tag"] == tag.pk])
         rows = {name: values[tagged] for name, values in rows.items()}
     return cards_from_rows(rows, None)
-
-
-# --- arrays for forecasts.engine.card_totals ------------------------------------------
-
-
-def _ids_clause(column: str, ids: Sequence[int] | None) -> tuple[str, list]:
-    if ids is None:
-        return "", []
-    condition, params = in_ids(connection, column, ids)
-    return f" AND {condition}", params
-
-
-def _nan_or(expression: str) -> str:
-    # COPY BINARY rows must be fixed-width (no NULL); SQLite's NULL becomes NaN in NumPy.
-    if connection.vendor == "postgresql":
-        return f"COALESCE({expression}, 'NaN'::float8)"
-    return expression
-
-
-def stored_rows(author_ids: Sequence[int] | None, *, since=None, until=None) -> dict:
-    """Stored QuestionScore rows of the given authors (all: None) as arrays.
-
-    ``since``/``until`` keep the questions whose outcome became known in
-    [since, until). Keys as ``forecasts.engine.card_totals.build_scorecards`` reads.
-    """
-    where, params = _ids_clause("s.author_id", author_ids)
-    if since is not None:
-        where, params = where + " AND r.outcome_known_at >= %s", [*params, since]
-    if until is not None:
-        where, params = where + " AND r.outcome_known_at < %s", [*params, until]
-    excluded = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(EXCLUSIONS))
-    nan = "'NaN'::float8" if connection.vendor == "postgresql" else "NULL"
-    sql = (
-        f"SELECT s.author_id, s.question_id, CASE s.excluded_reason {excluded} ELSE 1 END, "
-        f"{_nan_or('s.brier')}, {_nan_or('s.brier_final')}, {_nan_or('s.log_loss')}, "
-        f"{_nan_or('s.relative_brier')}, {_nan_or('s.final_probability')}, "
-        f"CASE WHEN s.resolved_yes THEN 1.0 WHEN NOT s.resolved_yes THEN 0.0 ELSE {nan} END, "
-        "s.n_hindsight "
-        "FROM forecasts_questionscore s LEFT JOIN forecasts_resolution r ON r.id = s.resolution_id "
-        f"WHERE TRUE{where}"
-    )
-    return read_columns(
-        connection,
-        sql,
-        {
-            "author": "int8",
-            "question": "int8",
-            "excluded": "int4",
-            "brier": "float8",
-            "brier_final": "float8",
-            "log_loss": "float8",
-            "relative_brier": "float8",
-            "final_given": "float8",
-            "outcome_yes": "float8",
-            "n_hindsight": "int4",
-        },
-        params,
-    )
-
-
-def question_tags(question_ids: Sequence[int]) -> dict:
-    """(question, tag) pairs of the given questions."""
-    where, params = _ids_clause("question_id", question_ids)
-    sql = f"SELECT question_id, tag_id FROM forecasts_question_tags WHERE TRUE{where}"
-    return read_columns(connection, sql, {"question": "int8", "tag": "int8"}, params)

@@ -6,8 +6,8 @@ import pytest
 
 from forecasts import scoring
 from forecasts.engine import card_totals
+from forecasts.engine.score_rows import stored_rows
 from forecasts.models import Author, Question, QuestionScore, Resolution, Scorecard, Tag
-from forecasts.standings.scorecards import stored_rows
 
 pytestmark = pytest.mark.django_db
 
