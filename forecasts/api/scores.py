@@ -25,7 +25,7 @@ from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Tag
-from forecasts.standings import periods
+from forecasts.standings import periods, scorecards
 
 MURPHY_SCHEMA = {
     "type": "object",
@@ -68,7 +68,8 @@ class ScorecardListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         cards = list(data.all() if isinstance(data, Manager) else data)
-        Scorecard.derive_binned(cards)
+        binned = scorecards.binned_figures(cards)
+        self.murphy = {id(card): b.murphy for card, b in zip(cards, binned, strict=True)}
         return super().to_representation(cards)
 
 
@@ -92,7 +93,10 @@ class ScorecardSerializer(CardFieldsSerializer):
 
     @extend_schema_field(MURPHY_SCHEMA)
     def get_murphy(self, card: Scorecard) -> dict:
-        return card.murphy or {}  # derived from the stored totals
+        derived = getattr(self.parent, "murphy", {})  # a list works them out at once
+        if id(card) in derived:
+            return derived[id(card)]
+        return scorecards.binned_figures([card])[0].murphy
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -345,14 +349,12 @@ CALIBRATION_KEYS = (
 def author_calibration(author: Author, request) -> dict:
     """The calibration table of an author's overall (or one tag's) stored record.
 
-    It is derived from the scorecard's stored totals (``Scorecard.calibration``).
+    It is derived from the scorecard's stored totals (``scorecards.binned_figures``).
     """
     tag = tag_param(request)
     card = Scorecard.objects.filter(author=author, tag=tag).first()
-    bins = [
-        {key: row.get(key) for key in CALIBRATION_KEYS}
-        for row in (card.calibration if card else [])
-    ]
+    table = scorecards.binned_figures([card])[0].calibration if card else []
+    bins = [{key: row.get(key) for key in CALIBRATION_KEYS} for row in table]
     return {
         "author": author.pk,
         "author_slug": author.slug,

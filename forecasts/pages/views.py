@@ -24,7 +24,7 @@ from forecasts.models import (
 )
 from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
-from forecasts.standings import scoreboard
+from forecasts.standings import scoreboard, scorecards
 from forecasts.standings.records import author_record
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -97,6 +97,7 @@ def author_detail(request, slug):
             c.score.brier < scoring.COIN_FLIP_BRIER for c in record.scored
         )
     stamp = (card.computed_at if card else None) or "period"
+    binned = scorecards.binned_figures([card])[0] if card else scorecards.NOTHING_BINNED
     context = {
         "author": author,
         "form": form,
@@ -104,10 +105,10 @@ def author_detail(request, slug):
         "card": card,
         "record": record,
         "over_time": over_time,
-        "calibration": [b for b in (card.calibration if card else []) if b.get("count")],
-        "murphy": scoreboard.murphy_terms(card.murphy if card else {}),
+        "calibration": [b for b in binned.calibration if b.get("count")],
+        "murphy": scoreboard.murphy_terms(binned.murphy),
         "calibration_chart": (
-            charts.calibration_chart(card.calibration, stamp=stamp)
+            charts.calibration_chart(binned.calibration, stamp=stamp)
             if card and card.n_scored
             else None
         ),

@@ -16,6 +16,8 @@ The rows come from ``forecasts.engine.score_rows``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -49,6 +51,29 @@ FIGURES = (
 _LISTED = FIGURES[:-2]  # leaderboard entries leave out calibration and Murphy
 
 
+@dataclass(frozen=True)
+class BinnedFigures:
+    """A card's calibration table and Murphy terms: derived from its totals, never stored."""
+
+    calibration: list[dict]  # scoring.calibration_table rows, 10 equal bins; [] if none
+    murphy: dict  # scoring.murphy_decomposition(n_bins=10) terms; {} if none
+
+
+NOTHING_BINNED = BinnedFigures(calibration=[], murphy={})
+
+
+def binned_figures(cards: Sequence[Scorecard]) -> list[BinnedFigures]:
+    """The calibration table and Murphy terms of each card, in one vectorised pass.
+
+    Worked out from ``Scorecard.totals``: call it once for a list of cards (a
+    page of the API) rather than card by card. Missing or legacy totals
+    (another FIGURES_VERSION) give an empty table and no terms. The cards'
+    totals must be loaded: a deferred ``totals`` costs one query per card.
+    """
+    tables, terms = stored_binned_figures([card.totals for card in cards])
+    return [BinnedFigures(t, m) for t, m in zip(tables, terms, strict=True)]
+
+
 def author_scorecard(
     author: Author,
     *,
@@ -68,9 +93,12 @@ def author_scorecard(
         card = Scorecard.objects.for_tag(tag).filter(author=author).first()
         if card is None:
             return {**base, **_empty(), "computed_at": None}
+        (binned,) = binned_figures([card])
         return {
             **base,
-            **{name: getattr(card, name) for name in FIGURES},
+            **{name: getattr(card, name) for name in _LISTED},
+            "calibration": binned.calibration,
+            "murphy": binned.murphy,
             "computed_at": card.computed_at,
         }
     rows = stored_rows([author.pk], since=since, until=until)

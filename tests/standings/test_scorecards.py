@@ -9,7 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from forecasts import scoring
 from forecasts.engine import card_totals, rescoring
 from forecasts.models import Author, Forecast, Question, QuestionScore, Resolution, Scorecard, Tag
-from forecasts.standings.scorecards import FIGURES, author_scorecard, leaderboard
+from forecasts.standings.scorecards import (
+    FIGURES,
+    NOTHING_BINNED,
+    BinnedFigures,
+    author_scorecard,
+    binned_figures,
+    leaderboard,
+)
 
 OPENS = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -170,14 +177,16 @@ def _library_figures(author: Author, tag: Tag | None) -> tuple[list, dict]:
 def test_it_derives_calibration_and_murphy_from_the_stored_totals(ledger):
     cards = list(Scorecard.objects.all())
     assert len(cards) == 6 and all(card.totals for card in cards)
-    Scorecard.derive_binned(cards[:3])  # a list at once; the others one by one
-    for card in cards:
+    together = binned_figures(cards)  # a list at once, or one by one: the same figures
+    alone = [binned_figures([card])[0] for card in cards]
+    for card, binned, one in zip(cards, together, alone, strict=True):
+        assert binned == one
         table, murphy = _library_figures(card.author, card.tag)
-        assert len(card.calibration) == len(table) and card.murphy.keys() == murphy.keys()
-        for got, want in zip(card.calibration, table, strict=True):
+        assert len(binned.calibration) == len(table) and binned.murphy.keys() == murphy.keys()
+        for got, want in zip(binned.calibration, table, strict=True):
             assert got.keys() == want.keys()
             assert got == pytest.approx(dict(want), abs=1e-12)
-        assert card.murphy == pytest.approx(murphy, abs=1e-12)
+        assert binned.murphy == pytest.approx(murphy, abs=1e-12)
     period = author_scorecard(ledger["ada"], until=datetime(2025, 1, 1, tzinfo=UTC))
     assert [b["count"] for b in period["calibration"]] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 1]
     assert period["murphy"]["brier"] == pytest.approx((0.01 + 0.04) / 2)
@@ -186,15 +195,15 @@ def test_it_derives_calibration_and_murphy_from_the_stored_totals(ledger):
 def test_it_gives_no_calibration_or_murphy_for_empty_or_legacy_totals(ledger):
     ada = ledger["ada"]
     card = Scorecard.objects.get(author=ada, tag=None)
-    assert len(card.calibration) == 10 and card.murphy
+    (binned,) = binned_figures([card])
+    assert len(binned.calibration) == 10 and binned.murphy
     Scorecard.objects.filter(pk=card.pk).update(totals=b"")  # as written before totals were kept
     card.refresh_from_db()
-    assert (card.calibration, card.murphy) == ([], {})
+    assert binned_figures([card]) == [NOTHING_BINNED] == [BinnedFigures([], {})]
     legacy = Scorecard.objects.get(pk=card.pk)
     legacy.totals = bytes(8 * (card_totals.WIDTH + 1))  # the right length, another version
-    Scorecard.derive_binned([legacy])
-    assert (legacy.calibration, legacy.murphy) == ([], {})
+    assert binned_figures([legacy]) == [NOTHING_BINNED]
     unsaved = Scorecard(author=ada, n_scored=0)
-    assert (unsaved.calibration, unsaved.murphy) == ([], {})
+    assert binned_figures([unsaved]) == [NOTHING_BINNED]
     stored = author_scorecard(ada)
     assert (stored["calibration"], stored["murphy"]) == ([], {})
