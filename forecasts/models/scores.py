@@ -152,10 +152,6 @@ class ScorecardQuerySet(models.QuerySet):
         """Overall scorecards (``tag=None``) or those of one tag."""
         return self.filter(tag__isnull=True) if tag is None else self.filter(tag=tag)
 
-    def ranked(self) -> ScorecardQuerySet:
-        """Best (lowest) Brier first; authors without a score last."""
-        return self.order_by(models.F("brier").asc(nulls_last=True), "-n_scored", "author__name")
-
 
 class Scorecard(models.Model):
     """An author's aggregate record, overall (tag empty) and per tag."""

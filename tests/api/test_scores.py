@@ -31,7 +31,8 @@ def _question(slug: str, tag: Tag | None = None) -> Question:
 
 def _totals(author: Author) -> bytes:
     """The stored totals of an author's overall card, from their question scores."""
-    _, _, totals = card_totals.totals_from_rows(stored_rows([author.pk]), None)
+    rows = stored_rows(QuestionScore.objects.filter(author=author))
+    _, _, totals = card_totals.totals_from_rows(rows, None)
     return card_totals.encode_totals(totals)[0]
 
 
