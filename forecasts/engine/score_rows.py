@@ -9,58 +9,82 @@ pairs of those rows' questions. ``rescore_question`` rebuilds from them the
 cards written before totals were kept; the read side sums them into records
 for a period.
 
-Both read through the ORM, each in one query: the queryset's conditions
-(a period's bounds on ``resolution__outcome_known_at`` above all) are
-compared as Django compares them on either database, timestamps as
-timestamps, and ids go to the database as a subquery, not as a list of
-parameters.
+The rows are chosen with the ORM and moved in bulk: the queryset is compiled
+by Django, which hands the database its parameters as it compares them (a
+period's bounds on ``resolution__outcome_known_at`` compare as timestamps on
+SQLite as on PostgreSQL), and the chosen rows come back through
+``forecasts.engine.bulkload`` (binary COPY on PostgreSQL), one query each.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, Expression, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
+from forecasts.engine.bulkload import read_columns
 from forecasts.engine.pair_scores import EXCLUSIONS, HINDSIGHT
 from forecasts.models import Question, QuestionScore
 
-# (array, QuestionScore field, dtype), in the order the rows are read.
-_COLUMNS = (
-    ("author", "author_id", np.int64),
-    ("question", "question_id", np.int64),
-    ("excluded", "excluded_reason", np.int64),
-    ("brier", "brier", np.float64),
-    ("brier_final", "brier_final", np.float64),
-    ("log_loss", "log_loss", np.float64),
-    ("relative_brier", "relative_brier", np.float64),
-    ("final_given", "final_probability", np.float64),
-    ("outcome_yes", "resolved_yes", np.float64),  # True/False/None: 1.0/0.0/NaN
-    ("n_hindsight", "n_hindsight", np.int64),
+_NAN = Value(float("nan"), output_field=FloatField())
+
+# The arrays of a row and the QuestionScore columns they are read from, in order.
+_ROW_COLUMNS = (
+    ("author", "int8", "author_id"),
+    ("question", "int8", "question_id"),
+    ("excluded", "int4", "excluded_reason"),
+    ("brier", "float8", "brier"),
+    ("brier_final", "float8", "brier_final"),
+    ("log_loss", "float8", "log_loss"),
+    ("relative_brier", "float8", "relative_brier"),
+    ("final_given", "float8", "final_probability"),
+    ("outcome_yes", "float8", "resolved_yes"),
+    ("n_hindsight", "int4", "n_hindsight"),
 )
-_CODES = {reason: code for code, reason in enumerate(EXCLUSIONS)}
+_EMPTY = {"int4": np.int64, "int8": np.int64, "float8": np.float64}
 
 
 def stored_rows(scores: QuerySet[QuestionScore]) -> dict[str, np.ndarray]:
-    """The rows of ``scores`` as arrays, one per name of ``card_totals.ROW_FIELDS`` and more.
+    """The rows of ``scores`` as arrays, keyed as above (those of ``card_totals.ROW_FIELDS``...).
 
     An excluded reason the scorer does not know counts as hindsight (never scored).
     """
-    values = list(scores.order_by().values_list(*(field for _, field, _ in _COLUMNS)))
-    columns = list(zip(*values, strict=True)) if values else [()] * len(_COLUMNS)
-    rows = {}
-    for (name, field, dtype), column in zip(_COLUMNS, columns, strict=True):
-        if field == "excluded_reason":
-            column = [_CODES.get(reason, HINDSIGHT) for reason in column]
-        rows[name] = np.array(column, dtype=dtype)
-    return rows
+    return _read(scores, {name: (kind, _column(field)) for name, kind, field in _ROW_COLUMNS})
 
 
 def question_tags(scores: QuerySet[QuestionScore]) -> dict[str, np.ndarray]:
     """The current (question, tag) pairs of the questions of ``scores``, as arrays."""
-    pairs = list(
-        Question.tags.through.objects.filter(
-            question_id__in=scores.order_by().values("question_id")
-        ).values_list("question_id", "tag_id")
+    pairs = Question.tags.through.objects.filter(
+        question_id__in=scores.order_by().values("question_id")
     )
-    question, tag = zip(*pairs, strict=True) if pairs else ((), ())
-    return {"question": np.array(question, np.int64), "tag": np.array(tag, np.int64)}
+    return _read(pairs, {"question": ("int8", F("question_id")), "tag": ("int8", F("tag_id"))})
+
+
+def _read(queryset: QuerySet, columns: dict[str, tuple[str, Expression]]) -> dict:
+    """The queryset's rows as arrays: one per column (name: kind and expression), in one query."""
+    kinds = {name: kind for name, (kind, _) in columns.items()}
+    selected = queryset.order_by().values_list(*(e for _, e in columns.values()))
+    try:
+        sql, params = selected.query.sql_with_params()
+    except EmptyResultSet:  # a condition no row can meet, such as an empty list of ids
+        return {name: np.zeros(0, _EMPTY[kind]) for name, kind in kinds.items()}
+    return read_columns(connection, sql, kinds, params)
+
+
+def _column(field: str) -> Expression:
+    """The expression a row's array is read from: no NULL on PostgreSQL (binary COPY)."""
+    if field == "excluded_reason":
+        codes = [When(excluded_reason=reason, then=Value(i)) for i, reason in enumerate(EXCLUSIONS)]
+        return Case(*codes, default=Value(HINDSIGHT), output_field=IntegerField())
+    if field == "resolved_yes":
+        return Case(
+            When(resolved_yes=True, then=Value(1.0)),
+            When(resolved_yes=False, then=Value(0.0)),
+            default=_NAN,
+            output_field=FloatField(),
+        )
+    if isinstance(QuestionScore._meta.get_field(field), FloatField):
+        return Coalesce(F(field), _NAN, output_field=FloatField())
+    return F(field)

