@@ -43,6 +43,8 @@ class Standing:
 
 @dataclass(frozen=True)
 class Leaderboard:
+    """The ranked authors, best first, and those listed apart without a rank."""
+
     ranked: list[Standing]
     unranked: list[Standing]
 
