@@ -8,7 +8,6 @@ scale, ``brier_low``/``brier_high`` its 95% interval, ``skill`` is
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Manager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -25,7 +24,8 @@ from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Tag
-from forecasts.standings import periods
+from forecasts.standings import scorecards
+from forecasts.standings.leaderboard import Standing, leaderboard
 
 MURPHY_SCHEMA = {
     "type": "object",
@@ -68,7 +68,8 @@ class ScorecardListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         cards = list(data.all() if isinstance(data, Manager) else data)
-        Scorecard.derive_binned(cards)
+        binned = scorecards.binned_figures(cards)
+        self.murphy = {id(card): b.murphy for card, b in zip(cards, binned, strict=True)}
         return super().to_representation(cards)
 
 
@@ -92,7 +93,10 @@ class ScorecardSerializer(CardFieldsSerializer):
 
     @extend_schema_field(MURPHY_SCHEMA)
     def get_murphy(self, card: Scorecard) -> dict:
-        return card.murphy or {}  # derived from the stored totals
+        derived = getattr(self.parent, "murphy", {})  # a list works them out at once
+        if id(card) in derived:
+            return derived[id(card)]
+        return scorecards.binned_figures([card])[0].murphy
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -100,7 +104,12 @@ class ScorecardSerializer(CardFieldsSerializer):
 
 
 class LeaderboardRowSerializer(CardFieldsSerializer):
+    """A ranked author's line: the card's figures and the rank (``standings.leaderboard``)."""
+
     rank = serializers.IntegerField(help_text="1 is best; authors with equal Brier share a rank.")
+
+    def to_representation(self, instance: Standing):
+        return {**CardFieldsSerializer(instance.card).data, "rank": instance.rank}
 
 
 class CalibrationBinSerializer(serializers.Serializer):
@@ -128,7 +137,7 @@ class CalibrationSerializer(serializers.Serializer):
 
 
 class TaggedCardSerializer(CardFieldsSerializer):
-    tag = serializers.CharField(help_text="The tag's slug.")
+    tag = serializers.CharField(source="tag.slug", help_text="The tag's slug.")
 
 
 class AuthorScorecardSerializer(serializers.Serializer):
@@ -290,14 +299,13 @@ class LeaderboardView(GenericAPIView):
     def get(self, request):
         params = LeaderboardParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        tag = tag_param(request)
-        min_n = params.validated_data.get("min_n", settings.RECKON_LEADERBOARD_MIN_N)
-        since, until = params.validated_data.get("since"), params.validated_data.get("until")
-        if since is None and until is None:
-            rows = periods.stored_leaderboard(tag=tag, min_n=min_n)
-        else:
-            rows = periods.period_leaderboard(since=since, until=until, tag=tag, min_n=min_n)
-        page = self.paginate_queryset(rows)
+        board = leaderboard(
+            tag=tag_param(request),
+            since=params.validated_data.get("since"),
+            until=params.validated_data.get("until"),
+            min_n=params.validated_data.get("min_n"),
+        )
+        page = self.paginate_queryset(board.ranked)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -313,16 +321,13 @@ def author_scorecard(author: Author, request) -> dict:
         "since": since,
         "until": until,
     }
+    overall, by_tag = scorecards.author_scorecards(author, since=since, until=until)
     if since is None and until is None:
-        cards = list(Scorecard.objects.filter(author=author).select_related("author", "tag"))
-        overall = next((c for c in cards if c.tag_id is None), None)
-        tagged = sorted((c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug)
         return {
             **body,
             "overall": ScorecardSerializer(overall).data if overall else None,
-            "by_tag": ScorecardSerializer(tagged, many=True).data,
+            "by_tag": ScorecardSerializer(by_tag, many=True).data,
         }
-    overall, by_tag = periods.period_author_cards(author, since=since, until=until)
     return {
         **body,
         "overall": CardFieldsSerializer(overall).data if overall else None,
@@ -345,14 +350,12 @@ CALIBRATION_KEYS = (
 def author_calibration(author: Author, request) -> dict:
     """The calibration table of an author's overall (or one tag's) stored record.
 
-    It is derived from the scorecard's stored totals (``Scorecard.calibration``).
+    It is derived from the scorecard's stored totals (``scorecards.binned_figures``).
     """
     tag = tag_param(request)
-    card = Scorecard.objects.filter(author=author, tag=tag).first()
-    bins = [
-        {key: row.get(key) for key in CALIBRATION_KEYS}
-        for row in (card.calibration if card else [])
-    ]
+    card = scorecards.scorecard(author, tag=tag)
+    table = scorecards.binned_figures([card])[0].calibration if card else []
+    bins = [{key: row.get(key) for key in CALIBRATION_KEYS} for row in table]
     return {
         "author": author.pk,
         "author_slug": author.slug,

@@ -40,6 +40,7 @@ from forecasts.engine.ledger_arrays import Ledger, build_ledger, ledger_queries,
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
+from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.engine.score_tables import (
     decode_stored,
     delete_question_scores,
@@ -52,7 +53,7 @@ from forecasts.engine.score_tables import (
     take_rows,
     write_question_scores,
 )
-from forecasts.standings.scorecards import question_tags, stored_rows
+from forecasts.models import QuestionScore
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
 
@@ -363,10 +364,10 @@ def _lookup(keys: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 def _rebuild(totals: np.ndarray, keys: np.ndarray, authors: np.ndarray, *, without_question):
     """Totals of the authors' cards from their stored rows, leaving one question out."""
-    rows = stored_rows(authors.tolist())
-    keep = rows["question"] != without_question
-    rows = {name: values[keep] for name, values in rows.items()}
-    tags = question_tags(np.unique(rows["question"]))
+    scores = QuestionScore.objects.filter(author_id__in=authors.tolist()).exclude(
+        question_id=without_question
+    )
+    rows, tags = stored_rows(scores), question_tags(scores)
     author, tag, rebuilt_totals = card_totals.totals_from_rows(rows, tags)
     mine = np.isin(keys >> 32, authors)
     where, found = _lookup(keys, _card_keys(author, tag))

@@ -5,14 +5,10 @@ The maths lives in forecasts.scoring; see docs/scoring.md for every convention.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import cached_property
-
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forecasts.engine import card_totals
 from forecasts.models.ledger import Author, Question, Tag
 from forecasts.models.resolution import Resolution
 
@@ -156,10 +152,6 @@ class ScorecardQuerySet(models.QuerySet):
         """Overall scorecards (``tag=None``) or those of one tag."""
         return self.filter(tag__isnull=True) if tag is None else self.filter(tag=tag)
 
-    def ranked(self) -> ScorecardQuerySet:
-        """Best (lowest) Brier first; authors without a score last."""
-        return self.order_by(models.F("brier").asc(nulls_last=True), "-n_scored", "author__name")
-
 
 class Scorecard(models.Model):
     """An author's aggregate record, overall (tag empty) and per tag."""
@@ -189,7 +181,7 @@ class Scorecard(models.Model):
     n_better_than_coin = models.PositiveIntegerField(default=0)
     # The running sums every figure comes from, as float64s in the order of
     # forecasts.engine.card_totals.TOTALS; rescore_question updates them in place. The
-    # calibration table and Murphy terms are not stored: see the properties below.
+    # calibration table and Murphy terms are not stored: readers derive them from these.
     totals = models.BinaryField(
         default=bytes,
         blank=True,
@@ -214,36 +206,3 @@ class Scorecard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} ({self.tag or 'overall'})"
-
-    @cached_property
-    def calibration(self) -> list[dict]:
-        """``scoring.calibration_table`` rows (10 bins), from ``totals``; [] if nothing binned."""
-        Scorecard.derive_binned([self])
-        return self.__dict__["calibration"]
-
-    @cached_property
-    def murphy(self) -> dict:
-        """``scoring.murphy_decomposition(n_bins=10)`` terms, from ``totals``; {} if none."""
-        Scorecard.derive_binned([self])
-        return self.__dict__["murphy"]
-
-    @staticmethod
-    def derive_binned(cards: Iterable[Scorecard]) -> None:
-        """Work out ``calibration`` and ``murphy`` of many cards in one vectorised pass.
-
-        Use it before showing those figures for a list of cards (an API page);
-        each card then reads them from its cache. Missing or legacy totals
-        (another FIGURES_VERSION) give ``[]`` and ``{}``. The cards' totals
-        must be loaded: a deferred ``totals`` costs one query per card.
-        """
-        todo = [c for c in cards if not {"calibration", "murphy"} <= c.__dict__.keys()]
-        tables, terms = card_totals.stored_binned_figures([c.totals for c in todo])
-        for card, table, murphy in zip(todo, tables, terms, strict=True):
-            card.__dict__.setdefault("calibration", table)
-            card.__dict__.setdefault("murphy", murphy)
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
-        if fields is None or "totals" in fields:  # derive them again from the new totals
-            self.__dict__.pop("calibration", None)
-            self.__dict__.pop("murphy", None)
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)

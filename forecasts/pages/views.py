@@ -1,7 +1,8 @@
 """Public pages: who said what, how sure they were, and how it turned out.
 
 Short function views; each reads in a fixed number of queries (see
-tests/pages/test_queries.py), and charts come from forecasts.pages.charts.
+tests/pages/test_queries.py). Scores come from forecasts.standings, charts
+from forecasts.pages.charts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from forecasts import scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -24,7 +24,10 @@ from forecasts.models import (
 )
 from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
-from forecasts.standings import scoreboard
+from forecasts.pages.murphy import murphy_terms
+from forecasts.standings import periods, scorecards
+from forecasts.standings.leaderboard import Standing
+from forecasts.standings.leaderboard import leaderboard as read_leaderboard
 from forecasts.standings.records import author_record
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -62,24 +65,44 @@ def leaderboard(request):
     """Authors ranked by mean Brier, only those with enough scored questions."""
     tags = list(Tag.objects.all())
     form = ScoreFilterForm(request.GET or None, tags=tags)
-    board = scoreboard.leaderboard_rows(**form.filters(), min_n=settings.RECKON_LEADERBOARD_MIN_N)
+    filters = form.filters()
+    since, until = periods.period_bounds(filters["since"], filters["until"])
+    board = read_leaderboard(
+        tag=filters["tag"],
+        since=since,
+        until=until,
+        min_n=settings.RECKON_LEADERBOARD_MIN_N,
+        with_unscored=True,
+    )
+    stamp = board.computed_at or "period"
     chart = None
-    if board["ranked"]:
-        chart = charts.leaderboard_chart(
-            [scoreboard.chart_row(row) for row in board["ranked"][:30]], stamp=board["stamp"]
-        )
+    if board.ranked:
+        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
     return render(
         request,
         "forecasts/leaderboard.html",
         {
-            **board,
+            "ranked": board.ranked,
+            "unranked": board.unranked,
             "form": form,
             "tags": tags,
             "chart": chart,
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
-            **form.filters(),
+            **filters,
         },
     )
+
+
+def _chart_point(standing: Standing) -> dict:
+    """What the leaderboard chart plots for one ranked author."""
+    author, card = standing.author, standing.card
+    label = f"{standing.rank}. {author.name}" + (" (synthetic)" if author.is_synthetic else "")
+    return {
+        "name": label,
+        "brier": card.brier,
+        "brier_low": card.brier_low,
+        "brier_high": card.brier_high,
+    }
 
 
 def author_detail(request, slug):
@@ -88,15 +111,14 @@ def author_detail(request, slug):
     tags = list(Tag.objects.all())
     form = ScoreFilterForm(request.GET or None, tags=tags)
     filters = form.filters()
-    card = scoreboard.scorecard_for(author, **filters)
+    since, until = periods.period_bounds(filters["since"], filters["until"])
+    card = scorecards.scorecard(author, tag=filters["tag"], since=since, until=until)
     record = author_record(author, **filters)
     over_time = record.brier_over_time()
-    if card is not None and card.pk is None:
-        # A period's record: count the coin-flip wins from the same scored claims.
-        card.n_better_than_coin = sum(
-            c.score.brier < scoring.COIN_FLIP_BRIER for c in record.scored
-        )
     stamp = (card.computed_at if card else None) or "period"
+    # Calibration and the decomposition are drawn for whole (stored) records only.
+    stored = card is not None and card.pk is not None
+    binned = scorecards.binned_figures([card])[0] if stored else scorecards.NOTHING_BINNED
     context = {
         "author": author,
         "form": form,
@@ -104,10 +126,10 @@ def author_detail(request, slug):
         "card": card,
         "record": record,
         "over_time": over_time,
-        "calibration": [b for b in (card.calibration if card else []) if b.get("count")],
-        "murphy": scoreboard.murphy_terms(card.murphy if card else {}),
+        "calibration": [b for b in binned.calibration if b.get("count")],
+        "murphy": murphy_terms(binned.murphy),
         "calibration_chart": (
-            charts.calibration_chart(card.calibration, stamp=stamp)
+            charts.calibration_chart(binned.calibration, stamp=stamp)
             if card and card.n_scored
             else None
         ),

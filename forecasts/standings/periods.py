@@ -1,61 +1,79 @@
-"""Author records for the API, read through forecasts.standings.scorecards.
+"""Records for a period, rebuilt from the stored per-question scores.
 
-Without a period everything comes from the stored Scorecard rows, which
-change only when forecasts.engine.rescoring runs; the leaderboard is then ranked and
-paginated in SQL. With ``since``/``until`` the records are rebuilt from the
-stored per-question scores of questions whose outcome became known in that
-window (``since`` inclusive, ``until`` exclusive) by the same code that builds
-the stored scorecards, in a fixed number of queries.
+A period keeps the questions whose outcome became known in [since, until),
+either end optional: the outcome each score was computed against
+(``QuestionScore.resolution``). Their rows are read with the ORM
+(``QuestionScore.objects.known_between``), so the bounds compare as
+timestamps on SQLite and on PostgreSQL alike, and they are summed by the
+code that sums the stored scorecards (``forecasts.engine.card_totals``): a
+period's card holds the figures, and the totals, that a stored card would
+hold if only those questions counted. A read costs one query for the rows,
+one for their questions' tags when cards per tag are asked for, and one for
+the authors or tags it names, whatever the number of authors or questions.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-import numpy as np
-from django.db.models import F, Window
-from django.db.models.functions import Rank
-
-from forecasts.models import Author, Scorecard, Tag
-from forecasts.standings import scorecards
+from forecasts.engine import card_totals, score_rows
+from forecasts.models import Author, QuestionScore, Scorecard, Tag
 
 
-def stored_leaderboard(*, tag: Tag | None, min_n: int):
-    """Ranked stored scorecards, lowest mean Brier first; equal scores share a rank."""
-    cards = Scorecard.objects.filter(n_scored__gte=max(min_n, 1), brier__isnull=False)
-    cards = cards.filter(tag=tag) if tag is not None else cards.filter(tag__isnull=True)
-    return (
-        cards.select_related("author", "tag")
-        .annotate(rank=Window(Rank(), order_by=[F("brier").asc()]))
-        .order_by("brier", "-n_scored", "author__name", "author_id")
-    )
+def period_bounds(
+    since: date | None, until: date | None
+) -> tuple[datetime | None, datetime | None]:
+    """Whole UTC days, both ends included (as the pages filter), as [since, until) bounds."""
+    start = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time.min, tzinfo=UTC) if until else None
+    return start, end
 
 
-def period_leaderboard(
-    *, since: datetime | None, until: datetime | None, tag: Tag | None, min_n: int
-) -> list[dict]:
-    """Ranked records for the window: only authors with at least ``min_n`` scored questions."""
-    entries = scorecards.leaderboard(tag=tag, since=since, until=until, min_n=max(min_n, 1))
-    return [entry for entry in entries if entry["ranked"]]
+def period_cards(
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    tag: Tag | None = None,
+    author: Author | None = None,
+) -> list[Scorecard]:
+    """Each author's card for the period: overall, or for ``tag`` (the questions' tags now).
+
+    Only authors with at least one question scored in the period get a card;
+    ``author`` keeps that author's. The cards are unsaved Scorecards:
+    ``computed_at`` is None and ``totals`` holds the period's totals.
+    """
+    scores = _scores(since, until, author).tagged(tag)
+    cards = _cards(score_rows.stored_rows(scores), None)
+    if author is not None:
+        authors = {author.pk: author}
+    else:
+        authors = Author.objects.in_bulk({fields["author_id"] for fields in cards})
+    return [_card(fields, authors[fields["author_id"]], tag) for fields in cards]
 
 
-def period_author_cards(
+def author_period_cards(
     author: Author, *, since: datetime | None, until: datetime | None
-) -> tuple[dict | None, list[dict]]:
-    """An author's overall record and one per tag (by tag slug) for the window."""
-    rows = scorecards.stored_rows([author.pk], since=since, until=until)
-    if rows["question"].size == 0:
-        return None, []
-    tags = scorecards.question_tags(np.unique(rows["question"]).tolist())
-    cards = [c for c in scorecards.cards_from_rows(rows, tags) if c["n_scored"] > 0]
-    slugs = dict(
-        Tag.objects.filter(pk__in={c["tag_id"] for c in cards if c["tag_id"]}).values_list(
-            "pk", "slug"
-        )
-    )
-    overall = next((c for c in cards if c["tag_id"] is None), None)
-    by_tag = sorted(
-        ({**c, "tag": slugs[c["tag_id"]], "author": author} for c in cards if c["tag_id"]),
-        key=lambda c: c["tag"],
-    )
-    return ({**overall, "author": author} if overall else None), by_tag
+) -> list[Scorecard]:
+    """The author's overall card for the period and one per tag of the questions scored in it.
+
+    Unsaved Scorecards as ``period_cards`` gives them; none if nothing was scored.
+    """
+    scores = _scores(since, until, author)
+    cards = _cards(score_rows.stored_rows(scores), score_rows.question_tags(scores))
+    tags = Tag.objects.in_bulk({fields["tag_id"] for fields in cards if fields["tag_id"]})
+    return [_card(fields, author, tags.get(fields["tag_id"])) for fields in cards]
+
+
+def _scores(since: datetime | None, until: datetime | None, author: Author | None):
+    scores = QuestionScore.objects.known_between(since, until)
+    return scores if author is None else scores.filter(author=author)
+
+
+def _cards(rows: dict, tags: dict | None) -> list[dict]:
+    """Scorecard fields of every (author, tag) group of the rows that has something scored."""
+    return [c for c in card_totals.cards_from_rows(rows, tags) if c["n_scored"] > 0]
+
+
+def _card(fields: dict, author: Author, tag: Tag | None) -> Scorecard:
+    figures = {k: v for k, v in fields.items() if k not in ("author_id", "tag_id")}
+    return Scorecard(author=author, tag=tag, computed_at=None, **figures)

@@ -48,9 +48,8 @@ FORECAST_COLUMNS = (
     "excluded_reason",
 )
 
-# Calibration and Murphy are nested figures that do not fit a flat row.
-FLAT_FIGURES = tuple(name for name in FIGURES if name not in {"calibration", "murphy"})
-SCORECARD_COLUMNS = ("author_id", "author_slug", "author_name", "tag", *FLAT_FIGURES, "computed_at")
+# The card's figures; calibration and Murphy terms are nested and do not fit a flat row.
+SCORECARD_COLUMNS = ("author_id", "author_slug", "author_name", "tag", *FIGURES, "computed_at")
 
 
 def _iso(value) -> str | None:
@@ -138,6 +137,6 @@ def scorecard_rows(queryset) -> Iterator[dict]:
             "author_slug": card.author.slug,
             "author_name": card.author.name,
             "tag": card.tag.slug if card.tag else None,
-            **{name: getattr(card, name) for name in FLAT_FIGURES},
+            **{name: getattr(card, name) for name in FIGURES},
             "computed_at": _iso(card.computed_at),
         }

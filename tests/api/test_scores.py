@@ -6,8 +6,8 @@ import pytest
 
 from forecasts import scoring
 from forecasts.engine import card_totals
+from forecasts.engine.score_rows import stored_rows
 from forecasts.models import Author, Question, QuestionScore, Scorecard
-from forecasts.standings.scorecards import stored_rows
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,8 @@ BRIERS = {"ann": [0.01, 0.04, 0.09, 0.16], "ben": [0.25, 0.25, 0.36, 0.49], "cat
 
 def _totals(author: Author) -> bytes:
     """The stored totals of an author's overall card, from their question scores."""
-    _, _, totals = card_totals.totals_from_rows(stored_rows([author.pk]), None)
+    rows = stored_rows(QuestionScore.objects.filter(author=author))
+    _, _, totals = card_totals.totals_from_rows(rows, None)
     return card_totals.encode_totals(totals)[0]
 
 

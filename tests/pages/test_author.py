@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from forecasts.models import Scorecard
+from forecasts.standings.scorecards import binned_figures
 from tests import builders
 from tests.builders.pages_world import build_world, store_scores
 
@@ -46,7 +47,7 @@ def test_it_shows_the_stored_headline_with_n_and_interval(client, world):
 def test_it_draws_one_calibration_dot_per_non_empty_bin(client, world):
     author = world.authors[1]
     card = Scorecard.objects.get(author=author, tag=None)
-    filled = [b for b in card.calibration if b["count"]]
+    filled = [b for b in binned_figures([card])[0].calibration if b["count"]]
     html = client.get(author.get_absolute_url()).content.decode()
     svg = re.search(r'<svg role="img" aria-label="Calibration chart.*?</svg>', html, re.S).group(0)
     # Only the observed series has dots: the diagonal and the intervals are lines.
@@ -60,6 +61,7 @@ def test_it_draws_one_calibration_dot_per_non_empty_bin(client, world):
 def test_it_explains_each_murphy_term(client, world):
     author = world.authors[0]
     card = Scorecard.objects.get(author=author, tag=None)
+    murphy = binned_figures([card])[0].murphy
     html = client.get(author.get_absolute_url()).content.decode()
     for key in (
         "reliability",
@@ -69,7 +71,7 @@ def test_it_explains_each_murphy_term(client, world):
         "within_bin_covariance",
         "base_rate",
     ):
-        assert figures(html, key) == [repr(card.murphy[key])]
+        assert figures(html, key) == [repr(murphy[key])]
     assert "How hard the questions were" in html or "how hard the questions were" in html
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 
 from forecasts.models import Scorecard
+from forecasts.standings.scorecards import binned_figures
 from tests.builders.pages_world import build_world, store_scores
 
 # Playwright's sync API runs an event loop in this thread, where Django refuses
@@ -68,7 +69,7 @@ def test_it_follows_an_author_reads_the_calibration_chart_and_filters_by_tag(
 ):
     author = world.authors[0]
     overall, by_tag = cards
-    filled = sum(1 for b in overall.calibration if b["count"])
+    filled = sum(1 for b in binned_figures([overall])[0].calibration if b["count"])
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")

@@ -1,0 +1,105 @@
+"""The leaderboard: authors ranked by mean Brier, the one ranking the pages and the API show.
+
+Authors with at least ``min_n`` scored questions are ranked, best (lowest)
+mean Brier first; equal scores share a rank and the next rank skips
+("1, 1, 3": ``competition_ranks``). Authors with fewer are listed apart,
+unranked: with three questions a lucky guesser's interval is too wide to
+compare. Without a period the stored scorecards are read (one query); with
+one, the cards are rebuilt by ``forecasts.standings.periods`` (two queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from forecasts.models import Author, Scorecard, Tag
+from forecasts.standings import periods
+
+
+def competition_ranks(scores: Sequence[float]) -> list[int]:
+    """Ranks of scores sorted best first: equal scores share the best of their places.
+
+    ``[0.1, 0.1, 0.2]`` ranks ``[1, 1, 3]``.
+    """
+    ranks: list[int] = []
+    for place, score in enumerate(scores, start=1):
+        tied = place > 1 and score == scores[place - 2]
+        ranks.append(ranks[-1] if tied else place)
+    return ranks
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One author's line on the leaderboard: their card (None if never scored) and rank."""
+
+    author: Author
+    card: Scorecard | None
+    rank: int | None = None  # None: not ranked
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """The ranked authors, best first, and those listed apart without a rank."""
+
+    ranked: list[Standing]
+    unranked: list[Standing]
+
+    @property
+    def computed_at(self) -> datetime | None:
+        """When its newest stored card was computed; None for a period's board."""
+        stamps = [s.card.computed_at for s in self.ranked + self.unranked if s.card]
+        return max((stamp for stamp in stamps if stamp), default=None)
+
+
+def leaderboard(
+    *,
+    tag: Tag | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_n: int | None = None,
+    with_unscored: bool = False,
+) -> Leaderboard:
+    """The board overall or for one tag; for [since, until) when either is given.
+
+    ``min_n`` defaults to ``RECKON_LEADERBOARD_MIN_N`` (at least 1). Ranked:
+    lowest mean Brier first, then most scored questions, then by name.
+    Unranked: most scored questions first, then by name; stored cards with
+    nothing scored yet (only pending questions) are among them, a period
+    lists only authors with something scored in it. ``with_unscored`` (the
+    overall, all-time board) adds, unranked and last, the authors on record
+    with no scorecard at all.
+    """
+    min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
+    if since is None and until is None:
+        cards = list(
+            Scorecard.objects.for_tag(tag)
+            .defer("totals")  # the board shows no calibration or Murphy terms
+            .select_related("author")
+        )
+    else:
+        cards = periods.period_cards(since=since, until=until, tag=tag)
+    eligible = sorted(
+        (c for c in cards if c.brier is not None and c.n_scored >= min_n),
+        key=lambda c: (c.brier, -c.n_scored, c.author.name, c.author_id),
+    )
+    ranks = competition_ranks([c.brier for c in eligible])
+    ranked = [Standing(c.author, c, rank) for c, rank in zip(eligible, ranks, strict=True)]
+    chosen = {id(c) for c in eligible}
+    unranked = [
+        Standing(c.author, c)
+        for c in sorted(cards, key=lambda c: (-c.n_scored, c.author.name, c.author_id))
+        if id(c) not in chosen
+    ]
+    if with_unscored and tag is None and since is None and until is None:
+        unranked += [Standing(author, None) for author in _unscored_authors()]
+    return Leaderboard(ranked=ranked, unranked=unranked)
+
+
+def _unscored_authors() -> list[Author]:
+    """Authors on record (with a claim) who have no scorecard at all yet."""
+    authors = Author.objects.filter(forecasts__isnull=False, scorecards__isnull=True)
+    return list(authors.distinct().order_by("name"))
