@@ -84,7 +84,7 @@ def leaderboard(
         cards = periods.period_cards(since=since, until=until, tag=tag)
     eligible = sorted(
         (c for c in cards if c.brier is not None and c.n_scored >= min_n),
-        key=lambda c: (c.brier, -c.n_scored, c.author.name, c.author_id),
+        key=lambda c: _board_order(c.brier, c.n_scored, c.author.name, c.author_id),
     )
     ranks = competition_ranks([c.brier for c in eligible])
     ranked = [Standing(c.author, c, rank) for c, rank in zip(eligible, ranks, strict=True)]
@@ -97,6 +97,33 @@ def leaderboard(
     if with_unscored and tag is None and since is None and until is None:
         unranked += [Standing(author, None) for author in _unscored_authors()]
     return Leaderboard(ranked=ranked, unranked=unranked)
+
+
+def stored_ranks(*, min_n: int | None = None) -> dict[tuple[int, int | None], int]:
+    """Every stored card's rank on its board, by (author id, tag id or None), in one query.
+
+    The same rule as ``leaderboard``: only cards with at least ``min_n`` scored
+    questions are ranked, each tag's board (and the overall one) on its own.
+    For listings of many cards at once, such as the scorecard export.
+    """
+    min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
+    boards: dict[int | None, list[tuple]] = {}
+    rows = Scorecard.objects.filter(brier__isnull=False, n_scored__gte=min_n).values_list(
+        "tag_id", "brier", "n_scored", "author__name", "author_id"
+    )
+    for tag_id, *line in rows:
+        boards.setdefault(tag_id, []).append(line)
+    ranks: dict[tuple[int, int | None], int] = {}
+    for tag_id, lines in boards.items():
+        lines.sort(key=lambda line: _board_order(*line))
+        for line, rank in zip(lines, competition_ranks([line[0] for line in lines]), strict=True):
+            ranks[(line[3], tag_id)] = rank
+    return ranks
+
+
+def _board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:
+    """Best mean Brier first; among equals, most scored questions, then by name."""
+    return (brier, -n_scored, name, author_id)
 
 
 def _unscored_authors() -> list[Author]:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from forecasts.models import ForecastProbability, QuestionScore, Resolution
+from forecasts.standings.leaderboard import stored_ranks
 from forecasts.standings.scorecards import FIGURES
 
 CHUNK = 2000
@@ -49,7 +50,16 @@ FORECAST_COLUMNS = (
 )
 
 # The card's figures; calibration and Murphy terms are nested and do not fit a flat row.
-SCORECARD_COLUMNS = ("author_id", "author_slug", "author_name", "tag", *FIGURES, "computed_at")
+# ``rank`` is the card's place on its leaderboard (overall or the tag's), empty when unranked.
+SCORECARD_COLUMNS = (
+    "author_id",
+    "author_slug",
+    "author_name",
+    "tag",
+    "rank",
+    *FIGURES,
+    "computed_at",
+)
 
 
 def _iso(value) -> str | None:
@@ -126,7 +136,8 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
 
 
 def scorecard_rows(queryset) -> Iterator[dict]:
-    """One flat dict per stored scorecard (tag empty for the overall card)."""
+    """One flat dict per stored scorecard (tag empty for the overall card), with its rank."""
+    ranks = stored_ranks()
     for card in (
         queryset.select_related("author", "tag")
         .order_by("author__slug", "author_id", "tag__slug")
@@ -137,6 +148,7 @@ def scorecard_rows(queryset) -> Iterator[dict]:
             "author_slug": card.author.slug,
             "author_name": card.author.name,
             "tag": card.tag.slug if card.tag else None,
+            "rank": ranks.get((card.author_id, card.tag_id)),
             **{name: getattr(card, name) for name in FIGURES},
             "computed_at": _iso(card.computed_at),
         }

@@ -116,7 +116,7 @@ def tied(db, settings, source):
     for i, outcome in enumerate(("yes", "yes", "no")):
         question = closed_question(f"tie-{i}")
         for slug, ps in plan.items():
-            forecast(question, authors[slug], source, ps[i])
+            forecast(question, authors[slug], source=source, probability=ps[i])
         resolve(question, outcome)
     rescoring.rescore_all()
     return {"ada": 1, "bob": 1, "cy": 3, "dee": 4, "eve": 4}
@@ -129,7 +129,7 @@ def page_ranks(html: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("period", [False, True], ids=["stored", "period"])
-def test_it_gives_tied_authors_one_rank_on_the_page_in_the_api_and_in_the_export(
+def test_it_gives_tied_authors_one_rank_on_the_page_and_in_the_api(
     client, api_client, tied, period
 ):
     today = timezone.now().date()
@@ -142,9 +142,16 @@ def test_it_gives_tied_authors_one_rank_on_the_page_in_the_api_and_in_the_export
     api = api_client.get("/api/leaderboard/", api_period).json()["results"]
     assert [(r["author_slug"], r["rank"]) for r in api] == list(tied.items())
 
-    # The export has no rank of its own: its figures, ranked by the same rule, give the same ranks.
+
+def test_it_gives_tied_authors_one_rank_in_the_scorecard_export(api_client, tied, author, source):
+    """The export ranks each stored card on its all-time board; unranked cards have none."""
+    lone = closed_question("lone")
+    forecast(lone, author, source=source, probability=0.9)
+    resolve(lone, "yes")
+    rescoring.rescore_all()
     export = api_client.get("/api/scorecards/export.csv", {"overall": "true"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
-    rows.sort(key=lambda r: (float(r["brier"]), -int(r["n_scored"]), r["author_name"]))
-    ranks = competition_ranks([float(r["brier"]) for r in rows])
-    assert {r["author_slug"]: rank for r, rank in zip(rows, ranks, strict=True)} == tied
+    rows = csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode()))
+    assert {r["author_slug"]: r["rank"] for r in rows} == {
+        **{slug: str(rank) for slug, rank in tied.items()},
+        author.slug: "",  # one scored question: below the minimum, so not ranked
+    }
