@@ -1,11 +1,22 @@
 # The few commands a newcomer needs. `make run` and `make test` are the quick start.
+# Narrow a run with MARKS (a marker expression, combined with the target's own)
+# or PYTEST_ARGS, e.g. `make test-sqlite MARKS="not browser" PYTEST_ARGS="-k admin"`.
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reckon
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+# The SQLite leg runs as `make run` does: no REDIS_URL (a file broker and a local
+# memory cache), everything under a var/ of its own, emptied before each run.
+TEST_SQLITE_VAR_DIR ?= $(CURDIR)/var/test-sqlite
+TEST_SQLITE_DATABASE_URL ?= sqlite:///$(TEST_SQLITE_VAR_DIR)/reckon.sqlite3
+MARKS ?=
 
-.PHONY: run test lint format migrations-check bench-smoke clean
+# -m "<the target's marks> and (<MARKS>)", or nothing when both are empty.
+marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(MARKS)),$(MARKS))))
+pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
+
+.PHONY: run test test-sqlite lint format migrations-check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +32,16 @@ run: $(VENV)/.installed
 ## test: the whole test suite against PostgreSQL and Redis
 test: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		RECKON_TEST_DATABASE=postgresql \
+		$(PY) -m pytest $(call pytest_marks,) $(PYTEST_ARGS)
+
+## test-sqlite: the suite on SQLite, the embedded default; tests marked postgres are deselected
+test-sqlite: $(VENV)/.installed
+	rm -rf "$(TEST_SQLITE_VAR_DIR)"
+	RECKON_TEST_REDIS_URL=$${RECKON_TEST_REDIS_URL:-$${REDIS_URL:-$(TEST_REDIS_URL)}} \
+		DATABASE_URL=$(TEST_SQLITE_DATABASE_URL) REDIS_URL= RECKON_VAR_DIR="$(TEST_SQLITE_VAR_DIR)" \
+		RECKON_TEST_DATABASE=sqlite \
+		$(PY) -m pytest $(call pytest_marks,not postgres) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
