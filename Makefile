@@ -16,7 +16,7 @@ MARKS ?=
 marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(MARKS)),$(MARKS))))
 pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 
-.PHONY: run test test-sqlite lint format migrations-check clean
+.PHONY: run test test-fast test-sqlite lint format migrations-check clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		RECKON_TEST_DATABASE=postgresql \
 		$(PY) -m pytest $(call pytest_marks,) $(PYTEST_ARGS)
+
+## test-fast: as `make test`, without the schemathesis runs (marker fuzz)
+test-fast: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		RECKON_TEST_DATABASE=postgresql \
+		$(PY) -m pytest $(call pytest_marks,not fuzz) $(PYTEST_ARGS)
 
 ## test-sqlite: the suite on SQLite, the embedded default; tests marked postgres are deselected
 test-sqlite: $(VENV)/.installed

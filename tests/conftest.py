@@ -80,6 +80,9 @@ hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _database_vendor() -> str:
     """``postgresql`` or ``sqlite``: the test database's vendor (read without connecting)."""
     from django.db import connection
@@ -128,6 +131,19 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
         reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Tests hash passwords with MD5: PBKDF2's deliberate slowness only slows every login.
+
+    Production settings keep Django's default hashers; this override lives in
+    the test run alone (worker subprocesses keep the real ones).
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @pytest.fixture
