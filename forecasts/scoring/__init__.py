@@ -56,7 +56,8 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-Value = TypeVar("Value")
+# A forecast's value: P(yes), or one probability per option.
+Value = TypeVar("Value", bound=float | Sequence[float])
 
 WILSON_Z_95 = 1.959963984540054
 """The two-sided 95% normal quantile used for Wilson intervals."""
@@ -178,7 +179,7 @@ def _bin_count(n_bins: int) -> int:
     return count
 
 
-def _finite(values: Sequence[float], name: str) -> FloatArray:
+def _finite(values: Sequence[float] | FloatArray, name: str) -> FloatArray:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1 or not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be a flat sequence of finite numbers")
@@ -488,7 +489,9 @@ def crowd_daily(
     return [None if math.isnan(p) else float(p) for p in _median_by_column(matrix)]
 
 
-def relative_brier(author_scores: Sequence[float], crowd_scores: Sequence[float]) -> float:
+def relative_brier(
+    author_scores: Sequence[float] | FloatArray, crowd_scores: Sequence[float] | FloatArray
+) -> float:
     """Author minus crowd, paired score by score: ``mean(author - crowd)``.
 
     Pass scores for the same days (or questions); negative is better than the
