@@ -16,13 +16,15 @@ MARKS ?=
 marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(MARKS)),$(MARKS))))
 pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 
-.PHONY: run test test-fast test-sqlite lint format typecheck typecheck-baseline migrations-check \
-	clean
+.PHONY: install run test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
+	migrations-check clean
 
-$(VENV)/.installed: pyproject.toml
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 ## run: the whole service on SQLite with no external services (web, worker, beat)
@@ -66,6 +68,16 @@ typecheck: $(VENV)/.installed
 ## MOVED=1 when code moved between files: then only the total may not grow)
 typecheck-baseline: $(VENV)/.installed
 	$(PY) .ci/typecheck.py --update $(if $(MOVED),--allow-moves)
+
+## lock: recompile requirements/prod.txt and requirements/dev.txt from pyproject.toml.
+## Pins stay where they are unless pyproject.toml needs otherwise; UPGRADE=1 takes the newest.
+LOCK_FLAGS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --build-deps-for editable $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.installed
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(LOCK_FLAGS) \
+		-o requirements/prod.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(LOCK_FLAGS) \
+		--extra dev -c requirements/prod.txt -o requirements/dev.txt pyproject.toml
 
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run

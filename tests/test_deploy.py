@@ -64,6 +64,9 @@ def test_it_builds_the_image_the_services_run(compose):
     assert compose["x-django"]["build"] == "."
     assert dockerfile.startswith("# Reckon") and "FROM python:3.11" in dockerfile
     assert "collectstatic" in dockerfile and "USER reckon" in dockerfile
+    # Dependencies from the production lock file (hashes checked), then Reckon without deps.
+    assert "pip install -r requirements/prod.txt" in dockerfile
+    assert "pip install --no-deps" in dockerfile
 
 
 def test_it_runs_the_embedded_default_with_a_procfile():
