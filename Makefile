@@ -30,7 +30,7 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml
 ## run: the whole service on SQLite with no external services (web, worker, beat)
 run: $(VENV)/.installed
 	$(PY) manage.py bootstrap
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
 
 ## test: the whole test suite against PostgreSQL and Redis
 test: $(VENV)/.installed
