@@ -1,4 +1,15 @@
 # The few commands a newcomer needs. `make run` and `make test` are the quick start.
+#
+#   make run            the whole service on SQLite, no external services (Procfile.dev)
+#   make test           every test, on PostgreSQL and Redis
+#   make test-fast      every test but the long schemathesis runs (marker `fuzz`)
+#   make test-sqlite    every test on SQLite, the embedded default, but those marked `postgres`
+#   make lint           ruff check and ruff format --check
+#   make typecheck      mypy, against the baseline in .ci/mypy-baseline.txt (see pyproject.toml)
+#   make lock           recompile requirements/*.txt from pyproject.toml (hashes included)
+#
+# Installs come from the lock files: requirements/dev.txt here and in CI,
+# requirements/prod.txt in the Docker image; the project itself goes in with --no-deps.
 # Narrow a run with MARKS (a marker expression, combined with the target's own)
 # or PYTEST_ARGS, e.g. `make test-sqlite MARKS="not browser" PYTEST_ARGS="-k admin"`.
 PYTHON ?= python3.11
