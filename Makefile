@@ -1,27 +1,67 @@
 # The few commands a newcomer needs. `make run` and `make test` are the quick start.
+#
+#   make run            the whole service on SQLite, no external services (Procfile.dev)
+#   make test           every test, on PostgreSQL and Redis
+#   make test-fast      every test but the long schemathesis runs (marker `fuzz`)
+#   make test-sqlite    every test on SQLite, the embedded default, but those marked `postgres`
+#   make lint           ruff check and ruff format --check
+#   make typecheck      mypy, against the baseline in .ci/mypy-baseline.txt (see pyproject.toml)
+#   make lock           recompile requirements/*.txt from pyproject.toml (hashes included)
+#
+# Installs come from the lock files: requirements/dev.txt here and in CI,
+# requirements/prod.txt in the Docker image; the project itself goes in with --no-deps.
+# Narrow a run with MARKS (a marker expression, combined with the target's own)
+# or PYTEST_ARGS, e.g. `make test-sqlite MARKS="not browser" PYTEST_ARGS="-k admin"`.
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/reckon
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/9
+# The SQLite leg runs as `make run` does: no REDIS_URL (a file broker and a local
+# memory cache), everything under a var/ of its own, emptied before each run.
+TEST_SQLITE_VAR_DIR ?= $(CURDIR)/var/test-sqlite
+TEST_SQLITE_DATABASE_URL ?= sqlite:///$(TEST_SQLITE_VAR_DIR)/reckon.sqlite3
+MARKS ?=
 
-.PHONY: run test lint format migrations-check bench-smoke clean
+# -m "<the target's marks> and (<MARKS>)", or nothing when both are empty.
+marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(MARKS)),$(MARKS))))
+pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: install run test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
+	migrations-check clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 ## run: the whole service on SQLite with no external services (web, worker, beat)
 run: $(VENV)/.installed
 	$(PY) manage.py bootstrap
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
 
 ## test: the whole test suite against PostgreSQL and Redis
 test: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		RECKON_TEST_DATABASE=postgresql \
+		$(PY) -m pytest $(call pytest_marks,) $(PYTEST_ARGS)
+
+## test-fast: as `make test`, without the schemathesis runs (marker fuzz)
+test-fast: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		RECKON_TEST_DATABASE=postgresql \
+		$(PY) -m pytest $(call pytest_marks,not fuzz) $(PYTEST_ARGS)
+
+## test-sqlite: the suite on SQLite, the embedded default; tests marked postgres are deselected
+test-sqlite: $(VENV)/.installed
+	rm -rf "$(TEST_SQLITE_VAR_DIR)"
+	RECKON_TEST_REDIS_URL=$${RECKON_TEST_REDIS_URL:-$${REDIS_URL:-$(TEST_REDIS_URL)}} \
+		DATABASE_URL=$(TEST_SQLITE_DATABASE_URL) REDIS_URL= RECKON_VAR_DIR="$(TEST_SQLITE_VAR_DIR)" \
+		RECKON_TEST_DATABASE=sqlite \
+		$(PY) -m pytest $(call pytest_marks,not postgres) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
@@ -30,6 +70,25 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+## typecheck: mypy; no error in the strict packages, no more than the baseline elsewhere
+typecheck: $(VENV)/.installed
+	$(PY) .ci/typecheck.py
+
+## typecheck-baseline: lower the baseline after fixing errors (it never lets a file have more;
+## MOVED=1 when code moved between files: then only the total may not grow)
+typecheck-baseline: $(VENV)/.installed
+	$(PY) .ci/typecheck.py --update $(if $(MOVED),--allow-moves)
+
+## lock: recompile requirements/prod.txt and requirements/dev.txt from pyproject.toml.
+## Pins stay where they are unless pyproject.toml needs otherwise; UPGRADE=1 takes the newest.
+LOCK_FLAGS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --build-deps-for editable $(if $(UPGRADE),--upgrade)
+lock: $(VENV)/.installed
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(LOCK_FLAGS) \
+		-o requirements/prod.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile $(LOCK_FLAGS) \
+		--extra dev -c requirements/prod.txt -o requirements/dev.txt pyproject.toml
 
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run

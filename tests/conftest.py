@@ -82,27 +82,70 @@ hypothesis_settings.register_profile("dev", deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _database_vendor() -> str:
+    """``postgresql`` or ``sqlite``: the test database's vendor (read without connecting)."""
+    from django.db import connection
+
+    return connection.vendor
+
+
 def pytest_configure(config):
-    """Under CI, refuse to run on anything but PostgreSQL rather than skip what needs it."""
-    import os
+    """RECKON_TEST_DATABASE (``postgresql`` or ``sqlite``), when set, must name the database used.
 
-    from django.conf import settings
+    Each CI leg sets it, so a leg can never test another database than it says
+    (an unset or mistyped DATABASE_URL is refused, not quietly run elsewhere).
+    """
+    expected = os.environ.get("RECKON_TEST_DATABASE", "").strip().lower()
+    if expected and expected != _database_vendor():
+        raise pytest.UsageError(
+            f"RECKON_TEST_DATABASE={expected}, but DATABASE_URL points at "
+            f"{_database_vendor()}: set DATABASE_URL to a {expected} database."
+        )
 
-    if os.environ.get("RECKON_FORBID_SKIPS") and settings.DATABASES["default"]["ENGINE"] != (
-        "django.db.backends.postgresql"
-    ):
-        raise pytest.UsageError("The test suite runs on PostgreSQL: set DATABASE_URL.")
+
+def pytest_collection_finish(session):
+    """Tests marked ``postgres`` are refused on another database, never run there to skip.
+
+    On SQLite, deselect them by marker (``-m "not postgres"``, as ``make test-sqlite``
+    does); the closing line then counts them as deselected.
+    """
+    if session.config.option.collectonly or _database_vendor() == "postgresql":
+        return
+    needs_postgres = [item for item in session.items if item.get_closest_marker("postgres")]
+    if needs_postgres:
+        listed = "\n  ".join(item.nodeid for item in needs_postgres[:5])
+        more = f"\n  … and {len(needs_postgres) - 5} more" if len(needs_postgres) > 5 else ""
+        raise pytest.UsageError(
+            f"{len(needs_postgres)} selected test(s) are marked postgres but the database is "
+            f"{_database_vendor()}:\n  {listed}{more}\n"
+            'Set DATABASE_URL to PostgreSQL, or deselect them with -m "not postgres" '
+            "(make test-sqlite)."
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):
     """Under CI (RECKON_FORBID_SKIPS=1) a skip fails the run: it may hide a missing service."""
-    import os
-
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if os.environ.get("RECKON_FORBID_SKIPS") and skipped:
         reporter.write_line(f"{skipped} test(s) were skipped; CI does not allow skips.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """Tests hash passwords with MD5: PBKDF2's deliberate slowness only slows every login.
+
+    Production settings keep Django's default hashers; this override lives in
+    the test run alone (worker subprocesses keep the real ones).
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @pytest.fixture

@@ -64,14 +64,38 @@ def test_it_builds_the_image_the_services_run(compose):
     assert compose["x-django"]["build"] == "."
     assert dockerfile.startswith("# Reckon") and "FROM python:3.11" in dockerfile
     assert "collectstatic" in dockerfile and "USER reckon" in dockerfile
+    # Dependencies from the production lock file (hashes checked), then Reckon without deps.
+    assert "pip install -r requirements/prod.txt" in dockerfile
+    assert "pip install --no-deps" in dockerfile
 
 
-def test_it_runs_the_embedded_default_with_a_procfile():
-    entries = dict(
-        line.split(":", 1)
-        for line in (ROOT / "Procfile").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
+def procfile(name: str) -> dict[str, str]:
+    return {
+        key.strip(): command.strip()
+        for key, command in (
+            line.split(":", 1)
+            for line in (ROOT / name).read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        )
+    }
+
+
+def test_it_runs_the_embedded_default_with_a_development_procfile():
+    entries = procfile("Procfile.dev")
     assert set(entries) == {"web", "worker", "beat"}
+    assert entries["web"].startswith("python manage.py runserver 127.0.0.1:")
     assert "celery -A config worker" in entries["worker"]
     assert "celery -A config beat" in entries["beat"]
+    assert "honcho start -f Procfile.dev" in (ROOT / "Makefile").read_text()
+
+
+def test_it_runs_production_processes_like_docker_compose(compose):
+    entries = procfile("Procfile")
+    assert set(entries) == {"release", "web", "worker", "beat"}
+    assert entries["release"] == "python manage.py migrate --noinput"
+    assert entries["release"] == compose["services"]["migrate"]["command"]
+    assert entries["web"].startswith("gunicorn config.wsgi --bind 0.0.0.0:${PORT")
+    assert "runserver" not in entries["web"]
+    for name in ("worker", "beat"):
+        assert entries[name].startswith(f"celery -A config {name} ")
+        assert compose["services"][name]["command"].startswith(f"celery -A config {name} ")

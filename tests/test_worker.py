@@ -84,6 +84,7 @@ def assert_scores_match_a_full_rescore() -> None:
     assert not Question.objects.needing_rescore().exists()
 
 
+@pytest.mark.postgres
 def test_it_updates_the_scorecard_when_a_question_is_resolved(processes, author, source):
     question = closed_question("end-to-end")
     forecast(question, author, source=source, probability=0.8)
@@ -97,6 +98,7 @@ def test_it_updates_the_scorecard_when_a_question_is_resolved(processes, author,
     assert_scores_match_a_full_rescore()
 
 
+@pytest.mark.postgres
 def test_it_scores_every_resolution_made_while_redis_was_down(
     transactional_db, tmp_path, author, source, caplog
 ):
@@ -145,6 +147,7 @@ def test_it_scores_every_resolution_made_while_redis_was_down(
         server.stop()
 
 
+@pytest.mark.postgres
 def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
     processes, test_redis, author, source
 ):
@@ -180,6 +183,7 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
     assert_scores_match_a_full_rescore()
 
 
+@pytest.mark.postgres
 def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twice(
     processes, test_redis, resolver
 ):

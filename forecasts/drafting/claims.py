@@ -57,13 +57,13 @@ class DraftClaim:
     """
 
     sentence: str
-    phrase: str | None
+    phrase: str
     scale: str
-    interval: tuple[float, float] | None
-    probability: float | None
+    interval: tuple[float, float]
+    probability: float
     suggested_resolve_by: date | None
     index: int
-    reading: Reading | None = None
+    reading: Reading
 
 
 def split_sentences(text: str) -> list[str]:

@@ -137,15 +137,18 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
     locked = Source.objects.select_for_update(of=("self",)).select_related("author")
     source = locked.get(pk=source.pk)
     report = plan_drafts(source=source, scale=scale)
-    stated_at = datetime.combine(source.published_on, time.min, tzinfo=UTC)
+    # plan_drafts (check_source) refused a source without a publication date or an author.
+    published_on, author = source.published_on, source.author
+    assert published_on is not None and author is not None
+    stated_at = datetime.combine(published_on, time.min, tzinfo=UTC)
     user = by if getattr(by, "pk", None) else None
-    questions = [_draft_question(source, claim, user) for claim in report.to_draft]
+    questions = [_draft_question(source, published_on, claim, user) for claim in report.to_draft]
     _assign_unique_slugs(questions, report.to_draft)
     Question.objects.bulk_create(questions)
     for question, claim in zip(questions, report.to_draft, strict=True):
         ledger.forecast_create(
             question=question,
-            author=source.author,
+            author=author,
             source=source,
             stated_at=stated_at,
             probability=claim.probability,
@@ -251,8 +254,8 @@ def draft_dates(published_on: date, resolve_by: date | None) -> tuple[datetime, 
     return opens_at, closes_at, closes_at + RESOLUTION_GRACE
 
 
-def _draft_question(source: Source, claim: DraftClaim, user) -> Question:
-    opens_at, closes_at, resolve_by = draft_dates(source.published_on, claim.suggested_resolve_by)
+def _draft_question(source: Source, published_on: date, claim: DraftClaim, user) -> Question:
+    opens_at, closes_at, resolve_by = draft_dates(published_on, claim.suggested_resolve_by)
     sentence = " ".join(claim.sentence.split())
     title = f"{ledger.DRAFT_TITLE_MARK} {sentence}"
     if len(title) > 300:
@@ -265,7 +268,7 @@ def _draft_question(source: Source, claim: DraftClaim, user) -> Question:
     background = (
         f"Drafted from “{source.title}”"
         f"{f' ({source.publisher})' if source.publisher else ''}, published "
-        f"{_long_date(source.published_on)}, sentence {claim.index + 1}: “{sentence}”\n\n"
+        f"{_long_date(published_on)}, sentence {claim.index + 1}: “{sentence}”\n\n"
         f"Closes on {dated}. Before approving: rewrite the title as a question, write "
         "resolution criteria and check the dates."
     )

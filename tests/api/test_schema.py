@@ -145,6 +145,7 @@ def in_process_wsgi():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.fuzz
 def test_it_answers_generated_requests_as_its_schema_says(
     api_client, world, in_process_wsgi, settings
 ):
@@ -164,6 +165,7 @@ def test_it_answers_generated_requests_as_its_schema_says(
     assert sum(sent.values()) >= 1000, sent
 
 
+@pytest.mark.fuzz
 def test_it_never_answers_malformed_requests_with_a_server_error(
     api_client, world, in_process_wsgi, settings
 ):

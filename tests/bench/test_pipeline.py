@@ -19,6 +19,7 @@ def test_it_refuses_without_redis(settings, db):
     assert not Question.objects.exists()
 
 
+@pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_it_times_resolutions_through_its_own_worker_and_cleans_up(settings, monkeypatch):

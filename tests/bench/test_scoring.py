@@ -24,6 +24,7 @@ KEYS = {
 }
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_it_reports_every_figure_at_a_tiny_scale():
     out = StringIO()

@@ -258,6 +258,7 @@ def test_overriding_a_drafted_number_is_an_audited_correction(article, editor):
     assert forecast.question.resolution_changed_at is None
 
 
+@pytest.mark.postgres
 def test_a_drafted_forecast_is_still_immutable_outside_the_correction_service(article):
     drafts.draft_claims_from_source(source=article)
     forecast = find(drafted(article), "Beijing, meanwhile")

@@ -29,6 +29,7 @@ def table(db):
     return "trip"
 
 
+@pytest.mark.postgres
 def test_it_writes_and_reads_back_every_kind(table):
     at = np.array([0, 1_700_000_000_123_456, NULL_TIME, -86_400_000_000])
     write_rows(
@@ -105,6 +106,7 @@ def test_it_writes_and_reads_back_uniform_tuples(table):
     )
 
 
+@pytest.mark.postgres
 def test_it_names_the_column_that_is_not_fixed_width(table):
     write_rows(
         connection, table, [Column("id", "int8", np.array([1])), Column("x", "float8", None)], 1
@@ -113,6 +115,7 @@ def test_it_names_the_column_that_is_not_fixed_width(table):
         read_columns(connection, "SELECT id, x FROM trip", {"id": "int8", "x": "float8"})
 
 
+@pytest.mark.postgres
 def test_it_reads_parameters_and_empty_results(table):
     write_rows(connection, table, [Column("id", "int8", np.arange(5))], 5)
     got = read_columns(
@@ -124,6 +127,7 @@ def test_it_reads_parameters_and_empty_results(table):
     )
 
 
+@pytest.mark.postgres
 def test_it_reads_several_small_queries_at_once(table):
     write_rows(
         connection,
@@ -163,6 +167,7 @@ def test_it_reads_several_small_queries_at_once(table):
     assert small[1]["id"].size == 0
 
 
+@pytest.mark.postgres
 def test_pg_array_keeps_every_bit(db):
     floats = np.array([0.1 + 0.2, 1e-300, -2.5, np.nan, 1 / 3])
     ints = np.array([2**62, -1, 0])

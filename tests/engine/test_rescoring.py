@@ -345,6 +345,7 @@ def _flip_outcomes(questions: list[int]) -> None:
     Question.objects.filter(pk__in=questions).update(resolution_changed_at=timezone.now())
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_the_same_rows_when_rescores_run_at_once():
     random_ledger(11)
@@ -373,6 +374,7 @@ def test_it_gives_the_same_rows_when_rescores_run_at_once():
     assert connection.vendor == "postgresql"
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_every_card_right_when_questions_sharing_authors_rescore_at_once():
     random_ledger(15, n_authors=5, n_questions=14)

@@ -289,7 +289,10 @@ _NOUN_CONTEXT = frozenset(
 
 def _is_homograph(text: str, match: re.Match[str], surface: str) -> bool:
     """True when the words are the month, a name, a noun or an adjective, not a hedge."""
-    head = re.search(r"\w+", match.group(0)).group(0)
+    word = re.search(r"\w+", match.group(0))
+    if word is None:  # no surface form is all punctuation; nothing to mistake for a word
+        return False
+    head = word.group(0)
     before = re.findall(r"[\w']+", text[: match.start()])
     previous = before[-1].lower() if before else ""
     after = text[match.end() :]
