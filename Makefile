@@ -4,7 +4,7 @@
 #   make test           every test, on PostgreSQL and Redis
 #   make test-fast      every test but the long schemathesis runs (marker `fuzz`)
 #   make test-sqlite    every test on SQLite, the embedded default, but those marked `postgres`
-#   make lint           ruff check and ruff format --check
+#   make lint           ruff check, ruff format --check, and the import contracts (.importlinter)
 #   make typecheck      mypy, against the baseline in .ci/mypy-baseline.txt (see pyproject.toml)
 #   make lock           recompile requirements/*.txt from pyproject.toml (hashes included)
 #
@@ -66,6 +66,7 @@ test-sqlite: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(PY) -m ruff format .

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Expression, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from forecasts.engine.bulkload import read_columns
@@ -62,7 +63,7 @@ def question_tags(scores: QuerySet[QuestionScore]) -> dict[str, np.ndarray]:
     return _read(pairs, {"question": ("int8", F("question_id")), "tag": ("int8", F("tag_id"))})
 
 
-def _read(queryset: QuerySet, columns: dict[str, tuple[str, Expression]]) -> dict:
+def _read(queryset: QuerySet, columns: dict[str, tuple[str, Combinable]]) -> dict:
     """The queryset's rows as arrays: one per column (name: kind and expression), in one query."""
     kinds = {name: kind for name, (kind, _) in columns.items()}
     selected = queryset.order_by().values_list(*(e for _, e in columns.values()))
@@ -73,7 +74,7 @@ def _read(queryset: QuerySet, columns: dict[str, tuple[str, Expression]]) -> dic
     return read_columns(connection, sql, kinds, params)
 
 
-def _column(field: str) -> Expression:
+def _column(field: str) -> Combinable:
     """The expression a row's array is read from: no NULL on PostgreSQL (binary COPY)."""
     if field == "excluded_reason":
         codes = [When(excluded_reason=reason, then=Value(i)) for i, reason in enumerate(EXCLUSIONS)]

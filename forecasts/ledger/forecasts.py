@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -196,7 +197,7 @@ def forecast_correction_check(
     unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
-    cleaned = dict(changes)
+    cleaned: dict[str, Any] = dict(changes)
     for field in ("probability", "interval_low", "interval_high", "scale_point"):
         if cleaned.get(field) is not None:
             cleaned[field] = rules.check_probability(cleaned[field], field)

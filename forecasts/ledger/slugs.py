@@ -31,7 +31,7 @@ def unique_slugs(model: type[Model], bases: Sequence[str]) -> list[str]:
     if not bases:
         return []
     prefix_match = reduce(or_, (Q(slug__startswith=base) for base in set(bases)))
-    taken = set(model.objects.filter(prefix_match).values_list("slug", flat=True))
+    taken = set(model._default_manager.filter(prefix_match).values_list("slug", flat=True))
     slugs = []
     for base in bases:
         slug, n = base, 1

@@ -96,6 +96,7 @@ def leaderboard(request):
 def _chart_point(standing: Standing) -> dict:
     """What the leaderboard chart plots for one ranked author."""
     author, card = standing.author, standing.card
+    assert card is not None, "a ranked standing always has a card"
     label = f"{standing.rank}. {author.name}" + (" (synthetic)" if author.is_synthetic else "")
     return {
         "name": label,
@@ -117,8 +118,11 @@ def author_detail(request, slug):
     over_time = record.brier_over_time()
     stamp = (card.computed_at if card else None) or "period"
     # Calibration and the decomposition are drawn for whole (stored) records only.
-    stored = card is not None and card.pk is not None
-    binned = scorecards.binned_figures([card])[0] if stored else scorecards.NOTHING_BINNED
+    binned = (
+        scorecards.binned_figures([card])[0]
+        if card is not None and card.pk is not None
+        else scorecards.NOTHING_BINNED
+    )
     context = {
         "author": author,
         "form": form,

@@ -107,17 +107,19 @@ def stored_ranks(*, min_n: int | None = None) -> dict[tuple[int, int | None], in
     For listings of many cards at once, such as the scorecard export.
     """
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
-    boards: dict[int | None, list[tuple]] = {}
+    boards: dict[int | None, list[tuple[float, int, str, int]]] = {}
     rows = Scorecard.objects.filter(brier__isnull=False, n_scored__gte=min_n).values_list(
         "tag_id", "brier", "n_scored", "author__name", "author_id"
     )
-    for tag_id, *line in rows:
-        boards.setdefault(tag_id, []).append(line)
+    for tag_id, brier, n_scored, name, author_id in rows:
+        if brier is not None:  # always, by the filter; this tells the type checker
+            boards.setdefault(tag_id, []).append((brier, n_scored, name, author_id))
     ranks: dict[tuple[int, int | None], int] = {}
-    for tag_id, lines in boards.items():
+    for board, lines in boards.items():
         lines.sort(key=lambda line: _board_order(*line))
-        for line, rank in zip(lines, competition_ranks([line[0] for line in lines]), strict=True):
-            ranks[(line[3], tag_id)] = rank
+        places = competition_ranks([line[0] for line in lines])
+        for line, rank in zip(lines, places, strict=True):
+            ranks[(line[3], board)] = rank
     return ranks
 
 

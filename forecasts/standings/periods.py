@@ -75,5 +75,6 @@ def _cards(rows: dict, tags: dict | None) -> list[dict]:
 
 
 def _card(fields: dict, author: Author, tag: Tag | None) -> Scorecard:
+    # Unsaved, and computed_at None: a period's card is worked out on request, never stored.
     figures = {k: v for k, v in fields.items() if k not in ("author_id", "tag_id")}
-    return Scorecard(author=author, tag=tag, computed_at=None, **figures)
+    return Scorecard(author=author, tag=tag, **{**figures, "computed_at": None})

@@ -86,12 +86,14 @@ class AuthorRecord:
         points, total = [], 0.0
         ordered = sorted(self.scored, key=lambda c: (c.known_at, c.question.pk))
         for n, claim in enumerate(ordered, start=1):
-            total += claim.score.brier
+            brier = claim.score.brier if claim.score else None
+            assert brier is not None, "a scored claim has a score"
+            total += brier
             points.append(
                 {
                     "known_at": claim.known_at,
                     "question": claim.question.title,
-                    "brier": claim.score.brier,
+                    "brier": brier,
                     "running_mean": total / n,
                 }
             )
@@ -167,8 +169,7 @@ def _sort(claims: list[Claim], *, since: date | None, until: date | None) -> Aut
             record.no_forecast.append(claim)
         else:
             record.scored.append(claim)
-    newest_first = {"key": lambda c: (c.known_at, c.question.pk), "reverse": True}
     for group in (record.scored, record.annulled, record.hindsight, record.no_forecast):
-        group.sort(**newest_first)
+        group.sort(key=lambda c: (c.known_at, c.question.pk), reverse=True)  # newest first
     record.pending.sort(key=lambda c: (c.question.resolve_by, c.question.pk))
     return record

@@ -91,5 +91,7 @@ def author_scorecards(
     else:
         cards = periods.author_period_cards(author, since=since, until=until)
     overall = next((c for c in cards if c.tag_id is None), None)
-    by_tag = sorted((c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug)
+    by_tag = sorted(
+        (c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug if c.tag else ""
+    )
     return overall, by_tag
