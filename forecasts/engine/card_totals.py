@@ -18,7 +18,7 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
 ``n_hindsight``. The figures agree with ``forecasts.scoring``
 (``mean_with_interval``, ``calibration_table``, ``murphy_decomposition``);
-tests/test_rescoring.py checks them.
+tests/engine/test_rescoring.py checks them.
 """
 
 from __future__ import annotations

@@ -208,7 +208,7 @@ def _lock_authors(authors: np.ndarray) -> None:
 
 
 def _card_rows(rows: dict, ledger: Ledger) -> dict:
-    """Scored pairs in the shape the aggregates and the writers read, with question ids."""
+    """Scored pairs in the shape card_totals and the score writers read, with question ids."""
     question = rows["question"]
     binary = ledger.n_options[question] == 0
     outcome = ledger.outcome[question].astype(np.float64)
