@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from forecasts.admin.drafts import DraftFromTextAdmin
 from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, RecordedClaimInline
+from forecasts.admin.lists import ListImportAdmin
 from forecasts.models import Author, Source, Tag
 
 
@@ -28,7 +29,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin):
+class SourceAdmin(ListImportAdmin, DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ordering = ["-published_on", "title"]
     list_display = ["title", "author", "publisher", "published_on", "claim_count"]
     list_filter = ["kind", "scale", "publisher"]

@@ -4,9 +4,13 @@
   and Reckon's own scale, in ``scales.json``) and how a hedge is read;
 * ``claims``: which sentences are the author's forward-looking claims;
 * ``evaluation``: the detector measured against a labelled corpus;
-* ``drafts``: DRAFT questions and suggested forecasts for an editor to review.
+* ``drafts``: DRAFT questions and suggested forecasts for an editor to review;
+* ``lists``: published prediction lists ("1. Statement: 70%") and their grading
+  posts ("1. RIGHT") read line by line, with the RIGHT/WRONG direction rule;
+* ``list_import``: a read list written as a source with DRAFT questions and the
+  author's forecasts, and a read grading post recorded as resolutions.
 
-``lexicon``, ``claims`` and ``evaluation`` are plain Python (no Django), so the
+``lexicon``, ``claims``, ``evaluation`` and ``lists`` are plain Python (no Django), so the
 detector can be run and measured on its own. ``drafts`` writes through
 ``forecasts.ledger`` and reads ``forecasts.models``; nothing here imports an
 interface (admin, api, pages, commands).
