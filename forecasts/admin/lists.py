@@ -72,6 +72,9 @@ class GradingForm(forms.Form):
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for name, texts in error.message_dict.items():
         form.add_error(name if name in form.fields else None, texts)
 

@@ -258,6 +258,8 @@ class GradingPlan:
 
 def listed_forecasts(source: Source) -> list[tuple[ListItem, Forecast]]:
     """The source author's binary forecasts as list items (numbers read from the quoted line)."""
+    if source.author_id is None:
+        return []
     forecasts = (
         source.forecasts.filter(author_id=source.author_id, probability__isnull=False)
         .select_related("question")

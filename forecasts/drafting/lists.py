@@ -287,7 +287,7 @@ def match_outcomes(items: Sequence[ListItem], text: str) -> ParsedGrading:
     if numbered:
         by_number = {item.number: item for item in items if item.number is not None}
         for outcome in outcomes:
-            item = by_number.get(outcome.number)
+            item = by_number.get(outcome.number) if outcome.number is not None else None
             if item is None:
                 errors.append(
                     LineError(

@@ -1,4 +1,5 @@
-"""The editors' "Import a prediction list" and the resolvers' "Record outcomes from the grading post"."""
+"""The editors' "Import a prediction list" and the resolvers' "Record outcomes from the grading
+post", through the admin with the test client."""
 
 from datetime import UTC, date, datetime, timedelta
 
