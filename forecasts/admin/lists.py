@@ -13,9 +13,14 @@
   questions are still drafts and every bad line; "Record outcomes" resolves
   the live ones with the post as evidence (``drafting.list_import.record_grading``).
   Resolvers only (add_resolution), as for any resolution.
+
+The write buttons act only on input that was previewed unchanged (the preview
+carries a fingerprint of it); a changed paste is previewed again instead.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django import forms
 from django.contrib import messages
@@ -69,6 +74,17 @@ class GradingForm(forms.Form):
         help_text="One a line, numbered as the list (“1. RIGHT”) or in the list's order: "
         "RIGHT, WRONG, TRUE, FALSE, yes, no, annulled (“thrown out”).",
     )
+
+
+def previewed_digest(form: forms.Form) -> str:
+    """A fingerprint of what was previewed: writing needs the same input, unchanged."""
+    raw = "\x1f".join(f"{name}={form.data.get(name, '')}" for name in sorted(form.fields))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _confirmed(request: HttpRequest, form: forms.Form, button: str) -> bool:
+    """The write button was pressed on a preview of exactly this input."""
+    return button in request.POST and request.POST.get("_previewed") == previewed_digest(form)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -125,7 +141,7 @@ class ListImportAdmin:
                 )
             except ValidationError as error:
                 _add_errors(form, error)
-            if plan is not None and "_create" in request.POST and not plan.errors:
+            if plan is not None and _confirmed(request, form, "_create") and not plan.errors:
                 source, questions = list_import.import_list(plan=plan, by=request.user)
                 self.message_user(  # type: ignore[attr-defined]
                     request,
@@ -145,7 +161,9 @@ class ListImportAdmin:
             title="Import a prediction list",
             form=form,
             plan=plan,
+            changed=plan is not None and "_create" in request.POST and not plan.errors,
             can_write=plan is not None and bool(plan.items) and not plan.errors,
+            previewed=previewed_digest(form) if plan is not None else "",
         )
         return TemplateResponse(request, "admin/forecasts/source/import_list.html", context)
 
@@ -164,7 +182,7 @@ class ListImportAdmin:
                 )
             except ValidationError as error:
                 _add_errors(form, error)
-            if plan is not None and "_record" in request.POST and not plan.errors:
+            if plan is not None and _confirmed(request, form, "_record") and not plan.errors:
                 try:
                     recorded = list_import.record_grading(plan=plan, by=request.user)
                 except ValidationError as error:
@@ -190,6 +208,8 @@ class ListImportAdmin:
             source=source,
             form=form,
             plan=plan,
+            changed="_record" in request.POST and not _confirmed(request, form, "_record"),
             can_write=plan is not None and bool(plan.to_record) and not plan.errors,
+            previewed=previewed_digest(form) if plan is not None else "",
         )
         return TemplateResponse(request, "admin/forecasts/source/record_outcomes.html", context)

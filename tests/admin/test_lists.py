@@ -59,6 +59,13 @@ def list_form(author, **changes) -> dict:
     return {**data, **changes}
 
 
+def confirm(client, url: str, data: dict, button: str, **kwargs):
+    """Preview ``data``, then press ``button`` on that preview (as an editor would)."""
+    preview = client.post(url, {**data, "_preview": "Preview"})
+    previewed = preview.context["previewed"]
+    return client.post(url, {**data, button: "Go", "_previewed": previewed}, **kwargs)
+
+
 def texts(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
@@ -133,7 +140,7 @@ def test_it_lists_bad_lines_by_number_and_writes_nothing_even_when_told_to_creat
 def test_it_creates_the_source_drafts_and_forecasts_in_one_go(client, editor, scott):
     client.force_login(editor)
 
-    response = client.post(IMPORT, {**list_form(scott), "_create": "Create drafts"}, follow=True)
+    response = confirm(client, IMPORT, list_form(scott), "_create", follow=True)
 
     source = Source.objects.get(url=POST_URL)
     assert (source.title, source.author, source.published_on, source.kind, source.scale) == (
@@ -174,10 +181,28 @@ def test_it_creates_the_source_drafts_and_forecasts_in_one_go(client, editor, sc
 def test_it_closes_the_questions_on_the_date_the_editor_gives(client, editor, scott):
     client.force_login(editor)
 
-    client.post(IMPORT, {**list_form(scott, closes_on="2020-06-30"), "_create": "Create drafts"})
+    confirm(client, IMPORT, list_form(scott, closes_on="2020-06-30"), "_create")
 
     closes = set(Question.objects.values_list("closes_at", flat=True))
     assert closes == {datetime(2020, 6, 30, 23, 59, 59, tzinfo=UTC)}
+
+
+def test_it_previews_again_instead_of_writing_when_the_list_changed_after_the_preview(
+    client, editor, scott
+):
+    client.force_login(editor)
+    preview = client.post(IMPORT, {**list_form(scott), "_preview": "Preview"})
+    changed = list_form(scott, text=LIST + "5. Added after the preview: 30%\n")
+    before = counts()
+
+    response = client.post(
+        IMPORT, {**changed, "_create": "Create drafts", "_previewed": preview.context["previewed"]}
+    )
+
+    assert counts() == before
+    page = response.content.decode()
+    assert "Nothing was written: the input is not the one previewed." in page
+    assert "Preview: 5 draft question(s)" in page
 
 
 def test_it_writes_nothing_when_a_forecast_is_refused_midway(scott, monkeypatch):
@@ -280,9 +305,7 @@ def test_it_records_the_live_outcomes_with_the_grading_post_as_evidence(
 ):
     client.force_login(resolver)
 
-    response = client.post(
-        outcomes_url(graded_source), {**grading_form(), "_record": "Record outcomes"}, follow=True
-    )
+    response = confirm(client, outcomes_url(graded_source), grading_form(), "_record", follow=True)
 
     (message,) = texts(response)
     assert message == (
@@ -311,11 +334,11 @@ def test_it_records_only_the_newly_approved_when_the_post_is_pasted_again(
     client, resolver, graded_source
 ):
     client.force_login(resolver)
-    client.post(outcomes_url(graded_source), {**grading_form(), "_record": "Record outcomes"})
+    confirm(client, outcomes_url(graded_source), grading_form(), "_record")
     bitcoin = Question.objects.drafts().get()
     approve(bitcoin, "Will Bitcoin trade above $10,000 at the end of 2020?")
 
-    client.post(outcomes_url(graded_source), {**grading_form(), "_record": "Record outcomes"})
+    confirm(client, outcomes_url(graded_source), grading_form(), "_record")
 
     assert Resolution.objects.count() == 4
     assert Resolution.objects.get(question=bitcoin).outcome == "no"  # a 70% call graded WRONG
@@ -324,10 +347,7 @@ def test_it_records_only_the_newly_approved_when_the_post_is_pasted_again(
 def test_it_annuls_a_thrown_out_call(client, resolver, graded_source):
     client.force_login(resolver)
 
-    client.post(
-        outcomes_url(graded_source),
-        {**grading_form(text="1. [thrown out]\n"), "_record": "Record outcomes"},
-    )
+    confirm(client, outcomes_url(graded_source), grading_form(text="1. [thrown out]\n"), "_record")
 
     resolution = Resolution.objects.get()
     assert resolution.outcome == "annulled"
