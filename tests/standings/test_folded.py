@@ -8,65 +8,21 @@ from forecasts import scoring
 from forecasts.engine import rescoring
 from forecasts.standings import folded
 from tests import builders
-
-OPENS = datetime(2021, 1, 1, tzinfo=UTC)
-CLOSES = datetime(2021, 12, 31, 23, 59, tzinfo=UTC)
-KNOWN = datetime(2022, 1, 15, tzinfo=UTC)
-
-# Vox Future Perfect's 2021 list, the 11 resolved rows of
-# /work/shared/data/public-records/predictions.json (id, probability as stated, outcome).
-VOX_2021 = [
-    ("vfp-2021-01", 0.7, True),
-    ("vfp-2021-02", 0.7, True),
-    ("vfp-2021-03", 0.4, True),
-    ("vfp-2021-04", 0.65, True),
-    ("vfp-2021-05", 0.7, True),
-    ("vfp-2021-06", 0.7, False),
-    ("vfp-2021-07", 0.8, False),
-    ("vfp-2021-08", 0.7, False),
-    ("vfp-2021-09", 0.7, True),
-    ("vfp-2021-11", 0.55, False),
-    ("vfp-2021-12", 0.8, True),
-]
-# Alex Sloat's 2017 list (12 resolved rows), which has a 50% forecast that did not happen.
-SLOAT_2017 = [
-    ("as-2017-01", 0.5, False),
-    ("as-2017-02", 0.8, True),
-    ("as-2017-03", 0.6, False),
-    ("as-2017-04", 0.9, True),
-    ("as-2017-05", 0.7, False),
-    ("as-2017-06", 0.9, True),
-    ("as-2017-07", 0.8, False),
-    ("as-2017-08", 0.7, False),
-    ("as-2017-09", 0.7, False),
-    ("as-2017-10", 0.8, True),
-    ("as-2017-11", 0.95, True),
-    ("as-2017-12", 0.99, True),
-]
-
-
-def _list(author, source, rows, *, opens=OPENS, closes=CLOSES, known=KNOWN, tags=()):
-    """One resolved binary question per row, forecast once (as stated) citing ``source``."""
-    for slug, p, happened in rows:
-        question = builders.resolved_question(
-            slug,
-            "yes" if happened else "no",
-            known_at=known,
-            opens_at=opens,
-            closes_at=closes,
-            resolve_by=known,
-            tags=tags,
-        )
-        builders.raw_forecast(
-            question, author, probability=p, source=source, stated_at=opens, recorded_at=opens
-        )
+from tests.builders.graded_lists import (
+    CLOSES,
+    KNOWN,
+    OPENS,
+    SLOAT_2017,
+    VOX_2021,
+    graded_list,
+)
 
 
 @pytest.fixture
 def vox(db):
     author = builders.author("Vox Future Perfect")
     source = builders.source(author, title="Predictions for 2021", published_on=OPENS.date())
-    _list(author, source, VOX_2021)
+    graded_list(author, source, VOX_2021)
     rescoring.rescore_all()
     return author, source
 
@@ -98,7 +54,7 @@ def test_the_folded_table_for_one_author_year_equals_the_counts_worked_out_by_ha
 def test_it_counts_a_fifty_percent_forecast_as_a_statement_that_did_not_happen(db):
     author = builders.author("Alex Sloat")
     source = builders.source(author, title="2017 predictions", published_on=date(2017, 1, 1))
-    _list(
+    graded_list(
         author,
         source,
         SLOAT_2017,
@@ -125,7 +81,7 @@ def test_it_filters_by_source_tag_and_period(vox):
     author, source = vox
     other = builders.source(author, title="Predictions for 2022", published_on=date(2022, 1, 1))
     economy = builders.tag("Economy")
-    _list(
+    graded_list(
         author,
         other,
         [("vfp-2022-01", 0.9, True), ("vfp-2022-02", 0.2, False)],
