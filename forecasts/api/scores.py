@@ -492,6 +492,11 @@ class SourceCardSerializer(serializers.Serializer):
     )
     folded = FoldedLevelSerializer(many=True, source="folded.levels")
     right_side = RightSideSerializer(source="folded.right_side", allow_null=True)
+    author_overall = CardFieldsSerializer(
+        source="overall",
+        allow_null=True,
+        help_text="The author's overall stored record, to compare with; null if none.",
+    )
 
 
 class SourceScorecardSerializer(serializers.Serializer):

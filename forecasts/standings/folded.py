@@ -18,7 +18,8 @@ a source's record when the author's final forecast on it cites that source
 Filters, as on a period's card (``forecasts.standings.periods``): ``tag``
 keeps the questions tagged with it now, ``since``/``until`` the questions
 whose outcome became known in [since, until). Every read is one query for
-the rows (plus one for the authors in ``source_scorecards``), whatever the
+the rows (plus two in ``source_scorecards``: the authors and their overall
+cards), whatever the
 number of questions.
 """
 
@@ -30,7 +31,7 @@ from datetime import datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from forecasts import scoring
-from forecasts.models import Author, Forecast, QuestionScore, Source, Tag
+from forecasts.models import Author, Forecast, QuestionScore, Scorecard, Source, Tag
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SourceCard:
     brier_high: float | None
     calibration: list[scoring.CalibrationBin]  # 10 equal bins; [] with no binary question
     folded: FoldedRecord
+    overall: Scorecard | None  # the author's stored overall card, to show beside this one
 
 
 def final_forecast_source() -> Subquery:
@@ -105,7 +107,9 @@ def source_scorecards(source: Source) -> list[SourceCard]:
     The source's byline author first, then by name. Brier is the mean of the
     per-question time-averaged Brier (``QuestionScore.brier``) over those
     questions, with its t interval (``scoring.mean_with_interval``, as on the
-    author cards); the tables are over their binary questions. Two queries.
+    author cards); the tables are over their binary questions. Each card
+    carries the author's stored overall scorecard (``overall``) to show beside
+    it. Three queries: the rows, the authors, their overall cards.
     """
     rows = list(
         counted_scores(source=source)
@@ -116,12 +120,21 @@ def source_scorecards(source: Source) -> list[SourceCard]:
     for author_id, *fields in rows:
         by_author.setdefault(author_id, []).append(tuple(fields))
     authors = Author.objects.in_bulk(list(by_author))
-    cards = [_source_card(authors[pk], author_rows) for pk, author_rows in by_author.items()]
+    overall = {
+        card.author_id: card
+        for card in Scorecard.objects.for_tag(None).filter(author_id__in=list(by_author))
+    }
+    for card in overall.values():
+        card.author = authors[card.author_id]  # already read: no query per card
+    cards = [
+        _source_card(authors[pk], author_rows, overall.get(pk))
+        for pk, author_rows in by_author.items()
+    ]
     byline = source.author_id
     return sorted(cards, key=lambda c: (c.author.pk != byline, c.author.name, c.author.pk))
 
 
-def _source_card(author: Author, rows: list[tuple]) -> SourceCard:
+def _source_card(author: Author, rows: list[tuple], overall: Scorecard | None) -> SourceCard:
     brier, low, high = scoring.mean_with_interval([row[0] for row in rows])
     binary = _binary((given, yes) for _, given, yes in rows)
     calibration = (
@@ -135,6 +148,7 @@ def _source_card(author: Author, rows: list[tuple]) -> SourceCard:
         brier_high=high,
         calibration=calibration,
         folded=_folded(binary),
+        overall=overall,
     )
 
 

@@ -110,6 +110,10 @@ def test_it_gives_a_source_scorecard_with_brier_n_interval_and_both_tables(api_c
     assert [b["count"] for b in card["calibration"]] == [0, 0, 0, 0, 1, 1, 1, 6, 2, 0]
     assert [(r["level"], r["count"]) for r in card["folded"]][-1] == (0.8, 2)
     assert card["right_side"]["right"] == 6
+    assert (card["author_overall"]["n_scored"], card["author_overall"]["brier"]) == (
+        11,
+        pytest.approx(0.255),
+    )
 
 
 def test_it_reads_a_folded_table_and_a_source_scorecard_in_a_fixed_number_of_queries(
@@ -120,7 +124,7 @@ def test_it_reads_a_folded_table_and_a_source_scorecard_in_a_fixed_number_of_que
         assert (
             api_client.get("/api/authors/vox/calibration/", {"folded": "true"}).status_code == 200
         )
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # the source, the rows, the authors, their cards
         assert api_client.get("/api/sources/vox-2021/scorecard/").status_code == 200
 
 

@@ -137,6 +137,7 @@ def test_a_source_card_gives_the_mean_brier_with_its_interval_and_both_tables(vo
     briers = [(p - o) ** 2 for _, p, o in VOX_2021]  # one forecast in force all year
     mean, low, high = scoring.mean_with_interval(briers)
     assert card.author == author
+    assert card.overall is not None and card.overall.n_scored == 11
     assert card.n_scored == 11
     assert (card.brier, card.brier_low, card.brier_high) == pytest.approx((mean, low, high))
     assert card.brier == pytest.approx(0.255)
@@ -167,7 +168,7 @@ def test_it_reads_a_folded_table_and_the_source_cards_in_a_fixed_number_of_queri
     author, source = vox
     with django_assert_num_queries(1):
         folded.folded_record(author, source=source, tag=None, since=OPENS)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         folded.source_scorecards(source)
 
 
