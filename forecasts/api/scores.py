@@ -393,7 +393,9 @@ class FoldedCalibrationSerializer(serializers.Serializer):
     author = serializers.IntegerField()
     author_slug = serializers.CharField()
     folded = serializers.BooleanField(help_text="Always true: the table is folded.")
-    source = serializers.CharField(allow_null=True, help_text="The source's slug, if filtered.")
+    source_slug = serializers.CharField(
+        allow_null=True, help_text="The source filtered by (its slug), or null."
+    )
     tag = serializers.CharField(allow_null=True)
     since = serializers.DateTimeField(allow_null=True)
     until = serializers.DateTimeField(allow_null=True)
@@ -465,7 +467,7 @@ def author_folded_calibration(author: Author, params: dict) -> dict:
         "author": author.pk,
         "author_slug": author.slug,
         "folded": True,
-        "source": source.slug if source else None,
+        "source_slug": source.slug if source else None,
         "tag": tag.slug if tag else None,
         "since": since,
         "until": until,
@@ -500,9 +502,10 @@ class SourceCardSerializer(serializers.Serializer):
 
 
 class SourceScorecardSerializer(serializers.Serializer):
-    source = serializers.IntegerField(help_text="The source's id.")
-    source_slug = serializers.CharField()
-    source_author = serializers.CharField(allow_null=True, help_text="The byline's slug.")
+    id = serializers.IntegerField(help_text="The source's id.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    byline = serializers.CharField(allow_null=True, help_text="The byline author's slug.")
     cards = SourceCardSerializer(
         many=True, help_text="One per author whose final forecasts cite it; the byline first."
     )
@@ -511,8 +514,9 @@ class SourceScorecardSerializer(serializers.Serializer):
 def source_scorecard(source: Source) -> dict:
     """Each author's record on the questions whose final forecast cites the source."""
     return {
-        "source": source.pk,
-        "source_slug": source.slug,
-        "source_author": source.author.slug if source.author else None,
+        "id": source.pk,
+        "slug": source.slug,
+        "title": source.title,
+        "byline": source.author.slug if source.author else None,
         "cards": SourceCardSerializer(folded.source_scorecards(source), many=True).data,
     }

@@ -189,7 +189,7 @@ class RightSide(TypedDict):
 
 def _folded(f: FloatArray, o: FloatArray) -> tuple[FloatArray, np.ndarray]:
     below = f < 0.5
-    level = np.round(np.where(below, 1.0 - f, f), _LEVEL_DECIMALS)
+    level: FloatArray = np.round(np.where(below, 1.0 - f, f), _LEVEL_DECIMALS).astype(np.float64)
     right = np.where(below, o == 0.0, o == 1.0)
     return level, right
 

@@ -59,7 +59,7 @@ def test_it_filters_the_folded_table_by_source_and_period(api_client, vox):
     get = api_client.get
     assert get("/api/authors/vox/calibration/", {"folded": "true"}).json()["n_forecasts"] == 12
     by_source = get("/api/authors/vox/calibration/", {"folded": "true", "source": other.pk}).json()
-    assert (by_source["source"], by_source["n_forecasts"]) == ("vox-2022", 1)
+    assert (by_source["source_slug"], by_source["n_forecasts"]) == ("vox-2022", 1)
     period = {"folded": "true", "until": "2023-01-01T00:00:00Z"}
     assert get("/api/authors/vox/calibration/", period).json()["n_forecasts"] == 11
 
@@ -98,7 +98,11 @@ def test_it_finds_a_source_by_its_url(api_client, vox):
 
 def test_it_gives_a_source_scorecard_with_brier_n_interval_and_both_tables(api_client, vox):
     body = api_client.get("/api/sources/vox-2021/scorecard/").json()
-    assert (body["source_slug"], body["source_author"]) == ("vox-2021", "vox")
+    assert (body["slug"], body["title"], body["byline"]) == (
+        "vox-2021",
+        "Predictions for 2021",
+        "vox",
+    )
     [card] = body["cards"]
     briers = [(p - o) ** 2 for _, p, o in VOX_2021]
     mean, low, high = scoring.mean_with_interval(briers)
