@@ -107,6 +107,9 @@ class SourceFilter(filters.FilterSet):
     publisher = filters.CharFilter(lookup_expr="iexact", max_length=200)
     published_after = filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = filters.DateFilter(field_name="published_on", lookup_expr="lte")
+    url = filters.CharFilter(
+        max_length=1000, help_text="The source's URL, exactly as stored: finds one source by it."
+    )
 
     class Meta:
         model = Source

@@ -23,8 +23,8 @@ from rest_framework.generics import GenericAPIView
 from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
-from forecasts.models import Author, QuestionScore, Scorecard, Tag
-from forecasts.standings import scorecards
+from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
+from forecasts.standings import folded, scorecards
 from forecasts.standings.leaderboard import Standing, leaderboard
 
 MURPHY_SCHEMA = {
@@ -363,4 +363,160 @@ def author_calibration(author: Author, request) -> dict:
         "n_scored": card.n_scored if card else 0,
         "computed_at": card.computed_at if card else None,
         "bins": bins,
+    }
+
+
+# --- Folded calibration and per-source scorecards (forecasts.standings.folded) ---
+
+
+class FoldedLevelSerializer(serializers.Serializer):
+    level = serializers.FloatField(
+        help_text="The stated probability, folded: below 50% becomes its opposite (0.5–1.0)."
+    )
+    count = serializers.IntegerField(help_text="Forecasts stated at this level.")
+    right = serializers.IntegerField(help_text="How many of them came true, folded.")
+    wrong = serializers.IntegerField()
+    frequency = serializers.FloatField(help_text="right / count.")
+    wilson_lower = serializers.FloatField(help_text="Wilson 95% interval of right / count.")
+    wilson_upper = serializers.FloatField()
+
+
+class RightSideSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Forecasts other than exactly 50%.")
+    right = serializers.IntegerField(help_text="Those on the side of 50% that happened.")
+    share = serializers.FloatField(allow_null=True, help_text="right / count; null if none.")
+    wilson_lower = serializers.FloatField(allow_null=True)
+    wilson_upper = serializers.FloatField(allow_null=True)
+
+
+class FoldedCalibrationSerializer(serializers.Serializer):
+    author = serializers.IntegerField()
+    author_slug = serializers.CharField()
+    folded = serializers.BooleanField(help_text="Always true: the table is folded.")
+    source_slug = serializers.CharField(
+        allow_null=True, help_text="The source filtered by (its slug), or null."
+    )
+    tag = serializers.CharField(allow_null=True)
+    since = serializers.DateTimeField(allow_null=True)
+    until = serializers.DateTimeField(allow_null=True)
+    n_forecasts = serializers.IntegerField(
+        help_text="Final forecasts on scored binary questions in the table."
+    )
+    levels = FoldedLevelSerializer(many=True, help_text="One row per stated level, 0.5 first.")
+    right_side = RightSideSerializer(
+        allow_null=True, help_text="Share on the right side of 50% (50% forecasts left out)."
+    )
+
+
+class CalibrationParams(PeriodParams):
+    folded = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not attrs["folded"]:
+            for name in ("since", "until"):
+                if name in attrs:
+                    raise ValidationError({name: ["Only with folded=true."]})
+        return attrs
+
+
+FOLDED_PARAMETERS = [
+    OpenApiParameter(
+        "folded",
+        OpenApiTypes.BOOL,
+        description="true: the folded table, one row per stated level (below 50% folded into "
+        "its opposite), with the share on the right side of 50%. `source`, `since` and "
+        "`until` need it.",
+    ),
+    OpenApiParameter(
+        "source",
+        OpenApiTypes.STR,
+        description="With folded=true: only questions whose final forecast cites this source "
+        "(id or slug).",
+    ),
+]
+
+
+def source_param(request) -> Source | None:
+    value = request.query_params.get("source")
+    if value in (None, ""):
+        return None
+    field = filters.SlugOrIdChoiceField(queryset=Source.objects.all())
+    try:
+        return field.to_python(value)
+    except Exception as exc:  # django's ValidationError: report it under the parameter's name
+        raise ValidationError({"source": list(getattr(exc, "messages", [str(exc)]))}) from exc
+
+
+def calibration_params(request) -> dict:
+    """``folded``, ``source``, ``tag``, ``since``, ``until`` of a calibration request, checked."""
+    params = CalibrationParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    checked = {**params.validated_data, "tag": tag_param(request), "source": source_param(request)}
+    if checked["source"] is not None and not checked["folded"]:
+        raise ValidationError({"source": ["Only with folded=true."]})
+    return checked
+
+
+def author_folded_calibration(author: Author, params: dict) -> dict:
+    """The author's folded calibration table (``standings.folded.folded_record``)."""
+    source, tag = params["source"], params["tag"]
+    since, until = params.get("since"), params.get("until")
+    record = folded.folded_record(author, source=source, tag=tag, since=since, until=until)
+    return {
+        "author": author.pk,
+        "author_slug": author.slug,
+        "folded": True,
+        "source_slug": source.slug if source else None,
+        "tag": tag.slug if tag else None,
+        "since": since,
+        "until": until,
+        "n_forecasts": record.n_forecasts,
+        "levels": record.levels,
+        "right_side": record.right_side,
+    }
+
+
+class SourceCardSerializer(serializers.Serializer):
+    author = serializers.IntegerField(source="author.pk", help_text="The author's id.")
+    author_slug = serializers.CharField(source="author.slug")
+    author_name = serializers.CharField(source="author.name")
+    n_scored = serializers.IntegerField(
+        help_text="Scored questions whose final forecast cites the source (N)."
+    )
+    brier = serializers.FloatField(help_text="Mean time-averaged Brier over them, 0 (best) to 1.")
+    brier_low = serializers.FloatField(
+        allow_null=True, help_text="95% t interval of the mean: low end (null when N = 1)."
+    )
+    brier_high = serializers.FloatField(allow_null=True)
+    calibration = CalibrationBinSerializer(
+        many=True, help_text="10 equal-width bins over the binary questions; [] if none."
+    )
+    folded = FoldedLevelSerializer(many=True, source="folded.levels")
+    right_side = RightSideSerializer(source="folded.right_side", allow_null=True)
+    author_overall = CardFieldsSerializer(
+        source="overall",
+        allow_null=True,
+        help_text="The author's overall stored record, to compare with; null if none.",
+    )
+
+
+class SourceScorecardSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The source's id.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    byline = serializers.CharField(allow_null=True, help_text="The byline author's slug.")
+    cards = SourceCardSerializer(
+        many=True, help_text="One per author whose final forecasts cite it; the byline first."
+    )
+
+
+def source_scorecard(source: Source) -> dict:
+    """Each author's record on the questions whose final forecast cites the source."""
+    return {
+        "id": source.pk,
+        "slug": source.slug,
+        "title": source.title,
+        "byline": source.author.slug if source.author else None,
+        "cards": SourceCardSerializer(folded.source_scorecards(source), many=True).data,
     }

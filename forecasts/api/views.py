@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -93,9 +94,24 @@ class IdOrSlugLookup:
     calibration=extend_schema(
         summary="An author's calibration table",
         description="10 equal-width bins of forecast probability with how often those things "
-        "happened and a Wilson 95% interval. Overall, or for one tag.",
-        parameters=[ID_OR_SLUG, scores.TAG_PARAMETER],
-        responses={200: scores.CalibrationSerializer},
+        "happened and a Wilson 95% interval. Overall, or for one tag. With `folded=true`, the "
+        "table authors publish instead: one row per stated level (a forecast below 50% folded "
+        "into its opposite, a 50% one counted as stated) with how many were right, a Wilson "
+        "95% interval and the share on the right side of 50%, for a source, a tag and the "
+        "questions whose outcome became known in [since, until).",
+        parameters=[
+            ID_OR_SLUG,
+            scores.TAG_PARAMETER,
+            *scores.FOLDED_PARAMETERS,
+            *scores.PERIOD_PARAMETERS,
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="AuthorCalibration",
+                serializers=[scores.CalibrationSerializer, scores.FoldedCalibrationSerializer],
+                resource_type_field_name=None,
+            )
+        },
     ),
 )
 class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -129,8 +145,13 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     @public_cache
     def calibration(self, request, id_or_slug=None):
+        author = self._author()
+        params = scores.calibration_params(request)
+        if params["folded"]:
+            body = scores.author_folded_calibration(author, params)
+            return Response(scores.FoldedCalibrationSerializer(body).data)
         return Response(
-            scores.CalibrationSerializer(scores.author_calibration(self._author(), request)).data
+            scores.CalibrationSerializer(scores.author_calibration(author, request)).data
         )
 
 
@@ -140,6 +161,14 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     ),
     retrieve=extend_schema(summary="One source, with its full text", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add a source (editors)"),
+    scorecard=extend_schema(
+        summary="A source's scorecards",
+        description="For each author whose final forecast on a scored question cites this "
+        "source (the byline first): the mean time-averaged Brier over those questions with N "
+        "and its 95% interval, the 10-bin calibration table and the folded table.",
+        parameters=[ID_OR_SLUG],
+        responses={200: scores.SourceScorecardSerializer},
+    ),
 )
 class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.EditorsWrite]
@@ -154,6 +183,15 @@ class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
 
     def get_serializer_class(self):
         return s.SourceDetailSerializer if self.action == "retrieve" else s.SourceSerializer
+
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @public_cache
+    def scorecard(self, request, id_or_slug=None):
+        lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
+        if lookup is None:
+            raise NotFound("No source has that id or slug.")
+        source = get_object_or_404(Source.objects.select_related("author"), **lookup)
+        return Response(scores.source_scorecard(source))
 
 
 @extend_schema_view(

@@ -25,7 +25,7 @@ from forecasts.models import (
 from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
-from forecasts.standings import periods, scorecards
+from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
 from forecasts.standings.records import author_record
@@ -115,6 +115,7 @@ def author_detail(request, slug):
     since, until = periods.period_bounds(filters["since"], filters["until"])
     card = scorecards.scorecard(author, tag=filters["tag"], since=since, until=until)
     record = author_record(author, **filters)
+    folded_table = folded.folded_record(author, tag=filters["tag"], since=since, until=until)
     over_time = record.brier_over_time()
     stamp = (card.computed_at if card else None) or "period"
     # Calibration and the decomposition are drawn for whole (stored) records only.
@@ -129,6 +130,7 @@ def author_detail(request, slug):
         "tags": tags,
         "card": card,
         "record": record,
+        "folded": folded_table,
         "over_time": over_time,
         "calibration": [b for b in binned.calibration if b.get("count")],
         "murphy": murphy_terms(binned.murphy),
@@ -222,7 +224,11 @@ def source_list(request):
 
 
 def source_detail(request, slug):
-    """The article with each claim marked where it occurs, linked to its question."""
+    """The article with each claim marked, and each author's record on its claims.
+
+    A card per author whose final forecast on a scored question cites the
+    source (``standings.folded.source_scorecards``), beside their overall record.
+    """
     source = get_object_or_404(Source.objects.select_related("author"), slug=slug)
     forecasts = list(
         source.forecasts.filter(PUBLISHED)
@@ -238,6 +244,7 @@ def source_detail(request, slug):
         "forecasts": forecasts,
         "paragraphs": quotes.marked_paragraphs(source.full_text, passages),
         "missing": [p for p in passages if not p.found],
+        "cards": folded.source_scorecards(source),
     }
     return render(request, "forecasts/source_detail.html", context)
 

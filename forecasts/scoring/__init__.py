@@ -7,7 +7,8 @@ formulas in the docstrings of its modules:
 * ``brier``: one forecast on one question (Brier on both scales, skill, log loss);
 * ``daily``: which forecast counts on which day (time-averaged and final-forecast
   Brier) and the crowd;
-* ``calibration``: calibration tables and the Murphy decomposition;
+* ``calibration``: calibration tables (10 bins, or folded at the stated levels,
+  as authors grade their own lists) and the Murphy decomposition;
 * ``uncertainty``: Wilson intervals, Student's t quantiles, a mean with its interval;
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
 * ``inputs``: how arguments are checked, and the constants of the conventions.
@@ -39,9 +40,13 @@ from forecasts.scoring.brier import (
 )
 from forecasts.scoring.calibration import (
     CalibrationBin,
+    FoldedLevel,
+    RightSide,
     calibration_bin_index,
     calibration_table,
+    folded_calibration,
     murphy_decomposition,
+    right_side_share,
 )
 from forecasts.scoring.daily import (
     crowd_daily,
@@ -61,6 +66,8 @@ __all__ = [
     "SUM_TOLERANCE",
     "WILSON_Z_95",
     "CalibrationBin",
+    "FoldedLevel",
+    "RightSide",
     "brier",
     "brier_0_2",
     "brier_multi",
@@ -70,12 +77,14 @@ __all__ = [
     "crowd_daily",
     "crowd_median",
     "final_forecast",
+    "folded_calibration",
     "log_loss",
     "log_loss_multi",
     "mean_with_interval",
     "murphy_decomposition",
     "relative_brier",
     "relative_time_averaged_brier",
+    "right_side_share",
     "t_quantile",
     "time_averaged_brier",
     "time_averaged_brier_multi",

@@ -160,3 +160,92 @@ def murphy_decomposition(
         result["within_bin_variance"] = float(np.sum(spread**2) / f.size)
         result["within_bin_covariance"] = float(2.0 * np.sum(spread * (o - o_bin[bins])) / f.size)
     return result
+
+
+_LEVEL_DECIMALS = 9  # folded levels are rounded so that 1 - 0.3 and 0.7 are one level
+
+
+class FoldedLevel(TypedDict):
+    """One row of a folded calibration table: a stated level and how often it was right."""
+
+    level: float
+    count: int
+    right: int
+    wrong: int
+    frequency: float
+    wilson_lower: float
+    wilson_upper: float
+
+
+class RightSide(TypedDict):
+    """How many forecasts leaned (away from 50%) towards what happened."""
+
+    count: int
+    right: int
+    share: float | None
+    wilson_lower: float | None
+    wilson_upper: float | None
+
+
+def _folded(f: FloatArray, o: FloatArray) -> tuple[FloatArray, np.ndarray]:
+    below = f < 0.5
+    level: FloatArray = np.round(np.where(below, 1.0 - f, f), _LEVEL_DECIMALS).astype(np.float64)
+    right = np.where(below, o == 0.0, o == 1.0)
+    return level, right
+
+
+def folded_calibration(forecasts: Sequence[float], outcomes: Sequence[bool]) -> list[FoldedLevel]:
+    """The table authors publish when they grade their own lists: per stated level, right/wrong.
+
+    Every forecast p below 0.5 is folded into its opposite: 10% that X is 90%
+    that not X, so it counts at level 1 - p and is *right* when X did not
+    happen. A forecast of 0.5 or more stays as stated, at level p, right when
+    X happened; a 50% forecast therefore counts as a 50% forecast that the
+    statement is true (right = it happened), as authors grade them. Levels
+    are the distinct folded values, rounded to 9 decimals (so 1 - 0.3 and
+    0.7 are one level), in increasing order from 0.5 to 1.0; only levels
+    that occur are listed.
+
+    Each row: ``level``, ``count``, ``right``, ``wrong`` (count - right),
+    ``frequency`` (right / count) and the Wilson 95% interval
+    ``wilson_lower``, ``wilson_upper`` of that frequency
+    (``wilson_interval(right, count)``). Empty input raises ``ValueError``.
+    """
+    f, o = _paired(forecasts, outcomes)
+    level, right = _folded(f, o)
+    rows: list[FoldedLevel] = []
+    for value in np.unique(level):
+        members = level == value
+        count, k = int(members.sum()), int(right[members].sum())
+        low, high = wilson_interval(k, count)
+        rows.append(
+            FoldedLevel(
+                level=float(value),
+                count=count,
+                right=k,
+                wrong=count - k,
+                frequency=k / count,
+                wilson_lower=low,
+                wilson_upper=high,
+            )
+        )
+    return rows
+
+
+def right_side_share(forecasts: Sequence[float], outcomes: Sequence[bool]) -> RightSide:
+    """The share of forecasts on the right side of 50%, leaving out those of exactly 50%.
+
+    A forecast above 0.5 is on the right side when the event happened, one
+    below 0.5 when it did not; a forecast of exactly 0.5 leans neither way and
+    is left out of both the count and the right ones. ``share`` is right /
+    count with its Wilson 95% interval, all ``None`` when every forecast was
+    50%. Empty input raises ``ValueError``.
+    """
+    f, o = _paired(forecasts, outcomes)
+    level, right = _folded(f, o)
+    leaning = level != 0.5
+    count, k = int(leaning.sum()), int(right[leaning].sum())
+    if count == 0:
+        return RightSide(count=0, right=0, share=None, wilson_lower=None, wilson_upper=None)
+    low, high = wilson_interval(k, count)
+    return RightSide(count=count, right=k, share=k / count, wilson_lower=low, wilson_upper=high)

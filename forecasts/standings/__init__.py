@@ -14,6 +14,9 @@ same everywhere:
 * ``periods``: records for the questions whose outcome became known in
   [since, until), read with the ORM and summed as the stored cards are
   (``period_cards``, ``author_period_cards``, ``period_bounds``);
+* ``folded``: folded calibration tables (per stated level, as authors grade
+  their lists) and per-source scorecards (``folded_record``,
+  ``source_scorecards``);
 * ``records``: an author's claims, sorted into scored, pending and left out
   (``author_record``).
 

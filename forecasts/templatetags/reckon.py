@@ -38,3 +38,11 @@ def percent(value, places: int = 0) -> str:
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def stated_percent(value) -> str:
+    """A stated level as authors write it: 0.7 → "70%", 0.95 → "95%", 0.995 → "99.5%"."""
+    if value is None or value == "":
+        return ""
+    return f"{float(value) * 100:.2f}".rstrip("0").rstrip(".") + "%"
