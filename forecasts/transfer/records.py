@@ -553,7 +553,7 @@ class _Writer:
 
     def forecast(self, question: Question, record: Record) -> None:
         author = self.author(record)
-        forecast = ledger.forecast_create(
+        ledger.forecast_create(
             question=question,
             author=author,
             source=self.source(record, author),
@@ -565,8 +565,8 @@ class _Writer:
             scale="numeric",
             conversion_note=_conversion_note(record),
             rescore=False,
+            import_id=record.id,
         )
-        Forecast.objects.filter(pk=forecast.pk).update(import_id=record.id)
         self.report.forecasts += 1
 
 
