@@ -1,6 +1,8 @@
 # The few commands a newcomer needs. `make run` and `make test` are the quick start.
 #
-#   make run            the whole service on SQLite, no external services (Procfile.dev)
+#   make run            the whole service on SQLite, no external services (Procfile.dev),
+#                       with the seed article and the public track records
+#   make run-demo       as `make run`, plus the synthetic demo world (labelled synthetic)
 #   make test           every test, on PostgreSQL and Redis
 #   make test-fast      every test but the long schemathesis runs (marker `fuzz`)
 #   make test-sqlite    every test on SQLite, the embedded default, but those marked `postgres`
@@ -27,7 +29,7 @@ MARKS ?=
 marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(MARKS)),$(MARKS))))
 pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 
-.PHONY: install run test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
+.PHONY: install run run-demo test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
 	migrations-check clean
 
 install: $(VENV)/.installed
@@ -41,6 +43,11 @@ $(VENV)/.installed: requirements/dev.txt pyproject.toml
 ## run: the whole service on SQLite with no external services (web, worker, beat)
 run: $(VENV)/.installed
 	$(PY) manage.py bootstrap
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
+
+## run-demo: as `make run`, with the synthetic demo world added (once) to the real records
+run-demo: $(VENV)/.installed
+	$(PY) manage.py bootstrap --demo
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
 
 ## test: the whole test suite against PostgreSQL and Redis

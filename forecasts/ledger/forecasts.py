@@ -138,12 +138,15 @@ def forecast_create(
     entered_by=None,
     allow_draft: bool = False,
     rescore: bool = True,
+    import_id: str | None = None,
 ) -> Forecast:
     """Record a new forecast; the only way a forecast comes into being.
 
     Once the transaction commits, the question is rescored so that its
     author's cards count the claim; a caller recording many claims at once
     passes ``rescore=False`` and calls ``queue_rescore`` once per question.
+    ``import_id`` keeps the row id of an imported record (``transfer.records``),
+    so the same row is never imported twice.
     """
     now = timezone.now()
     # Lock the question so a resolution cannot slip in between check and write.
@@ -174,6 +177,7 @@ def forecast_create(
         scale_point=checked.scale_point,
         conversion_note=conversion_note,
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+        import_id=import_id,
     )
     forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
     forecast.save()

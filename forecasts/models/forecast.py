@@ -58,6 +58,14 @@ class Forecast(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    import_id = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The row id of an imported public record (e.g. zj-2017-026); re-imports skip it.",
+    )
 
     objects = ForecastQuerySet.as_manager()
 
