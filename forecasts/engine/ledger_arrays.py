@@ -44,6 +44,7 @@ class Ledger:
     f_stated_us: np.ndarray
     f_recorded_us: np.ndarray
     f_probability: np.ndarray  # P(yes); -1 for multiple choice
+    f_proved: np.ndarray  # bool: a dated public source proves stated_at (retrospective rule)
     p_forecast: np.ndarray  # option probabilities: index into the forecast arrays
     p_option: np.ndarray  # option index within its question (by position, then id)
     p_probability: np.ndarray
@@ -62,9 +63,22 @@ def _in_questions(column: str, question_ids: Sequence[int] | None) -> tuple[str,
 def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list, dict]:
     """The forecast columns scoring needs: the query the benchmark's scan floor reads too."""
     where, params = _in_questions("question_id", question_ids)
+    # 1 when the forecast's source proves its stated_at: the source has a URL
+    # and a publication date, and the claim was stated by the end (UTC) of
+    # that day (forecasts.scoring.proved_by_source). One indexed look-up per
+    # row, on the server; no Python per row.
+    stated_day = (
+        "CAST(stated_at AT TIME ZONE 'UTC' AS DATE)"
+        if connection.vendor == "postgresql"
+        else "date(stated_at)"
+    )
+    proved = (
+        "COALESCE((SELECT 1 FROM forecasts_source s WHERE s.id = source_id "
+        f"AND s.url <> '' AND s.published_on IS NOT NULL AND {stated_day} <= s.published_on), 0)"
+    )
     sql = (
-        "SELECT id, question_id, author_id, stated_at, recorded_at, COALESCE(probability, -1) "
-        f"FROM forecasts_forecast{where}"
+        "SELECT id, question_id, author_id, stated_at, recorded_at, COALESCE(probability, -1), "
+        f"{proved} FROM forecasts_forecast{where}"
     )
     kinds = {
         "id": "int8",
@@ -73,6 +87,7 @@ def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list,
         "stated": "time",
         "recorded": "time",
         "probability": "float8",
+        "proved": "int4",
     }
     return sql, params, kinds
 
@@ -228,6 +243,7 @@ def build_ledger(results: Sequence[dict]) -> Ledger:
         f_stated_us=f["stated"],
         f_recorded_us=f["recorded"],
         f_probability=f["probability"],
+        f_proved=f["proved"] == 1,
         p_forecast=probabilities["forecast"],
         p_option=probabilities["option"],
         p_probability=probabilities["probability"],

@@ -10,7 +10,10 @@ The rules (SCORING.md):
   A pair on an annulled or unresolved question gets a row marked
   ``annulled`` or ``pending`` and no score (the scorecards count them).
 * A forecast recorded after the current resolution's ``outcome_known_at`` is
-  hindsight and never counts, not even in the crowd. A pair whose forecasts
+  hindsight and never counts, not even in the crowd, unless it is
+  retrospective: its source has a URL and a publication date, it was stated
+  by the end of that day (UTC) and before the outcome was known
+  (``forecasts.scoring.timing``). A pair whose forecasts
   are all hindsight gets a row marked ``hindsight``. Forecasts stated after
   the close, and malformed ones, are ignored.
 * Time-averaged Brier: one score per UTC day from the later of the open day
@@ -107,7 +110,12 @@ def _score_forecasts(ledger: Ledger, f: dict) -> None:
     outcome = ledger.outcome[q].astype(np.float64)
     p = f["probability"]
     resolved = ledger.status[q] == RESOLVED
-    f["hindsight"] = resolved & (ledger.f_recorded_us[f["order"]] > ledger.known_us[q])
+    # Recorded after the outcome was known and not proved by a dated source
+    # stated before it: hindsight (forecasts.scoring.is_hindsight).
+    late = ledger.f_recorded_us[f["order"]] > ledger.known_us[q]
+    proved = ledger.f_proved[f["order"]] & (f["stated"] <= ledger.known_us[q])
+    f["retrospective"] = resolved & late & proved
+    f["hindsight"] = resolved & late & ~proved
     well_formed = np.where(
         multi,
         (count == ledger.n_options[q]) & (np.abs(total - 1.0) <= SUM_TOLERANCE),

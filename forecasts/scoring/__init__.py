@@ -11,6 +11,8 @@ formulas in the docstrings of its modules:
   as authors grade their own lists) and the Murphy decomposition;
 * ``uncertainty``: Wilson intervals, Student's t quantiles, a mean with its interval;
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
+* ``timing``: which claims count at all (stated in time; retrospective claims
+  proved by a dated public source);
 * ``inputs``: how arguments are checked, and the constants of the conventions.
 
 It may import only the standard library and NumPy: never Django, never another
@@ -58,9 +60,13 @@ from forecasts.scoring.daily import (
     time_averaged_brier_multi,
 )
 from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.timing import is_hindsight, proved_by_source, stated_in_time
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "is_hindsight",
+    "proved_by_source",
+    "stated_in_time",
     "COIN_FLIP_BRIER",
     "LOG_LOSS_EPS",
     "SUM_TOLERANCE",

@@ -3,7 +3,10 @@
 ``random_ledger(seed)`` writes authors, tags, binary and multiple-choice
 questions (resolved, corrected, annulled, pending, draft) and forecasts with
 updates, same-day updates, forecasts before the open and forecasts recorded
-after the outcome was known, straight into the tables (the database guards
+after the outcome was known (some retrospective, citing a public source with
+a URL and a date that proves when they were said, some citing an undated
+source, a source without a URL or a source dated before they were said),
+straight into the tables (the database guards
 still check them). ``expected_rows`` and ``expected_cards`` apply the pure
 library, ``forecasts.scoring``, to each (author, question) in plain Python.
 """
@@ -22,6 +25,7 @@ from forecasts.models import (
     Option,
     Question,
     Resolution,
+    Source,
     Tag,
 )
 
@@ -40,6 +44,29 @@ def random_ledger(seed: int, *, n_authors: int = 6, n_questions: int = 16) -> No
     for j in range(n_questions):
         fate = fates[j % len(fates)] if j < len(fates) else rng.choice(fates)
         _question(rng, seed, j, fate, authors, tags)
+
+
+def _source(seed: int, n: int, *, url: str, published_on) -> Source:
+    return Source.objects.create(
+        title=f"Source {seed}-{n}", slug=f"source-{seed}-{n}", url=url, published_on=published_on
+    )
+
+
+def _late_source(rng, stated: datetime) -> Source | None:
+    """The source cited by a forecast recorded after the outcome was known."""
+    kind = rng.choice(["none", "proves", "proves", "undated", "no_url", "too_early"])
+    if kind == "none":
+        return None
+    seed, n = rng.randint(0, 10**9), Source.objects.count()
+    day = stated.astimezone(UTC).date()
+    url = "" if kind == "no_url" else f"https://example.org/{seed}-{n}"
+    published_on = {
+        "proves": day + timedelta(days=rng.choice([0, 0, 1, 30])),
+        "undated": None,
+        "no_url": day,
+        "too_early": day - timedelta(days=1),
+    }[kind]
+    return _source(seed, n, url=url, published_on=published_on)
 
 
 def _question(rng, seed, j, fate, authors, tags) -> None:
@@ -94,6 +121,7 @@ def _forecasts(rng, question, author, options, opens, last_word, known, fate) ->
         forecast = Forecast.objects.create(
             question=question,
             author=author,
+            source=_late_source(rng, stated) if late else None,
             stated_at=stated,
             recorded_at=max(recorded, stated),
             probability=None if options else _probability(rng),
@@ -160,7 +188,7 @@ def expected_rows() -> dict[tuple[int, int], dict]:
     """Every QuestionScore figure, by (author id, question id)."""
     expected = {}
     for question in Question.objects.exclude(state=Question.State.DRAFT).prefetch_related(
-        "options", "forecasts__option_probabilities", "tags"
+        "options", "forecasts__option_probabilities", "forecasts__source", "tags"
     ):
         options = sorted(question.options.all(), key=lambda o: (o.position, o.pk))
         current = question.resolutions.filter(is_current=True).first()
@@ -173,8 +201,13 @@ def expected_rows() -> dict[tuple[int, int], dict]:
                 (f.stated_at, _value(f, options))
                 for f in own
                 if current is not None
-                and f.recorded_at <= current.outcome_known_at
-                and f.stated_at <= question.closes_at
+                and scoring.stated_in_time(
+                    f.stated_at,
+                    f.recorded_at,
+                    closes_at=question.closes_at,
+                    outcome_known_at=current.outcome_known_at,
+                    **_source_fields(f),
+                )
             ]
             for author, own in by_author.items()
         }
@@ -185,10 +218,25 @@ def expected_rows() -> dict[tuple[int, int], dict]:
             elif current.outcome == "annulled":
                 row["excluded"] = "annulled"
             else:
-                row["n_hindsight"] = sum(f.recorded_at > current.outcome_known_at for f in own)
+                row["n_hindsight"] = sum(
+                    scoring.is_hindsight(
+                        f.stated_at,
+                        f.recorded_at,
+                        outcome_known_at=current.outcome_known_at,
+                        **_source_fields(f),
+                    )
+                    for f in own
+                )
                 row.update(_scores(question, options, current, valid, author))
             expected[(author, question.pk)] = row
     return expected
+
+
+def _source_fields(forecast: Forecast) -> dict:
+    source = forecast.source
+    if source is None:
+        return {}
+    return {"source_url": source.url, "source_published_on": source.published_on}
 
 
 def _scores(question, options, resolution, valid, author) -> dict:

@@ -55,6 +55,7 @@ def build_ledger(questions, forecasts) -> Ledger:
         f_author=np.array([f[1] for f in forecasts], np.int64),
         f_stated_us=stated,
         f_recorded_us=stated,
+        f_proved=np.zeros(stated.size, bool),
         f_probability=np.array([-1.0 if isinstance(f[4], tuple) else f[4] for f in forecasts]),
         p_forecast=np.array(p_forecast, np.int64),
         p_option=np.array(p_option, np.int64),

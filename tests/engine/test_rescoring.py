@@ -593,3 +593,110 @@ def test_it_reads_the_ledger_in_id_ranges_on_two_connections(monkeypatch):
     result = rescoring.rescore_all()
     assert result["forecasts"] == Forecast.objects.count() > 7
     assert_matches_library()
+
+
+def _entered_after_the_outcome(question, author, resolver, source, *, stated_at, direct=False):
+    """Resolve (outcome known 5 Jul 2025), then enter a claim retrospectively, and rescore.
+
+    ``direct`` writes the row past the ledger's services (which refuse a
+    historical claim without a dated source), as an old row would be.
+    """
+    from forecasts.models import Forecast
+
+    with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 7, 5, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        if direct:
+            Forecast.objects.create(
+                question=question,
+                author=author,
+                source=source,
+                stated_at=stated_at,
+                probability=0.7,
+            )
+        else:
+            builders.forecast(question, author, source=source, stated_at=stated_at, probability=0.7)
+        rescoring.rescore_all()
+    return QuestionScore.objects.get(question=question)
+
+
+@pytest.mark.django_db
+def test_it_scores_a_retrospective_claim_proved_by_a_dated_public_source(
+    author, question, resolver
+):
+    dated = builders.source(author, url="https://example.org/what-next")
+    score = _entered_after_the_outcome(
+        question, author, resolver, dated, stated_at=datetime(2024, 11, 12, 18, tzinfo=UTC)
+    )
+    assert (score.excluded_reason, score.n_forecasts, score.n_hindsight) == ("", 1, 0)
+    assert score.brier == pytest.approx(0.09) and score.final_probability == pytest.approx(0.7)
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert (card.n_scored, card.n_hindsight) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_it_excludes_a_retrospective_claim_whose_source_has_no_date(author, question, resolver):
+    undated = builders.source(author, url="https://example.org/what-next", published_on=None)
+    score = _entered_after_the_outcome(
+        question,
+        author,
+        resolver,
+        undated,
+        stated_at=datetime(2024, 11, 12, tzinfo=UTC),
+        direct=True,
+    )
+    assert (score.excluded_reason, score.brier, score.n_hindsight) == ("hindsight", None, 1)
+    assert Scorecard.objects.get(author=author, tag=None).n_scored == 0
+
+
+@pytest.mark.django_db
+def test_it_excludes_a_retrospective_claim_whose_source_has_no_url(author, question, resolver):
+    no_url = builders.source(author)  # dated 12 Nov 2024, but nowhere a reader can check it
+    score = _entered_after_the_outcome(
+        question, author, resolver, no_url, stated_at=datetime(2024, 11, 12, tzinfo=UTC)
+    )
+    assert (score.excluded_reason, score.n_hindsight) == ("hindsight", 1)
+
+
+@pytest.mark.django_db
+def test_it_excludes_a_claim_said_after_the_day_its_source_was_published(
+    author, question, resolver
+):
+    dated = builders.source(author, url="https://example.org/what-next")  # 12 Nov 2024
+    score = _entered_after_the_outcome(
+        question, author, resolver, dated, stated_at=datetime(2024, 11, 13, tzinfo=UTC)
+    )
+    assert (score.excluded_reason, score.n_hindsight) == ("hindsight", 1)
+
+
+@pytest.mark.django_db
+def test_it_counts_the_seed_articles_claims_once_their_outcomes_are_recorded(resolver):
+    from django.core.management import call_command
+
+    from forecasts.models import Forecast, Question, Source
+
+    call_command("loaddata", "fixtures/seed_article.json", verbosity=0)
+    # The seed source must carry the article's public URL (see the report: the
+    # fixture is to gain it); its publication date is 12 Nov 2024.
+    Source.objects.filter(url="").update(url="https://example.org/trump-xi-putin")
+    question = Question.objects.get(closes_at=datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC))
+    forecast = Forecast.objects.get(question=question)
+    with time_machine.travel(datetime(2026, 11, 30, tzinfo=UTC)):
+        builders.resolve(
+            question,
+            "yes",
+            known_at=datetime(2025, 7, 1, tzinfo=UTC),
+            evidence_note="Reported.",
+            by=resolver,
+        )
+        rescoring.rescore_all()
+    score = QuestionScore.objects.get(question=question)
+    assert forecast.recorded_at > datetime(2025, 7, 1, tzinfo=UTC)  # entered retrospectively
+    assert (score.excluded_reason, score.n_forecasts, score.n_hindsight) == ("", 1, 0)
+    assert score.final_probability == pytest.approx(0.9)
+    assert score.brier == pytest.approx((0.9 - 1) ** 2)

@@ -1,0 +1,54 @@
+from datetime import UTC, date, datetime
+
+from forecasts import scoring
+
+CLOSES = datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC)
+KNOWN = datetime(2025, 7, 5, tzinfo=UTC)
+LATE = datetime(2025, 7, 10, tzinfo=UTC)
+URL = "https://example.org/what-next"
+
+
+def test_it_counts_a_late_claim_stated_by_the_end_of_its_sources_publication_day():
+    stated = datetime(2024, 11, 12, 23, 59, 59, tzinfo=UTC)
+    assert scoring.stated_in_time(
+        stated,
+        LATE,
+        closes_at=CLOSES,
+        outcome_known_at=KNOWN,
+        source_url=URL,
+        source_published_on=date(2024, 11, 12),
+    )
+    assert not scoring.is_hindsight(
+        stated, LATE, outcome_known_at=KNOWN, source_url=URL, source_published_on=date(2024, 11, 12)
+    )
+
+
+def test_it_refuses_a_late_claim_stated_the_day_after_its_source_was_published():
+    stated = datetime(2024, 11, 13, tzinfo=UTC)
+    fields = {"source_url": URL, "source_published_on": date(2024, 11, 12)}
+    assert not scoring.stated_in_time(
+        stated, LATE, closes_at=CLOSES, outcome_known_at=KNOWN, **fields
+    )
+    assert scoring.is_hindsight(stated, LATE, outcome_known_at=KNOWN, **fields)
+
+
+def test_it_refuses_a_late_claim_without_a_url_or_a_date():
+    stated = datetime(2024, 11, 12, tzinfo=UTC)
+    for fields in (
+        {"source_url": "", "source_published_on": date(2024, 11, 12)},
+        {"source_url": URL, "source_published_on": None},
+        {},
+    ):
+        assert not scoring.stated_in_time(
+            stated, LATE, closes_at=CLOSES, outcome_known_at=KNOWN, **fields
+        )
+        assert scoring.is_hindsight(stated, LATE, outcome_known_at=KNOWN, **fields)
+
+
+def test_it_counts_a_claim_recorded_in_time_without_any_source_but_not_one_stated_after_close():
+    stated = datetime(2025, 6, 1, tzinfo=UTC)
+    assert scoring.stated_in_time(stated, stated, closes_at=CLOSES, outcome_known_at=KNOWN)
+    after_close = datetime(2025, 7, 1, tzinfo=UTC)
+    assert not scoring.stated_in_time(
+        after_close, after_close, closes_at=CLOSES, outcome_known_at=KNOWN
+    )
