@@ -240,18 +240,43 @@ class DraftReviewAdmin:
         )
         self.message_user(request, f"Approved {approved} draft(s).")
 
+    # One action per reason: a source can be marked complete only when every
+    # sentence dismissed from it says why (forecasts.ledger.sources).
+    @admin.action(description="Discard selected drafts: not a forecast", permissions=["change"])
+    def discard_not_a_claim(self, request, queryset):
+        self._discard(request, queryset, DiscardedClaim.Reason.NOT_A_CLAIM)
+
     @admin.action(
-        description="Discard selected drafts (not worth a question)", permissions=["change"]
+        description="Discard selected drafts: someone else's claim", permissions=["change"]
     )
-    def discard_drafts(self, request, queryset):
+    def discard_reported(self, request, queryset):
+        self._discard(request, queryset, DiscardedClaim.Reason.REPORTED)
+
+    @admin.action(
+        description="Discard selected drafts: too vague to resolve", permissions=["change"]
+    )
+    def discard_not_resolvable(self, request, queryset):
+        self._discard(request, queryset, DiscardedClaim.Reason.NOT_RESOLVABLE)
+
+    @admin.action(
+        description="Discard selected drafts: already in the ledger", permissions=["change"]
+    )
+    def discard_duplicate(self, request, queryset):
+        self._discard(request, queryset, DiscardedClaim.Reason.DUPLICATE)
+
+    def _discard(self, request, queryset, reason: str) -> None:
         discarded = self._each_draft(
             request,
             queryset,
-            lambda question: drafts.draft_discard(question=question, by=request.user),
+            lambda question: drafts.draft_discard(
+                question=question, by=request.user, reason=reason
+            ),
         )
+        label = DiscardedClaim.Reason(reason).label.lower()
         self.message_user(
             request,
-            f"Discarded {discarded} draft(s); drafting their sources again will skip them.",
+            f"Discarded {discarded} draft(s) ({label}); drafting their sources again will "
+            "skip them.",
         )
 
 
@@ -259,14 +284,13 @@ class DraftReviewAdmin:
 class DiscardedClaimAdmin(admin.ModelAdmin):
     """Sentences turned down; delete a row to let drafting propose the sentence again."""
 
-    list_display = ["sentence", "phrase", "source", "discarded_by", "discarded_at"]
-    list_filter = [("source", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["sentence", "phrase", "source", "reason", "discarded_by", "discarded_at"]
+    list_editable = ["reason"]  # the one thing an editor may change: why it was dismissed
+    list_filter = ["reason", ("source", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["sentence", "question_title", "source__title"]
     list_select_related = ["source", "discarded_by"]
+    fields = ["source", "sentence", "phrase", "question_title", "reason", "discarded_by"]
     readonly_fields = ["source", "sentence", "phrase", "question_title", "discarded_by"]
 
     def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from forecasts import ledger
 from forecasts.admin.drafts import DraftFromTextAdmin
 from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, RecordedClaimInline
 from forecasts.admin.lists import ListImportAdmin
@@ -28,19 +30,50 @@ class AuthorAdmin(admin.ModelAdmin):
         return obj.forecast_total
 
 
+class SourceForm(forms.ModelForm):
+    """The source, with the completeness mark checked before anything is saved."""
+
+    class Meta:
+        model = Source
+        exclude: list[str] = []  # the admin's fieldsets choose what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_complete") and "is_complete" in self.changed_data:
+            if self.instance.pk is None:
+                self.add_error("is_complete", "Save the source and its claims first.")
+                return cleaned
+            # Judged on the source as stored: its drafts and dismissed sentences.
+            for problem in ledger.completeness_problems(self.instance):
+                self.add_error("is_complete", problem)
+        return cleaned
+
+
 @admin.register(Source)
 class SourceAdmin(ListImportAdmin, DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ordering = ["-published_on", "title"]
-    list_display = ["title", "author", "publisher", "published_on", "claim_count"]
-    list_filter = ["kind", "scale", "publisher"]
+    list_display = ["title", "author", "publisher", "published_on", "claim_count", "is_complete"]
+    list_filter = ["kind", "scale", "is_complete", "publisher"]
+    readonly_fields = ["completed_by", "completed_at"]
     search_fields = ["title", "publisher", "url", "author__name"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author"]
+    form = SourceForm
     inlines = [RecordedClaimInline, AddClaimInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "author", "publisher", "published_on", "url"]}),
         ("Words to numbers", {"fields": ["scale", "drafts_to_review"]}),
+        (
+            "Completeness",
+            {
+                "fields": ["is_complete", "completed_by", "completed_at"],
+                "description": "Mark the source complete once every forward-looking claim in "
+                "it is in the ledger or was discarded with a reason. Scorecards say how many "
+                "scored claims come from complete sources: the guard against entering only "
+                "an author's misses.",
+            },
+        ),
         (
             "Rights and text",
             {"fields": ["licence", "attribution", "full_text"], "classes": ["collapse"]},
@@ -58,6 +91,16 @@ class SourceAdmin(ListImportAdmin, DraftFromTextAdmin, ForecastInlineSaving, adm
     @admin.display(description="Claims", ordering="claim_total")
     def claim_count(self, obj: Source) -> int:
         return obj.claim_total
+
+    def save_model(self, request, obj, form, change):
+        marked = "is_complete" in form.changed_data
+        if marked:
+            obj.is_complete = form.initial.get("is_complete", False)  # the service sets it
+        super().save_model(request, obj, form, change)
+        if marked and form.cleaned_data["is_complete"]:
+            ledger.source_mark_complete(source=obj, by=request.user)
+        elif marked:
+            ledger.source_mark_incomplete(source=obj)
 
 
 @admin.register(Tag)

@@ -108,7 +108,15 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     filter_horizontal = ["tags"]
     date_hierarchy = "resolve_by"
     readonly_fields = ["state", "resolution_changed_at", "scored_at", "resolution_actions"]
-    actions = ["approve_drafts", "discard_drafts", "resolve_selected", "annul_selected"]
+    actions = [
+        "approve_drafts",
+        "discard_not_a_claim",
+        "discard_reported",
+        "discard_not_resolvable",
+        "discard_duplicate",
+        "resolve_selected",
+        "annul_selected",
+    ]
     inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),

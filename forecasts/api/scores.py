@@ -61,6 +61,10 @@ class CardFieldsSerializer(serializers.Serializer):
     relative_brier = serializers.FloatField(
         allow_null=True, help_text="Author minus crowd; negative is better."
     )
+    n_retrospective = serializers.IntegerField(
+        help_text="Of the N scored questions, how many were entered after their outcome was "
+        "known and count only because a dated public source proves when the claim was made."
+    )
 
 
 class ScorecardListSerializer(serializers.ListSerializer):
@@ -129,8 +133,11 @@ class CalibrationSerializer(serializers.Serializer):
     author = serializers.IntegerField()
     author_slug = serializers.CharField()
     tag = serializers.CharField(allow_null=True)
+    recorded_before_outcome = serializers.BooleanField()
     n_scored = serializers.IntegerField()
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for a record rebuilt on request."
+    )
     bins = CalibrationBinSerializer(
         many=True, help_text="10 equal-width bins; empty bins have count 0."
     )
@@ -146,6 +153,13 @@ class AuthorScorecardSerializer(serializers.Serializer):
     author_name = serializers.CharField()
     since = serializers.DateTimeField(allow_null=True)
     until = serializers.DateTimeField(allow_null=True)
+    recorded_before_outcome = serializers.BooleanField(
+        help_text="Whether only claims recorded before their outcome was known are counted."
+    )
+    n_from_complete_sources = serializers.IntegerField(
+        help_text="Of the overall record's scored questions, how many cite a source marked "
+        "complete (every forward-looking claim in it entered or dismissed with a reason)."
+    )
     overall = CardFieldsSerializer(allow_null=True, help_text="Null until something is scored.")
     by_tag = TaggedCardSerializer(many=True, help_text="One record per tag, by tag slug.")
 
@@ -231,6 +245,11 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
 class PeriodParams(serializers.Serializer):
     since = AwareDateTimeField(required=False, help_text="Outcome known at or after this time.")
     until = AwareDateTimeField(required=False, help_text="Outcome known before this time.")
+    recorded_before_outcome = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: only claims recorded in the ledger before their outcome was known.",
+    )
 
     def validate(self, attrs):
         since, until = attrs.get("since"), attrs.get("until")
@@ -258,6 +277,13 @@ PERIOD_PARAMETERS = [
         "until",
         OpenApiTypes.DATETIME,
         description="Only questions whose outcome became known before this time.",
+    ),
+    OpenApiParameter(
+        "recorded_before_outcome",
+        OpenApiTypes.BOOL,
+        description="true: only claims recorded in the ledger before their outcome was known "
+        "(leaves out the retrospective entries that a dated public source proves). The "
+        "records are then recomputed from the per-question scores.",
     ),
 ]
 TAG_PARAMETER = OpenApiParameter("tag", OpenApiTypes.STR, description="A tag's id or slug.")
@@ -304,6 +330,7 @@ class LeaderboardView(GenericAPIView):
             since=params.validated_data.get("since"),
             until=params.validated_data.get("until"),
             min_n=params.validated_data.get("min_n"),
+            recorded_before_outcome=params.validated_data["recorded_before_outcome"],
         )
         page = self.paginate_queryset(board.ranked)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -314,15 +341,20 @@ def author_scorecard(author: Author, request) -> dict:
     params = PeriodParams(data=request.query_params)
     params.is_valid(raise_exception=True)
     since, until = params.validated_data.get("since"), params.validated_data.get("until")
+    selection = {
+        "since": since,
+        "until": until,
+        "recorded_before_outcome": params.validated_data["recorded_before_outcome"],
+    }
     body = {
         "author": author.pk,
         "author_slug": author.slug,
         "author_name": author.name,
-        "since": since,
-        "until": until,
+        **selection,
+        "n_from_complete_sources": scorecards.from_complete_sources(author, **selection),
     }
-    overall, by_tag = scorecards.author_scorecards(author, since=since, until=until)
-    if since is None and until is None:
+    overall, by_tag = scorecards.author_scorecards(author, **selection)
+    if scorecards.is_stored_selection(**selection):
         return {
             **body,
             "overall": ScorecardSerializer(overall).data if overall else None,
@@ -347,19 +379,22 @@ CALIBRATION_KEYS = (
 )
 
 
-def author_calibration(author: Author, request) -> dict:
-    """The calibration table of an author's overall (or one tag's) stored record.
+def author_calibration(author: Author, params: dict) -> dict:
+    """The calibration table of an author's overall (or one tag's) record.
 
-    It is derived from the scorecard's stored totals (``scorecards.binned_figures``).
+    It is derived from the scorecard's totals (``scorecards.binned_figures``):
+    the stored card's, or with ``recorded_before_outcome`` the rebuilt one's.
     """
-    tag = tag_param(request)
-    card = scorecards.scorecard(author, tag=tag)
+    tag = params["tag"]
+    before = params["recorded_before_outcome"]
+    card = scorecards.scorecard(author, tag=tag, recorded_before_outcome=before)
     table = scorecards.binned_figures([card])[0].calibration if card else []
     bins = [{key: row.get(key) for key in CALIBRATION_KEYS} for row in table]
     return {
         "author": author.pk,
         "author_slug": author.slug,
         "tag": tag.slug if tag else None,
+        "recorded_before_outcome": before,
         "n_scored": card.n_scored if card else 0,
         "computed_at": card.computed_at if card else None,
         "bins": bins,
@@ -399,6 +434,7 @@ class FoldedCalibrationSerializer(serializers.Serializer):
     tag = serializers.CharField(allow_null=True)
     since = serializers.DateTimeField(allow_null=True)
     until = serializers.DateTimeField(allow_null=True)
+    recorded_before_outcome = serializers.BooleanField()
     n_forecasts = serializers.IntegerField(
         help_text="Final forecasts on scored binary questions in the table."
     )
@@ -462,7 +498,10 @@ def author_folded_calibration(author: Author, params: dict) -> dict:
     """The author's folded calibration table (``standings.folded.folded_record``)."""
     source, tag = params["source"], params["tag"]
     since, until = params.get("since"), params.get("until")
-    record = folded.folded_record(author, source=source, tag=tag, since=since, until=until)
+    before = params["recorded_before_outcome"]
+    record = folded.folded_record(
+        author, source=source, tag=tag, since=since, until=until, recorded_before_outcome=before
+    )
     return {
         "author": author.pk,
         "author_slug": author.slug,
@@ -471,6 +510,7 @@ def author_folded_calibration(author: Author, params: dict) -> dict:
         "tag": tag.slug if tag else None,
         "since": since,
         "until": until,
+        "recorded_before_outcome": before,
         "n_forecasts": record.n_forecasts,
         "levels": record.levels,
         "right_side": record.right_side,

@@ -82,17 +82,32 @@ class SourceSerializer(serializers.ModelSerializer):
             "licence",
             "attribution",
             "scale",
+            "is_complete",
+            "completed_at",
             "created_at",
         ]
-        read_only_fields = ["id", "created_at"]
+        read_only_fields = ["id", "is_complete", "completed_at", "created_at"]
+        extra_kwargs = {
+            "is_complete": {
+                "help_text": "An editor checked that every forward-looking claim in it is in "
+                "the ledger or was dismissed with a reason (set in the admin)."
+            }
+        }
 
     def validate(self, attrs):
         return _with_slug(attrs, Source, attrs.get("title", ""))
 
 
 class SourceDetailSerializer(SourceSerializer):
+    dismissed = serializers.SerializerMethodField(
+        help_text="How many sentences drafted from it were dismissed, by reason."
+    )
+
     class Meta(SourceSerializer.Meta):
-        fields = [*SourceSerializer.Meta.fields, "full_text"]
+        fields = [*SourceSerializer.Meta.fields, "dismissed", "full_text"]
+
+    def get_dismissed(self, source: Source) -> dict[str, int]:
+        return {reason or "unstated": n for reason, n in source.dismissed_by_reason().items()}
 
 
 class TagSerializer(serializers.ModelSerializer):

@@ -87,7 +87,10 @@ class IdOrSlugLookup:
         summary="An author's scorecard",
         description="The overall record and one per tag. Stored scorecards by default; with "
         "`since`/`until`, recomputed from the per-question scores of questions whose outcome "
-        "became known in that window.",
+        "became known in that window; with `recorded_before_outcome=true`, recomputed from "
+        "the claims recorded before their outcome was known. `n_retrospective` on each record "
+        "counts the scored questions entered afterwards (proved by a dated source), and "
+        "`n_from_complete_sources` those citing a source marked complete.",
         parameters=[ID_OR_SLUG, *scores.PERIOD_PARAMETERS],
         responses={200: scores.AuthorScorecardSerializer},
     ),
@@ -151,7 +154,7 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             body = scores.author_folded_calibration(author, params)
             return Response(scores.FoldedCalibrationSerializer(body).data)
         return Response(
-            scores.CalibrationSerializer(scores.author_calibration(author, request)).data
+            scores.CalibrationSerializer(scores.author_calibration(author, params)).data
         )
 
 

@@ -176,6 +176,7 @@ def _totals(scores) -> bytes:
         "final_given": np.array([s.final_probability for s in scores]),
         "outcome_yes": np.ones(n),
         "n_hindsight": np.zeros(n, np.int64),
+        "n_retrospective": np.zeros(n, np.int64),
     }
     return card_totals.encode_totals(card_totals.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
 

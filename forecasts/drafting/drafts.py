@@ -165,8 +165,10 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
 
 
 @transaction.atomic
-def draft_discard(*, question: Question, by=None) -> list[DiscardedClaim]:
-    """Delete a draft question with its suggested forecasts; remember the sentences.
+def draft_discard(
+    *, question: Question, by=None, reason: str = DiscardedClaim.Reason.UNSTATED
+) -> list[DiscardedClaim]:
+    """Delete a draft question with its suggested forecasts; remember the sentences and why.
 
     Only drafts can be discarded: their forecasts were never published or
     scored, so deleting them does not rewrite anyone's record. The sentences
@@ -175,6 +177,8 @@ def draft_discard(*, question: Question, by=None) -> list[DiscardedClaim]:
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.state != Question.State.DRAFT:
         raise ValidationError({"question": "Only a draft can be discarded."})
+    if reason not in DiscardedClaim.Reason.values:
+        raise ValidationError({"reason": f"Unknown reason {reason!r}."})
     if question.conditional_questions.exists():
         raise ValidationError(
             {"question": "Other questions are conditional on this draft; change them first."}
@@ -186,6 +190,7 @@ def draft_discard(*, question: Question, by=None) -> list[DiscardedClaim]:
             sentence=forecast.quote,
             phrase=forecast.phrase,
             question_title=question.title,
+            reason=reason,
             discarded_by=by if getattr(by, "pk", None) else None,
         )
         for forecast in forecasts

@@ -16,7 +16,7 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
-``n_hindsight``. The figures agree with ``forecasts.scoring``
+``n_hindsight`` and ``n_retrospective``. The figures agree with ``forecasts.scoring``
 (``mean_with_interval``, ``calibration_table``, ``murphy_decomposition``);
 tests/engine/test_rescoring.py checks them.
 """
@@ -48,10 +48,19 @@ TOTALS = (
     "n_annulled",
     "n_hindsight",
     "n_pending",
+    "n_retrospective",
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
 # The totals that are counts: stored on the card as integers.
-COUNTS = ("n_scored", "n_better_than_coin", "n_resolved", "n_annulled", "n_hindsight", "n_pending")
+COUNTS = (
+    "n_scored",
+    "n_better_than_coin",
+    "n_resolved",
+    "n_annulled",
+    "n_hindsight",
+    "n_pending",
+    "n_retrospective",
+)
 WIDTH = len(TOTALS) + N_BINS * len(BIN_TOTALS)
 # The arrays of a row that the totals depend on.
 ROW_FIELDS = (
@@ -63,6 +72,7 @@ ROW_FIELDS = (
     "final_given",
     "outcome_yes",
     "n_hindsight",
+    "n_retrospective",
 )
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
@@ -71,7 +81,7 @@ _SUMMED = [name for name in TOTALS if name != "brier_m2"]
 # derived from the totals changes: rescore_all then rewrites every scorecard
 # (it skips cards whose stored totals, version included, did not change). Until
 # then, readers derive no calibration table or Murphy terms from other versions.
-FIGURES_VERSION = 1.0
+FIGURES_VERSION = 2.0
 
 
 def contributions(rows: dict) -> dict[str, np.ndarray]:
@@ -99,6 +109,8 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
         "n_annulled": (excluded == ANNULLED_ROW).astype(np.float64),
         "n_hindsight": (settled & (rows["n_hindsight"] > 0)).astype(np.float64),
         "n_pending": (excluded == PENDING_ROW).astype(np.float64),
+        # Scored pairs that count only because a dated public source proves them.
+        "n_retrospective": (counted & (rows["n_retrospective"] > 0)).astype(np.float64),
         "binary": binary,
         "bin": bin_index.astype(np.int64),
         # One array per BIN_TOTALS entry: count, events, Σf, Σf², Σf·o.

@@ -13,7 +13,8 @@ The rules (SCORING.md):
   hindsight and never counts, not even in the crowd, unless it is
   retrospective: its source has a URL and a publication date, it was stated
   by the end of that day (UTC) and before the outcome was known
-  (``forecasts.scoring.timing``). A pair whose forecasts
+  (``forecasts.scoring.timing``); ``n_retrospective`` counts the scored
+  forecasts that got in that way. A pair whose forecasts
   are all hindsight gets a row marked ``hindsight``. Forecasts stated after
   the close, and malformed ones, are ignored.
 * Time-averaged Brier: one score per UTC day from the later of the open day
@@ -57,6 +58,8 @@ def score_pairs(ledger: Ledger) -> dict[str, np.ndarray]:
     rows.update(crowd_scores(ledger, f, n_pairs))
     rows["question"], rows["author"] = pair_question, pair_author
     rows["n_hindsight"] = np.bincount(f["pair"][f["hindsight"]], minlength=n_pairs)
+    scored_late = f["retrospective"] & f["valid"]
+    rows["n_retrospective"] = np.bincount(f["pair"][scored_late], minlength=n_pairs)
     status = ledger.status[pair_question]
     reason = np.where(
         rows["n_forecasts"] > 0, COUNTED, np.where(rows["n_hindsight"] > 0, HINDSIGHT, NO_FORECAST)

@@ -279,6 +279,7 @@ def _same_rows(old: dict, new: dict) -> bool:
     fields = (
         "excluded",
         "n_hindsight",
+        "n_retrospective",
         "n_forecasts",
         "n_days",
         "resolution",

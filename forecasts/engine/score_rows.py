@@ -43,6 +43,7 @@ _ROW_COLUMNS = (
     ("final_given", "float8", "final_probability"),
     ("outcome_yes", "float8", "resolved_yes"),
     ("n_hindsight", "int4", "n_hindsight"),
+    ("n_retrospective", "int4", "n_retrospective"),
 )
 _EMPTY = {"int4": np.int64, "int8": np.int64, "float8": np.float64}
 

@@ -48,6 +48,7 @@ _SCORECARD_FIELDS = (
     ("n_resolved", "int4"),
     ("n_annulled", "int4"),
     ("n_hindsight", "int4"),
+    ("n_retrospective", "int4"),
     ("n_better_than_coin", "int4"),
 )
 
@@ -110,6 +111,7 @@ _QUESTION_SCORE_STAGING = (
     ("n_forecasts", "integer"),
     ("n_days", "integer"),
     ("n_hindsight", "integer"),
+    ("n_retrospective", "integer"),
     ("excluded_reason", "varchar(30)"),
     ("tag_ids", "jsonb"),
     ("computed_at", "timestamptz"),
@@ -154,7 +156,7 @@ def stored_rows_queries(question_id: int | None) -> list[Query]:
         Query(
             "SELECT question_id, author_id, COALESCE(resolution_id, 0), "
             f"{floats}, CASE WHEN resolved_yes THEN 1.0 WHEN NOT resolved_yes THEN 0.0 "
-            f"ELSE {nan} END, n_forecasts, n_days, n_hindsight, "
+            f"ELSE {nan} END, n_forecasts, n_days, n_hindsight, n_retrospective, "
             f"CASE excluded_reason {reasons} ELSE -1 END "
             f"FROM forecasts_questionscore{where}",
             {
@@ -166,6 +168,7 @@ def stored_rows_queries(question_id: int | None) -> list[Query]:
                 "n_forecasts": "int4",
                 "n_days": "int4",
                 "n_hindsight": "int4",
+                "n_retrospective": "int4",
                 "excluded": "int4",
             },
             params,
@@ -204,6 +207,7 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
             Column("n_forecasts", "int4", rows["n_forecasts"]),
             Column("n_days", "int4", rows["n_days"]),
             Column("n_hindsight", "int4", rows["n_hindsight"]),
+            Column("n_retrospective", "int4", rows["n_retrospective"]),
             Column("excluded_reason", "text", rows["excluded"], labels=EXCLUSIONS),
             Column("tag_ids", "json", rows["tag_code"], labels=rows["tag_labels"]),
             Column("computed_at", "time", np.full(n, microseconds(at))),

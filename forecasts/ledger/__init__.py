@@ -15,6 +15,8 @@ What lives here:
   ``rescore_retagged``);
 * ``resolutions`` — question_resolve, resolution_correct, question_annul, and the
   annulment or reopening of questions conditional on the one resolved;
+* ``sources``     — source_mark_complete (every claim in it entered or dismissed), and
+  source_mark_incomplete;
 * ``rules``       — the pure checks (they read what they are given, never the
   database, and write nothing) shared by the services, the forms and the CSV
   import, so a bad value gets the same message wherever it is entered;
@@ -51,12 +53,18 @@ from forecasts.ledger.resolutions import (
     question_resolve,
     resolution_correct,
 )
+from forecasts.ledger.sources import (
+    completeness_problems,
+    source_mark_complete,
+    source_mark_incomplete,
+)
 
 __all__ = [
     "CORRECTABLE_FORECAST_FIELDS",
     "DRAFT_TITLE_MARK",
     "CheckedForecast",
     "allow_forecast_writes",
+    "completeness_problems",
     "forecast_check",
     "forecast_correct",
     "forecast_correction_check",
@@ -71,4 +79,6 @@ __all__ = [
     "roles",
     "rules",
     "slugs",
+    "source_mark_complete",
+    "source_mark_incomplete",
 ]

@@ -1,4 +1,4 @@
-"""Sentences an editor turned down, so drafting the same article again skips them."""
+"""Sentences an editor turned down, and why, so drafting the same article again skips them."""
 
 from __future__ import annotations
 
@@ -17,10 +17,25 @@ class DiscardedClaim(models.Model):
     propose it again. Delete the row to let the sentence be drafted again.
     """
 
+    class Reason(models.TextChoices):
+        NOT_A_CLAIM = "not_a_claim", "Not a forward-looking claim"
+        REPORTED = "reported", "Someone else's claim, reported by the author"
+        NOT_RESOLVABLE = "not_resolvable", "Too vague to be resolved"
+        DUPLICATE = "duplicate", "Already in the ledger"
+        UNSTATED = "", "No reason recorded"
+
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="discarded_claims")
     sentence = models.TextField()
     phrase = models.CharField(max_length=120, blank=True)
     question_title = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(
+        max_length=20,
+        choices=Reason.choices,
+        blank=True,
+        default=Reason.UNSTATED,
+        help_text="Why it is not in the ledger; a source is complete only when every "
+        "dismissed sentence has a reason.",
+    )
     discarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

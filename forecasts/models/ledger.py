@@ -87,6 +87,23 @@ class Source(models.Model):
         default=Scale.ICD203,
         help_text="The scale used to turn this source's hedges into numbers.",
     )
+    # Retrospective entry invites selection (entering only a pundit's misses):
+    # a source marked complete has every forward-looking claim in it in the
+    # ledger, or dismissed with a reason (forecasts.ledger.sources).
+    is_complete = models.BooleanField(
+        default=False,
+        help_text="Every forward-looking claim in it is in the ledger, or was dismissed with "
+        "a reason.",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -97,6 +114,15 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", kwargs={"slug": self.slug})
+
+    def dismissed_by_reason(self) -> dict[str, int]:
+        """How many sentences drafted from it were dismissed, by reason code. One query."""
+        rows = (
+            self.discarded_claims.order_by("reason")
+            .values_list("reason")
+            .annotate(n=models.Count("pk"))
+        )
+        return dict(rows)
 
 
 class Tag(models.Model):

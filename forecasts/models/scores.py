@@ -29,6 +29,16 @@ class QuestionScoreQuerySet(models.QuerySet):
     def tagged(self, tag: Tag | None) -> QuestionScoreQuerySet:
         return self if tag is None else self.filter(question__tags=tag)
 
+    def recorded_before_outcome(self, only: bool = True) -> QuestionScoreQuerySet:
+        """Rows with no scored forecast entered after the outcome was known (when ``only``).
+
+        The reader's switch "only claims recorded before the outcome was known":
+        a row counts in it when every forecast it scored was in the ledger by
+        then; a row that scored a retrospective claim (proved by a dated
+        source) is left out whole.
+        """
+        return self.filter(n_retrospective=0) if only else self
+
     def known_between(self, since=None, until=None) -> QuestionScoreQuerySet:
         """Questions whose outcome became known in [since, until) (either end optional)."""
         qs = self
@@ -95,6 +105,11 @@ class QuestionScore(models.Model):
     n_days = models.PositiveIntegerField(default=0)
     n_hindsight = models.PositiveIntegerField(
         default=0, help_text="Forecasts ignored: recorded after the outcome was known."
+    )
+    n_retrospective = models.PositiveIntegerField(
+        default=0,
+        help_text="Scored forecasts recorded after the outcome was known, proved by a dated "
+        "public source.",
     )
     excluded_reason = models.CharField(
         max_length=30, choices=Exclusion.choices, blank=True, default=""
@@ -178,6 +193,9 @@ class Scorecard(models.Model):
     n_resolved = models.PositiveIntegerField(default=0)
     n_annulled = models.PositiveIntegerField(default=0)
     n_hindsight = models.PositiveIntegerField(default=0)
+    n_retrospective = models.PositiveIntegerField(
+        default=0, help_text="Scored questions whose claim was entered after the outcome was known."
+    )
     n_better_than_coin = models.PositiveIntegerField(default=0)
     # The running sums every figure comes from, as float64s in the order of
     # forecasts.engine.card_totals.TOTALS; rescore_question updates them in place. The

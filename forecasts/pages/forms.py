@@ -10,7 +10,8 @@ from forecasts.models import Tag
 
 
 class ScoreFilterForm(forms.Form):
-    """Filter scores by topic (tag) and by when the outcome became known.
+    """Filter scores by topic (tag), by when the outcome became known, and to the claims
+    recorded before their outcome was known.
 
     Built with the tags already loaded by the view, so validating costs no query.
     """
@@ -28,6 +29,12 @@ class ScoreFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Outcome known on or before this day (UTC).",
     )
+    recorded_before_outcome = forms.BooleanField(
+        required=False,
+        label="Only claims recorded before the outcome was known",
+        help_text="Leaves out claims entered afterwards, which count because a dated public "
+        "source proves when they were made.",
+    )
 
     def __init__(self, data, *, tags: Sequence[Tag]):
         super().__init__(data)
@@ -42,8 +49,14 @@ class ScoreFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> dict:
-        """tag (a Tag or None), since and until (dates or None); empty when invalid."""
+        """tag (a Tag or None), since and until (dates or None), and the switch
+        recorded_before_outcome; no filter at all when invalid."""
         if not self.is_valid():
-            return {"tag": None, "since": None, "until": None}
+            return {"tag": None, "since": None, "until": None, "recorded_before_outcome": False}
         data = self.cleaned_data
-        return {"tag": self.tags.get(data["tag"]), "since": data["since"], "until": data["until"]}
+        return {
+            "tag": self.tags.get(data["tag"]),
+            "since": data["since"],
+            "until": data["until"],
+            "recorded_before_outcome": data["recorded_before_outcome"],
+        }

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from forecasts.models import (
     Author,
+    DiscardedClaim,
     Forecast,
     ForecastProbability,
     Question,
@@ -73,6 +74,7 @@ def leaderboard(request):
         until=until,
         min_n=settings.RECKON_LEADERBOARD_MIN_N,
         with_unscored=True,
+        recorded_before_outcome=filters["recorded_before_outcome"],
     )
     stamp = board.computed_at or "period"
     chart = None
@@ -113,9 +115,15 @@ def author_detail(request, slug):
     form = ScoreFilterForm(request.GET or None, tags=tags)
     filters = form.filters()
     since, until = periods.period_bounds(filters["since"], filters["until"])
-    card = scorecards.scorecard(author, tag=filters["tag"], since=since, until=until)
+    selection = {
+        "tag": filters["tag"],
+        "since": since,
+        "until": until,
+        "recorded_before_outcome": filters["recorded_before_outcome"],
+    }
+    card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
-    folded_table = folded.folded_record(author, tag=filters["tag"], since=since, until=until)
+    folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
     stamp = (card.computed_at if card else None) or "period"
     # Calibration and the decomposition are drawn for whole (stored) records only.
@@ -129,6 +137,10 @@ def author_detail(request, slug):
         "form": form,
         "tags": tags,
         "card": card,
+        "switch_url": _switched(request, "recorded_before_outcome"),
+        "from_complete_sources": (
+            scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
+        ),
         "record": record,
         "folded": folded_table,
         "over_time": over_time,
@@ -145,6 +157,26 @@ def author_detail(request, slug):
         **filters,
     }
     return render(request, "forecasts/author_detail.html", context)
+
+
+def _dismissed(source: Source) -> dict:
+    """The sentences dismissed from a source, counted by reason in words (one query)."""
+    labels = dict(DiscardedClaim.Reason.choices)
+    counts = source.dismissed_by_reason()
+    return {
+        "dismissed": [(labels.get(code, code), n) for code, n in counts.items()],
+        "dismissed_total": sum(counts.values()),
+    }
+
+
+def _switched(request, name: str) -> str:
+    """This page's query string with the boolean filter ``name`` turned the other way."""
+    query = request.GET.copy()
+    if query.get(name):
+        query.pop(name)
+    else:
+        query[name] = "on"
+    return "?" + query.urlencode() if query else "?"
 
 
 def question_list(request):
@@ -245,6 +277,7 @@ def source_detail(request, slug):
         "paragraphs": quotes.marked_paragraphs(source.full_text, passages),
         "missing": [p for p in passages if not p.found],
         "cards": folded.source_scorecards(source),
+        **_dismissed(source),
     }
     return render(request, "forecasts/source_detail.html", context)
 

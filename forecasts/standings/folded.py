@@ -78,9 +78,15 @@ def counted_scores(
     tag: Tag | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    recorded_before_outcome: bool = False,
 ) -> QuerySet[QuestionScore]:
     """The counted score rows kept by the filters (``source``: the final forecast cites it)."""
-    scores = QuestionScore.objects.counted().known_between(since, until).tagged(tag)
+    scores = (
+        QuestionScore.objects.counted()
+        .known_between(since, until)
+        .recorded_before_outcome(recorded_before_outcome)
+        .tagged(tag)
+    )
     if author is not None:
         scores = scores.filter(author=author)
     if source is not None:
@@ -95,9 +101,17 @@ def folded_record(
     tag: Tag | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    recorded_before_outcome: bool = False,
 ) -> FoldedRecord:
     """The author's folded calibration table and right-side share, for the filters. One query."""
-    rows = counted_scores(author=author, source=source, tag=tag, since=since, until=until)
+    rows = counted_scores(
+        author=author,
+        source=source,
+        tag=tag,
+        since=since,
+        until=until,
+        recorded_before_outcome=recorded_before_outcome,
+    )
     return _folded(_binary(rows.values_list("final_probability", "resolved_yes")))
 
 

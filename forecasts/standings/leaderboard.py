@@ -62,6 +62,7 @@ def leaderboard(
     until: datetime | None = None,
     min_n: int | None = None,
     with_unscored: bool = False,
+    recorded_before_outcome: bool = False,
 ) -> Leaderboard:
     """The board overall or for one tag; for [since, until) when either is given.
 
@@ -71,17 +72,21 @@ def leaderboard(
     nothing scored yet (only pending questions) are among them, a period
     lists only authors with something scored in it. ``with_unscored`` (the
     overall, all-time board) adds, unranked and last, the authors on record
-    with no scorecard at all.
+    with no scorecard at all. ``recorded_before_outcome`` ranks on the claims
+    entered before their outcome was known only (cards rebuilt, as for a period).
     """
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
-    if since is None and until is None:
+    stored = since is None and until is None and not recorded_before_outcome
+    if stored:
         cards = list(
             Scorecard.objects.for_tag(tag)
             .defer("totals")  # the board shows no calibration or Murphy terms
             .select_related("author")
         )
     else:
-        cards = periods.period_cards(since=since, until=until, tag=tag)
+        cards = periods.period_cards(
+            since=since, until=until, tag=tag, recorded_before_outcome=recorded_before_outcome
+        )
     eligible = sorted(
         (c for c in cards if c.brier is not None and c.n_scored >= min_n),
         key=lambda c: _board_order(c.brier, c.n_scored, c.author.name, c.author_id),
@@ -94,7 +99,7 @@ def leaderboard(
         for c in sorted(cards, key=lambda c: (-c.n_scored, c.author.name, c.author_id))
         if id(c) not in chosen
     ]
-    if with_unscored and tag is None and since is None and until is None:
+    if with_unscored and tag is None and stored:
         unranked += [Standing(author, None) for author in _unscored_authors()]
     return Leaderboard(ranked=ranked, unranked=unranked)
 

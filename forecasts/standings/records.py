@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 
+from forecasts import scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -58,10 +59,26 @@ class Claim:
 
     @property
     def is_hindsight(self) -> bool:
-        """Recorded after the outcome was known: shown, never scored."""
-        return self.known_at is not None and all(
-            f.recorded_at > self.known_at for f in self.forecasts
+        """Recorded after the outcome was known with nothing proving it was said before:
+        shown, never scored (``scoring.is_hindsight``)."""
+        known = self.known_at
+        if known is None:
+            return False
+        return all(
+            scoring.is_hindsight(
+                f.stated_at,
+                f.recorded_at,
+                outcome_known_at=known,
+                source_url=f.source.url if f.source else "",
+                source_published_on=f.source.published_on if f.source else None,
+            )
+            for f in self.forecasts
         )
+
+    @property
+    def is_retrospective(self) -> bool:
+        """Scored on a claim entered after the outcome was known, proved by a dated source."""
+        return self.score is not None and self.score.n_retrospective > 0
 
     @property
     def is_stale(self) -> bool:
@@ -109,13 +126,20 @@ def in_period(moment: datetime | None, since: date | None, until: date | None) -
 
 
 def author_record(
-    author: Author, *, tag: Tag | None = None, since: date | None = None, until: date | None = None
+    author: Author,
+    *,
+    tag: Tag | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    recorded_before_outcome: bool = False,
 ) -> AuthorRecord:
     """Sort an author's published claims into scored, pending and left out (4 queries).
 
     ``tag`` keeps questions with that tag; ``since``/``until`` keep resolved and
     annulled questions whose outcome became known in the period (pending claims
     are kept whatever the period: they have no outcome date yet).
+    ``recorded_before_outcome`` leaves out the scored claims entered after their
+    outcome was known (``QuestionScore.objects.recorded_before_outcome``).
     """
     forecasts = (
         Forecast.objects.filter(author=author)
@@ -144,7 +168,10 @@ def author_record(
     for score in scores:
         if score.question_id in claims:
             claims[score.question_id].score = score
-    return _sort(list(claims.values()), since=since, until=until)
+    record = _sort(list(claims.values()), since=since, until=until)
+    if recorded_before_outcome:
+        record.scored = [claim for claim in record.scored if not claim.is_retrospective]
+    return record
 
 
 def _sort(claims: list[Claim], *, since: date | None, until: date | None) -> AuthorRecord:

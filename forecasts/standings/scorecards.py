@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
 from forecasts.engine.card_totals import stored_binned_figures
-from forecasts.models import Author, Scorecard, Tag
+from forecasts.models import Author, Forecast, QuestionScore, Scorecard, Tag
 from forecasts.standings import periods
 
 # The figures of a card, as the API, the pages and the exports name them.
@@ -33,6 +35,7 @@ FIGURES = (
     "n_resolved",
     "n_annulled",
     "n_hindsight",
+    "n_retrospective",
     "n_better_than_coin",
 )
 
@@ -66,32 +69,83 @@ def scorecard(
     tag: Tag | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    recorded_before_outcome: bool = False,
 ) -> Scorecard | None:
     """The author's card, overall or for one tag; for [since, until) when either is given.
 
-    None when there is none: no stored card, or nothing scored in the period.
-    One query.
+    ``recorded_before_outcome``: only the claims entered before their outcome
+    was known (rebuilt, as a period's card). None when there is none: no
+    stored card, or nothing scored in the selection. One query.
     """
-    if since is None and until is None:
+    if is_stored_selection(since, until, recorded_before_outcome):
         return Scorecard.objects.for_tag(tag).filter(author=author).first()
-    cards = periods.period_cards(since=since, until=until, tag=tag, author=author)
+    cards = periods.period_cards(
+        since=since,
+        until=until,
+        tag=tag,
+        author=author,
+        recorded_before_outcome=recorded_before_outcome,
+    )
     return cards[0] if cards else None
 
 
+def is_stored_selection(
+    since: datetime | None, until: datetime | None, recorded_before_outcome: bool
+) -> bool:
+    """Whether the stored cards answer: all time, every counted claim."""
+    return since is None and until is None and not recorded_before_outcome
+
+
 def author_scorecards(
-    author: Author, *, since: datetime | None = None, until: datetime | None = None
+    author: Author,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    recorded_before_outcome: bool = False,
 ) -> tuple[Scorecard | None, list[Scorecard]]:
     """The author's overall card (None if none) and one card per tag, by tag slug.
 
-    Stored, or for [since, until) when either is given (then only the tags of
-    questions scored in the period). One query stored, three for a period.
+    Stored, or for [since, until) when either is given, or only the claims
+    recorded before their outcome was known (then only the tags of questions
+    scored in the selection). One query stored, three otherwise.
     """
-    if since is None and until is None:
+    if is_stored_selection(since, until, recorded_before_outcome):
         cards = list(Scorecard.objects.filter(author=author).select_related("author", "tag"))
     else:
-        cards = periods.author_period_cards(author, since=since, until=until)
+        cards = periods.author_period_cards(
+            author, since=since, until=until, recorded_before_outcome=recorded_before_outcome
+        )
     overall = next((c for c in cards if c.tag_id is None), None)
     by_tag = sorted(
         (c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug if c.tag else ""
     )
     return overall, by_tag
+
+
+def from_complete_sources(
+    author: Author,
+    *,
+    tag: Tag | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    recorded_before_outcome: bool = False,
+) -> int:
+    """How many of the author's scored questions cite a source marked complete. One query.
+
+    A question counts when one of the author's forecasts on it cites a source
+    whose every forward-looking claim is in the ledger or was dismissed with a
+    reason (``Source.is_complete``): the answer to "were only the misses
+    entered?". Completeness is an editor's mark that changes without any
+    rescore, so it is read now rather than stored on the cards.
+    """
+    cites_complete = Forecast.objects.filter(
+        author=OuterRef("author_id"), question=OuterRef("question_id"), source__is_complete=True
+    )
+    scores = (
+        QuestionScore.objects.counted()
+        .filter(author=author)
+        .known_between(since, until)
+        .recorded_before_outcome(recorded_before_outcome)
+        .tagged(tag)
+    )
+    return scores.filter(Exists(cites_complete)).count()

@@ -212,7 +212,11 @@ def expected_rows() -> dict[tuple[int, int], dict]:
             for author, own in by_author.items()
         }
         for author, own in by_author.items():
-            row = {"n_hindsight": 0, "tags": sorted(t.pk for t in question.tags.all())}
+            row = {
+                "n_hindsight": 0,
+                "n_retrospective": 0,
+                "tags": sorted(t.pk for t in question.tags.all()),
+            }
             if current is None:
                 row["excluded"] = "pending"
             elif current.outcome == "annulled":
@@ -222,6 +226,18 @@ def expected_rows() -> dict[tuple[int, int], dict]:
                     scoring.is_hindsight(
                         f.stated_at,
                         f.recorded_at,
+                        outcome_known_at=current.outcome_known_at,
+                        **_source_fields(f),
+                    )
+                    for f in own
+                )
+                # Scored, though entered after the outcome: proved by a dated source.
+                row["n_retrospective"] = sum(
+                    f.recorded_at > current.outcome_known_at
+                    and scoring.stated_in_time(
+                        f.stated_at,
+                        f.recorded_at,
+                        closes_at=question.closes_at,
                         outcome_known_at=current.outcome_known_at,
                         **_source_fields(f),
                     )
@@ -312,6 +328,7 @@ def _card(rows: list[dict]) -> dict:
         "n_annulled": sum(r["excluded"] == "annulled" for r in rows),
         "n_pending": sum(r["excluded"] == "pending" for r in rows),
         "n_hindsight": sum(r["n_hindsight"] > 0 for r in settled),
+        "n_retrospective": sum(r["n_retrospective"] > 0 for r in counted),
         "n_better_than_coin": sum(r["brier"] < 0.25 for r in counted),
         "brier": None,
         "brier_low": None,

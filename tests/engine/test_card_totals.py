@@ -33,6 +33,7 @@ def random_rows(rng, n: int) -> dict:
         "final_given": np.where(counted, rng.choice([0.0, 0.3, 0.7, 1.0, 0.25, 0.999], n), np.nan),
         "outcome_yes": np.where(binary, rng.integers(0, 2, n).astype(float), np.nan),
         "n_hindsight": rng.integers(0, 2, n),
+        "n_retrospective": rng.integers(0, 2, n),
     }
 
 

@@ -47,6 +47,7 @@ CARD_COUNTS = (
     "n_annulled",
     "n_pending",
     "n_hindsight",
+    "n_retrospective",
     "n_better_than_coin",
 )
 
@@ -93,6 +94,7 @@ def assert_matches_library(legacy: frozenset = frozenset()) -> None:
         score = stored[key]
         assert score.excluded_reason == row["excluded"], key
         assert score.n_hindsight == row["n_hindsight"], key
+        assert score.n_retrospective == row["n_retrospective"], key
         assert sorted(score.tag_ids) == row["tags"], key
         if row["excluded"] == "":
             assert score.n_forecasts == row["n_forecasts"], key
@@ -635,8 +637,9 @@ def test_it_scores_a_retrospective_claim_proved_by_a_dated_public_source(
     )
     assert (score.excluded_reason, score.n_forecasts, score.n_hindsight) == ("", 1, 0)
     assert score.brier == pytest.approx(0.09) and score.final_probability == pytest.approx(0.7)
+    assert score.n_retrospective == 1
     card = Scorecard.objects.get(author=author, tag=None)
-    assert (card.n_scored, card.n_hindsight) == (1, 0)
+    assert (card.n_scored, card.n_hindsight, card.n_retrospective) == (1, 0, 1)
 
 
 @pytest.mark.django_db
@@ -681,9 +684,9 @@ def test_it_counts_the_seed_articles_claims_once_their_outcomes_are_recorded(res
     from forecasts.models import Forecast, Question, Source
 
     call_command("loaddata", "fixtures/seed_article.json", verbosity=0)
-    # The seed source must carry the article's public URL (see the report: the
-    # fixture is to gain it); its publication date is 12 Nov 2024.
-    Source.objects.filter(url="").update(url="https://example.org/trump-xi-putin")
+    # The seed source carries a public, dated copy of the article (12 Nov 2024).
+    seed = Source.objects.get(slug="wolff-2024-trump-xi-putin")
+    assert seed.url.startswith("https://") and seed.published_on.isoformat() == "2024-11-12"
     question = Question.objects.get(closes_at=datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC))
     forecast = Forecast.objects.get(question=question)
     with time_machine.travel(datetime(2026, 11, 30, tzinfo=UTC)):
@@ -698,5 +701,6 @@ def test_it_counts_the_seed_articles_claims_once_their_outcomes_are_recorded(res
     score = QuestionScore.objects.get(question=question)
     assert forecast.recorded_at > datetime(2025, 7, 1, tzinfo=UTC)  # entered retrospectively
     assert (score.excluded_reason, score.n_forecasts, score.n_hindsight) == ("", 1, 0)
+    assert score.n_retrospective == 1
     assert score.final_probability == pytest.approx(0.9)
     assert score.brier == pytest.approx((0.9 - 1) ** 2)
