@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from forecasts.models.ledger import Author, Option, Question, Scale, Source
@@ -15,11 +18,17 @@ def _probability_range(field: str) -> Q:
 
 
 class ForecastQuerySet(models.QuerySet):
-    def hindsight(self) -> ForecastQuerySet:
-        """Forecasts recorded after their question's outcome was known (never scored)."""
-        return self.filter(
-            question__resolutions__is_current=True,
-            recorded_at__gt=F("question__resolutions__outcome_known_at"),
+    def counted_for_outcome(self, known_at) -> ForecastQuerySet:
+        """Forecasts the timing rule lets count for an outcome known at ``known_at``.
+
+        ``known_at`` is a moment or an expression (``OuterRef(...)``). The rule of
+        ``forecasts.scoring.timing``: stated by then, and recorded by then or
+        proved by a source with a URL and a publication date, stated no later
+        than the end (UTC) of that day. The close is left to the caller.
+        """
+        proved = Q(source__url__gt="", stated_day__lte=F("source__published_on"))
+        return self.alias(stated_day=TruncDate("stated_at", tzinfo=UTC)).filter(
+            Q(stated_at__lte=known_at) & (Q(recorded_at__lte=known_at) | proved)
         )
 
 

@@ -3,8 +3,8 @@
 Which forecasts count: on every question an author is scored on
 (``QuestionScore.objects.counted()``), the author's *final forecast*, the one
 the 10-bin calibration table of a scorecard is built from: the last forecast
-stated on or before the question's close and recorded no later than the
-outcome became known (``docs/scoring.md``). Its probability is read off the
+stated on or before the question's close that the timing rule lets count
+(``Forecast.objects.counted_for_outcome``, ``docs/scoring.md``). Its probability is read off the
 stored row: ``final_probability`` is what it gave to what happened, so P(yes)
 is that on a question that resolved yes and one minus it on one that resolved
 no. Only binary questions enter a calibration table (``resolved_yes`` set);
@@ -62,12 +62,15 @@ class SourceCard:
 
 def final_forecast_source() -> Subquery:
     """The source of the final forecast of a score row's (author, question), as a subquery."""
-    finals = Forecast.objects.filter(
-        author=OuterRef("author_id"),
-        question=OuterRef("question_id"),
-        stated_at__lte=OuterRef("question__closes_at"),
-        recorded_at__lte=OuterRef("resolution__outcome_known_at"),
-    ).order_by("-stated_at", "-pk")
+    finals = (
+        Forecast.objects.filter(
+            author=OuterRef("author_id"),
+            question=OuterRef("question_id"),
+            stated_at__lte=OuterRef("question__closes_at"),
+        )
+        .counted_for_outcome(OuterRef("resolution__outcome_known_at"))
+        .order_by("-stated_at", "-pk")
+    )
     return Subquery(finals.values("source_id")[:1])
 
 

@@ -22,6 +22,8 @@ module that uses both calls the builders through the package::
 - ``random_ledgers``: random ledgers for the property tests, and their scores
   worked out pair by pair with the pure library (``random_ledger``,
   ``expected_rows``, ``expected_cards``).
+- ``retrospective``: an author with a claim recorded in time and one entered
+  after its outcome, proved by a dated source (``retrospective_world``).
 - ``pages_world``: a small scored world for the page tests (``build_world``,
   ``store_scores``).
 
