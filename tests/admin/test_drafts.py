@@ -221,11 +221,12 @@ def test_discarding_drafts_removes_them_for_good(client, editor, article):
     ]
     client.force_login(editor)
 
-    response = run_action(client, DRAFTS, "discard_drafts", *junk)
+    response = run_action(client, DRAFTS, "discard_not_a_claim", *junk)
 
-    assert any("Discarded 2 draft(s)" in m for m in texts(response))
+    assert any("Discarded 2 draft(s) (not a forward-looking claim)" in m for m in texts(response))
     assert not Question.objects.filter(pk__in=[q.pk for q in junk]).exists()
-    assert DiscardedClaim.objects.filter(source=article, discarded_by=editor).count() == 2
+    kept = DiscardedClaim.objects.filter(source=article, discarded_by=editor)
+    assert sorted(kept.values_list("reason", flat=True)) == ["not_a_claim", "not_a_claim"]
     again = run_action(client, SOURCES, "draft_claims", article)
     assert any(
         "drafted 0 question(s) from 17 claim(s) found (17 skipped" in m for m in texts(again)
@@ -248,3 +249,24 @@ def test_the_source_page_links_to_its_drafts(client, editor, article):
     client.force_login(editor)
     html = client.get(reverse("admin:forecasts_source_change", args=[article.pk])).content
     assert b"17 draft(s) to review" in html
+
+
+def test_an_editor_gives_a_reason_to_a_sentence_dismissed_without_one(client, editor, article):
+    drafts.draft_claims_from_source(source=article)
+    (discarded,) = drafts.draft_discard(question=draft_of(article, "In contrast to Nixon"))
+    client.force_login(editor)
+    url = reverse("admin:forecasts_discardedclaim_changelist")
+    response = client.post(
+        url,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": discarded.pk,
+            "form-0-reason": "reported",
+            "_save": "Save",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    discarded.refresh_from_db()
+    assert discarded.reason == "reported"

@@ -296,3 +296,17 @@ def test_the_whole_committed_file_passes_every_check():
         34,
     ]
     assert sum(r.kind == "multiple_choice" for r in records) == 3
+
+
+@pytest.mark.django_db
+def test_every_imported_claim_counts_as_entered_late_and_the_switch_leaves_none(rows):
+    from forecasts.engine import rescoring
+    from forecasts.standings import scorecards
+
+    import_records(rows)
+    rescoring.rescore_all()
+    scott = Author.objects.get(name="Scott Alexander")
+    card = scorecards.scorecard(scott)
+    # Graded years ago, entered now: each scored claim is proved by its dated post.
+    assert card.n_scored > 0 and card.n_retrospective == card.n_scored
+    assert scorecards.scorecard(scott, recorded_before_outcome=True) is None
