@@ -110,6 +110,10 @@ class SourceFilter(filters.FilterSet):
     url = filters.CharFilter(
         max_length=1000, help_text="The source's URL, exactly as stored: finds one source by it."
     )
+    is_complete = filters.BooleanFilter(
+        help_text="true: only sources whose every forward-looking claim is in the ledger or "
+        "was dismissed with a reason."
+    )
 
     class Meta:
         model = Source

@@ -60,6 +60,7 @@ def test_a_source_says_whether_it_is_complete_and_what_was_dismissed(api_client,
     assert body["dismissed"] == {}
     listed = api_client.get("/api/sources/").json()["results"]
     assert [s["is_complete"] for s in listed] == [True]
+    assert api_client.get("/api/sources/", {"is_complete": "false"}).json()["results"] == []
 
 
 def test_completeness_cannot_be_written_through_the_api(client_for, editor, world):

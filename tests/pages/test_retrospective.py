@@ -38,3 +38,11 @@ def test_a_source_page_says_whether_the_source_is_complete(client, world):
     ledger.source_mark_complete(source=world.article)
     page = client.get(url).content.decode()
     assert "<strong>Complete:</strong>" in page
+
+
+def test_the_leaderboard_counts_late_entries_and_switches_them_off(client, world, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 1
+    page = client.get(reverse("leaderboard")).content.decode()
+    assert 'data-field="n_retrospective" value="1"' in page
+    switched = client.get(reverse("leaderboard"), {"recorded_before_outcome": "on"})
+    assert 'data-field="n_scored" value="1"' in switched.content.decode()
