@@ -38,7 +38,7 @@ class SourceForm(forms.ModelForm):
         exclude: list[str] = []  # the admin's fieldsets choose what is shown
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("is_complete") and "is_complete" in self.changed_data:
             if self.instance.pk is None:
                 self.add_error("is_complete", "Save the source and its claims first.")
