@@ -52,15 +52,7 @@ TOTALS = (
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
 # The totals that are counts: stored on the card as integers.
-COUNTS = (
-    "n_scored",
-    "n_better_than_coin",
-    "n_resolved",
-    "n_annulled",
-    "n_hindsight",
-    "n_pending",
-    "n_retrospective",
-)
+COUNTS = tuple(name for name in TOTALS if name.startswith("n_"))
 WIDTH = len(TOTALS) + N_BINS * len(BIN_TOTALS)
 # The arrays of a row that the totals depend on.
 ROW_FIELDS = (
