@@ -91,9 +91,10 @@ def _in_force(
 
     Linear in days + forecasts and independent of input order: the latest
     instant wins each day (forecasts before the window count from its first
-    day, those stated after the close moment ``cutoff`` are dropped), then days without a new forecast carry
-    the previous one forward. Two different forecasts at the instant that
-    decides a day are refused: either choice would depend on input order.
+    day, those stated after the close moment ``cutoff`` are dropped), then
+    days without a new forecast carry the previous one forward. Two different
+    forecasts at the instant that decides a day are refused: either choice
+    would depend on input order.
     """
     day = instants // _US_PER_DAY - first_day
     kept = np.flatnonzero(instants <= cutoff)

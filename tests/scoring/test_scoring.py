@@ -511,7 +511,7 @@ def test_a_close_date_means_the_end_of_that_day():
 
 def test_it_refuses_a_naive_close_moment():
     with pytest.raises(ValueError, match="closes"):
-        time_averaged_brier([(at(2024, 1, 1), 0.2)], JAN_1, datetime(2024, 1, 5, 12), True)
+        time_averaged_brier([(at(2024, 1, 1), 0.2)], JAN_1, datetime(2024, 1, 5, 12), True)  # noqa: DTZ001
 
 
 # --- the crowd --------------------------------------------------------------
