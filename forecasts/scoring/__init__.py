@@ -60,10 +60,20 @@ from forecasts.scoring.daily import (
     time_averaged_brier_multi,
 )
 from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
-from forecasts.scoring.timing import is_hindsight, proved_by_source, stated_in_time
+from forecasts.scoring.timing import (
+    ClaimTimes,
+    counts,
+    final_counted,
+    is_hindsight,
+    proved_by_source,
+    stated_in_time,
+)
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "ClaimTimes",
+    "counts",
+    "final_counted",
     "is_hindsight",
     "proved_by_source",
     "stated_in_time",

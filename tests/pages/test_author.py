@@ -9,6 +9,7 @@ from django.urls import reverse
 from forecasts.models import Scorecard
 from forecasts.standings.scorecards import binned_figures
 from tests import builders
+from tests.builders.late_claims import late_claims
 from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,16 @@ def test_it_says_so_when_nothing_is_scored_yet(client, author):
     html = client.get(author.get_absolute_url()).content.decode()
     assert "No scored questions" in html
     assert "<svg" not in html
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "not_shown"), [("cora", "80%", "20%"), ("dan", "40%", "0%")]
+)
+def test_it_shows_as_scored_the_forecast_the_score_used(client, resolver, who, shown, not_shown):
+    world = late_claims(by=resolver)
+    html = client.get(getattr(world, who).get_absolute_url()).content.decode()
+    resolved = html.split('id="resolved-h"')[1].split('id="pending-h"')[0]
+    scored_as = re.search(r'data-label="Scored as">\s*<strong>([^<]*)</strong>', resolved)
+    assert scored_as.group(1) == shown  # not the later 20% (after the close) or 0% (hindsight)
+    assert f"<strong>{not_shown}</strong>" not in resolved
+    assert world.question.title in resolved  # scored, not listed as hindsight
