@@ -102,3 +102,17 @@ def test_it_draws_the_crowd_from_the_forecasts_scoring_counts(client, resolver):
     assert rows == [("2024-11-01 01:00", "80.0%"), ("2024-12-01 00:00", "60.0%")]
     # Both still appear in their authors' lists of forecasts on the page.
     assert html.count('data-author="dan-late"') >= 1
+
+
+def test_it_names_a_resolver_by_full_name_or_role_never_by_login(client, world):
+    rosa = builders.resolver("rosa")
+    q = world.questions[1]
+    builders.correct(q, reason="The first report was wrong.", evidence_note="Correction.", by=rosa)
+    html = client.get(q.get_absolute_url()).content.decode()
+    history = html.split("Correction history")[1]
+    assert "by a resolver" in history
+    assert "rosa" not in html
+    rosa.first_name, rosa.last_name = "Rosa", "Lind"
+    rosa.save()
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "by Rosa Lind" in html.split("Correction history")[1]
