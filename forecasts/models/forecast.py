@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from forecasts.models.ledger import Author, Option, Question, Scale, Source
@@ -15,6 +18,26 @@ def _probability_range(field: str) -> Q:
 
 
 class ForecastQuerySet(models.QuerySet):
+    def stated_in_time(self, *, closes_at, outcome_known_at) -> ForecastQuerySet:
+        """The SQL twin of ``forecasts.scoring.stated_in_time``: the forecasts that count.
+
+        ``closes_at`` and ``outcome_known_at`` are expressions (``F``,
+        ``OuterRef``): stated by the close and by the time the outcome was
+        known, and recorded by then too, or proved by a source with a URL and
+        a publication date no earlier than the (UTC) day it was stated.
+        """
+        proved = (
+            Q(source__published_on__isnull=False)
+            & ~Q(source__url="")
+            & Q(_stated_day__lte=F("source__published_on"))
+        )
+        return (
+            self.alias(_stated_day=TruncDate("stated_at", tzinfo=UTC))
+            .filter(stated_at__lte=closes_at)
+            .filter(stated_at__lte=outcome_known_at)
+            .filter(Q(recorded_at__lte=outcome_known_at) | proved)
+        )
+
     def hindsight(self) -> ForecastQuerySet:
         """Forecasts recorded after their question's outcome was known (never scored)."""
         return self.filter(
