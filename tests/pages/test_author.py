@@ -193,3 +193,18 @@ def test_it_shows_as_scored_the_forecast_the_score_used(client, resolver, who, s
     assert scored_as.group(1) == shown  # not the later 20% (after the close) or 0% (hindsight)
     assert f"<strong>{not_shown}</strong>" not in resolved
     assert world.question.title in resolved  # scored, not listed as hindsight
+
+
+def test_it_calls_a_forecast_scored_only_where_it_was(client, world):
+    author, q = world.authors[0], world.questions[-1]
+    builders.resolve(
+        q,
+        "yes",
+        known_at=q.opens_at + timedelta(hours=1),
+        evidence_note="Early news.",
+        at=datetime(2024, 4, 1, tzinfo=UTC),
+    )
+    html = client.get(author.get_absolute_url()).content.decode()
+    hindsight = html.split("Recorded in hindsight")[1]
+    assert 'data-label="Last said"' in hindsight and "Scored as" not in hindsight
+    assert 'data-label="Scored as"' in html.split('id="resolved-h"')[1]
