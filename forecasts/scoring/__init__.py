@@ -30,6 +30,9 @@ Conventions used throughout:
   answer: the time-averaged scores (no day scored), ``final_forecast`` (no
   forecast by the close) and the crowd helpers (nobody else) return ``None``.
 * Datetimes must be timezone-aware; days are UTC calendar days.
+* The close is a moment: the day functions take ``closes`` as the question's
+  ``closes_at`` (a forecast stated after it never counts, even on the close
+  day) or as a date, read as the end of that UTC day.
 """
 
 from forecasts.scoring.brier import (
