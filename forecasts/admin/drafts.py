@@ -182,6 +182,7 @@ class DraftReviewAdmin:
             ("Suggested number", format_percent(claim.scale_point)),
             ("Scored number", format_percent(claim.probability)),
             ("How", claim.conversion_note),
+            ("Check", "Suggested by Reckon's claim detector: check it against the quote."),
         ]
         source = (
             format_html(

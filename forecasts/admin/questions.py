@@ -120,6 +120,13 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),
+        (
+            "Editors' notes",
+            {
+                "fields": ["editor_notes"],
+                "description": "Never shown on the public pages or in the public API.",
+            },
+        ),
         ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by")]}),
         (
             "Condition",

@@ -317,7 +317,7 @@ def naive_rescore(forecast_ids: list[int]) -> None:
         )
         if not own:
             continue
-        opens, closes = question.opens_at.date(), question.closes_at.date()
+        opens, closes = question.opens_at.date(), question.closes_at  # close: a moment
         if question.is_binary:
             pairs = [(f.stated_at, f.probability) for f in own]
             brier = scoring.time_averaged_brier(pairs, opens, closes, resolution.outcome == "yes")

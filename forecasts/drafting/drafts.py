@@ -233,7 +233,9 @@ def conversion_note(claim: DraftClaim, source_scale: str) -> str:
             " The sentence states a negative event; a question framed the positive way "
             f"takes 1 − p = {format_percent(1 - reading.point)}."
         )
-    return note + " Suggested by Reckon's claim detector: check it against the quote."
+    # Public text (shown beside the forecast): the editor's instruction to check it
+    # against the quote is in the review panel (admin/drafts.py), not here.
+    return note
 
 
 def claim_as_dict(claim: DraftClaim) -> dict:
@@ -270,7 +272,7 @@ def _draft_question(source: Source, published_on: date, claim: DraftClaim, user)
         if claim.suggested_resolve_by
         else f"the default, {DEFAULT_HORIZON_YEARS} year after publication (no date in the text)"
     )
-    background = (
+    notes = (
         f"Drafted from “{source.title}”"
         f"{f' ({source.publisher})' if source.publisher else ''}, published "
         f"{_long_date(published_on)}, sentence {claim.index + 1}: “{sentence}”\n\n"
@@ -281,7 +283,7 @@ def _draft_question(source: Source, published_on: date, claim: DraftClaim, user)
         title=title,
         kind=Question.Kind.BINARY,
         resolution_criteria="",
-        background=background,
+        editor_notes=notes,  # editors only: never copied to the public background
         opens_at=opens_at,
         closes_at=closes_at,
         resolve_by=resolve_by,

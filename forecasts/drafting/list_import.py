@@ -177,7 +177,7 @@ def _draft_question(
 ) -> Question:
     where = f"item {item.number}" if item.number is not None else f"line {item.line}"
     section = f", section “{item.section}”" if item.section else ""
-    background = (
+    notes = (
         f"From {plan.author}'s list “{plan.title}” ({plan.url}), published "
         f"{plan.published_on:%d %B %Y}, {where}{section}: “{item.text}”\n\n"
         f"Closes {plan.closes_on:%d %B %Y}. Before approving: reword the title as a question "
@@ -188,7 +188,7 @@ def _draft_question(
         title=draft_title(item),
         kind=Question.Kind.BINARY,
         resolution_criteria="",
-        background=background,
+        editor_notes=notes,  # editors only: never copied to the public background
         opens_at=opens_at,
         closes_at=plan.closes_at,
         resolve_by=plan.resolve_by,

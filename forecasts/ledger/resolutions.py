@@ -167,14 +167,22 @@ def _condition_held(dependent: Question, resolution: Resolution) -> bool | None:
 
 
 def _propagate_to_conditionals(parent: Question, resolution: Resolution, by) -> list[int]:
-    """Annul questions whose condition failed; reopen ones annulled by a condition now met."""
+    """Make each conditional question follow its condition, whatever its own state.
+
+    A failed condition annuls the dependent question (an automatic
+    resolution, with the reason, superseding whatever it had, even its own
+    outcome: a question whose premise failed is never scored). A condition
+    that holds again withdraws that automatic annulment: the dependent's own
+    resolution, if it had one, is restored (a new automatic row copying it,
+    so history shows each step); otherwise it is open to resolution again.
+    """
     changed: list[int] = []
     for dependent in parent.conditional_questions.select_for_update().exclude(
         state=Question.State.DRAFT
     ):
         current = dependent.resolutions.filter(is_current=True).first()
         held = _condition_held(dependent, resolution)
-        if not held and current is None:
+        if not held and (current is None or not current.is_annulled):
             _write_resolution(
                 question=dependent,
                 outcome=Resolution.Outcome.ANNULLED,
@@ -182,20 +190,52 @@ def _propagate_to_conditionals(parent: Question, resolution: Resolution, by) -> 
                 outcome_known_at=resolution.outcome_known_at,
                 evidence_url=resolution.evidence_url,
                 evidence_note="",
-                reason=f"Condition not met: “{parent.title}” resolved {resolution.outcome}.",
+                reason=_condition_failed_reason(parent, resolution, current),
                 by=by,
                 automatic=True,
             )
             changed.append(dependent.pk)
         elif held and current is not None and current.is_automatic and current.is_annulled:
-            # The condition was corrected and now holds: withdraw the automatic
-            # annulment (it stays in history) and let the question be resolved.
-            current.is_current = False
-            current.save(update_fields=["is_current"])
-            dependent.state = Question.State.LIVE
-            dependent.save(update_fields=["state"])
+            _withdraw_condition_annulment(dependent, current, parent, by)
             changed.append(dependent.pk)
     return changed
+
+
+def _condition_failed_reason(parent: Question, resolution: Resolution, current) -> str:
+    reason = f"Condition not met: “{parent.title}” resolved {resolution.outcome}."
+    if current is not None:
+        reason += (
+            f" Its own resolution ({current.outcome}) no longer counts; it comes back if "
+            "the condition is corrected."
+        )
+    return reason
+
+
+def _withdraw_condition_annulment(
+    dependent: Question, annulment: Resolution, parent: Question, by
+) -> None:
+    """The condition holds again: restore the dependent's own resolution, or reopen it."""
+    own = annulment.supersedes
+    if own is not None and not own.is_annulled:
+        _write_resolution(
+            question=dependent,
+            outcome=own.outcome,
+            option=own.option,
+            outcome_known_at=own.outcome_known_at,
+            evidence_url=own.evidence_url,
+            evidence_note=own.evidence_note,
+            reason=f"Condition met after all (“{parent.title}” corrected): "
+            "its own resolution is restored.",
+            by=by,
+            automatic=True,
+        )
+        return
+    # No own outcome to restore: withdraw the automatic annulment (it stays in
+    # history) and let the question be resolved.
+    annulment.is_current = False
+    annulment.save(update_fields=["is_current"])
+    dependent.state = Question.State.LIVE
+    dependent.save(update_fields=["state"])
 
 
 def mark_resolution_changed(question_ids: Sequence[int]) -> None:

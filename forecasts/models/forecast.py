@@ -18,17 +18,24 @@ def _probability_range(field: str) -> Q:
 
 
 class ForecastQuerySet(models.QuerySet):
-    def counted_for_outcome(self, known_at) -> ForecastQuerySet:
-        """Forecasts the timing rule lets count for an outcome known at ``known_at``.
+    def stated_in_time(self, *, closes_at, outcome_known_at) -> ForecastQuerySet:
+        """The SQL twin of ``forecasts.scoring.stated_in_time``: the forecasts that count.
 
-        ``known_at`` is a moment or an expression (``OuterRef(...)``). The rule of
-        ``forecasts.scoring.timing``: stated by then, and recorded by then or
-        proved by a source with a URL and a publication date, stated no later
-        than the end (UTC) of that day. The close is left to the caller.
+        ``closes_at`` and ``outcome_known_at`` are expressions (``F``,
+        ``OuterRef``): stated by the close and by the time the outcome was
+        known, and recorded by then too, or proved by a source with a URL and
+        a publication date no earlier than the (UTC) day it was stated.
         """
-        proved = Q(source__url__gt="", stated_day__lte=F("source__published_on"))
-        return self.alias(stated_day=TruncDate("stated_at", tzinfo=UTC)).filter(
-            Q(stated_at__lte=known_at) & (Q(recorded_at__lte=known_at) | proved)
+        proved = (
+            Q(source__published_on__isnull=False)
+            & ~Q(source__url="")
+            & Q(_stated_day__lte=F("source__published_on"))
+        )
+        return (
+            self.alias(_stated_day=TruncDate("stated_at", tzinfo=UTC))
+            .filter(stated_at__lte=closes_at)
+            .filter(stated_at__lte=outcome_known_at)
+            .filter(Q(recorded_at__lte=outcome_known_at) | proved)
         )
 
 

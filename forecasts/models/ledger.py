@@ -200,7 +200,16 @@ class Question(models.Model):
     resolution_criteria = models.TextField(
         help_text="How a stranger decides the outcome: what counts, what does not, which source."
     )
-    background = models.TextField(blank=True)
+    background = models.TextField(
+        blank=True, help_text="Public: shown on the question page and in the API."
+    )
+    editor_notes = models.TextField(
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (COPY) that name only the public columns still work
+        help_text="Editors only (drafting notes, what to check before approving): never shown "
+        "on a public page, feed or the public API.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     opens_at = models.DateTimeField(help_text="Forecasts count from this moment.")
     closes_at = models.DateTimeField(help_text="No forecast stated after this counts.")

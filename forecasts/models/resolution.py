@@ -75,6 +75,17 @@ class Resolution(models.Model):
         return self.outcome == self.Outcome.ANNULLED
 
     @property
+    def recorded_by(self) -> str:
+        """Who recorded it, as the public pages say it: the resolver's full name if
+        their account has one, else their role. Never the login, which is half of
+        what an attacker needs to sign in."""
+        user = self.resolved_by
+        if user is None:
+            return ""
+        full_name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+        return full_name or "a resolver"
+
+    @property
     def is_correction(self) -> bool:
         return self.supersedes_id is not None
 

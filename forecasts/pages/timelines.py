@@ -5,7 +5,7 @@ Plain functions on (moment, probability) pairs so they are easy to check by hand
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from datetime import datetime
 from statistics import median
 
@@ -44,11 +44,16 @@ def crowd_median(forecasts: Iterable[tuple[Hashable, datetime, float]]) -> list[
     return out
 
 
-def question_series(question, forecasts, *, now: datetime) -> list[dict]:
+def question_series(
+    question, forecasts, *, now: datetime, counted: Collection[int] | None = None
+) -> list[dict]:
     """What the question page plots: per author steps and the crowd, one chart per option.
 
     A binary question gives one chart (P(yes)); a multiple-choice question one
     per option. Lines run to the close, or to now while the question is open.
+    Every forecast is drawn in its author's line, but the crowd is drawn from
+    the forecasts in ``counted`` (ids) only, the ones scoring uses: none
+    recorded in hindsight, none stated after the close.
     """
     until = min(question.closes_at, now)
     if question.is_binary:
@@ -64,7 +69,8 @@ def question_series(question, forecasts, *, now: datetime) -> list[dict]:
             if value is None:
                 continue
             per_author.setdefault(f.author_id, (f.author.name, []))[1].append((f.stated_at, value))
-            flat.append((f.author_id, f.stated_at, value))
+            if counted is None or f.pk in counted:
+                flat.append((f.author_id, f.stated_at, value))
         crowd = crowd_median(flat)
         out.append(
             {

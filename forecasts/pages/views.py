@@ -27,6 +27,7 @@ from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
+from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
 from forecasts.standings.records import author_record
@@ -225,13 +226,17 @@ def question_detail(request, slug):
         .order_by("stated_at", "pk")
     )
     resolutions = list(question.resolutions.select_related("option", "resolved_by"))
+    current = next((r for r in resolutions if r.is_current), None)
+    counted = counted_on_question(
+        forecasts, closes_at=question.closes_at, outcome_known_at=known_at(current)
+    )
     now = timezone.now()
     scores = list(question.scores.select_related("author").order_by("brier", "author__name"))
     context = {
         "question": question,
         "forecasts": forecasts,
         "resolutions": resolutions,
-        "current": next((r for r in resolutions if r.is_current), None),
+        "current": current,
         "scores": scores,
         "timelines": [
             {
@@ -240,7 +245,7 @@ def question_detail(request, slug):
                     t["series"], t["crowd_steps"], title=t["title"], stamp=question.scored_at
                 ),
             }
-            for t in timelines.question_series(question, forecasts, now=now)
+            for t in timelines.question_series(question, forecasts, now=now, counted=counted.ids)
         ],
         "now": now,
     }

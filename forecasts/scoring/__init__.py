@@ -30,6 +30,9 @@ Conventions used throughout:
   answer: the time-averaged scores (no day scored), ``final_forecast`` (no
   forecast by the close) and the crowd helpers (nobody else) return ``None``.
 * Datetimes must be timezone-aware; days are UTC calendar days.
+* The close is a moment: the day functions take ``closes`` as the question's
+  ``closes_at`` (a forecast stated after it never counts, even on the close
+  day) or as a date, read as the end of that UTC day.
 """
 
 from forecasts.scoring.brier import (
@@ -60,10 +63,20 @@ from forecasts.scoring.daily import (
     time_averaged_brier_multi,
 )
 from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
-from forecasts.scoring.timing import is_hindsight, proved_by_source, stated_in_time
+from forecasts.scoring.timing import (
+    ClaimTimes,
+    counts,
+    final_counted,
+    is_hindsight,
+    proved_by_source,
+    stated_in_time,
+)
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "ClaimTimes",
+    "counts",
+    "final_counted",
     "is_hindsight",
     "proved_by_source",
     "stated_in_time",

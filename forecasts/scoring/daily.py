@@ -3,6 +3,11 @@
 A question is scored on each UTC calendar day from its open date to its close
 date inclusive, with the forecast in force that day (the latest made on or
 before it); the crowd on a day is the median of the other authors' forecasts.
+
+The close is a moment: no forecast stated after it counts, not even later on
+the close day. Every function here takes ``closes`` either as that moment (an
+aware datetime, e.g. the question's ``closes_at``) or as a plain date, which
+stands for the end of that UTC day (the question closes at midnight).
 """
 
 import math
@@ -35,12 +40,34 @@ def _day_number(day: date, name: str) -> int:
     return day.toordinal() - _EPOCH_ORDINAL
 
 
-def _window(opens: date, closes: date) -> tuple[int, int]:
-    """Day number of the open date and the number of days, both ends included."""
-    first, last = _day_number(opens, "opens"), _day_number(closes, "closes")
+Closes = date | datetime
+"""The close: an aware datetime (the moment), or a date (the end of that UTC day)."""
+
+
+def _close(closes: Closes) -> tuple[int, int]:
+    """Day number of the close day, and the last instant (µs) a forecast may be stated at."""
+    if isinstance(closes, datetime):
+        if closes.utcoffset() is None:
+            raise ValueError(f"closes is a naive datetime ({closes}); give it a timezone")
+        cutoff = (closes - _EPOCH) // _ONE_US
+        return cutoff // _US_PER_DAY, cutoff
+    if not isinstance(closes, date):
+        raise TypeError("closes must be a datetime.date or an aware datetime.datetime")
+    day = closes.toordinal() - _EPOCH_ORDINAL
+    return day, (day + 1) * _US_PER_DAY - 1
+
+
+def _window(opens: date, closes: Closes) -> tuple[int, int, int]:
+    """Day number of the open date, the number of days (both ends included), the cutoff.
+
+    The cutoff is the last instant (µs since the epoch) at which a forecast
+    counts: the close moment.
+    """
+    first = _day_number(opens, "opens")
+    last, cutoff = _close(closes)
     if last < first:
         raise ValueError(f"closes ({closes}) is before opens ({opens})")
-    return first, last - first + 1
+    return first, last - first + 1, cutoff
 
 
 def _instant(moment: datetime, i: int) -> int:
@@ -57,17 +84,20 @@ def _unzip(forecasts: Sequence[tuple[datetime, Value]]) -> tuple[IntArray, list[
     return np.array(instants, dtype=np.int64), [value for _, value in forecasts]
 
 
-def _in_force(instants: IntArray, values: FloatArray, first_day: int, n_days: int) -> IntArray:
+def _in_force(
+    instants: IntArray, values: FloatArray, first_day: int, n_days: int, cutoff: int
+) -> IntArray:
     """For each day of the window, the index of the forecast in force (-1: none yet).
 
     Linear in days + forecasts and independent of input order: the latest
     instant wins each day (forecasts before the window count from its first
-    day, those after it are dropped), then days without a new forecast carry
-    the previous one forward. Two different forecasts at the instant that
-    decides a day are refused: either choice would depend on input order.
+    day, those stated after the close moment ``cutoff`` are dropped), then
+    days without a new forecast carry the previous one forward. Two different
+    forecasts at the instant that decides a day are refused: either choice
+    would depend on input order.
     """
     day = instants // _US_PER_DAY - first_day
-    kept = np.flatnonzero(day < n_days)
+    kept = np.flatnonzero(instants <= cutoff)
     day = np.maximum(day[kept], 0)
     latest = np.full(n_days, np.iinfo(np.int64).min)
     np.maximum.at(latest, day, instants[kept])
@@ -82,7 +112,7 @@ def _in_force(instants: IntArray, values: FloatArray, first_day: int, n_days: in
 
 
 def _daily(
-    instants: IntArray, values: FloatArray, window: tuple[int, int], fill: FloatArray | None
+    instants: IntArray, values: FloatArray, window: tuple[int, int, int], fill: FloatArray | None
 ) -> FloatArray:
     """Forecast scored on each day (rows), NaN where the day is not scored.
 
@@ -127,7 +157,7 @@ def _mean_or_none(daily_scores: FloatArray) -> float | None:
 
 def _daily_binary(
     forecasts: Sequence[tuple[datetime, float]],
-    window: tuple[int, int],
+    window: tuple[int, int, int],
     crowd: Sequence[float | None] | None,
 ) -> FloatArray:
     fill = None if crowd is None else _binary_crowd(crowd, window[1])
@@ -139,23 +169,25 @@ def _daily_binary(
 def time_averaged_brier(
     forecasts: Sequence[tuple[datetime, float]],
     opens: date,
-    closes: date,
+    closes: Closes,
     outcome: bool,
     crowd: Sequence[float | None] | None = None,
 ) -> float | None:
     """Time-averaged (Good Judgment style) Brier score of one author on one question.
 
     ``forecasts`` are ``(stated_at, p)`` pairs with timezone-aware datetimes,
-    in any order. One score per UTC calendar day from ``opens`` to ``closes``
-    inclusive; the result is their mean. The forecast in force on day d is the
-    latest one made on or before d: one made during day d counts for day d,
+    in any order. One score per UTC calendar day from ``opens`` to the close
+    day inclusive; the result is their mean. The forecast in force on day d is
+    the latest one made on or before d: one made during day d counts for day d,
     several on one day leave the last (by timestamp), forecasts made before
-    the open date count from the open day, and forecasts made after the close
-    date are ignored. Days before the author's first forecast are left out,
+    the open date count from the open day, and forecasts stated after the
+    close are ignored. ``closes`` is the close moment (an aware datetime: a
+    forecast stated later on the close day does not count) or a date (the
+    end of that UTC day). Days before the author's first forecast are left out,
     unless ``crowd`` (one crowd probability per day of the window, ``None``
     for a day without one) is given: then they score the crowd's forecast.
     Returns ``None`` when no day is scored (in particular when the author made
-    no forecast by the close date, whatever the crowd did).
+    no forecast by the close, whatever the crowd did).
     """
     o = _outcome(outcome)
     daily = _daily_binary(forecasts, _window(opens, closes), crowd)
@@ -165,7 +197,7 @@ def time_averaged_brier(
 def time_averaged_brier_multi(
     forecasts: Sequence[tuple[datetime, Sequence[float]]],
     opens: date,
-    closes: date,
+    closes: Closes,
     outcome_index: int,
     crowd: Sequence[Sequence[float] | None] | None = None,
 ) -> float | None:
@@ -192,18 +224,19 @@ def time_averaged_brier_multi(
 
 
 def final_forecast(
-    forecasts: Sequence[tuple[datetime, Value]], closes: date
+    forecasts: Sequence[tuple[datetime, Value]], closes: Closes
 ) -> tuple[datetime, Value] | None:
-    """The last forecast made on or before the close date (UTC), or ``None``.
+    """The last forecast made by the close, or ``None``.
 
     Returns the ``(stated_at, value)`` pair itself; score its value with
-    ``brier`` or ``brier_multi`` for the final-forecast Brier. A forecast made
-    during the close day still counts. Two different forecasts at the latest
-    instant raise ``ValueError``, as in ``time_averaged_brier``.
+    ``brier`` or ``brier_multi`` for the final-forecast Brier. ``closes`` is
+    the close moment (a forecast stated after it does not count, even on the
+    close day) or a date (the end of that UTC day). Two different forecasts at
+    the latest instant raise ``ValueError``, as in ``time_averaged_brier``.
     """
-    last_day = _day_number(closes, "closes")
+    _, cutoff = _close(closes)
     instants, _ = _unzip(forecasts)
-    eligible = [i for i, us in enumerate(instants) if us // _US_PER_DAY <= last_day]
+    eligible = [i for i, us in enumerate(instants) if us <= cutoff]
     if not eligible:
         return None
     latest = max(instants[i] for i in eligible)
@@ -234,7 +267,7 @@ def crowd_median(probabilities: Sequence[float]) -> float | None:
 
 
 def crowd_daily(
-    others: Sequence[Sequence[tuple[datetime, float]]], opens: date, closes: date
+    others: Sequence[Sequence[tuple[datetime, float]]], opens: date, closes: Closes
 ) -> list[float | None]:
     """The crowd forecast on each day of the window (binary questions).
 
@@ -269,7 +302,7 @@ def relative_brier(
 def relative_time_averaged_brier(
     forecasts: Sequence[tuple[datetime, float]],
     opens: date,
-    closes: date,
+    closes: Closes,
     outcome: bool,
     crowd: Sequence[float | None],
 ) -> float | None:

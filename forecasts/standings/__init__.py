@@ -18,7 +18,10 @@ same everywhere:
   their lists) and per-source scorecards (``folded_record``,
   ``source_scorecards``);
 * ``records``: an author's claims, sorted into scored, pending and left out
-  (``author_record``).
+  (``author_record``);
+* ``counted``: which forecasts the scores used and each pair's final one,
+  by the timing rule of ``forecasts.scoring.timing`` (``counted_on_question``,
+  ``counted_in_pairs``), for "Scored as", the export and the crowd.
 
 Dependencies point one way. Modules here may import ``forecasts.models``,
 ``forecasts.scoring`` and ``forecasts.engine``'s readers and card totals

@@ -3,8 +3,9 @@
 Which forecasts count: on every question an author is scored on
 (``QuestionScore.objects.counted()``), the author's *final forecast*, the one
 the 10-bin calibration table of a scorecard is built from: the last forecast
-stated on or before the question's close that the timing rule lets count
-(``Forecast.objects.counted_for_outcome``, ``docs/scoring.md``). Its probability is read off the
+that counts by the timing rule (stated by the question's close, recorded no
+later than the outcome became known or proved by a dated public source;
+``docs/scoring.md``). Its probability is read off the
 stored row: ``final_probability`` is what it gave to what happened, so P(yes)
 is that on a question that resolved yes and one minus it on one that resolved
 no. Only binary questions enter a calibration table (``resolved_yes`` set);
@@ -60,18 +61,28 @@ class SourceCard:
     overall: Scorecard | None  # the author's stored overall card, to show beside this one
 
 
-def final_forecast_source() -> Subquery:
-    """The source of the final forecast of a score row's (author, question), as a subquery."""
+def final_forecast(field: str = "pk") -> Subquery:
+    """``field`` of the final forecast of a score row's (author, question), as a subquery.
+
+    The final forecast is the one the final-forecast score used: the last that
+    counts by the timing rule (``ForecastQuerySet.stated_in_time``, the SQL
+    twin of ``forecasts.scoring.final_counted``), so never one recorded in
+    hindsight, and a retrospective one proved by its dated source may be it.
+    """
     finals = (
-        Forecast.objects.filter(
-            author=OuterRef("author_id"),
-            question=OuterRef("question_id"),
-            stated_at__lte=OuterRef("question__closes_at"),
+        Forecast.objects.filter(author=OuterRef("author_id"), question=OuterRef("question_id"))
+        .stated_in_time(
+            closes_at=OuterRef("question__closes_at"),
+            outcome_known_at=OuterRef("resolution__outcome_known_at"),
         )
-        .counted_for_outcome(OuterRef("resolution__outcome_known_at"))
         .order_by("-stated_at", "-pk")
     )
-    return Subquery(finals.values("source_id")[:1])
+    return Subquery(finals.values(field)[:1])
+
+
+def final_forecast_source() -> Subquery:
+    """The source of the final forecast of a score row's (author, question), as a subquery."""
+    return final_forecast("source_id")
 
 
 def counted_scores(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.db.models import Prefetch
 
-from forecasts import scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -23,6 +23,8 @@ from forecasts.models import (
     Resolution,
     Tag,
 )
+from forecasts.scoring import is_hindsight
+from forecasts.standings.counted import Counted, claim_times, counted_on_question
 
 
 @dataclass
@@ -34,9 +36,24 @@ class Claim:
     resolution: Resolution | None = None
     score: QuestionScore | None = None
 
+    @cached_property
+    def counted(self) -> Counted:
+        """Which of these forecasts the scores use (the timing rule), and the final one."""
+        return counted_on_question(
+            self.forecasts, closes_at=self.question.closes_at, outcome_known_at=self.known_at
+        )
+
     @property
     def final(self) -> Forecast:
-        """The last forecast before the question closed: the one final Brier scores."""
+        """The forecast the final-forecast score used ("Scored as").
+
+        Never one recorded after the outcome was known without a dated source,
+        nor one stated after the close. When none counts (a hindsight claim),
+        the last one stated by the close, or the last one, is what is shown.
+        """
+        final_id = next(iter(self.counted.final.values()), None)
+        if final_id is not None:
+            return next(f for f in self.forecasts if f.pk == final_id)
         before_close = [f for f in self.forecasts if f.stated_at <= self.question.closes_at]
         return (before_close or self.forecasts)[-1]
 
@@ -59,20 +76,21 @@ class Claim:
 
     @property
     def is_hindsight(self) -> bool:
-        """Recorded after the outcome was known with nothing proving it was said before:
-        shown, never scored (``scoring.is_hindsight``)."""
+        """Recorded after the outcome was known, none proved by a dated source: never scored."""
         known = self.known_at
-        if known is None:
-            return False
-        return all(
-            scoring.is_hindsight(
-                f.stated_at,
-                f.recorded_at,
-                outcome_known_at=known,
-                source_url=f.source.url if f.source else "",
-                source_published_on=f.source.published_on if f.source else None,
+        return (
+            known is not None
+            and not self.counted.ids
+            and any(
+                is_hindsight(
+                    t.stated_at,
+                    t.recorded_at,
+                    outcome_known_at=known,
+                    source_url=t.source_url,
+                    source_published_on=t.source_published_on,
+                )
+                for t in map(claim_times, self.forecasts)
             )
-            for f in self.forecasts
         )
 
     @property

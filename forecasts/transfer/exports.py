@@ -2,7 +2,8 @@
 
 Rows come out in id order; each chunk of forecasts costs a fixed number of
 queries (the forecasts, their option probabilities, the authors' scores on
-those questions, the questions' current resolutions), so an export of any
+those questions, the questions' current resolutions, which forecasts the
+scores used), so an export of any
 size streams in constant memory.
 """
 
@@ -12,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from forecasts.models import ForecastProbability, QuestionScore, Resolution
+from forecasts.standings.counted import counted_in_pairs
 from forecasts.standings.leaderboard import stored_ranks
 from forecasts.standings.scorecards import FIGURES
 
@@ -46,6 +48,7 @@ FORECAST_COLUMNS = (
     "log_loss",
     "relative_brier",
     "counted",
+    "final",
     "excluded_reason",
 )
 
@@ -99,9 +102,16 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
             question_id__in=question_ids, is_current=True
         ).select_related("option")
     }
+    # Which of these forecasts the scores used, by the one timing rule.
+    used = counted_in_pairs(
+        list({(f.author_id, f.question_id) for f in chunk}),
+        closes={f.question_id: f.question.closes_at for f in chunk},
+        known={q: r.outcome_known_at for q, r in outcomes.items()},
+    )
     for f in chunk:
         score = scores.get((f.author_id, f.question_id))
         resolution = outcomes.get(f.question_id)
+        pair_counted = score.counted if score else None
         yield {
             "forecast_id": f.pk,
             "question_id": f.question_id,
@@ -130,7 +140,10 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
             "brier_final": score.brier_final if score else None,
             "log_loss": score.log_loss if score else None,
             "relative_brier": score.relative_brier if score else None,
-            "counted": score.counted if score else None,
+            # This forecast is in its author's score on the question; ``final``: it is the
+            # one the final-forecast score used ("Scored as" on the author page).
+            "counted": pair_counted and f.pk in used.ids,
+            "final": pair_counted and used.final.get((f.author_id, f.question_id)) == f.pk,
             "excluded_reason": score.excluded_reason if score else None,
         }
 

@@ -174,7 +174,8 @@ def test_it_creates_the_source_drafts_and_forecasts_in_one_go(client, editor, sc
     assert question.opens_at == datetime(2020, 4, 29, tzinfo=UTC)
     assert question.closes_at == datetime(2020, 12, 31, 23, 59, 59, tzinfo=UTC)
     assert question.resolve_by == question.closes_at + timedelta(days=31)
-    assert "item 1, section “CORONAVIRUS”" in question.background
+    assert "item 1, section “CORONAVIRUS”" in question.editor_notes
+    assert question.background == ""
     assert forecasts[3].question.slug == "bitcoin-above-10000"
 
 

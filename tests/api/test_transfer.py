@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from forecasts.models import Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
 from tests import builders
+from tests.builders.late_claims import late_claims
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -196,6 +197,7 @@ def scored_ledger(sample_ledger, question, author, source, resolver):
         probability=0.8,
         stated_at=datetime(2024, 11, 12, tzinfo=UTC),
         phrase="likely",
+        at=datetime(2024, 11, 12, 1, tzinfo=UTC),  # recorded before the outcome was known
     )
     resolution = builders.resolve(
         question,
@@ -284,7 +286,7 @@ def test_it_streams_a_large_export_in_constant_queries(
             for i in range(4500)
         )
     )
-    with django_assert_max_num_queries(20):  # 3 chunks of 2,000 at 4 queries each, and auth
+    with django_assert_max_num_queries(20):  # 3 chunks of 2,000 at 5 queries each, and auth
         rows = _csv(api_client.get("/api/forecasts/export.csv"))
     assert len(rows) == 4500
 
@@ -297,3 +299,24 @@ def test_it_writes_with_bulk_create_where_copy_is_unavailable(sample_ledger, mon
     assert import_forecasts(text) == 1
     forecast = Forecast.objects.get()
     assert [p.probability for p in forecast.option_probabilities.all()] == [0.25, 0.25, 0.5]
+
+
+def test_it_exports_as_counted_only_the_forecasts_the_score_used(api_client, resolver):
+    world = late_claims(by=resolver)
+    rows = {int(r["forecast_id"]): r for r in _csv(api_client.get("/api/forecasts/export.csv"))}
+    marks = {
+        name: (rows[f.pk]["counted"], rows[f.pk]["final"])
+        for name, f in [
+            ("cora early", world.cora_early),
+            ("cora after the close", world.cora_after_close),
+            ("dan early", world.dan_early),
+            ("dan in hindsight", world.dan_hindsight),
+        ]
+    }
+    assert marks == {
+        "cora early": ("True", "True"),
+        "cora after the close": ("False", "False"),
+        "dan early": ("True", "True"),
+        "dan in hindsight": ("False", "False"),
+    }
+    assert float(rows[world.cora_early.pk]["brier_final"]) == pytest.approx(0.04)  # 0.8 on yes

@@ -6,7 +6,8 @@ updates, same-day updates, forecasts before the open and forecasts recorded
 after the outcome was known (some retrospective, citing a public source with
 a URL and a date that proves when they were said, some citing an undated
 source, a source without a URL or a source dated before they were said),
-straight into the tables (the database guards
+and forecasts stated later on the close day than the close (the close moved
+earlier once they were stored, as an editor can), straight into the tables (the database guards
 still check them). ``expected_rows`` and ``expected_cards`` apply the pure
 library, ``forecasts.scoring``, to each (author, question) in plain Python.
 """
@@ -97,6 +98,8 @@ def _question(rng, seed, j, fate, authors, tags) -> None:
     for author in authors:
         if rng.random() < 0.65:
             _forecasts(rng, question, author, options, opens, last_word, known, fate)
+    if fate not in ("pending", "draft"):
+        _close_earlier(random.Random(f"{seed}-{j}-close"), question, authors, options, known)
     if fate in ("pending", "draft"):
         return
     _resolve(rng, question, options, known, fate)
@@ -118,23 +121,47 @@ def _forecasts(rng, question, author, options, opens, last_word, known, fate) ->
         )
         if not late and fate not in ("pending", "draft"):
             recorded = min(recorded, known)
-        forecast = Forecast.objects.create(
-            question=question,
-            author=author,
-            source=_late_source(rng, stated) if late else None,
-            stated_at=stated,
-            recorded_at=max(recorded, stated),
-            probability=None if options else _probability(rng),
+        source = _late_source(rng, stated) if late else None
+        _write_forecast(rng, question, author, options, stated, max(recorded, stated), source)
+
+
+def _write_forecast(rng, question, author, options, stated, recorded, source) -> None:
+    forecast = Forecast.objects.create(
+        question=question,
+        author=author,
+        source=source,
+        stated_at=stated,
+        recorded_at=recorded,
+        probability=None if options else _probability(rng),
+    )
+    if options:
+        weights = [rng.choice([0.0, rng.random(), rng.random(), 1.0]) for _ in options]
+        if sum(weights) == 0:
+            weights[0] = 1.0
+        total = sum(weights)
+        ForecastProbability.objects.bulk_create(
+            ForecastProbability(forecast=forecast, option=o, probability=w / total)
+            for o, w in zip(options, weights, strict=True)
         )
-        if options:
-            weights = [rng.choice([0.0, rng.random(), rng.random(), 1.0]) for _ in options]
-            if sum(weights) == 0:
-                weights[0] = 1.0
-            total = sum(weights)
-            ForecastProbability.objects.bulk_create(
-                ForecastProbability(forecast=forecast, option=o, probability=w / total)
-                for o, w in zip(options, weights, strict=True)
-            )
+
+
+def _close_earlier(rng, question, authors, options, known) -> None:
+    """Sometimes: a last-minute forecast, then the close moved earlier on the same UTC day.
+
+    The forecasts stated between the new close and the old one (at least the
+    last-minute one) are then "after the close" although stated on the close
+    day: the library and the engine must both leave them out.
+    """
+    if rng.random() >= 0.4:
+        return
+    closes = question.closes_at
+    start_of_day = closes.replace(hour=0, minute=0, second=0, microsecond=0)
+    late = closes - timedelta(seconds=rng.randint(0, 60))
+    _write_forecast(rng, question, rng.choice(authors), options, late, late, None)
+    span = int((late - start_of_day).total_seconds())
+    new_close = start_of_day + timedelta(seconds=rng.randint(0, max(span - 1, 0)))
+    Question.objects.filter(pk=question.pk).update(closes_at=new_close)
+    question.closes_at = new_close
 
 
 def _probability(rng) -> float:
@@ -211,6 +238,23 @@ def expected_rows() -> dict[tuple[int, int], dict]:
             ]
             for author, own in by_author.items()
         }
+        # What the library is given: everything but hindsight. It leaves out what
+        # was stated after the close moment itself (``closes`` is ``closes_at``).
+        told = {
+            author: [
+                (f.stated_at, _value(f, options))
+                for f in own
+                if current is not None
+                and f.stated_at <= current.outcome_known_at
+                and not scoring.is_hindsight(
+                    f.stated_at,
+                    f.recorded_at,
+                    outcome_known_at=current.outcome_known_at,
+                    **_source_fields(f),
+                )
+            ]
+            for author, own in by_author.items()
+        }
         for author, own in by_author.items():
             row = {
                 "n_hindsight": 0,
@@ -243,7 +287,10 @@ def expected_rows() -> dict[tuple[int, int], dict]:
                     )
                     for f in own
                 )
-                row.update(_scores(question, options, current, valid, author))
+                scores = _scores(question, options, current, valid, told[author], author)
+                if scores["excluded"] == "hindsight" and not row["n_hindsight"]:
+                    scores["excluded"] = "no_forecast_in_window"  # only stated after the close
+                row.update(scores)
             expected[(author, question.pk)] = row
     return expected
 
@@ -255,23 +302,24 @@ def _source_fields(forecast: Forecast) -> dict:
     return {"source_url": source.url, "source_published_on": source.published_on}
 
 
-def _scores(question, options, resolution, valid, author) -> dict:
+def _scores(question, options, resolution, valid, told, author) -> dict:
     own = valid[author]
     if not own:
         return {"excluded": "hindsight"}
     opens, closes = _day(question.opens_at), _day(question.closes_at)
+    closes_at = question.closes_at  # the library applies the close moment itself
     if options:
         outcome = [o.pk for o in options].index(resolution.option_id)
-        brier = scoring.time_averaged_brier_multi(own, opens, closes, outcome)
-        final = scoring.final_forecast(own, closes)[1]
+        brier = scoring.time_averaged_brier_multi(told, opens, closes_at, outcome)
+        final = scoring.final_forecast(told, closes_at)[1]
         final_brier = scoring.brier_multi(final, outcome)
         log_loss = scoring.log_loss_multi(final, outcome)
         given = final[outcome]
         score_one = lambda v: scoring.brier_multi(v, outcome)  # noqa: E731
     else:
         outcome = resolution.outcome == "yes"
-        brier = scoring.time_averaged_brier(own, opens, closes, outcome)
-        final = scoring.final_forecast(own, closes)[1]
+        brier = scoring.time_averaged_brier(told, opens, closes_at, outcome)
+        final = scoring.final_forecast(told, closes_at)[1]
         final_brier = scoring.brier(final, outcome)
         log_loss = scoring.log_loss(final, outcome)
         given = final if outcome else 1 - final

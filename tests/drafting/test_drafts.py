@@ -92,7 +92,8 @@ def test_each_draft_waits_for_an_editor(article, editor):
     assert question.title.startswith(ledger.DRAFT_TITLE_MARK)
     assert "A Trump-brokered agreement is likely to involve" in question.title
     assert question.resolution_criteria == ""
-    assert "Drafted from “Trump, Xi and Putin” (The Conversation)" in question.background
+    assert "Drafted from “Trump, Xi and Putin” (The Conversation)" in question.editor_notes
+    assert question.background == ""  # editors only: never on a public page
     assert question.created_by == editor
     assert (question.opens_at, question.closes_at) == (OPENS, DEFAULT_CLOSE)
     assert question.resolve_by == DEFAULT_CLOSE + drafts.RESOLUTION_GRACE

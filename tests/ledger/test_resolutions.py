@@ -177,3 +177,107 @@ def test_it_annuls_with_a_reason_and_then_takes_no_forecasts(question, author, s
             question=question, author=author, source=source, stated_at=STATED, probability=0.7
         )
     assert "annulled" in caught.value.message_dict["question"][0]
+
+
+def _resolve_own(conditional, resolver, outcome="no"):
+    return ledger.question_resolve(
+        question=conditional,
+        outcome=outcome,
+        outcome_known_at=STATED + timedelta(days=4),
+        evidence_url="https://example.org/own",
+        by=resolver,
+    )
+
+
+def test_it_annuls_a_resolved_conditional_question_when_its_condition_then_fails(
+    question, conditional, resolver
+):
+    own = _resolve_own(conditional, resolver)
+    ledger.question_resolve(
+        question=question,
+        outcome="no",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="Did not happen.",
+        by=resolver,
+    )
+    conditional.refresh_from_db()
+    annulment = conditional.resolutions.get(is_current=True)
+    assert conditional.state == Question.State.ANNULLED
+    assert annulment.is_automatic and annulment.supersedes == own  # audited: history kept
+    assert annulment.reason == (
+        "Condition not met: “Will it happen by 2025?” resolved no. Its own resolution (no) "
+        "no longer counts; it comes back if the condition is corrected."
+    )
+    assert annulment.resolved_by == resolver
+    assert Question.objects.needing_rescore().filter(pk=conditional.pk).exists()
+
+
+def test_it_annuls_a_resolved_conditional_question_when_its_condition_is_corrected(
+    question, conditional, resolver
+):
+    ledger.question_resolve(
+        question=question,
+        outcome="yes",
+        outcome_known_at=STATED + timedelta(days=3),
+        evidence_note="It happened.",
+        by=resolver,
+    )
+    _resolve_own(conditional, resolver, outcome="yes")
+    ledger.resolution_correct(
+        question=question,
+        outcome="no",
+        outcome_known_at=STATED + timedelta(days=3),
+        reason="Misreported.",
+        by=resolver,
+    )
+    conditional.refresh_from_db()
+    assert conditional.state == Question.State.ANNULLED
+    assert conditional.resolutions.get(is_current=True).is_automatic
+
+
+def test_it_restores_the_conditional_questions_own_resolution_when_the_condition_holds_again(
+    question, conditional, resolver
+):
+    own = _resolve_own(conditional, resolver)
+    ledger.question_resolve(
+        question=question,
+        outcome="no",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="Did not happen.",
+        by=resolver,
+    )
+    ledger.resolution_correct(
+        question=question,
+        outcome="yes",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="It did, after all.",
+        reason="Wrong report.",
+        by=resolver,
+    )
+    conditional.refresh_from_db()
+    restored = conditional.resolutions.get(is_current=True)
+    assert conditional.state == Question.State.RESOLVED
+    assert (restored.outcome, restored.outcome_known_at, restored.evidence_url) == (
+        own.outcome,
+        own.outcome_known_at,
+        own.evidence_url,
+    )
+    assert restored.is_automatic and "its own resolution is restored" in restored.reason
+    # own -> automatic annulment -> restored: every step stays in history
+    assert restored.supersedes.supersedes == own
+    assert conditional.resolutions.count() == 3
+
+
+def test_it_leaves_an_annulled_conditional_question_as_it_is_when_its_condition_fails(
+    question, conditional, resolver
+):
+    ledger.question_annul(question=conditional, reason="Ambiguous wording.", by=resolver)
+    ledger.question_resolve(
+        question=question,
+        outcome="no",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="Did not happen.",
+        by=resolver,
+    )
+    assert conditional.resolutions.count() == 1
+    assert conditional.resolutions.get().reason == "Ambiguous wording."

@@ -9,6 +9,7 @@ from django.urls import reverse
 from forecasts.models import Scorecard
 from forecasts.standings.scorecards import binned_figures
 from tests import builders
+from tests.builders.late_claims import late_claims
 from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,31 @@ def test_it_says_so_when_nothing_is_scored_yet(client, author):
     html = client.get(author.get_absolute_url()).content.decode()
     assert "No scored questions" in html
     assert "<svg" not in html
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "not_shown"), [("cora", "80%", "20%"), ("dan", "40%", "0%")]
+)
+def test_it_shows_as_scored_the_forecast_the_score_used(client, resolver, who, shown, not_shown):
+    world = late_claims(by=resolver)
+    html = client.get(getattr(world, who).get_absolute_url()).content.decode()
+    resolved = html.split('id="resolved-h"')[1].split('id="pending-h"')[0]
+    scored_as = re.search(r'data-label="Scored as">\s*<strong>([^<]*)</strong>', resolved)
+    assert scored_as.group(1) == shown  # not the later 20% (after the close) or 0% (hindsight)
+    assert f"<strong>{not_shown}</strong>" not in resolved
+    assert world.question.title in resolved  # scored, not listed as hindsight
+
+
+def test_it_calls_a_forecast_scored_only_where_it_was(client, world):
+    author, q = world.authors[0], world.questions[-1]
+    builders.resolve(
+        q,
+        "yes",
+        known_at=q.opens_at + timedelta(hours=1),
+        evidence_note="Early news.",
+        at=datetime(2024, 4, 1, tzinfo=UTC),
+    )
+    html = client.get(author.get_absolute_url()).content.decode()
+    hindsight = html.split("Recorded in hindsight")[1]
+    assert 'data-label="Last said"' in hindsight and "Scored as" not in hindsight
+    assert 'data-label="Scored as"' in html.split('id="resolved-h"')[1]

@@ -7,6 +7,7 @@ import pytest
 
 from forecasts.models import Question
 from tests import builders
+from tests.builders.late_claims import late_claims
 from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,29 @@ def test_it_hides_draft_questions(client, world):
     assert client.get(q.get_absolute_url()).status_code == 404
     assert q.title not in client.get("/questions/").content.decode()
     assert q.title not in client.get(world.authors[0].get_absolute_url()).content.decode()
+
+
+def test_it_draws_the_crowd_from_the_forecasts_scoring_counts(client, resolver):
+    world = late_claims(by=resolver)
+    html = client.get(world.question.get_absolute_url()).content.decode()
+    crowd_rows = html.split("crowd median after each forecast")[1].split("</table>")[0]
+    rows = re.findall(r"<td><time[^>]*>([^<]*)</time></td><td>([^<]*)</td>", crowd_rows)
+    # Cora's 80% from the open, then the median of 80% and Dan's 40%; neither Dan's 0%
+    # entered in hindsight nor Cora's 20% stated after the noon close moves it.
+    assert rows == [("2024-11-01 01:00", "80.0%"), ("2024-12-01 00:00", "60.0%")]
+    # Both still appear in their authors' lists of forecasts on the page.
+    assert html.count('data-author="dan-late"') >= 1
+
+
+def test_it_names_a_resolver_by_full_name_or_role_never_by_login(client, world):
+    rosa = builders.resolver("rosa")
+    q = world.questions[1]
+    builders.correct(q, reason="The first report was wrong.", evidence_note="Correction.", by=rosa)
+    html = client.get(q.get_absolute_url()).content.decode()
+    history = html.split("Correction history")[1]
+    assert "by a resolver" in history
+    assert "rosa" not in html
+    rosa.first_name, rosa.last_name = "Rosa", "Lind"
+    rosa.save()
+    html = client.get(q.get_absolute_url()).content.decode()
+    assert "by Rosa Lind" in html.split("Correction history")[1]

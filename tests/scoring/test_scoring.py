@@ -475,6 +475,45 @@ def test_it_finds_the_final_forecast_made_by_the_close_date():
     assert final_forecast(forecasts, date(2023, 12, 31)) is None
 
 
+# --- the close is a moment --------------------------------------------------
+
+CLOSE_MOMENT = at(2024, 1, 5, 12)  # closes at noon UTC on 5 January
+
+
+def test_it_ignores_a_forecast_stated_later_on_the_close_day_than_the_close():
+    # 20% from 1 January, then 90% at 18:00 on the close day, after the noon close:
+    # days 1–5 all score the 20%: (0.2 - 1)² = 0.64.
+    forecasts = [(at(2024, 1, 1), 0.2), (at(2024, 1, 5, 18), 0.9)]
+    assert time_averaged_brier(forecasts, JAN_1, CLOSE_MOMENT, True) == approx(0.64)
+    assert final_forecast(forecasts, CLOSE_MOMENT) == forecasts[0]
+    assert time_averaged_brier_multi(
+        [(moment, [p, 1 - p]) for moment, p in forecasts], JAN_1, CLOSE_MOMENT, 0
+    ) == approx(0.64)
+    assert crowd_daily([forecasts], JAN_1, CLOSE_MOMENT) == [approx(0.2)] * 5
+
+
+def test_it_counts_a_forecast_stated_at_the_close_moment_itself():
+    forecasts = [(at(2024, 1, 1), 0.2), (CLOSE_MOMENT, 0.9)]
+    # days 1–4 score 0.64, day 5 scores (0.9 - 1)² = 0.01
+    assert time_averaged_brier(forecasts, JAN_1, CLOSE_MOMENT, True) == approx(
+        (4 * 0.64 + 0.01) / 5
+    )
+    assert final_forecast(forecasts, CLOSE_MOMENT) == forecasts[1]
+
+
+def test_a_close_date_means_the_end_of_that_day():
+    forecasts = [(at(2024, 1, 1), 0.2), (at(2024, 1, 5, 23, 59), 0.9)]
+    end_of_day = datetime(2024, 1, 5, 23, 59, 59, 999_999, tzinfo=UTC)
+    by_date = time_averaged_brier(forecasts, JAN_1, date(2024, 1, 5), True)
+    assert by_date == time_averaged_brier(forecasts, JAN_1, end_of_day, True)
+    assert by_date == approx((4 * 0.64 + 0.01) / 5)
+
+
+def test_it_refuses_a_naive_close_moment():
+    with pytest.raises(ValueError, match="closes"):
+        time_averaged_brier([(at(2024, 1, 1), 0.2)], JAN_1, datetime(2024, 1, 5, 12), True)  # noqa: DTZ001
+
+
 # --- the crowd --------------------------------------------------------------
 
 
