@@ -109,8 +109,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache, Celery -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# The cache holds only what can be recomputed, so it fails open (config/redis_cache.py):
+# a Redis that is down or silent for this long reads as a miss, and is then left
+# alone for RECKON_CACHE_RETRY_SECONDS before the next try.
+RECKON_CACHE_TIMEOUT_SECONDS = float(os.environ.get("RECKON_CACHE_TIMEOUT_SECONDS", "0.3"))
+RECKON_CACHE_RETRY_SECONDS = float(os.environ.get("RECKON_CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": RECKON_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": RECKON_CACHE_TIMEOUT_SECONDS,
+                "outage_retry_seconds": RECKON_CACHE_RETRY_SECONDS,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -146,6 +161,12 @@ else:
             "unacked_restore_interval": int(os.environ["CELERY_RESTORE_SWEEP_SECONDS"]),
             "unacked_restore_throttle": 1,
         }
+# Web requests queue tasks (rescoring after a resolution) with these timeouts and
+# no retry: a broker that is down costs a request this long at most, and the
+# periodic reconciliation picks up what could not be queued (forecasts/tasks.py).
+RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS = float(
+    os.environ.get("RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS", "0.5")
+)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 # Late acknowledgement: a task is removed from the queue only once it finished,
