@@ -6,7 +6,9 @@ needed), mail printed to the console. Production sets ``DJANGO_DEBUG=false``
 and supplies the secrets; see README.md for every variable.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "forecasts",
 ]
 
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out admin login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -227,6 +232,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after RECKON_LOGIN_FAILURE_LIMIT wrong passwords from
+# one client address, the admin login and POST /api/auth/token/ answer 429 until
+# RECKON_LOGIN_LOCKOUT_MINUTES pass with no further attempt. Attempts are kept in
+# the database, so the lockout holds with Redis down; `manage.py axes_reset_ip`
+# lifts one early. Axes checks first, so a locked-out guess costs no password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("RECKON_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("RECKON_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Addresses or networks (comma-separated) of the reverse proxies in front of
+# Reckon. Only a request from one of them may name its client in
+# X-Forwarded-For; rate limits and the lockout count everyone else by peer
+# address (config/clients.py). Empty: no proxy, the header is ignored.
+RECKON_TRUSTED_PROXIES = env_list("RECKON_TRUSTED_PROXIES")
+for _proxy in RECKON_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"RECKON_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _exc
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
