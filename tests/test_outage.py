@@ -13,21 +13,20 @@ a benchmark.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-
-import json
-import urllib.error
-import urllib.request
 
 import pytest
 from rest_framework.authtoken.models import Token

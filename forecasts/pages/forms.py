@@ -9,7 +9,6 @@ from django import forms
 
 from forecasts.models import Tag
 
-
 # A period ends at the start of the day after ``until``; the last day a date can
 # name has no day after it, so periods stop one day short of it.
 LAST_DAY = date(9998, 12, 31)

@@ -150,9 +150,7 @@ def author_detail(request, slug):
         ),
         **filters,
     }
-    return render(
-        request, "forecasts/author_detail.html", context, status=_filter_status(form)
-    )
+    return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
 
 
 def question_list(request):

@@ -264,9 +264,11 @@ def test_it_refuses_an_integer_probability_too_large_for_a_float(
 
 
 def test_it_refuses_a_huge_integer_among_option_probabilities(editor_client, choice_question):
-    body = valid(question="who-wins", probability=None, option_probabilities=options(
-        choice_question, 0.5, 0.25, 0.25
-    ))
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=options(choice_question, 0.5, 0.25, 0.25),
+    )
     text = json.dumps(body).replace("0.25", "1" + "0" * 400, 1)
     response = post_raw(editor_client, text)
     assert response.status_code == 400

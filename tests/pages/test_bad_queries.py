@@ -42,9 +42,7 @@ def page_paths(world) -> list[str]:
 
 @pytest.mark.parametrize("until", ["9999-12-31", "9999-01-01"])
 @pytest.mark.parametrize("page", ["leaderboard", "author"])
-def test_it_refuses_a_period_ending_past_the_last_day_naming_the_field(
-    client, world, page, until
-):
+def test_it_refuses_a_period_ending_past_the_last_day_naming_the_field(client, world, page, until):
     path = "/leaderboard/" if page == "leaderboard" else world.authors[0].get_absolute_url()
     response = client.get(path, {"until": until})
     assert response.status_code == 400
