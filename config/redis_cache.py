@@ -103,7 +103,7 @@ class RedisCache(django_redis.RedisCache):
         self.retry_seconds = float(options.pop("outage_retry_seconds", DEFAULT_RETRY_SECONDS))
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = PooledRedisCacheClient
-        self._location = ",".join(self._servers)
+        self._location = ",".join(self._servers)  # type: ignore[attr-defined]
 
     def is_bypassed(self) -> bool:
         return time.monotonic() < _bypass_until.get(self._location, 0.0)
