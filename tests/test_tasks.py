@@ -80,7 +80,9 @@ def test_it_queues_rescoring_only_once_the_resolution_commits(
     question, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     question.resolve_by = question.closes_at
     question.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -94,7 +96,9 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
     question, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         with transaction.atomic():
             builders.resolve(question, "yes")
@@ -258,7 +262,9 @@ def test_an_imported_file_rescores_each_question_once(
     open_question, author, source, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     stated = (timezone.now() - timedelta(hours=2)).isoformat()
     rows = "".join(f"rain-reykjavik,ada-pundit,{stated},0.{i},,,,\n" for i in range(1, 4))
     header = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
@@ -273,7 +279,9 @@ def test_approving_a_draft_rescores_it_so_its_claims_count(
     open_question.state = Question.State.DRAFT
     open_question.save()
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         ledger.question_approve(question=open_question)
     assert queued == [open_question.pk]
