@@ -8,7 +8,7 @@ Redis (and with it the ordinary rate limits) is down.
 """
 
 from axes.helpers import get_cool_off
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -29,14 +29,9 @@ class ObtainToken(ObtainAuthToken):
     @extend_schema(
         summary="Get an API token",
         description=(
-            "Send it as `Authorization: Token <key>`. Repeated wrong passwords lock "
-            "the client address out for a while (429)."
+            "Send it as `Authorization: Token <key>`. Repeated wrong passwords from one "
+            "address lock it out for a while: 429, with Retry-After."
         ),
-        responses={
-            200: ObtainAuthToken.serializer_class,
-            400: OpenApiResponse(description="Wrong username or password, or a malformed body."),
-            429: OpenApiResponse(description="Locked out after too many failed sign-ins."),
-        },
     )
     def post(self, request, *args, **kwargs):
         try:
