@@ -70,30 +70,28 @@ def send_resolution_prompt(prompt_id: int) -> bool:
     return reminders.prompt_send(prompt_id=prompt_id)
 
 
-def publish(task, args_list: list[tuple]) -> int:
-    """Send ``task`` once per argument tuple; how many were sent before the broker failed.
+def publish(task, args_list: list[tuple]) -> None:
+    """Send ``task`` once per argument tuple, all on one connection.
 
     Callers run in a web request (on commit), so a broker that is down or
     silent must cost the user a fraction of a second, not Celery's default
     connection retries (seconds) or the workers' socket timeouts: one
     connection of its own with RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS timeouts,
     and no retry. Whatever was not sent is left to the periodic jobs, which
-    find it in the database. Raises what the broker raised.
+    find it in the database. Raises what the broker raised (what was sent
+    before stays sent: every task is safe to run twice).
     """
     if current_app.conf.task_always_eager:
         for args in args_list:
             task.apply_async(args)
-        return len(args_list)
+        return
     timeout = settings.RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS
     options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
-    sent = 0
     with current_app.connection_for_write(
         connect_timeout=timeout, transport_options=options
     ) as connection:
         for args in args_list:
             task.apply_async(args, connection=connection, retry=False)
-            sent += 1
-    return sent
 
 
 def queue_prompt_send(prompt_id: int) -> None:

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -34,36 +32,18 @@ from rest_framework.authtoken.models import Token
 from forecasts.engine import reconciliation
 from forecasts.models import Question, QuestionScore, Resolution
 from tests import builders
-from tests.processes import ROOT, RedisServer, free_port, subprocess_database_url, wait_for
+from tests.processes import (
+    ROOT,
+    RedisServer,
+    SilentListener,
+    free_port,
+    subprocess_database_url,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 OUTAGE_BOUND_SECONDS = 2.0
-
-
-class SilentListener:
-    """A TCP server that accepts every connection and never sends a byte (a hung Redis)."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.accepted: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:  # closed
-                return
-            self.accepted.append(connection)
-
-    def close(self) -> None:
-        self.socket.close()
-        for connection in self.accepted:
-            connection.close()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from forecasts.engine import reconciliation, rescoring
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from forecasts.transfer import imports
 from tests import builders
-from tests.processes import free_port, publishing_to
+from tests.processes import SilentListener, free_port, publishing_to
 
 TASK_NAMES = {
     "reckon.rescore_question",
@@ -105,6 +106,24 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
             raise RuntimeError("the request failed after resolving")
     assert queued == []
     assert not question.resolutions.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_up_queuing_at_once_when_the_broker_hangs(scored_ledger, caplog):
+    """A broker that accepts the connection and never answers costs a resolution
+    RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS, not Celery's retries (it took 5-10 s)."""
+    alpha = scored_ledger[0]
+    listener = SilentListener()
+    try:
+        with publishing_to(listener.url), caplog.at_level(logging.ERROR, logger="forecasts.tasks"):
+            started = time.monotonic()
+            builders.resolve(alpha, "yes")
+            took = time.monotonic() - started
+    finally:
+        listener.close()
+    assert took < 2.0, f"the resolution waited {took:.1f} s for a hung broker"
+    assert list(Question.objects.needing_rescore()) == [alpha]
+    assert "Could not queue rescoring of questions" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
