@@ -1,4 +1,4 @@
-"""Django's Redis cache, reusing one redis-py client per connection pool.
+"""Django's Redis cache, reusing one redis-py client per pool, and failing open.
 
 Django's ``RedisCacheClient`` builds a new ``redis.Redis`` object for every
 cache operation. Recent redis-py releases set up each client's table of
@@ -7,11 +7,35 @@ so that costs more than the round trip to Redis itself: on the busiest
 public API reads (throttle and response cache, several operations per
 request) it halved the rate. A client only wraps its connection pool and
 is safe to share between threads, so one per pool is kept and reused.
+
+Everything Reckon keeps in this cache can be recomputed (public API
+responses, rate-limit counters, rendered charts), so a Redis outage must
+not take the site down with it. Each operation fails open: an unreachable
+or silent Redis reads as a miss and a write is dropped, after at most the
+socket timeouts set in ``OPTIONS`` (``RECKON_CACHE_TIMEOUT_SECONDS``). The
+first failure logs one warning and the cache is then bypassed for
+``outage_retry_seconds`` (``RECKON_CACHE_RETRY_SECONDS``), so a Redis that
+hangs costs one request that timeout, not every request every operation.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
 from django.core.cache.backends import redis as django_redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("config.redis_cache")
+
+# How long the cache is bypassed after a failure, unless OPTIONS say otherwise.
+DEFAULT_RETRY_SECONDS = 5.0
+# Until when (time.monotonic()) each Redis location is bypassed. Module-level:
+# Django makes a cache object per thread, and the web server a thread per request.
+_bypass_until: dict[str, float] = {}
 
 
 class PooledRedisCacheClient(django_redis.RedisCacheClient):
@@ -27,9 +51,82 @@ class PooledRedisCacheClient(django_redis.RedisCacheClient):
         return client
 
 
+def _fail_open(fallback: Callable[..., Any]):
+    """Run the cache operation, or answer ``fallback(*args, **kwargs)`` while Redis is out."""
+
+    def decorate(operation):
+        @functools.wraps(operation)
+        def wrapper(self, *args, **kwargs):
+            if self.is_bypassed():
+                return fallback(*args, **kwargs)
+            try:
+                return operation(self, *args, **kwargs)
+            except (RedisError, OSError) as exc:
+                self.trip(exc)
+                return fallback(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+def _no_keys(*args, **kwargs):
+    return {}
+
+
+def _all_failed(data, *args, **kwargs):
+    return list(data)
+
+
+def _missing(key, *args, **kwargs):
+    # What Django's incr says of a key that is not there.
+    raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+
+
 class RedisCache(django_redis.RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with ``PooledRedisCacheClient``."""
+    """``django.core.cache.backends.redis.RedisCache`` with pooled clients, failing open."""
 
     def __init__(self, server, params):
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_seconds = float(options.pop("outage_retry_seconds", DEFAULT_RETRY_SECONDS))
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = PooledRedisCacheClient
+        self._location = ",".join(self._servers)  # type: ignore[attr-defined]
+
+    def is_bypassed(self) -> bool:
+        return time.monotonic() < _bypass_until.get(self._location, 0.0)
+
+    def trip(self, exc: BaseException) -> None:
+        """Bypass the cache for a while, saying so once per outage rather than per request."""
+        _bypass_until[self._location] = time.monotonic() + self.retry_seconds
+        logger.warning(
+            "The Redis cache is unavailable (%s: %s); serving without it (uncached, "
+            "rate limits not counted) and trying again in %.0f s.",
+            type(exc).__name__,
+            exc,
+            self.retry_seconds,
+        )
+
+    get = _fail_open(_default)(django_redis.RedisCache.get)
+    get_many = _fail_open(_no_keys)(django_redis.RedisCache.get_many)
+    has_key = _fail_open(_false)(django_redis.RedisCache.has_key)
+    add = _fail_open(_false)(django_redis.RedisCache.add)
+    set = _fail_open(_nothing)(django_redis.RedisCache.set)
+    set_many = _fail_open(_all_failed)(django_redis.RedisCache.set_many)
+    touch = _fail_open(_false)(django_redis.RedisCache.touch)
+    delete = _fail_open(_false)(django_redis.RedisCache.delete)
+    delete_many = _fail_open(_nothing)(django_redis.RedisCache.delete_many)
+    incr = _fail_open(_missing)(django_redis.RedisCache.incr)
+    clear = _fail_open(_false)(django_redis.RedisCache.clear)

@@ -6,7 +6,9 @@ needed), mail printed to the console. Production sets ``DJANGO_DEBUG=false``
 and supplies the secrets; see README.md for every variable.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "forecasts",
 ]
 
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out admin login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,8 +114,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache, Celery -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# The cache holds only what can be recomputed, so it fails open (config/redis_cache.py):
+# a Redis that is down or silent for this long reads as a miss, and is then left
+# alone for RECKON_CACHE_RETRY_SECONDS before the next try.
+RECKON_CACHE_TIMEOUT_SECONDS = float(os.environ.get("RECKON_CACHE_TIMEOUT_SECONDS", "0.3"))
+RECKON_CACHE_RETRY_SECONDS = float(os.environ.get("RECKON_CACHE_RETRY_SECONDS", "5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": RECKON_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": RECKON_CACHE_TIMEOUT_SECONDS,
+                "outage_retry_seconds": RECKON_CACHE_RETRY_SECONDS,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -146,6 +166,12 @@ else:
             "unacked_restore_interval": int(os.environ["CELERY_RESTORE_SWEEP_SECONDS"]),
             "unacked_restore_throttle": 1,
         }
+# Web requests queue tasks (rescoring after a resolution) with these timeouts and
+# no retry: a broker that is down costs a request this long at most, and the
+# periodic reconciliation picks up what could not be queued (forecasts/tasks.py).
+RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS = float(
+    os.environ.get("RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS", "0.5")
+)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
 # Late acknowledgement: a task is removed from the queue only once it finished,
@@ -206,6 +232,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after RECKON_LOGIN_FAILURE_LIMIT wrong passwords from
+# one client address, the admin login and POST /api/auth/token/ answer 429 until
+# RECKON_LOGIN_LOCKOUT_MINUTES pass with no further attempt. Attempts are kept in
+# the database, so the lockout holds with Redis down; `manage.py axes_reset_ip`
+# lifts one early. Axes checks first, so a locked-out guess costs no password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("RECKON_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("RECKON_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Addresses or networks (comma-separated) of the reverse proxies in front of
+# Reckon. Only a request from one of them may name its client in
+# X-Forwarded-For; rate limits and the lockout count everyone else by peer
+# address (config/clients.py). Empty: no proxy, the header is ignored.
+RECKON_TRUSTED_PROXIES = env_list("RECKON_TRUSTED_PROXIES")
+for _proxy in RECKON_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"RECKON_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from _exc
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

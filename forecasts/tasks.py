@@ -12,7 +12,8 @@ import logging
 from collections.abc import Iterable
 from smtplib import SMTPException
 
-from celery import shared_task
+from celery import current_app, shared_task
+from django.conf import settings
 from django.db import transaction
 
 from forecasts import reminders
@@ -69,10 +70,34 @@ def send_resolution_prompt(prompt_id: int) -> bool:
     return reminders.prompt_send(prompt_id=prompt_id)
 
 
+def publish(task, args_list: list[tuple]) -> None:
+    """Send ``task`` once per argument tuple, all on one connection.
+
+    Callers run in a web request (on commit), so a broker that is down or
+    silent must cost the user a fraction of a second, not Celery's default
+    connection retries (seconds) or the workers' socket timeouts: one
+    connection of its own with RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS timeouts,
+    and no retry. Whatever was not sent is left to the periodic jobs, which
+    find it in the database. Raises what the broker raised (what was sent
+    before stays sent: every task is safe to run twice).
+    """
+    if current_app.conf.task_always_eager:
+        for args in args_list:
+            task.apply_async(args)
+        return
+    timeout = settings.RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
+    with current_app.connection_for_write(
+        connect_timeout=timeout, transport_options=options
+    ) as connection:
+        for args in args_list:
+            task.apply_async(args, connection=connection, retry=False)
+
+
 def queue_prompt_send(prompt_id: int) -> None:
     """Queue a reminder; if the broker is down, the next sweep queues it again."""
     try:
-        send_resolution_prompt.delay(prompt_id)
+        publish(send_resolution_prompt, [(prompt_id,)])
     except Exception:
         logger.exception("Could not queue reminder %s; the next sweep will.", prompt_id)
 
@@ -80,13 +105,14 @@ def queue_prompt_send(prompt_id: int) -> None:
 def enqueue_rescore(question_ids: Iterable[int]) -> None:
     """Queue rescoring; if the broker is unreachable, the reconciliation job catches up."""
     ids = list(question_ids)
-    for position, question_id in enumerate(ids):
-        try:
-            rescore_question.delay(question_id)
-        except Exception:
-            # Broker down: the resolution is saved and scoring is only delayed.
-            # Don't make the user wait for every id to time out in turn.
-            logger.exception(
-                "Could not queue rescoring of questions %s; reconciliation will.", ids[position:]
-            )
-            return
+    try:
+        publish(rescore_question, [(question_id,) for question_id in ids])
+    except Exception as exc:
+        # Broker down: the resolution is saved and scoring is only delayed.
+        logger.error(
+            "Could not queue rescoring of questions %s (%s: %s); reconciliation will "
+            "within RECKON_RECONCILE_SECONDS of the broker coming back.",
+            ids,
+            type(exc).__name__,
+            exc,
+        )

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -105,6 +106,31 @@ class RedisServer:
             self.process.kill()
             self.process.wait(10)
         self.process = None
+
+
+class SilentListener:
+    """A TCP server that accepts every connection and never sends a byte (a hung Redis)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                accepted, _ = self.socket.accept()
+            except OSError:  # closed
+                return
+            self.accepted.append(accepted)
+
+    def close(self) -> None:
+        self.socket.close()
+        for accepted in self.accepted:
+            accepted.close()
 
 
 class CeleryProcess:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch):
     ids: list[int] = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", ids.append)
+    monkeypatch.setattr(tasks.rescore_question, "apply_async", lambda args, **_: ids.append(*args))
     return ids
 
 

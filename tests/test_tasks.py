@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from forecasts.engine import reconciliation, rescoring
 from forecasts.models import Question, QuestionScore, ResolutionPrompt, Scorecard
 from forecasts.transfer import imports
 from tests import builders
-from tests.processes import free_port, publishing_to
+from tests.processes import SilentListener, free_port, publishing_to
 
 TASK_NAMES = {
     "reckon.rescore_question",
@@ -80,7 +81,9 @@ def test_it_queues_rescoring_only_once_the_resolution_commits(
     question, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     question.resolve_by = question.closes_at
     question.save()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -94,13 +97,33 @@ def test_it_queues_nothing_when_the_resolution_rolls_back(
     question, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         with transaction.atomic():
             builders.resolve(question, "yes")
             raise RuntimeError("the request failed after resolving")
     assert queued == []
     assert not question.resolutions.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_up_queuing_at_once_when_the_broker_hangs(scored_ledger, caplog):
+    """A broker that accepts the connection and never answers costs a resolution
+    RECKON_BROKER_PUBLISH_TIMEOUT_SECONDS, not Celery's retries (it took 5-10 s)."""
+    alpha = scored_ledger[0]
+    listener = SilentListener()
+    try:
+        with publishing_to(listener.url), caplog.at_level(logging.ERROR, logger="forecasts.tasks"):
+            started = time.monotonic()
+            builders.resolve(alpha, "yes")
+            took = time.monotonic() - started
+    finally:
+        listener.close()
+    assert took < 2.0, f"the resolution waited {took:.1f} s for a hung broker"
+    assert list(Question.objects.needing_rescore()) == [alpha]
+    assert "Could not queue rescoring of questions" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -258,7 +281,9 @@ def test_an_imported_file_rescores_each_question_once(
     open_question, author, source, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     stated = (timezone.now() - timedelta(hours=2)).isoformat()
     rows = "".join(f"rain-reykjavik,ada-pundit,{stated},0.{i},,,,\n" for i in range(1, 4))
     header = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
@@ -273,7 +298,9 @@ def test_approving_a_draft_rescores_it_so_its_claims_count(
     open_question.state = Question.State.DRAFT
     open_question.save()
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         ledger.question_approve(question=open_question)
     assert queued == [open_question.pk]

@@ -31,8 +31,14 @@ def read_limited(stream, limit: int | None) -> bytes:
     return raw
 
 
+# No Reckon request body nests deeper than a few levels (a forecast's option
+# probabilities are the deepest, at three); this leaves room and stops a body
+# of thousands of brackets from exhausting Python's recursion limit.
+MAX_JSON_DEPTH = 32
+
+
 class StrictJSONParser(parsers.JSONParser):
-    """JSON only, size-limited, and with NaN / Infinity literals refused."""
+    """JSON only, size-limited, at most MAX_JSON_DEPTH deep, NaN / Infinity refused."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         raw = read_limited(stream, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -40,9 +46,33 @@ class StrictJSONParser(parsers.JSONParser):
         try:
             text = codecs.decode(raw, encoding)
             # parse_constant is only called for NaN, Infinity and -Infinity.
-            return json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except ValueError as exc:
             raise ParseError(f"JSON parse error: {exc}") from exc
+        except RecursionError:
+            raise _too_deep() from None
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise _too_deep()
+        return data
+
+
+def _too_deep() -> ParseError:
+    return ParseError(f"JSON parse error: the body nests more than {MAX_JSON_DEPTH} levels deep.")
+
+
+def _depth(data: object) -> int:
+    """How deeply lists and objects nest in parsed JSON (counted without recursion)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            if level > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def _refuse_constant(name: str):

@@ -9,12 +9,16 @@ without being counted: the limits guard the database, which it never reaches.
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from config.clients import client_ip
 from forecasts.api.caching import cached_response
 
 
 class _PerRequestRate:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request)
 
     def allow_request(self, request, view):
         if cached_response(request, view) is not None:

@@ -36,7 +36,11 @@ def check_probability(value: object, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = type(value).__name__
         raise ValidationError({field: f"Enter a number between 0 and 1 (not {kind})."})
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond any float, e.g. 10**309
+        bound = "less than or equal to 1" if value > 0 else "greater than or equal to 0"
+        raise ValidationError({field: f"Probability must be between 0 and 1: {bound}."}) from None
     if not math.isfinite(value):
         raise ValidationError(
             {field: "Enter a finite number between 0 and 1 (not NaN or infinity)."}

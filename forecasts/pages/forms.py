@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from django import forms
 
 from forecasts.models import Tag
+
+# A period ends at the start of the day after ``until``; the last day a date can
+# name has no day after it, so periods stop one day short of it.
+LAST_DAY = date(9998, 12, 31)
 
 
 class ScoreFilterForm(forms.Form):
@@ -40,6 +45,18 @@ class ScoreFilterForm(forms.Form):
         super().__init__(data)
         self.tags = {t.slug: t for t in tags}
         self.fields["tag"].choices = [("", "All topics")] + [(t.slug, t.name) for t in tags]
+
+    def clean_since(self):
+        return self._within_range(self.cleaned_data["since"])
+
+    def clean_until(self):
+        return self._within_range(self.cleaned_data["until"])
+
+    @staticmethod
+    def _within_range(day: date | None) -> date | None:
+        if day is not None and day > LAST_DAY:
+            raise forms.ValidationError(f"Give a day no later than {LAST_DAY.isoformat()}.")
+        return day
 
     def clean(self):
         cleaned = super().clean()

@@ -93,7 +93,13 @@ def leaderboard(request):
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
             **filters,
         },
+        status=_filter_status(form),
     )
+
+
+def _filter_status(form: ScoreFilterForm) -> int:
+    """400 when the query's filters were refused (the page says which, beside the field)."""
+    return 400 if form.is_bound and not form.is_valid() else 200
 
 
 def _chart_point(standing: Standing) -> dict:
@@ -157,7 +163,7 @@ def author_detail(request, slug):
         ),
         **filters,
     }
-    return render(request, "forecasts/author_detail.html", context)
+    return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
 
 
 def _dismissed(source: Source) -> dict:

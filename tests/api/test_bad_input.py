@@ -228,6 +228,54 @@ def test_it_refuses_malformed_json(editor_client):
     assert "JSON parse error" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("depth", [33, 1_000, 5_000, 100_000])
+def test_it_refuses_deeply_nested_json_even_before_sign_in(api_client, db, depth):
+    body = "[" * depth + "]" * depth
+    response = api_client.generic(
+        "POST", "/api/auth/token/", body.encode(), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "nests more than 32 levels" in response.json()["detail"]
+
+
+def test_it_refuses_a_probability_nested_deep_in_a_forecast(editor_client):
+    nested = "[" * 2_000 + "0.5" + "]" * 2_000
+    response = post_raw(editor_client, json.dumps(valid()).replace("0.6", nested))
+    assert response.status_code == 400
+    assert "nests more than 32 levels" in response.json()["detail"]
+    assert Forecast.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("literal", "message_part"),
+    [
+        ("1" + "0" * 309, "less than or equal to 1"),
+        ("1" + "0" * 400, "less than or equal to 1"),
+        ("-1" + "0" * 400, "greater than or equal to 0"),
+    ],
+)
+def test_it_refuses_an_integer_probability_too_large_for_a_float(
+    editor_client, literal, message_part
+):
+    response = post_raw(editor_client, json.dumps(valid()).replace("0.6", literal))
+    assert response.status_code == 400
+    assert message_part in response.json()["probability"][0]
+    assert Forecast.objects.count() == 0
+
+
+def test_it_refuses_a_huge_integer_among_option_probabilities(editor_client, choice_question):
+    body = valid(
+        question="who-wins",
+        probability=None,
+        option_probabilities=options(choice_question, 0.5, 0.25, 0.25),
+    )
+    text = json.dumps(body).replace("0.25", "1" + "0" * 400, 1)
+    response = post_raw(editor_client, text)
+    assert response.status_code == 400
+    assert "option_probabilities" in response.json()
+    assert Forecast.objects.count() == 0
+
+
 def test_it_refuses_a_json_list_instead_of_an_object(editor_client):
     response = post_raw(editor_client, json.dumps([valid()]))
     assert response.status_code == 400

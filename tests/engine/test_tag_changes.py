@@ -64,7 +64,9 @@ def test_tagging_a_question_nobody_was_scored_on_queues_nothing(
     economy, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(tasks.rescore_question, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
+    )
     question = closed_question("unforecast")
     with django_capture_on_commit_callbacks(execute=True):
         question.tags.add(economy)
