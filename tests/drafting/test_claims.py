@@ -285,6 +285,6 @@ def test_the_stated_interval_is_on_the_authors_side():
 
 
 def test_the_authors_own_doubt_is_a_claim_but_someone_elses_belief_is_not():
-    assert claim_from_sentence("We do not expect the strike to end before March.") is not None
+    assert claim_from_sentence("We do not think the strike will end before March.") is not None
     assert claim_from_sentence("Experts don't think the bill will pass next year.") is None
     assert claim_from_sentence("Experts think the bill will pass next year.") is None
