@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from forecasts.models.ledger import Author, Option, Question, Scale, Source
@@ -12,6 +14,33 @@ from forecasts.models.ledger import Author, Option, Question, Scale, Source
 
 def _probability_range(field: str) -> Q:
     return Q(**{f"{field}__gte": 0.0}) & Q(**{f"{field}__lte": 1.0})
+
+
+# Float noise allowed between P(yes) and the number derived from the author's words.
+READING_TOLERANCE = 1e-9
+
+
+class ClaimDirection(models.TextChoices):
+    """Which way the author's sentence leans, as the claim detector read it."""
+
+    AFFIRMS = "affirms", "asserts the event"
+    NEGATES = "negates", "asserts its negation (won't, will miss, I don't think…)"
+
+
+def _reading_agrees() -> Q:
+    """P(yes) is the number the words give when the question asks the author's side, and
+    its complement when it asks the opposite side."""
+    same = LessThanOrEqual(Abs(F("probability") - F("stated_probability")), READING_TOLERANCE)
+    opposite = LessThanOrEqual(
+        Abs(F("probability") + F("stated_probability") - 1.0), READING_TOLERANCE
+    )
+    return (
+        Q(question_agrees__isnull=True)
+        | Q(stated_probability__isnull=True)
+        | Q(probability__isnull=True)
+        | (Q(question_agrees=True) & Q(same))
+        | (Q(question_agrees=False) & Q(opposite))
+    )
 
 
 class ForecastQuerySet(models.QuerySet):
@@ -55,6 +84,29 @@ class Forecast(models.Model):
     conversion_note = models.TextField(
         blank=True, help_text="How the words were turned into the scored number."
     )
+    direction = models.CharField(
+        max_length=8,
+        choices=ClaimDirection.choices,
+        blank=True,
+        help_text="Which way the author's sentence leans, as the claim detector read it.",
+    )
+    stated_probability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The number the author's words give to the outcome they assert "
+        "(“will almost certainly miss” is 97% on missing).",
+    )
+    stated_outcome = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="That outcome in words, e.g. “the Commission will miss its heat-pump target”.",
+    )
+    question_agrees = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Confirmed by an editor: the question's YES is the outcome the author asserts "
+        "(yes) or the opposite (no; P(yes) is then 1 − the stated number). Empty: not confirmed.",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -95,6 +147,14 @@ class Forecast(models.Model):
                 name="forecast_scale_point_in_unit_interval",
             ),
             models.CheckConstraint(
+                condition=Q(stated_probability__isnull=True)
+                | _probability_range("stated_probability"),
+                name="forecast_stated_probability_in_unit_interval",
+            ),
+            models.CheckConstraint(
+                condition=_reading_agrees(), name="forecast_probability_follows_the_reading"
+            ),
+            models.CheckConstraint(
                 condition=Q(stated_at__lte=F("recorded_at")),
                 name="forecast_not_stated_in_future",
             ),
@@ -107,6 +167,16 @@ class Forecast(models.Model):
     def __str__(self) -> str:
         shown = f"{self.probability:.0%}" if self.probability is not None else "options"
         return f"{self.author} on {self.question}: {shown}"
+
+    @property
+    def has_reading(self) -> bool:
+        """True when the author's words carry a number for a side they assert."""
+        return self.stated_probability is not None and bool(self.stated_outcome)
+
+    @property
+    def asks_the_opposite(self) -> bool:
+        """True when the question's YES is the opposite of what the author asserted."""
+        return self.has_reading and self.question_agrees is False
 
     @property
     def is_overridden(self) -> bool:
