@@ -127,36 +127,49 @@ class Forecast(models.Model):
             models.CheckConstraint(
                 condition=Q(probability__isnull=True) | _probability_range("probability"),
                 name="forecast_probability_in_unit_interval",
+                violation_error_message="The probability must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_low__isnull=True) | _probability_range("interval_low"),
                 name="forecast_interval_low_in_unit_interval",
+                violation_error_message="The interval's low end must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_high__isnull=True) | _probability_range("interval_high"),
                 name="forecast_interval_high_in_unit_interval",
+                violation_error_message="The interval's high end must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_low__isnull=True)
                 | Q(interval_high__isnull=True)
                 | Q(interval_low__lte=F("interval_high")),
                 name="forecast_interval_ordered",
+                violation_error_message="The interval's low end must not be above its high end.",
             ),
             models.CheckConstraint(
                 condition=Q(scale_point__isnull=True) | _probability_range("scale_point"),
                 name="forecast_scale_point_in_unit_interval",
+                violation_error_message="The scale's point value must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(stated_probability__isnull=True)
                 | _probability_range("stated_probability"),
                 name="forecast_stated_probability_in_unit_interval",
+                violation_error_message="The author's number must be between 0% and 100%.",
             ),
             models.CheckConstraint(
-                condition=_reading_agrees(), name="forecast_probability_follows_the_reading"
+                condition=_reading_agrees(),
+                name="forecast_probability_follows_the_reading",
+                violation_error_message=(
+                    "The probability must be the author's number when the question asks the side they assert, and 100% minus it when it asks the opposite side."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(stated_at__lte=F("recorded_at")),
                 name="forecast_not_stated_in_future",
+                violation_error_message=(
+                    "A claim cannot be stated after it was recorded: the stated date is in the future."
+                ),
             ),
         ]
         indexes = [
@@ -204,6 +217,7 @@ class ForecastProbability(models.Model):
             models.CheckConstraint(
                 condition=_probability_range("probability"),
                 name="forecast_option_probability_in_unit_interval",
+                violation_error_message="Each option's probability must be between 0% and 100%.",
             ),
         ]
 
