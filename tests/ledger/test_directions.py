@@ -49,16 +49,12 @@ def test_a_question_asking_the_opposite_side_carries_the_complement(question, au
 def test_it_refuses_a_number_that_contradicts_the_reading(question, author, source):
     with pytest.raises(ValidationError) as refused:
         worded(question, author, source, agrees=False, probability=0.97)
-    assert "the opposite of what the author asserts" in refused.value.message_dict[
-        "probability"
-    ][0]
+    assert "the opposite of what the author asserts" in refused.value.message_dict["probability"][0]
     assert not Forecast.objects.exists()
 
 
 @pytest.mark.postgres
-def test_the_database_refuses_a_probability_that_contradicts_the_reading(
-    question, author, source
-):
+def test_the_database_refuses_a_probability_that_contradicts_the_reading(question, author, source):
     from django.db import IntegrityError, transaction
 
     forecast = worded(question, author, source, agrees=False)
@@ -121,7 +117,10 @@ def test_an_override_of_p_yes_moves_the_authors_number_with_it(question, author,
 
     forecast.refresh_from_db()
     assert (forecast.probability, forecast.stated_probability) == (0.1, 0.9)
-    assert audits(forecast) == {"probability": ("0.03", "0.1"), "stated_probability": ("0.97", "0.9")}
+    assert audits(forecast) == {
+        "probability": ("0.03", "0.1"),
+        "stated_probability": ("0.97", "0.9"),
+    }
 
 
 def test_a_forecast_given_as_a_number_gains_a_reading_when_corrected(
