@@ -192,6 +192,25 @@ class Forecast(models.Model):
         return self.has_reading and self.question_agrees is False
 
     @property
+    def words_interval(self) -> tuple[float | None, float | None]:
+        """The scale's interval for the phrase as the author used it, on their side.
+
+        Stored numbers are P(yes); when the question asks the opposite side,
+        "almost certainly" still reads 95–99% on what the author asserted.
+        """
+        low, high = self.interval_low, self.interval_high
+        if not self.asks_the_opposite or low is None or high is None:
+            return low, high
+        return round(1 - high, 6), round(1 - low, 6)
+
+    @property
+    def words_point(self) -> float | None:
+        """The scale's point value on the author's side (see ``words_interval``)."""
+        if not self.asks_the_opposite or self.scale_point is None:
+            return self.scale_point
+        return round(1 - self.scale_point, 6)
+
+    @property
     def is_overridden(self) -> bool:
         """True when an editor scored a number other than the scale's point value."""
         return (
