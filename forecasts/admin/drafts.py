@@ -153,15 +153,16 @@ class SidesForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        data = self.cleaned_data
         changed = [c for c in self.claims if self.changed_side(c) is not None]
         published = self.instance.state != Question.State.DRAFT
-        if published and changed and not (cleaned.get("direction_reason") or "").strip():
+        if published and changed and not (data.get("direction_reason") or "").strip():
             self.add_error(
                 "direction_reason",
                 "Say why the side changes: the published P(YES) flips and is rescored.",
             )
         confirmed = [c for c in self.claims if c.question_agrees is not None and c not in changed]
-        if "title" in self.changed_data and confirmed and not cleaned.get("directions_checked"):
+        if "title" in self.changed_data and confirmed and not data.get("directions_checked"):
             self.add_error(
                 "directions_checked",
                 "The question is reworded: check that YES still means the side chosen for "
@@ -199,6 +200,8 @@ def sides_form(base: type[forms.ModelForm], question: Question, claims: list[For
 
 class DraftReviewAdmin:
     """Mixin for QuestionAdmin: the drafts list, the drafted-claim panel, approve and discard."""
+
+    form: type[forms.ModelForm]  # ModelAdmin's
 
     def _listing_drafts(self, request) -> bool:
         return request.GET.get("status") == "draft"
@@ -270,8 +273,8 @@ class DraftReviewAdmin:
         )
         return [review, *fieldsets]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_sides(self, request, form) -> None:
+        """Record each side the editor chose or changed (QuestionAdmin.save_model calls this)."""
         if not isinstance(form, SidesForm):
             return
         for claim in form.claims:

@@ -46,7 +46,7 @@ class PercentField(forms.CharField):
     def prepare_value(self, value):
         return percent_text(value) if isinstance(value, float | int) else value
 
-    def clean(self, value) -> float | None:  # type: ignore[override]
+    def clean(self, value) -> float | None:
         text = super().clean(value)
         return _percent(text) if text else None
 
@@ -223,7 +223,7 @@ class ForecastCorrectionForm(forms.ModelForm):
             return cleaned
         # What follows from the change (P(yes) after a flipped direction) is what the
         # model's constraints are checked against; the service derives it again on save.
-        cleaned.update({f: v for f, v in derived.items() if f in self.fields})
+        self.cleaned_data.update({f: v for f, v in derived.items() if f in self.fields})
         return cleaned
 
 

@@ -41,6 +41,13 @@ CORRECTABLE_FORECAST_FIELDS = (
     "stated_outcome",
     "question_agrees",
 )
+PROBABILITY_FIELDS = (
+    "probability",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "stated_probability",
+)
 # What P(yes) and the author's own number are kept in step by (see _follow_the_reading).
 READING_FIELDS = ("probability", "stated_probability", "question_agrees")
 
@@ -231,7 +238,7 @@ def forecast_correction_check(
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
     cleaned: dict[str, Any] = dict(changes)
-    for field in ("probability", "interval_low", "interval_high", "scale_point", "stated_probability"):
+    for field in PROBABILITY_FIELDS:
         if cleaned.get(field) is not None:
             cleaned[field] = rules.check_probability(cleaned[field], field)
     if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
@@ -306,7 +313,8 @@ def _follow_the_reading(forecast: Forecast, cleaned: dict[str, Any]) -> None:
 def _flip_the_scale(forecast: Forecast, cleaned: dict[str, Any]) -> None:
     """The scale's interval and point, moved to the side the question now asks."""
     low, high = forecast.interval_low, forecast.interval_high
-    if low is not None and high is not None and not {"interval_low", "interval_high"} & set(cleaned):
+    given = {"interval_low", "interval_high"} & set(cleaned)
+    if low is not None and high is not None and not given:
         cleaned["interval_low"], cleaned["interval_high"] = round(1 - high, 6), round(1 - low, 6)
     if forecast.scale_point is not None and "scale_point" not in cleaned:
         cleaned["scale_point"] = round(1 - forecast.scale_point, 6)

@@ -111,11 +111,14 @@ def question_approve(*, question: Question, by=None) -> Question:
         raise ValidationError(
             {"title": "Rewrite the drafted title as a question (and drop the mark) first."}
         )
-    unconfirmed = question.forecasts.filter(
-        question_agrees__isnull=True, stated_probability__isnull=False
-    ).exclude(stated_outcome="")
-    if unconfirmed.exists():
-        claim = unconfirmed.select_related("author").first()
+    unconfirmed = (
+        question.forecasts.filter(question_agrees__isnull=True, stated_probability__isnull=False)
+        .exclude(stated_outcome="")
+        .select_related("author")
+        .first()
+    )
+    if unconfirmed is not None:
+        claim = unconfirmed
         raise ValidationError(
             {
                 "direction": f"Confirm which way {claim.author} leaned: does YES on “"

@@ -161,14 +161,16 @@ class Forecast(models.Model):
                 condition=_reading_agrees(),
                 name="forecast_probability_follows_the_reading",
                 violation_error_message=(
-                    "The probability must be the author's number when the question asks the side they assert, and 100% minus it when it asks the opposite side."
+                    "The probability must be the author's number when the question asks the "
+                    "side they assert, and 100% minus it when it asks the opposite side."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(stated_at__lte=F("recorded_at")),
                 name="forecast_not_stated_in_future",
                 violation_error_message=(
-                    "A claim cannot be stated after it was recorded: the stated date is in the future."
+                    "A claim cannot be stated after it was recorded: "
+                    "the stated date is in the future."
                 ),
             ),
         ]
