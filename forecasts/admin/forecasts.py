@@ -64,6 +64,7 @@ class AddClaimInline(admin.StackedInline):
         ("stated_at", "probability", "option_probabilities"),
         "quote",
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
     ]
 
@@ -91,6 +92,7 @@ class QuestionClaimInline(AddClaimInline):
         ("stated_at", "probability", "option_probabilities"),
         "quote",
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
     ]
 

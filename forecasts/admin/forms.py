@@ -64,7 +64,31 @@ def _parse_option_probabilities(text: str) -> list[float] | None:
     return [_percent(part) for part in text.replace(";", ",").split(",")]
 
 
-PERCENT_FIELDS = ("probability", "interval_low", "interval_high", "scale_point")
+def side_choice(
+    help_text: str = "Changing it flips P(yes) to the other side (100% minus the author's number).",
+) -> forms.TypedChoiceField:
+    """ "Which side the question asks": True for the author's, False for the opposite."""
+    return forms.TypedChoiceField(
+        label="Which side the question asks",
+        choices=[
+            ("", "— not confirmed —"),
+            ("True", "YES is what the author asserts"),
+            ("False", "YES is the opposite of what the author asserts"),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        empty_value=None,
+        required=False,
+        help_text=help_text,
+    )
+
+
+def authors_number() -> PercentField:
+    return PercentField(
+        label="Author's number (%)",
+        help_text="What the author's words give to the outcome they assert, in percent.",
+    )
+
+
 SOURCE_HELP = (
     "Required for a historical claim (stated more than "
     f"{ledger.rules.HISTORICAL_GRACE.days} day before it is entered): pick a source with a "
@@ -83,6 +107,10 @@ class ForecastEntryForm(forms.ModelForm):
         required=False,
         help_text="Multiple choice: one percentage per option, in order, e.g. 20, 50, 30.",
     )
+    stated_probability = authors_number()
+    question_agrees = side_choice(
+        "With what the author asserts: does YES mean it, or the opposite? P(yes) follows."
+    )
 
     class Meta:
         model = Forecast
@@ -100,6 +128,9 @@ class ForecastEntryForm(forms.ModelForm):
             "interval_high",
             "scale_point",
             "conversion_note",
+            "stated_outcome",
+            "stated_probability",
+            "question_agrees",
         ]
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 3}),
@@ -127,6 +158,7 @@ class ForecastEntryForm(forms.ModelForm):
             cleaned["stated_at"] = datetime.combine(source.published_on, time.min, tzinfo=UTC)
         if cleaned.get("stated_at") is None:
             self.add_error("stated_at", "When was it said? (Or pick a dated source.)")
+        self._read_the_words()
         if question is None or self.errors:
             return cleaned
         low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
@@ -143,6 +175,30 @@ class ForecastEntryForm(forms.ModelForm):
         except ValidationError as exc:
             self._add_service_errors(exc)
         return cleaned
+
+    def _read_the_words(self) -> None:
+        """A claim entered with the outcome the author asserts needs their number and the
+        side the question asks; P(yes) follows from them when left empty."""
+        data = self.cleaned_data
+        if not (data.get("stated_outcome") or "").strip():
+            return
+        stated, agrees = data.get("stated_probability"), data.get("question_agrees")
+        if stated is None:
+            self.add_error("stated_probability", "Give the author's number for what they assert.")
+        if agrees is None:
+            self.add_error("question_agrees", "Choose which side of the claim YES means.")
+        if stated is None or agrees is None:
+            return
+        derived = ledger.rules.probability_on_question(stated, agrees=agrees)
+        if data.get("probability") is None:
+            data["probability"] = derived
+        elif abs(data["probability"] - derived) > 1e-9:
+            side = "what the author asserts" if agrees else "the opposite"
+            self.add_error(
+                "probability",
+                f"YES is {side}, so the author's {percent_text(stated)}% makes "
+                f"{percent_text(derived)}% on this question; leave it empty or fix one of them.",
+            )
 
     def _add_service_errors(self, exc: ValidationError) -> None:
         for field, messages in exc.message_dict.items():
@@ -165,6 +221,9 @@ class ForecastEntryForm(forms.ModelForm):
             interval=(low, high) if low is not None and high is not None else None,
             scale_point=data.get("scale_point"),
             conversion_note=data.get("conversion_note", ""),
+            stated_probability=data.get("stated_probability"),
+            stated_outcome=data.get("stated_outcome", ""),
+            question_agrees=data.get("question_agrees"),
             entered_by=entered_by,
         )
 
@@ -180,22 +239,8 @@ class ForecastCorrectionForm(forms.ModelForm):
     interval_low = PercentField(label="Interval low (%)")
     interval_high = PercentField(label="Interval high (%)")
     scale_point = PercentField(label="Scale point (%)")
-    stated_probability = PercentField(
-        label="Author's number (%)",
-        help_text="What the author's words give to the outcome they assert, in percent.",
-    )
-    question_agrees = forms.TypedChoiceField(
-        label="Which side the question asks",
-        choices=[
-            ("", "— not confirmed —"),
-            ("True", "YES is what the author asserts"),
-            ("False", "YES is the opposite of what the author asserts"),
-        ],
-        coerce=lambda value: value in (True, "True"),
-        empty_value=None,
-        required=False,
-        help_text="Changing it flips P(yes) to the other side (100% minus the author's number).",
-    )
+    stated_probability = authors_number()
+    question_agrees = side_choice()
     correction_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What was mistyped? Kept in the audit trail.",

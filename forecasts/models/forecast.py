@@ -97,6 +97,7 @@ class Forecast(models.Model):
         "(“will almost certainly miss” is 97% on missing).",
     )
     stated_outcome = models.CharField(
+        "what the author asserts",
         max_length=300,
         blank=True,
         help_text="That outcome in words, e.g. “the Commission will miss its heat-pump target”.",

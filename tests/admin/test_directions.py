@@ -205,3 +205,49 @@ def test_the_direction_is_corrected_on_the_forecast_page_with_an_audit(
         "interval_high",
         "scale_point",
     }
+
+
+def enter(client, question, author, source, **fields):
+    url = reverse("admin:forecasts_forecast_add")
+    return client.post(
+        url,
+        form_data(client.get(url))
+        | {
+            "question": question.pk,
+            "author": author.pk,
+            "source": source.pk,
+            "stated_at_0": "2024-11-20",
+            "stated_at_1": "10:00:00",
+            "quote": "The Commission will almost certainly miss its heat-pump target.",
+            "phrase": "almost certainly",
+            "stated_outcome": "the Commission will miss its heat-pump target",
+            "stated_probability": "97",
+            **fields,
+        },
+    )
+
+
+def test_an_editor_entering_a_worded_claim_says_which_side_yes_means(
+    client, editor, question, author, source
+):
+    client.force_login(editor)
+
+    unsure = enter(client, question, author, source)
+    assert unsure.context["adminform"].form.errors["question_agrees"] == [
+        "Choose which side of the claim YES means."
+    ]
+    contradicting = enter(
+        client, question, author, source, question_agrees="False", probability="97"
+    )
+    assert (
+        "so the author's 97% makes 3% on this question"
+        in (contradicting.context["adminform"].form.errors["probability"][0])
+    )
+    assert not Forecast.objects.exists()
+
+    response = enter(client, question, author, source, question_agrees="False")
+
+    assert response.status_code == 302
+    forecast = Forecast.objects.get()
+    assert (forecast.probability, forecast.stated_probability) == (0.03, 0.97)
+    assert forecast.asks_the_opposite
