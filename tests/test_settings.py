@@ -56,7 +56,7 @@ def test_the_printed_site_url_uses_the_port_make_run_serves():
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        return result.stdout.strip().splitlines()[-1]  # after the shell's auto-import note
 
     assert site_url() == "http://127.0.0.1:8000"
     # Procfile.dev serves runserver on RECKON_PORT: the admin link printed must follow it.

@@ -102,7 +102,14 @@ class DraftFromTextAdmin:
         )
 
 
-DRAFT_LIST_DISPLAY = ["title", "drafted_quote", "drafted_phrase", "suggested", "closes_at"]
+DRAFT_LIST_DISPLAY = [
+    "title",
+    "drafted_quote",
+    "drafted_phrase",
+    "suggested",
+    "authors_side",
+    "closes_at",
+]
 AUTHORS_SIDE, OPPOSITE_SIDE = "author", "opposite"
 
 
@@ -241,6 +248,17 @@ class DraftReviewAdmin:
         if claim.is_overridden:
             shown += f" (overridden; scale: {format_percent(claim.scale_point)})"
         return shown
+
+    @admin.display(description="The author's side")
+    def authors_side(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        if claim is None or not claim.has_reading:
+            return "—"
+        side = {None: "YES not confirmed", True: "YES is this side", False: "YES is the opposite"}
+        return (
+            f"{format_percent(claim.stated_probability)} that {claim.stated_outcome} "
+            f"({side[claim.question_agrees]})"
+        )
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

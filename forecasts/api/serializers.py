@@ -317,6 +317,7 @@ class ForecastSerializer(serializers.ModelSerializer):
     )
     stated_probability = serializers.FloatField(
         read_only=True,
+        allow_null=True,
         help_text="The number the author's words give to the outcome they assert "
         "(“will almost certainly miss” is 0.97 on missing); null when none was read.",
     )

@@ -252,6 +252,8 @@ _SUBJECT_TAIL = re.compile(
     r"'s|'re|seems?|looks?|appears?|it|that))+\s*$",
     re.IGNORECASE,
 )
+# A short aside between commas ("Beijing, meanwhile, won't") is not a clause break.
+_ASIDE = re.compile(r",\s*(?:[\w'\u2019-]+\s+){0,2}[\w'\u2019-]+\s*,")
 _DETERMINERS = frozenset("The A An This That These Those Its Their Our His Her".split())
 
 
@@ -280,7 +282,7 @@ def claim_direction(sentence: str, reading: Reading) -> Direction:
 
 def _outcome(before: str, after: str, *, negated: bool) -> str:
     """ "the Commission will miss its heat-pump target": subject, "will (not)", predicate."""
-    clause = _CLAUSE_START.sub("", _OWN_DOUBT.sub(" ", before))
+    clause = _CLAUSE_START.sub("", _ASIDE.sub("", _OWN_DOUBT.sub(" ", before)))
     subject = _SUBJECT_TAIL.sub("", " " + clause).strip() or "it"
     first, _, rest = subject.partition(" ")
     if first in _DETERMINERS:

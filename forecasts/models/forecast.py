@@ -88,6 +88,8 @@ class Forecast(models.Model):
         max_length=8,
         choices=ClaimDirection.choices,
         blank=True,
+        default="",
+        db_default="",  # bulk COPY writers (demo world, imports) leave it out
         help_text="Which way the author's sentence leans, as the claim detector read it.",
     )
     stated_probability = models.FloatField(
@@ -100,6 +102,8 @@ class Forecast(models.Model):
         "what the author asserts",
         max_length=300,
         blank=True,
+        default="",
+        db_default="",
         help_text="That outcome in words, e.g. “the Commission will miss its heat-pump target”.",
     )
     question_agrees = models.BooleanField(

@@ -107,6 +107,7 @@ def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
     assert "A Trump-brokered agreement is likely to involve" in page
     assert "likely (icd203)" in page and "67.5%" in page
     assert "won&#x27;t (reckon)" in page
+    assert "90% that Beijing will not sit idly by" in page and "(YES not confirmed)" in page
 
 
 def test_the_drafts_list_marks_an_overridden_number(client, editor, article):

@@ -249,6 +249,14 @@ DIRECTIONS = [
     ),
     ("The bill won't pass this year.", "negates", 0.9, "the bill will not pass this year", 0.1),
     ("I don't think the bill will pass this year.", "negates", 0.9, "the bill will not pass", 0.1),
+    # An aside between commas is not where the subject starts.
+    (
+        "Beijing, meanwhile, won't sit idly by next year.",
+        "negates",
+        0.9,
+        "Beijing will not sit idly by next year",
+        0.1,
+    ),
     (
         "The bank is unlikely to not raise rates next year.",
         "negates",
