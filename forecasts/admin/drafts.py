@@ -264,8 +264,8 @@ class DraftReviewAdmin:
         fieldsets = super().get_fieldsets(request, obj)
         claims = worded_claims(obj)
         sides = [side_field(c) for c in claims]
-        if claims:
-            sides.append("directions_checked")
+        if any(c.question_agrees is not None for c in claims):
+            sides.append("directions_checked")  # only confirmed sides need checking again
         if obj is not None and obj.state != Question.State.DRAFT:
             if not claims:
                 return fieldsets
