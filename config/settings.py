@@ -41,7 +41,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("RECKON_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links printed and mailed (the admin login `make run` prints, reminders). By default
+# the address `make run` serves: runserver on RECKON_PORT (Procfile.dev), 8000 unless set.
+SITE_URL = os.environ.get(
+    "RECKON_SITE_URL", f"http://127.0.0.1:{os.environ.get('RECKON_PORT') or '8000'}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -6,6 +6,12 @@
 * On Questions, the "Drafts to review" status lists drafts with their quote,
   phrase and suggested number; a draft's page shows the drafted claim, links
   to the audited override of the number and has "Save and approve".
+* Whoever words or rewords a question confirms, for each worded claim on it,
+  which side the question asks: what the author asserts, or the opposite.
+  The page shows the quote, the phrase, the author's number, the question and
+  the resulting P(YES) side by side; approval waits for every claim's side,
+  rewording a question with confirmed claims asks to check them again, and
+  changing a published claim's side needs a reason (it is audited and rescored).
 """
 
 from __future__ import annotations
@@ -96,11 +102,113 @@ class DraftFromTextAdmin:
         )
 
 
-DRAFT_LIST_DISPLAY = ["title", "drafted_quote", "drafted_phrase", "suggested", "closes_at"]
+DRAFT_LIST_DISPLAY = [
+    "title",
+    "drafted_quote",
+    "drafted_phrase",
+    "suggested",
+    "authors_side",
+    "closes_at",
+]
+AUTHORS_SIDE, OPPOSITE_SIDE = "author", "opposite"
+
+
+def worded_claims(question: Question | None) -> list[Forecast]:
+    """The claims on ``question`` whose words assert a side, in the order they were entered."""
+    if question is None or question.pk is None or not question.is_binary:
+        return []
+    claims = question.forecasts.select_related("author").filter(stated_probability__isnull=False)
+    return list(claims.exclude(stated_outcome="").order_by("pk"))
+
+
+def side_field(claim: Forecast) -> str:
+    return f"side_{claim.pk}"
+
+
+def _side(claim: Forecast) -> str | None:
+    if claim.question_agrees is None:
+        return None
+    return AUTHORS_SIDE if claim.question_agrees else OPPOSITE_SIDE
+
+
+def _side_choice(claim: Forecast) -> forms.ChoiceField:
+    stated = claim.stated_probability or 0.0
+    return forms.ChoiceField(
+        label=f"{claim.author}, “{claim.phrase}”: YES on this question means",
+        choices=[
+            (
+                AUTHORS_SIDE,
+                f"what the author asserts, that {claim.stated_outcome}: "
+                f"P(YES) = {format_percent(stated)}",
+            ),
+            (
+                OPPOSITE_SIDE,
+                f"the opposite: P(YES) = {format_percent(round(1 - stated, 6))}",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=_side(claim),
+        help_text=format_html("“{}”", claim.quote) if claim.quote else "",
+    )
+
+
+class SidesForm(forms.ModelForm):
+    """A question's form with one "which side does YES mean" choice per worded claim."""
+
+    claims: list[Forecast] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        data = self.cleaned_data
+        changed = [c for c in self.claims if self.changed_side(c) is not None]
+        published = self.instance.state != Question.State.DRAFT
+        if published and changed and not (data.get("direction_reason") or "").strip():
+            self.add_error(
+                "direction_reason",
+                "Say why the side changes: the published P(YES) flips and is rescored.",
+            )
+        confirmed = [c for c in self.claims if c.question_agrees is not None and c not in changed]
+        if "title" in self.changed_data and confirmed and not data.get("directions_checked"):
+            self.add_error(
+                "directions_checked",
+                "The question is reworded: check that YES still means the side chosen for "
+                + ", ".join(str(c.author) for c in confirmed)
+                + " (change it above if not), then tick this box.",
+            )
+        return cleaned
+
+    def changed_side(self, claim: Forecast) -> bool | None:
+        """The side newly chosen for ``claim`` (True: the author's), or None if unchanged."""
+        chosen = self.cleaned_data.get(side_field(claim))
+        if not chosen or chosen == _side(claim):
+            return None
+        return chosen == AUTHORS_SIDE
+
+
+def sides_form(base: type[forms.ModelForm], question: Question, claims: list[Forecast]):
+    """``base`` with the side choices for ``claims``, and what a change of them needs."""
+    attrs: dict[str, object] = {side_field(c): _side_choice(c) for c in claims}
+    attrs["claims"] = claims
+    attrs["directions_checked"] = forms.BooleanField(
+        required=False,
+        label="Sides checked against the new wording",
+        help_text="Needed when the question is reworded: each claim's side was checked.",
+    )
+    if question.state != Question.State.DRAFT:
+        attrs["direction_reason"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            label="Why the side changes",
+            help_text="Required to change a published claim's side; kept in its audit trail.",
+        )
+    return type("QuestionSidesForm", (SidesForm, base), attrs)
 
 
 class DraftReviewAdmin:
     """Mixin for QuestionAdmin: the drafts list, the drafted-claim panel, approve and discard."""
+
+    form: type[forms.ModelForm]  # ModelAdmin's
 
     def _listing_drafts(self, request) -> bool:
         return request.GET.get("status") == "draft"
@@ -141,24 +249,69 @@ class DraftReviewAdmin:
             shown += f" (overridden; scale: {format_percent(claim.scale_point)})"
         return shown
 
+    @admin.display(description="The author's side")
+    def authors_side(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        if claim is None or not claim.has_reading:
+            return "—"
+        side = {None: "YES not confirmed", True: "YES is this side", False: "YES is the opposite"}
+        return (
+            f"{format_percent(claim.stated_probability)} that {claim.stated_outcome} "
+            f"({side[claim.question_agrees]})"
+        )
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or obj.state != Question.State.DRAFT:
+        claims = worded_claims(obj)
+        sides = [side_field(c) for c in claims]
+        if any(c.question_agrees is not None for c in claims):
+            sides.append("directions_checked")  # only confirmed sides need checking again
+        if obj is not None and obj.state != Question.State.DRAFT:
+            if not claims:
+                return fieldsets
+            checked = (
+                "Which side the question asks",
+                {
+                    "fields": [*sides, "direction_reason"],
+                    "description": "For each quoted claim: does YES mean what the author "
+                    "asserts, or the opposite? Changing it flips the published number.",
+                },
+            )
+            return [*fieldsets[:1], checked, *fieldsets[1:]]
+        if obj is None:
             return fieldsets
         review = (
             "Drafted claim: review before approving",
             {
-                "fields": ["drafted_claim"],
+                "fields": ["drafted_claim", *sides],
                 "description": "Rewrite the title as a question, write resolution criteria, "
-                "check the dates, then “Save and approve”.",
+                "check the dates, choose which side of each claim YES means, then "
+                "“Save and approve”.",
             },
         )
         return [review, *fieldsets]
+
+    def save_sides(self, request, form) -> None:
+        """Record each side the editor chose or changed (QuestionAdmin.save_model calls this)."""
+        if not isinstance(form, SidesForm):
+            return
+        for claim in form.claims:
+            agrees = form.changed_side(claim)
+            if agrees is not None:
+                ledger.forecast_confirm_direction(
+                    forecast=claim,
+                    question_agrees=agrees,
+                    by=request.user,
+                    reason=form.cleaned_data.get("direction_reason", ""),
+                )
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "drafted_claim"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        claims = worded_claims(obj)
+        if obj is not None and claims:
+            kwargs["form"] = sides_form(kwargs.get("form", self.form), obj, claims)
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and obj.state == Question.State.DRAFT:
             # A draft may be saved half-reviewed; approval is what demands criteria.
@@ -195,13 +348,43 @@ class DraftReviewAdmin:
         )
         return format_html(
             '<blockquote style="margin:0 0 .5em">“{}”</blockquote><p>From {}</p>'
-            "<table>{}</table>"
+            "{}<table>{}</table>"
             '<p><a class="button" href="{}">Override the number</a> '
             "(a correction with a reason, kept in the forecast's audit trail)</p>",
             claim.quote,
             source,
+            self._side_by_side(claim),
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
             reverse("admin:forecasts_forecast_change", args=[claim.pk]),
+        )
+
+    def _side_by_side(self, claim: Forecast) -> str:
+        """Quote, phrase, the author's number, the question and P(YES), in one row."""
+        if claim.stated_probability is None or not claim.stated_outcome:
+            return ""
+        stated = claim.stated_probability
+        if claim.question_agrees is None:
+            p_yes = format_html(
+                "not confirmed: {} if YES means what the author asserts, {} if the opposite",
+                format_percent(stated),
+                format_percent(round(1 - stated, 6)),
+            )
+        else:
+            side = "what the author asserts" if claim.question_agrees else "the opposite"
+            p_yes = format_html(
+                "<strong>{}</strong> (YES is {})", format_percent(claim.probability), side
+            )
+        return format_html(
+            '<table class="side-by-side"><thead><tr><th>Quote</th><th>Phrase</th>'
+            "<th>The author's number</th><th>Question</th><th>P(YES)</th></tr></thead>"
+            "<tbody><tr><td>“{}”</td><td>“{}”</td><td>{} that {}</td><td>{}</td><td>{}</td>"
+            "</tr></tbody></table>",
+            claim.quote,
+            claim.phrase,
+            format_percent(stated),
+            claim.stated_outcome,
+            claim.question.title,
+            p_yes,
         )
 
     def response_change(self, request, obj: Question):

@@ -5,17 +5,38 @@ from __future__ import annotations
 from django.contrib import admin
 
 from forecasts import ledger
-from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm
+from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm, percent_text
 from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
 
 
-class RecordedClaimInline(admin.TabularInline):
+def _percent(value: float | None) -> str:
+    """0.97 → "97%": the admin shows probabilities as editors type them."""
+    return "—" if value is None else f"{percent_text(value)}%"
+
+
+class PercentColumns:
+    """Mixin: read-only probability columns in percent."""
+
+    @admin.display(description="P(yes)", ordering="probability")
+    def probability_percent(self, obj) -> str:
+        return _percent(obj.probability)
+
+
+class RecordedClaimInline(PercentColumns, admin.TabularInline):
     """Claims already recorded: shown, never edited here (forecasts are immutable)."""
 
     model = Forecast
     verbose_name = "recorded claim"
     verbose_name_plural = "Recorded claims (immutable: correct a typo from the forecast's own page)"
-    fields = ["author", "question", "stated_at", "probability", "phrase", "quote", "recorded_at"]
+    fields = [
+        "author",
+        "question",
+        "stated_at",
+        "probability_percent",
+        "phrase",
+        "quote",
+        "recorded_at",
+    ]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -43,6 +64,7 @@ class AddClaimInline(admin.StackedInline):
         ("stated_at", "probability", "option_probabilities"),
         "quote",
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
     ]
 
@@ -70,6 +92,7 @@ class QuestionClaimInline(AddClaimInline):
         ("stated_at", "probability", "option_probabilities"),
         "quote",
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
+        ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
     ]
 
@@ -87,9 +110,9 @@ class ForecastInlineSaving:
         return None
 
 
-class ForecastProbabilityInline(admin.TabularInline):
+class ForecastProbabilityInline(PercentColumns, admin.TabularInline):
     model = ForecastProbability
-    fields = ["option", "probability"]
+    fields = ["option", "probability_percent"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -110,8 +133,15 @@ class ForecastCorrectionInline(admin.TabularInline):
 
 
 @admin.register(Forecast)
-class ForecastAdmin(admin.ModelAdmin):
-    list_display = ["author", "question", "probability", "phrase", "stated_at", "recorded_at"]
+class ForecastAdmin(PercentColumns, admin.ModelAdmin):
+    list_display = [
+        "author",
+        "question",
+        "probability_percent",
+        "phrase",
+        "stated_at",
+        "recorded_at",
+    ]
     list_filter = ["scale", "question__state", "author__is_synthetic"]
     search_fields = ["quote", "phrase", "author__name", "question__title"]
     autocomplete_fields = ["author", "question", "source"]

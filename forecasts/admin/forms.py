@@ -1,8 +1,12 @@
-"""Admin forms that validate through the services, so errors land on the right field."""
+"""Admin forms that validate through the services, so errors land on the right field.
+
+Editors type probabilities as percentages ("5" is 5%); the ledger stores 0–1.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,29 +15,101 @@ from forecasts import ledger
 from forecasts.models import Forecast, Option, Question, Resolution
 
 
+def percent_text(value: float | None) -> str:
+    """0.675 → "67.5": a stored probability as the admin shows it for editing."""
+    return "" if value is None else f"{round(value * 100, 6):g}"
+
+
+def _percent(text: str) -> float:
+    """ "5" or "5%" → 0.05; the message says what was wrong."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(f"“{text.strip()}” is not a number.") from None
+    if not number.is_finite() or not 0 <= number <= 100:
+        raise ValidationError(f"Enter a percentage from 0 to 100 (5 means 5%), not {text.strip()}.")
+    return float(number / 100)
+
+
+class PercentField(forms.CharField):
+    """A probability typed as a percentage, 0 to 100 ("5" is 5%); cleans to 0–1.
+
+    Decimal arithmetic keeps "67.5" exactly 0.675, the number the scales print.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "size": 6, "placeholder": "%"})
+
+    def prepare_value(self, value):
+        return percent_text(value) if isinstance(value, float | int) else value
+
+    def clean(self, value) -> float | None:
+        text = super().clean(value)
+        return _percent(text) if text else None
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.clean(data) != initial
+        except ValidationError:
+            return True
+
+
 def _parse_option_probabilities(text: str) -> list[float] | None:
-    """ "0.2, 0.5, 0.3" → [0.2, 0.5, 0.3], in the question's option order."""
+    """ "20, 50, 30" (percentages) → [0.2, 0.5, 0.3], in the question's option order."""
     if not text.strip():
         return None
-    values = []
-    for part in text.replace(";", ",").split(","):
-        try:
-            value = float(part.strip())
-        except ValueError as exc:
-            raise ValidationError(f"“{part.strip()}” is not a number.") from exc
-        try:
-            values.append(ledger.rules.check_probability(value, "option_probabilities"))
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
-    return values
+    return [_percent(part) for part in text.replace(";", ",").split(",")]
+
+
+def side_choice(
+    help_text: str = "Changing it flips P(yes) to the other side (100% minus the author's number).",
+) -> forms.TypedChoiceField:
+    """ "Which side the question asks": True for the author's, False for the opposite."""
+    return forms.TypedChoiceField(
+        label="Which side the question asks",
+        choices=[
+            ("", "— not confirmed —"),
+            ("True", "YES is what the author asserts"),
+            ("False", "YES is the opposite of what the author asserts"),
+        ],
+        coerce=lambda value: value in (True, "True"),
+        empty_value=None,
+        required=False,
+        help_text=help_text,
+    )
+
+
+def authors_number() -> PercentField:
+    return PercentField(
+        label="Author's number (%)",
+        help_text="What the author's words give to the outcome they assert, in percent.",
+    )
+
+
+SOURCE_HELP = (
+    "Required for a historical claim (stated more than "
+    f"{ledger.rules.HISTORICAL_GRACE.days} day before it is entered): pick a source with a "
+    "publication date, which proves when it was said."
+)
 
 
 class ForecastEntryForm(forms.ModelForm):
     """Enter a new forecast (inline on a source or a question, or on its own)."""
 
+    probability = PercentField(label="Probability (%)", help_text="P(yes) in percent: 5 is 5%.")
+    interval_low = PercentField(label="Interval low (%)")
+    interval_high = PercentField(label="Interval high (%)")
+    scale_point = PercentField(label="Scale point (%)")
     option_probabilities = forms.CharField(
         required=False,
-        help_text="Multiple choice: one probability per option, in order, e.g. 0.2, 0.5, 0.3.",
+        help_text="Multiple choice: one percentage per option, in order, e.g. 20, 50, 30.",
+    )
+    stated_probability = authors_number()
+    question_agrees = side_choice(
+        "With what the author asserts: does YES mean it, or the opposite? P(yes) follows."
     )
 
     class Meta:
@@ -52,6 +128,9 @@ class ForecastEntryForm(forms.ModelForm):
             "interval_high",
             "scale_point",
             "conversion_note",
+            "stated_outcome",
+            "stated_probability",
+            "question_agrees",
         ]
         widgets = {
             "quote": forms.Textarea(attrs={"rows": 3}),
@@ -63,6 +142,8 @@ class ForecastEntryForm(forms.ModelForm):
         # Inlines on a source may leave the date empty: the source's date is used.
         if "stated_at" in self.fields:
             self.fields["stated_at"].required = False
+        if "source" in self.fields:
+            self.fields["source"].help_text = SOURCE_HELP
 
     def clean_option_probabilities(self) -> list[float] | None:
         return _parse_option_probabilities(self.cleaned_data.get("option_probabilities") or "")
@@ -77,6 +158,7 @@ class ForecastEntryForm(forms.ModelForm):
             cleaned["stated_at"] = datetime.combine(source.published_on, time.min, tzinfo=UTC)
         if cleaned.get("stated_at") is None:
             self.add_error("stated_at", "When was it said? (Or pick a dated source.)")
+        self._read_the_words()
         if question is None or self.errors:
             return cleaned
         low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
@@ -93,6 +175,30 @@ class ForecastEntryForm(forms.ModelForm):
         except ValidationError as exc:
             self._add_service_errors(exc)
         return cleaned
+
+    def _read_the_words(self) -> None:
+        """A claim entered with the outcome the author asserts needs their number and the
+        side the question asks; P(yes) follows from them when left empty."""
+        data = self.cleaned_data
+        if not (data.get("stated_outcome") or "").strip():
+            return
+        stated, agrees = data.get("stated_probability"), data.get("question_agrees")
+        if stated is None:
+            self.add_error("stated_probability", "Give the author's number for what they assert.")
+        if agrees is None:
+            self.add_error("question_agrees", "Choose which side of the claim YES means.")
+        if stated is None or agrees is None:
+            return
+        derived = ledger.rules.probability_on_question(stated, agrees=agrees)
+        if data.get("probability") is None:
+            data["probability"] = derived
+        elif abs(data["probability"] - derived) > 1e-9:
+            side = "what the author asserts" if agrees else "the opposite"
+            self.add_error(
+                "probability",
+                f"YES is {side}, so the author's {percent_text(stated)}% makes "
+                f"{percent_text(derived)}% on this question; leave it empty or fix one of them.",
+            )
 
     def _add_service_errors(self, exc: ValidationError) -> None:
         for field, messages in exc.message_dict.items():
@@ -115,13 +221,26 @@ class ForecastEntryForm(forms.ModelForm):
             interval=(low, high) if low is not None and high is not None else None,
             scale_point=data.get("scale_point"),
             conversion_note=data.get("conversion_note", ""),
+            stated_probability=data.get("stated_probability"),
+            stated_outcome=data.get("stated_outcome", ""),
+            question_agrees=data.get("question_agrees"),
             entered_by=entered_by,
         )
 
 
 class ForecastCorrectionForm(forms.ModelForm):
-    """Fix a typing mistake in a stored forecast; every change is audited."""
+    """Fix a typing mistake in a stored forecast; every change is audited.
 
+    Correcting which side the question asks (``question_agrees``) flips P(yes)
+    and the scale's numbers to that side; the service says what follows.
+    """
+
+    probability = PercentField(label="Probability (%)", help_text="P(yes) in percent: 5 is 5%.")
+    interval_low = PercentField(label="Interval low (%)")
+    interval_high = PercentField(label="Interval high (%)")
+    scale_point = PercentField(label="Scale point (%)")
+    stated_probability = authors_number()
+    question_agrees = side_choice()
     correction_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What was mistyped? Kept in the audit trail.",
@@ -139,23 +258,34 @@ class ForecastCorrectionForm(forms.ModelForm):
         if self.errors or not changes:
             return cleaned
         try:
-            ledger.forecast_correction_check(
+            derived = ledger.forecast_correction_check(
                 forecast=self.instance, changes=changes, reason=cleaned.get("correction_reason", "")
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 target = "correction_reason" if field == "reason" else field
                 self.add_error(target if target in self.fields else None, messages)
+            return cleaned
+        # What follows from the change (P(yes) after a flipped direction) is what the
+        # model's constraints are checked against; the service derives it again on save.
+        self.cleaned_data.update({f: v for f, v in derived.items() if f in self.fields})
         return cleaned
 
 
 class ResolutionForm(forms.Form):
     """Resolve, correct or annul: asks for the outcome, when it was known and the evidence."""
 
-    outcome = forms.ChoiceField(choices=Resolution.Outcome.choices)
+    # Nothing is preselected: a resolver who submits without choosing is asked to choose.
+    outcome = forms.ChoiceField(
+        choices=Resolution.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what happened."},
+    )
     option = forms.ModelChoiceField(queryset=Option.objects.none(), required=False)
     outcome_known_at = forms.DateTimeField(
-        help_text="When the outcome became public knowledge (UTC), e.g. 2025-03-01 12:00."
+        label="Outcome known at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="When the outcome became public knowledge (UTC); pick it in the calendar.",
     )
     evidence_url = forms.URLField(required=False, assume_scheme="https")
     evidence_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

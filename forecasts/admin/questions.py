@@ -144,6 +144,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        self.save_sides(request, form)
         if change and set(form.changed_data) & {"opens_at", "closes_at"}:
             # The window decides which forecasts count and the days averaged:
             # rescore, so that stored scores follow the question as it now is.

@@ -330,6 +330,21 @@ class ForecastSerializer(serializers.ModelSerializer):
     conversion_note = serializers.CharField(
         max_length=20000, required=False, allow_blank=True, default=""
     )
+    stated_probability = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="The number the author's words give to the outcome they assert "
+        "(“will almost certainly miss” is 0.97 on missing); null when none was read.",
+    )
+    stated_outcome = serializers.CharField(
+        read_only=True, help_text="That outcome in words; empty when none was read."
+    )
+    question_agrees = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="True when the question's yes is what the author asserts, false when it is "
+        "the opposite (probability is then 1 − stated_probability); null with no reading.",
+    )
 
     class Meta:
         model = Forecast
@@ -352,6 +367,9 @@ class ForecastSerializer(serializers.ModelSerializer):
             "interval_high",
             "scale_point",
             "conversion_note",
+            "stated_probability",
+            "stated_outcome",
+            "question_agrees",
         ]
         read_only_fields = ["id", "recorded_at"]
 

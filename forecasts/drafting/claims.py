@@ -24,6 +24,18 @@ lexicon after these rules, each of which a reader can check by hand:
    another modal or a future time expression ("this year", "within two
    years").
 
+Each claim also records its **direction**: whether the author's sentence
+asserts the event or its negation. A negation is any of: a negated hedge or
+modal ("won't", "probably not", "almost certainly not"), the author's own
+doubt ("I don't think the bill will pass"), a "not"/"never" on the event ("is
+unlikely to not raise rates") or a negative verb ("will miss", "fail",
+"lose"); an even number of them cancels out ("won't fail" affirms success).
+``DraftClaim.stated_probability`` is the number the words give to the outcome
+as the author asserts it ("will almost certainly miss the target" is 97% on
+missing), ``DraftClaim.outcome`` says that outcome in words, and a question
+worded the other way ("Will it meet the target?") carries 1 - p. The editor
+confirms which way a question asks before approving it.
+
 Sentences about the present with no marker ("Putin and Xi are closely
 aligned") have no reading and are never claims. A claim with no hedge word
 but a future marker gets the project-scale mapping of that marker ("will" is
@@ -47,6 +59,9 @@ from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phras
 
 MAX_ARTICLE_CHARS = 200_000
 
+AFFIRMS = "affirms"
+NEGATES = "negates"
+
 
 @dataclass
 class DraftClaim:
@@ -64,6 +79,15 @@ class DraftClaim:
     suggested_resolve_by: date | None
     index: int
     reading: Reading
+    direction: str = AFFIRMS
+    stated_probability: float = 0.0
+    stated_interval: tuple[float, float] = (0.0, 1.0)
+    outcome: str = ""
+
+    @property
+    def positive_probability(self) -> float:
+        """P(yes) on a question worded the positive way ("Will the EU meet its target?")."""
+        return on_question(self.stated_probability, agrees=self.direction == AFFIRMS)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -95,6 +119,7 @@ def claim_from_sentence(
     reading = claim_reading(sentence, scale)
     if reading is None:
         return None
+    direction = claim_direction(sentence, reading)
     return DraftClaim(
         sentence=sentence,
         phrase=reading.matched_text,
@@ -104,6 +129,10 @@ def claim_from_sentence(
         suggested_resolve_by=suggest_resolve_by(sentence, today),
         index=index,
         reading=reading,
+        direction=direction.direction,
+        stated_probability=direction.probability,
+        stated_interval=direction.interval,
+        outcome=direction.outcome,
     )
 
 
@@ -133,6 +162,10 @@ _BELIEF_CUE = re.compile(
 )
 _TRAILING_ATTRIBUTION = re.compile(
     rf",\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
+)
+# The author's own doubt ("I don't think", "we do not expect") is their claim, negated.
+_OWN_DOUBT = re.compile(
+    r"\b(?:I|we)\s+(?:do\s+not|don['\u2019]t|never)\s+(?:think|believe|expect)\b", re.IGNORECASE
 )
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
 _PAST_PERSPECTIVE = re.compile(
@@ -164,7 +197,7 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _REPORT_CUE.search(clause) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
-    if _BELIEF_CUE.search(clause):
+    if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)):
         return "someone else's belief"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
@@ -190,6 +223,75 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
 
 def _has_future_signal(sentence: str, readings: list[Reading]) -> bool:
     return any(r.kind == MODAL for r in readings) or bool(_FUTURE_TIME.search(sentence))
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Which way a claim leans: the outcome the author asserts and the words' number for it."""
+
+    direction: str
+    probability: float
+    interval: tuple[float, float]
+    outcome: str
+
+
+def on_question(stated: float, *, agrees: bool) -> float:
+    """P(yes) on a question that asks the author's side (``agrees``) or the opposite one."""
+    return stated if agrees else round(1 - stated, 6)
+
+
+# A "not"/"never" on the event itself: "unlikely to not raise", "likely to never recover".
+_EVENT_NEGATION = re.compile(
+    r"\s+(?:to\s+)?(?:be\s+)?(?:\w+ly\s+)?(?:not|never)\b\s*", re.IGNORECASE
+)
+_ENDS_NEGATED = re.compile(r"(?:\bnot|\bnever|n['\u2019]t)$", re.IGNORECASE)
+_CLAUSE_START = re.compile(r".*(?:[,;:\u2014(]|\bbut\b|\band\b|\bthat\b)\s*", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.!?\u2014)]|\s(?:but|because|while|although|unless)\s")
+_SUBJECT_TAIL = re.compile(
+    r"(?:\s+(?:is|are|am|was|were|be|will|would|wo|shall|could|might|may|should|has|have|had|"
+    r"'s|'re|seems?|looks?|appears?|it|that))+\s*$",
+    re.IGNORECASE,
+)
+# A short aside between commas ("Beijing, meanwhile, won't") is not a clause break.
+_ASIDE = re.compile(r",\s*(?:[\w'\u2019-]+\s+){0,2}[\w'\u2019-]+\s*,")
+_DETERMINERS = frozenset("The A An This That These Those Its Their Our His Her".split())
+
+
+def claim_direction(sentence: str, reading: Reading) -> Direction:
+    """Whether ``sentence`` asserts its event or the negation, and the number for that side.
+
+    A negated hedge moves its "not" into the outcome, so the number is the
+    hedge's own ("won't pass" is 90% that it will not pass); the other
+    negations (see the module docstring) only change the direction.
+    """
+    before, after = sentence[: reading.start], sentence[reading.end :]
+    moved = reading.negated or bool(_ENDS_NEGATED.search(reading.matched_text.strip()))
+    probability, (low, high) = reading.point, reading.interval
+    if moved:
+        probability, low, high = round(1 - probability, 6), round(1 - high, 6), round(1 - low, 6)
+    event_negated = bool(_EVENT_NEGATION.match(after))
+    doubt = bool(_OWN_DOUBT.search(before))
+    negations = sum([moved, event_negated, doubt, reading.negative_event])
+    return Direction(
+        direction=NEGATES if negations % 2 else AFFIRMS,
+        probability=probability,
+        interval=(low, high),
+        outcome=_outcome(before, after, negated=moved or doubt or event_negated),
+    )
+
+
+def _outcome(before: str, after: str, *, negated: bool) -> str:
+    """ "the Commission will miss its heat-pump target": subject, "will (not)", predicate."""
+    clause = _CLAUSE_START.sub("", _ASIDE.sub("", _OWN_DOUBT.sub(" ", before)))
+    subject = _SUBJECT_TAIL.sub("", " " + clause).strip() or "it"
+    first, _, rest = subject.partition(" ")
+    if first in _DETERMINERS:
+        subject = f"{first.lower()} {rest}".strip()
+    predicate = _EVENT_NEGATION.sub(" ", after, count=1) if _EVENT_NEGATION.match(after) else after
+    predicate = re.sub(r"^\s*(?:to\s+)?", "", predicate)
+    predicate = _CLAUSE_END.split(predicate, maxsplit=1)[0].strip()
+    verb = "will not" if negated else "will"
+    return " ".join(f"{subject} {verb} {predicate}".split())[:200]
 
 
 _MONTHS_AND_DAYS = re.compile(

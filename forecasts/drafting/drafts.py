@@ -13,7 +13,13 @@ writes a DRAFT question and the author's suggested forecast:
 * the forecast, attributed to the source's author and stated on the
   publication date, keeps the verbatim sentence, the phrase as written, the
   scale that supplied the numbers, its interval and point (the scored
-  probability) and a conversion note with the scale's rationale.
+  probability) and a conversion note with the scale's rationale;
+* it also keeps which way the author leaned (``direction``), the outcome they
+  assert in words and the words' number for it (``stated_outcome``,
+  ``stated_probability``). Until an editor confirms which side the reworded
+  question asks (``question_agrees``), P(yes) is the number for the positive
+  wording ("will almost certainly miss" drafts 3% for "Will it meet…?");
+  approval is refused until every drafted claim is confirmed.
 
 Overriding a drafted number goes through ``ledger.forecast_correct``, which
 audits every change (a ForecastCorrection row with who, when and why) and
@@ -35,6 +41,8 @@ from django.utils import timezone
 
 from forecasts import ledger
 from forecasts.drafting.claims import (
+    AFFIRMS,
+    NEGATES,
     ClaimTextError,
     DraftClaim,
     detect_claims,
@@ -146,22 +154,39 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
     _assign_unique_slugs(questions, report.to_draft)
     Question.objects.bulk_create(questions)
     for question, claim in zip(questions, report.to_draft, strict=True):
+        probability, interval = positive_wording(claim)
         ledger.forecast_create(
             question=question,
             author=author,
             source=source,
             stated_at=stated_at,
-            probability=claim.probability,
+            probability=probability,
             quote=claim.sentence,
             phrase=claim.phrase[:120],
             scale=claim.scale,
-            interval=claim.interval,
-            scale_point=claim.probability,
+            interval=interval,
+            scale_point=probability,
             conversion_note=conversion_note(claim, report.scale),
+            direction=claim.direction,
+            stated_probability=claim.stated_probability,
+            stated_outcome=claim.outcome[:300],
             entered_by=user,
             allow_draft=True,
         )
     return replace(report, questions=questions)
+
+
+def positive_wording(claim: DraftClaim) -> tuple[float, tuple[float, float]]:
+    """P(yes) and the interval for the question worded the positive way, until confirmed.
+
+    "Will almost certainly miss the target" (97% on missing) drafts 3%, the
+    number "Will the EU meet its target?" carries; the editor confirms which
+    way the reworded question asks before approving (``ledger.question_approve``).
+    """
+    if claim.direction == AFFIRMS:
+        return claim.stated_probability, claim.stated_interval
+    low, high = claim.stated_interval
+    return round(1 - claim.stated_probability, 6), (round(1 - high, 6), round(1 - low, 6))
 
 
 @transaction.atomic
@@ -228,10 +253,11 @@ def conversion_note(claim: DraftClaim, source_scale: str) -> str:
             f" The source's scale, {SCALES[source_scale]}, does not list this phrase, "
             f"so {scale} supplied the numbers."
         )
-    if reading.negative_event:
+    if claim.direction == NEGATES:
         note += (
-            " The sentence states a negative event; a question framed the positive way "
-            f"takes 1 − p = {format_percent(1 - reading.point)}."
+            f" The author asserts that {claim.outcome} "
+            f"({format_percent(claim.stated_probability)}); a question framed the positive way "
+            f"takes 1 − p = {format_percent(1 - claim.stated_probability)}."
         )
     # Public text (shown beside the forecast): the editor's instruction to check it
     # against the quote is in the review panel (admin/drafts.py), not here.
@@ -247,6 +273,9 @@ def claim_as_dict(claim: DraftClaim) -> dict:
         "scale": claim.scale,
         "interval": list(claim.interval) if claim.interval else None,
         "probability": claim.probability,
+        "direction": claim.direction,
+        "stated_probability": claim.stated_probability,
+        "outcome": claim.outcome,
         "suggested_resolve_by": (
             claim.suggested_resolve_by.isoformat() if claim.suggested_resolve_by else None
         ),

@@ -9,7 +9,8 @@ each message next to the field it is about and nothing is half-written.
 
 What lives here:
 
-* ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited);
+* ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited,
+  also of a claim's direction: P(yes) follows the side the question asks);
 * ``questions``   — question_create, question_approve, and rescoring a question
   when something its scores depend on changes (``queue_rescore``,
   ``rescore_retagged``);
@@ -36,7 +37,9 @@ from forecasts.ledger.forecasts import (
     CORRECTABLE_FORECAST_FIELDS,
     CheckedForecast,
     allow_forecast_writes,
+    asks_the_authors_side,
     forecast_check,
+    forecast_confirm_direction,
     forecast_correct,
     forecast_correction_check,
     forecast_create,
@@ -64,8 +67,10 @@ __all__ = [
     "DRAFT_TITLE_MARK",
     "CheckedForecast",
     "allow_forecast_writes",
+    "asks_the_authors_side",
     "completeness_problems",
     "forecast_check",
+    "forecast_confirm_direction",
     "forecast_correct",
     "forecast_correction_check",
     "forecast_create",

@@ -16,6 +16,7 @@ from forecasts.ledger.questions import queue_rescore
 from forecasts.ledger.resolutions import mark_resolution_changed
 from forecasts.models import (
     Author,
+    ClaimDirection,
     Forecast,
     ForecastCorrection,
     ForecastProbability,
@@ -23,6 +24,7 @@ from forecasts.models import (
     Question,
     Source,
 )
+from forecasts.models.forecast import READING_TOLERANCE
 
 CORRECTABLE_FORECAST_FIELDS = (
     "probability",
@@ -35,7 +37,19 @@ CORRECTABLE_FORECAST_FIELDS = (
     "scale_point",
     "conversion_note",
     "source",
+    "stated_probability",
+    "stated_outcome",
+    "question_agrees",
 )
+PROBABILITY_FIELDS = (
+    "probability",
+    "interval_low",
+    "interval_high",
+    "scale_point",
+    "stated_probability",
+)
+# What P(yes) and the author's own number are kept in step by (see _follow_the_reading).
+READING_FIELDS = ("probability", "stated_probability", "question_agrees")
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,10 @@ def forecast_create(
     interval: tuple[float, float] | None = None,
     scale_point: float | None = None,
     conversion_note: str = "",
+    direction: str = "",
+    stated_probability: float | None = None,
+    stated_outcome: str = "",
+    question_agrees: bool | None = None,
     entered_by=None,
     allow_draft: bool = False,
     rescore: bool = True,
@@ -147,8 +165,22 @@ def forecast_create(
     passes ``rescore=False`` and calls ``queue_rescore`` once per question.
     ``import_id`` keeps the row id of an imported record (``transfer.records``),
     so the same row is never imported twice.
+
+    The reading of worded claims: ``stated_probability`` is the number the
+    words give to ``stated_outcome`` (the side the author asserts),
+    ``direction`` the detector's record of which way they lean and
+    ``question_agrees`` the confirmed answer to "does YES mean that side?";
+    when both are given, ``probability`` may be left out and is derived.
     """
     now = timezone.now()
+    if stated_probability is not None:
+        stated_probability = rules.check_probability(stated_probability, "stated_probability")
+        if question_agrees is not None:
+            derived = rules.probability_on_question(stated_probability, agrees=question_agrees)
+            if probability is None:
+                probability = derived
+            elif not _close(probability, derived):
+                raise ValidationError({"probability": _disagreement(derived, question_agrees)})
     # Lock the question so a resolution cannot slip in between check and write.
     question = Question.objects.select_for_update().get(pk=question.pk)
     checked = forecast_check(
@@ -176,6 +208,10 @@ def forecast_create(
         interval_high=checked.interval_high,
         scale_point=checked.scale_point,
         conversion_note=conversion_note,
+        direction=direction,
+        stated_probability=stated_probability,
+        stated_outcome=stated_outcome,
+        question_agrees=question_agrees,
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
         import_id=import_id,
     )
@@ -202,7 +238,7 @@ def forecast_correction_check(
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
     cleaned: dict[str, Any] = dict(changes)
-    for field in ("probability", "interval_low", "interval_high", "scale_point"):
+    for field in PROBABILITY_FIELDS:
         if cleaned.get(field) is not None:
             cleaned[field] = rules.check_probability(cleaned[field], field)
     if forecast.question.is_binary and "probability" in cleaned and cleaned["probability"] is None:
@@ -211,11 +247,89 @@ def forecast_correction_check(
         _check_timing(
             question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
         )
+    _follow_the_reading(forecast, cleaned)
     rules.check_interval_order(
         cleaned.get("interval_low", forecast.interval_low),
         cleaned.get("interval_high", forecast.interval_high),
     )
     return cleaned
+
+
+def asks_the_authors_side(forecast: Forecast) -> bool:
+    """Whether ``forecast.probability`` is now the number for the side the author asserts.
+
+    Confirmed forecasts say so; an unconfirmed draft carries the number for
+    the positive wording ("Will the EU meet its target?"), so a claim that
+    negates does not; a forecast with no reading is the author's number as given.
+    """
+    if forecast.question_agrees is not None:
+        return forecast.question_agrees
+    return forecast.direction != ClaimDirection.NEGATES
+
+
+def _follow_the_reading(forecast: Forecast, cleaned: dict[str, Any]) -> None:
+    """Keep P(yes) and the author's number in step when either, or the direction, changes.
+
+    Confirming or correcting the direction (``question_agrees``) flips P(yes),
+    the interval and the scale's point to the other side when the question now
+    asks the other side; an override of P(yes) moves the author's number with
+    it, and a corrected author's number moves P(yes). The database checks the
+    result (``forecast_probability_follows_the_reading``).
+    """
+    if not set(cleaned) & set(READING_FIELDS):
+        return
+    agrees = cleaned.get("question_agrees", forecast.question_agrees)
+    if agrees is None:
+        if "question_agrees" in cleaned and forecast.question_agrees is not None:
+            raise ValidationError(
+                {"question_agrees": "A confirmed direction can be corrected, not removed."}
+            )
+        return
+    if not forecast.question.is_binary:
+        raise ValidationError(
+            {"question_agrees": "Only a yes/no question asks one side of a claim."}
+        )
+    was = asks_the_authors_side(forecast)
+    if cleaned.get("stated_probability") is not None:
+        derived = rules.probability_on_question(cleaned["stated_probability"], agrees=agrees)
+        if "probability" in cleaned and not _close(cleaned["probability"], derived):
+            raise ValidationError({"probability": _disagreement(derived, agrees)})
+        cleaned["probability"] = derived
+    else:
+        if "probability" not in cleaned and forecast.probability is not None:
+            cleaned["probability"] = (
+                forecast.probability
+                if agrees == was
+                else rules.probability_on_question(forecast.probability, agrees=False)
+            )
+        if cleaned.get("probability") is not None:
+            cleaned["stated_probability"] = rules.probability_on_question(
+                cleaned["probability"], agrees=agrees
+            )
+    if agrees != was:
+        _flip_the_scale(forecast, cleaned)
+
+
+def _flip_the_scale(forecast: Forecast, cleaned: dict[str, Any]) -> None:
+    """The scale's interval and point, moved to the side the question now asks."""
+    low, high = forecast.interval_low, forecast.interval_high
+    given = {"interval_low", "interval_high"} & set(cleaned)
+    if low is not None and high is not None and not given:
+        cleaned["interval_low"], cleaned["interval_high"] = round(1 - high, 6), round(1 - low, 6)
+    if forecast.scale_point is not None and "scale_point" not in cleaned:
+        cleaned["scale_point"] = round(1 - forecast.scale_point, 6)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= READING_TOLERANCE
+
+
+def _disagreement(derived: float, agrees: bool) -> str:
+    side = "the side the author asserts" if agrees else "the opposite of what the author asserts"
+    return (
+        f"The question asks {side}, so the author's words give it {derived:.4g}; "
+        "correct the author's number or the direction instead."
+    )
 
 
 @transaction.atomic
@@ -255,6 +369,29 @@ def forecast_correct(
     if forecast.question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
         mark_resolution_changed([forecast.question_id])
     return forecast
+
+
+def forecast_confirm_direction(
+    *, forecast: Forecast, question_agrees: bool, by, reason: str = ""
+) -> Forecast:
+    """Record which side the question asks: the author's (True) or the opposite (False).
+
+    Whoever words or rewords a question confirms this for each worded claim on
+    it. P(yes), the interval and the scale's point move to the side asked
+    (``_follow_the_reading``), and the change is audited like any correction.
+    On a draft the reason may be left out; on a published question it says
+    what was wrong, since the published number changes and is rescored.
+    """
+    forecast = Forecast.objects.select_related("question").get(pk=forecast.pk)
+    if not reason.strip():
+        if forecast.question.state != Question.State.DRAFT:
+            raise ValidationError(
+                {"reason": "Say why the direction changes: the published number flips."}
+            )
+        reason = f"Direction confirmed when wording “{forecast.question.title}”."
+    return forecast_correct(
+        forecast=forecast, changes={"question_agrees": question_agrees}, reason=reason, by=by
+    )
 
 
 def _text(value: object) -> str:

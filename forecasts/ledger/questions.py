@@ -111,6 +111,20 @@ def question_approve(*, question: Question, by=None) -> Question:
         raise ValidationError(
             {"title": "Rewrite the drafted title as a question (and drop the mark) first."}
         )
+    unconfirmed = (
+        question.forecasts.filter(question_agrees__isnull=True, stated_probability__isnull=False)
+        .exclude(stated_outcome="")
+        .select_related("author")
+        .first()
+    )
+    if unconfirmed is not None:
+        claim = unconfirmed
+        raise ValidationError(
+            {
+                "direction": f"Confirm which way {claim.author} leaned: does YES on “"
+                f"{question.title}” mean “{claim.stated_outcome}”, or the opposite?"
+            }
+        )
     late = question.forecasts.filter(stated_at__gt=question.closes_at).first()
     if late is not None:
         raise ValidationError(

@@ -54,6 +54,15 @@ def check_probability(value: object, field: str) -> float:
     return value
 
 
+def probability_on_question(stated: float, *, agrees: bool) -> float:
+    """P(yes) from the number the author's words give to the side they assert.
+
+    "Will almost certainly miss" is 97% on missing: a question asking "Will it
+    miss?" (``agrees``) carries 97%, one asking "Will it meet?" carries 3%.
+    """
+    return stated if agrees else round(1 - stated, 6)
+
+
 def check_aware(value: datetime | None, field: str) -> None:
     """A date and time with a time zone (deadlines are compared across zones)."""
     if value is None or timezone.is_naive(value):

@@ -1,5 +1,10 @@
 from forecasts.models.drafts import DiscardedClaim
-from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
+from forecasts.models.forecast import (
+    ClaimDirection,
+    Forecast,
+    ForecastCorrection,
+    ForecastProbability,
+)
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
 from forecasts.models.resolution import Resolution
@@ -7,6 +12,7 @@ from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
 
 __all__ = [
     "Author",
+    "ClaimDirection",
     "DiscardedClaim",
     "DueQuestion",
     "Forecast",

@@ -7,7 +7,8 @@ from datetime import UTC
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Abs, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from forecasts.models.ledger import Author, Option, Question, Scale, Source
@@ -15,6 +16,33 @@ from forecasts.models.ledger import Author, Option, Question, Scale, Source
 
 def _probability_range(field: str) -> Q:
     return Q(**{f"{field}__gte": 0.0}) & Q(**{f"{field}__lte": 1.0})
+
+
+# Float noise allowed between P(yes) and the number derived from the author's words.
+READING_TOLERANCE = 1e-9
+
+
+class ClaimDirection(models.TextChoices):
+    """Which way the author's sentence leans, as the claim detector read it."""
+
+    AFFIRMS = "affirms", "asserts the event"
+    NEGATES = "negates", "asserts its negation (won't, will miss, I don't think…)"
+
+
+def _reading_agrees() -> Q:
+    """P(yes) is the number the words give when the question asks the author's side, and
+    its complement when it asks the opposite side."""
+    same = LessThanOrEqual(Abs(F("probability") - F("stated_probability")), READING_TOLERANCE)
+    opposite = LessThanOrEqual(
+        Abs(F("probability") + F("stated_probability") - 1.0), READING_TOLERANCE
+    )
+    return (
+        Q(question_agrees__isnull=True)
+        | Q(stated_probability__isnull=True)
+        | Q(probability__isnull=True)
+        | (Q(question_agrees=True) & Q(same))
+        | (Q(question_agrees=False) & Q(opposite))
+    )
 
 
 class ForecastQuerySet(models.QuerySet):
@@ -71,6 +99,34 @@ class Forecast(models.Model):
     conversion_note = models.TextField(
         blank=True, help_text="How the words were turned into the scored number."
     )
+    direction = models.CharField(
+        max_length=8,
+        choices=ClaimDirection.choices,
+        blank=True,
+        default="",
+        db_default="",  # bulk COPY writers (demo world, imports) leave it out
+        help_text="Which way the author's sentence leans, as the claim detector read it.",
+    )
+    stated_probability = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The number the author's words give to the outcome they assert "
+        "(“will almost certainly miss” is 97% on missing).",
+    )
+    stated_outcome = models.CharField(
+        "what the author asserts",
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="That outcome in words, e.g. “the Commission will miss its heat-pump target”.",
+    )
+    question_agrees = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Confirmed by an editor: the question's YES is the outcome the author asserts "
+        "(yes) or the opposite (no; P(yes) is then 1 − the stated number). Empty: not confirmed.",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -91,28 +147,51 @@ class Forecast(models.Model):
             models.CheckConstraint(
                 condition=Q(probability__isnull=True) | _probability_range("probability"),
                 name="forecast_probability_in_unit_interval",
+                violation_error_message="The probability must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_low__isnull=True) | _probability_range("interval_low"),
                 name="forecast_interval_low_in_unit_interval",
+                violation_error_message="The interval's low end must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_high__isnull=True) | _probability_range("interval_high"),
                 name="forecast_interval_high_in_unit_interval",
+                violation_error_message="The interval's high end must be between 0% and 100%.",
             ),
             models.CheckConstraint(
                 condition=Q(interval_low__isnull=True)
                 | Q(interval_high__isnull=True)
                 | Q(interval_low__lte=F("interval_high")),
                 name="forecast_interval_ordered",
+                violation_error_message="The interval's low end must not be above its high end.",
             ),
             models.CheckConstraint(
                 condition=Q(scale_point__isnull=True) | _probability_range("scale_point"),
                 name="forecast_scale_point_in_unit_interval",
+                violation_error_message="The scale's point value must be between 0% and 100%.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stated_probability__isnull=True)
+                | _probability_range("stated_probability"),
+                name="forecast_stated_probability_in_unit_interval",
+                violation_error_message="The author's number must be between 0% and 100%.",
+            ),
+            models.CheckConstraint(
+                condition=_reading_agrees(),
+                name="forecast_probability_follows_the_reading",
+                violation_error_message=(
+                    "The probability must be the author's number when the question asks the "
+                    "side they assert, and 100% minus it when it asks the opposite side."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(stated_at__lte=F("recorded_at")),
                 name="forecast_not_stated_in_future",
+                violation_error_message=(
+                    "A claim cannot be stated after it was recorded: "
+                    "the stated date is in the future."
+                ),
             ),
         ]
         indexes = [
@@ -123,6 +202,35 @@ class Forecast(models.Model):
     def __str__(self) -> str:
         shown = f"{self.probability:.0%}" if self.probability is not None else "options"
         return f"{self.author} on {self.question}: {shown}"
+
+    @property
+    def has_reading(self) -> bool:
+        """True when the author's words carry a number for a side they assert."""
+        return self.stated_probability is not None and bool(self.stated_outcome)
+
+    @property
+    def asks_the_opposite(self) -> bool:
+        """True when the question's YES is the opposite of what the author asserted."""
+        return self.has_reading and self.question_agrees is False
+
+    @property
+    def words_interval(self) -> tuple[float | None, float | None]:
+        """The scale's interval for the phrase as the author used it, on their side.
+
+        Stored numbers are P(yes); when the question asks the opposite side,
+        "almost certainly" still reads 95–99% on what the author asserted.
+        """
+        low, high = self.interval_low, self.interval_high
+        if not self.asks_the_opposite or low is None or high is None:
+            return low, high
+        return round(1 - high, 6), round(1 - low, 6)
+
+    @property
+    def words_point(self) -> float | None:
+        """The scale's point value on the author's side (see ``words_interval``)."""
+        if not self.asks_the_opposite or self.scale_point is None:
+            return self.scale_point
+        return round(1 - self.scale_point, 6)
 
     @property
     def is_overridden(self) -> bool:
@@ -150,6 +258,7 @@ class ForecastProbability(models.Model):
             models.CheckConstraint(
                 condition=_probability_range("probability"),
                 name="forecast_option_probability_in_unit_interval",
+                violation_error_message="Each option's probability must be between 0% and 100%.",
             ),
         ]
 

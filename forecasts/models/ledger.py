@@ -247,20 +247,29 @@ class Question(models.Model):
         ordering = ["-opens_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="question_closes_after_opens"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="question_closes_after_opens",
+                violation_error_message="The question must close after it opens.",
             ),
             models.CheckConstraint(
                 condition=Q(resolve_by__gte=models.F("closes_at")),
                 name="question_resolve_by_not_before_close",
+                violation_error_message="The resolve-by date must not be before the close.",
             ),
             models.CheckConstraint(
                 condition=(Q(condition_question__isnull=True) & Q(condition_outcome=""))
                 | (Q(condition_question__isnull=False) & ~Q(condition_outcome="")),
                 name="question_condition_complete",
+                violation_error_message=(
+                    "A condition needs both the question and the outcome it depends on."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(condition_option__isnull=True) | Q(condition_outcome="option"),
                 name="question_condition_option_only_for_option_outcome",
+                violation_error_message=(
+                    "Pick a condition option only when the condition's outcome is an option."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["state", "resolve_by"])]

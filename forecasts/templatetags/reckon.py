@@ -46,3 +46,22 @@ def stated_percent(value) -> str:
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+@register.simple_tag
+def reading(forecast) -> str:
+    """The author's number and the question's: "97% that the Commission will miss its
+    target, so 3% on this question" (DESIGN: the number means what the author meant).
+
+    Empty for a forecast with no reading or one not yet confirmed.
+    """
+    if not getattr(forecast, "has_reading", False) or forecast.question_agrees is None:
+        return ""
+    said = f"{stated_percent(forecast.stated_probability)} that {forecast.stated_outcome}"
+    if forecast.question_agrees:
+        return format_html('<span class="reading">{}: this question\'s YES.</span>', said)
+    return format_html(
+        '<span class="reading">{}, so {} on this question.</span>',
+        said,
+        stated_percent(forecast.probability),
+    )

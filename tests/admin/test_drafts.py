@@ -107,6 +107,7 @@ def test_the_drafts_list_shows_quote_phrase_and_suggested_number(
     assert "A Trump-brokered agreement is likely to involve" in page
     assert "likely (icd203)" in page and "67.5%" in page
     assert "won&#x27;t (reckon)" in page
+    assert "90% that Beijing will not sit idly by" in page and "(YES not confirmed)" in page
 
 
 def test_the_drafts_list_marks_an_overridden_number(client, editor, article):
@@ -149,6 +150,7 @@ def test_save_and_approve_publishes_the_rewritten_draft(client, editor, article)
     data = form_data(client.get(url)) | {
         "title": "Will a Trump–Putin deal recognise Russia's gains in Ukraine?",
         "resolution_criteria": "Yes if a signed US–Russia agreement recognises them.",
+        f"side_{question.forecasts.get().pk}": "author",
         "_approve": "Save and approve",
     }
 
@@ -200,7 +202,7 @@ def test_overriding_the_number_on_the_forecast_page_is_audited(client, editor, a
     url = reverse("admin:forecasts_forecast_change", args=[forecast.pk])
     client.force_login(editor)
     data = form_data(client.get(url)) | {
-        "probability": "0.25",
+        "probability": "25",
         "correction_reason": "Read as a warning rather than a firm prediction.",
     }
 

@@ -95,7 +95,7 @@ def test_it_shows_an_invalid_probability_on_the_field_and_saves_nothing(
     data |= {
         f"{prefix}-0-question": question.pk,
         f"{prefix}-0-author": author.pk,
-        f"{prefix}-0-probability": "1.7",
+        f"{prefix}-0-probability": "170",
         f"{prefix}-0-quote": "Certain!",
     }
     response = client.post(url, data)
@@ -106,8 +106,10 @@ def test_it_shows_an_invalid_probability_on_the_field_and_saves_nothing(
         if inline.formset.prefix == prefix
         for f in inline.formset.forms
     )
-    assert "between 0 and 1" in " ".join(claim_form.errors["probability"])
-    assert b"between 0 and 1" in response.content
+    message = "Enter a percentage from 0 to 100 (5 means 5%), not 170."
+    assert claim_form.errors["probability"] == [message]
+    assert message.encode() in response.content
+    assert b"Constraint" not in response.content
     assert not Source.objects.filter(slug="a-new-op-ed").exists()
     assert not Forecast.objects.exists()
 
@@ -233,7 +235,7 @@ def test_it_corrects_a_forecast_with_an_audit_trail_and_never_deletes(
     client.force_login(editor)
     url = reverse("admin:forecasts_forecast_change", args=[forecast.pk])
     page = client.get(url)
-    data = form_data(page) | {"probability": "0.7"}
+    data = form_data(page) | {"probability": "70"}
     data.pop("correction_reason", None)
     response = client.post(url, data)
     assert (

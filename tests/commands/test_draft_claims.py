@@ -61,6 +61,10 @@ def test_a_dry_run_prints_the_claims_as_json_without_touching_the_database():
         "scale": "icd203",
         "interval": [0.55, 0.8],
         "probability": 0.675,
+        "direction": "affirms",
+        "stated_probability": 0.675,
+        "outcome": "a Trump-brokered agreement will involve the recognition of Russian "
+        "territorial gains in Ukraine since 2014",
         "suggested_resolve_by": None,
     }
     assert all(c["sentence"] in SEED_FILE.read_text() for c in claims)
@@ -73,6 +77,10 @@ def test_a_dry_run_reads_dates_from_the_publication_date(article_file):
     assert [(c["phrase"], c["suggested_resolve_by"]) for c in claims] == [
         ("probably", "2025-12-31"),
         ("almost certain", "2026-11-12"),
+    ]
+    assert [(c["direction"], c["stated_probability"]) for c in claims] == [
+        ("affirms", 0.675),
+        ("negates", 0.97),
     ]
 
 
@@ -92,6 +100,8 @@ def test_a_dry_run_is_readable_without_json():
     assert text.startswith("Would draft 17 question(s) (scale icd203):")
     assert "67.5% “likely” on icd203 [55%–80%], closes 2025-11-12 (default)" in text
     assert "Beijing, meanwhile, won't sit idly by" in text
+    # Which way the author leans is printed where the sentence negates its event.
+    assert "leans against: 90.0% that beijing will not sit idly by" in text.lower()
 
 
 def test_a_dry_run_needs_no_migrated_database(tmp_path):

@@ -234,3 +234,65 @@ def test_the_seed_article_reaches_the_issue_goal_of_080_precision_and_recall():
     seed = evaluate(CORPUS)["seed"]
     assert seed["precision"] >= 0.8, seed["mistakes"]
     assert seed["recall"] >= 0.8, seed["mistakes"]
+
+
+# Direction: which way the author leans, and the number the words give to that side.
+DIRECTIONS = [
+    # sentence, direction, stated probability, the outcome as the author asserts it, P(yes)
+    # on a question worded the positive way
+    (
+        "The Commission will almost certainly miss its heat-pump target by 2030.",
+        "negates",
+        0.97,
+        "the Commission will miss its heat-pump target by 2030",
+        0.03,
+    ),
+    ("The bill won't pass this year.", "negates", 0.9, "the bill will not pass this year", 0.1),
+    ("I don't think the bill will pass this year.", "negates", 0.9, "the bill will not pass", 0.1),
+    # An aside between commas is not where the subject starts.
+    (
+        "Beijing, meanwhile, won't sit idly by next year.",
+        "negates",
+        0.9,
+        "Beijing will not sit idly by next year",
+        0.1,
+    ),
+    (
+        "The bank is unlikely to not raise rates next year.",
+        "negates",
+        0.325,
+        "the bank will not raise rates next year",
+        0.675,
+    ),
+    ("The bill probably won't pass.", "negates", 0.675, "the bill will not pass", 0.325),
+    ("The bill is not likely to pass.", "negates", 0.675, "the bill will not pass", 0.325),
+    # Two negations cancel out: not failing is winning.
+    ("The party will not fail to win next year.", "affirms", 0.9, "the party will not fail", 0.9),
+    ("It is likely to rain next week.", "affirms", 0.675, "it will rain next week", 0.675),
+    ("Inflation is unlikely to rise next year.", "affirms", 0.325, "Inflation will rise", 0.325),
+]
+
+
+@pytest.mark.parametrize(("sentence", "direction", "stated", "outcome", "positive"), DIRECTIONS)
+def test_it_records_which_way_the_author_leans(sentence, direction, stated, outcome, positive):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None
+    assert claim.direction == direction
+    assert claim.stated_probability == stated
+    assert claim.outcome.startswith(outcome)
+    assert claim.positive_probability == positive
+
+
+def test_the_stated_interval_is_on_the_authors_side():
+    claim = claim_from_sentence("The bill won't pass this year.", today=TODAY)
+    assert claim is not None
+    # The reckon scale's "will" is 85-95%: on "will not pass", not on "will pass".
+    assert claim.stated_interval == (0.85, 0.95)
+    assert claim.reading.interval == (0.05, 0.15)
+
+
+def test_the_authors_own_doubt_is_a_claim_but_someone_elses_belief_is_not():
+    assert claim_from_sentence("We do not think the strike will end before March.") is not None
+    assert claim_from_sentence("Experts don't think the bill will pass next year.") is None
+    assert claim_from_sentence("Experts think the bill will pass next year.") is None

@@ -134,8 +134,16 @@ def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
     # "within two years" counts from the publication date, not from today.
     election = find(forecasts, "Unemployment")
     assert election.question.closes_at == datetime(2026, 11, 12, 23, 59, 59, tzinfo=UTC)
-    assert election.phrase == "almost certain" and election.probability == 0.97
-    assert "takes 1 − p = 3%" in election.conversion_note  # "lose" is a negative event
+    # "lose" is a negative event: 97% on losing, so 3% until the editor confirms the wording.
+    assert election.phrase == "almost certain" and election.stated_probability == 0.97
+    assert election.direction == "negates" and election.question_agrees is None
+    assert election.stated_outcome == "the government will lose the next election"
+    assert (election.probability, election.interval_low, election.interval_high) == (
+        0.03,
+        0.01,
+        0.05,
+    )
+    assert "takes 1 − p = 3%" in election.conversion_note
 
 
 def test_the_source_scale_supplies_the_numbers(wolff):
@@ -216,6 +224,13 @@ def test_approval_needs_a_rewritten_title_and_criteria_then_publishes(article, e
 
     question.title = "Will a Trump–Putin deal recognise Russia's territorial gains in Ukraine?"
     question.save()
+    with pytest.raises(ValidationError) as refused:
+        ledger.question_approve(question=question, by=editor)
+    assert "Confirm which way Stefan Wolff leaned" in refused.value.message_dict["direction"][0]
+
+    ledger.forecast_confirm_direction(
+        forecast=question.forecasts.get(), question_agrees=True, by=editor
+    )
     ledger.question_approve(question=question, by=editor)
 
     question.refresh_from_db()
@@ -229,6 +244,9 @@ def test_approval_refuses_a_close_moved_before_the_claim(article, editor):
     question = find(drafted(article), "A Trump-brokered agreement").question
     question.title = "Will it?"
     question.resolution_criteria = "Yes if it does."
+    ledger.forecast_confirm_direction(
+        forecast=question.forecasts.get(), question_agrees=True, by=editor
+    )
     question.opens_at = datetime(2024, 1, 1, tzinfo=UTC)
     question.closes_at = datetime(2024, 6, 1, tzinfo=UTC)
     question.save()
@@ -367,8 +385,8 @@ def test_its_queries_grow_with_the_claims_not_with_the_database(
     seed, article, django_assert_max_num_queries
 ):
     # Other sources' rows must not add queries. Each draft costs a fixed 23: the
-    # forecast service locks the question, looks for a resolution, checks six
+    # forecast service locks the question, looks for a resolution, checks eight
     # constraints (each in a savepoint) and inserts; the questions go in one insert.
-    with django_assert_max_num_queries(10 + 23 * 17):
+    with django_assert_max_num_queries(10 + 29 * 17):
         report = drafts.draft_claims_from_source(source=article)
     assert report.created == 17

@@ -28,6 +28,7 @@ from forecasts import ledger
 from forecasts.admin.drafts import drafts_to_review_url
 from forecasts.drafting.claims import (
     MAX_ARTICLE_CHARS,
+    NEGATES,
     ClaimTextError,
     detect_claims,
     validate_article_text,
@@ -172,6 +173,11 @@ class Command(BaseCommand):
             f"{number:3}. {claim.probability:.1%} “{claim.phrase}” on {claim.scale} "
             f"[{low:.0%}–{high:.0%}], {when}\n     {' '.join(claim.sentence.split())}"
         )
+        if claim.direction == NEGATES:
+            self.stdout.write(
+                f"     leans against: {claim.stated_probability:.1%} that {claim.outcome}; "
+                f"a question worded the positive way takes {claim.positive_probability:.1%}"
+            )
 
 
 def _read_article(name: str) -> str:
