@@ -46,3 +46,9 @@ def stated_percent(value) -> str:
     if value is None or value == "":
         return ""
     return f"{float(value) * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+@register.filter
+def svg_with_nonce(chart, nonce: str):
+    """Print a chart's inline SVG with its ``<style>`` carrying the page's CSP nonce."""
+    return chart.with_nonce(str(nonce))
