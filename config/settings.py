@@ -162,6 +162,8 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "360"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Celery's file-backed scheduler, which also creates var/ on a fresh clone.
+CELERY_BEAT_SCHEDULER = "config.celery:Scheduler"
 RECKON_PROMPT_SWEEP_SECONDS = int(os.environ.get("RECKON_PROMPT_SWEEP_SECONDS", "900"))
 RECKON_RECONCILE_SECONDS = int(os.environ.get("RECKON_RECONCILE_SECONDS", "300"))
 RECKON_AUDIT_HOUR_UTC = int(os.environ.get("RECKON_AUDIT_HOUR_UTC", "3"))
