@@ -1,4 +1,4 @@
-"""Settings: production (and the docker compose defaults) pass the deploy checks; migrations match."""
+"""Settings: production and the docker compose defaults pass the deploy checks."""
 
 import os
 import re
