@@ -110,7 +110,10 @@ def _call(environ: dict, limit: int = 10) -> tuple[str, bytes, dict]:
 
 
 def test_it_refuses_a_chunked_body_the_server_did_not_decode():
-    environ = {"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": io.BytesIO(b"5\r\nhello\r\n0\r\n")}
+    environ = {
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(b"5\r\nhello\r\n0\r\n"),
+    }
     status, body, seen = _call({**environ, "PATH_INFO": "/api/forecasts/"})
     assert status == "411 Length Required"
     assert json.loads(body) == {
@@ -136,5 +139,9 @@ def test_it_hands_a_decoded_chunked_body_on_with_its_length():
 
 
 def test_it_leaves_a_body_with_a_length_alone():
-    environ = {"CONTENT_LENGTH": "3", "wsgi.input": io.BytesIO(b"abc"), "HTTP_TRANSFER_ENCODING": ""}
+    environ = {
+        "CONTENT_LENGTH": "3",
+        "wsgi.input": io.BytesIO(b"abc"),
+        "HTTP_TRANSFER_ENCODING": "",
+    }
     assert _call(environ, limit=1)[2]["body"] == b"abc"

@@ -4,6 +4,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
 MAX_PAGE_SIZE = 500
+LAST_PAGE = {"type": "string", "enum": ["last"]}
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -34,7 +35,5 @@ class PageNumberPagination(pagination.PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
             elif parameter["name"] == self.page_query_param:
-                parameter["schema"] = {
-                    "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": ["last"]}]
-                }
+                parameter["schema"] = {"oneOf": [{"type": "integer", "minimum": 1}, LAST_PAGE]}
         return parameters

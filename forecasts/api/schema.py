@@ -14,6 +14,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
+from forecasts.api.fields import MAX_ID
+from forecasts.api.filters import ID_OR_SLUG_SCHEMA
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "What went wrong."}},
@@ -70,11 +73,8 @@ class ReckonAutoSchema(AutoSchema):
         finally:
             request.user = signed_in
 
-    def _get_filter_parameters(self):
-        return _empty_means_absent(super()._get_filter_parameters())
-
-    def _get_pagination_parameters(self):
-        return _empty_means_absent(super()._get_pagination_parameters())
+    def _get_parameters(self):
+        return _empty_means_absent(super()._get_parameters())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -92,7 +92,8 @@ class ReckonAutoSchema(AutoSchema):
 
 
 def _empty_means_absent(parameters: list[dict]) -> list[dict]:
-    """Filters, search, ordering and paging treat ``?name=`` as not given: say so."""
+    """Every query parameter (filters, search, ordering, paging, periods) reads ``?name=``
+    as not given: say so, or a client keeping to the schema could not send it."""
     for parameter in parameters:
         if parameter.get("in") == "query":
             parameter["allowEmptyValue"] = True
@@ -123,11 +124,11 @@ class SlugOrIdFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         model = self.target.queryset.model._meta.verbose_name
         if direction == "request":
-            return {
-                "oneOf": [
-                    {"type": "integer", "minimum": 1},
-                    {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
-                ],
-                "description": f"The {model}'s id, or its slug.",
-            }
+            choices = [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                ID_OR_SLUG_SCHEMA,
+            ]
+            if self.target.allow_null:  # DRF reads "" as null for related fields
+                choices.append({"type": "string", "maxLength": 0})
+            return {"oneOf": choices, "description": f"The {model}'s id, or its slug."}
         return {"type": "integer", "description": f"The {model}'s id."}

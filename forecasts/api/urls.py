@@ -6,8 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from forecasts.api import schema as _schema  # noqa: F401  (registers the OpenAPI extensions)
 from forecasts.api import scores, transfer, views
-from forecasts.api.docs import RedocDocs, SwaggerDocs
 from forecasts.api.auth import ObtainToken
+from forecasts.api.docs import RedocDocs, SwaggerDocs
 
 router = DefaultRouter()
 router.include_format_suffixes = False

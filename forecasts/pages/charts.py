@@ -5,10 +5,12 @@ carries ``role="img"``, a ``<title>`` and an ``aria-label``, and the page prints
 the same numbers as a table beneath it. Charts obey the site's
 Content-Security-Policy: pygal's leftover config ``<script>`` is removed, its
 one ``style`` attribute becomes a presentation attribute, and its ``<style>``
-element gets the response's nonce when printed (``Chart.with_nonce``). Rendered SVG is cached: the key holds
-the stamp of the stored scores it was drawn from (``Scorecard.computed_at``,
-``Question.scored_at``), so a rescoring draws afresh, and a digest of the
-plotted values, so nothing stale can be served if data changes some other way.
+element gets the response's nonce when printed (``Chart.with_nonce``).
+
+Rendered SVG is cached: the key holds the stamp of the stored scores it was
+drawn from (``Scorecard.computed_at``, ``Question.scored_at``), so a rescoring
+draws afresh, and a digest of the plotted values, so nothing stale can be
+served if data changes some other way.
 """
 
 from __future__ import annotations
