@@ -251,3 +251,11 @@ def test_it_answers_every_query_parameter_given_empty_as_if_it_were_absent(
             assert response.status_code == 200, (path, param["name"], response.content[:200])
             checked += 1
     assert checked >= 60
+
+
+def test_it_offers_no_format_parameter_where_the_extension_decides(schema):
+    for kind in ("forecasts", "scorecards"):
+        by_extension = schema["paths"][f"/api/{kind}/export.{{file_format}}"]["get"]
+        assert "format" not in {p["name"] for p in by_extension["parameters"]}
+        by_query = schema["paths"][f"/api/{kind}/export/"]["get"]
+        assert "format" in {p["name"] for p in by_query["parameters"]}
