@@ -110,8 +110,8 @@ class TokenAuthorizeScheme(TokenScheme):
         definition["description"] = (
             "Paste the whole header value, `Token <key>`: the word Token, one space, then "
             "your key, e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`. A bare key "
-            "is refused with 401. Get your key with `POST /api/auth/token/` (username and "
-            "password); reads need no token."
+            "is not recognised: you stay anonymous and writes answer 401. Get your key with "
+            "`POST /api/auth/token/` (username and password); reads need no token."
         )
         return definition
 

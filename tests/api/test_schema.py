@@ -207,7 +207,7 @@ def test_it_tells_swagger_users_to_send_the_word_token_before_the_key(schema):
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert (scheme["in"], scheme["name"]) == ("header", "Authorization")
     assert "`Token <key>`" in scheme["description"]
-    assert "A bare key is refused" in scheme["description"]
+    assert "A bare key is not recognised" in scheme["description"]
 
 
 def test_it_states_the_bounds_the_server_enforces(schema):
