@@ -259,3 +259,12 @@ def test_it_offers_no_format_parameter_where_the_extension_decides(schema):
         assert "format" not in {p["name"] for p in by_extension["parameters"]}
         by_query = schema["paths"][f"/api/{kind}/export/"]["get"]
         assert "format" in {p["name"] for p in by_query["parameters"]}
+
+
+def test_it_treats_a_bare_key_as_no_credentials_as_the_authorize_box_says(api_client, editor):
+    key = Token.objects.create(user=editor).key
+    api_client.credentials(HTTP_AUTHORIZATION=key)
+    assert api_client.get("/api/tags/").status_code == 200
+    assert api_client.post("/api/tags/", {"name": "Bare"}, format="json").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.post("/api/tags/", {"name": "Bare"}, format="json").status_code == 201
