@@ -15,6 +15,10 @@ Exactly once per step rests on the database, not on Celery:
 * If the SMTP server refuses, we know nothing went out: the prompt goes back
   to pending with the error, and is retried with backoff up to
   ``RECKON_REMINDER_MAX_ATTEMPTS``, then marked failed.
+* With nobody to send to (no resolver with an email address, no
+  ``RECKON_RESOLVER_EMAILS``) reminders wait as pending, marked with the reason,
+  and one warning is logged when a reminder starts waiting, not one error per
+  reminder at every sweep. The first sweep after someone is added sends them.
 * If the worker dies mid-send, the prompt stays "sending" and nobody knows
   whether the message left. After ``RECKON_REMINDER_LEASE_SECONDS`` a sweep
   retries it ONCE; a second loss marks it failed for a person to look at.
@@ -42,6 +46,10 @@ from forecasts.ledger.roles import RESOLVERS
 from forecasts.models import Question, ResolutionPrompt
 
 logger = logging.getLogger(__name__)
+
+NO_RECIPIENTS = (
+    "No recipients: add a user with an email to Resolvers, or set RECKON_RESOLVER_EMAILS."
+)
 
 _FINAL_STATES = {
     ResolutionPrompt.State.SENT,
@@ -88,7 +96,28 @@ def record_due_prompts(now: datetime | None = None) -> list[int]:
     ]
     ResolutionPrompt.objects.bulk_create(prompts, ignore_conflicts=True)
     waiting = ResolutionPrompt.objects.to_send(now).filter(question__in=Question.objects.due(now))
-    return list(waiting.order_by("due_at", "pk").values_list("pk", flat=True))
+    prompt_ids = list(waiting.order_by("due_at", "pk").values_list("pk", flat=True))
+    if prompt_ids and not resolver_emails():
+        _hold_for_recipients(prompt_ids)
+        return []
+    return prompt_ids
+
+
+def _hold_for_recipients(prompt_ids: list[int]) -> None:
+    """Keep reminders pending with the reason; warn once for those that just started waiting."""
+    newly_waiting = (
+        ResolutionPrompt.objects.filter(pk__in=prompt_ids)
+        .exclude(last_error=NO_RECIPIENTS)
+        .update(last_error=NO_RECIPIENTS)
+    )
+    if newly_waiting:
+        logger.warning(
+            "%s resolution reminder(s) waiting (%s in all) and nobody to send them to. %s "
+            "They go out at the first sweep after that; until then this is not logged again.",
+            newly_waiting,
+            len(prompt_ids),
+            NO_RECIPIENTS,
+        )
 
 
 def resolver_emails() -> list[str]:
@@ -165,11 +194,10 @@ def _claim(prompt_id: int) -> ResolutionPrompt | None:
     recipients = resolver_emails()
     if not recipients:
         # Stay pending: the next sweep sends it as soon as someone can receive it.
-        prompt.last_error = (
-            "No recipients: add a user with an email to Resolvers, or set RECKON_RESOLVER_EMAILS."
-        )
+        if prompt.last_error != NO_RECIPIENTS:
+            logger.warning("Reminder for question %s waits: %s", prompt.question_id, NO_RECIPIENTS)
+        prompt.last_error = NO_RECIPIENTS
         prompt.save(update_fields=["last_error", "lost_sends"])
-        logger.error("Reminder for question %s not sent: %s", prompt.question_id, prompt.last_error)
         return None
     prompt.state = ResolutionPrompt.State.SENDING
     prompt.attempts += 1

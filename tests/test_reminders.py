@@ -288,7 +288,8 @@ def test_it_records_prompts_in_a_constant_number_of_queries(reminded, django_ass
             closes_at=reminded.closes_at,
             resolve_by=reminded.resolve_by,
         )
-    with time_machine.travel(DUE, tick=False), django_assert_num_queries(3):
+    # Due questions, the insert, the prompts to send, and whether anyone can receive them.
+    with time_machine.travel(DUE, tick=False), django_assert_num_queries(4):
         assert len(reminders.record_due_prompts()) == 21
 
 
@@ -313,3 +314,19 @@ def test_it_builds_the_email_in_a_constant_number_of_queries(
         body = reminders.prompt_message(prompt).body
     assert body.count("Red 20%, Blue 30%, Green 50%") == 10
     assert options[0].label in body
+
+
+def test_it_warns_once_when_reminders_wait_for_a_recipient_not_at_every_sweep(
+    question, caplog, django_user_model
+):
+    caplog.set_level("INFO", logger="forecasts.reminders")
+    with time_machine.travel(DUE, tick=False) as clock:
+        for _ in range(4):  # an hour of sweeps
+            assert sweep() == []
+            clock.shift(timedelta(minutes=15))
+    records = [r for r in caplog.records if r.name == "forecasts.reminders"]
+    assert [r.levelname for r in records] == ["WARNING"]
+    assert "RECKON_RESOLVER_EMAILS" in records[0].getMessage()
+    assert "Resolvers" in records[0].getMessage()
+    prompt = ResolutionPrompt.objects.get()
+    assert (prompt.state, prompt.last_error) == ("pending", reminders.NO_RECIPIENTS)

@@ -317,3 +317,31 @@ def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
         beat.stop()
         worker.stop()
     assert any(p.name.startswith("celerybeat-schedule") for p in (tmp_path / "var").iterdir())
+
+
+def test_it_starts_beat_on_a_fresh_clone_creating_its_state_folder(tmp_path):
+    """With PostgreSQL and Redis configured nothing else creates var/; beat must not crash."""
+    var_dir = tmp_path / "fresh-clone" / "var"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Beat never opens the database; a PostgreSQL URL only keeps settings
+        # from creating var/ for an SQLite file.
+        "DATABASE_URL": "postgres://reckon@127.0.0.1:5432/reckon",
+        "REDIS_URL": TEST_REDIS_URL,
+        "RECKON_VAR_DIR": str(var_dir),
+    }
+    beat = CeleryProcess("beat", ["beat", "--loglevel=info"], env, tmp_path / "beat.log")
+    try:
+        beat.spawn()
+        wait_for(lambda: var_dir.exists() or beat.process.poll() is not None, 30, "beat")
+        wait_for(
+            lambda: any(var_dir.glob("celerybeat-schedule*")) or beat.process.poll() is not None,
+            30,
+            "beat to write its schedule",
+        )
+        assert beat.process.poll() is None, beat.log()
+    finally:
+        beat.stop()
+    assert "FileNotFoundError" not in beat.log()
+    assert any(p.name.startswith("celerybeat-schedule") for p in var_dir.iterdir())

@@ -1,7 +1,9 @@
 """A short-lived cache of public reads: anonymous GETs of the busiest endpoints.
 
 Anonymous clients (the public, scrapers, dashboards) get a response cached
-for RECKON_API_CACHE_SECONDS (0 switches it off), keyed by the full URL.
+for RECKON_API_CACHE_SECONDS (0 switches it off), keyed by the full URL,
+scheme and host included: responses carry absolute links (pagination), so
+an answer to http://a.example must never be served to https://b.example.
 Signed-in users always get fresh data, so editors see their writes at once;
 the public sees them within that many seconds. The cache is Django's default
 cache (Redis when REDIS_URL is set), so every worker shares it.
@@ -26,7 +28,7 @@ _MISS = object()
 
 
 def _key(request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return KEY_PREFIX + digest
 
 

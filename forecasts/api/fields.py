@@ -112,3 +112,30 @@ class OptionalURLField(serializers.URLField):
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("max_length", 1000)
         super().__init__(**kwargs)
+
+
+TEXT_ONLY = "Give text (a JSON string), not a number or true/false."
+
+
+class TextOnlyMixin:
+    """Text fields take JSON strings only.
+
+    DRF's CharField turns ``0`` or ``true`` into ``"0"`` / ``"True"``: a client
+    that sent the wrong type gets a record it did not mean. The schema says
+    "string", so anything else is refused, naming the field.
+    """
+
+    def to_internal_value(self, data):
+        if hasattr(data, "items"):
+            errors = {}
+            for name, field in self.fields.items():  # type: ignore[attr-defined]
+                if field.read_only or name not in data:
+                    continue
+                values = data[name] if isinstance(field, serializers.ListField) else [data[name]]
+                text = getattr(field, "child", field)
+                if isinstance(text, serializers.CharField) and isinstance(values, list):
+                    if any(v is not None and not isinstance(v, str) for v in values):
+                        errors[name] = [TEXT_ONLY]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]

@@ -46,7 +46,16 @@ class SlugOrIdChoiceField(forms.ModelChoiceField):
             ) from None
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# What SlugOrIdChoiceField accepts: an id (digits, up to 18 of them here) or a
+# slug (letters, digits, - and _, at least one non-digit), as the schema states it.
+ID_OR_SLUG_SCHEMA = {
+    "type": "string",
+    "pattern": r"^(?:0*[1-9][0-9]{0,17}|[-a-zA-Z0-9_]*[-a-zA-Z_][-a-zA-Z0-9_]*)$",
+    "maxLength": 200,
+}
+
+
+@extend_schema_field(ID_OR_SLUG_SCHEMA)
 class SlugOrIdFilter(filters.ModelChoiceFilter):
     """``?author=ada-pundit`` or ``?author=12``; an unknown one is a 400, not an empty list."""
 
@@ -68,6 +77,36 @@ class UTCDateTimeField(IsoDateTimeField):
             ) from None
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false``; anything else is an error, not "no filter".
+
+    Used with a plain text widget (StrictBooleanFilter), which hands over the raw
+    value: django-filter's BooleanWidget turns ``null`` or ``yes`` into "no
+    filter" before the field sees it.
+    """
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValidationError("Give true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that refuses ``?overall=null`` or ``?overall=1`` instead of ignoring it."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
 class AwareDateTimeFilter(filters.IsoDateTimeFilter):
     """An ISO 8601 bound; a time without an offset is read as UTC."""
 
@@ -76,6 +115,12 @@ class AwareDateTimeFilter(filters.IsoDateTimeFilter):
 
 class StrictSearchFilter(drf_filters.SearchFilter):
     """The stock search, refusing text the database cannot compare (NUL characters)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"}
+        return parameters
 
     def get_search_terms(self, request):
         value = request.query_params.get(self.search_param, "")
@@ -92,7 +137,7 @@ def _related(model, field_name: str, help_text: str) -> SlugOrIdFilter:
 
 class AuthorFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Author.Kind.choices)
-    is_synthetic = filters.BooleanFilter(
+    is_synthetic = StrictBooleanFilter(
         label="Only generated demo authors (true) or real ones (false)."
     )
 
@@ -190,10 +235,10 @@ class ForecastFilter(filters.FilterSet):
 class ResolutionFilter(filters.FilterSet):
     question = _related(Question, "question", "The question, by id or slug.")
     outcome = filters.ChoiceFilter(choices=Resolution.Outcome.choices)
-    is_current = filters.BooleanFilter(
+    is_current = StrictBooleanFilter(
         label="Only the current resolutions (true) or history (false)."
     )
-    is_automatic = filters.BooleanFilter(label="Recorded by Reckon itself (a failed condition).")
+    is_automatic = StrictBooleanFilter(label="Recorded by Reckon itself (a failed condition).")
     known_after = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="gte")
     known_before = AwareDateTimeFilter(field_name="outcome_known_at", lookup_expr="lte")
 
@@ -206,7 +251,7 @@ class QuestionScoreFilter(filters.FilterSet):
     author = _related(Author, "author", "The author, by id or slug.")
     question = _related(Question, "question", "The question, by id or slug.")
     tag = _related(Tag, "question__tags", "Scores on questions with this tag, by id or slug.")
-    counted = filters.BooleanFilter(method="filter_counted", label="Only scores that count (true).")
+    counted = StrictBooleanFilter(method="filter_counted", label="Only scores that count (true).")
     excluded_reason = filters.ChoiceFilter(
         choices=[c for c in QuestionScore.Exclusion.choices if c[0]],
         label="Why a score does not count.",
@@ -221,15 +266,20 @@ class QuestionScoreFilter(filters.FilterSet):
         return counted if value else queryset.exclude(pk__in=counted.values("pk"))
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 10**9})
+class CountFilter(filters.NumberFilter):
+    """A lower bound on a count, 0 to 10^9 (the schema states the bounds the field enforces)."""
+
+
 class ScorecardFilter(filters.FilterSet):
     author = _related(Author, "author", "The author, by id or slug.")
     tag = _related(Tag, "tag", "Per-tag scorecards for this tag, by id or slug.")
-    overall = filters.BooleanFilter(
+    overall = StrictBooleanFilter(
         field_name="tag",
         lookup_expr="isnull",
         label="Only overall scorecards (true) or per-tag ones (false).",
     )
-    min_n = filters.NumberFilter(
+    min_n = CountFilter(
         field_name="n_scored",
         lookup_expr="gte",
         min_value=0,

@@ -1,10 +1,21 @@
-"""OpenAPI details drf-spectacular cannot infer: error responses and id-or-slug fields."""
+"""OpenAPI details drf-spectacular cannot infer.
+
+Error responses, id-or-slug fields, which operations need no credentials, that
+an empty query parameter means "not given", and how to type a token into
+Swagger's Authorize box. The schema states the bounds the server enforces, so
+a client (or schemathesis) that keeps to it is never refused for its shape.
+"""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+
+from forecasts.api.fields import MAX_ID
+from forecasts.api.filters import ID_OR_SLUG_SCHEMA
 
 DETAIL = {
     "type": "object",
@@ -38,7 +49,32 @@ BODY_ERRORS = {
 
 
 class ReckonAutoSchema(AutoSchema):
-    """Adds the error responses every Reckon endpoint can give to each operation."""
+    """Reckon's operations: common errors, anonymous access where allowed, empty filters."""
+
+    def get_auth(self):
+        """Offer "no credentials" (``{}``) wherever an anonymous request is let through.
+
+        drf-spectacular only knows DRF's stock permission classes; Reckon's own
+        (reads for everyone, writes by role) are asked directly.
+        """
+        auths = super().get_auth()
+        if {} not in auths and self._anonymous_allowed():
+            auths.append({})
+        return auths
+
+    def _anonymous_allowed(self) -> bool:
+        request = self.view.request
+        if request is None:
+            return False
+        signed_in = request.user
+        request.user = AnonymousUser()
+        try:
+            return all(p.has_permission(request, self.view) for p in self.view.get_permissions())
+        finally:
+            request.user = signed_in
+
+    def _get_parameters(self):
+        return _empty_means_absent(super()._get_parameters())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -55,6 +91,31 @@ class ReckonAutoSchema(AutoSchema):
         return responses
 
 
+def _empty_means_absent(parameters: list[dict]) -> list[dict]:
+    """Every query parameter (filters, search, ordering, paging, periods) reads ``?name=``
+    as not given: say so, or a client keeping to the schema could not send it."""
+    for parameter in parameters:
+        if parameter.get("in") == "query":
+            parameter["allowEmptyValue"] = True
+    return parameters
+
+
+class TokenAuthorizeScheme(TokenScheme):
+    """The token scheme, explaining what to paste into Swagger's Authorize box."""
+
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "Paste the whole header value, `Token <key>`: the word Token, one space, then "
+            "your key, e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`. A bare key "
+            "is not recognised: you stay anonymous and writes answer 401. Get your key with "
+            "`POST /api/auth/token/` (username and password); reads need no token."
+        )
+        return definition
+
+
 class SlugOrIdFieldExtension(OpenApiSerializerFieldExtension):
     """Related objects are written by id or slug and read back as ids."""
 
@@ -63,11 +124,11 @@ class SlugOrIdFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         model = self.target.queryset.model._meta.verbose_name
         if direction == "request":
-            return {
-                "oneOf": [
-                    {"type": "integer", "minimum": 1},
-                    {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
-                ],
-                "description": f"The {model}'s id, or its slug.",
-            }
+            choices = [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                ID_OR_SLUG_SCHEMA,
+            ]
+            if self.target.allow_null:  # DRF reads "" as null for related fields
+                choices.append({"type": "string", "maxLength": 0})
+            return {"oneOf": choices, "description": f"The {model}'s id, or its slug."}
         return {"type": "integer", "description": f"The {model}'s id."}

@@ -286,7 +286,9 @@ PERIOD_PARAMETERS = [
         "records are then recomputed from the per-question scores.",
     ),
 ]
-TAG_PARAMETER = OpenApiParameter("tag", OpenApiTypes.STR, description="A tag's id or slug.")
+TAG_PARAMETER = OpenApiParameter(
+    "tag", filters.ID_OR_SLUG_SCHEMA, description="A tag's id or slug."
+)
 
 
 def tag_param(request) -> Tag | None:
@@ -315,7 +317,7 @@ class LeaderboardView(GenericAPIView):
             *PERIOD_PARAMETERS,
             OpenApiParameter(
                 "min_n",
-                OpenApiTypes.INT,
+                {"type": "integer", "minimum": 1, "maximum": 10**6},
                 description="Minimum scored questions to be ranked (default from settings).",
             ),
         ],
@@ -466,7 +468,7 @@ FOLDED_PARAMETERS = [
     ),
     OpenApiParameter(
         "source",
-        OpenApiTypes.STR,
+        filters.ID_OR_SLUG_SCHEMA,
         description="With folded=true: only questions whose final forecast cites this source "
         "(id or slug).",
     ),

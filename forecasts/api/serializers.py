@@ -15,6 +15,7 @@ from forecasts.api.fields import (
     OptionalURLField,
     ProbabilityField,
     SlugOrIdRelatedField,
+    TextOnlyMixin,
 )
 from forecasts.ledger import rules, slugs
 from forecasts.models import (
@@ -29,7 +30,7 @@ from forecasts.models import (
 from forecasts.models.ledger import Scale
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(TextOnlyMixin, serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=200, required=False, help_text="Made from the name if omitted."
     )
@@ -57,7 +58,7 @@ class AuthorSerializer(serializers.ModelSerializer):
         return _with_slug(attrs, Author, attrs.get("name", ""))
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(TextOnlyMixin, serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=200, required=False, help_text="Made from the title if omitted."
     )
@@ -110,7 +111,7 @@ class SourceDetailSerializer(SourceSerializer):
         return {reason or "unstated": n for reason, n in source.dismissed_by_reason().items()}
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(TextOnlyMixin, serializers.ModelSerializer):
     slug = serializers.SlugField(
         max_length=80, required=False, help_text="Made from the name if omitted."
     )
@@ -242,7 +243,7 @@ class QuestionDetailSerializer(QuestionSerializer):
         read_only_fields = fields
 
 
-class QuestionCreateSerializer(serializers.Serializer):
+class QuestionCreateSerializer(TextOnlyMixin, serializers.Serializer):
     """What an editor sends to create a question."""
 
     title = serializers.CharField(max_length=300)
@@ -297,7 +298,7 @@ class OptionProbabilitySerializer(serializers.Serializer):
     probability = ProbabilityField()
 
 
-class ForecastSerializer(serializers.ModelSerializer):
+class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
     """A forecast: the number, the author's words, and how one became the other."""
 
     question = SlugOrIdRelatedField(queryset=Question.objects.all())

@@ -183,7 +183,11 @@ FILE_FORMAT_PARAMETER = OpenApiParameter(
 
 def _file_route(view: type[ExportView], operation_id: str) -> type[ExportView]:
     """The export at ``export.csv`` / ``export.json``: the same view, its own operation."""
-    schema = extend_schema(operation_id=operation_id, parameters=[FILE_FORMAT_PARAMETER])
+    # The extension decides the format; ``?format=`` is not read here, so not offered.
+    schema = extend_schema(
+        operation_id=operation_id,
+        parameters=[FILE_FORMAT_PARAMETER, OpenApiParameter("format", exclude=True)],
+    )
     return extend_schema_view(get=schema)(type(f"{view.__name__}File", (view,), {}))
 
 

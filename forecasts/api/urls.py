@@ -1,12 +1,13 @@
 """Routes under /api/: the ledger, scores, import/export, auth, schema and docs."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from forecasts.api import schema as _schema  # noqa: F401  (registers the OpenAPI extensions)
 from forecasts.api import scores, transfer, views
 from forecasts.api.auth import ObtainToken
+from forecasts.api.docs import RedocDocs, SwaggerDocs
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -38,7 +39,7 @@ urlpatterns = [
     ),
     path("scorecards/export/", transfer.ScorecardExport.as_view(), name="api-scorecard-export"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", SwaggerDocs.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocDocs.as_view(url_name="api-schema"), name="api-redoc"),
     *router.urls,
 ]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from forecasts import ledger
 from forecasts.api import serializers as s
-from forecasts.api.fields import AwareDateTimeField, OptionalURLField
+from forecasts.api.fields import AwareDateTimeField, OptionalURLField, TextOnlyMixin
 from forecasts.api.permissions import linked_author
 from forecasts.ledger.roles import is_editor
 from forecasts.models import Option, Question, Resolution
@@ -82,7 +82,7 @@ class OptionChoiceMixin:
         return option
 
 
-class ResolveSerializer(OptionChoiceMixin, serializers.Serializer):
+class ResolveSerializer(TextOnlyMixin, OptionChoiceMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Resolution.Outcome.choices)
     option = serializers.IntegerField(
         required=False,
@@ -105,7 +105,7 @@ class CorrectionSerializer(ResolveSerializer):
     reason = serializers.CharField(max_length=20000, help_text="Why the resolution is corrected.")
 
 
-class AnnulSerializer(serializers.Serializer):
+class AnnulSerializer(TextOnlyMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=20000, help_text="Why the question is annulled.")
     outcome_known_at = AwareDateTimeField(required=False, help_text="Defaults to now.")
     evidence_url = OptionalURLField(required=False, default="")

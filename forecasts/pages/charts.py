@@ -2,16 +2,22 @@
 
 Each chart is readable without JavaScript (pygal's scripts are switched off),
 carries ``role="img"``, a ``<title>`` and an ``aria-label``, and the page prints
-the same numbers as a table beneath it. Rendered SVG is cached: the key holds
-the stamp of the stored scores it was drawn from (``Scorecard.computed_at``,
-``Question.scored_at``), so a rescoring draws afresh, and a digest of the
-plotted values, so nothing stale can be served if data changes some other way.
+the same numbers as a table beneath it. Charts obey the site's
+Content-Security-Policy: pygal's leftover config ``<script>`` is removed, its
+one ``style`` attribute becomes a presentation attribute, and its ``<style>``
+element gets the response's nonce when printed (``Chart.with_nonce``).
+
+Rendered SVG is cached: the key holds the stamp of the stored scores it was
+drawn from (``Scorecard.computed_at``, ``Question.scored_at``), so a rescoring
+draws afresh, and a digest of the plotted values, so nothing stale can be
+served if data changes some other way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
 CACHE_SECONDS = 24 * 3600
+# Bumped when the stored SVG changes shape, so no older drawing is served.
+CACHE_VERSION = 2
 # Colours chosen for contrast on white (all at least 4.5:1 against it).
 INK = "#1b1b1b"
 STYLE = Style(
@@ -78,13 +86,18 @@ class Chart:
     svg: SafeString
     label: str
 
+    def with_nonce(self, nonce: str) -> SafeString:
+        """The SVG with its inline ``<style>`` allowed by this response's CSP nonce."""
+        tag = f'<style nonce="{escape(nonce)}" '
+        return mark_safe(self.svg.replace("<style ", tag))  # noqa: S308 - nonce escaped
+
 
 def _cached(name: str, stamp: object, data: object, label: str, draw: Callable[[], str]) -> Chart:
     digest = hashlib.sha1(
         json.dumps(data, default=str, sort_keys=True).encode(), usedforsecurity=False
     ).hexdigest()
     stamp = stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
-    key = f"reckon:chart:{name}:{stamp.replace(' ', 'T')}:{digest}"
+    key = f"reckon:chart:v{CACHE_VERSION}:{name}:{stamp.replace(' ', 'T')}:{digest}"
     svg = cache.get(key)
     if svg is None:
         svg = _accessible(draw(), label)
@@ -93,7 +106,14 @@ def _cached(name: str, stamp: object, data: object, label: str, draw: Callable[[
 
 
 def _accessible(svg: str, label: str) -> str:
-    """Give the root element an image role, an accessible name and a <title>."""
+    """Give the root element an image role, an accessible name and a <title>.
+
+    Also make it CSP-clean: drop pygal's config ``<script>`` (its scripts are
+    off, so the config is unused) and turn ``style="opacity: 0"`` (the hidden
+    tooltip) into the equivalent SVG attribute, which no policy blocks.
+    """
+    svg = re.sub(r"<script\b[^>]*>.*?</script>", "", svg, flags=re.DOTALL)
+    svg = svg.replace(' style="opacity: 0"', ' opacity="0"')
     safe_label = escape(label)
     head, rest = svg.split(">", 1)
     head = head.replace("<svg ", f'<svg role="img" aria-label="{safe_label}" ', 1)

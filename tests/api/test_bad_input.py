@@ -403,3 +403,39 @@ def test_it_answers_json_404_for_malformed_ids(api_client, db, path):
     response = api_client.get(path)
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/tags/", {"slug": "zero", "name": 0}, "name"),
+        ("/api/authors/", {"name": "Ada", "description": 0}, "description"),
+        ("/api/sources/", {"title": True}, "title"),
+        ("/api/forecasts/", valid(quote=12), "quote"),
+    ],
+)
+def test_it_refuses_a_number_or_boolean_where_text_belongs(editor_client, path, body, field):
+    before = Forecast.objects.count()
+    response = editor_client.post(path, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: ["Give text (a JSON string), not a number or true/false."]}
+    assert Forecast.objects.count() == before
+
+
+@pytest.mark.parametrize("value", ["0", "501", "5O", "null", "-1", "1.5"])
+def test_it_refuses_a_page_size_outside_1_to_500(api_client, value):
+    response = api_client.get("/api/questions/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Give a whole number from 1 to 500."]}
+
+
+def test_it_takes_a_page_size_within_bounds_or_an_empty_one_as_the_default(api_client, question):
+    assert api_client.get("/api/questions/", {"page_size": "500"}).status_code == 200
+    assert api_client.get("/api/questions/?page_size=").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["null", "1", "yes", "True"])
+def test_it_refuses_a_yes_no_filter_that_is_neither_true_nor_false(api_client, value):
+    response = api_client.get("/api/scorecards/", {"overall": value})
+    assert response.status_code == 400
+    assert response.json() == {"overall": ["Give true or false."]}

@@ -261,3 +261,17 @@ def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(
     fresh = client_for(editor).get(path).json()
     assert "Renamed" not in [q["title"] for q in cached["results"]]
     assert "Renamed" in [q["title"] for q in fresh["results"]]
+
+
+def test_it_keys_the_public_cache_by_scheme_and_host(api_client, sample_ledger, settings):
+    import uuid
+
+    settings.RECKON_API_CACHE_SECONDS = 60
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    path = f"/api/questions/?page_size=1&run={uuid.uuid4().hex}"
+    first = api_client.get(path, HTTP_HOST="a.example").json()
+    other_host = api_client.get(path, HTTP_HOST="b.example").json()
+    other_scheme = api_client.get(path, HTTP_HOST="a.example", secure=True).json()
+    assert first["next"].startswith("http://a.example/api/questions/?")
+    assert other_host["next"].startswith("http://b.example/api/questions/?")
+    assert other_scheme["next"].startswith("https://a.example/api/questions/?")

@@ -7,6 +7,7 @@ default 25) makes a longer run.
 """
 
 import os
+import re
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -180,3 +181,90 @@ def test_it_never_answers_malformed_requests_with_a_server_error(
     kinds = sorted({f"{f.split(':')[0]} {_codes(f)}" for f in failures})
     assert not failures, f"{len(failures)} failures: {kinds}\n\n" + "\n\n".join(failures[:3])
     assert sent >= 300, sent
+
+
+@pytest.fixture
+def schema(api_client, db) -> dict:
+    return api_client.get("/api/schema/", {"format": "json"}).json()
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method.upper(), operation
+
+
+def test_it_marks_every_public_read_as_needing_no_credentials(schema):
+    for path, method, operation in operations(schema):
+        anonymous = {} in operation["security"]
+        if method == "GET" or path == "/api/auth/token/":
+            assert anonymous, f"{method} {path}"
+        else:
+            assert not anonymous, f"{method} {path}"
+
+
+def test_it_tells_swagger_users_to_send_the_word_token_before_the_key(schema):
+    scheme = schema["components"]["securitySchemes"]["tokenAuth"]
+    assert (scheme["in"], scheme["name"]) == ("header", "Authorization")
+    assert "`Token <key>`" in scheme["description"]
+    assert "A bare key is not recognised" in scheme["description"]
+
+
+def test_it_states_the_bounds_the_server_enforces(schema):
+    def parameter(path: str, name: str) -> dict:
+        (found,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+        return found["schema"]
+
+    assert parameter("/api/questions/", "page_size") == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+    }
+    assert parameter("/api/leaderboard/", "min_n")["minimum"] == 1
+    assert parameter("/api/scorecards/", "min_n")["minimum"] == 0
+    assert parameter("/api/scorecards/", "overall") == {"type": "boolean"}
+    assert parameter("/api/tags/", "search")["maxLength"] == 200
+    slug = parameter("/api/forecasts/", "author")
+    assert re.fullmatch(slug["pattern"], "ada-pundit")
+    assert re.fullmatch(slug["pattern"], "12")
+    for refused in ("0", "ê!", "ada pundit", ""):
+        assert not re.fullmatch(slug["pattern"], refused), refused
+    forecast = schema["components"]["schemas"]["ForecastRequest"]["properties"]
+    assert (forecast["probability"]["minimum"], forecast["probability"]["maximum"]) == (0, 1)
+    byline = schema["components"]["schemas"]["SourceRequest"]["properties"]["author"]
+    assert {"type": "string", "maxLength": 0} in byline["oneOf"]  # "" means no byline
+
+
+def test_it_answers_every_query_parameter_given_empty_as_if_it_were_absent(
+    api_client, schema, world
+):
+    """The schema says ``allowEmptyValue`` for each query parameter; the server agrees."""
+    checked = 0
+    for path, method, operation in operations(schema):
+        if method != "GET" or "{" in path:
+            continue
+        for param in operation.get("parameters", []):
+            if param["in"] != "query":
+                continue
+            assert param["allowEmptyValue"] is True, (path, param["name"])
+            response = api_client.get(f"{path}?{param['name']}=")
+            assert response.status_code == 200, (path, param["name"], response.content[:200])
+            checked += 1
+    assert checked >= 60
+
+
+def test_it_offers_no_format_parameter_where_the_extension_decides(schema):
+    for kind in ("forecasts", "scorecards"):
+        by_extension = schema["paths"][f"/api/{kind}/export.{{file_format}}"]["get"]
+        assert "format" not in {p["name"] for p in by_extension["parameters"]}
+        by_query = schema["paths"][f"/api/{kind}/export/"]["get"]
+        assert "format" in {p["name"] for p in by_query["parameters"]}
+
+
+def test_it_treats_a_bare_key_as_no_credentials_as_the_authorize_box_says(api_client, editor):
+    key = Token.objects.create(user=editor).key
+    api_client.credentials(HTTP_AUTHORIZATION=key)
+    assert api_client.get("/api/tags/").status_code == 200
+    assert api_client.post("/api/tags/", {"name": "Bare"}, format="json").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.post("/api/tags/", {"name": "Bare"}, format="json").status_code == 201
