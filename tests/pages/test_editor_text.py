@@ -37,17 +37,20 @@ def approved(editor):
         wolff,
         publisher="The Conversation",
         published_on=date(2024, 11, 12),
-        url="https://theconversation.com/trump-xi-and-putin",
+        url="https://example.org/trump-xi-and-putin",
     )
     drafts.draft_claims_from_source(source=article, by=editor)
-    question = next(
-        f.question
+    claim = next(
+        f
         for f in article.forecasts.select_related("question")
         if f.quote.startswith("A Trump-brokered agreement")
     )
+    question = claim.question
     question.title = "Will a Trump-brokered Ukraine agreement cede Russian-held territory?"
     question.resolution_criteria = "Yes if a signed agreement cedes territory by the close."
     question.save()
+    # The reworded question asks the author's side: the editor confirms it before approving.
+    ledger.forecast_confirm_direction(forecast=claim, question_agrees=True, by=editor)
     ledger.question_approve(question=question, by=editor)
     rosa = builders.resolver("rosa")
     builders.resolve(
