@@ -89,6 +89,7 @@ class ForecastEntryForm(forms.ModelForm):
                 source=source,
                 interval=(low, high) if low is not None and high is not None else None,
                 scale_point=cleaned.get("scale_point"),
+                author=cleaned.get("author"),
             )
         except ValidationError as exc:
             self._add_service_errors(exc)

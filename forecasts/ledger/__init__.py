@@ -9,7 +9,8 @@ each message next to the field it is about and nothing is half-written.
 
 What lives here:
 
-* ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited);
+* ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited),
+  and the one-forecast-per-author-question-and-moment check;
 * ``questions``   — question_create, question_approve, and rescoring a question
   when something its scores depend on changes (``queue_rescore``,
   ``rescore_retagged``);
@@ -34,10 +35,12 @@ from forecasts.ledger.forecasts import (
     CORRECTABLE_FORECAST_FIELDS,
     CheckedForecast,
     allow_forecast_writes,
+    check_not_repeated,
     forecast_check,
     forecast_correct,
     forecast_correction_check,
     forecast_create,
+    repeated_message,
 )
 from forecasts.ledger.questions import (
     DRAFT_TITLE_MARK,
@@ -57,6 +60,7 @@ __all__ = [
     "DRAFT_TITLE_MARK",
     "CheckedForecast",
     "allow_forecast_writes",
+    "check_not_repeated",
     "forecast_check",
     "forecast_correct",
     "forecast_correction_check",
@@ -66,6 +70,7 @@ __all__ = [
     "question_create",
     "question_resolve",
     "queue_rescore",
+    "repeated_message",
     "rescore_retagged",
     "resolution_correct",
     "roles",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from forecasts.ledger import rules
@@ -60,11 +60,18 @@ def forecast_check(
     scale_point: float | None = None,
     allow_draft: bool = False,
     now: datetime | None = None,
+    author: Author | None = None,
 ) -> CheckedForecast:
-    """Validate a would-be forecast without writing anything (forms call this too)."""
+    """Validate a would-be forecast without writing anything (forms call this too).
+
+    Given the ``author``, it also refuses a second forecast by them on the question
+    stated at the same moment.
+    """
     now = now or timezone.now()
     rules.check_takes_forecasts(question, allow_draft=allow_draft)
     _check_timing(question=question, stated_at=stated_at, now=now)
+    if author is not None:
+        check_not_repeated(question=question, author=author, stated_at=stated_at)
     rules.check_dated_source(stated_at, source=source, now=now)
     rules.check_probability_kind(
         question,
@@ -90,6 +97,33 @@ def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> 
         return
     current = question.resolutions.filter(is_current=True).first()
     rules.check_stated_before_outcome(stated_at, current=current)
+
+
+def check_not_repeated(
+    *, question: Question, author: Author, stated_at: datetime, exclude_pk: int | None = None
+) -> None:
+    """One forecast per author, question and moment (a database constraint too).
+
+    Two would leave the scorer to pick one of them silently. A change of mind is
+    a new forecast at the later moment; a mistyped number is a correction.
+    """
+    if question.pk is None or author.pk is None:
+        return
+    same = Forecast.objects.filter(question=question, author=author, stated_at=stated_at)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    existing = same.first()
+    if existing is not None:
+        raise ValidationError({"stated_at": repeated_message(existing)})
+
+
+def repeated_message(existing: Forecast) -> str:
+    """The words for a forecast that repeats ``existing``'s author, question and moment."""
+    return (
+        f"{existing.author} already has a forecast on this question stated at "
+        f"{existing.stated_at:%Y-%m-%d %H:%M:%S} UTC (#{existing.pk}). A change of mind is "
+        "a new forecast stated later; a mistyped number is corrected, with a reason."
+    )
 
 
 def _option_probabilities(
@@ -161,6 +195,7 @@ def forecast_create(
         scale_point=scale_point,
         allow_draft=allow_draft,
         now=now,
+        author=author,
     )
     forecast = Forecast(
         question=question,
@@ -180,7 +215,7 @@ def forecast_create(
         import_id=import_id,
     )
     forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
-    forecast.save()
+    _save_once(forecast)
     ForecastProbability.objects.bulk_create(
         ForecastProbability(forecast=forecast, option=option, probability=p)
         for option, p in checked.option_pairs
@@ -190,6 +225,20 @@ def forecast_create(
         # resolves, or left out as hindsight if its outcome was already known.
         queue_rescore([question.pk])
     return forecast
+
+
+def _save_once(forecast: Forecast) -> None:
+    """Insert, turning a concurrent duplicate (caught by the database) into the same message."""
+    try:
+        with transaction.atomic():
+            forecast.save()
+    except IntegrityError as exc:
+        existing = Forecast.objects.filter(
+            question=forecast.question_id, author=forecast.author_id, stated_at=forecast.stated_at
+        ).first()
+        if existing is None:
+            raise
+        raise ValidationError({"stated_at": repeated_message(existing)}) from exc
 
 
 def forecast_correction_check(
@@ -210,6 +259,12 @@ def forecast_correction_check(
     if "stated_at" in cleaned:
         _check_timing(
             question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
+        )
+        check_not_repeated(
+            question=forecast.question,
+            author=forecast.author,
+            stated_at=cleaned["stated_at"],
+            exclude_pk=forecast.pk,
         )
     rules.check_interval_order(
         cleaned.get("interval_low", forecast.interval_low),

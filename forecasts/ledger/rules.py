@@ -11,6 +11,7 @@ the same values with the same words.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -21,6 +22,13 @@ from forecasts.models import Option, Question, Resolution, Source
 
 # Multiple-choice probabilities may miss 1 by this much (floating point).
 SUM_TOLERANCE = 1e-6
+# The longest quote, conversion note or evidence note accepted, wherever it is entered.
+TEXT_MAX = 20_000
+# A number written in a text field (a CSV cell) as JSON writes it: ASCII digits,
+# an optional sign, fraction and exponent; no "_" separators, no other scripts'
+# digits, no "inf" or "nan" (Python's float() would take all of those).
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_NON_FINITE = frozenset({"nan", "inf", "infinity"})
 # A claim stated more than this long before it is recorded is "historical"
 # and must cite a dated source (DESIGN.md, no hindsight).
 HISTORICAL_GRACE = timedelta(days=1)
@@ -48,6 +56,32 @@ def check_probability(value: object, field: str) -> float:
         message = f"Probability must be between 0 and 1: greater than or equal to 0, not {value}."
         raise ValidationError({field: message})
     return value
+
+
+def parse_probability_text(text: str, field: str) -> float:
+    """A probability written as text (a CSV cell), read exactly as the API reads JSON.
+
+    The API takes only JSON numbers; so does this: ``0.25``, ``1``, ``2.5e-1``.
+    ``٠.٥``, ``0.5_0``, ``1_0e-1`` and ``.5`` are refused with a message naming
+    ``field``; NaN and infinities, and any number outside [0, 1], get
+    ``check_probability``'s words.
+    """
+    text = text.strip()
+    if text.lower().lstrip("+-") in _NON_FINITE:
+        return check_probability(float(text), field)  # the API's words for NaN and infinity
+    if not _NUMBER_TEXT.fullmatch(text):
+        raise ValidationError(
+            {field: f"“{text[:40]}” is not a number; write it like 0.25 (digits 0-9 and a point)."}
+        )
+    return check_probability(float(text), field)
+
+
+def check_text_length(value: str, field: str, *, limit: int = TEXT_MAX) -> None:
+    """At most ``limit`` characters, the cap the API's serializers state in the schema."""
+    if len(value) > limit:
+        raise ValidationError(
+            {field: f"Ensure this field has no more than {limit} characters (it has {len(value)})."}
+        )
 
 
 def check_aware(value: datetime | None, field: str) -> None:

@@ -282,3 +282,18 @@ def test_it_offers_the_sources_byline_and_scale_for_new_claims(client, editor, s
     )
     assert blank["author"].value() == source.author_id
     assert blank["scale"].value() == source.scale
+
+
+def test_it_refuses_a_second_plain_resolution_in_the_admin(client, resolver, question):
+    builders.resolve(question, "yes", known_at=datetime(2025, 2, 1, tzinfo=UTC))
+    Question.objects.filter(pk=question.pk).update(state=Question.State.LIVE)
+    client.force_login(resolver)
+
+    response = client.post(
+        reverse("admin:forecasts_question_resolve", args=[question.pk]),
+        {"outcome": "no", "outcome_known_at": "2025-12-01 09:00", "evidence_note": "Seen."},
+    )
+
+    assert response.status_code == 200
+    assert "record a correction" in str(response.context["form"].non_field_errors())
+    assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from forecasts import ledger
 from forecasts.models import Question, Resolution
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -177,3 +178,23 @@ def test_it_annuls_with_a_reason_and_then_takes_no_forecasts(question, author, s
             question=question, author=author, source=source, stated_at=STATED, probability=0.7
         )
     assert "annulled" in caught.value.message_dict["question"][0]
+
+
+def test_it_refuses_a_plain_resolution_when_one_is_current_even_if_the_state_says_live(
+    question, resolver
+):
+    builders.resolve(question, "yes", known_at=STATED, by=resolver)
+    # Some other write (a fixture reload did, once) put the state back to live.
+    Question.objects.filter(pk=question.pk).update(state=Question.State.LIVE)
+
+    with pytest.raises(ValidationError) as caught:
+        ledger.question_resolve(
+            question=question,
+            outcome="no",
+            outcome_known_at=STATED,
+            evidence_note="Seen.",
+            by=resolver,
+        )
+
+    assert "record a correction" in caught.value.message_dict["question"][0]
+    assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
