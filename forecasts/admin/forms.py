@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from forecasts import ledger
-from forecasts.models import Forecast, Option, Question, Resolution
+from forecasts.models import Author, Forecast, Option, Question, Resolution
 
 
 def _parse_option_probabilities(text: str) -> list[float] | None:
@@ -206,3 +206,71 @@ class ResolutionForm(forms.Form):
                 outcome=data["outcome"], option=option, reason=data["reason"], **common
             )
         return ledger.question_resolve(outcome=data["outcome"], option=option, **common)
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Editing a stored question: refuses edits that would silently change its scores."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "tags",
+            "resolution_criteria",
+            "background",
+            "opens_at",
+            "closes_at",
+            "resolve_by",
+            "condition_question",
+            "condition_outcome",
+            "condition_option",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        try:
+            ledger.question_change_check(
+                question=self.instance,
+                kind=cleaned.get("kind", self.instance.kind),
+                closes_at=cleaned.get("closes_at"),
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
+class AuthorAdminForm(forms.ModelForm):
+    """An author; linking an account lets it forecast as the author, so it is guarded.
+
+    Only a superuser may link or unlink an account (``request_user`` is set by the
+    admin), only an active one, and only one not linked to another author.
+    """
+
+    request_user = None
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "kind", "description", "url", "user", "is_synthetic"]
+
+    def clean_user(self):
+        account = self.cleaned_data.get("user")
+        if "user" not in self.changed_data:
+            return account
+        if not getattr(self.request_user, "is_superuser", False):
+            raise ValidationError(
+                "Only a superuser may link an account to an author: the account could then "
+                "submit forecasts as this author."
+            )
+        if account is None:
+            return account
+        if not account.is_active:
+            raise ValidationError(f"The account “{account}” is inactive; it cannot be linked.")
+        other = Author.objects.filter(user=account).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise ValidationError(f"The account “{account}” is already linked to {other}.")
+        return account

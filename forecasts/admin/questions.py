@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from forecasts import ledger
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
-from forecasts.admin.forms import ResolutionForm
+from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
 from forecasts.models import Option, Question, Resolution
 
@@ -92,6 +92,7 @@ class ResolutionHistoryInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
+    form = QuestionAdminForm
     ordering = ["-opens_at", "pk"]
     list_display = ["title", "kind", "status_label", "closes_at", "resolve_by", "forecast_count"]
     list_filter = [

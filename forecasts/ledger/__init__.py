@@ -11,7 +11,9 @@ What lives here:
 
 * ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited),
   and the one-forecast-per-author-question-and-moment check;
-* ``questions``   — question_create, question_approve, and rescoring a question
+* ``questions``   — question_create, question_approve, the check of an edit
+  (question_change_check: no kind change once used, no close before forecasts),
+  and rescoring a question
   when something its scores depend on changes (``queue_rescore``,
   ``rescore_retagged``);
 * ``resolutions`` — question_resolve, resolution_correct, question_annul, and the
@@ -45,6 +47,7 @@ from forecasts.ledger.forecasts import (
 from forecasts.ledger.questions import (
     DRAFT_TITLE_MARK,
     question_approve,
+    question_change_check,
     question_create,
     queue_rescore,
     rescore_retagged,
@@ -67,6 +70,7 @@ __all__ = [
     "forecast_create",
     "question_annul",
     "question_approve",
+    "question_change_check",
     "question_create",
     "question_resolve",
     "queue_rescore",

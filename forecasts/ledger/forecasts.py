@@ -117,12 +117,12 @@ def check_not_repeated(
         raise ValidationError({"stated_at": repeated_message(existing)})
 
 
-def repeated_message(existing: Forecast) -> str:
-    """The words for a forecast that repeats ``existing``'s author, question and moment."""
+def repeated_message(forecast: Forecast) -> str:
+    """The words for a forecast whose author, question and moment are already taken."""
     return (
-        f"{existing.author} already has a forecast on this question stated at "
-        f"{existing.stated_at:%Y-%m-%d %H:%M:%S} UTC (#{existing.pk}). A change of mind is "
-        "a new forecast stated later; a mistyped number is corrected, with a reason."
+        f"{forecast.author} already has a forecast on this question stated at "
+        f"{forecast.stated_at:%Y-%m-%d %H:%M:%S} UTC. A change of mind is a new forecast "
+        "stated later; a mistyped number is corrected, with a reason."
     )
 
 
@@ -195,7 +195,6 @@ def forecast_create(
         scale_point=scale_point,
         allow_draft=allow_draft,
         now=now,
-        author=author,
     )
     forecast = Forecast(
         question=question,
@@ -227,18 +226,27 @@ def forecast_create(
     return forecast
 
 
+# How each database names the unique constraint when it refuses a repeated forecast.
+_REPEATED_MARKS = (
+    "forecast_one_per_author_question_moment",
+    "UNIQUE constraint failed: forecasts_forecast.question_id, forecasts_forecast.author_id, "
+    "forecasts_forecast.stated_at",
+)
+
+
 def _save_once(forecast: Forecast) -> None:
-    """Insert, turning a concurrent duplicate (caught by the database) into the same message."""
+    """Insert; a repeated (question, author, stated_at) becomes the service's own message.
+
+    The database's unique constraint finds the repeat, so a forecast costs no
+    extra query; the enclosing transaction rolls back, writing nothing.
+    """
     try:
-        with transaction.atomic():
-            forecast.save()
+        forecast.save()
     except IntegrityError as exc:
-        existing = Forecast.objects.filter(
-            question=forecast.question_id, author=forecast.author_id, stated_at=forecast.stated_at
-        ).first()
-        if existing is None:
+        if not any(mark in str(exc) for mark in _REPEATED_MARKS):
             raise
-        raise ValidationError({"stated_at": repeated_message(existing)}) from exc
+        message = repeated_message(forecast)
+        raise ValidationError({"stated_at": message}) from exc
 
 
 def forecast_correction_check(

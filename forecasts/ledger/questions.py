@@ -125,6 +125,33 @@ def question_approve(*, question: Question, by=None) -> Question:
     return question
 
 
+def question_change_check(*, question: Question, kind: str, closes_at: datetime) -> None:
+    """Refuse an edit of a stored question that would silently change what is scored.
+
+    The kind is fixed once the question has forecasts or a resolution, and the
+    close may not move before forecasts stated while it was open (PostgreSQL's
+    ``question_guard`` trigger refuses both as well). The admin's question form
+    checks with this, so SQLite gets the same message.
+    """
+    stored = Question.objects.get(pk=question.pk)
+    rules.check_kind_unchanged(
+        old=stored.kind,
+        new=kind,
+        has_forecasts=stored.forecasts.exists(),
+        has_resolution=stored.resolutions.exists(),
+    )
+    # A draft's close may move while it is reviewed: question_approve checks its claims.
+    if (
+        stored.state != Question.State.DRAFT
+        and closes_at is not None
+        and closes_at < stored.closes_at
+    ):
+        dropped = stored.forecasts.filter(
+            stated_at__gt=closes_at, stated_at__lte=stored.closes_at
+        ).values_list("stated_at", flat=True)
+        rules.check_close_keeps_forecasts(closes_at, dropped=list(dropped))
+
+
 def rescore_retagged(*, question_ids: Iterable[int]) -> None:
     """Rescore those of the questions that have scores, after their tags changed, so
     their scores move to the new tags' scorecards (``forecasts.receivers`` calls this).

@@ -136,6 +136,7 @@ def _write_resolution(
     """Replace the current resolution (if any) with a new one, keeping history."""
     rules.check_outcome(question, outcome, option)
     rules.check_known_by(outcome_known_at, now=timezone.now())
+    rules.check_known_after_opening(outcome_known_at, question=question)
     previous = question.resolutions.select_for_update().filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False

@@ -239,3 +239,51 @@ def check_known_by(outcome_known_at: datetime, *, now: datetime) -> None:
         raise ValidationError(
             {"outcome_known_at": "The outcome cannot become known in the future."}
         )
+
+
+def check_known_after_opening(outcome_known_at: datetime, *, question: Question) -> None:
+    """An outcome known before the question opened would make every claim hindsight."""
+    if outcome_known_at < question.opens_at:
+        raise ValidationError(
+            {
+                "outcome_known_at": "The outcome cannot have been known before the question "
+                f"opened ({question.opens_at:%Y-%m-%d %H:%M} UTC): every forecast on it would "
+                "count as hindsight. Check the date."
+            }
+        )
+
+
+def check_kind_unchanged(*, old: str, new: str, has_forecasts: bool, has_resolution: bool) -> None:
+    """A question's kind is fixed once forecasts or an outcome were given for that kind."""
+    if old == new or not (has_forecasts or has_resolution):
+        return
+    held = (
+        "forecasts and a resolution"
+        if has_forecasts and has_resolution
+        else ("forecasts" if has_forecasts else "a resolution")
+    )
+    raise ValidationError(
+        {
+            "kind": f"This question has {held} given as {old.replace('_', ' ')}; its kind cannot "
+            "change. Annul it (with a reason) and ask a new question instead."
+        }
+    )
+
+
+def check_close_keeps_forecasts(closes_at: datetime, *, dropped: Sequence[datetime]) -> None:
+    """Moving the close earlier must not turn forecasts stated while open into late ones.
+
+    ``dropped`` are the stated times of the forecasts that were before the old
+    close and would be after the new one.
+    """
+    if not dropped:
+        return
+    latest = max(dropped)
+    raise ValidationError(
+        {
+            "closes_at": f"{len(dropped)} forecast(s) were stated while the question was open "
+            f"and would count as stated after this close (the latest at "
+            f"{latest:%Y-%m-%d %H:%M:%S} UTC), so they would stop being scored. "
+            "Close at or after that moment."
+        }
+    )

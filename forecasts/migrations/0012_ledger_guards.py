@@ -8,8 +8,9 @@
   automatically, because either forecast may be the author's real words. Fix
   each pair with an audited correction of one forecast's ``stated_at`` (admin:
   Forecasts → the forecast → Correct), then migrate again (docs/operations.md).
-* A PostgreSQL trigger on question updates: the close may not move before a
-  forecast stated within the old window (it would silently stop counting), and
+* A PostgreSQL trigger on question updates: the close of a published question
+  may not move before a forecast stated within the old window (it would
+  silently stop counting; a draft's approval checks its own claims), and
   the kind may not change once the question has forecasts or a resolution. A
   ledger service may lift it for its own transaction with
   ``set_config('reckon.allow_question_change', 'on', true)``; the application
@@ -24,7 +25,8 @@ BEGIN
     IF coalesce(current_setting('reckon.allow_question_change', true), '') = 'on' THEN
         RETURN NEW;
     END IF;
-    IF NEW.closes_at < OLD.closes_at AND EXISTS (
+    -- A draft's close may move while it is reviewed: approval refuses it then.
+    IF NEW.state <> 'draft' AND NEW.closes_at < OLD.closes_at AND EXISTS (
         SELECT 1 FROM forecasts_forecast
         WHERE question_id = NEW.id AND stated_at > NEW.closes_at AND stated_at <= OLD.closes_at
     ) THEN

@@ -297,3 +297,124 @@ def test_it_refuses_a_second_plain_resolution_in_the_admin(client, resolver, que
     assert response.status_code == 200
     assert "record a correction" in str(response.context["form"].non_field_errors())
     assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
+
+
+def _change(client, question, **fields):
+    """POST the question's change form as rendered, with ``fields`` changed."""
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    data = form_data(client.get(url))
+    for name, value in fields.items():
+        if isinstance(value, datetime):
+            data[f"{name}_0"], data[f"{name}_1"] = f"{value:%Y-%m-%d}", f"{value:%H:%M:%S}"
+        else:
+            data[name] = value
+    return client.post(url, data)
+
+
+def test_it_refuses_to_change_the_kind_of_a_resolved_question(client, editor, author, source):
+    question = builders.closed_question("window")
+    builders.forecast(question, author, source=source, probability=0.8)
+    builders.resolve(question, "yes")
+    client.force_login(editor)
+
+    response = _change(client, question, kind="multiple_choice")
+
+    assert response.status_code == 200
+    assert "its kind cannot change" in str(response.context["adminform"].form.errors["kind"])
+    question.refresh_from_db()
+    assert question.kind == "binary"
+
+
+def test_it_lets_the_kind_of_an_unused_question_change(client, editor):
+    question = builders.closed_question("window")
+    client.force_login(editor)
+
+    assert _change(client, question, kind="multiple_choice").status_code == 302
+
+    question.refresh_from_db()
+    assert question.kind == "multiple_choice"
+
+
+def test_it_refuses_to_close_a_question_before_forecasts_stated_while_it_was_open(
+    client, editor, author, source
+):
+    question = builders.closed_question("window")  # open 60 days ago, closed 30 days ago
+    stated = question.opens_at + timedelta(days=20)
+    builders.forecast(question, author, source=source, stated_at=stated)
+    builders.forecast(question, author, source=source, stated_at=stated - timedelta(days=5))
+    closes_at = question.closes_at
+    client.force_login(editor)
+
+    response = _change(client, question, closes_at=question.opens_at + timedelta(days=2))
+
+    assert response.status_code == 200
+    message = str(response.context["adminform"].form.errors["closes_at"])
+    assert "2 forecast(s) were stated while the question was open" in message
+    assert f"{stated:%Y-%m-%d %H:%M:%S}" in message
+    question.refresh_from_db()
+    assert question.closes_at == closes_at
+    # Closing right at the latest forecast keeps every one: accepted.
+    assert _change(client, question, closes_at=stated).status_code == 302
+
+
+def test_it_refuses_an_outcome_known_before_the_question_opened(client, resolver):
+    question = builders.closed_question("window")
+    client.force_login(resolver)
+
+    response = client.post(
+        reverse("admin:forecasts_question_resolve", args=[question.pk]),
+        {"outcome": "no", "outcome_known_at": "1900-01-01 00:00", "evidence_note": "Seen."},
+    )
+
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors["outcome_known_at"])
+    assert "cannot have been known before the question opened" in errors
+    assert not Resolution.objects.exists()
+
+
+@pytest.fixture
+def pundit_account(db):
+    return builders.user("pundit")
+
+
+def _link(client, author, account):
+    url = reverse("admin:forecasts_author_change", args=[author.pk])
+    data = form_data(client.get(url)) | {"user": account.pk}
+    return client.post(url, data)
+
+
+def test_it_refuses_an_editor_linking_an_account_to_an_author(
+    client, editor, author, pundit_account
+):
+    client.force_login(editor)
+
+    response = _link(client, author, pundit_account)
+
+    assert response.status_code == 200
+    assert "Only a superuser may link an account" in str(
+        response.context["adminform"].form.errors["user"]
+    )
+    author.refresh_from_db()
+    assert author.user is None
+
+
+def test_it_lets_a_superuser_link_an_active_account_not_linked_elsewhere(
+    client, author, pundit_account
+):
+    admin = builders.user("root")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+
+    assert _link(client, author, pundit_account).status_code == 302
+    author.refresh_from_db()
+    assert author.user == pundit_account
+
+    other = builders.author("Bo Analyst")
+    response = _link(client, other, pundit_account)
+    assert "already linked to Ada Pundit" in str(response.context["adminform"].form.errors["user"])
+    pundit_account.is_active = False
+    pundit_account.save()
+    third = builders.author("Cy Sage")
+    response = _link(client, third, pundit_account)
+    assert "is inactive" in str(response.context["adminform"].form.errors["user"])

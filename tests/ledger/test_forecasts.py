@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from forecasts import ledger
 from forecasts.models import Forecast, ForecastCorrection, Question
@@ -205,25 +204,3 @@ def test_it_refuses_a_correction_that_lands_on_another_forecasts_moment(question
     assert "already has a forecast" in caught.value.message_dict["stated_at"][0]
     later.refresh_from_db()
     assert later.stated_at == STATED + timedelta(days=1)
-
-
-def test_the_database_refuses_a_duplicate_written_past_the_services(question, author):
-    builders.raw_forecast(question, author, probability=0.2, stated_at=STATED)
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        builders.raw_forecast(question, author, probability=0.8, stated_at=STATED)
-
-    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
-
-
-def test_it_turns_a_duplicate_caught_by_the_database_into_the_same_message(
-    question, author, source, monkeypatch
-):
-    # A concurrent request wrote the first one after this one's check ran.
-    create(question, author, source, probability=0.2)
-    monkeypatch.setattr(ledger.forecasts, "check_not_repeated", lambda **kwargs: None)
-
-    with pytest.raises(ValidationError) as caught:
-        create(question, author, source, probability=0.8)
-
-    assert "already has a forecast" in caught.value.message_dict["stated_at"][0]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from forecasts import ledger
 from forecasts.models import Question, Tag
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -90,3 +91,28 @@ def test_it_refuses_a_question_it_could_not_ask_and_writes_nothing(db, overrides
         create_question(**overrides)
     assert refused.value.message_dict == refusal
     assert not Question.objects.exists()
+
+
+def test_it_refuses_an_edit_that_would_drop_forecasts_or_change_a_used_kind(question, author):
+    stated = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    builders.raw_forecast(question, author, stated_at=stated)
+
+    with pytest.raises(ValidationError) as early:
+        ledger.question_change_check(
+            question=question, kind="binary", closes_at=stated - timedelta(seconds=1)
+        )
+    with pytest.raises(ValidationError) as kind:
+        ledger.question_change_check(
+            question=question, kind="multiple_choice", closes_at=question.closes_at
+        )
+
+    assert (
+        "1 forecast(s) were stated while the question was open"
+        in (early.value.message_dict["closes_at"][0])
+    )
+    assert (
+        "has forecasts given as binary; its kind cannot change"
+        in (kind.value.message_dict["kind"][0])
+    )
+    # A close at the forecast's moment keeps it counted.
+    ledger.question_change_check(question=question, kind="binary", closes_at=stated)

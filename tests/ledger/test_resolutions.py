@@ -198,3 +198,18 @@ def test_it_refuses_a_plain_resolution_when_one_is_current_even_if_the_state_say
 
     assert "record a correction" in caught.value.message_dict["question"][0]
     assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
+
+
+def test_it_refuses_an_outcome_known_before_the_question_opened(question, resolver):
+    with pytest.raises(ValidationError) as caught:
+        ledger.question_resolve(
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(1900, 1, 1, tzinfo=UTC),
+            evidence_note="Seen.",
+            by=resolver,
+        )
+
+    message = caught.value.message_dict["outcome_known_at"][0]
+    assert "before the question opened (2024-11-01 00:00 UTC)" in message
+    assert not Resolution.objects.exists()
