@@ -1,8 +1,10 @@
 """The database itself refuses what would corrupt a track record (PostgreSQL guards)."""
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, connection, transaction
 
 from forecasts.models import Forecast, ForecastProbability, Question, Resolution
@@ -162,3 +164,25 @@ def test_it_reads_the_lifecycle_off_the_dates(question):
     assert question.status(question.resolve_by + timedelta(days=1)) == "due"
     assert list(Question.objects.due(question.resolve_by + timedelta(days=1))) == [question]
     assert not Question.objects.due(question.resolve_by - timedelta(days=1)).exists()
+
+
+@pytest.mark.postgres
+def test_the_constraint_migration_stops_and_lists_duplicates_already_stored(question, author):
+    refuse_duplicates = import_module("forecasts.migrations.0012_ledger_guards").refuse_duplicates
+    with connection.cursor() as cursor:  # as before 0012 (rolled back with the test)
+        cursor.execute(
+            "ALTER TABLE forecasts_forecast DROP CONSTRAINT forecast_one_per_author_question_moment"
+        )
+    first = builders.raw_forecast(question, author, stated_at=STATED, probability=0.2)
+    second = builders.raw_forecast(question, author, stated_at=STATED, probability=0.8)
+    builders.raw_forecast(question, author, stated_at=STATED + timedelta(hours=1))
+
+    with pytest.raises(RuntimeError) as refused:
+        refuse_duplicates(django_apps, None)
+
+    message = str(refused.value)
+    assert message.startswith("1 duplicate forecast(s): the same author, question and stated_at.")
+    assert f"question {question.pk}, author {author.pk}" in message
+    assert f"2 forecasts (ids {first.pk} … {second.pk})" in message
+    assert "Nothing was changed." in message
+    assert Forecast.objects.count() == 3

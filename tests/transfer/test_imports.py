@@ -65,3 +65,47 @@ def test_it_refuses_a_column_given_twice_instead_of_keeping_the_last(question, a
     )
 
     assert _refused(text) == [(1, "probability", "This column appears more than once.")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0.25",
+        "1",
+        "0",
+        "-0",
+        "2.5e-1",
+        "1E-1",
+        ".5",
+        "1.",
+        "+0.5",
+        "05",
+        "0.5_0",
+        "1_0e-1",
+        "٠.٥",
+        "0x1",
+        "NaN",
+        "Infinity",
+        "1.5",
+        "-0.1",
+    ],
+)
+def test_it_takes_a_probability_exactly_when_the_api_does(
+    client_for, editor, question, author, written
+):
+    """The same characters, as a JSON number and as a CSV cell: both taken or both refused."""
+    body = (
+        '{"question": "will-it-happen", "author": "ada-pundit", '
+        f'"stated_at": "2025-03-01T08:00:00Z", "probability": {written}}}'
+    )
+    api = client_for(editor).generic(
+        "POST", "/api/forecasts/", body.encode(), content_type="application/json"
+    )
+    try:
+        import_forecasts(HEADER + f'will-it-happen,ada-pundit,2025-03-01T09:00:00Z,"{written}",\n')
+        csv_took = True
+    except ImportFailed:
+        csv_took = False
+
+    assert api.status_code in (201, 400)
+    assert csv_took == (api.status_code == 201)
