@@ -89,7 +89,7 @@ class ForecastEntryForm(forms.ModelForm):
                 source=source,
                 interval=(low, high) if low is not None and high is not None else None,
                 scale_point=cleaned.get("scale_point"),
-                author=cleaned.get("author"),
+                author=self.cleaned_data.get("author"),
             )
         except ValidationError as exc:
             self._add_service_errors(exc)
@@ -229,7 +229,8 @@ class QuestionAdminForm(forms.ModelForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is None or self.errors:
             return cleaned
         try:

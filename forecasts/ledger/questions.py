@@ -125,7 +125,7 @@ def question_approve(*, question: Question, by=None) -> Question:
     return question
 
 
-def question_change_check(*, question: Question, kind: str, closes_at: datetime) -> None:
+def question_change_check(*, question: Question, kind: str, closes_at: datetime | None) -> None:
     """Refuse an edit of a stored question that would silently change what is scored.
 
     The kind is fixed once the question has forecasts or a resolution, and the

@@ -418,3 +418,27 @@ def test_it_lets_a_superuser_link_an_active_account_not_linked_elsewhere(
     third = builders.author("Cy Sage")
     response = _link(client, third, pundit_account)
     assert "is inactive" in str(response.context["adminform"].form.errors["user"])
+
+
+def test_it_shows_a_repeated_claim_on_the_date_field(client, editor, author, source, question):
+    stated = datetime(2025, 3, 1, 10, tzinfo=UTC)
+    builders.forecast(question, author, source=source, stated_at=stated, probability=0.2)
+    client.force_login(editor)
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    page = client.get(url)
+    prefix = claim_prefix(page)
+    data = form_data(page) | {
+        f"{prefix}-0-author": author.pk,
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-stated_at_0": "2025-03-01",
+        f"{prefix}-0-stated_at_1": "10:00:00",
+        f"{prefix}-0-probability": "0.8",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert b"Ada Pundit already has a forecast on this question stated at 2025-03-01" in (
+        response.content
+    )
+    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
