@@ -209,7 +209,21 @@ class ResolutionForm(forms.Form):
 
 
 class QuestionAdminForm(forms.ModelForm):
-    """Editing a stored question: refuses edits that would silently change its scores."""
+    """Editing a stored question: refuses edits that would silently change its scores.
+
+    Moving the close before forecasts is refused unless ``change_reason`` is
+    given: the admin then moves it through ``ledger.question_close_correct``,
+    which records the reason and the forecasts that stop counting.
+    """
+
+    change_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for moving the close",
+        help_text="Needed only to close before forecasts stated while the question was open: "
+        "the move is then an audited correction listing the forecasts that stop counting.",
+    )
+    close_correction = False
 
     class Meta:
         model = Question
@@ -233,6 +247,7 @@ class QuestionAdminForm(forms.ModelForm):
         cleaned = self.cleaned_data
         if self.instance.pk is None or self.errors:
             return cleaned
+        reason = (cleaned.get("change_reason") or "").strip()
         try:
             ledger.question_change_check(
                 question=self.instance,
@@ -240,7 +255,17 @@ class QuestionAdminForm(forms.ModelForm):
                 closes_at=cleaned.get("closes_at"),
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
+            errors = exc.message_dict
+            if set(errors) == {"closes_at"} and reason:
+                self.close_correction = True  # allowed, as an audited correction
+                return cleaned
+            if "closes_at" in errors:
+                errors["closes_at"] = [
+                    *errors["closes_at"],
+                    "To close there anyway, give a reason for moving the close: "
+                    "it is recorded as an audited correction.",
+                ]
+            for field, messages in errors.items():
                 self.add_error(field if field in self.fields else None, messages)
         return cleaned
 

@@ -16,7 +16,7 @@ from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
-from forecasts.models import Option, Question, Resolution
+from forecasts.models import Option, Question, QuestionCorrection, Resolution
 
 RESOLUTION_MODES = {
     "resolve": ("Resolve", "Record what happened. Scores are recomputed automatically."),
@@ -90,6 +90,34 @@ class ResolutionHistoryInline(admin.TabularInline):
         return False
 
 
+CORRECTION_FIELDS = (
+    "field",
+    "old_value",
+    "new_value",
+    "reason",
+    "effect",
+    "corrected_by",
+    "corrected_at",
+)
+
+
+class QuestionCorrectionInline(admin.TabularInline):
+    """Audited edits of the question (a close moved before forecasts); read-only."""
+
+    model = QuestionCorrection
+    verbose_name_plural = "Corrections of the question"
+    fields = CORRECTION_FIELDS
+    readonly_fields = CORRECTION_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Question)
 class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     form = QuestionAdminForm
@@ -110,10 +138,16 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     date_hierarchy = "resolve_by"
     readonly_fields = ["state", "resolution_changed_at", "scored_at", "resolution_actions"]
     actions = ["approve_drafts", "discard_drafts", "resolve_selected", "annul_selected"]
-    inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
+    inlines = [
+        OptionInline,
+        RecordedClaimInline,
+        QuestionClaimInline,
+        ResolutionHistoryInline,
+        QuestionCorrectionInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),
-        ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by")]}),
+        ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by"), "change_reason"]}),
         (
             "Condition",
             {
@@ -129,6 +163,15 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if getattr(form, "close_correction", False):
+            # Audited, and the one writer allowed past the database's question guard.
+            correction = ledger.question_close_correct(
+                question=obj,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["change_reason"],
+                by=request.user,
+            )
+            self.message_user(request, f"Close moved, as a correction: {correction.effect}")
         super().save_model(request, obj, form, change)
         if change and set(form.changed_data) & {"opens_at", "closes_at"}:
             # The window decides which forecasts count and the days averaged:

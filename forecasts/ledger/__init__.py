@@ -12,7 +12,8 @@ What lives here:
 * ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited),
   and the one-forecast-per-author-question-and-moment check;
 * ``questions``   — question_create, question_approve, the check of an edit
-  (question_change_check: no kind change once used, no close before forecasts),
+  (question_change_check: no kind change once used, no close before forecasts
+  except as question_close_correct, audited with what it changes in the scores),
   and rescoring a question
   when something its scores depend on changes (``queue_rescore``,
   ``rescore_retagged``);
@@ -48,6 +49,7 @@ from forecasts.ledger.questions import (
     DRAFT_TITLE_MARK,
     question_approve,
     question_change_check,
+    question_close_correct,
     question_create,
     queue_rescore,
     rescore_retagged,
@@ -71,6 +73,7 @@ __all__ = [
     "question_annul",
     "question_approve",
     "question_change_check",
+    "question_close_correct",
     "question_create",
     "question_resolve",
     "queue_rescore",

@@ -15,8 +15,15 @@
   ledger service may lift it for its own transaction with
   ``set_config('reckon.allow_question_change', 'on', true)``; the application
   makes the same check first (``ledger.rules``), so SQLite gets the same message.
+* QuestionCorrection: the audit trail of the one way to move a close before
+  forecasts anyway (``ledger.question_close_correct``, with a reason, saying
+  which forecasts stop counting).
 """
 
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 QUESTION_GUARD = r"""
@@ -82,6 +89,25 @@ def refuse_duplicates(apps, schema_editor):
     )
 
 
+# Frozen copy of what forecasts/ledger/roles.py grants for QuestionCorrection.
+GRANTS = {"Editors": ["view_questioncorrection"], "Resolvers": ["view_questioncorrection"]}
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure they exist now.
+    app_config = apps.get_app_config("forecasts")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codenames in GRANTS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="forecasts", codename__in=codenames)
+        )
+
+
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -92,7 +118,11 @@ def _on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forecasts", "0011_forecast_import_id")]
+    dependencies = [
+        ("forecasts", "0011_forecast_import_id"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
 
     operations = [
         migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
@@ -110,6 +140,42 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
+        migrations.CreateModel(
+            name="QuestionCorrection",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=40)),
+                ("old_value", models.TextField(blank=True)),
+                ("new_value", models.TextField(blank=True)),
+                ("reason", models.TextField()),
+                ("effect", models.TextField(help_text="What the change does to the scores.")),
+                ("corrected_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "corrected_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="forecasts.question",
+                    ),
+                ),
+            ],
+            options={"ordering": ["-corrected_at", "-pk"]},
+        ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
         migrations.RunPython(
             _on_postgresql(QUESTION_GUARD), _on_postgresql(QUESTION_GUARD_REMOVED)
         ),

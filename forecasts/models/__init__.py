@@ -2,7 +2,7 @@ from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import Forecast, ForecastCorrection, ForecastProbability
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
-from forecasts.models.resolution import Resolution
+from forecasts.models.resolution import QuestionCorrection, Resolution
 from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "ForecastProbability",
     "Option",
     "Question",
+    "QuestionCorrection",
     "QuestionScore",
     "Resolution",
     "ResolutionPrompt",

@@ -442,3 +442,31 @@ def test_it_shows_a_repeated_claim_on_the_date_field(client, editor, author, sou
         response.content
     )
     assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
+
+
+def test_it_moves_the_close_before_forecasts_when_given_a_reason_and_audits_it(
+    client, editor, author, source, django_capture_on_commit_callbacks
+):
+    question = builders.closed_question("window")
+    stated = question.opens_at + timedelta(days=20)
+    late = builders.forecast(question, author, source=source, stated_at=stated)
+    new_close = question.opens_at + timedelta(days=2)
+    client.force_login(editor)
+
+    response = _change(
+        client, question, closes_at=new_close, change_reason="The event was on day 2."
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.closes_at == new_close
+    correction = question.corrections.get()
+    assert correction.reason == "The event was on day 2." and correction.corrected_by == editor
+    assert "1 forecast(s) stop counting (stated after the new close): Ada Pundit" in (
+        correction.effect
+    )
+    assert f"#{late.pk}" in correction.effect
+    page = client.get(reverse("admin:forecasts_question_change", args=[question.pk]))
+    assert b"Corrections of the question" in page.content and b"The event was on day 2." in (
+        page.content
+    )

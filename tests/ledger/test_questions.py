@@ -116,3 +116,33 @@ def test_it_refuses_an_edit_that_would_drop_forecasts_or_change_a_used_kind(ques
     )
     # A close at the forecast's moment keeps it counted.
     ledger.question_change_check(question=question, kind="binary", closes_at=stated)
+
+
+def test_it_moves_the_close_before_forecasts_only_as_an_audited_correction(
+    question, author, editor
+):
+    early = builders.raw_forecast(question, author, stated_at=datetime(2025, 1, 10, tzinfo=UTC))
+    late = builders.raw_forecast(question, author, stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC))
+    new_close = datetime(2025, 2, 1, tzinfo=UTC)
+
+    with pytest.raises(ValidationError) as no_reason:
+        ledger.question_close_correct(question=question, closes_at=new_close, reason=" ", by=editor)
+    correction = ledger.question_close_correct(
+        question=question, closes_at=new_close, reason="The deadline was 1 February.", by=editor
+    )
+
+    assert "Say why the close moves" in no_reason.value.message_dict["reason"][0]
+    question.refresh_from_db()
+    assert question.closes_at == new_close
+    assert (correction.field, correction.old_value, correction.new_value) == (
+        "closes_at",
+        "2025-06-30T00:00:00+00:00",
+        "2025-02-01T00:00:00+00:00",
+    )
+    assert correction.effect == (
+        f"1 forecast(s) stop counting (stated after the new close): Ada Pundit "
+        f"(2025-03-01 09:00 UTC, #{late.pk}). "
+        "The scored days now end on 2025-02-01 instead of 2025-06-30."
+    )
+    assert (correction.reason, correction.corrected_by) == ("The deadline was 1 February.", editor)
+    assert f"#{early.pk}" not in correction.effect
