@@ -284,8 +284,12 @@ def test_an_imported_file_rescores_each_question_once(
     monkeypatch.setattr(
         tasks.rescore_question, "apply_async", lambda args, **_: queued.append(*args)
     )
-    stated = (timezone.now() - timedelta(hours=2)).isoformat()
-    rows = "".join(f"rain-reykjavik,ada-pundit,{stated},0.{i},,,,\n" for i in range(1, 4))
+    # Three forecasts by one author, a minute apart (one per author, question and moment).
+    rows = "".join(
+        f"rain-reykjavik,ada-pundit,{(timezone.now() - timedelta(hours=2, minutes=i)).isoformat()},"
+        f"0.{i},,,,\n"
+        for i in range(1, 4)
+    )
     header = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
     with django_capture_on_commit_callbacks(execute=True):
         assert imports.import_forecasts(header + rows) == 3

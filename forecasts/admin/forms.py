@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from forecasts import ledger
-from forecasts.models import Forecast, Option, Question, Resolution
+from forecasts.models import Author, Forecast, Option, Question, Resolution
 
 
 def percent_text(value: float | None) -> str:
@@ -171,6 +171,7 @@ class ForecastEntryForm(forms.ModelForm):
                 source=source,
                 interval=(low, high) if low is not None and high is not None else None,
                 scale_point=cleaned.get("scale_point"),
+                author=self.cleaned_data.get("author"),
             )
         except ValidationError as exc:
             self._add_service_errors(exc)
@@ -335,3 +336,97 @@ class ResolutionForm(forms.Form):
                 outcome=data["outcome"], option=option, reason=data["reason"], **common
             )
         return ledger.question_resolve(outcome=data["outcome"], option=option, **common)
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Editing a stored question: refuses edits that would silently change its scores.
+
+    Moving the close before forecasts is refused unless ``change_reason`` is
+    given: the admin then moves it through ``ledger.question_close_correct``,
+    which records the reason and the forecasts that stop counting.
+    """
+
+    change_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for moving the close",
+        help_text="Needed only to close before forecasts stated while the question was open: "
+        "the move is then an audited correction listing the forecasts that stop counting.",
+    )
+    close_correction = False
+
+    class Meta:
+        model = Question
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "tags",
+            "resolution_criteria",
+            "background",
+            "opens_at",
+            "closes_at",
+            "resolve_by",
+            "condition_question",
+            "condition_outcome",
+            "condition_option",
+        ]
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        if self.instance.pk is None or self.errors:
+            return cleaned
+        reason = (cleaned.get("change_reason") or "").strip()
+        try:
+            ledger.question_change_check(
+                question=self.instance,
+                kind=cleaned.get("kind", self.instance.kind),
+                closes_at=cleaned.get("closes_at"),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if set(errors) == {"closes_at"} and reason:
+                self.close_correction = True  # allowed, as an audited correction
+                return cleaned
+            if "closes_at" in errors:
+                errors["closes_at"] = [
+                    *errors["closes_at"],
+                    "To close there anyway, give a reason for moving the close: "
+                    "it is recorded as an audited correction.",
+                ]
+            for field, messages in errors.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
+class AuthorAdminForm(forms.ModelForm):
+    """An author; linking an account lets it forecast as the author, so it is guarded.
+
+    Only a superuser may link or unlink an account (``request_user`` is set by the
+    admin), only an active one, and only one not linked to another author.
+    """
+
+    request_user = None
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "kind", "description", "url", "user", "is_synthetic"]
+
+    def clean_user(self):
+        account = self.cleaned_data.get("user")
+        if "user" not in self.changed_data:
+            return account
+        if not getattr(self.request_user, "is_superuser", False):
+            raise ValidationError(
+                "Only a superuser may link an account to an author: the account could then "
+                "submit forecasts as this author."
+            )
+        if account is None:
+            return account
+        if not account.is_active:
+            raise ValidationError(f"The account “{account}” is inactive; it cannot be linked.")
+        other = Author.objects.filter(user=account).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise ValidationError(f"The account “{account}” is already linked to {other}.")
+        return account

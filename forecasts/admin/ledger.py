@@ -9,6 +9,7 @@ from django.db.models import Count
 from forecasts import ledger
 from forecasts.admin.drafts import DraftFromTextAdmin
 from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, RecordedClaimInline
+from forecasts.admin.forms import AuthorAdminForm
 from forecasts.admin.lists import ListImportAdmin
 from forecasts.models import Author, Source, Tag
 
@@ -21,6 +22,12 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    form = AuthorAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The form checks who links an account (superusers only), so it needs the user.
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request_user": request.user})
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(forecast_total=Count("forecasts"))

@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from forecasts import ledger
 from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
-from forecasts.admin.forms import ResolutionForm
+from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
-from forecasts.models import Option, Question, Resolution
+from forecasts.models import Option, Question, QuestionCorrection, Resolution
 
 RESOLUTION_MODES = {
     "resolve": ("Resolve", "Record what happened. Scores are recomputed automatically."),
@@ -90,8 +90,37 @@ class ResolutionHistoryInline(admin.TabularInline):
         return False
 
 
+CORRECTION_FIELDS = (
+    "field",
+    "old_value",
+    "new_value",
+    "reason",
+    "effect",
+    "corrected_by",
+    "corrected_at",
+)
+
+
+class QuestionCorrectionInline(admin.TabularInline):
+    """Audited edits of the question (a close moved before forecasts); read-only."""
+
+    model = QuestionCorrection
+    verbose_name_plural = "Corrections of the question"
+    fields = CORRECTION_FIELDS
+    readonly_fields = CORRECTION_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Question)
 class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
+    form = QuestionAdminForm
     ordering = ["-opens_at", "pk"]
     list_display = ["title", "kind", "status_label", "closes_at", "resolve_by", "forecast_count"]
     list_filter = [
@@ -117,7 +146,13 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         "resolve_selected",
         "annul_selected",
     ]
-    inlines = [OptionInline, RecordedClaimInline, QuestionClaimInline, ResolutionHistoryInline]
+    inlines = [
+        OptionInline,
+        RecordedClaimInline,
+        QuestionClaimInline,
+        ResolutionHistoryInline,
+        QuestionCorrectionInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tags", "resolution_criteria", "background"]}),
         (
@@ -127,7 +162,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
                 "description": "Never shown on the public pages or in the public API.",
             },
         ),
-        ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by")]}),
+        ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by"), "change_reason"]}),
         (
             "Condition",
             {
@@ -143,6 +178,15 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if getattr(form, "close_correction", False):
+            # Audited, and the one writer allowed past the database's question guard.
+            correction = ledger.question_close_correct(
+                question=obj,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["change_reason"],
+                by=request.user,
+            )
+            self.message_user(request, f"Close moved, as a correction: {correction.effect}")
         super().save_model(request, obj, form, change)
         self.save_sides(request, form)
         if change and set(form.changed_data) & {"opens_at", "closes_at"}:

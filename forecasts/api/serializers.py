@@ -326,10 +326,12 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
     interval_high = ProbabilityField(required=False, allow_null=True)
     scale_point = ProbabilityField(required=False, allow_null=True)
     scale = serializers.ChoiceField(choices=Scale.choices, default=Scale.NUMERIC)
-    quote = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    quote = serializers.CharField(
+        max_length=rules.TEXT_MAX, required=False, allow_blank=True, default=""
+    )
     phrase = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     conversion_note = serializers.CharField(
-        max_length=20000, required=False, allow_blank=True, default=""
+        max_length=rules.TEXT_MAX, required=False, allow_blank=True, default=""
     )
     stated_probability = serializers.FloatField(
         read_only=True,
@@ -373,6 +375,9 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
             "question_agrees",
         ]
         read_only_fields = ["id", "recorded_at"]
+        # The ledger refuses a repeated (question, author, stated_at) with its own
+        # words; DRF's generated check would also make ``author`` required.
+        validators: list = []
 
     def validate_option_probabilities(self, value):
         ids = [item["option_id"] for item in value]

@@ -51,7 +51,9 @@ def _csv_lines(columns, rows):
     writer = csv.writer(_Echo())
     yield writer.writerow(columns)
     for row in rows:
-        yield writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        yield writer.writerow(
+            ["" if row[c] is None else exports.spreadsheet_safe(row[c]) for c in columns]
+        )
 
 
 def _json_array(rows):

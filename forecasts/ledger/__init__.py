@@ -10,8 +10,12 @@ each message next to the field it is about and nothing is half-written.
 What lives here:
 
 * ``forecasts``   — forecast_check, forecast_create, forecast_correct (audited,
-  also of a claim's direction: P(yes) follows the side the question asks);
-* ``questions``   — question_create, question_approve, and rescoring a question
+  also of a claim's direction: P(yes) follows the side the question asks),
+  and the one-forecast-per-author-question-and-moment check;
+* ``questions``   — question_create, question_approve, the check of an edit
+  (question_change_check: no kind change once used, no close before forecasts
+  except as question_close_correct, audited with what it changes in the scores),
+  and rescoring a question
   when something its scores depend on changes (``queue_rescore``,
   ``rescore_retagged``);
 * ``resolutions`` — question_resolve, resolution_correct, question_annul, and the
@@ -38,15 +42,19 @@ from forecasts.ledger.forecasts import (
     CheckedForecast,
     allow_forecast_writes,
     asks_the_authors_side,
+    check_not_repeated,
     forecast_check,
     forecast_confirm_direction,
     forecast_correct,
     forecast_correction_check,
     forecast_create,
+    repeated_message,
 )
 from forecasts.ledger.questions import (
     DRAFT_TITLE_MARK,
     question_approve,
+    question_change_check,
+    question_close_correct,
     question_create,
     queue_rescore,
     rescore_retagged,
@@ -68,6 +76,7 @@ __all__ = [
     "CheckedForecast",
     "allow_forecast_writes",
     "asks_the_authors_side",
+    "check_not_repeated",
     "completeness_problems",
     "forecast_check",
     "forecast_confirm_direction",
@@ -76,9 +85,12 @@ __all__ = [
     "forecast_create",
     "question_annul",
     "question_approve",
+    "question_change_check",
+    "question_close_correct",
     "question_create",
     "question_resolve",
     "queue_rescore",
+    "repeated_message",
     "rescore_retagged",
     "resolution_correct",
     "roles",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from forecasts.ledger import rules
@@ -74,11 +74,18 @@ def forecast_check(
     scale_point: float | None = None,
     allow_draft: bool = False,
     now: datetime | None = None,
+    author: Author | None = None,
 ) -> CheckedForecast:
-    """Validate a would-be forecast without writing anything (forms call this too)."""
+    """Validate a would-be forecast without writing anything (forms call this too).
+
+    Given the ``author``, it also refuses a second forecast by them on the question
+    stated at the same moment.
+    """
     now = now or timezone.now()
     rules.check_takes_forecasts(question, allow_draft=allow_draft)
     _check_timing(question=question, stated_at=stated_at, now=now)
+    if author is not None:
+        check_not_repeated(question=question, author=author, stated_at=stated_at)
     rules.check_dated_source(stated_at, source=source, now=now)
     rules.check_probability_kind(
         question,
@@ -104,6 +111,33 @@ def _check_timing(*, question: Question, stated_at: datetime, now: datetime) -> 
         return
     current = question.resolutions.filter(is_current=True).first()
     rules.check_stated_before_outcome(stated_at, current=current)
+
+
+def check_not_repeated(
+    *, question: Question, author: Author, stated_at: datetime, exclude_pk: int | None = None
+) -> None:
+    """One forecast per author, question and moment (a database constraint too).
+
+    Two would leave the scorer to pick one of them silently. A change of mind is
+    a new forecast at the later moment; a mistyped number is a correction.
+    """
+    if question.pk is None or author.pk is None:
+        return
+    same = Forecast.objects.filter(question=question, author=author, stated_at=stated_at)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    existing = same.first()
+    if existing is not None:
+        raise ValidationError({"stated_at": repeated_message(existing)})
+
+
+def repeated_message(forecast: Forecast) -> str:
+    """The words for a forecast whose author, question and moment are already taken."""
+    return (
+        f"{forecast.author} already has a forecast on this question stated at "
+        f"{forecast.stated_at:%Y-%m-%d %H:%M:%S} UTC. A change of mind is a new forecast "
+        "stated later; a mistyped number is corrected, with a reason."
+    )
 
 
 def _option_probabilities(
@@ -216,7 +250,7 @@ def forecast_create(
         import_id=import_id,
     )
     forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
-    forecast.save()
+    _save_once(forecast)
     ForecastProbability.objects.bulk_create(
         ForecastProbability(forecast=forecast, option=option, probability=p)
         for option, p in checked.option_pairs
@@ -226,6 +260,29 @@ def forecast_create(
         # resolves, or left out as hindsight if its outcome was already known.
         queue_rescore([question.pk])
     return forecast
+
+
+# How each database names the unique constraint when it refuses a repeated forecast.
+_REPEATED_MARKS = (
+    "forecast_one_per_author_question_moment",
+    "UNIQUE constraint failed: forecasts_forecast.question_id, forecasts_forecast.author_id, "
+    "forecasts_forecast.stated_at",
+)
+
+
+def _save_once(forecast: Forecast) -> None:
+    """Insert; a repeated (question, author, stated_at) becomes the service's own message.
+
+    The database's unique constraint finds the repeat, so a forecast costs no
+    extra query; the enclosing transaction rolls back, writing nothing.
+    """
+    try:
+        forecast.save()
+    except IntegrityError as exc:
+        if not any(mark in str(exc) for mark in _REPEATED_MARKS):
+            raise
+        message = repeated_message(forecast)
+        raise ValidationError({"stated_at": message}) from exc
 
 
 def forecast_correction_check(
@@ -246,6 +303,12 @@ def forecast_correction_check(
     if "stated_at" in cleaned:
         _check_timing(
             question=forecast.question, stated_at=cleaned["stated_at"], now=forecast.recorded_at
+        )
+        check_not_repeated(
+            question=forecast.question,
+            author=forecast.author,
+            stated_at=cleaned["stated_at"],
+            exclude_pk=forecast.pk,
         )
     _follow_the_reading(forecast, cleaned)
     rules.check_interval_order(

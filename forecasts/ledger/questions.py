@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from forecasts.ledger import rules
-from forecasts.models import Option, Question, QuestionScore
+from forecasts.models import Option, Question, QuestionCorrection, QuestionScore
 
 # Titles of questions drafted from an article start with this until an editor
 # rewrites them; a draft whose title still carries it cannot be approved.
@@ -137,6 +138,96 @@ def question_approve(*, question: Question, by=None) -> Question:
     question.save(update_fields=["state"])
     queue_rescore([question.pk])  # its claims now count on their authors' cards
     return question
+
+
+def question_change_check(*, question: Question, kind: str, closes_at: datetime | None) -> None:
+    """Refuse an edit of a stored question that would silently change what is scored.
+
+    The kind is fixed once the question has forecasts or a resolution, and the
+    close may not move before forecasts stated while it was open (PostgreSQL's
+    ``question_guard`` trigger refuses both as well). The admin's question form
+    checks with this, so SQLite gets the same message.
+    """
+    stored = Question.objects.get(pk=question.pk)
+    rules.check_kind_unchanged(
+        old=stored.kind,
+        new=kind,
+        has_forecasts=stored.forecasts.exists(),
+        has_resolution=stored.resolutions.exists(),
+    )
+    # A draft's close may move while it is reviewed: question_approve checks its claims.
+    if (
+        stored.state != Question.State.DRAFT
+        and closes_at is not None
+        and closes_at < stored.closes_at
+    ):
+        dropped = stored.forecasts.filter(
+            stated_at__gt=closes_at, stated_at__lte=stored.closes_at
+        ).values_list("stated_at", flat=True)
+        rules.check_close_keeps_forecasts(closes_at, dropped=list(dropped))
+
+
+@transaction.atomic
+def question_close_correct(
+    *, question: Question, closes_at: datetime, reason: str, by=None
+) -> QuestionCorrection:
+    """Move a question's close, even before forecasts stated while it was open: audited.
+
+    The forecasts stated after the new close stop counting; the correction row
+    names them (``effect``), keeps the reason and the old close, and the
+    question is rescored. This is the one writer allowed past the database's
+    ``question_guard``, for its own transaction only.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the close moves (kept in the audit trail)."})
+    rules.check_schedule(
+        opens_at=question.opens_at, closes_at=closes_at, resolve_by=question.resolve_by
+    )
+    old = question.closes_at
+    correction = QuestionCorrection(
+        question=question,
+        field="closes_at",
+        old_value=old.isoformat(),
+        new_value=closes_at.isoformat(),
+        reason=reason,
+        effect=_close_effect(question, old=old, new=closes_at),
+        corrected_by=by if getattr(by, "pk", None) else None,
+    )
+    _allow_question_changes()
+    question.closes_at = closes_at
+    question.save(update_fields=["closes_at"])
+    correction.save()
+    if question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
+        # Stale until rescored, so reconciliation catches a lost task.
+        Question.objects.filter(pk=question.pk).update(resolution_changed_at=timezone.now())
+    queue_rescore([question.pk])
+    return correction
+
+
+def _close_effect(question: Question, *, old: datetime, new: datetime) -> str:
+    """In words: which forecasts stop (or start) counting when the close moves."""
+    if new < old:
+        moved = question.forecasts.filter(stated_at__gt=new, stated_at__lte=old)
+        verb = "stop counting (stated after the new close)"
+    else:
+        moved = question.forecasts.filter(stated_at__gt=old, stated_at__lte=new)
+        verb = "start counting (stated before the new close)"
+    listed = [
+        f"{f.author} ({f.stated_at:%Y-%m-%d %H:%M} UTC, #{f.pk})"
+        for f in moved.select_related("author").order_by("stated_at", "pk")
+    ]
+    days = f"The scored days now end on {new:%Y-%m-%d} instead of {old:%Y-%m-%d}."
+    if not listed:
+        return f"No forecast changes whether it counts. {days}"
+    return f"{len(listed)} forecast(s) {verb}: {', '.join(listed)}. {days}"
+
+
+def _allow_question_changes() -> None:
+    """Lift the database's question guard for the current transaction only (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('reckon.allow_question_change', 'on', true)")
 
 
 def rescore_retagged(*, question_ids: Iterable[int]) -> None:

@@ -30,9 +30,18 @@ def question_resolve(
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.state == Question.State.DRAFT:
         raise ValidationError({"question": "A draft question cannot be resolved."})
-    if question.state != Question.State.LIVE:
+    # The current resolution is checked as well as the state: a question whose
+    # state was put back to "live" by some other write (a fixture reload did,
+    # once) must still not have its outcome replaced without a reason.
+    if (
+        question.state != Question.State.LIVE
+        or question.resolutions.filter(is_current=True).exists()
+    ):
         raise ValidationError(
-            {"question": "Already resolved or annulled; record a correction instead."}
+            {
+                "question": "Already resolved or annulled; record a correction instead "
+                "(it keeps the current resolution in the history and needs a reason)."
+            }
         )
     if outcome != Resolution.Outcome.ANNULLED and not (evidence_url or evidence_note):
         raise ValidationError({"evidence_url": "Give evidence: a URL, a note, or both."})
@@ -127,6 +136,7 @@ def _write_resolution(
     """Replace the current resolution (if any) with a new one, keeping history."""
     rules.check_outcome(question, outcome, option)
     rules.check_known_by(outcome_known_at, now=timezone.now())
+    rules.check_known_after_opening(outcome_known_at, question=question)
     previous = question.resolutions.select_for_update().filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False

@@ -30,7 +30,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     + ["delete_discardedclaim"]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"]
     # The reminder log and the due queue (granted by migration 0006_celery_prompts).
-    + ["view_duequestion", "view_resolutionprompt"],
+    + ["view_duequestion", "view_resolutionprompt"]
+    # The audit trail of question corrections (granted by migration 0015_ledger_guards).
+    + ["view_questioncorrection"],
     RESOLVERS: [
         "view_duequestion",
         "view_resolutionprompt",
@@ -42,6 +44,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "view_forecast",
         "view_author",
         "view_source",
+        "view_questioncorrection",
     ],
 }
 

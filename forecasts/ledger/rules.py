@@ -11,6 +11,7 @@ the same values with the same words.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -21,6 +22,13 @@ from forecasts.models import Option, Question, Resolution, Source
 
 # Multiple-choice probabilities may miss 1 by this much (floating point).
 SUM_TOLERANCE = 1e-6
+# The longest quote, conversion note or evidence note accepted, wherever it is entered.
+TEXT_MAX = 20_000
+# A number written in a text field (a CSV cell) as JSON writes it: ASCII digits,
+# an optional sign, fraction and exponent; no "_" separators, no other scripts'
+# digits, no "inf" or "nan" (Python's float() would take all of those).
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_NON_FINITE = frozenset({"nan", "inf", "infinity"})
 # A claim stated more than this long before it is recorded is "historical"
 # and must cite a dated source (DESIGN.md, no hindsight).
 HISTORICAL_GRACE = timedelta(days=1)
@@ -61,6 +69,32 @@ def probability_on_question(stated: float, *, agrees: bool) -> float:
     miss?" (``agrees``) carries 97%, one asking "Will it meet?" carries 3%.
     """
     return stated if agrees else round(1 - stated, 6)
+
+
+def parse_probability_text(text: str, field: str) -> float:
+    """A probability written as text (a CSV cell), read exactly as the API reads JSON.
+
+    The API takes only JSON numbers; so does this: ``0.25``, ``1``, ``2.5e-1``.
+    ``٠.٥``, ``0.5_0``, ``1_0e-1`` and ``.5`` are refused with a message naming
+    ``field``; NaN and infinities, and any number outside [0, 1], get
+    ``check_probability``'s words.
+    """
+    text = text.strip()
+    if text.lower().lstrip("+-") in _NON_FINITE:
+        return check_probability(float(text), field)  # the API's words for NaN and infinity
+    if not _NUMBER_TEXT.fullmatch(text):
+        raise ValidationError(
+            {field: f"“{text[:40]}” is not a number; write it like 0.25 (digits 0-9 and a point)."}
+        )
+    return check_probability(float(text), field)
+
+
+def check_text_length(value: str, field: str, *, limit: int = TEXT_MAX) -> None:
+    """At most ``limit`` characters, the cap the API's serializers state in the schema."""
+    if len(value) > limit:
+        raise ValidationError(
+            {field: f"Ensure this field has no more than {limit} characters (it has {len(value)})."}
+        )
 
 
 def check_aware(value: datetime | None, field: str) -> None:
@@ -218,3 +252,51 @@ def check_known_by(outcome_known_at: datetime, *, now: datetime) -> None:
         raise ValidationError(
             {"outcome_known_at": "The outcome cannot become known in the future."}
         )
+
+
+def check_known_after_opening(outcome_known_at: datetime, *, question: Question) -> None:
+    """An outcome known before the question opened would make every claim hindsight."""
+    if outcome_known_at < question.opens_at:
+        raise ValidationError(
+            {
+                "outcome_known_at": "The outcome cannot have been known before the question "
+                f"opened ({question.opens_at:%Y-%m-%d %H:%M} UTC): every forecast on it would "
+                "count as hindsight. Check the date."
+            }
+        )
+
+
+def check_kind_unchanged(*, old: str, new: str, has_forecasts: bool, has_resolution: bool) -> None:
+    """A question's kind is fixed once forecasts or an outcome were given for that kind."""
+    if old == new or not (has_forecasts or has_resolution):
+        return
+    held = (
+        "forecasts and a resolution"
+        if has_forecasts and has_resolution
+        else ("forecasts" if has_forecasts else "a resolution")
+    )
+    raise ValidationError(
+        {
+            "kind": f"This question has {held} given as {old.replace('_', ' ')}; its kind cannot "
+            "change. Annul it (with a reason) and ask a new question instead."
+        }
+    )
+
+
+def check_close_keeps_forecasts(closes_at: datetime, *, dropped: Sequence[datetime]) -> None:
+    """Moving the close earlier must not turn forecasts stated while open into late ones.
+
+    ``dropped`` are the stated times of the forecasts that were before the old
+    close and would be after the new one.
+    """
+    if not dropped:
+        return
+    latest = max(dropped)
+    raise ValidationError(
+        {
+            "closes_at": f"{len(dropped)} forecast(s) were stated while the question was open "
+            f"and would count as stated after this close (the latest at "
+            f"{latest:%Y-%m-%d %H:%M:%S} UTC), so they would stop being scored. "
+            "Close at or after that moment."
+        }
+    )

@@ -7,7 +7,7 @@ from forecasts.models.forecast import (
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
-from forecasts.models.resolution import Resolution
+from forecasts.models.resolution import QuestionCorrection, Resolution
 from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "ForecastProbability",
     "Option",
     "Question",
+    "QuestionCorrection",
     "QuestionScore",
     "Resolution",
     "ResolutionPrompt",

@@ -193,11 +193,17 @@ class Forecast(models.Model):
                     "the stated date is in the future."
                 ),
             ),
+            # One forecast per author, question and moment: two would leave the
+            # scorer to pick one silently. Its index serves the scorer's reads too.
+            models.UniqueConstraint(
+                fields=["question", "author", "stated_at"],
+                name="forecast_one_per_author_question_moment",
+                violation_error_message=(
+                    "This author already has a forecast on this question stated at this moment."
+                ),
+            ),
         ]
-        indexes = [
-            models.Index(fields=["question", "author", "stated_at"]),
-            models.Index(fields=["author", "question"]),
-        ]
+        indexes = [models.Index(fields=["author", "question"])]
 
     def __str__(self) -> str:
         shown = f"{self.probability:.0%}" if self.probability is not None else "options"

@@ -96,3 +96,29 @@ class Resolution(models.Model):
         if self.outcome == self.Outcome.NO:
             return False
         return None
+
+
+class QuestionCorrection(models.Model):
+    """Audit trail of an edit to a question that changes what is scored.
+
+    Moving the close before forecasts stated while the question was open makes
+    them stop counting; that is allowed only as a correction with a reason, and
+    ``effect`` says what it changes in the scores.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="corrections")
+    field = models.CharField(max_length=40)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField()
+    effect = models.TextField(help_text="What the change does to the scores.")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-corrected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"

@@ -3,8 +3,8 @@
 Rows come out in id order; each chunk of forecasts costs a fixed number of
 queries (the forecasts, their option probabilities, the authors' scores on
 those questions, the questions' current resolutions, which forecasts the
-scores used), so an export of any
-size streams in constant memory.
+scores used), so an export of any size streams in constant memory.
+``spreadsheet_safe`` neutralises CSV cells a spreadsheet would run as formulas.
 """
 
 from __future__ import annotations
@@ -63,6 +63,22 @@ SCORECARD_COLUMNS = (
     *FIGURES,
     "computed_at",
 )
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (=HYPERLINK(…)
+# can leak data or run commands when the CSV is opened).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: ``'`` before a formula-like string.
+
+    Only text is touched: numbers (a negative relative Brier) stay numbers. The
+    JSON export is left as stored; it is not opened by spreadsheets.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _iso(value) -> str | None:

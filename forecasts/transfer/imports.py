@@ -110,6 +110,12 @@ def read_rows(text: str) -> list[_Row]:
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
     header = reader.fieldnames or []
     problems = [RowError(1, name, "Unknown column.") for name in header if name not in COLUMNS]
+    # csv.DictReader keeps the last of two same-named columns; refuse instead.
+    problems += [
+        RowError(1, name, "This column appears more than once.")
+        for name in sorted(set(header))
+        if header.count(name) > 1
+    ]
     problems += [
         RowError(1, name, "This column is required.")
         for name in REQUIRED_COLUMNS
@@ -191,14 +197,18 @@ def _get(mapping: dict, row: _Row, column: str, label: str, required: bool = Tru
 
 
 def _number(text: str, column: str) -> float | None:
+    """An empty cell is no number; anything else must be a probability as the API takes it."""
     text = (text or "").strip()
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise _RowInvalid(column, f"“{text[:40]}” is not a number.") from None
-    return rules.check_probability(value, column)
+    return rules.parse_probability_text(text, column)
+
+
+def _text(row: _Row, column: str) -> str:
+    """A free-text cell, under the API's cap for the same field."""
+    value = row.values.get(column) or ""
+    rules.check_text_length(value, column)
+    return value
 
 
 def _stated_at(row: _Row, question: Question, ctx: _Context) -> datetime:
@@ -282,13 +292,13 @@ def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
         stated_at,
         ctx.now,
         probability,
-        row.values.get("quote") or "",
+        _text(row, "quote"),
         phrase,
         scale,
         low,
         high,
         _number(row.values.get("scale_point"), "scale_point"),
-        row.values.get("conversion_note") or "",
+        _text(row, "conversion_note"),
         ctx.entered_by_id,
     )
     return row_values, [(option.pk, p) for option, p in pairs]
@@ -308,7 +318,7 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
     with transaction.atomic():
         # Lock the questions so none closes or resolves between checking and writing.
         ctx = _Context(rows, timezone.now(), entered_by)
-        built, errors = [], []
+        built, lines, errors = [], [], []
         for row in rows:
             if "__extra__" in row.values or None in row.values.values():
                 errors.append(
@@ -319,17 +329,52 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
                 continue
             try:
                 built.append(_forecast(row, ctx))
+                lines.append(row.line)
             except _RowInvalid as problem:
                 errors.append(RowError(row.line, problem.field, problem.message))
             except ValidationError as refused:
                 errors.append(_row_error(row.line, refused))
+        errors += _repeated(built, lines)
         if errors:
-            raise ImportFailed(errors)
+            raise ImportFailed(sorted(errors, key=lambda e: e.line))
         if not dry_run:
             write(built)
             # The authors' cards count the new claims (pending, or hindsight).
             ledger.queue_rescore(sorted({values[0] for values, _ in built}))
     return len(built)
+
+
+def _repeated(built: list[CheckedForecast], lines: list[int]) -> list[RowError]:
+    """Rows that repeat a stored forecast's, or an earlier row's, author, question and moment.
+
+    One forecast per (question, author, stated_at), as ``ledger.forecast_create``
+    and the database's unique constraint require; found with one query.
+    """
+    keys = [(values[0], values[1], values[3]) for values, _ in built]
+    if not keys:
+        return []
+    stored = {
+        (f.question_id, f.author_id, f.stated_at): f
+        for f in Forecast.objects.filter(
+            question_id__in={k[0] for k in keys},
+            author_id__in={k[1] for k in keys},
+            stated_at__in={k[2] for k in keys},
+        ).select_related("author")
+    }
+    first_line: dict[tuple, int] = {}
+    errors = []
+    for line, key in zip(lines, keys, strict=True):
+        if key in stored:
+            errors.append(RowError(line, "stated_at", ledger.repeated_message(stored[key])))
+        elif key in first_line:
+            message = (
+                f"Line {first_line[key]} already gives this author's forecast on this "
+                "question at this moment; one forecast per author, question and moment."
+            )
+            errors.append(RowError(line, "stated_at", message))
+        else:
+            first_line[key] = line
+    return errors
 
 
 def write(checked: list[CheckedForecast]) -> None:

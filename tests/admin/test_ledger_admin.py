@@ -284,3 +284,191 @@ def test_it_offers_the_sources_byline_and_scale_for_new_claims(client, editor, s
     )
     assert blank["author"].value() == source.author_id
     assert blank["scale"].value() == source.scale
+
+
+def test_it_refuses_a_second_plain_resolution_in_the_admin(client, resolver, question):
+    builders.resolve(question, "yes", known_at=datetime(2025, 2, 1, tzinfo=UTC))
+    Question.objects.filter(pk=question.pk).update(state=Question.State.LIVE)
+    client.force_login(resolver)
+
+    response = client.post(
+        reverse("admin:forecasts_question_resolve", args=[question.pk]),
+        {"outcome": "no", "outcome_known_at": "2025-12-01 09:00", "evidence_note": "Seen."},
+    )
+
+    assert response.status_code == 200
+    assert "record a correction" in str(response.context["form"].non_field_errors())
+    assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
+
+
+def _change(client, question, **fields):
+    """POST the question's change form as rendered, with ``fields`` changed."""
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    data = form_data(client.get(url))
+    for name, value in fields.items():
+        if isinstance(value, datetime):
+            data[f"{name}_0"], data[f"{name}_1"] = f"{value:%Y-%m-%d}", f"{value:%H:%M:%S}"
+        else:
+            data[name] = value
+    return client.post(url, data)
+
+
+def test_it_refuses_to_change_the_kind_of_a_resolved_question(client, editor, author, source):
+    question = builders.closed_question("window")
+    builders.forecast(question, author, source=source, probability=0.8)
+    builders.resolve(question, "yes")
+    client.force_login(editor)
+
+    response = _change(client, question, kind="multiple_choice")
+
+    assert response.status_code == 200
+    assert "its kind cannot change" in str(response.context["adminform"].form.errors["kind"])
+    question.refresh_from_db()
+    assert question.kind == "binary"
+
+
+def test_it_lets_the_kind_of_an_unused_question_change(client, editor):
+    question = builders.closed_question("window")
+    client.force_login(editor)
+
+    assert _change(client, question, kind="multiple_choice").status_code == 302
+
+    question.refresh_from_db()
+    assert question.kind == "multiple_choice"
+
+
+def test_it_refuses_to_close_a_question_before_forecasts_stated_while_it_was_open(
+    client, editor, author, source
+):
+    question = builders.closed_question("window")  # open 60 days ago, closed 30 days ago
+    stated = question.opens_at + timedelta(days=20)
+    builders.forecast(question, author, source=source, stated_at=stated)
+    builders.forecast(question, author, source=source, stated_at=stated - timedelta(days=5))
+    closes_at = question.closes_at
+    client.force_login(editor)
+
+    response = _change(client, question, closes_at=question.opens_at + timedelta(days=2))
+
+    assert response.status_code == 200
+    message = str(response.context["adminform"].form.errors["closes_at"])
+    assert "2 forecast(s) were stated while the question was open" in message
+    assert f"{stated:%Y-%m-%d %H:%M:%S}" in message
+    question.refresh_from_db()
+    assert question.closes_at == closes_at
+    # Closing right at the latest forecast keeps every one: accepted.
+    assert _change(client, question, closes_at=stated).status_code == 302
+
+
+def test_it_refuses_an_outcome_known_before_the_question_opened(client, resolver):
+    question = builders.closed_question("window")
+    client.force_login(resolver)
+
+    response = client.post(
+        reverse("admin:forecasts_question_resolve", args=[question.pk]),
+        {"outcome": "no", "outcome_known_at": "1900-01-01 00:00", "evidence_note": "Seen."},
+    )
+
+    assert response.status_code == 200
+    errors = str(response.context["form"].errors["outcome_known_at"])
+    assert "cannot have been known before the question opened" in errors
+    assert not Resolution.objects.exists()
+
+
+@pytest.fixture
+def pundit_account(db):
+    return builders.user("pundit")
+
+
+def _link(client, author, account):
+    url = reverse("admin:forecasts_author_change", args=[author.pk])
+    data = form_data(client.get(url)) | {"user": account.pk}
+    return client.post(url, data)
+
+
+def test_it_refuses_an_editor_linking_an_account_to_an_author(
+    client, editor, author, pundit_account
+):
+    client.force_login(editor)
+
+    response = _link(client, author, pundit_account)
+
+    assert response.status_code == 200
+    assert "Only a superuser may link an account" in str(
+        response.context["adminform"].form.errors["user"]
+    )
+    author.refresh_from_db()
+    assert author.user is None
+
+
+def test_it_lets_a_superuser_link_an_active_account_not_linked_elsewhere(
+    client, author, pundit_account
+):
+    admin = builders.user("root")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+
+    assert _link(client, author, pundit_account).status_code == 302
+    author.refresh_from_db()
+    assert author.user == pundit_account
+
+    other = builders.author("Bo Analyst")
+    response = _link(client, other, pundit_account)
+    assert "already linked to Ada Pundit" in str(response.context["adminform"].form.errors["user"])
+    pundit_account.is_active = False
+    pundit_account.save()
+    third = builders.author("Cy Sage")
+    response = _link(client, third, pundit_account)
+    assert "is inactive" in str(response.context["adminform"].form.errors["user"])
+
+
+def test_it_shows_a_repeated_claim_on_the_date_field(client, editor, author, source, question):
+    stated = datetime(2025, 3, 1, 10, tzinfo=UTC)
+    builders.forecast(question, author, source=source, stated_at=stated, probability=0.2)
+    client.force_login(editor)
+    url = reverse("admin:forecasts_question_change", args=[question.pk])
+    page = client.get(url)
+    prefix = claim_prefix(page)
+    data = form_data(page) | {
+        f"{prefix}-0-author": author.pk,
+        f"{prefix}-0-source": source.pk,
+        f"{prefix}-0-stated_at_0": "2025-03-01",
+        f"{prefix}-0-stated_at_1": "10:00:00",
+        f"{prefix}-0-probability": "0.8",
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert b"Ada Pundit already has a forecast on this question stated at 2025-03-01" in (
+        response.content
+    )
+    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
+
+
+def test_it_moves_the_close_before_forecasts_when_given_a_reason_and_audits_it(
+    client, editor, author, source, django_capture_on_commit_callbacks
+):
+    question = builders.closed_question("window")
+    stated = question.opens_at + timedelta(days=20)
+    late = builders.forecast(question, author, source=source, stated_at=stated)
+    new_close = question.opens_at + timedelta(days=2)
+    client.force_login(editor)
+
+    response = _change(
+        client, question, closes_at=new_close, change_reason="The event was on day 2."
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.closes_at == new_close
+    correction = question.corrections.get()
+    assert correction.reason == "The event was on day 2." and correction.corrected_by == editor
+    assert "1 forecast(s) stop counting (stated after the new close): Ada Pundit" in (
+        correction.effect
+    )
+    assert f"#{late.pk}" in correction.effect
+    page = client.get(reverse("admin:forecasts_question_change", args=[question.pk]))
+    assert b"Corrections of the question" in page.content and b"The event was on day 2." in (
+        page.content
+    )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from forecasts.models import Forecast, QuestionScore, Scorecard
+from forecasts.models import Author, Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
 from tests import builders
 from tests.builders.late_claims import late_claims
@@ -16,6 +16,7 @@ from tests.builders.late_claims import late_claims
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 HEADER = "question,author,stated_at,probability,option_probabilities,source,phrase,scale\n"
+NOV_12 = datetime(2024, 11, 12, 12, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -172,7 +173,7 @@ def test_it_refuses_a_file_that_is_not_utf8(client_for, editor, sample_ledger):
 def test_it_validates_with_a_fixed_number_of_queries(sample_ledger, django_assert_max_num_queries):
     rows = "".join(
         f"will-it-happen,{'ada-pundit' if i % 2 else 'bo-analyst'},"
-        f"2025-03-01T0{i % 9}:00:00Z,0.{i % 9 + 1},,,,\n"
+        f"2025-03-01T0{i // 60}:{i % 60:02d}:00Z,0.{i % 9 + 1},,,,\n"
         for i in range(300)
     )
     with django_assert_max_num_queries(12):
@@ -282,7 +283,8 @@ def test_it_streams_a_large_export_in_constant_queries(
     import_forecasts(
         HEADER
         + "".join(
-            f"will-it-happen,ada-pundit,2025-03-01T{i % 12:02d}:00:00Z,0.5,,,,\n"
+            f"will-it-happen,ada-pundit,2025-03-01T0{i // 3600}:{i // 60 % 60:02d}:{i % 60:02d}Z"
+            ",0.5,,,,\n"
             for i in range(4500)
         )
     )
@@ -320,3 +322,52 @@ def test_it_exports_as_counted_only_the_forecasts_the_score_used(api_client, res
         "dan in hindsight": ("False", "False"),
     }
     assert float(rows[world.cora_early.pk]["brier_final"]) == pytest.approx(0.04)  # 0.8 on yes
+
+
+@pytest.mark.parametrize(
+    ("quote", "shown"),
+    [
+        ('=HYPERLINK("http://x.example","c")', '\'=HYPERLINK("http://x.example","c")'),
+        ("+1 on that", "'+1 on that"),
+        ("-2 points, likely", "'-2 points, likely"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("Quite likely = yes", "Quite likely = yes"),
+    ],
+)
+def test_it_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    api_client, scored_ledger, source, quote, shown
+):
+    bo = Author.objects.get(slug="bo-analyst")
+    builders.forecast(scored_ledger, bo, source=source, stated_at=NOV_12, quote=quote)
+
+    rows = _csv(api_client.get("/api/forecasts/export.csv"))
+    raw = b"".join(api_client.get("/api/forecasts/export.csv").streaming_content).decode()
+
+    assert [r["quote"] for r in rows if r["author_slug"] == "bo-analyst"] == [shown]
+    assert [r["relative_brier"] for r in rows if r["author_slug"] == "ada-pundit"] == ["-0.1"]
+    cells = [cell for line in raw.splitlines()[1:] for cell in next(csv.reader([line]))]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert _json(api_client.get("/api/forecasts/export.json"))[1]["quote"] == quote
+
+
+def test_it_refuses_a_repeated_forecast_in_the_file_or_in_the_ledger(
+    client_for, editor, sample_ledger, author, source
+):
+    builders.forecast(
+        sample_ledger, author, source=source, stated_at=datetime(2025, 1, 5, tzinfo=UTC)
+    )
+    text = HEADER + (
+        "will-it-happen,bo-analyst,2025-03-01T08:00:00Z,0.2,,,,\n"
+        "will-it-happen,bo-analyst,2025-03-01T09:00:00+01:00,0.8,,,,\n"  # the same moment
+        "will-it-happen,ada-pundit,2025-01-05T00:00:00Z,0.4,,what-next,,\n"  # already stored
+        "will-it-happen,ada-pundit,2025-01-06T00:00:00Z,0.4,,what-next,,\n"
+    )
+
+    response = post_csv(client_for(editor), text)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [(e["line"], e["field"]) for e in errors] == [(3, "stated_at"), (4, "stated_at")]
+    assert "Line 2 already gives" in errors[0]["message"]
+    assert "Ada Pundit already has a forecast" in errors[1]["message"]
+    assert Forecast.objects.count() == 1

@@ -78,7 +78,7 @@ def test_it_makes_a_forecaster_forecast_as_themselves(client_for, forecaster, qu
         "/api/forecasts/", forecast_body(author=None) | {"author": "ada-pundit"}, format="json"
     )
     assert response.status_code == 201
-    body = forecast_body()
+    body = forecast_body(stated_at="2025-03-01T10:00:00Z")
     del body["author"]
     response = client_for(forecaster).post("/api/forecasts/", body, format="json")
     assert response.status_code == 201
@@ -345,3 +345,38 @@ def test_it_throttles_anonymous_clients(api_client, settings, db):
     assert codes == [200, 200, 200, 429]
     response = api_client.get("/api/questions/", **client_ip)
     assert "Retry-After" in response
+
+
+def test_it_refuses_a_second_plain_resolution_and_points_to_a_correction(
+    client_for, resolver, question
+):
+    builders.resolve(question, "yes", known_at=datetime(2025, 2, 1, tzinfo=UTC))
+    Question.objects.filter(pk=question.pk).update(state=Question.State.LIVE)
+
+    response = client_for(resolver).post(
+        "/api/questions/will-it-happen/resolve/",
+        {
+            "outcome": "no",
+            "outcome_known_at": "2025-02-02T00:00:00Z",
+            "evidence_url": "https://example.org/b",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "record a correction" in str(response.json()["question"])
+    assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
+
+
+def test_it_refuses_a_second_forecast_by_the_same_author_at_the_same_moment(
+    client_for, editor, question, author
+):
+    client = client_for(editor)
+    first = client.post("/api/forecasts/", forecast_body(probability=0.2), format="json")
+
+    second = client.post("/api/forecasts/", forecast_body(probability=0.8), format="json")
+
+    assert first.status_code == 201, first.json()
+    assert second.status_code == 400
+    assert "already has a forecast on this question" in second.json()["stated_at"][0]
+    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]

@@ -159,3 +159,15 @@ def test_it_ranks_the_styles_as_designed():
     assert 0.25 <= brier["coin-flipper"] <= 0.28
     counted = QuestionScore.objects.counted()
     assert counted.filter(Q(relative_brier__isnull=False)).count() > counted.count() * 0.9
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_never_draws_two_forecasts_by_an_author_on_a_question_at_one_moment(seed):
+    # A dense world with many updates: the loader's COPY would hit the unique constraint.
+    spec = WorldSpec(
+        authors=8, questions=6, forecasts=400, updates=0.9, seed=seed, crowd_question_authors=8
+    )
+    world = build_world(spec, NOW_US)
+
+    keys = np.stack([world.f_question, world.f_author, world.f_stated])
+    assert np.unique(keys, axis=1).shape[1] == world.n_forecasts

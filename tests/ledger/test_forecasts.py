@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from forecasts import ledger
 from forecasts.models import Forecast, ForecastCorrection, Question
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -166,3 +167,40 @@ def test_it_refuses_a_correction_without_a_reason_or_to_an_invalid_value(
         ledger.forecast_correct(forecast=forecast, changes={"author": None}, reason="x", by=editor)
     forecast.refresh_from_db()
     assert forecast.probability == 0.7 and not ForecastCorrection.objects.exists()
+
+
+def test_it_refuses_a_second_forecast_by_the_author_at_the_same_moment(question, author, source):
+    create(question, author, source, probability=0.2)
+
+    with pytest.raises(ValidationError) as caught:
+        create(question, author, source, probability=0.8)
+
+    message = caught.value.message_dict["stated_at"][0]
+    assert "Ada Pundit already has a forecast on this question stated at 2024-11-12" in message
+    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
+
+
+def test_it_takes_another_authors_forecast_or_a_later_one_at_the_same_moment(
+    question, author, source
+):
+    other = builders.author("Bo Analyst")
+    create(question, author, source, probability=0.2)
+
+    create(question, other, source, probability=0.8)
+    create(question, author, source, probability=0.3, stated_at=STATED + timedelta(seconds=1))
+
+    assert Forecast.objects.count() == 3
+
+
+def test_it_refuses_a_correction_that_lands_on_another_forecasts_moment(question, author, source):
+    create(question, author, source, probability=0.2)
+    later = create(question, author, source, probability=0.8, stated_at=STATED + timedelta(days=1))
+
+    with pytest.raises(ValidationError) as caught:
+        ledger.forecast_correct(
+            forecast=later, changes={"stated_at": STATED}, reason="Wrong day.", by=None
+        )
+
+    assert "already has a forecast" in caught.value.message_dict["stated_at"][0]
+    later.refresh_from_db()
+    assert later.stated_at == STATED + timedelta(days=1)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from forecasts import ledger
 from forecasts.models import Question, Tag
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -90,3 +91,58 @@ def test_it_refuses_a_question_it_could_not_ask_and_writes_nothing(db, overrides
         create_question(**overrides)
     assert refused.value.message_dict == refusal
     assert not Question.objects.exists()
+
+
+def test_it_refuses_an_edit_that_would_drop_forecasts_or_change_a_used_kind(question, author):
+    stated = datetime(2025, 3, 1, 9, tzinfo=UTC)
+    builders.raw_forecast(question, author, stated_at=stated)
+
+    with pytest.raises(ValidationError) as early:
+        ledger.question_change_check(
+            question=question, kind="binary", closes_at=stated - timedelta(seconds=1)
+        )
+    with pytest.raises(ValidationError) as kind:
+        ledger.question_change_check(
+            question=question, kind="multiple_choice", closes_at=question.closes_at
+        )
+
+    assert (
+        "1 forecast(s) were stated while the question was open"
+        in (early.value.message_dict["closes_at"][0])
+    )
+    assert (
+        "has forecasts given as binary; its kind cannot change"
+        in (kind.value.message_dict["kind"][0])
+    )
+    # A close at the forecast's moment keeps it counted.
+    ledger.question_change_check(question=question, kind="binary", closes_at=stated)
+
+
+def test_it_moves_the_close_before_forecasts_only_as_an_audited_correction(
+    question, author, editor
+):
+    early = builders.raw_forecast(question, author, stated_at=datetime(2025, 1, 10, tzinfo=UTC))
+    late = builders.raw_forecast(question, author, stated_at=datetime(2025, 3, 1, 9, tzinfo=UTC))
+    new_close = datetime(2025, 2, 1, tzinfo=UTC)
+
+    with pytest.raises(ValidationError) as no_reason:
+        ledger.question_close_correct(question=question, closes_at=new_close, reason=" ", by=editor)
+    correction = ledger.question_close_correct(
+        question=question, closes_at=new_close, reason="The deadline was 1 February.", by=editor
+    )
+
+    assert "Say why the close moves" in no_reason.value.message_dict["reason"][0]
+    question.refresh_from_db()
+    assert question.closes_at == new_close
+    assert (correction.field, correction.old_value, correction.new_value) == (
+        "closes_at",
+        "2025-06-30T00:00:00+00:00",
+        "2025-02-01T00:00:00+00:00",
+    )
+    assert correction.effect == (
+        f"1 forecast(s) stop counting (stated after the new close): Ada Pundit "
+        f"(2025-03-01 09:00 UTC, #{late.pk}). "
+        "The scored days now end on 2025-02-01 instead of 2025-06-30."
+    )
+    assert (correction.reason, correction.corrected_by) == ("The deadline was 1 February.", editor)
+    assert f"#{early.pk}" not in correction.effect

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from forecasts import ledger
 from forecasts.models import Question, Resolution
+from tests import builders
 
 STATED = datetime(2024, 11, 12, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -281,3 +282,38 @@ def test_it_leaves_an_annulled_conditional_question_as_it_is_when_its_condition_
     )
     assert conditional.resolutions.count() == 1
     assert conditional.resolutions.get().reason == "Ambiguous wording."
+
+
+def test_it_refuses_a_plain_resolution_when_one_is_current_even_if_the_state_says_live(
+    question, resolver
+):
+    builders.resolve(question, "yes", known_at=STATED, by=resolver)
+    # Some other write (a fixture reload did, once) put the state back to live.
+    Question.objects.filter(pk=question.pk).update(state=Question.State.LIVE)
+
+    with pytest.raises(ValidationError) as caught:
+        ledger.question_resolve(
+            question=question,
+            outcome="no",
+            outcome_known_at=STATED,
+            evidence_note="Seen.",
+            by=resolver,
+        )
+
+    assert "record a correction" in caught.value.message_dict["question"][0]
+    assert list(question.resolutions.values_list("outcome", "is_current")) == [("yes", True)]
+
+
+def test_it_refuses_an_outcome_known_before_the_question_opened(question, resolver):
+    with pytest.raises(ValidationError) as caught:
+        ledger.question_resolve(
+            question=question,
+            outcome="no",
+            outcome_known_at=datetime(1900, 1, 1, tzinfo=UTC),
+            evidence_note="Seen.",
+            by=resolver,
+        )
+
+    message = caught.value.message_dict["outcome_known_at"][0]
+    assert "before the question opened (2024-11-01 00:00 UTC)" in message
+    assert not Resolution.objects.exists()

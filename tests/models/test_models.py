@@ -1,8 +1,10 @@
 """The database itself refuses what would corrupt a track record (PostgreSQL guards)."""
 
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import IntegrityError, connection, transaction
 
 from forecasts.models import Forecast, ForecastProbability, Question, Resolution
@@ -87,6 +89,50 @@ def test_it_refuses_a_forecast_on_an_annulled_question(question, author):
 
 
 @pytest.mark.postgres
+def test_it_refuses_to_close_a_question_before_forecasts_stated_while_it_was_open(question, author):
+    builders.raw_forecast(question, author, stated_at=STATED)
+    with pytest.raises(IntegrityError, match="would close before forecasts"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(closes_at=STATED - timedelta(seconds=1))
+
+    # Up to the forecast's moment, or anything later, keeps it counted.
+    Question.objects.filter(pk=question.pk).update(closes_at=STATED)
+    assert Question.objects.get(pk=question.pk).closes_at == STATED
+
+
+@pytest.mark.postgres
+def test_it_refuses_to_change_the_kind_of_a_question_with_forecasts_or_a_resolution(
+    question, choice_question, author
+):
+    builders.raw_forecast(question, author, stated_at=STATED)
+    builders.raw_resolution(choice_question, "annulled", known_at=STATED)
+    for used in (question, choice_question):
+        with pytest.raises(IntegrityError, match="kind cannot change"), transaction.atomic():
+            Question.objects.filter(pk=used.pk).update(
+                kind="binary" if used.pk == choice_question.pk else "multiple_choice"
+            )
+    unused = builders.question("unused")
+    Question.objects.filter(pk=unused.pk).update(kind="multiple_choice")
+    assert Question.objects.get(pk=unused.pk).kind == "multiple_choice"
+
+
+@pytest.mark.postgres
+def test_a_ledger_service_can_lift_the_question_guard_for_its_transaction(question, author):
+    builders.raw_forecast(question, author, stated_at=STATED)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('reckon.allow_question_change', 'on', true)")
+        Question.objects.filter(pk=question.pk).update(closes_at=STATED - timedelta(days=1))
+    assert Question.objects.get(pk=question.pk).closes_at == STATED - timedelta(days=1)
+
+
+def test_it_refuses_a_second_forecast_by_an_author_at_the_same_moment(question, author):
+    builders.raw_forecast(question, author, stated_at=STATED, probability=0.2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        builders.raw_forecast(question, author, stated_at=STATED, probability=0.8)
+    assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
+
+
+@pytest.mark.postgres
 def test_it_refuses_option_probabilities_that_do_not_sum_to_one_at_commit(choice_question, author):
     red, blue, green = choice_question.options.all()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -118,3 +164,25 @@ def test_it_reads_the_lifecycle_off_the_dates(question):
     assert question.status(question.resolve_by + timedelta(days=1)) == "due"
     assert list(Question.objects.due(question.resolve_by + timedelta(days=1))) == [question]
     assert not Question.objects.due(question.resolve_by - timedelta(days=1)).exists()
+
+
+@pytest.mark.postgres
+def test_the_constraint_migration_stops_and_lists_duplicates_already_stored(question, author):
+    refuse_duplicates = import_module("forecasts.migrations.0015_ledger_guards").refuse_duplicates
+    with connection.cursor() as cursor:  # as before 0012 (rolled back with the test)
+        cursor.execute(
+            "ALTER TABLE forecasts_forecast DROP CONSTRAINT forecast_one_per_author_question_moment"
+        )
+    first = builders.raw_forecast(question, author, stated_at=STATED, probability=0.2)
+    second = builders.raw_forecast(question, author, stated_at=STATED, probability=0.8)
+    builders.raw_forecast(question, author, stated_at=STATED + timedelta(hours=1))
+
+    with pytest.raises(RuntimeError) as refused:
+        refuse_duplicates(django_apps, None)
+
+    message = str(refused.value)
+    assert message.startswith("1 duplicate forecast(s): the same author, question and stated_at.")
+    assert f"question {question.pk}, author {author.pk}" in message
+    assert f"2 forecasts (ids {first.pk} … {second.pk})" in message
+    assert "Nothing was changed." in message
+    assert Forecast.objects.count() == 3

@@ -1,6 +1,6 @@
 """The source page: the article's text with each claim marked and linked to its question."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -35,6 +35,8 @@ def article(source, author, question):
         (other, "hard to imagine Putin <sticking> to it", 0.1),
         (other, "a sentence the article never had", 0.2),
     ]:
+        # One forecast per author, question and moment: the second on ``other`` a minute on.
+        stated += timedelta(minutes=1)
         builders.forecast(
             q, author, source=source, probability=p, stated_at=stated, at=stated, quote=quote
         )
