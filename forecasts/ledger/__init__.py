@@ -58,6 +58,7 @@ from forecasts.ledger.questions import (
     question_create,
     queue_rescore,
     rescore_retagged,
+    rescoring_deferred,
 )
 from forecasts.ledger.resolutions import (
     question_annul,
@@ -92,6 +93,7 @@ __all__ = [
     "queue_rescore",
     "repeated_message",
     "rescore_retagged",
+    "rescoring_deferred",
     "resolution_correct",
     "roles",
     "rules",

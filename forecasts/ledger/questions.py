@@ -3,7 +3,9 @@ rescored when something their scores depend on changes (their tags, say)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -16,6 +18,10 @@ from forecasts.models import Option, Question, QuestionCorrection, QuestionScore
 # Titles of questions drafted from an article start with this until an editor
 # rewrites them; a draft whose title still carries it cannot be approved.
 DRAFT_TITLE_MARK = "[Draft: rewrite]"
+
+# Set inside ``rescoring_deferred``: the questions whose rescore a bulk writer
+# takes over, instead of one queued task per question.
+_deferred_rescores: ContextVar[set[int] | None] = ContextVar("deferred_rescores", default=None)
 
 
 @transaction.atomic
@@ -246,9 +252,33 @@ def rescore_retagged(*, question_ids: Iterable[int]) -> None:
 
 
 def queue_rescore(question_ids: Iterable[int]) -> None:
-    """Rescore the questions once the transaction commits (nothing if it rolls back)."""
+    """Rescore the questions once the transaction commits (nothing if it rolls back).
+
+    Inside ``rescoring_deferred`` they are collected for the caller instead.
+    """
     from forecasts import tasks  # tasks import the ledger (via reminders): import late
 
     ids = list(question_ids)
+    deferred = _deferred_rescores.get()
+    if deferred is not None:
+        deferred.update(ids)
+        return
     if ids:
         transaction.on_commit(lambda: tasks.enqueue_rescore(ids))
+
+
+@contextmanager
+def rescoring_deferred() -> Iterator[set[int]]:
+    """Collect, rather than queue, the rescores that writes in the block ask for.
+
+    For bulk loads (the public records: hundreds of resolutions) that score
+    everything once at the end with ``rescore_all``, instead of a task per
+    question. The questions stay stamped as changed (``needing_rescore``), so
+    if the caller never rescores, reconciliation still does.
+    """
+    collected: set[int] = set()
+    token = _deferred_rescores.set(collected)
+    try:
+        yield collected
+    finally:
+        _deferred_rescores.reset(token)

@@ -19,7 +19,8 @@ transaction, or nothing:
 * one Resolution per resolved or annulled row, with the grading post as its
   evidence (marker and grader in the note); rows of unknown outcome stay open.
 
-Stored scores are not touched here; the caller rescored afterwards
+Stored scores are not touched here, and no rescore is queued per question
+(``ledger.rescoring_deferred``); the caller rescores afterwards
 (``manage.py import_records`` does).
 """
 
@@ -579,6 +580,12 @@ def import_records(rows: list[dict[str, Any]]) -> ImportReport:
     """
     records = parse_records(rows)
     report = ImportReport(rows=len(records))
+    with ledger.rescoring_deferred():  # the caller rescores everything once (rescore_all)
+        _write(records, report)
+    return report
+
+
+def _write(records: list[Record], report: ImportReport) -> None:
     previous = {later.id: earlier for earlier, later in zip(records, records[1:], strict=False)}
     with transaction.atomic():
         done = dict(
@@ -613,4 +620,3 @@ def import_records(rows: list[dict[str, Any]]) -> ImportReport:
                 field_name, message = _first_message(refused)
                 raise RecordsRefused([RecordError(new[0].id, field_name, message)]) from None
             report.question_ids.append(question.pk)
-    return report

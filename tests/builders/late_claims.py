@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from forecasts import ledger
 from forecasts.engine import rescoring
 from forecasts.models import Author, Forecast, Question
 from tests.builders import ledger as b
@@ -64,7 +65,10 @@ def late_claims(*, by=None) -> LateClaims:
         stated_at=datetime(2025, 6, 1, tzinfo=UTC),
         recorded_at=LATER,
     )
-    Question.objects.filter(pk=question.pk).update(closes_at=CLOSE_MOMENT)
+    # The close moves before Cora's last-minute forecast: only as an audited correction.
+    ledger.question_close_correct(
+        question=question, closes_at=CLOSE_MOMENT, reason="The deadline was 23:00 UTC."
+    )
     question.refresh_from_db()
     b.resolve(question, "yes", known_at=KNOWN, by=by, at=LATER)
     rescoring.rescore_question(question_id=question.pk)

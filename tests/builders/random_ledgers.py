@@ -18,7 +18,7 @@ import random
 import statistics
 from datetime import UTC, datetime, timedelta
 
-from forecasts import scoring
+from forecasts import ledger, scoring
 from forecasts.models import (
     Author,
     Forecast,
@@ -160,7 +160,8 @@ def _close_earlier(rng, question, authors, options, known) -> None:
     _write_forecast(rng, question, rng.choice(authors), options, late, late, None)
     span = int((late - start_of_day).total_seconds())
     new_close = start_of_day + timedelta(seconds=rng.randint(0, max(span - 1, 0)))
-    Question.objects.filter(pk=question.pk).update(closes_at=new_close)
+    # Past forecasts stated while it was open: only the audited correction may do that.
+    ledger.question_close_correct(question=question, closes_at=new_close, reason="Random ledger.")
     question.closes_at = new_close
 
 

@@ -310,3 +310,21 @@ def test_every_imported_claim_counts_as_entered_late_and_the_switch_leaves_none(
     # Graded years ago, entered now: each scored claim is proved by its dated post.
     assert card.n_scored > 0 and card.n_retrospective == card.n_scored
     assert scorecards.scorecard(scott, recorded_before_outcome=True) is None
+
+
+@pytest.mark.django_db
+def test_it_queues_no_rescore_per_question_and_leaves_them_stale_for_one_rescore(
+    rows, monkeypatch, django_capture_on_commit_callbacks
+):
+    from forecasts import tasks
+    from forecasts.engine import rescoring
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_rescore", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_records(rows)
+    assert queued == []  # the caller scores everything once
+    stale = Question.objects.needing_rescore()
+    assert stale.count() == report.resolved + report.annulled
+    rescoring.rescore_all()
+    assert not Question.objects.needing_rescore().exists()
