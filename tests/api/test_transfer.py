@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from forecasts.models import Author, Forecast, QuestionScore, Scorecard
 from forecasts.transfer.imports import ImportFailed, import_forecasts
@@ -176,7 +177,8 @@ def test_it_validates_with_a_fixed_number_of_queries(sample_ledger, django_asser
         f"2025-03-01T0{i // 60}:{i % 60:02d}:00Z,0.{i % 9 + 1},,,,\n"
         for i in range(300)
     )
-    with django_assert_max_num_queries(12):
+    # SQLite splits the one bulk insert into batches by its limit on query variables.
+    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 13):
         assert import_forecasts(HEADER + rows) == 300
     assert Forecast.objects.count() == 300
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tests.builders.pages_world import build_world, store_scores
 
@@ -31,7 +32,12 @@ def pages(world):
         # The author page's 9th: scored questions from complete sources.
         "author": (author.get_absolute_url(), 9),
         "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 9),
-        "author, recorded in time": (f"{author.get_absolute_url()}?recorded_before_outcome=on", 8),
+        # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
+        # query counter does not see; on SQLite it is one more SELECT.
+        "author, recorded in time": (
+            f"{author.get_absolute_url()}?recorded_before_outcome=on",
+            8 if connection.vendor == "postgresql" else 9,
+        ),
         "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
