@@ -45,6 +45,10 @@ COMMON_ERRORS = {
 BODY_ERRORS = {
     "413": ("The request body is larger than the server accepts.", DETAIL),
     "415": ("The Content-Type of the body is not one this endpoint accepts.", DETAIL),
+    "409": (
+        "Well formed, but it clashes with what the ledger holds (a slug already taken).",
+        VALIDATION,
+    ),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from forecasts.api.errors import Conflict
 from forecasts.api.fields import (
     AwareDateTimeField,
     OptionalURLField,
@@ -131,7 +132,8 @@ def _with_slug(attrs: dict, model, text: str, max_length: int = 200) -> dict:
     if not slug:
         raise serializers.ValidationError({"slug": ["Give a slug, or a name it can be made from."]})
     if model.objects.filter(slug=slug).exists():
-        raise serializers.ValidationError({"slug": [f"“{slug}” is already taken."]})
+        # The request is well formed; it clashes with what the ledger holds: 409.
+        raise Conflict({"slug": [f"“{slug}” is already taken."]})
     return {**attrs, "slug": slug}
 
 

@@ -143,10 +143,10 @@ def test_it_lets_editors_create_authors_sources_and_tags(client_for, editor, aut
     assert Tag.objects.filter(slug="elections").exists()
 
 
-def test_it_refuses_a_taken_slug(client_for, editor, author):
+def test_it_refuses_a_taken_slug_as_a_conflict(client_for, editor, author):
     response = client_for(editor).post("/api/authors/", {"name": "Ada Pundit"}, format="json")
-    assert response.status_code == 400
-    assert "slug" in response.json()
+    assert response.status_code == 409
+    assert response.json() == {"slug": ["“ada-pundit” is already taken."]}
 
 
 def test_it_lets_editors_create_a_conditional_multiple_choice_question(
