@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "forecasts.api.filters.ReferenceFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "forecasts.api.filters.StrictSearchFilter",
     ],

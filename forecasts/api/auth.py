@@ -29,17 +29,29 @@ class ObtainToken(ObtainAuthToken):
     @extend_schema(
         summary="Get an API token",
         description=(
-            "Send it as `Authorization: Token <key>`. Repeated wrong passwords from one "
-            "address lock it out for a while: 429, with Retry-After."
+            "Send it as `Authorization: Token <key>`. A wrong username or password is a "
+            "401; repeated ones from one address lock it out for a while: 429, with "
+            "Retry-After."
         ),
     )
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except exceptions.ValidationError:
+        except exceptions.ValidationError as refused:
             # The axes backend flags the request it was given (this DRF request)
             # when this attempt was refused, or used up the last one allowed.
             if getattr(request, "axes_locked_out", False):
                 cool_off = get_cool_off(request)
                 raise LockedOut(wait=cool_off.total_seconds() if cool_off else None) from None
+            if _wrong_credentials(refused):
+                # Well formed but not a known username and password: 401, not a 400.
+                raise exceptions.AuthenticationFailed(
+                    "Unable to sign in with that username and password."
+                ) from None
             raise
+
+
+def _wrong_credentials(refused: exceptions.ValidationError) -> bool:
+    """DRF's token serializer refuses a wrong password with the code "authorization"."""
+    codes = refused.get_codes()
+    return isinstance(codes, dict) and codes.get("non_field_errors") == ["authorization"]

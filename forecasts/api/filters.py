@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters as drf_filters
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from forecasts.api.fields import lookup_for
@@ -26,6 +28,10 @@ from forecasts.models import (
     Tag,
 )
 from forecasts.models.ledger import Scale
+
+# The error code of a well-formed id or slug that names nothing: answered 404
+# (``ReferenceFilterBackend``), where a malformed value is a 400.
+UNKNOWN_REFERENCE = "unknown_reference"
 
 
 class SlugOrIdChoiceField(forms.ModelChoiceField):
@@ -42,7 +48,7 @@ class SlugOrIdChoiceField(forms.ModelChoiceField):
             return self.queryset.get(**lookup)
         except self.queryset.model.DoesNotExist:
             raise ValidationError(
-                f"No {model} has the id or slug “{value}”.", code="invalid_choice"
+                f"No {model} has the id or slug “{value}”.", code=UNKNOWN_REFERENCE
             ) from None
 
 
@@ -57,7 +63,7 @@ ID_OR_SLUG_SCHEMA = {
 
 @extend_schema_field(ID_OR_SLUG_SCHEMA)
 class SlugOrIdFilter(filters.ModelChoiceFilter):
-    """``?author=ada-pundit`` or ``?author=12``; an unknown one is a 400, not an empty list."""
+    """``?author=ada-pundit`` or ``?author=12``; an unknown one is a 404, not an empty list."""
 
     field_class = SlugOrIdChoiceField
 
@@ -155,7 +161,7 @@ class SourceFilter(filters.FilterSet):
     url = filters.CharFilter(
         max_length=1000, help_text="The source's URL, exactly as stored: finds one source by it."
     )
-    is_complete = filters.BooleanFilter(
+    is_complete = StrictBooleanFilter(
         help_text="true: only sources whose every forward-looking claim is in the ledger or "
         "was dismissed with a reason."
     )
@@ -298,3 +304,23 @@ class DueFilter(filters.FilterSet):
     class Meta:
         model = Question
         fields = ["tag"]
+
+
+class ReferenceFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with one difference: a filter naming an object that does
+    not exist (``?tag=no-such-tag``) is a 404 saying so, not a 400.
+
+    The request is well formed; what it points at is missing, as with a detail
+    route. Any other invalid filter is still a 400.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is not None and not filterset.is_valid():
+            errors = filterset.form.errors.as_data()
+            codes = {error.code for field in errors.values() for error in field}
+            if codes == {UNKNOWN_REFERENCE}:
+                raise NotFound(
+                    {name: [str(e.message) for e in errs] for name, errs in errors.items()}
+                )
+        return super().filter_queryset(request, queryset, view)

@@ -8,6 +8,7 @@ scale, ``brier_low``/``brier_high`` its 95% interval, ``skill`` is
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,7 +18,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 
 from forecasts.api import filters
@@ -291,15 +292,26 @@ TAG_PARAMETER = OpenApiParameter(
 )
 
 
-def tag_param(request) -> Tag | None:
-    value = request.query_params.get("tag")
+def reference_param(request, name: str, queryset):
+    """The object a query parameter names by id or slug; None when not given.
+
+    A malformed value is a 400 and a well-formed one naming nothing a 404, as
+    for the list filters (``filters.ReferenceFilterBackend``), under its name.
+    """
+    value = request.query_params.get(name)
     if value in (None, ""):
         return None
-    field = filters.SlugOrIdChoiceField(queryset=Tag.objects.all())
     try:
-        return field.to_python(value)
-    except Exception as exc:  # django's ValidationError: report it under the parameter's name
-        raise ValidationError({"tag": list(getattr(exc, "messages", [str(exc)]))}) from exc
+        return filters.SlugOrIdChoiceField(queryset=queryset).to_python(value)
+    except DjangoValidationError as exc:
+        problem = {name: list(exc.messages)}
+        if exc.code == filters.UNKNOWN_REFERENCE:
+            raise NotFound(problem) from exc
+        raise ValidationError(problem) from exc
+
+
+def tag_param(request) -> Tag | None:
+    return reference_param(request, "tag", Tag.objects.all())
 
 
 class LeaderboardView(GenericAPIView):
@@ -476,14 +488,7 @@ FOLDED_PARAMETERS = [
 
 
 def source_param(request) -> Source | None:
-    value = request.query_params.get("source")
-    if value in (None, ""):
-        return None
-    field = filters.SlugOrIdChoiceField(queryset=Source.objects.all())
-    try:
-        return field.to_python(value)
-    except Exception as exc:  # django's ValidationError: report it under the parameter's name
-        raise ValidationError({"source": list(getattr(exc, "messages", [str(exc)]))}) from exc
+    return reference_param(request, "source", Source.objects.all())
 
 
 def calibration_params(request) -> dict:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -67,7 +66,7 @@ class ExportView(generics.ListAPIView):
     """Streams every matching row (no pagination) as CSV or as a JSON array."""
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.ReferenceFilterBackend]
     pagination_class = None
     columns: tuple[str, ...] = ()
     filename = "export"

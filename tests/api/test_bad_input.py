@@ -377,7 +377,7 @@ def test_it_refuses_an_outcome_the_question_cannot_have(client_for, resolver, qu
         ("/api/leaderboard/", {"min_n": "-3"}, "min_n"),
         ("/api/leaderboard/", {"since": "2025-13-45"}, "since"),
         ("/api/authors/ada-pundit/scorecard/", {"until": "never"}, "until"),
-        ("/api/authors/ada-pundit/calibration/", {"tag": "nope"}, "tag"),
+        ("/api/authors/ada-pundit/calibration/", {"tag": "not a tag!"}, "tag"),
         ("/api/forecasts/import/", {}, None),
     ],
 )

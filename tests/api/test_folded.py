@@ -68,7 +68,7 @@ def test_it_filters_the_folded_table_by_source_and_period(api_client, vox):
     ("params", "field"),
     [
         ({"folded": "maybe"}, "folded"),
-        ({"folded": "true", "source": "no-such-source"}, "source"),
+        ({"folded": "true", "source": "not a slug!"}, "source"),
         ({"source": "vox-2021"}, "source"),
         ({"since": "2022-01-01T00:00:00Z"}, "since"),
         (
@@ -81,6 +81,13 @@ def test_it_refuses_a_bad_calibration_parameter_naming_it(api_client, vox, param
     response = api_client.get("/api/authors/vox/calibration/", params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_it_answers_404_for_a_source_that_does_not_exist(api_client, vox):
+    params = {"folded": "true", "source": "no-such-source"}
+    response = api_client.get("/api/authors/vox/calibration/", params)
+    assert response.status_code == 404
+    assert "source" in response.json()
 
 
 def test_the_unfolded_table_is_unchanged(api_client, vox):

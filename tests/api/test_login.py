@@ -34,7 +34,7 @@ def token_attempt(client, password: str, **extra):
 
 def test_it_locks_the_token_sign_in_after_repeated_wrong_passwords(api_client, editor):
     codes = [token_attempt(api_client, f"guess-{n}").status_code for n in range(LIMIT + 2)]
-    assert codes == [400] * (LIMIT - 1) + [429, 429, 429]
+    assert codes == [401] * (LIMIT - 1) + [429, 429, 429]
     # Locked out means locked out: the right password is refused too, and says how long.
     response = token_attempt(api_client, "pw-edith-123")
     assert response.status_code == 429
@@ -124,3 +124,12 @@ def test_a_trusted_proxy_names_the_client_it_forwards(api_client, settings):
     settings.RECKON_TRUSTED_PROXIES = ["10.0.0.0/8"]
     # Five different clients behind the proxy: none reaches its limit of three.
     assert throttled_reads(api_client, settings, REMOTE_ADDR="10.1.2.3") == [200] * 5
+
+
+def test_a_wrong_password_is_a_401_and_a_missing_field_a_400(api_client, editor):
+    wrong = token_attempt(api_client, "not-her-password")
+    assert wrong.status_code == 401
+    assert wrong.json() == {"detail": "Unable to sign in with that username and password."}
+    assert wrong["WWW-Authenticate"] == "Token"
+    missing = api_client.post(TOKEN_URL, {"username": "edith"}, format="json")
+    assert missing.status_code == 400 and "password" in missing.json()

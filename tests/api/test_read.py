@@ -126,10 +126,15 @@ def test_it_filters_forecasts_by_author_slug_or_id(api_client, sample_ledger, au
     assert {f["author_slug"] for f in by_slug["results"]} == {"ada-pundit"}
 
 
-def test_it_refuses_an_unknown_filter_value_naming_the_filter(api_client, sample_ledger):
+def test_it_answers_404_for_a_filter_naming_nothing_and_400_for_a_malformed_one(
+    api_client, sample_ledger
+):
     response = api_client.get("/api/forecasts/", {"author": "no-such-author"})
-    assert response.status_code == 400
-    assert "author" in response.json()
+    assert response.status_code == 404
+    assert response.json() == {"author": ["No author has the id or slug “no-such-author”."]}
+    malformed = api_client.get("/api/forecasts/", {"author": "not a slug!"})
+    assert malformed.status_code == 400
+    assert "author" in malformed.json()
 
 
 def test_it_filters_forecasts_by_tag_and_question(api_client, sample_ledger):

@@ -267,7 +267,7 @@ def test_it_exports_forecasts_as_json_with_filters(
 
 def test_it_answers_a_bad_export_filter_in_json(api_client, scored_ledger):
     response = api_client.get("/api/forecasts/export.csv", {"author": "nobody"})
-    assert response.status_code == 400
+    assert response.status_code == 404  # the author named does not exist
     assert response["Content-Type"].startswith("application/json")
     assert "author" in response.json()
 

@@ -301,7 +301,7 @@ def test_it_refuses_a_wrong_password_for_a_token(api_client, editor):
     response = api_client.post(
         "/api/auth/token/", {"username": "edith", "password": "nope"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
 
 
 def test_it_refuses_a_bad_token_with_401(api_client, db):
