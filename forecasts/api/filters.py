@@ -320,7 +320,13 @@ class ReferenceFilterBackend(DjangoFilterBackend):
             errors = filterset.form.errors.as_data()
             codes = {error.code for field in errors.values() for error in field}
             if codes == {UNKNOWN_REFERENCE}:
-                raise NotFound(
-                    {name: [str(e.message) for e in errs] for name, errs in errors.items()}
-                )
+                fields = {name: [e.messages[0] for e in errs] for name, errs in errors.items()}
+                raise not_found(fields)
         return super().filter_queryset(request, queryset, view)
+
+
+def not_found(fields: dict[str, list[str]]) -> NotFound:
+    """A 404 for query parameters naming nothing: the messages under each parameter's
+    name, and the first as ``detail``, as every 404 of the API carries one."""
+    first = next(iter(fields.values()))[0]
+    return NotFound({"detail": first, **fields})

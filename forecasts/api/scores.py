@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
 from forecasts.api import filters
@@ -306,7 +306,7 @@ def reference_param(request, name: str, queryset):
     except DjangoValidationError as exc:
         problem = {name: list(exc.messages)}
         if exc.code == filters.UNKNOWN_REFERENCE:
-            raise NotFound(problem) from exc
+            raise filters.not_found(problem) from exc
         raise ValidationError(problem) from exc
 
 

@@ -131,7 +131,8 @@ def test_it_answers_404_for_a_filter_naming_nothing_and_400_for_a_malformed_one(
 ):
     response = api_client.get("/api/forecasts/", {"author": "no-such-author"})
     assert response.status_code == 404
-    assert response.json() == {"author": ["No author has the id or slug “no-such-author”."]}
+    message = "No author has the id or slug “no-such-author”."
+    assert response.json() == {"detail": message, "author": [message]}
     malformed = api_client.get("/api/forecasts/", {"author": "not a slug!"})
     assert malformed.status_code == 400
     assert "author" in malformed.json()

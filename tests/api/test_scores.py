@@ -144,7 +144,8 @@ def test_it_refuses_a_period_that_ends_before_it_starts(api_client, scored):
 def test_it_answers_404_for_an_unknown_tag_on_the_leaderboard(api_client, scored):
     response = api_client.get("/api/leaderboard/", {"tag": "no-such-tag"})
     assert response.status_code == 404
-    assert response.json() == {"tag": ["No tag has the id or slug “no-such-tag”."]}
+    message = "No tag has the id or slug “no-such-tag”."
+    assert response.json() == {"detail": message, "tag": [message]}
 
 
 def test_it_shows_an_author_scorecard_overall_and_per_tag(api_client, scored):
