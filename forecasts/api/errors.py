@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from forecasts.api.parsers import RequestTooLarge
+from forecasts.ledger import rules
 
 logger = logging.getLogger("forecasts.api")
 
@@ -35,6 +36,8 @@ class Conflict(exceptions.APIException):
 def translate(exc: Exception) -> Exception:
     """Turn errors raised below the API layer into DRF exceptions with the right status."""
     if isinstance(exc, DjangoValidationError):
+        if _codes(exc) == {rules.CONFLICT}:
+            return Conflict(detail=as_serializer_error(exc))
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -48,6 +51,11 @@ def translate(exc: Exception) -> Exception:
     if isinstance(exc, DataError):
         return exceptions.ParseError("A value is out of the range the database can store.")
     return exc
+
+
+def _codes(exc: DjangoValidationError) -> set[str | None]:
+    errors = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
+    return {error.code for field in errors for error in field}
 
 
 def exception_handler(exc: Exception, context: dict) -> Response:

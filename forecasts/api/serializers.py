@@ -121,9 +121,14 @@ class TagSerializer(TextOnlyMixin, serializers.ModelSerializer):
         model = Tag
         fields = ["id", "slug", "name"]
         read_only_fields = ["id"]
+        # Checked in validate: a name taken is a conflict (409), not bad input.
+        extra_kwargs = {"name": {"validators": []}}
 
     def validate(self, attrs):
-        return _with_slug(attrs, Tag, attrs.get("name", ""), max_length=80)
+        name = attrs.get("name", "")
+        if Tag.objects.filter(name=name).exists():
+            raise Conflict({"name": [f"A tag named “{name}” already exists."]})
+        return _with_slug(attrs, Tag, name, max_length=80)
 
 
 def _with_slug(attrs: dict, model, text: str, max_length: int = 200) -> dict:

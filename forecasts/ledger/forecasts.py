@@ -128,7 +128,9 @@ def check_not_repeated(
         same = same.exclude(pk=exclude_pk)
     existing = same.first()
     if existing is not None:
-        raise ValidationError({"stated_at": repeated_message(existing)})
+        raise ValidationError(
+            {"stated_at": ValidationError(repeated_message(existing), code=rules.CONFLICT)}
+        )
 
 
 def repeated_message(forecast: Forecast) -> str:
@@ -282,7 +284,7 @@ def _save_once(forecast: Forecast) -> None:
         if not any(mark in str(exc) for mark in _REPEATED_MARKS):
             raise
         message = repeated_message(forecast)
-        raise ValidationError({"stated_at": message}) from exc
+        raise ValidationError({"stated_at": ValidationError(message, code=rules.CONFLICT)}) from exc
 
 
 def forecast_correction_check(

@@ -33,6 +33,10 @@ _NON_FINITE = frozenset({"nan", "inf", "infinity"})
 # and must cite a dated source (DESIGN.md, no hindsight).
 HISTORICAL_GRACE = timedelta(days=1)
 
+# The code of a refusal of a well-formed write that clashes with what the ledger
+# already holds (a second forecast at the same moment): the API answers it 409.
+CONFLICT = "conflict"
+
 
 def check_probability(value: object, field: str) -> float:
     """``value`` as a float if it is a real number in [0, 1].

@@ -377,6 +377,14 @@ def test_it_refuses_a_second_forecast_by_the_same_author_at_the_same_moment(
     second = client.post("/api/forecasts/", forecast_body(probability=0.8), format="json")
 
     assert first.status_code == 201, first.json()
-    assert second.status_code == 400
+    assert second.status_code == 409  # well formed, but the moment is taken
     assert "already has a forecast on this question" in second.json()["stated_at"][0]
     assert list(Forecast.objects.values_list("probability", flat=True)) == [0.2]
+
+
+def test_it_refuses_a_tag_name_already_taken_as_a_conflict(client_for, editor):
+    client = client_for(editor)
+    assert client.post("/api/tags/", {"name": "Elections"}, format="json").status_code == 201
+    again = client.post("/api/tags/", {"name": "Elections", "slug": "polls"}, format="json")
+    assert again.status_code == 409
+    assert again.json() == {"name": ["A tag named “Elections” already exists."]}
