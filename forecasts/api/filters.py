@@ -43,7 +43,10 @@ class SlugOrIdChoiceField(forms.ModelChoiceField):
         lookup = lookup_for(value)
         model = self.queryset.model._meta.verbose_name
         if lookup is None:
-            raise ValidationError(f"Give a {model} id or slug.", code="invalid_choice")
+            raise ValidationError(
+                f"Give the {model}'s id or slug (digits, or letters, digits, - and _).",
+                code="invalid_choice",
+            )
         try:
             return self.queryset.get(**lookup)
         except self.queryset.model.DoesNotExist:
