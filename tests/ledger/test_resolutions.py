@@ -118,13 +118,7 @@ def conditional(question):
 
 
 def test_it_annuls_a_conditional_question_when_its_condition_fails(question, conditional, resolver):
-    ledger.question_resolve(
-        question=question,
-        outcome="no",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="Did not happen.",
-        by=resolver,
-    )
+    _condition_fails(question, resolver)
     conditional.refresh_from_db()
     annulment = conditional.resolutions.get(is_current=True)
     assert conditional.state == Question.State.ANNULLED
@@ -134,21 +128,8 @@ def test_it_annuls_a_conditional_question_when_its_condition_fails(question, con
 def test_it_reopens_an_automatically_annulled_question_when_the_condition_is_corrected(
     question, conditional, resolver
 ):
-    ledger.question_resolve(
-        question=question,
-        outcome="no",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="Did not happen.",
-        by=resolver,
-    )
-    ledger.resolution_correct(
-        question=question,
-        outcome="yes",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="It did, after all.",
-        reason="Wrong report.",
-        by=resolver,
-    )
+    _condition_fails(question, resolver)
+    _condition_corrected_to_yes(question, resolver)
     conditional.refresh_from_db()
     assert conditional.state == Question.State.LIVE
     assert not conditional.resolutions.filter(is_current=True).exists()
@@ -194,13 +175,7 @@ def test_it_annuls_a_resolved_conditional_question_when_its_condition_then_fails
     question, conditional, resolver
 ):
     own = _resolve_own(conditional, resolver)
-    ledger.question_resolve(
-        question=question,
-        outcome="no",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="Did not happen.",
-        by=resolver,
-    )
+    _condition_fails(question, resolver)
     conditional.refresh_from_db()
     annulment = conditional.resolutions.get(is_current=True)
     assert conditional.state == Question.State.ANNULLED
@@ -240,21 +215,8 @@ def test_it_restores_the_conditional_questions_own_resolution_when_the_condition
     question, conditional, resolver
 ):
     own = _resolve_own(conditional, resolver)
-    ledger.question_resolve(
-        question=question,
-        outcome="no",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="Did not happen.",
-        by=resolver,
-    )
-    ledger.resolution_correct(
-        question=question,
-        outcome="yes",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="It did, after all.",
-        reason="Wrong report.",
-        by=resolver,
-    )
+    _condition_fails(question, resolver)
+    _condition_corrected_to_yes(question, resolver)
     conditional.refresh_from_db()
     restored = conditional.resolutions.get(is_current=True)
     assert conditional.state == Question.State.RESOLVED
@@ -273,13 +235,7 @@ def test_it_leaves_an_annulled_conditional_question_as_it_is_when_its_condition_
     question, conditional, resolver
 ):
     ledger.question_annul(question=conditional, reason="Ambiguous wording.", by=resolver)
-    ledger.question_resolve(
-        question=question,
-        outcome="no",
-        outcome_known_at=STATED + timedelta(days=5),
-        evidence_note="Did not happen.",
-        by=resolver,
-    )
+    _condition_fails(question, resolver)
     assert conditional.resolutions.count() == 1
     assert conditional.resolutions.get().reason == "Ambiguous wording."
 
@@ -317,3 +273,26 @@ def test_it_refuses_an_outcome_known_before_the_question_opened(question, resolv
     message = caught.value.message_dict["outcome_known_at"][0]
     assert "before the question opened (2024-11-01 00:00 UTC)" in message
     assert not Resolution.objects.exists()
+
+
+def _condition_fails(question, resolver):
+    """The condition resolves no: its conditional questions are annulled."""
+    return ledger.question_resolve(
+        question=question,
+        outcome="no",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="Did not happen.",
+        by=resolver,
+    )
+
+
+def _condition_corrected_to_yes(question, resolver):
+    """The condition's outcome is corrected to yes: the conditional questions count again."""
+    return ledger.resolution_correct(
+        question=question,
+        outcome="yes",
+        outcome_known_at=STATED + timedelta(days=5),
+        evidence_note="It did, after all.",
+        reason="Wrong report.",
+        by=resolver,
+    )
