@@ -122,7 +122,7 @@ class TagSerializer(TextOnlyMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name"]
         read_only_fields = ["id"]
         # Checked in validate: a name taken is a conflict (409), not bad input.
-        extra_kwargs = {"name": {"validators": []}}
+        extra_kwargs: dict[str, dict] = {"name": {"validators": []}}
 
     def validate(self, attrs):
         name = attrs.get("name", "")
