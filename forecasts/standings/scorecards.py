@@ -17,8 +17,8 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef
 
 from forecasts.engine.card_totals import stored_binned_figures
-from forecasts.models import Author, Forecast, QuestionScore, Scorecard, Tag
-from forecasts.standings import periods
+from forecasts.models import Author, Forecast, Scorecard, Tag
+from forecasts.standings import folded, periods
 
 # The figures of a card, as the API, the pages and the exports name them.
 FIGURES = (
@@ -141,11 +141,11 @@ def from_complete_sources(
     cites_complete = Forecast.objects.filter(
         author=OuterRef("author_id"), question=OuterRef("question_id"), source__is_complete=True
     )
-    scores = (
-        QuestionScore.objects.counted()
-        .filter(author=author)
-        .known_between(since, until)
-        .recorded_before_outcome(recorded_before_outcome)
-        .tagged(tag)
+    scores = folded.counted_scores(
+        author=author,
+        tag=tag,
+        since=since,
+        until=until,
+        recorded_before_outcome=recorded_before_outcome,
     )
     return scores.filter(Exists(cites_complete)).count()
