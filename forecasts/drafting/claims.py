@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -61,6 +62,10 @@ MAX_ARTICLE_CHARS = 200_000
 
 AFFIRMS = "affirms"
 NEGATES = "negates"
+
+CLAIM = "claim"
+REPORTED = "reported"
+NONE = "none"
 
 
 @dataclass
@@ -83,6 +88,8 @@ class DraftClaim:
     stated_probability: float = 0.0
     stated_interval: tuple[float, float] = (0.0, 1.0)
     outcome: str = ""
+    speaker: str = ""
+    why: str = ""
 
     @property
     def positive_probability(self) -> float:
@@ -103,46 +110,155 @@ def split_sentences(text: str) -> list[str]:
 def detect_claims(
     text: str, scale: str = DEFAULT_SCALE, today: date | None = None
 ) -> list[DraftClaim]:
-    """Forward-looking claims in ``text``, in order, each with a mapped probability."""
+    """The author's forward-looking claims in ``text``, in order, each with a mapped probability.
+
+    Sentences are read with the sentences before them in the same paragraph, so
+    a quotation whose speaker was named just before is not taken for the author's.
+    """
     today = today or _utc_today()
-    claims = (
-        claim_from_sentence(sentence, scale, today, index)
-        for index, sentence in enumerate(split_sentences(text))
-    )
-    return [claim for claim in claims if claim is not None]
+    claims = []
+    for verdict in explain_sentences(text, scale):
+        if verdict.verdict == CLAIM and verdict.reading is not None:
+            claims.append(_draft(verdict, today))
+    return claims
 
 
 def claim_from_sentence(
-    sentence: str, scale: str = DEFAULT_SCALE, today: date | None = None, index: int = 0
+    sentence: str,
+    scale: str = DEFAULT_SCALE,
+    today: date | None = None,
+    index: int = 0,
+    previous: Sequence[str] = (),
 ) -> DraftClaim | None:
-    """The claim one sentence makes, or None when it is not forward-looking."""
-    reading = claim_reading(sentence, scale)
-    if reading is None:
+    """The claim one sentence makes, or None when it is not the author's forward-looking claim.
+
+    ``previous`` holds the sentences before it in its paragraph (for quotations).
+    """
+    verdict = explain_sentence(sentence, scale, previous, index)
+    if verdict is None or verdict.verdict != CLAIM or verdict.reading is None:
         return None
-    direction = claim_direction(sentence, reading)
+    return _draft(verdict, today or _utc_today())
+
+
+def _draft(verdict: SentenceVerdict, today: date) -> DraftClaim:
+    reading = verdict.reading
+    assert reading is not None
+    direction = claim_direction(verdict.sentence, reading)
     return DraftClaim(
-        sentence=sentence,
+        sentence=verdict.sentence,
         phrase=reading.matched_text,
         scale=reading.scale,
         interval=reading.interval,
         probability=reading.point,
-        suggested_resolve_by=suggest_resolve_by(sentence, today),
-        index=index,
+        suggested_resolve_by=suggest_resolve_by(verdict.sentence, today),
+        index=verdict.index,
         reading=reading,
         direction=direction.direction,
         stated_probability=direction.probability,
         stated_interval=direction.interval,
         outcome=direction.outcome,
+        speaker=verdict.speaker,
+        why=verdict.why,
     )
 
 
-def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
-    """The strongest reading that survives the rules in the module docstring."""
-    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
-        return None
+@dataclass(frozen=True)
+class SentenceVerdict:
+    """How the detector reads one sentence that has forward-looking words.
+
+    ``verdict`` is ``claim`` (the author's own), ``reported`` (someone else's,
+    named in ``speaker`` when the sentence or paragraph names them) or ``none``;
+    ``why`` says why in a few plain words, for the review screen.
+    """
+
+    index: int
+    sentence: str
+    verdict: str
+    phrase: str
+    speaker: str
+    why: str
+    reading: Reading | None
+
+
+def explain_sentences(text: str, scale: str = DEFAULT_SCALE) -> list[SentenceVerdict]:
+    """A verdict for every sentence of ``text`` that has forward-looking words, in order.
+
+    Paragraphs are separated by a blank line; ``index`` counts sentences over
+    the whole text, as :func:`split_sentences` gives them.
+    """
+    verdicts: list[SentenceVerdict] = []
+    offset = 0
+    for paragraph in paragraphs(text):
+        for position, verdict in enumerate(explain_paragraph(paragraph, scale)):
+            if verdict is not None:
+                verdicts.append(_reindexed(verdict, offset + position))
+        offset += len(paragraph)
+    return verdicts
+
+
+def _reindexed(verdict: SentenceVerdict, index: int) -> SentenceVerdict:
+    return SentenceVerdict(
+        index, verdict.sentence, verdict.verdict, verdict.phrase, verdict.speaker, verdict.why,
+        verdict.reading,
+    )
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """The sentences of ``text`` grouped by paragraph (a blank line ends one)."""
+    groups: list[list[str]] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, cursor)
+        gap = text[cursor:start] if start >= 0 else ""
+        if not groups or _BLANK_LINE.search(gap):
+            groups.append([])
+        groups[-1].append(sentence)
+        cursor = start + len(sentence) if start >= 0 else cursor
+    return groups
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def explain_paragraph(sentences: Sequence[str], scale: str = DEFAULT_SCALE) -> list[SentenceVerdict | None]:
+    """A verdict (or None: no forward-looking words) for each sentence of one paragraph."""
+    return [
+        explain_sentence(sentence, scale, sentences[:index], index)
+        for index, sentence in enumerate(sentences)
+    ]
+
+
+def explain_sentence(
+    sentence: str, scale: str = DEFAULT_SCALE, previous: Sequence[str] = (), index: int = 0
+) -> SentenceVerdict | None:
+    """The verdict on one sentence, read after ``previous`` (its paragraph so far)."""
     readings = read_phrases(sentence, scale)
+    if not readings:
+        return None
+
+    def verdict(kind: str, reading: Reading | None, speaker: str, why: str) -> SentenceVerdict:
+        phrase = reading.matched_text if reading else ""
+        return SentenceVerdict(index, sentence, kind, phrase, speaker, why, reading)
+
+    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
+        return verdict(NONE, None, "", "a question asserts nothing")
     future = _has_future_signal(sentence, readings)
-    return strongest([r for r in readings if not_a_claim_because(sentence, r, future) is None])
+    reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
+    kept = strongest([r for r, why in reasons if why is None])
+    if kept is not None:
+        return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
+    reading, why = next((r, w) for r, w in reasons if r is strongest(readings))
+    assert why is not None
+    if why in {"reported speech", "someone else's belief"}:
+        speaker, cue = _reported_by(sentence, reading)
+        return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
+    return verdict(NONE, reading, "", why)
+
+
+def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
+    """The reading that makes ``sentence`` the author's claim, or None."""
+    verdict = explain_sentence(sentence, scale)
+    return verdict.reading if verdict and verdict.verdict == CLAIM else None
 
 
 _CUE = (
@@ -206,6 +322,22 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
     return None
+
+
+def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
+    """Who is reported and the words that say so ("the minister", "the minister predicts")."""
+    before, after = sentence[: reading.start], sentence[reading.end :]
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    cue = _REPORT_CUE.search(clause) or _BELIEF_CUE.search(clause)
+    if cue:
+        words = re.findall(r"[\w'\u2019.-]+", clause[: cue.start()])[-4:]
+        speaker = " ".join(words)
+        return speaker, " ".join([*words, cue.group(0)])
+    trailing = _TRAILING_ATTRIBUTION.search(after)
+    if trailing:
+        text = trailing.group(0).strip(" ,.")
+        return re.sub(rf"\s*\b(?:{_CUE})\b.*$", "", text, flags=re.IGNORECASE), text
+    return "", ""
 
 
 def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
