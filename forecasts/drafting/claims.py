@@ -56,7 +56,9 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
+from forecasts.drafting.attribution import attribution
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases, strongest
+from forecasts.drafting.numbers import stated_numbers
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -232,7 +234,7 @@ def explain_sentence(
     sentence: str, scale: str = DEFAULT_SCALE, previous: Sequence[str] = (), index: int = 0
 ) -> SentenceVerdict | None:
     """The verdict on one sentence, read after ``previous`` (its paragraph so far)."""
-    readings = read_phrases(sentence, scale)
+    readings = sorted(read_phrases(sentence, scale) + stated_numbers(sentence), key=_start)
     if not readings:
         return None
 
@@ -242,17 +244,52 @@ def explain_sentence(
 
     if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
         return verdict(NONE, None, "", "a question asserts nothing")
+    reported = attribution(sentence, previous)
+    if reported is not None:
+        return verdict(REPORTED, governing(readings, sentence), reported.speaker,
+                       f"reported: '{reported.cue}'")
     future = _has_future_signal(sentence, readings)
     reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
-    kept = strongest([r for r, why in reasons if why is None])
+    kept = governing([r for r, why in reasons if why is None], sentence)
     if kept is not None:
         return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
-    reading, why = next((r, w) for r, w in reasons if r is strongest(readings))
+    main = governing(readings, sentence)
+    reading, why = next((r, w) for r, w in reasons if r is main)
     assert why is not None
     if why in {"reported speech", "someone else's belief"}:
         speaker, cue = _reported_by(sentence, reading)
         return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
     return verdict(NONE, reading, "", why)
+
+
+def _start(reading: Reading) -> int:
+    return reading.start
+
+
+_BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
+
+
+def governing(readings: list[Reading], sentence: str) -> Reading | None:
+    """The reading that sets the number: the one governing the predicted clause.
+
+    A number the author writes out beats a hedge word, which beats a bare modal
+    ("likely that X will" is "likely", not "will"); a reading after a "but"
+    beats one in the clause it overrules ("X may slow, but it will likely …");
+    then the one furthest from even odds, then the earliest.
+    """
+    if not readings:
+        return None
+    last_but = max((m.end() for m in _BUT.finditer(sentence)), default=-1)
+    return max(
+        readings,
+        key=lambda r: (
+            r.rationale.startswith("The author states the number"),
+            r.kind != MODAL,
+            r.start >= last_but,
+            abs(r.point - 0.5),
+            -r.start,
+        ),
+    )
 
 
 def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
@@ -263,7 +300,7 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
 
 _CUE = (
     r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
-    r"according\s+to|announce|announced|announces|claim|claimed|claims|promise|promised|"
+    r"according\s+to(?!\s+(?:my|our)\b)|announce|announced|announces|claim|claimed|claims|promise|promised|"
     r"promises|pledge|pledged|pledges|vow|vowed|vows|warn|warned|warns|insist|insisted|"
     r"insists|argue|argued|argues|stated|added|noted|predict|predicted|predicts|implied|"
     r"hinted|wrote|writes|quoted|confirmed|revealed|denied|suggest|suggested|suggests"
@@ -273,7 +310,8 @@ _REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
-    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared)\b",
+    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
+    r"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
@@ -287,7 +325,13 @@ _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
 _PAST_PERSPECTIVE = re.compile(
     r"\b(?:was|were|had|wasn't|weren't)\s+(?:\w+ly\s+|not\s+|been\s+)*$", re.IGNORECASE
 )
-_COUNTERFACTUAL = re.compile(r"\s+(?:have|['\u2019]ve)\s+(?!to\b)\w+", re.IGNORECASE)
+# "would have won", "could have been": a past participle after "have" (not "may have the same").
+_COUNTERFACTUAL = re.compile(
+    r"\s+(?:have|['\u2019]ve)\s+(?:\w+ly\s+)?(?:\w+ed|\w+en|been|gone|done|had|made|won|lost|got|"
+    r"seen|known|said|come|become|begun|run|put|set|let|led|left|kept|held|brought|bought|"
+    r"thought|fought|caught|taught|meant|spent|sent|built|felt|heard|paid|sold|told|stood)\b",
+    re.IGNORECASE,
+)
 _NORMATIVE = re.compile(r"\s+be\s+\w+(?:ed|en|ing)\b", re.IGNORECASE)
 _EMBEDDED_QUESTION = re.compile(
     r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
@@ -311,10 +355,18 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     """Why ``reading`` does not make ``sentence`` a claim, or None when it does."""
     before, after = sentence[: reading.start], sentence[reading.end :]
     clause = _CLAUSE_BREAK.split(before)[-1]
-    if _REPORT_CUE.search(clause) or _TRAILING_ATTRIBUTION.search(after):
+    if _reported_in(clause) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
-    if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)):
+    if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)) or _their_expectation(clause, reading):
         return "someone else's belief"
+    if _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) and reading.kind == MODAL:
+        return "the author's plan for the article"
+    if _inside_quotation(sentence, reading):
+        return "quoted words, not the author's"
+    if _HAVE_BEFORE.search(before):
+        return "counterfactual past"
+    if reading.kind != MODAL and _ATTRIBUTIVE.search(before) and not _TO_OR_THAT.match(after):
+        return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
     if reading.kind == MODAL:
@@ -322,6 +374,42 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
     return None
+
+
+def _reported_in(clause: str) -> bool:
+    """A report word with someone saying it: "the minister said", not "Saying all this, …"."""
+    cue = _REPORT_CUE.search(clause)
+    if cue is None:
+        return False
+    if cue.group(0).lower().startswith("according"):
+        return not re.match(r"\s+to\s+(?:my|our)\b", clause[cue.start() + 9 :], re.IGNORECASE)
+    return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
+
+
+# "would have possibly meant": a hedge inside a counterfactual.
+_HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
+_ATTRIBUTIVE = re.compile(r"\b(?:any|the|its|their|his|her|our|a|an)\s+(?:most\s+)?$", re.IGNORECASE)
+_TO_OR_THAT = re.compile(r"\s+(?:to|that|than|,)\b|\s*[,.;:]", re.IGNORECASE)
+
+
+def _inside_quotation(sentence: str, reading: Reading) -> bool:
+    """True when the hedge sits inside a quotation that is only part of the sentence."""
+    for match in re.finditer(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"", sentence):
+        inside = match.start() < reading.start and reading.end <= match.end()
+        if inside and len(match.group(0)) < len(sentence.strip()) - 2:
+            return True
+    return False
+
+
+def _their_expectation(clause: str, reading: Reading) -> bool:
+    """ "Analysts expect …": the expectation words with a subject that is not the author."""
+    if reading.phrase != "expect" or not reading.matched_text.lower().startswith("expect"):
+        return False
+    return bool(re.search(r"[^\W\d_]", clause))
+
+
+# "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.
+_AUTHOR_PLAN = re.compile(r"\bI\s*(?:['\u2019]ll|will|['\u2019]m|am)\b", re.IGNORECASE)
 
 
 def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
@@ -340,9 +428,24 @@ def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
     return "", ""
 
 
+_CONCESSION = re.compile(r"\bbut\b|^\s+be\s+(?:argued|said)\b", re.IGNORECASE)
+_WAIT_AND_SEE = re.compile(
+    r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
+)
+_IF_BEFORE = re.compile(r"\b(?:if|unless)\b[^,;]*,", re.IGNORECASE)
+
+
 def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
     if reading.phrase != "will" and _COUNTERFACTUAL.match(after):
         return "counterfactual past"
+    if reading.phrase == "would":
+        return "a conditional 'would': what happens if, not what will"
+    if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
+        return "wait and see, not a forecast"
+    if reading.phrase in {"might", "may", "could"} and _CONCESSION.search(after):
+        return "a concession, set aside by what follows"
+    if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
+        return "the consequence of a condition"
     previous = before.split()[-1].lower() if before.split() else ""
     if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
         return "advice, not prediction"

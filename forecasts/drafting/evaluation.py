@@ -101,8 +101,14 @@ def normalise(raw: object) -> list[dict]:
 
 
 def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
-    """Figures for each subset (split or source) in corpus order, then ``overall``."""
-    rows = judge(corpus, scale)
+    """Figures for each subset (split or source) in corpus order, then ``overall``.
+
+    ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
+    """
+    entries = list(corpus)
+    if entries and "group" not in entries[0]:
+        entries = normalise(entries)
+    rows = judge(entries, scale)
     subsets = list(dict.fromkeys(row["subset"] for row in rows))
     report = {name: metrics([r for r in rows if r["subset"] == name]) for name in subsets}
     report["overall"] = metrics(rows)

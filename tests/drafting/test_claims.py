@@ -40,9 +40,9 @@ def test_the_splitter_keeps_every_sentence_verbatim_and_in_order():
 
 
 def test_the_corpus_holds_every_seed_sentence_and_forty_others():
-    seed_rows = [row["sentence"] for row in CORPUS if row["source"] == "seed"]
+    seed_rows = [row["sentence"] for row in CORPUS if row["subset"] == "seed"]
     assert seed_rows == split_sentences(SEED)
-    assert sum(row["source"] == "other" for row in CORPUS) >= 40
+    assert sum(row["subset"] == "other" for row in CORPUS) >= 40
 
 
 NAMED_SEED_CLAIMS = [

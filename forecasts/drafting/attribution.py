@@ -1,0 +1,127 @@
+"""Whose forecast is it? Attribution read from one sentence and its paragraph (pure Python).
+
+Each rule is a pattern a reader can check by hand; each has a test in
+``tests/drafting/test_attribution.py``. A sentence is someone else's when:
+
+1. **A parenthetical or trailing report** names a speaker anywhere after the
+   first words: "X will fall, the minister predicts, as …", "…, says Dr Y,
+   director of …", "…, analysts said."
+2. **"According to"** someone other than the author ("according to my
+   calculations" stays the author's).
+3. **An attribution noun** introduces the forecast: "the common assumption /
+   a popular prediction / the agency's projection is that …". The author's
+   own ("my prediction is that") stays theirs.
+4. **A document speaks**: "the report points to …", "a new study found that …",
+   "the survey shows …" (the author's own data would say "our").
+5. **A quotation** opens the sentence (or continues one left open) and an
+   earlier sentence of the same paragraph names who speaks: "… Professor
+   Stantic told news.com.au. “Postal votes … will be crucial.”"
+
+Attribution *before* the hedge in the same clause ("Analysts expect …",
+"experts believe …", "he said that …") is read by
+:func:`forecasts.drafting.claims.not_a_claim_because`, which also keeps
+"I think" and "we expect" as the author's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+REPORT_VERBS = (
+    r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
+    r"announce|announced|announces|claim|claimed|claims|promise|promised|promises|pledge|"
+    r"pledged|pledges|vow|vowed|vows|warn|warned|warns|warning|insist|insisted|insists|"
+    r"argue|argued|argues|arguing|stated|stating|added|adding|noted|noting|predict|predicted|"
+    r"predicts|predicting|implied|hinted|wrote|writes|quoted|confirmed|revealed|denied|"
+    r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
+    r"forecasts|projected|projects|expects|anticipates|believes|thinks|fears|reckons"
+)
+_WORD = r"[\w'\u2019.&-]+"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who the sentence reports (possibly "") and the words that show it."""
+
+    speaker: str
+    cue: str
+
+
+# ", the minister predicts," / ", analysts said." / ", he conceded that": a short subject, then the verb.
+_PARENTHETICAL = re.compile(
+    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b"
+    r"(?=\s*(?:,|\.|;|$|\s+that\b))",
+    re.IGNORECASE,
+)
+# ", says Dr Y, director of …" / ", said the minister."
+_INVERTED = re.compile(
+    rf",\s*(?P<verb>says|said|predicts|warns|argues|writes|adds|notes)\s+"
+    rf"(?P<speaker>(?:{_WORD}\s+){{0,4}}{_WORD})\s*(?:,|\.|;|$)",
+    re.IGNORECASE,
+)
+_ACCORDING_TO = re.compile(
+    rf"\baccording\s+to\s+(?!(?:my|our|me|us)\b)(?P<speaker>(?:{_WORD}\s*){{1,5}})", re.IGNORECASE
+)
+_ATTRIBUTION_NOUN = re.compile(
+    rf"(?P<speaker>\b(?:the|a|an|this|that|their|his|her|its|{_WORD}['\u2019]s)\s+"
+    r"(?:\w+\s+){0,2}?)"
+    r"(?P<noun>assumption|prediction|projection|forecast|expectation|consensus|belief|"
+    r"hope|fear|estimate|prognosis|view|bet|thinking|wisdom)s?\s+(?:is|was|are|were|remains)\s+that\b",
+    re.IGNORECASE,
+)
+# "the report points to", "a new study found that", "the survey shows": a document as the speaker.
+_DOCUMENT = re.compile(
+    r"(?P<speaker>\b(?:the|a|an|this|that|their|its|our|new|latest)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:report|study|survey|poll|model|analysis|research|data|projections?|forecasts?))\s+"
+    r"(?P<verb>found|finds|shows|showed|points\s+to|pointed\s+to|suggests|suggested|indicates|"
+    r"indicated|predicts|predicted|projects|projected|warns|warned|gives|gave|says|said)\b",
+    re.IGNORECASE,
+)
+_OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
+_SPEAKER_BEFORE = re.compile(
+    rf"(?P<speaker>(?:{_WORD}\s+){{0,4}}{_WORD})\s+(?:{REPORT_VERBS})\b", re.IGNORECASE
+)
+_MY = re.compile(r"^(?:my|our)\b", re.IGNORECASE)
+
+
+def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | None:
+    """Whom ``sentence`` reports, read with ``previous`` (its paragraph so far), or None."""
+    for pattern in (_PARENTHETICAL, _INVERTED):
+        for match in pattern.finditer(sentence):
+            speaker = match.group("speaker").strip()
+            if speaker.lower() in {"i", "we"} or match.start() < 3:
+                continue
+            return Attribution(_short(speaker), match.group(0).strip(" ,.;"))
+    according = _ACCORDING_TO.search(sentence)
+    if according:
+        return Attribution(_short(according.group("speaker")), according.group(0).strip(" ,."))
+    noun = _ATTRIBUTION_NOUN.search(sentence)
+    if noun and not _MY.match(noun.group("speaker")):
+        return Attribution(_short(noun.group("speaker")), noun.group(0))
+    document = _DOCUMENT.search(sentence)
+    if document:
+        return Attribution(_short(document.group("speaker")), document.group(0))
+    return _quotation(sentence, previous)
+
+
+def _quotation(sentence: str, previous: Sequence[str]) -> Attribution | None:
+    opens = bool(_OPENING_QUOTE.match(sentence))
+    if not (opens or (previous and _left_open(previous[-1]))):
+        return None
+    for earlier in reversed(previous):
+        named = _SPEAKER_BEFORE.search(earlier)
+        if named:
+            return Attribution(_short(named.group("speaker")), "a quotation; " + named.group(0))
+    return Attribution("", "a quotation") if opens else None
+
+
+def _left_open(sentence: str) -> bool:
+    """True when a double quotation opened in ``sentence`` is not closed in it."""
+    return sentence.count("\u201c") > sentence.count("\u201d") or sentence.count('"') % 2 == 1
+
+
+def _short(speaker: str) -> str:
+    words = speaker.strip(" ,.;:").split()
+    return " ".join(words[:6])

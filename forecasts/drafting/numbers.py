@@ -1,0 +1,68 @@
+"""Probabilities the author states in numbers (pure Python).
+
+"a 70 per cent chance", "an 86 percent probability", "one in three", "50-50"
+(in the lexicon), "the probability … is basically zero". A stated number is
+the author's own figure, so it beats any hedge word in the sentence. The
+reading's interval is the number itself; ``scale`` is the project scale
+(``reckon``) with a rationale saying the number was written out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from forecasts.drafting.lexicon import HEDGE, PROJECT_SCALE, Reading
+
+_PERCENT = re.compile(
+    r"\b(?:an?\s+)?(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent)\s+"
+    r"(?P<noun>chance|probability|likelihood|risk|odds)\b",
+    re.IGNORECASE,
+)
+_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "twenty": 20}
+_ONE_IN = re.compile(
+    r"\b(?:a\s+)?one[-\s]in[-\s](?P<n>two|three|four|five|six|ten|twenty|\d{1,4})\b"
+    r"(?:\s+(?:chance|probability|shot))?",
+    re.IGNORECASE,
+)
+_ZERO = re.compile(
+    r"\b(?:probability|chance|chances|likelihood)\b[^.;]{0,60}?\b(?:is|are)\s+"
+    r"(?:basically|essentially|virtually|effectively|close\s+to|near)\s+(?P<zero>zero|nil)\b",
+    re.IGNORECASE,
+)
+
+
+def stated_numbers(sentence: str) -> list[Reading]:
+    """Every probability written as a number in ``sentence``, in text order."""
+    readings = []
+    for match in _PERCENT.finditer(sentence):
+        value = float(match.group("n")) / 100
+        if 0 <= value <= 1:
+            readings.append(_reading(sentence, match, value))
+    for match in _ONE_IN.finditer(sentence):
+        raw = match.group("n").lower()
+        denominator = _WORDS.get(raw) or int(raw)
+        if denominator > 0:
+            readings.append(_reading(sentence, match, round(1 / denominator, 6)))
+    for match in _ZERO.finditer(sentence):
+        readings.append(_reading(sentence, match, 0.01))
+    return sorted(readings, key=lambda r: r.start)
+
+
+def _reading(sentence: str, match: re.Match[str], value: float) -> Reading:
+    text = match.group(0).strip()
+    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+    if text.lower().startswith(("a ", "an ")) and _PERCENT.match(text):
+        text = text.split(None, 1)[1]
+        start = sentence.find(text, match.start())
+    return Reading(
+        phrase=text,
+        matched_text=text,
+        scale=PROJECT_SCALE,
+        interval=(value, value),
+        point=value,
+        negated=False,
+        rationale=f"The author states the number: {text} is {value:.0%}.",
+        kind=HEDGE,
+        start=start,
+        end=start + len(text),
+    )
