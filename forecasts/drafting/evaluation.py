@@ -80,7 +80,7 @@ def normalise(raw: object) -> list[dict]:
                 }
             )
         return rows
-    if isinstance(raw, list) and all(
+    if isinstance(raw, list) and raw and all(
         isinstance(e, dict) and {"sentence", "forward_looking"} <= set(e) for e in raw
     ):
         return [

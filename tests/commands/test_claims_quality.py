@@ -2,12 +2,15 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from forecasts.drafting.evaluation import evaluate, load_corpus
 from forecasts.management.commands.claims_quality import DEFAULT_CORPUS
+
+OLD_CORPUS = Path(__file__).resolve().parent.parent / "claims_corpus.json"
 
 
 def run(*args) -> list[str]:
@@ -16,22 +19,38 @@ def run(*args) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def test_it_prints_a_table_and_ends_with_the_figures_as_json():
+def test_it_reports_tuning_and_held_out_apart_with_intervals_then_json():
     lines = run()
 
-    assert lines[0].split()[:6] == ["subset", "n", "TP", "FP", "FN", "precision"]
-    assert [line.split()[0] for line in lines[1:4]] == ["seed", "other", "overall"]
+    assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
+    assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
     figures = json.loads(lines[-1])
     expected = evaluate(load_corpus(DEFAULT_CORPUS))
-    for subset in ("seed", "other", "overall"):
+    for subset in ("tuning", "held-out", "overall"):
         for key in ("n", "precision", "recall", "f1", "phrase_accuracy"):
             assert figures[subset][key] == expected[subset][key]
+        low, high = figures[subset]["precision_95"]
+        assert low <= figures[subset]["precision"] <= high
+    assert figures["held-out"]["n"] >= 200
+    assert figures["overall"]["n"] >= 600
+    held_out = lines[2].split()
+    assert held_out[5] == f"{expected['held-out']['precision']:.3f}"
+
+
+def test_the_older_list_corpus_still_measures_by_source():
+    figures = json.loads(run("--corpus", str(OLD_CORPUS))[-1])
+
+    assert list(figures)[2:] == ["seed", "other", "overall"]
     assert figures["seed"]["n"] == 45
-    seed_row = lines[1].split()
-    assert seed_row[5:7] == [
-        f"{expected['seed']['precision']:.3f}",
-        f"{expected['seed']['recall']:.3f}",
-    ]
+
+
+def test_mistakes_leave_out_the_held_out_split_unless_asked():
+    tuning_only = run("--mistakes")
+    everything = run("--held-out-mistakes")
+
+    assert any(line.startswith("  [tuning]") for line in tuning_only)
+    assert not any(line.startswith("  [held-out]") for line in tuning_only)
+    assert any(line.startswith("  [held-out]") for line in everything)
 
 
 def test_it_measures_a_corpus_given_on_the_command_line(tmp_path):
@@ -83,7 +102,7 @@ def test_it_lists_the_mistakes_when_asked(tmp_path):
         encoding="utf-8",
     )
     lines = run("--corpus", str(path), "--mistakes")
-    assert any("labelled not a claim, found 'will'" in line for line in lines)
+    assert any("labelled none (phrase None), found 'will'" in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -91,10 +110,12 @@ def test_it_lists_the_mistakes_when_asked(tmp_path):
     [
         (None, "no such file"),
         ("{not json", "is not a JSON corpus"),
-        ('[{"text": "no sentence key"}]', "must be a non-empty JSON list"),
-        ("[]", "must be a non-empty JSON list"),
+        ('[{"text": "no sentence key"}]', "must be the articles corpus"),
+        ("[]", "must be the articles corpus"),
+        ('{"articles": [], "entries": [{"article": "x", "paragraph": 0, "sentence": "s", '
+         '"label": "claim"}]}', "names no known article"),
     ],
-    ids=["missing", "not-json", "wrong-shape", "empty"],
+    ids=["missing", "not-json", "wrong-shape", "empty", "unknown-article"],
 )
 def test_it_refuses_a_bad_corpus(tmp_path, content, message):
     path = tmp_path / "corpus.json"

@@ -1,8 +1,10 @@
 """``manage.py claims_quality``: how well the claim detector does on a labelled corpus.
 
-Prints precision and recall of claim detection and the accuracy of the phrase
-found, for the seed article, the other sentences and overall, as a table, then
-the same figures as ONE JSON line (last), for scripts and CI logs.
+Prints, for each subset of the corpus (the articles corpus: its ``tuning`` and
+``held-out`` splits; the older list corpus: its sources) and overall, the
+counts, precision, recall and phrase accuracy, each share with its 95% Wilson
+interval, as a table, then the same figures as ONE JSON line (last), for
+scripts and CI logs.
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ from django.core.management.base import BaseCommand, CommandError
 from forecasts.drafting.evaluation import evaluate, load_corpus
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
-DEFAULT_CORPUS = Path(settings.BASE_DIR) / "tests" / "claims_corpus.json"
+DEFAULT_CORPUS = Path(settings.BASE_DIR) / "forecasts" / "drafting" / "corpus" / "articles.json"
+HELD_OUT = "held-out"
 FIGURES = (
     "n",
     "true_positives",
     "false_positives",
     "false_negatives",
     "precision",
+    "precision_95",
     "recall",
+    "recall_95",
     "f1",
     "phrase_accuracy",
+    "phrase_95",
     "phrase_n",
 )
 
@@ -34,62 +40,69 @@ class Command(BaseCommand):
     help = "Precision, recall and phrase accuracy of claim detection on a labelled corpus."
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="Labelled JSON list.")
+        parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="Labelled JSON corpus.")
         parser.add_argument("--scale", choices=list(SCALES), default=DEFAULT_SCALE)
         parser.add_argument(
-            "--mistakes", action="store_true", help="List every sentence the detector got wrong."
+            "--mistakes",
+            action="store_true",
+            help="List every sentence the detector got wrong, except in the held-out split.",
+        )
+        parser.add_argument(
+            "--held-out-mistakes",
+            action="store_true",
+            help="Also list the held-out mistakes (for reporting; never tune on them).",
         )
 
     def handle(self, *args, **options):
         corpus = _load(options["corpus"])
         report = evaluate(corpus, options["scale"])
-        # The subsets first (seed, then the rest), the whole corpus last.
-        order = [name for name in ("seed", "other") if name in report]
-        order += [name for name in report if name not in {*order, "overall"}] + ["overall"]
         self.stdout.write(
-            f"{'subset':8} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
-            f"{'precision':>9} {'recall':>7} {'F1':>6} {'phrase accuracy':>16}"
+            f"{'subset':9} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
+            f"{'precision (95%)':>22} {'recall (95%)':>22} {'phrase accuracy (95%)':>28}"
         )
-        for name in order:
-            f = report[name]
-            phrase = (
-                f"{f['phrase_accuracy']:.3f} ({f['phrase_n']})"
-                if f["phrase_accuracy"] is not None
-                else "—"
-            )
+        for name, f in report.items():
             self.stdout.write(
-                f"{name:8} {f['n']:4} {f['true_positives']:4} {f['false_positives']:4} "
-                f"{f['false_negatives']:4} {f['precision']:9.3f} {f['recall']:7.3f} "
-                f"{f['f1']:6.3f} {phrase:>16}"
+                f"{name:9} {f['n']:4} {f['true_positives']:4} {f['false_positives']:4} "
+                f"{f['false_negatives']:4} {_share(f['precision'], f['precision_95']):>22} "
+                f"{_share(f['recall'], f['recall_95']):>22} "
+                f"{_share(f['phrase_accuracy'], f['phrase_95'], f['phrase_n']):>28}"
             )
-        if options["mistakes"]:
-            for mistake in report["overall"]["mistakes"]:
-                self.stdout.write(
-                    f"  labelled {'claim' if mistake['expected'] else 'not a claim'}, "
-                    f"found {mistake['found_phrase']!r} (label {mistake['expected_phrase']!r}): "
-                    f"{mistake['sentence']}"
-                )
-        figures = {name: {k: report[name][k] for k in FIGURES} for name in order}
+        if options["mistakes"] or options["held_out_mistakes"]:
+            self._mistakes(report, with_held_out=options["held_out_mistakes"])
+        figures = {name: {k: report[name][k] for k in FIGURES} for name in report}
         self.stdout.write(
             json.dumps({"corpus": options["corpus"], "scale": options["scale"], **figures})
         )
 
+    def _mistakes(self, report: dict, *, with_held_out: bool) -> None:
+        for name, figures in report.items():
+            if name == "overall" or (name == HELD_OUT and not with_held_out):
+                continue
+            for m in figures["mistakes"]:
+                got = f"found {m['found_phrase']!r}" if m["predicted"] else f"read as {m['verdict']}"
+                self.stdout.write(
+                    f"  [{name}] labelled {m['label']} (phrase {m['phrase']!r}), {got} "
+                    f"({m['why']}): {m['sentence']}"
+                )
+
+
+def _share(value: float | None, interval: tuple[float, float] | None, n: int | None = None) -> str:
+    if value is None or interval is None:
+        return "—"
+    count = f" of {n}" if n is not None else ""
+    return f"{value:.3f} ({interval[0]:.2f}–{interval[1]:.2f}){count}"
+
 
 def _load(path: str) -> list[dict]:
     try:
-        corpus = load_corpus(path)
+        return load_corpus(path)
     except FileNotFoundError as error:
         raise CommandError(f"--corpus: no such file {path}.") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"--corpus: {path} is not a JSON corpus ({error}).") from error
-    required = {"sentence", "forward_looking"}
-    if (
-        not isinstance(corpus, list)
-        or not corpus
-        or not all(isinstance(entry, dict) and required <= set(entry) for entry in corpus)
-    ):
+    except (ValueError, KeyError, TypeError) as error:
         raise CommandError(
-            f"--corpus: {path} must be a non-empty JSON list of objects with "
-            "'sentence' and 'forward_looking' (and optionally 'source' and 'phrase')."
-        )
-    return corpus
+            f"--corpus: {path} must be the articles corpus ({{'articles': [...], "
+            f"'entries': [...]}}) or a non-empty JSON list of objects with 'sentence' and "
+            f"'forward_looking' ({error})."
+        ) from error
