@@ -99,7 +99,8 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
         return Attribution(_short(according.group("speaker")), according.group(0).strip(" ,."))
     noun = _ATTRIBUTION_NOUN.search(sentence)
     if noun and not _MY.match(noun.group("speaker")):
-        return Attribution(_short(noun.group("speaker")), noun.group(0))
+        holder = noun.group("speaker") + noun.group("noun")
+        return Attribution(_short(holder), noun.group(0))
     document = _DOCUMENT.search(sentence)
     if document:
         return Attribution(_short(document.group("speaker")), document.group(0))

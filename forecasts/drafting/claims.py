@@ -365,7 +365,7 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "quoted words, not the author's"
     if _HAVE_BEFORE.search(before):
         return "counterfactual past"
-    if reading.kind != MODAL and _ATTRIBUTIVE.search(before) and not _TO_OR_THAT.match(after):
+    if reading.phrase in _ADJECTIVES and _ATTRIBUTIVE.search(before) and not _TO_OR_THAT.match(after):
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
@@ -389,6 +389,7 @@ def _reported_in(clause: str) -> bool:
 # "would have possibly meant": a hedge inside a counterfactual.
 _HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(r"\b(?:any|the|its|their|his|her|our|a|an)\s+(?:most\s+)?$", re.IGNORECASE)
+_ADJECTIVES = frozenset({"likely", "unlikely", "possible", "probable", "inevitable"})
 _TO_OR_THAT = re.compile(r"\s+(?:to|that|than|,)\b|\s*[,.;:]", re.IGNORECASE)
 
 
@@ -416,6 +417,9 @@ def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
     """Who is reported and the words that say so ("the minister", "the minister predicts")."""
     before, after = sentence[: reading.start], sentence[reading.end :]
     clause = _CLAUSE_BREAK.split(before)[-1]
+    if _their_expectation(clause, reading):
+        speaker = " ".join(clause.split()[-4:])
+        return speaker, f"{speaker} {reading.matched_text}"
     cue = _REPORT_CUE.search(clause) or _BELIEF_CUE.search(clause)
     if cue:
         words = re.findall(r"[\w'\u2019.-]+", clause[: cue.start()])[-4:]

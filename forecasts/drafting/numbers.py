@@ -26,7 +26,7 @@ _ONE_IN = re.compile(
 )
 _ZERO = re.compile(
     r"\b(?:probability|chance|chances|likelihood)\b[^.;]{0,60}?\b(?:is|are)\s+"
-    r"(?:basically|essentially|virtually|effectively|close\s+to|near)\s+(?P<zero>zero|nil)\b",
+    r"(?P<zero>(?:basically|essentially|virtually|effectively|close\s+to|near)\s+(?:zero|nil))\b",
     re.IGNORECASE,
 )
 
@@ -49,8 +49,9 @@ def stated_numbers(sentence: str) -> list[Reading]:
 
 
 def _reading(sentence: str, match: re.Match[str], value: float) -> Reading:
-    text = match.group(0).strip()
-    start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+    group = "zero" if "zero" in match.re.groupindex else 0
+    text = match.group(group).strip()
+    start = match.start(group) + (len(match.group(group)) - len(match.group(group).lstrip()))
     if text.lower().startswith(("a ", "an ")) and _PERCENT.match(text):
         text = text.split(None, 1)[1]
         start = sentence.find(text, match.start())
