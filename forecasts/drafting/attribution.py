@@ -49,7 +49,7 @@ class Attribution:
     cue: str
 
 
-# ", the minister predicts," / ", analysts said." / ", he conceded that": a short subject, then the verb.
+# ", the minister predicts," / ", analysts said." / ", he conceded that": short subject, verb.
 _PARENTHETICAL = re.compile(
     rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b"
     r"(?=\s*(?:,|\.|;|$|\s+that\b))",

@@ -56,8 +56,8 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import attribution
-from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases, strongest
+from forecasts.drafting.attribution import REPORT_VERBS, attribution
+from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
 
 MAX_ARTICLE_CHARS = 200_000
@@ -200,7 +200,12 @@ def explain_sentences(text: str, scale: str = DEFAULT_SCALE) -> list[SentenceVer
 
 def _reindexed(verdict: SentenceVerdict, index: int) -> SentenceVerdict:
     return SentenceVerdict(
-        index, verdict.sentence, verdict.verdict, verdict.phrase, verdict.speaker, verdict.why,
+        index,
+        verdict.sentence,
+        verdict.verdict,
+        verdict.phrase,
+        verdict.speaker,
+        verdict.why,
         verdict.reading,
     )
 
@@ -222,7 +227,9 @@ def paragraphs(text: str) -> list[list[str]]:
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def explain_paragraph(sentences: Sequence[str], scale: str = DEFAULT_SCALE) -> list[SentenceVerdict | None]:
+def explain_paragraph(
+    sentences: Sequence[str], scale: str = DEFAULT_SCALE
+) -> list[SentenceVerdict | None]:
     """A verdict (or None: no forward-looking words) for each sentence of one paragraph."""
     return [
         explain_sentence(sentence, scale, sentences[:index], index)
@@ -246,8 +253,9 @@ def explain_sentence(
         return verdict(NONE, None, "", "a question asserts nothing")
     reported = attribution(sentence, previous)
     if reported is not None:
-        return verdict(REPORTED, governing(readings, sentence), reported.speaker,
-                       f"reported: '{reported.cue}'")
+        return verdict(
+            REPORTED, governing(readings, sentence), reported.speaker, f"reported: '{reported.cue}'"
+        )
     future = _has_future_signal(sentence, readings)
     reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
     kept = governing([r for r, why in reasons if why is None], sentence)
@@ -298,13 +306,7 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
     return verdict.reading if verdict and verdict.verdict == CLAIM else None
 
 
-_CUE = (
-    r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
-    r"according\s+to(?!\s+(?:my|our)\b)|announce|announced|announces|claim|claimed|claims|promise|promised|"
-    r"promises|pledge|pledged|pledges|vow|vowed|vows|warn|warned|warns|insist|insisted|"
-    r"insists|argue|argued|argues|stated|added|noted|predict|predicted|predicts|implied|"
-    r"hinted|wrote|writes|quoted|confirmed|revealed|denied|suggest|suggested|suggests"
-)
+_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|{REPORT_VERBS}"
 # "safe to say", "fair to predict": the author speaking, not a report.
 _REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
@@ -365,7 +367,11 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "quoted words, not the author's"
     if _HAVE_BEFORE.search(before):
         return "counterfactual past"
-    if reading.phrase in _ADJECTIVES and _ATTRIBUTIVE.search(before) and not _TO_OR_THAT.match(after):
+    if (
+        reading.phrase in _ADJECTIVES
+        and _ATTRIBUTIVE.search(before)
+        and not _TO_OR_THAT.match(after)
+    ):
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
@@ -388,7 +394,9 @@ def _reported_in(clause: str) -> bool:
 
 # "would have possibly meant": a hedge inside a counterfactual.
 _HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
-_ATTRIBUTIVE = re.compile(r"\b(?:any|the|its|their|his|her|our|a|an)\s+(?:most\s+)?$", re.IGNORECASE)
+_ATTRIBUTIVE = re.compile(
+    r"\b(?:any|the|its|their|his|her|our|a|an)\s+(?:most\s+)?$", re.IGNORECASE
+)
 _ADJECTIVES = frozenset({"likely", "unlikely", "possible", "probable", "inevitable"})
 _TO_OR_THAT = re.compile(r"\s+(?:to|that|than|,)\b|\s*[,.;:]", re.IGNORECASE)
 

@@ -33,6 +33,7 @@ from forecasts.drafting.claims import CLAIM, explain_paragraph
 from forecasts.drafting.lexicon import DEFAULT_SCALE
 
 Z_95 = 1.959964
+ARTICLES_CORPUS = Path(__file__).resolve().parent / "corpus" / "articles.json"
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
@@ -80,8 +81,10 @@ def normalise(raw: object) -> list[dict]:
                 }
             )
         return rows
-    if isinstance(raw, list) and raw and all(
-        isinstance(e, dict) and {"sentence", "forward_looking"} <= set(e) for e in raw
+    if (
+        isinstance(raw, list)
+        and raw
+        and all(isinstance(e, dict) and {"sentence", "forward_looking"} <= set(e) for e in raw)
     ):
         return [
             {
@@ -105,9 +108,9 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
-    entries = list(corpus)
+    entries: list[Mapping] = list(corpus)
     if entries and "group" not in entries[0]:
-        entries = normalise(entries)
+        entries = list(normalise(entries))
     rows = judge(entries, scale)
     subsets = list(dict.fromkeys(row["subset"] for row in rows))
     report = {name: metrics([r for r in rows if r["subset"] == name]) for name in subsets}

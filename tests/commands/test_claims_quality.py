@@ -112,8 +112,11 @@ def test_it_lists_the_mistakes_when_asked(tmp_path):
         ("{not json", "is not a JSON corpus"),
         ('[{"text": "no sentence key"}]', "must be the articles corpus"),
         ("[]", "must be the articles corpus"),
-        ('{"articles": [], "entries": [{"article": "x", "paragraph": 0, "sentence": "s", '
-         '"label": "claim"}]}', "names no known article"),
+        (
+            '{"articles": [], "entries": [{"article": "x", "paragraph": 0, "sentence": "s", '
+            '"label": "claim"}]}',
+            "names no known article",
+        ),
     ],
     ids=["missing", "not-json", "wrong-shape", "empty", "unknown-article"],
 )

@@ -64,7 +64,9 @@ def test_an_attribution_noun_makes_it_someone_elses_claim(sentence):
 
 
 def test_the_authors_own_prediction_noun_stays_their_claim():
-    assert explain_sentence("My own prediction is that the merger will be blocked.").verdict == CLAIM
+    assert (
+        explain_sentence("My own prediction is that the merger will be blocked.").verdict == CLAIM
+    )
 
 
 def test_the_authors_own_calculations_are_not_an_attribution():

@@ -10,15 +10,13 @@ scripts and CI logs.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.drafting.evaluation import evaluate, load_corpus
+from forecasts.drafting.evaluation import ARTICLES_CORPUS, evaluate, load_corpus
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
-DEFAULT_CORPUS = Path(settings.BASE_DIR) / "forecasts" / "drafting" / "corpus" / "articles.json"
+DEFAULT_CORPUS = ARTICLES_CORPUS
 HELD_OUT = "held-out"
 FIGURES = (
     "n",
@@ -79,7 +77,9 @@ class Command(BaseCommand):
             if name == "overall" or (name == HELD_OUT and not with_held_out):
                 continue
             for m in figures["mistakes"]:
-                got = f"found {m['found_phrase']!r}" if m["predicted"] else f"read as {m['verdict']}"
+                got = (
+                    f"found {m['found_phrase']!r}" if m["predicted"] else f"read as {m['verdict']}"
+                )
                 self.stdout.write(
                     f"  [{name}] labelled {m['label']} (phrase {m['phrase']!r}), {got} "
                     f"({m['why']}): {m['sentence']}"
