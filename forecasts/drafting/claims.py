@@ -444,7 +444,10 @@ _CONCESSION = re.compile(r"\bbut\b|^\s+be\s+(?:argued|said)\b", re.IGNORECASE)
 _WAIT_AND_SEE = re.compile(
     r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
 )
-_IF_BEFORE = re.compile(r"\b(?:if|unless)\b[^,;]*,", re.IGNORECASE)
+# A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
+_IF_BEFORE = re.compile(r"\b(?:if|unless)\b(?![^,;]*\b(?:has|have)\b)[^,;]*,", re.IGNORECASE)
+# "anyone could work it out", "drivers could still buy": an ability, not a forecast.
+_ABILITY = re.compile(r"\b(?:anyone|anybody|you|one)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 
 
 def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
@@ -458,6 +461,8 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "a concession, set aside by what follows"
     if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
         return "the consequence of a condition"
+    if reading.phrase == "could" and (_ABILITY.search(before) or re.match(r"\s+still\b", after)):
+        return "an ability, not a forecast"
     previous = before.split()[-1].lower() if before.split() else ""
     if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
         return "advice, not prediction"

@@ -123,6 +123,13 @@ def test_conditionals_and_concessions_are_not_predictions(sentence, why):
     assert why in verdict.why
 
 
+def test_a_rhetorical_if_is_not_a_condition():
+    claim = claim_from_sentence(
+        "If the last decade has taught us anything, it is that the treaty may not survive."
+    )
+    assert claim is not None and claim.phrase == "may not"
+
+
 def test_negated_belief_is_the_authors_claim_of_the_negation():
     claim = claim_from_sentence("I don't think the coalition will survive the winter.")
 
@@ -223,6 +230,8 @@ def test_a_bare_will_maps_to_the_project_scale_and_says_so():
         ("The slogan \u201cwe will likely win\u201d was printed on every poster.", "quoted words"),
         ("The reform would have possibly saved the party.", "counterfactual"),
         ("Pollsters try to correct any likely mistakes before the count.", "adjective"),
+        ("Anyone with a calculator could work this out next week.", "ability"),
+        ("Owners could still buy diesel vans after the ban.", "ability"),
     ],
 )  # fmt: skip
 def test_other_forward_words_that_are_not_the_authors_forecast(sentence, why):
