@@ -2,15 +2,20 @@
 
 * ``lexicon/``: words of estimative probability (ICD 203, Kent 1964, IPCC AR5
   and Reckon's own scale, in ``scales.json``) and how a hedge is read;
-* ``claims``: which sentences are the author's forward-looking claims;
-* ``evaluation``: the detector measured against a labelled corpus;
+* ``claims``: which sentences are the author's forward-looking claims, and why
+  (``explain_sentences``);
+* ``attribution``: whose forecast a sentence reports (reporting verbs anywhere,
+  attribution nouns, quotations named earlier in the paragraph);
+* ``numbers``: probabilities written as numbers ("a 70 per cent chance");
+* ``evaluation``: the detector measured against a labelled corpus
+  (``corpus/articles.json``, split into tuning and held-out articles);
 * ``drafts``: DRAFT questions and suggested forecasts for an editor to review;
 * ``lists``: published prediction lists ("1. Statement: 70%") and their grading
   posts ("1. RIGHT") read line by line, with the RIGHT/WRONG direction rule;
 * ``list_import``: a read list written as a source with DRAFT questions and the
   author's forecasts, and a read grading post recorded as resolutions.
 
-``lexicon``, ``claims``, ``evaluation`` and ``lists`` are plain Python (no Django), so the
+``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation`` and ``lists`` are plain Python (no Django), so the
 detector can be run and measured on its own. ``drafts`` writes through
 ``forecasts.ledger`` and reads ``forecasts.models``; nothing here imports an
 interface (admin, api, pages, commands).
