@@ -15,8 +15,8 @@
 * ``list_import``: a read list written as a source with DRAFT questions and the
   author's forecasts, and a read grading post recorded as resolutions.
 
-``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation`` and ``lists`` are plain Python (no Django), so the
-detector can be run and measured on its own. ``drafts`` writes through
+``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation`` and ``lists`` are
+plain Python (no Django), so the detector can be run and measured on its own. ``drafts`` writes through
 ``forecasts.ledger`` and reads ``forecasts.models``; nothing here imports an
 interface (admin, api, pages, commands).
 """
