@@ -17,6 +17,6 @@
 
 ``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation`` and ``lists`` are
 plain Python (no Django), so the detector can be run and measured on its own.
-``drafts`` writes through ``forecasts.ledger`` and reads ``forecasts.models``; nothing here imports an
-interface (admin, api, pages, commands).
+``drafts`` writes through ``forecasts.ledger`` and reads ``forecasts.models``;
+nothing here imports an interface (admin, api, pages, commands).
 """
