@@ -350,6 +350,12 @@ SPECTACULAR_SETTINGS = {
 RECKON_API_CACHE_SECONDS = int(os.environ.get("RECKON_API_CACHE_SECONDS", "10"))
 # A CSV import may be larger than an ordinary request body.
 RECKON_IMPORT_MAX_BYTES = int(os.environ.get("RECKON_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+# Drafting from a URL (forecasts/drafting/fetching.py): the server fetches the page an
+# editor names, so it refuses loopback, private and reserved addresses unless this is
+# set (tests serve pages from 127.0.0.1; a private deployment may need its intranet).
+RECKON_FETCH_ALLOW_PRIVATE = env_bool("RECKON_FETCH_ALLOW_PRIVATE", False)
+RECKON_FETCH_TIMEOUT_SECONDS = float(os.environ.get("RECKON_FETCH_TIMEOUT_SECONDS", "10"))
+RECKON_FETCH_MAX_BYTES = int(os.environ.get("RECKON_FETCH_MAX_BYTES", str(3 * 1024 * 1024)))
 
 # --- Reckon ---------------------------------------------------------------
 # Authors need at least this many scored questions to be ranked.
