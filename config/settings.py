@@ -351,9 +351,17 @@ RECKON_API_CACHE_SECONDS = int(os.environ.get("RECKON_API_CACHE_SECONDS", "10"))
 # A CSV import may be larger than an ordinary request body.
 RECKON_IMPORT_MAX_BYTES = int(os.environ.get("RECKON_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
 # Drafting from a URL (forecasts/drafting/fetching.py): the server fetches the page an
-# editor names, so it refuses loopback, private and reserved addresses unless this is
-# set (tests serve pages from 127.0.0.1; a private deployment may need its intranet).
-RECKON_FETCH_ALLOW_PRIVATE = env_bool("RECKON_FETCH_ALLOW_PRIVATE", False)
+# editor names, so it refuses loopback, private and reserved addresses except in these
+# networks (comma-separated CIDRs; none by default. The tests allow 127.0.0.1/32 to
+# serve pages from a loopback server; a private deployment may allow its intranet).
+RECKON_FETCH_ALLOW_NETWORKS = env_list("RECKON_FETCH_ALLOW_NETWORKS")
+for _network in RECKON_FETCH_ALLOW_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"RECKON_FETCH_ALLOW_NETWORKS: {_network!r} is not a network like 10.0.0.0/8."
+        ) from _error
 RECKON_FETCH_TIMEOUT_SECONDS = float(os.environ.get("RECKON_FETCH_TIMEOUT_SECONDS", "10"))
 RECKON_FETCH_MAX_BYTES = int(os.environ.get("RECKON_FETCH_MAX_BYTES", str(3 * 1024 * 1024)))
 

@@ -31,7 +31,8 @@ from forecasts.admin.drafts import drafts_to_review_url
 from forecasts.admin.lists import IMPORT_PERMISSIONS, _add_errors
 from forecasts.drafting import articles
 from forecasts.drafting.claims import ClaimTextError, detect_claims, validate_article_text
-from forecasts.models import Scale, Source
+from forecasts.models import Source
+from forecasts.models.ledger import Scale
 
 DRAFTABLE_SCALES = [(value, label) for value, label in Scale.choices if value != Scale.NUMERIC]
 

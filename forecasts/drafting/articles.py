@@ -108,7 +108,7 @@ def article_fetch(url: str) -> FetchedArticle:
     try:
         fetched = fetch_article(
             url,
-            allow_private=settings.RECKON_FETCH_ALLOW_PRIVATE,
+            allowed_networks=settings.RECKON_FETCH_ALLOW_NETWORKS,
             timeout=settings.RECKON_FETCH_TIMEOUT_SECONDS,
             max_bytes=settings.RECKON_FETCH_MAX_BYTES,
         )

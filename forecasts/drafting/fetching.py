@@ -6,10 +6,11 @@ its own network, so the fetch is guarded as any server-side request must be:
 * only ``http`` and ``https``, no credentials in the URL;
 * the host is resolved here and **every** address it resolves to is checked:
   loopback, private, link-local, shared, multicast and reserved addresses are
-  refused unless ``allow_private`` (``RECKON_FETCH_ALLOW_PRIVATE``, for tests
-  and private deployments). The connection then goes to the address that was
-  checked (the name is kept for TLS and the Host header), so a second DNS
-  answer cannot swap in another address;
+  refused, except inside ``allowed_networks`` (``RECKON_FETCH_ALLOW_NETWORKS``:
+  the tests allow 127.0.0.1/32, a private deployment may allow its intranet).
+  The connection then goes to the address that was checked (the name is kept
+  for TLS and the Host header), so a second DNS answer cannot swap in another
+  address;
 * redirects are followed by hand, at most ``MAX_REDIRECTS``, each new location
   checked the same way;
 * a timeout on connecting and on each read, and an overall deadline, so a
@@ -28,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin, urlsplit
@@ -72,26 +74,26 @@ class FetchedArticle:
 def fetch_article(
     url: str,
     *,
-    allow_private: bool = False,
+    allowed_networks: Sequence[str] = (),
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> FetchedArticle:
     """Fetch ``url`` and extract its article; a FetchError naming the problem otherwise."""
-    page = fetch_page(url, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes)
+    page = fetch_page(url, allowed_networks=allowed_networks, timeout=timeout, max_bytes=max_bytes)
     return extract_article(page.body, page.url)
 
 
 def fetch_page(
     url: str,
     *,
-    allow_private: bool = False,
+    allowed_networks: Sequence[str] = (),
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> Page:
     """The HTML at ``url``, following redirects, within the limits above."""
     deadline = time.monotonic() + 3 * timeout
     for _ in range(MAX_REDIRECTS + 1):
-        response = _get(url, allow_private=allow_private, timeout=timeout)
+        response = _get(url, allowed_networks=allowed_networks, timeout=timeout)
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -105,7 +107,7 @@ def fetch_page(
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; stopped at {url}.")
 
 
-def checked_address(url: str, *, allow_private: bool = False) -> tuple[str, str, int, str]:
+def checked_address(url: str, *, allowed_networks: Sequence[str] = ()) -> tuple[str, str, int, str]:
     """Scheme, host, port and the one checked IP address to connect to for ``url``."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
@@ -126,7 +128,8 @@ def checked_address(url: str, *, allow_private: bool = False) -> tuple[str, str,
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"the host name “{host}” does not resolve.") from error
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
-    refused = [a for a in addresses if not allow_private and not _is_public(a)]
+    allowed = [ipaddress.ip_network(n, strict=False) for n in allowed_networks]
+    refused = [a for a in addresses if not _is_public(a) and not any(a in net for net in allowed)]
     if refused:
         raise FetchError(
             f"“{host}” resolves to {refused[0]}, a loopback, private or reserved address: "
@@ -141,8 +144,8 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def _get(url: str, *, allow_private: bool, timeout: float) -> urllib3.BaseHTTPResponse:
-    scheme, host, port, ip = checked_address(url, allow_private=allow_private)
+def _get(url: str, *, allowed_networks: Sequence[str], timeout: float) -> urllib3.BaseHTTPResponse:
+    scheme, host, port, ip = checked_address(url, allowed_networks=allowed_networks)
     parts = urlsplit(url.strip())
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if scheme == "https" else 80
@@ -161,9 +164,7 @@ def _get(url: str, *, allow_private: bool, timeout: float) -> urllib3.BaseHTTPRe
     else:
         pool = urllib3.HTTPConnectionPool(ip, port, **pool_options)
     try:
-        return pool.urlopen(
-            "GET", target, headers=headers, redirect=False, preload_content=False
-        )
+        return pool.urlopen("GET", target, headers=headers, redirect=False, preload_content=False)
     except urllib3.exceptions.TimeoutError as error:
         raise FetchError(f"{host} did not answer within {timeout:g} seconds.") from error
     except urllib3.exceptions.SSLError as error:
@@ -183,7 +184,7 @@ def _read_page(
         raise FetchError(
             f"the URL gives {media_type or 'a response with no Content-Type'}, not an HTML page."
         )
-    limit = f"{max_bytes / 1024 / 1024:g} MB"
+    limit = _size(max_bytes)
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"the page is {int(declared):,} bytes, over the {limit} limit.")
@@ -200,6 +201,13 @@ def _read_page(
     except urllib3.exceptions.HTTPError as error:
         raise FetchError(f"the page could not be read ({type(error).__name__}).") from error
     return Page(url, bytes(body), content_type)
+
+
+def _size(count: int) -> str:
+    """3 MB, 195 KB: a byte count for the editor."""
+    if count >= 1024 * 1024:
+        return f"{count / 1024 / 1024:.3g} MB"
+    return f"{count / 1024:.0f} KB"
 
 
 def extract_article(html: bytes | str, url: str) -> FetchedArticle:

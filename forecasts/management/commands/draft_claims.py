@@ -43,8 +43,8 @@ from forecasts.drafting.drafts import (
     draft_dates,
     plan_drafts,
 )
-from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 from forecasts.drafting.fetching import FetchedArticle
+from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 from forecasts.models import Source
 
 # UTF-8 takes at most 4 bytes a character: anything longer is over the limit unread.
