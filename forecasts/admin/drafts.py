@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from forecasts import ledger
+from forecasts.admin import review
+from forecasts.admin.review import OneClickDismissAdmin
 from forecasts.drafting import drafts
 from forecasts.drafting.drafts import format_percent
 from forecasts.drafting.lexicon import SCALES
@@ -106,9 +108,10 @@ DRAFT_LIST_DISPLAY = [
     "title",
     "drafted_quote",
     "drafted_phrase",
+    "why_drafted",
     "suggested",
     "authors_side",
-    "closes_at",
+    "dismiss",
 ]
 AUTHORS_SIDE, OPPOSITE_SIDE = "author", "opposite"
 
@@ -205,7 +208,7 @@ def sides_form(base: type[forms.ModelForm], question: Question, claims: list[For
     return type("QuestionSidesForm", (SidesForm, base), attrs)
 
 
-class DraftReviewAdmin:
+class DraftReviewAdmin(OneClickDismissAdmin):
     """Mixin for QuestionAdmin: the drafts list, the drafted-claim panel, approve and discard."""
 
     form: type[forms.ModelForm]  # ModelAdmin's
@@ -229,15 +232,24 @@ class DraftReviewAdmin:
         claims = list(obj.forecasts.all())
         return claims[0] if claims else None
 
-    @admin.display(description="Quote")
+    @admin.display(description="The sentence in its paragraph")
     def drafted_quote(self, obj: Question) -> str:
         claim = self._first_claim(obj)
-        return format_html("“{}”", claim.quote) if claim and claim.quote else "—"
+        return review.claim_in_paragraph(claim) if claim and claim.quote else "—"
 
-    @admin.display(description="Phrase")
+    @admin.display(description="Phrase and interval")
     def drafted_phrase(self, obj: Question) -> str:
         claim = self._first_claim(obj)
-        return f"{claim.phrase} ({claim.scale})" if claim else "—"
+        return review.phrase_and_interval(claim) if claim else "—"
+
+    @admin.display(description="Why drafted")
+    def why_drafted(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        return review.detector_reason(claim) if claim and claim.quote else "—"
+
+    @admin.display(description="Dismiss")
+    def dismiss(self, obj: Question) -> str:
+        return review.dismiss_buttons(obj)
 
     @admin.display(description="Suggested")
     def suggested(self, obj: Question) -> str:
@@ -335,6 +347,7 @@ class DraftReviewAdmin:
             ("Suggested number", format_percent(claim.scale_point)),
             ("Scored number", format_percent(claim.probability)),
             ("How", claim.conversion_note),
+            ("Why drafted", review.detector_reason(claim) if claim.quote else "—"),
             ("Check", "Suggested by Reckon's claim detector: check it against the quote."),
         ]
         source = (
@@ -346,16 +359,24 @@ class DraftReviewAdmin:
             if claim.source_id
             else "no source"
         )
+        dismiss = ""
+        if claim.question.state == Question.State.DRAFT:
+            back = drafts_to_review_url(claim.source) if claim.source_id else ""
+            dismiss = format_html(
+                "<p>Not worth a question? Dismiss it: {}</p>",
+                review.dismiss_buttons(claim.question, back),
+            )
         return format_html(
-            '<blockquote style="margin:0 0 .5em">“{}”</blockquote><p>From {}</p>'
+            '<blockquote style="margin:0 0 .5em">{}</blockquote><p>From {}</p>'
             "{}<table>{}</table>"
             '<p><a class="button" href="{}">Override the number</a> '
-            "(a correction with a reason, kept in the forecast's audit trail)</p>",
-            claim.quote,
+            "(a correction with a reason, kept in the forecast's audit trail)</p>{}",
+            review.claim_in_paragraph(claim),
             source,
             self._side_by_side(claim),
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
             reverse("admin:forecasts_forecast_change", args=[claim.pk]),
+            dismiss,
         )
 
     def _side_by_side(self, claim: Forecast) -> str:
