@@ -138,3 +138,33 @@ def serve(routes: dict[str, Route]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+# A newspaper's site with every kind of page the URL-drafting tests need, by path.
+ARTICLE = "/opinion/fiscal-rule"
+BAD_PAGES = {
+    "/": "no article found on the page",
+    "/huge": "over the 195 KB limit; stopped reading",
+    "/report.pdf": "the URL gives application/pdf, not an HTML page",
+    "/slow": "did not answer within 0.5 seconds",
+    "/to-intranet": "“10.20.30.40” resolves to 10.20.30.40, a loopback, private or reserved",
+}
+
+
+def newspaper_routes() -> dict[str, Route]:
+    """An article, its old address (a redirect), an index page and misbehaving pages."""
+    return {
+        ARTICLE: html(article_html()),
+        "/": html(INDEX_HTML),
+        "/huge": Route(behaviour=HUGE),
+        "/declared-huge": Route(
+            body=b"<p>x</p>", headers={"Content-Type": "text/html", "Content-Length": "999999999"}
+        ),
+        "/slow": Route(behaviour=SLOW),
+        "/report.pdf": Route(body=b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}),
+        "/old-link": redirect(ARTICLE, status=301),
+        "/to-metadata": redirect("http://169.254.169.254/latest/meta-data/"),
+        "/to-intranet": redirect("http://10.20.30.40/admin"),
+        "/loop": redirect("/loop"),
+        "/gone": html("<p>Gone</p>", status=410),
+    }

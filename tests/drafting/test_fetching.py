@@ -10,22 +10,7 @@ LOOPBACK = ["127.0.0.1/32"]
 
 @pytest.fixture
 def site():
-    routes = {
-        "/opinion/fiscal-rule": web.html(web.article_html()),
-        "/": web.html(web.INDEX_HTML),
-        "/huge": web.Route(behaviour=web.HUGE),
-        "/declared-huge": web.Route(
-            body=b"<p>x</p>", headers={"Content-Type": "text/html", "Content-Length": "999999999"}
-        ),
-        "/slow": web.Route(behaviour=web.SLOW),
-        "/report.pdf": web.Route(body=b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}),
-        "/old-link": web.redirect("/opinion/fiscal-rule", status=301),
-        "/to-metadata": web.redirect("http://169.254.169.254/latest/meta-data/"),
-        "/to-intranet": web.redirect("http://10.20.30.40/admin"),
-        "/loop": web.redirect("/loop"),
-        "/gone": web.html("<p>Gone</p>", status=410),
-    }
-    with web.serve(routes) as base:
+    with web.serve(web.newspaper_routes()) as base:
         yield base
 
 
@@ -34,9 +19,9 @@ def fetch(url: str, **options):
 
 
 def test_it_extracts_the_main_text_and_the_metadata(site):
-    article = fetch(f"{site}/opinion/fiscal-rule")
+    article = fetch(f"{site}{web.ARTICLE}")
 
-    assert article.url == f"{site}/opinion/fiscal-rule"
+    assert article.url == f"{site}{web.ARTICLE}"
     assert article.title == "The fiscal rule will not survive contact with the councils"
     assert article.author == "Miriam Okafor"
     assert str(article.published_on) == "2026-10-03"
@@ -50,7 +35,7 @@ def test_it_extracts_the_main_text_and_the_metadata(site):
 def test_it_follows_a_redirect_and_keeps_where_it_ended(site):
     article = fetch(f"{site}/old-link")
 
-    assert article.url == f"{site}/opinion/fiscal-rule"
+    assert article.url == f"{site}{web.ARTICLE}"
     assert article.author == "Miriam Okafor"
 
 
@@ -87,7 +72,7 @@ def test_it_refuses_what_is_not_an_article_saying_why(site, path, options, messa
 
 def test_loopback_is_refused_unless_allowed(site):
     with pytest.raises(FetchError, match="“127.0.0.1” resolves to 127.0.0.1, a loopback"):
-        fetch(f"{site}/opinion/fiscal-rule", allowed_networks=[])
+        fetch(f"{site}{web.ARTICLE}", allowed_networks=[])
 
 
 @pytest.mark.parametrize(
