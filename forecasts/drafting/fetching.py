@@ -27,6 +27,7 @@ problem; nothing here touches the database (plain Python, like the detector).
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Sequence
@@ -231,7 +232,7 @@ def extract_article(html: bytes | str, url: str) -> FetchedArticle:
         url=url,
         text=text,
         title=_field(document, "title"),
-        author=_field(document, "author"),
+        author=_byline(_field(document, "author")),
         published_on=_date(_field(document, "date")),
         publisher=_field(document, "sitename"),
     )
@@ -240,6 +241,11 @@ def extract_article(html: bytes | str, url: str) -> FetchedArticle:
 def _field(document: object, name: str) -> str:
     value = getattr(document, name, None)
     return " ".join(str(value).split()) if value else ""
+
+
+def _byline(value: str) -> str:
+    """ "By Miriam Okafor" → "Miriam Okafor"; a bare "By" is no author."""
+    return re.sub(r"^by\b\s*", "", value, flags=re.IGNORECASE).strip(" ,;")
 
 
 def _date(value: str) -> date | None:

@@ -41,20 +41,21 @@ def article_html(
 ) -> str:
     """A realistic article page: head metadata, navigation, the article, a footer."""
     body = "\n".join(f"<p>{p}</p>" for p in (paragraphs or ARTICLE_PARAGRAPHS))
+    byline = f'<meta name="author" content="{author}">' if author else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head>
 <meta charset="utf-8">
 <title>{title} | {publisher}</title>
 <meta property="og:title" content="{title}">
 <meta property="og:site_name" content="{publisher}">
-<meta name="author" content="{author}">
+{byline}
 <meta property="article:published_time" content="{published}T07:00:00+00:00">
 </head><body>
 <header><nav><a href="/">Home</a> <a href="/politics">Politics</a>
 <a href="/economy">Economy</a> <a href="/subscribe">Subscribe</a></nav></header>
 <main><article>
 <h1>{title}</h1>
-<p class="byline">By {author}, {published}</p>
+<p class="byline">{f"By {author}, " if author else ""}{published}</p>
 {body}
 </article>
 <aside><h2>Most read</h2><ul><li><a href="/a">Ten charts on inflation</a></li>

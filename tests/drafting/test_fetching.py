@@ -2,7 +2,7 @@
 
 import pytest
 
-from forecasts.drafting.fetching import FetchError, checked_address, fetch_article
+from forecasts.drafting.fetching import FetchError, checked_address, extract_article, fetch_article
 from tests.builders import web
 
 LOOPBACK = ["127.0.0.1/32"]
@@ -105,3 +105,11 @@ def test_a_public_address_is_connected_to_as_resolved():
         443,
         "93.184.215.14",
     )
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"), [("Miriam Okafor", "Miriam Okafor"), ("", ""), ("By", "")]
+)
+def test_a_byline_gives_the_author_and_a_bare_by_gives_none(byline, author):
+    page = web.article_html(author=byline)
+    assert extract_article(page, "https://example.org/a").author == author
