@@ -16,18 +16,20 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from forecasts import ledger
 from forecasts.admin import review
 from forecasts.admin.review import OneClickDismissAdmin
-from forecasts.drafting import drafts
+from forecasts.drafting import drafts, examples
 from forecasts.drafting.drafts import format_percent
 from forecasts.drafting.lexicon import SCALES
 from forecasts.models import DiscardedClaim, Forecast, Question, Source
@@ -490,12 +492,39 @@ class DiscardedClaimAdmin(admin.ModelAdmin):
     """Sentences turned down; delete a row to let drafting propose the sentence again."""
 
     list_display = ["sentence", "phrase", "source", "reason", "discarded_by", "discarded_at"]
+    actions = ["export_examples"]
     list_editable = ["reason"]  # the one thing an editor may change: why it was dismissed
     list_filter = ["reason", ("source", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["sentence", "question_title", "source__title"]
     list_select_related = ["source", "discarded_by"]
-    fields = ["source", "sentence", "phrase", "question_title", "reason", "discarded_by"]
-    readonly_fields = ["source", "sentence", "phrase", "question_title", "discarded_by"]
+    fields = [
+        "source",
+        "sentence",
+        "paragraph",
+        "phrase",
+        "question_title",
+        "reason",
+        "discarded_by",
+    ]
+    readonly_fields = [
+        "source",
+        "sentence",
+        "paragraph",
+        "phrase",
+        "question_title",
+        "discarded_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Export selected as labelled examples (JSON)", permissions=["view"])
+    def export_examples(self, request, queryset):
+        """The selected dismissals as claims-corpus entries; those with no reason are left out."""
+        entries = examples.dismissed_examples(queryset.select_related("source").order_by("pk"))
+        response = HttpResponse(
+            json.dumps(entries, ensure_ascii=False, indent=1) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="dismissed-claims.json"'
+        return response

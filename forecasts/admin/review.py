@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from forecasts.drafting import drafts
@@ -70,7 +70,7 @@ def phrase_and_interval(claim: Forecast) -> str:
 
 def dismiss_buttons(question: Question, next_url: str = "") -> str:
     """The one-click dismiss buttons; they submit the surrounding admin form to dismiss_view."""
-    suffix = f"?next={next_url}" if next_url else ""
+    suffix = "?" + urlencode({"next": next_url}) if next_url else ""
     return format_html_join(
         " ",
         '<button type="submit" class="button dismiss-{}" formaction="{}" formmethod="post" '
@@ -106,7 +106,7 @@ class OneClickDismissAdmin:
         question = get_object_or_404(Question, pk=object_id)
         if not self.has_change_permission(request, question):  # type: ignore[attr-defined]
             raise PermissionDenied
-        if reason not in DiscardedClaim.Reason.values or not reason:
+        if not reason or reason not in DiscardedClaim.Reason.values:
             raise Http404("No such reason.")
         back = _back(request, question)
         try:
