@@ -37,6 +37,7 @@ class InParagraph:
 
 def paragraphs(text: str) -> list[str]:
     """The paragraphs of ``text``, stripped, without empty ones."""
+    text = text.strip()
     separator = BLANK_LINE if BLANK_LINE.search(text) else re.compile(r"\n")
     return [part.strip() for part in separator.split(text) if part.strip()]
 
