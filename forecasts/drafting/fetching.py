@@ -155,15 +155,20 @@ def _get(url: str, *, allowed_networks: Sequence[str], timeout: float) -> urllib
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     }
-    pool_options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "retries": False}
+    timeouts = urllib3.Timeout(connect=timeout, read=timeout)
     pool: urllib3.HTTPConnectionPool
     if scheme == "https":
         # Connect to the checked address; verify the certificate against the name.
         pool = urllib3.HTTPSConnectionPool(
-            ip, port, server_hostname=host, assert_hostname=host, **pool_options
+            ip,
+            port,
+            timeout=timeouts,
+            retries=False,
+            server_hostname=host,
+            assert_hostname=host,
         )
     else:
-        pool = urllib3.HTTPConnectionPool(ip, port, **pool_options)
+        pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeouts, retries=False)
     try:
         return pool.urlopen("GET", target, headers=headers, redirect=False, preload_content=False)
     except urllib3.exceptions.TimeoutError as error:

@@ -83,9 +83,10 @@ class Command(BaseCommand):
             if options["source"]:
                 report = self._stored_source(options)
             elif fetching:
-                report = self._fetched(published_on, options)
-                if report is None:
+                fetched = self._fetched(published_on, options)
+                if fetched is None:  # a preview, already printed
                     return None
+                report = fetched
             else:
                 text = _read_article(options["file"])
                 if options["dry_run"]:
