@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from forecasts.drafting import drafts
 from forecasts.drafting.context import detector_verdict, in_paragraph
 from forecasts.drafting.drafts import format_percent
+from forecasts.drafting.lexicon import SCALES
 from forecasts.models import DiscardedClaim, Forecast, Question
 
 # The one-click dismissals, in the order of the buttons.
@@ -51,6 +52,8 @@ def claim_in_paragraph(claim: Forecast) -> str:
 
 def detector_reason(claim: Forecast) -> str:
     """Why the detector takes the quote for the author's claim, or whose claim it is."""
+    if claim.scale not in SCALES:  # a number the author stated, e.g. in a prediction list
+        return "The author stated the number; no words were read."
     today = claim.source.published_on if claim.source_id and claim.source else None
     verdict = detector_verdict(claim.quote, claim.scale, today)
     if verdict.speaker:

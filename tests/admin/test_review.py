@@ -146,3 +146,20 @@ def test_a_published_question_is_not_dismissed(client, editor, db):
     assert any("Only a draft can be discarded." in m for m in texts(response))
     assert Question.objects.filter(pk=question.pk).exists()
     assert not DiscardedClaim.objects.exists()
+
+
+def test_a_stated_number_needs_no_reason_from_the_detector(client, editor, db):
+    source = builders.source(builders.author(), full_text="1. Rates fall: 70%")
+    question = builders.question("rates", state=Question.State.DRAFT)
+    builders.forecast(
+        question,
+        source.author,
+        source=source,
+        quote="1. Rates fall: 70%",
+        scale="numeric",
+        allow_draft=True,
+    )
+    client.force_login(editor)
+    page = client.get(DRAFTS).content.decode()
+    assert "The author stated the number; no words were read." in page
+    assert "<mark>1. Rates fall: 70%</mark>" in page
