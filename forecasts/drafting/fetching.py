@@ -78,9 +78,16 @@ def fetch_article(
     allowed_networks: Sequence[str] = (),
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_PAGE_BYTES,
+    ca_certs: str | None = None,
 ) -> FetchedArticle:
     """Fetch ``url`` and extract its article; a FetchError naming the problem otherwise."""
-    page = fetch_page(url, allowed_networks=allowed_networks, timeout=timeout, max_bytes=max_bytes)
+    page = fetch_page(
+        url,
+        allowed_networks=allowed_networks,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        ca_certs=ca_certs,
+    )
     return extract_article(page.body, page.url)
 
 
@@ -90,11 +97,15 @@ def fetch_page(
     allowed_networks: Sequence[str] = (),
     timeout: float = TIMEOUT_SECONDS,
     max_bytes: int = MAX_PAGE_BYTES,
+    ca_certs: str | None = None,
 ) -> Page:
-    """The HTML at ``url``, following redirects, within the limits above."""
+    """The HTML at ``url``, following redirects, within the limits above.
+
+    ``ca_certs`` is a CA bundle to trust instead of the system's (for tests).
+    """
     deadline = time.monotonic() + 3 * timeout
     for _ in range(MAX_REDIRECTS + 1):
-        response = _get(url, allowed_networks=allowed_networks, timeout=timeout)
+        response = _get(url, allowed_networks, timeout, ca_certs)
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -145,7 +156,9 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def _get(url: str, *, allowed_networks: Sequence[str], timeout: float) -> urllib3.BaseHTTPResponse:
+def _get(
+    url: str, allowed_networks: Sequence[str], timeout: float, ca_certs: str | None
+) -> urllib3.BaseHTTPResponse:
     scheme, host, port, ip = checked_address(url, allowed_networks=allowed_networks)
     parts = urlsplit(url.strip())
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -166,6 +179,8 @@ def _get(url: str, *, allowed_networks: Sequence[str], timeout: float) -> urllib
             retries=False,
             server_hostname=host,
             assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=ca_certs,
         )
     else:
         pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeouts, retries=False)

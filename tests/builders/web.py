@@ -7,11 +7,13 @@ route answers with a status, headers and a body, or misbehaves on purpose
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 ARTICLE_PARAGRAPHS = [
     "The Treasury's new fiscal rule arrives with the confidence of a department that has "
@@ -124,16 +126,28 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+# A self-signed certificate for 127.0.0.1, for the tests only (see its README).
+TLS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "tls"
+TLS_CERT = str(TLS_DIR / "loopback-cert.pem")
+
+
 @contextmanager
-def serve(routes: dict[str, Route]) -> Iterator[str]:
-    """Serve ``routes`` on 127.0.0.1 on a free port; yields the base URL (no trailing slash)."""
+def serve(routes: dict[str, Route], *, tls: bool = False) -> Iterator[str]:
+    """Serve ``routes`` on 127.0.0.1 on a free port; yields the base URL (no trailing slash).
+
+    With ``tls``, over HTTPS with the test certificate (trust ``TLS_CERT`` to verify it).
+    """
     handler = type("Handler", (_Handler,), {"routes": routes, "stop": threading.Event()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(TLS_CERT, str(TLS_DIR / "loopback-key.pem"))
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     finally:
         handler.stop.set()
         server.shutdown()

@@ -113,3 +113,12 @@ def test_a_public_address_is_connected_to_as_resolved():
 def test_a_byline_gives_the_author_and_a_bare_by_gives_none(byline, author):
     page = web.article_html(author=byline)
     assert extract_article(page, "https://example.org/a").author == author
+
+
+def test_https_is_fetched_with_the_certificate_checked():
+    with web.serve(web.newspaper_routes(), tls=True) as base:
+        article = fetch(f"{base}{web.ARTICLE}", ca_certs=web.TLS_CERT)
+        assert article.url.startswith("https://") and article.author == "Miriam Okafor"
+
+        with pytest.raises(FetchError, match="127.0.0.1: the secure connection failed"):
+            fetch(f"{base}{web.ARTICLE}")  # the system's CAs do not trust the test certificate
