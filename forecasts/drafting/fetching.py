@@ -105,7 +105,7 @@ def fetch_page(
     """
     deadline = time.monotonic() + 3 * timeout
     for _ in range(MAX_REDIRECTS + 1):
-        response = _get(url, allowed_networks, timeout, ca_certs)
+        pool, response = _get(url, allowed_networks, timeout, ca_certs)
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -114,8 +114,9 @@ def fetch_page(
                 url = urljoin(url, location.strip())
                 continue
             return _read_page(url, response, max_bytes=max_bytes, deadline=deadline)
-        finally:
-            response.release_conn()
+        finally:  # one connection a request, never reused: unread bytes die with it
+            response.close()
+            pool.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects; stopped at {url}.")
 
 
@@ -158,13 +159,15 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def _get(
     url: str, allowed_networks: Sequence[str], timeout: float, ca_certs: str | None
-) -> urllib3.BaseHTTPResponse:
+) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
+    """The connection pool (to the checked address) and the response, its body unread."""
     scheme, host, port, ip = checked_address(url, allowed_networks=allowed_networks)
     parts = urlsplit(url.strip())
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if scheme == "https" else 80
     headers = {
-        "Host": host if port == default_port else f"{host}:{port}",
+        "Host": (f"[{host}]" if ":" in host else host)
+        + ("" if port == default_port else f":{port}"),
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     }
@@ -185,13 +188,22 @@ def _get(
     else:
         pool = urllib3.HTTPConnectionPool(ip, port, timeout=timeouts, retries=False)
     try:
-        return pool.urlopen("GET", target, headers=headers, redirect=False, preload_content=False)
-    except urllib3.exceptions.TimeoutError as error:
-        raise FetchError(f"{host} did not answer within {timeout:g} seconds.") from error
-    except urllib3.exceptions.SSLError as error:
-        raise FetchError(f"{host}: the secure connection failed ({error}).") from error
+        response = pool.urlopen(
+            "GET", target, headers=headers, redirect=False, preload_content=False
+        )
+        return pool, response
     except urllib3.exceptions.HTTPError as error:
-        raise FetchError(f"{host} could not be reached ({type(error).__name__}).") from error
+        pool.close()
+        raise _refusal(host, timeout, error) from error
+
+
+def _refusal(host: str, timeout: float, error: urllib3.exceptions.HTTPError) -> FetchError:
+    """What went wrong with a connection, in the editor's words."""
+    if isinstance(error, urllib3.exceptions.TimeoutError):
+        return FetchError(f"{host} did not answer within {timeout:g} seconds.")
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return FetchError(f"{host}: the secure connection failed ({error}).")
+    return FetchError(f"{host} could not be reached ({type(error).__name__}).")
 
 
 def _read_page(

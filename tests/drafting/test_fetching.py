@@ -1,5 +1,7 @@
 """Fetching an article from a URL: real HTTP from a loopback server, every refusal named."""
 
+import socket
+
 import pytest
 
 from forecasts.drafting.fetching import FetchError, checked_address, extract_article, fetch_article
@@ -122,3 +124,11 @@ def test_https_is_fetched_with_the_certificate_checked():
 
         with pytest.raises(FetchError, match="127.0.0.1: the secure connection failed"):
             fetch(f"{base}{web.ARTICLE}")  # the system's CAs do not trust the test certificate
+
+
+def test_a_server_that_is_not_there_is_named():
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="127.0.0.1 could not be reached"):
+        fetch(f"http://127.0.0.1:{port}/article")
