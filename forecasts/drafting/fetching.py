@@ -200,7 +200,7 @@ def _get(
 def _refusal(host: str, timeout: float, error: urllib3.exceptions.HTTPError) -> FetchError:
     """What went wrong with a connection, in the editor's words."""
     if isinstance(error, urllib3.exceptions.NewConnectionError):  # a TimeoutError subclass
-        return FetchError(f"{host} could not be reached (the connection was refused).")
+        return FetchError(f"{host} could not be reached (no connection could be made).")
     if isinstance(error, urllib3.exceptions.TimeoutError):
         return FetchError(f"{host} did not answer within {timeout:g} seconds.")
     if isinstance(error, urllib3.exceptions.SSLError):
