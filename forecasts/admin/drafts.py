@@ -361,24 +361,28 @@ class DraftReviewAdmin(OneClickDismissAdmin):
             if claim.source_id
             else "no source"
         )
-        dismiss = ""
-        if claim.question.state == Question.State.DRAFT:
-            back = drafts_to_review_url(claim.source) if claim.source_id else ""
-            dismiss = format_html(
-                "<p>Not worth a question? Dismiss it: {}</p>",
-                review.dismiss_buttons(claim.question, back),
-            )
         return format_html(
             '<blockquote style="margin:0 0 .5em">{}</blockquote><p>From {}</p>'
             "{}<table>{}</table>"
             '<p><a class="button" href="{}">Override the number</a> '
-            "(a correction with a reason, kept in the forecast's audit trail)</p>{}",
+            "(a correction with a reason, kept in the forecast's audit trail)</p>",
             review.claim_in_paragraph(claim),
             source,
             self._side_by_side(claim),
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
             reverse("admin:forecasts_forecast_change", args=[claim.pk]),
-            dismiss,
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The dismiss buttons go in the submit row, after "Save": a button earlier in the
+        # form would be the one Enter presses in a field.
+        if obj is not None and obj.state == Question.State.DRAFT:
+            if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+                claim = obj.forecasts.select_related("source").order_by("pk").first()
+                back = drafts_to_review_url(claim.source) if claim and claim.source_id else ""
+                context["dismiss_buttons"] = review.dismiss_buttons(obj, back)
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
         )
 
     def _side_by_side(self, claim: Forecast) -> str:

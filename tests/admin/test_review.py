@@ -90,6 +90,8 @@ def test_dismissing_from_the_drafts_page_returns_to_the_sources_drafts(client, e
     back = f"{DRAFTS}&forecasts__source__id__exact={article.pk}"
     button = f"{dismiss_url(question, 'not_a_claim')}?{urlencode({'next': back})}"
     assert f'formaction="{escape(button)}"' in html
+    # After "Save", so that Enter in a field saves rather than dismisses.
+    assert html.index('name="_save"') < html.index("formaction=")
     assert "<mark>In contrast to Nixon" in html
 
     response = client.post(button, HTTP_REFERER=page.wsgi_request.build_absolute_uri())
