@@ -57,6 +57,7 @@ def test_fetching_shows_the_metadata_and_the_claims_to_confirm_and_writes_nothin
     assert form.initial["publisher"] == "The Ledger Review"
     page = response.content.decode()
     assert 'name="title"' in page and 'name="author"' in page and 'name="text"' in page
+    assert f'type="hidden" name="url" value="{newspaper}{web.ARTICLE}"' in page
     assert "Borrowing will almost certainly overshoot the target" in page
     assert form.initial["text"].startswith(form.initial["title"] + "\n")  # the headline too
     claims = detect_claims(form.initial["text"], "icd203", today=date(2026, 10, 3))
