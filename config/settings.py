@@ -31,6 +31,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks; a bad one stops the start with its name."""
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an IP address or network."
+            ) from error
+    return networks
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -260,14 +273,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Reckon. Only a request from one of them may name its client in
 # X-Forwarded-For; rate limits and the lockout count everyone else by peer
 # address (config/clients.py). Empty: no proxy, the header is ignored.
-RECKON_TRUSTED_PROXIES = env_list("RECKON_TRUSTED_PROXIES")
-for _proxy in RECKON_TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError as _exc:
-        raise ImproperlyConfigured(
-            f"RECKON_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
-        ) from _exc
+RECKON_TRUSTED_PROXIES = env_networks("RECKON_TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -350,6 +356,13 @@ SPECTACULAR_SETTINGS = {
 RECKON_API_CACHE_SECONDS = int(os.environ.get("RECKON_API_CACHE_SECONDS", "10"))
 # A CSV import may be larger than an ordinary request body.
 RECKON_IMPORT_MAX_BYTES = int(os.environ.get("RECKON_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+# Drafting from a URL (forecasts/drafting/fetching.py): the server fetches the page an
+# editor names, so it refuses loopback, private and reserved addresses except in these
+# networks (comma-separated CIDRs; none by default. The tests allow 127.0.0.1/32 to
+# serve pages from a loopback server; a private deployment may allow its intranet).
+RECKON_FETCH_ALLOW_NETWORKS = env_networks("RECKON_FETCH_ALLOW_NETWORKS")
+RECKON_FETCH_TIMEOUT_SECONDS = float(os.environ.get("RECKON_FETCH_TIMEOUT_SECONDS", "10"))
+RECKON_FETCH_MAX_BYTES = int(os.environ.get("RECKON_FETCH_MAX_BYTES", str(3 * 1024 * 1024)))
 
 # --- Reckon ---------------------------------------------------------------
 # Authors need at least this many scored questions to be ranked.

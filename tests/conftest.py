@@ -13,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
 from tests import builders
+from tests.builders import web
 
 
 @pytest.fixture
@@ -25,6 +26,20 @@ def editor(db):
 def resolver(db):
     """Rex, a staff user in the Resolvers group."""
     return builders.resolver()
+
+
+@pytest.fixture
+def newspaper(settings):
+    """The base URL of a loopback web server with an article and bad pages (builders.web).
+
+    Fetching from 127.0.0.1 is allowed for the test, with a 0.5 s timeout and a
+    200,000-byte page limit.
+    """
+    settings.RECKON_FETCH_ALLOW_NETWORKS = ["127.0.0.1/32"]
+    settings.RECKON_FETCH_TIMEOUT_SECONDS = 0.5
+    settings.RECKON_FETCH_MAX_BYTES = 200_000
+    with web.serve(web.newspaper_routes()) as base:
+        yield base
 
 
 @pytest.fixture

@@ -16,16 +16,20 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from forecasts import ledger
-from forecasts.drafting import drafts
+from forecasts.admin import review
+from forecasts.admin.review import OneClickDismissAdmin
+from forecasts.drafting import drafts, examples
 from forecasts.drafting.drafts import format_percent
 from forecasts.drafting.lexicon import SCALES
 from forecasts.models import DiscardedClaim, Forecast, Question, Source
@@ -106,9 +110,10 @@ DRAFT_LIST_DISPLAY = [
     "title",
     "drafted_quote",
     "drafted_phrase",
+    "why_drafted",
     "suggested",
     "authors_side",
-    "closes_at",
+    "dismiss",
 ]
 AUTHORS_SIDE, OPPOSITE_SIDE = "author", "opposite"
 
@@ -205,7 +210,7 @@ def sides_form(base: type[forms.ModelForm], question: Question, claims: list[For
     return type("QuestionSidesForm", (SidesForm, base), attrs)
 
 
-class DraftReviewAdmin:
+class DraftReviewAdmin(OneClickDismissAdmin):
     """Mixin for QuestionAdmin: the drafts list, the drafted-claim panel, approve and discard."""
 
     form: type[forms.ModelForm]  # ModelAdmin's
@@ -229,15 +234,24 @@ class DraftReviewAdmin:
         claims = list(obj.forecasts.all())
         return claims[0] if claims else None
 
-    @admin.display(description="Quote")
+    @admin.display(description="The sentence in its paragraph")
     def drafted_quote(self, obj: Question) -> str:
         claim = self._first_claim(obj)
-        return format_html("“{}”", claim.quote) if claim and claim.quote else "—"
+        return review.claim_in_paragraph(claim) if claim and claim.quote else "—"
 
-    @admin.display(description="Phrase")
+    @admin.display(description="Phrase and interval")
     def drafted_phrase(self, obj: Question) -> str:
         claim = self._first_claim(obj)
-        return f"{claim.phrase} ({claim.scale})" if claim else "—"
+        return review.phrase_and_interval(claim) if claim else "—"
+
+    @admin.display(description="Why drafted")
+    def why_drafted(self, obj: Question) -> str:
+        claim = self._first_claim(obj)
+        return review.detector_reason(claim) if claim and claim.quote else "—"
+
+    @admin.display(description="Dismiss")
+    def dismiss(self, obj: Question) -> str:
+        return review.dismiss_buttons(obj)
 
     @admin.display(description="Suggested")
     def suggested(self, obj: Question) -> str:
@@ -335,6 +349,7 @@ class DraftReviewAdmin:
             ("Suggested number", format_percent(claim.scale_point)),
             ("Scored number", format_percent(claim.probability)),
             ("How", claim.conversion_note),
+            ("Why drafted", review.detector_reason(claim) if claim.quote else "—"),
             ("Check", "Suggested by Reckon's claim detector: check it against the quote."),
         ]
         source = (
@@ -347,15 +362,27 @@ class DraftReviewAdmin:
             else "no source"
         )
         return format_html(
-            '<blockquote style="margin:0 0 .5em">“{}”</blockquote><p>From {}</p>'
+            '<blockquote style="margin:0 0 .5em">{}</blockquote><p>From {}</p>'
             "{}<table>{}</table>"
             '<p><a class="button" href="{}">Override the number</a> '
             "(a correction with a reason, kept in the forecast's audit trail)</p>",
-            claim.quote,
+            review.claim_in_paragraph(claim),
             source,
             self._side_by_side(claim),
             format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows),
             reverse("admin:forecasts_forecast_change", args=[claim.pk]),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The dismiss buttons go in the submit row, after "Save": a button earlier in the
+        # form would be the one Enter presses in a field.
+        if obj is not None and obj.state == Question.State.DRAFT:
+            if self.has_change_permission(request, obj):  # type: ignore[attr-defined]
+                claim = obj.forecasts.select_related("source").order_by("pk").first()
+                back = drafts_to_review_url(claim.source) if claim and claim.source_id else ""
+                context["dismiss_buttons"] = review.dismiss_buttons(obj, back)
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
         )
 
     def _side_by_side(self, claim: Forecast) -> str:
@@ -469,12 +496,39 @@ class DiscardedClaimAdmin(admin.ModelAdmin):
     """Sentences turned down; delete a row to let drafting propose the sentence again."""
 
     list_display = ["sentence", "phrase", "source", "reason", "discarded_by", "discarded_at"]
+    actions = ["export_examples"]
     list_editable = ["reason"]  # the one thing an editor may change: why it was dismissed
     list_filter = ["reason", ("source", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["sentence", "question_title", "source__title"]
     list_select_related = ["source", "discarded_by"]
-    fields = ["source", "sentence", "phrase", "question_title", "reason", "discarded_by"]
-    readonly_fields = ["source", "sentence", "phrase", "question_title", "discarded_by"]
+    fields = [
+        "source",
+        "sentence",
+        "paragraph",
+        "phrase",
+        "question_title",
+        "reason",
+        "discarded_by",
+    ]
+    readonly_fields = [
+        "source",
+        "sentence",
+        "paragraph",
+        "phrase",
+        "question_title",
+        "discarded_by",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Export selected as labelled examples (JSON)", permissions=["view"])
+    def export_examples(self, request, queryset):
+        """The selected dismissals as claims-corpus entries; those with no reason are left out."""
+        entries = examples.dismissed_examples(queryset.select_related("source").order_by("pk"))
+        response = HttpResponse(
+            json.dumps(entries, ensure_ascii=False, indent=1) + "\n",
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="dismissed-claims.json"'
+        return response

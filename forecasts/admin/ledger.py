@@ -10,6 +10,7 @@ from forecasts import ledger
 from forecasts.admin.drafts import DraftFromTextAdmin
 from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, RecordedClaimInline
 from forecasts.admin.forms import AuthorAdminForm
+from forecasts.admin.from_url import DraftFromUrlAdmin
 from forecasts.admin.lists import ListImportAdmin
 from forecasts.models import Author, Source, Tag
 
@@ -57,7 +58,9 @@ class SourceForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(ListImportAdmin, DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin):
+class SourceAdmin(
+    DraftFromUrlAdmin, ListImportAdmin, DraftFromTextAdmin, ForecastInlineSaving, admin.ModelAdmin
+):
     ordering = ["-published_on", "title"]
     list_display = ["title", "author", "publisher", "published_on", "claim_count", "is_complete"]
     list_filter = ["kind", "scale", "is_complete", "publisher"]

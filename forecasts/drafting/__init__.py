@@ -10,13 +10,19 @@
 * ``evaluation``: the detector measured against a labelled corpus
   (``corpus/articles.json``, split into tuning and held-out articles);
 * ``drafts``: DRAFT questions and suggested forecasts for an editor to review;
+* ``fetching``: an article fetched from a URL (guarded: public addresses only,
+  a timeout and a size limit) and its main text and metadata (trafilatura);
+* ``articles``: an article stored as a source and drafted, all or nothing;
+* ``context``: a drafted sentence in its paragraph, and the detector's reason;
+* ``examples``: editors' accept and dismiss decisions as labelled examples;
 * ``lists``: published prediction lists ("1. Statement: 70%") and their grading
   posts ("1. RIGHT") read line by line, with the RIGHT/WRONG direction rule;
 * ``list_import``: a read list written as a source with DRAFT questions and the
   author's forecasts, and a read grading post recorded as resolutions.
 
-``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation`` and ``lists`` are
-plain Python (no Django), so the detector can be run and measured on its own.
-``drafts`` writes through ``forecasts.ledger`` and reads ``forecasts.models``;
-nothing here imports an interface (admin, api, pages, commands).
+``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation``, ``lists``,
+``fetching`` and ``context`` are plain Python (no Django), so the detector can be
+run and measured on its own. ``drafts`` and ``articles`` write through
+``forecasts.ledger`` and read ``forecasts.models``; nothing here imports an
+interface (admin, api, pages, commands).
 """

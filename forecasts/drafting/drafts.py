@@ -48,6 +48,7 @@ from forecasts.drafting.claims import (
     detect_claims,
     validate_article_text,
 )
+from forecasts.drafting.context import paragraph_of
 from forecasts.drafting.lexicon import SCALES
 from forecasts.models import DiscardedClaim, ForecastCorrection, Question, Source
 
@@ -213,6 +214,7 @@ def draft_discard(
         DiscardedClaim(
             source=forecast.source,
             sentence=forecast.quote,
+            paragraph=paragraph_of(forecast.source.full_text, forecast.quote),
             phrase=forecast.phrase,
             question_title=question.title,
             reason=reason,

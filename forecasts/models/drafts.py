@@ -26,6 +26,11 @@ class DiscardedClaim(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="discarded_claims")
     sentence = models.TextField()
+    paragraph = models.TextField(
+        blank=True,
+        help_text="The paragraph the sentence stood in, so the dismissal is a labelled example "
+        "with its context (exported by `manage.py export_labelled_claims`).",
+    )
     phrase = models.CharField(max_length=120, blank=True)
     question_title = models.CharField(max_length=300, blank=True)
     reason = models.CharField(

@@ -244,8 +244,8 @@ def test_it_refuses_an_article_just_over_the_limit(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "Give an article FILE or --source SLUG"),
-        (["x.txt", "--source", "s"], "Give an article FILE or --source SLUG"),
+        ([], "Give an article FILE, --url URL or --source SLUG"),
+        (["x.txt", "--source", "s"], "Give an article FILE, --url URL or --source SLUG"),
         (["missing.txt", "--dry-run"], "missing.txt: no such file"),
         (["{file}"], "needs --title, --author, --published-on"),
         (

@@ -1,12 +1,15 @@
 """``manage.py draft_claims``: draft questions from an article's hedged claims.
 
     draft_claims FILE --title T --author A --published-on YYYY-MM-DD [--publisher P] [--url U]
+    draft_claims --url URL [--title T --author A --published-on YYYY-MM-DD --publisher P]
     draft_claims --source SLUG
     draft_claims FILE --dry-run --json     # preview; touches no database
 
 FILE is plain UTF-8 text ("-" reads standard input). Writing mode stores the
 article as a Source (with its full text) and drafts its claims in one
-transaction; ``--source`` drafts a stored source. Drafts wait in the admin
+transaction; ``--url`` without FILE fetches the page and takes its main text
+and metadata (the options given override what the page says); ``--source``
+drafts a stored source. Drafts wait in the admin
 (Questions, status "Drafts to review") until an editor approves them.
 """
 
@@ -24,8 +27,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from forecasts import ledger
 from forecasts.admin.drafts import drafts_to_review_url
+from forecasts.drafting.articles import article_draft, article_fetch, author_named
 from forecasts.drafting.claims import (
     MAX_ARTICLE_CHARS,
     NEGATES,
@@ -40,8 +43,9 @@ from forecasts.drafting.drafts import (
     draft_dates,
     plan_drafts,
 )
+from forecasts.drafting.fetching import FetchedArticle
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
-from forecasts.models import Author, Source
+from forecasts.models import Source
 
 # UTF-8 takes at most 4 bytes a character: anything longer is over the limit unread.
 MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
@@ -57,7 +61,11 @@ class Command(BaseCommand):
         parser.add_argument("--author", help="The byline: an author's slug or name.")
         parser.add_argument("--published-on", metavar="YYYY-MM-DD", help="Publication date.")
         parser.add_argument("--publisher", default="", help="e.g. The Conversation.")
-        parser.add_argument("--url", default="", help="Where the article was published.")
+        parser.add_argument(
+            "--url",
+            default="",
+            help="Where the article was published; without FILE, fetch the article from it.",
+        )
         parser.add_argument(
             "--scale", choices=list(SCALES), help="Scale for the hedges (default: ICD 203)."
         )
@@ -65,12 +73,20 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print a JSON list.")
 
     def handle(self, *args, **options):
-        if bool(options["file"]) == bool(options["source"]):
-            raise CommandError("Give an article FILE or --source SLUG (one of the two).")
+        fetching = bool(options["url"]) and not options["file"]
+        if (bool(options["file"]) or fetching) == bool(options["source"]):
+            raise CommandError(
+                "Give an article FILE, --url URL or --source SLUG (one of the three)."
+            )
         published_on = _parse_date(options["published_on"])
         try:
             if options["source"]:
                 report = self._stored_source(options)
+            elif fetching:
+                fetched = self._fetched(published_on, options)
+                if fetched is None:  # a preview, already printed
+                    return None
+                report = fetched
             else:
                 text = _read_article(options["file"])
                 if options["dry_run"]:
@@ -101,39 +117,58 @@ class Command(BaseCommand):
             return plan_drafts(source=source, scale=options["scale"])
         return draft_claims_from_source(source=source, scale=options["scale"])
 
+    def _fetched(self, published_on: date | None, options) -> DraftReport | None:
+        """Fetch the article at --url, show what the page says, then preview or store it."""
+        article = article_fetch(options["url"])
+        options = {
+            **options,
+            "title": options["title"] or article.title,
+            "author": options["author"] or article.author,
+            "publisher": options["publisher"] or article.publisher,
+            "url": article.url,
+        }
+        published_on = published_on or article.published_on
+        if not options["json"]:
+            self._print_fetched(article, options, published_on)
+        if options["dry_run"]:
+            self._preview_file(article.text, published_on, options)
+            return None
+        return self._new_source(article.text, published_on, options)
+
+    def _print_fetched(self, article: FetchedArticle, options, published_on: date | None):
+        self.stdout.write(
+            f"Fetched {article.url}: {len(article.text.split()):,} words.\n"
+            f"  title:        {options['title'] or '(none: give --title)'}\n"
+            f"  author:       {options['author'] or '(none: give --author)'}\n"
+            f"  published on: {published_on or '(none: give --published-on)'}\n"
+            f"  publisher:    {options['publisher'] or '(none)'}"
+        )
+
     @transaction.atomic
     def _new_source(self, text: str, published_on: date | None, options) -> DraftReport:
         """Store the article as a source and draft it; one transaction, so all or nothing."""
         missing = [
             f"--{name.replace('_', '-')}"
             for name in ("title", "author", "published_on")
-            if not options[name]
+            if not (published_on if name == "published_on" else options[name])
         ]
         if missing:
             raise CommandError(
                 f"Storing an article needs {', '.join(missing)} (or preview it with --dry-run)."
             )
-        stored = Source.objects.filter(full_text=text)
-        if options["url"]:
-            stored = stored | Source.objects.filter(url=options["url"])
-        if (twin := stored.first()) is not None:
-            raise CommandError(
-                f"This article is already stored as the source “{twin.slug}”; draft it with "
-                f"--source {twin.slug} (claims already drafted are skipped)."
-            )
-        source = Source(
-            title=options["title"].strip(),
-            author=_author(options["author"]),
+        try:
+            author = author_named(options["author"])
+        except ValidationError as error:
+            raise CommandError(f"--author: {' '.join(error.messages)}") from error
+        return article_draft(
+            title=options["title"],
+            author=author,
             published_on=published_on,
             publisher=options["publisher"],
             url=options["url"],
-            full_text=text,
+            text=text,
             scale=options["scale"] or DEFAULT_SCALE,
         )
-        source.slug = _unique_slug(Source, source.title)
-        source.full_clean()
-        source.save()
-        return draft_claims_from_source(source=source)
 
     def _print_report(self, report: DraftReport, options) -> None:
         claims = report.to_draft
@@ -210,32 +245,6 @@ def _parse_date(value: str | None) -> date | None:
     if parsed > timezone.now().date():
         raise CommandError(f"--published-on: {value} is in the future.")
     return parsed
-
-
-def _author(value: str) -> Author:
-    """An author by slug or name; a new one when a name (not a slug) matches nobody."""
-    value = value.strip()
-    author = Author.objects.filter(slug=value).first()
-    if author is not None:
-        return author
-    named = list(Author.objects.filter(name__iexact=value)[:5])
-    if len(named) > 1:
-        slugs = ", ".join(a.slug for a in named)
-        raise CommandError(f"--author: several authors are called “{value}”; give a slug: {slugs}.")
-    if named:
-        return named[0]
-    if not value or ledger.slugs.is_slug(value):
-        raise CommandError(
-            f"--author: no author has the slug “{value}”. To add a new author, give the "
-            'name as it should appear, e.g. --author "Stefan Wolff".'
-        )
-    return Author.objects.create(name=value, slug=_unique_slug(Author, value))
-
-
-def _unique_slug(model, text: str) -> str:
-    # 180 of the field's 200 characters, leaving room for a "-2" suffix.
-    base = ledger.slugs.slug_from(text, max_length=180, fallback=model._meta.model_name)
-    return ledger.slugs.unique_slug(model, base)
 
 
 def _describe(error: ValidationError) -> str:
