@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecasts.engine.ledger_arrays import Ledger
+from forecasts.scoring.crowd import rescale_medians
 
 _DAY_OFFSET = 1 << 31  # keeps day numbers positive inside packed keys
 
@@ -206,8 +207,7 @@ def _multi_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
     at = s.place[cell_forecast[element_cell] + lanes.entry_shift[lane]]
     category = (at > s.low_place[segment]).astype(np.int64) + (at > s.next_place[segment])
     median = s.candidates[segment, category]
-    total = np.bincount(element_cell, weights=median, minlength=cell_forecast.size)[element_cell]
-    share = np.divide(median, total, out=1.0 / n_options[element_cell], where=total > 0)
+    share = rescale_medians(median, element_cell, n_options[element_cell])
     happened = option == ledger.outcome[cell_question][element_cell]
     squared = np.bincount(
         element_cell, weights=(share - happened) ** 2, minlength=cell_forecast.size

@@ -163,7 +163,7 @@ def source_scorecards(source: Source) -> list[SourceCard]:
 
 
 def _source_card(author: Author, rows: list[tuple], overall: Scorecard | None) -> SourceCard:
-    brier, low, high = scoring.mean_with_interval([row[0] for row in rows])
+    brier, low, high = scoring.score_interval([row[0] for row in rows])
     binary = _binary((given, yes) for _, given, yes in rows)
     calibration = (
         scoring.calibration_table([p for p, _ in binary], [o for _, o in binary]) if binary else []

@@ -29,6 +29,8 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from forecasts.scoring.bounded import score_interval, skill_against_uniform, uniform_brier
+from forecasts.scoring.crowd import crowd_median_multi
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 EDGES = (0.0, 1.0, 0.3, 0.7, 0.1, 0.5, 0.999, 0.0005)
@@ -346,17 +348,14 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         "n_forecasts": len(own),
         "n_days": (closes - first).days + 1,
         "final_yes": None if options else final,
+        "n_options": len(options) or 2,
         "outcome_yes": None if options else outcome,
     }
 
 
 def _crowd(others: list, multi: bool):
     """The median forecast of the others (per option, rescaled to sum to 1)."""
-    if not multi:
-        return scoring.crowd_median(others)
-    medians = [scoring.crowd_median([v[k] for v in others]) for k in range(len(others[0]))]
-    total = sum(medians)
-    return [m / total for m in medians] if total > 0 else [1 / len(medians)] * len(medians)
+    return crowd_median_multi(others) if multi else scoring.crowd_median(others)
 
 
 def expected_cards(rows: dict[tuple[int, int], dict]) -> dict[tuple[int, int | None], dict]:
@@ -378,7 +377,7 @@ def _card(rows: list[dict]) -> dict:
         "n_pending": sum(r["excluded"] == "pending" for r in rows),
         "n_hindsight": sum(r["n_hindsight"] > 0 for r in settled),
         "n_retrospective": sum(r["n_retrospective"] > 0 for r in counted),
-        "n_better_than_coin": sum(r["brier"] < 0.25 for r in counted),
+        "n_better_than_coin": sum(r["brier"] < uniform_brier(r["n_options"]) for r in counted),
         "brier": None,
         "brier_low": None,
         "brier_high": None,
@@ -391,13 +390,15 @@ def _card(rows: list[dict]) -> dict:
         "murphy": {},
     }
     if counted:
-        mean, low, high = scoring.mean_with_interval([r["brier"] for r in counted])
+        mean, low, high = score_interval([r["brier"] for r in counted])
         card.update(
             brier=mean,
             brier_low=low,
             brier_high=high,
             brier_0_2=scoring.brier_0_2(mean),
-            skill=scoring.brier_skill_score(mean),
+            skill=skill_against_uniform(
+                [r["brier"] for r in counted], [r["n_options"] for r in counted]
+            ),
             brier_final=statistics.fmean(r["brier_final"] for r in counted),
             log_loss=statistics.fmean(r["log_loss"] for r in counted),
         )

@@ -51,7 +51,7 @@ def test_it_prints_the_scoring_librarys_numbers(client, world):
     rows = recompute(world, author, resolved(world))
     briers = [bs for bs, _, _ in rows]
     finals, outcomes = [p for _, p, _ in rows], [o for _, _, o in rows]
-    brier, low, high = scoring.mean_with_interval(briers)
+    brier, low, high = scoring.score_interval(briers)
     html = client.get(author.get_absolute_url()).content.decode()
     assert figure(html, "n_scored") == len(rows)
     assert figure(html, "brier") == pytest.approx(brier, abs=1e-12)
