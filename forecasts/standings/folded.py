@@ -134,7 +134,7 @@ def source_scorecards(source: Source) -> list[SourceCard]:
 
     The source's byline author first, then by name. Brier is the mean of the
     per-question time-averaged Brier (``QuestionScore.brier``) over those
-    questions, with its t interval (``scoring.mean_with_interval``, as on the
+    questions, with its bounded interval (``scoring.score_interval``, as on the
     author cards); the tables are over their binary questions. Each card
     carries the author's stored overall scorecard (``overall``) to show beside
     it. Three queries: the rows, the authors, their overall cards.
