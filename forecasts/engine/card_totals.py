@@ -16,7 +16,8 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
-``n_hindsight`` and ``n_retrospective``, and ``reference``: the Brier of the
+``n_hindsight``, ``n_retrospective``, ``crowd_size`` (other authors in the crowd, per
+day compared) and ``reference``: the Brier of the
 uniform forecast on the row's question (``scoring.bounded.uniform_brier``). The
 figures agree with ``forecasts.scoring`` (``score_interval``,
 ``skill_against_uniform``, ``calibration_table``, ``murphy_decomposition``);
@@ -55,6 +56,7 @@ TOTALS = (
     "log_loss_sum",
     "relative_n",
     "relative_sum",
+    "crowd_size_sum",
     "n_better_than_coin",
     "n_resolved",
     "n_annulled",
@@ -80,6 +82,7 @@ ROW_FIELDS = (
     "n_hindsight",
     "n_retrospective",
     "reference",
+    "crowd_size",
 )
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
@@ -112,6 +115,7 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
         "log_loss_sum": zero(counted, rows["log_loss"]),
         "relative_n": relative.astype(np.float64),
         "relative_sum": zero(relative, rows["relative_brier"]),
+        "crowd_size_sum": zero(relative, rows["crowd_size"]),
         "reference_sum": zero(counted, rows["reference"]),
         # Better than always giving 1/K on the question (0.25 on a yes/no question).
         "n_better_than_coin": (counted & (rows["brier"] < rows["reference"])).astype(np.float64),
@@ -252,6 +256,8 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
         "brier_final": per_score("brier_final_sum"),
         "log_loss": per_score("log_loss_sum"),
         "relative_brier": per_score("relative_sum", "relative_n"),
+        "crowd_size": per_score("crowd_size_sum", "relative_n"),
+        "n_crowd_compared": np.round(counts[:, _AT["relative_n"]]).astype(np.int64),
         **{
             name: np.round(counts[:, _AT[name]]).astype(np.int64)
             for name in COUNTS

@@ -293,6 +293,7 @@ def _same_rows(old: dict, new: dict) -> bool:
         "relative_brier",
         "final_given",
         "crowd_brier",
+        "crowd_size",
         "outcome_yes",
     )
     for name in fields:

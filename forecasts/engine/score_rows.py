@@ -52,6 +52,7 @@ _ROW_COLUMNS = (
     ("brier_final", "float8", "brier_final"),
     ("log_loss", "float8", "log_loss"),
     ("relative_brier", "float8", "relative_brier"),
+    ("crowd_size", "float8", "crowd_size"),
     ("final_given", "float8", "final_probability"),
     ("outcome_yes", "float8", "resolved_yes"),
     ("n_hindsight", "int4", "n_hindsight"),

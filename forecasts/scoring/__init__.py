@@ -72,7 +72,13 @@ from forecasts.scoring.daily import (
     time_averaged_brier,
     time_averaged_brier_multi,
 )
-from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.inputs import (
+    COIN_FLIP_BRIER,
+    LOG_LOSS_EPS,
+    MIN_CROWD,
+    SUM_TOLERANCE,
+    WILSON_Z_95,
+)
 from forecasts.scoring.timing import (
     ClaimTimes,
     counts,
@@ -92,6 +98,7 @@ __all__ = [
     "stated_in_time",
     "COIN_FLIP_BRIER",
     "LOG_LOSS_EPS",
+    "MIN_CROWD",
     "SUM_TOLERANCE",
     "WILSON_Z_95",
     "CalibrationBin",

@@ -327,12 +327,13 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss(final, outcome)
         given = final if outcome else 1 - final
         score_one = lambda v: scoring.brier(v, outcome)  # noqa: E731
-    author_days, crowd_days = [], []
+    author_days, crowd_days, crowd_sizes = [], [], []
     day = max(opens, _day(own[0][0]))
     while day <= closes:
         others = [_in_force(f, day) for a, f in valid.items() if a != author and f]
         others = [v for v in others if v is not None]
-        if others:
+        if len(others) >= scoring.MIN_CROWD:  # fewer others are no crowd
+            crowd_sizes.append(len(others))
             author_days.append(score_one(_in_force(own, day)))
             crowd_days.append(score_one(_crowd(others, bool(options))))
         day += timedelta(days=1)
@@ -345,6 +346,7 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         "final_probability": given,
         "crowd_brier": statistics.fmean(crowd_days) if crowd_days else None,
         "relative_brier": scoring.relative_brier(author_days, crowd_days) if crowd_days else None,
+        "crowd_size": statistics.fmean(crowd_sizes) if crowd_sizes else None,
         "n_forecasts": len(own),
         "n_days": (closes - first).days + 1,
         "final_yes": None if options else final,
@@ -386,6 +388,8 @@ def _card(rows: list[dict]) -> dict:
         "brier_final": None,
         "log_loss": None,
         "relative_brier": None,
+        "crowd_size": None,
+        "n_crowd_compared": 0,
         "calibration": [],
         "murphy": {},
     }
@@ -402,8 +406,14 @@ def _card(rows: list[dict]) -> dict:
             brier_final=statistics.fmean(r["brier_final"] for r in counted),
             log_loss=statistics.fmean(r["log_loss"] for r in counted),
         )
-        relative = [r["relative_brier"] for r in counted if r["relative_brier"] is not None]
-        card["relative_brier"] = statistics.fmean(relative) if relative else None
+        compared = [r for r in counted if r["relative_brier"] is not None]
+        card["relative_brier"] = (
+            statistics.fmean(r["relative_brier"] for r in compared) if compared else None
+        )
+        card["crowd_size"] = (
+            statistics.fmean(r["crowd_size"] for r in compared) if compared else None
+        )
+        card["n_crowd_compared"] = len(compared)
     binary = [r for r in counted if r["final_yes"] is not None]
     if binary:
         forecasts = [r["final_yes"] for r in binary]

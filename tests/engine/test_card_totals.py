@@ -41,6 +41,7 @@ def random_rows(rng, n: int) -> dict:
         "n_hindsight": rng.integers(0, 2, n),
         "n_retrospective": rng.integers(0, 2, n),
         "reference": rng.choice([0.25, 1 / 3, 0.375], n),
+        "crowd_size": rng.choice([3.0, 4.5, 7.0], n),
     }
 
 
