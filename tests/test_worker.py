@@ -13,7 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -235,7 +235,7 @@ def test_it_sends_one_email_per_step_with_two_beats_and_every_task_delivered_twi
 
 
 EMBEDDED_SETUP = """
-from datetime import timedelta
+from datetime import datetime, timedelta
 from django.utils import timezone
 from forecasts import ledger
 from forecasts.models import Author, Question, Source
@@ -345,3 +345,40 @@ def test_it_starts_beat_on_a_fresh_clone_creating_its_state_folder(tmp_path):
         beat.stop()
     assert "FileNotFoundError" not in beat.log()
     assert any(p.name.startswith("celerybeat-schedule") for p in var_dir.iterdir())
+
+
+def _updating(api_client, author) -> dict | None:
+    return api_client.get(f"/api/authors/{author.slug}/scorecard/").json()["updating"]
+
+
+def test_it_says_updating_until_the_worker_lands_the_rescore(
+    processes, author, source, api_client, client
+):
+    question = closed_question("updating")
+    forecast(question, author, source=source, probability=0.8)
+    first = processes.worker()
+    wait_for(lambda: Scorecard.objects.filter(author=author).exists(), 30, "the first scoring")
+    first.stop()  # no worker: the rescore the resolution queues waits in Redis
+    resolve(question, "yes")
+    question.refresh_from_db()
+    changed = question.resolution_changed_at
+    assert changed is not None and (question.scored_at is None or question.scored_at < changed)
+    pending = _updating(api_client, author)
+    assert pending["n_questions"] == 1
+    assert datetime.fromisoformat(pending["resolution_changed_at"]) == changed
+    score = api_client.get("/api/scores/", {"question": question.pk}).json()["results"][0]
+    assert datetime.fromisoformat(score["updating_since"]) == changed
+    assert 'data-field="updating"' in client.get(author.get_absolute_url()).content.decode()
+    assert overall_brier(author) is None  # the stored card still counts the question as pending
+
+    worker = processes.worker("w2")  # picks the queued rescore up and runs it
+    wait_for(lambda: scored(author, 0.04), 30, "the worker to rescore the question")
+    assert "reckon.rescore_question" in worker.log()
+    assert _updating(api_client, author) is None
+    assert (
+        api_client.get("/api/scores/", {"question": question.pk}).json()["results"][0][
+            "updating_since"
+        ]
+        is None
+    )
+    assert 'data-field="updating"' not in client.get(author.get_absolute_url()).content.decode()

@@ -2,8 +2,12 @@
 
 Lower is better for every Brier and log score. ``brier`` is the mean
 time-averaged Brier (0–1), ``brier_0_2`` the same on Brier's original 0–2
-scale, ``brier_low``/``brier_high`` its 95% interval, ``skill`` is
-1 − brier / 0.25, ``relative_brier`` is the author's score minus the crowd's.
+scale, ``brier_low``/``brier_high`` its 95% interval (``interval_method``: the bounded
+score interval of ``forecasts.scoring.bounded``; null with one question), ``skill`` is
+1 − mean Brier / mean uniform reference (1/K on each question's K options),
+``relative_brier`` is the author's score minus the crowd's, over days with at
+least ``MIN_CROWD`` other authors (``crowd_size`` of them on average). While a
+resolution change waits for its rescore, ``updating`` says so.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
 from forecasts.standings import folded, scorecards
 from forecasts.standings.leaderboard import Standing, leaderboard
+from forecasts.standings.updating import author_updating
 
 MURPHY_SCHEMA = {
     "type": "object",
@@ -49,22 +54,54 @@ class CardFieldsSerializer(serializers.Serializer):
     )
     brier_0_2 = serializers.FloatField(allow_null=True, help_text="The same on Brier's 0–2 scale.")
     brier_low = serializers.FloatField(
-        allow_null=True, help_text="95% interval of the mean Brier: low end."
+        allow_null=True,
+        help_text="95% interval of the mean Brier: low end. Null with a single question "
+        "(not enough to say).",
     )
     brier_high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
+    interval_method = serializers.SerializerMethodField(
+        help_text="How the interval is computed: `bounded-score` (Wilson's form with "
+        "Student's t, the scores' spread pooled with two pseudo-questions at the largest "
+        "spread possible; inside [0, 1]). See /about/scoring/."
+    )
     brier_final = serializers.FloatField(
         allow_null=True, help_text="Mean Brier of final forecasts."
     )
     skill = serializers.FloatField(
-        allow_null=True, help_text="1 − brier / 0.25; above 0 beats a coin flip."
+        allow_null=True,
+        help_text="1 − mean Brier / mean uniform reference, each question's reference the "
+        "Brier of giving 1/K to its K options (0.25 yes/no, 0.333 for 3, 0.375 for 4); above "
+        "0 beats chance.",
     )
     log_loss = serializers.FloatField(allow_null=True, help_text="Mean log loss in nats (clipped).")
     relative_brier = serializers.FloatField(
-        allow_null=True, help_text="Author minus crowd; negative is better."
+        allow_null=True,
+        help_text="Author minus crowd; negative is better. Only days on which at least "
+        "MIN_CROWD (3) other authors had a forecast in force count; null when there were none.",
+    )
+    crowd_size = serializers.FloatField(
+        allow_null=True,
+        help_text="Other authors in the crowd, averaged over the days compared and then over "
+        "the questions compared.",
+    )
+    n_crowd_compared = serializers.IntegerField(
+        help_text="Scored questions compared with a crowd (of at least MIN_CROWD others)."
     )
     n_retrospective = serializers.IntegerField(
         help_text="Of the N scored questions, how many were entered after their outcome was "
         "known and count only because a dated public source proves when the claim was made."
+    )
+
+    def get_interval_method(self, card) -> str:
+        return scorecards.INTERVAL_METHOD
+
+
+class UpdatingSerializer(serializers.Serializer):
+    n_questions = serializers.IntegerField(
+        help_text="The author's questions whose resolution changed after they were scored."
+    )
+    resolution_changed_at = serializers.DateTimeField(
+        help_text="When the latest of those resolutions changed."
     )
 
 
@@ -161,6 +198,11 @@ class AuthorScorecardSerializer(serializers.Serializer):
         help_text="Of the overall record's scored questions, how many cite a source marked "
         "complete (every forward-looking claim in it entered or dismissed with a reason)."
     )
+    updating = UpdatingSerializer(
+        allow_null=True,
+        help_text="Set while a rescore is pending: a resolution changed after these scores "
+        "were computed. Null when every score is up to date.",
+    )
     overall = CardFieldsSerializer(allow_null=True, help_text="Null until something is scored.")
     by_tag = TaggedCardSerializer(many=True, help_text="One record per tag, by tag slug.")
 
@@ -170,6 +212,13 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
     question_slug = serializers.CharField(source="question.slug", read_only=True)
     brier_0_2 = serializers.SerializerMethodField()
     counted = serializers.BooleanField(read_only=True)
+    updating_since = serializers.DateTimeField(
+        source="question.rescore_pending_since",
+        read_only=True,
+        allow_null=True,
+        help_text="Set while this row waits for a rescore: when the question's resolution "
+        "changed after it was computed. Null when up to date.",
+    )
 
     class Meta:
         model = QuestionScore
@@ -186,12 +235,14 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
             "log_loss",
             "crowd_brier",
             "relative_brier",
+            "crowd_size",
             "final_probability",
             "n_forecasts",
             "n_days",
             "counted",
             "excluded_reason",
             "computed_at",
+            "updating_since",
         ]
         read_only_fields = fields
 
@@ -366,6 +417,7 @@ def author_scorecard(author: Author, request) -> dict:
         "author_name": author.name,
         **selection,
         "n_from_complete_sources": scorecards.from_complete_sources(author, **selection),
+        "updating": _updating(author),
     }
     overall, by_tag = scorecards.author_scorecards(author, **selection)
     if scorecards.is_stored_selection(**selection):
@@ -379,6 +431,11 @@ def author_scorecard(author: Author, request) -> dict:
         "overall": CardFieldsSerializer(overall).data if overall else None,
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
     }
+
+
+def _updating(author: Author) -> dict | None:
+    pending = author_updating(author)
+    return UpdatingSerializer(pending).data if pending else None
 
 
 CALIBRATION_KEYS = (

@@ -16,9 +16,21 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
-``n_hindsight`` and ``n_retrospective``. The figures agree with ``forecasts.scoring``
-(``mean_with_interval``, ``calibration_table``, ``murphy_decomposition``);
+``n_hindsight``, ``n_retrospective``, ``crowd_size`` (other authors in the crowd, per
+day compared) and ``reference``: the Brier of the
+uniform forecast on the row's question (``scoring.bounded.uniform_brier``). The
+figures agree with ``forecasts.scoring`` (``score_interval``,
+``skill_against_uniform``, ``calibration_table``, ``murphy_decomposition``);
 tests/engine/test_rescoring.py checks them.
+
+**Exact totals.** Every value a row adds is first rounded to a whole number
+of ``UNIT`` (2⁻³²), so each total is a whole number of units held exactly in a
+float64 (below 2⁵³: over two million questions per card). Sums of whole numbers
+do not depend on their order, so totals updated row by row (``apply_rows``)
+are bit for bit those built from scratch (``totals_by_group``), and
+``rescore --verify`` finds nothing to rewrite after any sequence of updates.
+The rounding moves a mean by at most 2⁻³³ (about 1e-10). The spread of the
+Brier scores comes from Σx and Σx² (each rounded the same way).
 """
 
 from __future__ import annotations
@@ -30,7 +42,8 @@ import numpy as np
 
 from forecasts.engine.crowd import distinct_codes
 from forecasts.engine.pair_scores import ANNULLED_ROW, COUNTED, PENDING_ROW
-from forecasts.scoring import COIN_FLIP_BRIER, wilson_interval
+from forecasts.scoring import wilson_interval
+from forecasts.scoring.bounded import bounded_interval_many
 from forecasts.scoring.t_quantiles import t_975
 
 N_BINS = 10
@@ -38,21 +51,24 @@ _BIN_DECIMALS = 9  # as scoring.calibration_bin_index: 0.3 lands in bin 3
 TOTALS = (
     "n_scored",
     "brier_sum",
-    "brier_m2",
+    "brier_sq_sum",
     "brier_final_sum",
     "log_loss_sum",
     "relative_n",
     "relative_sum",
+    "crowd_size_sum",
     "n_better_than_coin",
     "n_resolved",
     "n_annulled",
     "n_hindsight",
     "n_pending",
     "n_retrospective",
+    "reference_sum",
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
-# The totals that are counts: stored on the card as integers.
-COUNTS = tuple(name for name in TOTALS if name.startswith("n_"))
+# The totals that are counts: stored on the card as integers. The others are in UNITs.
+COUNTS = tuple(name for name in TOTALS if name.startswith("n_") or name == "relative_n")
+UNIT = 2.0**-32
 WIDTH = len(TOTALS) + N_BINS * len(BIN_TOTALS)
 # The arrays of a row that the totals depend on.
 ROW_FIELDS = (
@@ -65,15 +81,18 @@ ROW_FIELDS = (
     "outcome_yes",
     "n_hindsight",
     "n_retrospective",
+    "reference",
+    "crowd_size",
 )
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
-_SUMMED = [name for name in TOTALS if name != "brier_m2"]
+_IN_UNITS = [_AT[name] for name in TOTALS if name not in COUNTS]
+_BIN_IN_UNITS = [2, 3, 4]  # Σf, Σf², Σf·o of BIN_TOTALS
 # Stored after the totals in Scorecard.totals. Bump it when the way figures are
 # derived from the totals changes: rescore_all then rewrites every scorecard
 # (it skips cards whose stored totals, version included, did not change). Until
 # then, readers derive no calibration table or Murphy terms from other versions.
-FIGURES_VERSION = 2.0
+FIGURES_VERSION = 3.0
 
 
 def contributions(rows: dict) -> dict[str, np.ndarray]:
@@ -87,16 +106,19 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
     given = np.where(binary, rows["final_given"], 0.0)
     yes = np.where(outcome == 1.0, given, 1.0 - given)
     bin_index = np.minimum(np.floor(np.round(N_BINS * yes, _BIN_DECIMALS)), N_BINS - 1)
-    zero = lambda mask, values: np.where(mask, values, 0.0)  # noqa: E731
+    zero = lambda mask, values: _units(np.where(mask, values, 0.0))  # noqa: E731
     return {
         "n_scored": counted.astype(np.float64),
-        "brier": zero(counted, rows["brier"]),  # for the sum and the spread
         "brier_sum": zero(counted, rows["brier"]),
+        "brier_sq_sum": zero(counted, rows["brier"] ** 2),
         "brier_final_sum": zero(counted, rows["brier_final"]),
         "log_loss_sum": zero(counted, rows["log_loss"]),
         "relative_n": relative.astype(np.float64),
         "relative_sum": zero(relative, rows["relative_brier"]),
-        "n_better_than_coin": (counted & (rows["brier"] < COIN_FLIP_BRIER)).astype(np.float64),
+        "crowd_size_sum": zero(relative, rows["crowd_size"]),
+        "reference_sum": zero(counted, rows["reference"]),
+        # Better than always giving 1/K on the question (0.25 on a yes/no question).
+        "n_better_than_coin": (counted & (rows["brier"] < rows["reference"])).astype(np.float64),
         "n_resolved": settled.astype(np.float64),
         "n_annulled": (excluded == ANNULLED_ROW).astype(np.float64),
         "n_hindsight": (settled & (rows["n_hindsight"] > 0)).astype(np.float64),
@@ -109,9 +131,9 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
         "bin_values": [
             binary.astype(np.float64),
             outcome,
-            yes * binary,
-            yes * yes * binary,
-            yes * outcome,
+            _units(yes * binary),
+            _units(yes * yes * binary),
+            _units(yes * outcome),
         ],
     }
 
@@ -123,9 +145,7 @@ def totals_by_group(
 
     Entry ``i`` adds row ``row[i]`` (default: row ``i``) to group ``group[i]``:
     a row may count several times (overall and under each tag of its
-    question), and its contributions are worked out once. The spread of the
-    Brier scores is summed in two passes, as numpy's ``std`` does, so the
-    interval matches ``scoring.mean_with_interval``.
+    question), and its contributions are worked out once.
     """
     c = contributions(rows)
     if row is not None:
@@ -134,12 +154,8 @@ def totals_by_group(
             for name, values in c.items()
         }
     totals = np.zeros((n_groups, WIDTH))
-    for name in _SUMMED:
+    for name in TOTALS:
         totals[:, _AT[name]] = np.bincount(group, weights=c[name], minlength=n_groups)
-    n = totals[:, _AT["n_scored"]]
-    mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.zeros(n_groups), where=n > 0)
-    deviation = np.where(c["n_scored"] > 0, c["brier"] - mean[group], 0.0)
-    totals[:, _AT["brier_m2"]] = np.bincount(group, weights=deviation**2, minlength=n_groups)
     cell = group * N_BINS + c["bin"]
     for j, values in enumerate(c["bin_values"]):
         summed = np.bincount(cell, weights=values, minlength=n_groups * N_BINS)
@@ -150,30 +166,41 @@ def totals_by_group(
 def apply_rows(totals: np.ndarray, card: np.ndarray, rows: dict, *, sign: int) -> None:
     """Add (sign=1) or take out (sign=-1) rows, row ``i`` to or from card ``card[i]``.
 
-    Each card may appear at most once in ``card``: the spread of the Brier
-    scores is updated one value at a time (Welford's method and its inverse).
+    Each card may appear at most once in ``card``. Every total is a whole
+    number of units, so the result is exactly what ``totals_by_group`` gives.
     """
     if card.size == 0:
         return
     c = contributions(rows)
-    for name in _SUMMED:
-        if name != "brier_sum":
-            totals[card, _AT[name]] += sign * c[name]
-    scored = c["n_scored"] > 0
-    at, x = card[scored], c["brier"][scored]
-    n_before = totals[at, _AT["n_scored"]] - sign  # n_scored was already updated above
-    n_after = n_before + sign
-    sum_before = totals[at, _AT["brier_sum"]]
-    mean_before = np.divide(sum_before, n_before, out=np.zeros(at.size), where=n_before > 0)
-    sum_after = sum_before + sign * x
-    mean_after = np.divide(sum_after, n_after, out=np.zeros(at.size), where=n_after > 0)
-    m2 = totals[at, _AT["brier_m2"]] + sign * (x - mean_before) * (x - mean_after)
-    totals[at, _AT["brier_sum"]] = np.where(n_after > 0, sum_after, 0.0)
-    totals[at, _AT["brier_m2"]] = np.where(n_after > 1, np.maximum(m2, 0.0), 0.0)
+    for name in TOTALS:
+        totals[card, _AT[name]] += sign * c[name]
     binary = c["binary"]
     columns = _BINS + c["bin"][binary][:, None] * len(BIN_TOTALS) + np.arange(len(BIN_TOTALS))
     values = np.stack([v[binary] for v in c["bin_values"]], axis=1)
     totals[card[binary][:, None], columns] += sign * values
+
+
+def uniform_reference(n_options: np.ndarray) -> np.ndarray:
+    """Each row's reference Brier from its question's option count (0: a yes/no question).
+
+    ``scoring.bounded.uniform_brier``: (K - 1) / (2K), 0.25 for yes/no.
+    """
+    k = np.where(n_options == 0, 2, n_options).astype(np.float64)
+    return (k - 1.0) / (2.0 * np.maximum(k, 1.0))
+
+
+def in_units(totals: np.ndarray) -> np.ndarray:
+    """The totals with the sums in units turned back into numbers (counts unchanged)."""
+    values = totals.copy()
+    values[:, _IN_UNITS] *= UNIT
+    bins = values[:, _BINS:].reshape(values.shape[0], N_BINS, len(BIN_TOTALS))
+    bins[:, :, _BIN_IN_UNITS] *= UNIT
+    return values
+
+
+def _units(values: np.ndarray) -> np.ndarray:
+    """Values rounded to whole units (as float64 holding whole numbers)."""
+    return np.round(values / UNIT)
 
 
 def figures(totals: np.ndarray) -> list[dict]:
@@ -197,12 +224,21 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
 
     What the writers store; ``figures`` gives the same values per card.
     """
+    counts = totals
+    totals = in_units(totals)
     n = totals[:, _AT["n_scored"]]
     cards = n.size
     mean = np.divide(totals[:, _AT["brier_sum"]], n, out=np.full(cards, np.nan), where=n > 0)
     spread = n > 1
-    std = np.sqrt(np.divide(totals[:, _AT["brier_m2"]], n - 1, out=np.zeros(cards), where=spread))
-    half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
+    squares = totals[:, _AT["brier_sq_sum"]] - n * np.nan_to_num(mean) ** 2
+    variance = np.divide(squares, n - 1, out=np.zeros(cards), where=spread)
+    low, high = bounded_interval_many(
+        np.maximum(n, 2),
+        np.nan_to_num(mean),
+        variance,
+        t_975(np.maximum(n - 1, 1).astype(np.int64)),
+    )
+    reference = totals[:, _AT["reference_sum"]]
 
     def per_score(name: str, count: str = "n_scored") -> np.ndarray:
         k = totals[:, _AT[count]]
@@ -211,13 +247,22 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
     return {
         "brier": mean,
         "brier_0_2": 2.0 * mean,
-        "skill": 1.0 - mean / COIN_FLIP_BRIER,
-        "brier_low": np.where(spread, np.clip(mean - half, 0.0, 1.0), np.nan),
-        "brier_high": np.where(spread, np.clip(mean + half, 0.0, 1.0), np.nan),
+        "skill": 1.0
+        - np.divide(
+            totals[:, _AT["brier_sum"]], reference, out=np.full(cards, np.nan), where=reference > 0
+        ),
+        "brier_low": np.where(spread, low, np.nan),
+        "brier_high": np.where(spread, high, np.nan),
         "brier_final": per_score("brier_final_sum"),
         "log_loss": per_score("log_loss_sum"),
         "relative_brier": per_score("relative_sum", "relative_n"),
-        **{name: np.round(totals[:, _AT[name]]).astype(np.int64) for name in COUNTS},
+        "crowd_size": per_score("crowd_size_sum", "relative_n"),
+        "n_crowd_compared": np.round(counts[:, _AT["relative_n"]]).astype(np.int64),
+        **{
+            name: np.round(counts[:, _AT[name]]).astype(np.int64)
+            for name in COUNTS
+            if name.startswith("n_")
+        },
     }
 
 
@@ -232,7 +277,7 @@ def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:
     cards = totals.shape[0]
     if cards == 0:
         return [], []
-    bins = _Bins(totals[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
+    bins = _Bins(in_units(totals)[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
     return [bins.table(i) for i in range(cards)], [bins.murphy(i) for i in range(cards)]
 
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecasts.engine.ledger_arrays import Ledger
+from forecasts.scoring.crowd import rescale_medians
+from forecasts.scoring.inputs import MIN_CROWD
 
 _DAY_OFFSET = 1 << 31  # keeps day numbers positive inside packed keys
 
@@ -80,14 +82,17 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
     nan = np.full(n_pairs, np.nan)
     e = np.flatnonzero(f["length"] > 0)  # forecasts in force on at least one day
     if e.size == 0:
-        return {"crowd_brier": nan, "relative_brier": nan.copy()}
+        return {"crowd_brier": nan, "relative_brier": nan.copy(), "crowd_size": nan.copy()}
     t = _timeline(ledger, f, e)
     days = np.bincount(t.pair, weights=t.days, minlength=n_pairs)
     author = np.bincount(t.pair, weights=t.days * f["brier"][e], minlength=n_pairs)
+    others = np.bincount(t.pair, weights=t.others, minlength=n_pairs)
     crowd = _binary_crowd(ledger, f, e, t, n_pairs) + _multi_crowd(ledger, f, e, t, n_pairs)
     return {
         "crowd_brier": np.divide(crowd, days, out=nan.copy(), where=days > 0),
-        "relative_brier": np.divide(author - crowd, days, out=nan, where=days > 0),
+        "relative_brier": np.divide(author - crowd, days, out=nan.copy(), where=days > 0),
+        # Other authors in the crowd, averaged over the days compared.
+        "crowd_size": np.divide(others, days, out=nan, where=days > 0),
     }
 
 
@@ -104,9 +109,10 @@ class _Timeline:
     pair: np.ndarray
     first: np.ndarray  # the segment in which the forecast takes effect
     stop: np.ndarray  # one past its last segment: the pair's next forecast's, or the question's end
-    days: np.ndarray  # its days in force on which another author has a forecast too
+    days: np.ndarray  # its days in force on which at least MIN_CROWD others have a forecast
+    others: np.ndarray  # the sum over those days of the number of others
     members: np.ndarray  # per segment: authors with a forecast in force
-    weight: np.ndarray  # per segment: its days, 0 if it has a single member
+    weight: np.ndarray  # per segment: its days, 0 with fewer than MIN_CROWD + 1 members
     q_forecasts: np.ndarray  # in-force forecasts per question
     q_first_forecast: np.ndarray
     q_segments: np.ndarray
@@ -139,14 +145,16 @@ def _timeline(ledger: Ledger, f: dict, e: np.ndarray) -> _Timeline:
         stop, minlength=n_segments + 1
     )
     members = np.cumsum(joins)[:n_segments]
-    weight = (segment_end - segment_start) * (members > 1)
+    weight = (segment_end - segment_start) * (members > MIN_CROWD)  # the author and MIN_CROWD
     covered = np.r_[0, np.cumsum(weight)]  # integers: exact differences
+    crowded = np.r_[0, np.cumsum(weight * (members - 1))]
     return _Timeline(
         question=question,
         pair=pair,
         first=first,
         stop=stop,
         days=(covered[stop] - covered[first]).astype(np.float64),
+        others=(crowded[stop] - crowded[first]).astype(np.float64),
         members=members,
         weight=weight,
         q_forecasts=q_forecasts,
@@ -206,8 +214,7 @@ def _multi_crowd(ledger, f, e, t: _Timeline, n_pairs: int) -> np.ndarray:
     at = s.place[cell_forecast[element_cell] + lanes.entry_shift[lane]]
     category = (at > s.low_place[segment]).astype(np.int64) + (at > s.next_place[segment])
     median = s.candidates[segment, category]
-    total = np.bincount(element_cell, weights=median, minlength=cell_forecast.size)[element_cell]
-    share = np.divide(median, total, out=1.0 / n_options[element_cell], where=total > 0)
+    share = rescale_medians(median, element_cell, n_options[element_cell])
     happened = option == ledger.outcome[cell_question][element_cell]
     squared = np.bincount(
         element_cell, weights=(share - happened) ** 2, minlength=cell_forecast.size

@@ -72,6 +72,9 @@ def rescore_question(*, question_id: int) -> None:
         scored = score_pairs(ledger)
         rows = _with_tag_cards(_card_rows(scored, ledger))
         old = _old_rows(stored, stored_tags, question_id)
+        # The question's stored rows were scored against its options as they are now.
+        k = int(ledger.n_options[0]) if ledger.n_options.size else 0
+        old["reference"] = card_totals.uniform_reference(np.full(old["author"].size, k))
         if not _same_rows(old, rows):  # a repeated task finds nothing to change
             _lock_authors(np.union1d(old["author"], rows["author"]))
             rewrite_question_scores(question_id, old["author"], rows, started)
@@ -219,6 +222,7 @@ def _card_rows(rows: dict, ledger: Ledger) -> dict:
         **rows,
         "question": ledger.question_id[question],
         "outcome_yes": np.where(binary & (outcome >= 0), outcome, np.nan),
+        "reference": card_totals.uniform_reference(ledger.n_options[question]),
         "tag_labels": labels,  # JSON lists of tag ids, and each row's entry among them
         "tag_code": code[question],
     }
@@ -289,6 +293,7 @@ def _same_rows(old: dict, new: dict) -> bool:
         "relative_brier",
         "final_given",
         "crowd_brier",
+        "crowd_size",
         "outcome_yes",
     )
     for name in fields:

@@ -21,13 +21,25 @@ from __future__ import annotations
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, F, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from forecasts.engine.bulkload import read_columns
+from forecasts.engine.card_totals import uniform_reference
 from forecasts.engine.pair_scores import EXCLUSIONS, HINDSIGHT
-from forecasts.models import Question, QuestionScore
+from forecasts.models import Option, Question, QuestionScore
 
 _NAN = Value(float("nan"), output_field=FloatField())
 
@@ -40,6 +52,7 @@ _ROW_COLUMNS = (
     ("brier_final", "float8", "brier_final"),
     ("log_loss", "float8", "log_loss"),
     ("relative_brier", "float8", "relative_brier"),
+    ("crowd_size", "float8", "crowd_size"),
     ("final_given", "float8", "final_probability"),
     ("outcome_yes", "float8", "resolved_yes"),
     ("n_hindsight", "int4", "n_hindsight"),
@@ -53,7 +66,22 @@ def stored_rows(scores: QuerySet[QuestionScore]) -> dict[str, np.ndarray]:
 
     An excluded reason the scorer does not know counts as hindsight (never scored).
     """
-    return _read(scores, {name: (kind, _column(field)) for name, kind, field in _ROW_COLUMNS})
+    columns = {name: (kind, _column(field)) for name, kind, field in _ROW_COLUMNS}
+    rows = _read(scores, {**columns, "n_options": ("int8", _n_options())})
+    rows["reference"] = uniform_reference(rows.pop("n_options"))
+    return rows
+
+
+def _n_options() -> Combinable:
+    """How many options the row's question has (0 for a yes/no question)."""
+    options = (
+        Option.objects.filter(question=OuterRef("question_id"))
+        .order_by()
+        .values("question")
+        .annotate(k=Count("pk"))
+        .values("k")
+    )
+    return Coalesce(Subquery(options), Value(0), output_field=IntegerField())
 
 
 def question_tags(scores: QuerySet[QuestionScore]) -> dict[str, np.ndarray]:

@@ -31,6 +31,7 @@ QUESTION_SCORE_FLOATS = (
     ("brier_final", "brier_final"),
     ("log_loss", "log_loss"),
     ("crowd_brier", "crowd_brier"),
+    ("crowd_size", "crowd_size"),
     ("relative_brier", "relative_brier"),
     ("final_probability", "final_given"),
 )
@@ -44,6 +45,8 @@ _SCORECARD_FIELDS = (
     ("skill", "float8"),
     ("log_loss", "float8"),
     ("relative_brier", "float8"),
+    ("crowd_size", "float8"),
+    ("n_crowd_compared", "int4"),
     ("n_pending", "int4"),
     ("n_resolved", "int4"),
     ("n_annulled", "int4"),

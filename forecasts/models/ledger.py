@@ -281,6 +281,17 @@ class Question(models.Model):
         return reverse("question-detail", kwargs={"slug": self.slug})
 
     @property
+    def rescore_pending_since(self) -> datetime | None:
+        """When the resolution changed, while its scores wait for the rescore (else None).
+
+        The same test as ``QuestionQuerySet.needing_rescore``, on this row.
+        """
+        changed = self.resolution_changed_at
+        if changed is None or (self.scored_at is not None and self.scored_at >= changed):
+            return None
+        return changed
+
+    @property
     def is_binary(self) -> bool:
         return self.kind == self.Kind.BINARY
 

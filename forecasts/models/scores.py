@@ -93,6 +93,11 @@ class QuestionScore(models.Model):
     relative_brier = models.FloatField(
         null=True, help_text="Author minus crowd; negative is better."
     )
+    crowd_size = models.FloatField(
+        null=True,
+        help_text="Other authors in the crowd, averaged over the days compared (days with "
+        "fewer than MIN_CROWD others are not compared).",
+    )
     final_probability = models.FloatField(
         null=True, help_text="Probability the final forecast gave to what happened."
     )
@@ -189,6 +194,12 @@ class Scorecard(models.Model):
     skill = models.FloatField(null=True, help_text="1 − brier / 0.25 (against the coin flip).")
     log_loss = models.FloatField(null=True)
     relative_brier = models.FloatField(null=True)
+    crowd_size = models.FloatField(
+        null=True, help_text="Mean crowd size (other authors) over the questions compared."
+    )
+    n_crowd_compared = models.PositiveIntegerField(
+        default=0, help_text="Scored questions compared with a crowd of at least MIN_CROWD others."
+    )
     n_pending = models.PositiveIntegerField(default=0)
     n_resolved = models.PositiveIntegerField(default=0)
     n_annulled = models.PositiveIntegerField(default=0)

@@ -31,6 +31,7 @@ from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
 from forecasts.standings.records import author_record
+from forecasts.standings.updating import author_updating
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
 STATUSES = [
@@ -144,6 +145,9 @@ def author_detail(request, slug):
         "form": form,
         "tags": tags,
         "card": card,
+        "updating": author_updating(author),
+        "interval_method": scorecards.INTERVAL_METHOD_TEXT,
+        "min_crowd": scorecards.MIN_CROWD,
         "switch_url": _switched(request, "recorded_before_outcome"),
         "from_complete_sources": (
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
@@ -153,6 +157,7 @@ def author_detail(request, slug):
         "over_time": over_time,
         "calibration": [b for b in binned.calibration if b.get("count")],
         "murphy": murphy_terms(binned.murphy),
+        "murphy_brier": binned.murphy.get("brier"),
         "calibration_chart": (
             charts.calibration_chart(binned.calibration, stamp=stamp)
             if card and card.n_scored
@@ -244,6 +249,7 @@ def question_detail(request, slug):
         "resolutions": resolutions,
         "current": current,
         "scores": scores,
+        "min_crowd": scorecards.MIN_CROWD,
         "timelines": [
             {
                 **t,

@@ -9,7 +9,10 @@ formulas in the docstrings of its modules:
   Brier) and the crowd;
 * ``calibration``: calibration tables (10 bins, or folded at the stated levels,
   as authors grade their own lists) and the Murphy decomposition;
-* ``uncertainty``: Wilson intervals, Student's t quantiles, a mean with its interval;
+* ``uncertainty``: Wilson intervals, Student's t quantiles, a mean with its t interval;
+* ``bounded``: the interval scorecards show (honest with few questions, inside
+  [0, 1]) and skill against each question's uniform forecast;
+* ``crowd``: the multiple-choice crowd (per-option median, rescaled);
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
 * ``timing``: which claims count at all (stated in time; retrospective claims
   proved by a dated public source);
@@ -35,6 +38,12 @@ Conventions used throughout:
   day) or as a date, read as the end of that UTC day.
 """
 
+from forecasts.scoring.bounded import (
+    bounded_interval,
+    score_interval,
+    skill_against_uniform,
+    uniform_brier,
+)
 from forecasts.scoring.brier import (
     brier,
     brier_0_2,
@@ -53,6 +62,7 @@ from forecasts.scoring.calibration import (
     murphy_decomposition,
     right_side_share,
 )
+from forecasts.scoring.crowd import crowd_median_multi, rescale_medians
 from forecasts.scoring.daily import (
     crowd_daily,
     crowd_median,
@@ -62,7 +72,13 @@ from forecasts.scoring.daily import (
     time_averaged_brier,
     time_averaged_brier_multi,
 )
-from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.inputs import (
+    COIN_FLIP_BRIER,
+    LOG_LOSS_EPS,
+    MIN_CROWD,
+    SUM_TOLERANCE,
+    WILSON_Z_95,
+)
 from forecasts.scoring.timing import (
     ClaimTimes,
     counts,
@@ -82,11 +98,13 @@ __all__ = [
     "stated_in_time",
     "COIN_FLIP_BRIER",
     "LOG_LOSS_EPS",
+    "MIN_CROWD",
     "SUM_TOLERANCE",
     "WILSON_Z_95",
     "CalibrationBin",
     "FoldedLevel",
     "RightSide",
+    "bounded_interval",
     "brier",
     "brier_0_2",
     "brier_multi",
@@ -95,6 +113,7 @@ __all__ = [
     "calibration_table",
     "crowd_daily",
     "crowd_median",
+    "crowd_median_multi",
     "final_forecast",
     "folded_calibration",
     "log_loss",
@@ -103,9 +122,13 @@ __all__ = [
     "murphy_decomposition",
     "relative_brier",
     "relative_time_averaged_brier",
+    "rescale_medians",
     "right_side_share",
+    "score_interval",
+    "skill_against_uniform",
     "t_quantile",
     "time_averaged_brier",
     "time_averaged_brier_multi",
+    "uniform_brier",
     "wilson_interval",
 ]

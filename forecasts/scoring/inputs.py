@@ -26,6 +26,8 @@ COIN_FLIP_BRIER = 0.25
 """The Brier score of a 0.5 forecast, whatever happens: the skill-score reference."""
 SUM_TOLERANCE = 1e-6
 """How far a multiple-choice forecast's probabilities may sum from 1."""
+MIN_CROWD = 3
+"""Fewest other authors with a forecast in force for a day to count as a crowd day."""
 
 
 def _problem(value: float) -> str:

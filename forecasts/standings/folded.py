@@ -134,7 +134,7 @@ def source_scorecards(source: Source) -> list[SourceCard]:
 
     The source's byline author first, then by name. Brier is the mean of the
     per-question time-averaged Brier (``QuestionScore.brier``) over those
-    questions, with its t interval (``scoring.mean_with_interval``, as on the
+    questions, with its bounded interval (``scoring.score_interval``, as on the
     author cards); the tables are over their binary questions. Each card
     carries the author's stored overall scorecard (``overall``) to show beside
     it. Three queries: the rows, the authors, their overall cards.
@@ -163,7 +163,7 @@ def source_scorecards(source: Source) -> list[SourceCard]:
 
 
 def _source_card(author: Author, rows: list[tuple], overall: Scorecard | None) -> SourceCard:
-    brier, low, high = scoring.mean_with_interval([row[0] for row in rows])
+    brier, low, high = scoring.score_interval([row[0] for row in rows])
     binary = _binary((given, yes) for _, given, yes in rows)
     calibration = (
         scoring.calibration_table([p for p, _ in binary], [o for _, o in binary]) if binary else []

@@ -18,6 +18,11 @@ from django.db.models import Exists, OuterRef
 
 from forecasts.engine.card_totals import stored_binned_figures
 from forecasts.models import Author, Forecast, Scorecard, Tag
+
+# Conventions the pages and the API state beside the figures (re-exported for them).
+from forecasts.scoring import MIN_CROWD as MIN_CROWD
+from forecasts.scoring.bounded import INTERVAL_METHOD as INTERVAL_METHOD
+from forecasts.scoring.bounded import INTERVAL_METHOD_TEXT as INTERVAL_METHOD_TEXT
 from forecasts.standings import folded, periods
 
 # The figures of a card, as the API, the pages and the exports name them.
@@ -31,6 +36,8 @@ FIGURES = (
     "skill",
     "log_loss",
     "relative_brier",
+    "crowd_size",
+    "n_crowd_compared",
     "n_pending",
     "n_resolved",
     "n_annulled",

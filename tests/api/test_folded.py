@@ -112,7 +112,7 @@ def test_it_gives_a_source_scorecard_with_brier_n_interval_and_both_tables(api_c
     )
     [card] = body["cards"]
     briers = [(p - o) ** 2 for _, p, o in VOX_2021]
-    mean, low, high = scoring.mean_with_interval(briers)
+    mean, low, high = scoring.score_interval(briers)
     assert (card["author_slug"], card["n_scored"]) == ("vox", 11)
     assert (card["brier"], card["brier_low"], card["brier_high"]) == pytest.approx(
         (mean, low, high)

@@ -29,6 +29,8 @@ from forecasts.models import (
     Source,
     Tag,
 )
+from forecasts.scoring.bounded import score_interval, skill_against_uniform, uniform_brier
+from forecasts.scoring.crowd import crowd_median_multi
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 EDGES = (0.0, 1.0, 0.3, 0.7, 0.1, 0.5, 0.999, 0.0005)
@@ -325,12 +327,13 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss(final, outcome)
         given = final if outcome else 1 - final
         score_one = lambda v: scoring.brier(v, outcome)  # noqa: E731
-    author_days, crowd_days = [], []
+    author_days, crowd_days, crowd_sizes = [], [], []
     day = max(opens, _day(own[0][0]))
     while day <= closes:
         others = [_in_force(f, day) for a, f in valid.items() if a != author and f]
         others = [v for v in others if v is not None]
-        if others:
+        if len(others) >= scoring.MIN_CROWD:  # fewer others are no crowd
+            crowd_sizes.append(len(others))
             author_days.append(score_one(_in_force(own, day)))
             crowd_days.append(score_one(_crowd(others, bool(options))))
         day += timedelta(days=1)
@@ -343,20 +346,18 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         "final_probability": given,
         "crowd_brier": statistics.fmean(crowd_days) if crowd_days else None,
         "relative_brier": scoring.relative_brier(author_days, crowd_days) if crowd_days else None,
+        "crowd_size": statistics.fmean(crowd_sizes) if crowd_sizes else None,
         "n_forecasts": len(own),
         "n_days": (closes - first).days + 1,
         "final_yes": None if options else final,
+        "n_options": len(options) or 2,
         "outcome_yes": None if options else outcome,
     }
 
 
 def _crowd(others: list, multi: bool):
     """The median forecast of the others (per option, rescaled to sum to 1)."""
-    if not multi:
-        return scoring.crowd_median(others)
-    medians = [scoring.crowd_median([v[k] for v in others]) for k in range(len(others[0]))]
-    total = sum(medians)
-    return [m / total for m in medians] if total > 0 else [1 / len(medians)] * len(medians)
+    return crowd_median_multi(others) if multi else scoring.crowd_median(others)
 
 
 def expected_cards(rows: dict[tuple[int, int], dict]) -> dict[tuple[int, int | None], dict]:
@@ -378,7 +379,7 @@ def _card(rows: list[dict]) -> dict:
         "n_pending": sum(r["excluded"] == "pending" for r in rows),
         "n_hindsight": sum(r["n_hindsight"] > 0 for r in settled),
         "n_retrospective": sum(r["n_retrospective"] > 0 for r in counted),
-        "n_better_than_coin": sum(r["brier"] < 0.25 for r in counted),
+        "n_better_than_coin": sum(r["brier"] < uniform_brier(r["n_options"]) for r in counted),
         "brier": None,
         "brier_low": None,
         "brier_high": None,
@@ -387,22 +388,32 @@ def _card(rows: list[dict]) -> dict:
         "brier_final": None,
         "log_loss": None,
         "relative_brier": None,
+        "crowd_size": None,
+        "n_crowd_compared": 0,
         "calibration": [],
         "murphy": {},
     }
     if counted:
-        mean, low, high = scoring.mean_with_interval([r["brier"] for r in counted])
+        mean, low, high = score_interval([r["brier"] for r in counted])
         card.update(
             brier=mean,
             brier_low=low,
             brier_high=high,
             brier_0_2=scoring.brier_0_2(mean),
-            skill=scoring.brier_skill_score(mean),
+            skill=skill_against_uniform(
+                [r["brier"] for r in counted], [r["n_options"] for r in counted]
+            ),
             brier_final=statistics.fmean(r["brier_final"] for r in counted),
             log_loss=statistics.fmean(r["log_loss"] for r in counted),
         )
-        relative = [r["relative_brier"] for r in counted if r["relative_brier"] is not None]
-        card["relative_brier"] = statistics.fmean(relative) if relative else None
+        compared = [r for r in counted if r["relative_brier"] is not None]
+        card["relative_brier"] = (
+            statistics.fmean(r["relative_brier"] for r in compared) if compared else None
+        )
+        card["crowd_size"] = (
+            statistics.fmean(r["crowd_size"] for r in compared) if compared else None
+        )
+        card["n_crowd_compared"] = len(compared)
     binary = [r for r in counted if r["final_yes"] is not None]
     if binary:
         forecasts = [r["final_yes"] for r in binary]

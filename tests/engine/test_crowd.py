@@ -77,6 +77,7 @@ def prepared(ledger: Ledger) -> tuple[dict, int]:
 def day_by_day(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]:
     """The crowd's scores worked out one day and one author at a time."""
     days, author, crowd = np.zeros(n_pairs), np.zeros(n_pairs), np.zeros(n_pairs)
+    size = np.zeros(n_pairs)
     e = np.flatnonzero(f["length"] > 0)
     for q in np.unique(f["question"][e]):
         mine = e[f["question"][e] == q]
@@ -85,30 +86,33 @@ def day_by_day(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]:
             live = [i for i in mine if f["start"][i] <= day < f["start"][i] + f["length"][i]]
             for i in live:
                 others = [j for j in live if j != i]
-                if not others:
+                if len(others) < scoring.MIN_CROWD:  # fewer others are no crowd
                     continue
                 if k == 0:
                     median = scoring.crowd_median([f["probability"][j] for j in others])
                     crowd_brier = (median - outcome) ** 2
                 else:
                     values = [f["p_value"][f["p_start"][j] : f["p_start"][j] + k] for j in others]
-                    medians = [scoring.crowd_median([v[o] for v in values]) for o in range(k)]
-                    total = sum(medians)
-                    share = [m / total if total > 0 else 1 / k for m in medians]
+                    share = scoring.crowd_median_multi(values)
                     crowd_brier = 0.5 * sum((s - (o == outcome)) ** 2 for o, s in enumerate(share))
                 pair = f["pair"][i]
                 days[pair] += 1
                 author[pair] += f["brier"][i]
                 crowd[pair] += crowd_brier
+                size[pair] += len(others)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return {"crowd_brier": crowd / days, "relative_brier": (author - crowd) / days}
+        return {
+            "crowd_brier": crowd / days,
+            "relative_brier": (author - crowd) / days,
+            "crowd_size": size / days,
+        }
 
 
 def assert_agrees(questions, forecasts) -> None:
     ledger = build_ledger(questions, forecasts)
     f, n_pairs = prepared(ledger)
     actual, expected = crowd_scores(ledger, f, n_pairs), day_by_day(ledger, f, n_pairs)
-    for name in ("crowd_brier", "relative_brier"):
+    for name in ("crowd_brier", "relative_brier", "crowd_size"):
         assert np.array_equal(np.isnan(actual[name]), np.isnan(expected[name])), name
         assert np.allclose(actual[name], expected[name], rtol=0, atol=1e-12, equal_nan=True), name
 

@@ -29,6 +29,7 @@ ROW_FIGURES = (
     "log_loss",
     "crowd_brier",
     "relative_brier",
+    "crowd_size",
     "final_probability",
 )
 CARD_FIGURES = (
@@ -40,6 +41,7 @@ CARD_FIGURES = (
     "brier_final",
     "log_loss",
     "relative_brier",
+    "crowd_size",
 )
 CARD_COUNTS = (
     "n_scored",
@@ -49,6 +51,7 @@ CARD_COUNTS = (
     "n_hindsight",
     "n_retrospective",
     "n_better_than_coin",
+    "n_crowd_compared",
 )
 
 
@@ -433,10 +436,11 @@ def test_it_counts_pending_questions(author, question, choice_question, source):
 
 
 @pytest.mark.django_db
-def test_it_scores_a_crowd_of_two(question, source, resolver):
+def test_it_scores_a_crowd_of_three_and_calls_fewer_no_crowd(question, source, resolver):
     ada, bob = builders.author("Ada"), builders.author("Bob")
+    cy, di = builders.author("Cy"), builders.author("Di")
     with time_machine.travel(datetime(2025, 1, 1, tzinfo=UTC)):
-        for who, p in ((ada, 0.9), (bob, 0.4)):
+        for who, p in ((ada, 0.9), (bob, 0.4), (cy, 0.3), (di, 0.5)):
             builders.forecast(
                 question, who, source=source, stated_at=question.opens_at, probability=p
             )
@@ -450,11 +454,15 @@ def test_it_scores_a_crowd_of_two(question, source, resolver):
         )
         rescoring.rescore_question(question_id=question.pk)
     ada_score = QuestionScore.objects.get(author=ada)
-    # Every day Ada says 0.9 (Brier 0.01) and her crowd, Bob, says 0.4 (Brier 0.36).
+    # Every day Ada says 0.9 (Brier 0.01); her crowd, Bob, Cy and Di, says 0.4 (Brier 0.36).
     assert ada_score.crowd_brier == pytest.approx(0.36)
     assert ada_score.relative_brier == pytest.approx(-0.35)
-    assert QuestionScore.objects.get(author=bob).relative_brier == pytest.approx(0.35)
+    assert ada_score.crowd_size == 3
+    # Bob's crowd (0.9, 0.3, 0.5) says 0.5: Brier 0.25 against his 0.36.
+    assert QuestionScore.objects.get(author=bob).relative_brier == pytest.approx(0.11)
     assert ada_score.n_days == (question.closes_at.date() - question.opens_at.date()).days + 1
+    card = Scorecard.objects.get(author=ada, tag=None)
+    assert (card.crowd_size, card.n_crowd_compared) == (3.0, 1)
 
 
 @pytest.mark.django_db

@@ -64,7 +64,7 @@ def test_the_source_page_shows_its_brier_n_interval_and_tables_beside_the_overal
     rescoring.rescore_all()
     html = client.get(source.get_absolute_url()).content.decode()
     briers = [(p - o) ** 2 for _, p, o in VOX_2021]
-    mean, low, high = scoring.mean_with_interval(briers)
+    mean, low, high = scoring.score_interval(briers)
     record = html.split('<tr class="source-record">')[1].split("</tr>")[0]
     shown = dict(re.findall(r'data-field="(\w+)" value="([^"]*)"', record))
     assert shown["n_scored"] == "11"

@@ -135,7 +135,7 @@ def test_a_source_card_gives_the_mean_brier_with_its_interval_and_both_tables(vo
     author, source = vox
     [card] = folded.source_scorecards(source)
     briers = [(p - o) ** 2 for _, p, o in VOX_2021]  # one forecast in force all year
-    mean, low, high = scoring.mean_with_interval(briers)
+    mean, low, high = scoring.score_interval(briers)
     assert card.author == author
     assert card.overall is not None and card.overall.n_scored == 11
     assert card.n_scored == 11
