@@ -11,6 +11,8 @@ formulas in the docstrings of its modules:
   as authors grade their own lists) and the Murphy decomposition;
 * ``uncertainty``: Wilson intervals, Student's t quantiles, a mean with its interval;
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
+* ``log_scores``: Metaculus's Baseline and Peer scores (log scores ×100, higher is
+  better), at one instant or averaged over a question's days;
 * ``timing``: which claims count at all (stated in time; retrospective claims
   proved by a dated public source);
 * ``inputs``: how arguments are checked, and the constants of the conventions.
@@ -25,7 +27,8 @@ Conventions used throughout:
   outside [0, 1] raise ``ValueError`` naming the offending value; a
   multiple-choice forecast must also sum to 1 (within ``SUM_TOLERANCE``).
 * Outcomes are ``True``/``False`` (``1``/``0`` are accepted too).
-* Lower is better for the Brier score and the log loss.
+* Lower is better for the Brier score and the log loss; higher is better for the
+  Baseline and Peer scores.
 * Empty inputs raise ``ValueError``, except where "nothing" is a normal
   answer: the time-averaged scores (no day scored), ``final_forecast`` (no
   forecast by the close) and the crowd helpers (nobody else) return ``None``.
@@ -63,6 +66,17 @@ from forecasts.scoring.daily import (
     time_averaged_brier_multi,
 )
 from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.log_scores import (
+    baseline_score,
+    baseline_score_multi,
+    mean_with_t_interval,
+    peer_scores,
+    peer_scores_multi,
+    time_averaged_baseline,
+    time_averaged_baseline_multi,
+    time_averaged_peer,
+    time_averaged_peer_multi,
+)
 from forecasts.scoring.timing import (
     ClaimTimes,
     counts,
@@ -74,6 +88,15 @@ from forecasts.scoring.timing import (
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "baseline_score",
+    "baseline_score_multi",
+    "mean_with_t_interval",
+    "peer_scores",
+    "peer_scores_multi",
+    "time_averaged_baseline",
+    "time_averaged_baseline_multi",
+    "time_averaged_peer",
+    "time_averaged_peer_multi",
     "ClaimTimes",
     "counts",
     "final_counted",
