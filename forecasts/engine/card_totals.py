@@ -16,7 +16,9 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
-``n_hindsight`` and ``n_retrospective``. The figures agree with ``forecasts.scoring``
+``n_hindsight`` and ``n_retrospective``, and Metaculus's ``baseline`` and
+``peer`` (NaN for none; their means get a t interval, unclipped). The figures
+agree with ``forecasts.scoring``
 (``mean_with_interval``, ``calibration_table``, ``murphy_decomposition``);
 tests/engine/test_rescoring.py checks them.
 """
@@ -34,6 +36,10 @@ from forecasts.scoring import COIN_FLIP_BRIER, wilson_interval
 from forecasts.scoring.t_quantiles import t_975
 
 N_BINS = 10
+LOG_SCORES = ("baseline", "peer")
+LOG_SCORE_TOTALS = tuple(
+    total for name in LOG_SCORES for total in (f"n_{name}", f"{name}_sum", f"{name}_sq")
+)
 _BIN_DECIMALS = 9  # as scoring.calibration_bin_index: 0.3 lands in bin 3
 TOTALS = (
     "n_scored",
@@ -49,6 +55,8 @@ TOTALS = (
     "n_hindsight",
     "n_pending",
     "n_retrospective",
+    # Metaculus's Baseline and Peer scores: count, sum and sum of squares each.
+    *LOG_SCORE_TOTALS,
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
 # The totals that are counts: stored on the card as integers.
@@ -65,6 +73,7 @@ ROW_FIELDS = (
     "outcome_yes",
     "n_hindsight",
     "n_retrospective",
+    *LOG_SCORES,
 )
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
@@ -73,7 +82,7 @@ _SUMMED = [name for name in TOTALS if name != "brier_m2"]
 # derived from the totals changes: rescore_all then rewrites every scorecard
 # (it skips cards whose stored totals, version included, did not change). Until
 # then, readers derive no calibration table or Murphy terms from other versions.
-FIGURES_VERSION = 2.0
+FIGURES_VERSION = 3.0
 
 
 def contributions(rows: dict) -> dict[str, np.ndarray]:
@@ -113,7 +122,20 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
             yes * yes * binary,
             yes * outcome,
         ],
+        **_log_score_contributions(rows, counted),
     }
+
+
+def _log_score_contributions(rows: dict, counted: np.ndarray) -> dict[str, np.ndarray]:
+    """Count, sum and sum of squares of the Baseline and Peer scores of counted rows."""
+    found = {}
+    for name in LOG_SCORES:
+        scored = counted & ~np.isnan(rows[name])
+        value = np.where(scored, rows[name], 0.0)
+        found.update(
+            {f"n_{name}": scored.astype(np.float64), f"{name}_sum": value, f"{name}_sq": value**2}
+        )
+    return found
 
 
 def totals_by_group(
@@ -218,7 +240,28 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
         "log_loss": per_score("log_loss_sum"),
         "relative_brier": per_score("relative_sum", "relative_n"),
         **{name: np.round(totals[:, _AT[name]]).astype(np.int64) for name in COUNTS},
+        **_log_score_figures(totals),
     }
+
+
+def _log_score_figures(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean Baseline and Peer scores with their 95% t intervals (not clipped: no fixed range).
+
+    The spread comes from the sum of squares: ``s² = (Σx² − (Σx)²/N) / (N − 1)``.
+    """
+    found = {}
+    for name in LOG_SCORES:
+        n = totals[:, _AT[f"n_{name}"]]
+        total, squares = totals[:, _AT[f"{name}_sum"]], totals[:, _AT[f"{name}_sq"]]
+        mean = np.divide(total, n, out=np.full(n.size, np.nan), where=n > 0)
+        spread = n > 1
+        m2 = np.maximum(squares - np.where(n > 0, total * mean, 0.0), 0.0)
+        std = np.sqrt(np.divide(m2, n - 1, out=np.zeros(n.size), where=spread))
+        half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
+        found[name] = mean
+        found[f"{name}_low"] = np.where(spread, mean - half, np.nan)
+        found[f"{name}_high"] = np.where(spread, mean + half, np.nan)
+    return found
 
 
 def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:

@@ -82,6 +82,7 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
     if e.size == 0:
         return {"crowd_brier": nan, "relative_brier": nan.copy()}
     t = _timeline(ledger, f, e)
+    f["timeline"] = t  # the Peer scores (forecasts.engine.log_scores) use it too
     days = np.bincount(t.pair, weights=t.days, minlength=n_pairs)
     author = np.bincount(t.pair, weights=t.days * f["brier"][e], minlength=n_pairs)
     crowd = _binary_crowd(ledger, f, e, t, n_pairs) + _multi_crowd(ledger, f, e, t, n_pairs)

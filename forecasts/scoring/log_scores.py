@@ -92,9 +92,7 @@ def peer_scores(probabilities: Sequence[float], outcome: bool) -> list[float]:
     return _peer(p if _outcome(outcome) else 1.0 - p)
 
 
-def peer_scores_multi(
-    distributions: Sequence[Sequence[float]], outcome_index: int
-) -> list[float]:
+def peer_scores_multi(distributions: Sequence[Sequence[float]], outcome_index: int) -> list[float]:
     """``peer_scores`` on a multiple-choice question: one distribution per forecaster."""
     rows = [_distribution(row, f"distributions[{i}]") for i, row in enumerate(distributions)]
     if not rows:
@@ -184,9 +182,7 @@ def _time_averaged_peer(given: FloatArray) -> list[float | None]:
     total = np.where(present, logs, 0.0).sum(axis=0)
     compared = present & (n > 1)
     daily = np.where(compared, SCORE_SCALE * (n * logs - total) / np.maximum(n - 1, 1), 0.0)
-    return [
-        float(daily[i].mean()) if compared[i].any() else None for i in range(given.shape[0])
-    ]
+    return [float(daily[i].mean()) if compared[i].any() else None for i in range(given.shape[0])]
 
 
 def time_averaged_peer(

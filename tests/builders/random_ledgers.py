@@ -317,6 +317,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss_multi(final, outcome)
         given = final[outcome]
         score_one = lambda v: scoring.brier_multi(v, outcome)  # noqa: E731
+        baseline = scoring.time_averaged_baseline_multi(told, opens, closes_at, outcome)
+        peers = scoring.time_averaged_peer_multi(list(valid.values()), opens, closes_at, outcome)
     else:
         outcome = resolution.outcome == "yes"
         brier = scoring.time_averaged_brier(told, opens, closes_at, outcome)
@@ -325,6 +327,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss(final, outcome)
         given = final if outcome else 1 - final
         score_one = lambda v: scoring.brier(v, outcome)  # noqa: E731
+        baseline = scoring.time_averaged_baseline(told, opens, closes_at, outcome)
+        peers = scoring.time_averaged_peer(list(valid.values()), opens, closes_at, outcome)
     author_days, crowd_days = [], []
     day = max(opens, _day(own[0][0]))
     while day <= closes:
@@ -347,6 +351,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         "n_days": (closes - first).days + 1,
         "final_yes": None if options else final,
         "outcome_yes": None if options else outcome,
+        "baseline": baseline,
+        "peer": peers[list(valid).index(author)],
     }
 
 
@@ -387,6 +393,9 @@ def _card(rows: list[dict]) -> dict:
         "brier_final": None,
         "log_loss": None,
         "relative_brier": None,
+        **{f"{name}{end}": None for name in ("baseline", "peer") for end in ("", "_low", "_high")},
+        "n_baseline": 0,
+        "n_peer": 0,
         "calibration": [],
         "murphy": {},
     }
@@ -403,6 +412,12 @@ def _card(rows: list[dict]) -> dict:
         )
         relative = [r["relative_brier"] for r in counted if r["relative_brier"] is not None]
         card["relative_brier"] = statistics.fmean(relative) if relative else None
+    for name in ("baseline", "peer"):
+        values = [r[name] for r in counted if r[name] is not None]
+        card[f"n_{name}"] = len(values)
+        if values:
+            found = scoring.mean_with_t_interval(values)
+            card[name], card[f"{name}_low"], card[f"{name}_high"] = found
     binary = [r for r in counted if r["final_yes"] is not None]
     if binary:
         forecasts = [r["final_yes"] for r in binary]

@@ -30,6 +30,8 @@ ROW_FIGURES = (
     "crowd_brier",
     "relative_brier",
     "final_probability",
+    "baseline",
+    "peer",
 )
 CARD_FIGURES = (
     "brier",
@@ -40,6 +42,7 @@ CARD_FIGURES = (
     "brier_final",
     "log_loss",
     "relative_brier",
+    *(f"{name}{end}" for name in ("baseline", "peer") for end in ("", "_low", "_high")),
 )
 CARD_COUNTS = (
     "n_scored",
@@ -49,6 +52,8 @@ CARD_COUNTS = (
     "n_hindsight",
     "n_retrospective",
     "n_better_than_coin",
+    "n_baseline",
+    "n_peer",
 )
 
 
