@@ -171,15 +171,17 @@ def test_time_averaged_baseline_multi():
     assert time_averaged_baseline_multi(forecasts, JAN_1, JAN_10, 2) == approx(expected)
 
 
-def test_time_averaged_peer_scores_days_with_others_and_zero_otherwise():
-    a = [(at(1), 0.8)]
-    b = [(at(6), 0.5)]  # from 6 January
-    c = [(at(11), 0.9)]  # after the close: no score
-    scores = time_averaged_peer([a, b, c], JAN_1, JAN_10, True)
-    assert scores[0] == approx(5 * 100 * math.log(0.8 / 0.5) / 10)
+def test_the_worked_example_of_the_about_page():
+    # Open 1–10 January, resolved yes: Ben says 50% on 1 January, Ana 80% on 6 January.
+    ana, ben, late = [(at(6), 0.8)], [(at(1), 0.5)], [(at(11), 0.9)]  # late: after the close
+    assert time_averaged_baseline(ana, JAN_1, JAN_10, True) == approx(33.904, abs=5e-4)
+    assert time_averaged_baseline(ben, JAN_1, JAN_10, True) == 0.0
+    scores = time_averaged_peer([ana, ben, late], JAN_1, JAN_10, True)
+    assert scores[0] == approx(5 * 100 * math.log(0.8 / 0.5) / 10)  # +23.500
+    assert scores[0] == approx(23.500, abs=5e-4)
     assert scores[1] == approx(-scores[0])
     assert scores[2] is None
-    assert time_averaged_peer([a], JAN_1, JAN_10, True) == [None]  # never compared
+    assert time_averaged_peer([ana], JAN_1, JAN_10, True) == [None]  # never compared
 
 
 def test_time_averaged_peer_multi_matches_the_daily_scores():
