@@ -34,6 +34,8 @@ def random_rows(rng, n: int) -> dict:
         "outcome_yes": np.where(binary, rng.integers(0, 2, n).astype(float), np.nan),
         "n_hindsight": rng.integers(0, 2, n),
         "n_retrospective": rng.integers(0, 2, n),
+        "baseline": scores(-896.6, 99.9),
+        "peer": np.where(rng.random(n) < 0.7, scores(-300, 300), np.nan),
     }
 
 
@@ -46,12 +48,14 @@ def test_it_updates_totals_row_by_row_as_it_builds_them_at_once():
     for i in range(40):
         one = {name: values[i : i + 1] for name, values in rows.items()}
         card_totals.apply_rows(step_by_step, card[i : i + 1], one, sign=1)
-    assert np.allclose(step_by_step, at_once, rtol=0, atol=1e-12)
+    # Baseline and Peer sums run to ~1e6 (squares of scores in the hundreds): relative tolerance.
+    assert np.allclose(step_by_step, at_once, rtol=1e-12, atol=1e-12)
     for i in range(0, 40, 2):  # take every other row out again
         one = {name: values[i : i + 1] for name, values in rows.items()}
         card_totals.apply_rows(step_by_step, card[i : i + 1], one, sign=-1)
     kept = {name: values[1::2] for name, values in rows.items()}
-    assert np.allclose(step_by_step, card_totals.totals_by_group(kept, card[1::2], 4), atol=1e-12)
+    rebuilt = card_totals.totals_by_group(kept, card[1::2], 4)
+    assert np.allclose(step_by_step, rebuilt, rtol=1e-12, atol=1e-9)
 
 
 def test_it_turns_totals_into_the_library_figures():
@@ -77,6 +81,12 @@ def test_it_turns_totals_into_the_library_figures():
     murphy = scoring.murphy_decomposition(yes, outcome.astype(bool), n_bins=10)
     assert card["murphy"] == pytest.approx(murphy, abs=1e-12)
     assert card["n_pending"] == int((rows["excluded"] == PENDING_ROW).sum())
+    for name in ("baseline", "peer"):
+        scored = counted & ~np.isnan(rows[name])
+        expected = scoring.mean_with_t_interval(rows[name][scored])
+        assert card[f"n_{name}"] == int(scored.sum())
+        found = (card[name], card[f"{name}_low"], card[f"{name}_high"])
+        assert found == pytest.approx(expected, rel=1e-9)
 
 
 def test_it_stores_totals_with_the_figures_version():
