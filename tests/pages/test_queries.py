@@ -29,6 +29,7 @@ def pages(world):
         "home": ("/", 3),
         "leaderboard": ("/leaderboard/", 3),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
+        "leaderboard by peer": ("/leaderboard/?order=peer", 3),
         # The author page's 9th: scored questions from complete sources.
         "author": (author.get_absolute_url(), 9),
         "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 9),
@@ -54,6 +55,7 @@ def pages(world):
         "home",
         "leaderboard",
         "leaderboard by tag",
+        "leaderboard by peer",
         "author",
         "author by tag",
         "author, recorded in time",
