@@ -9,18 +9,16 @@ The array twin of ``forecasts.scoring.log_scores`` (a test checks they agree):
   score 0.
 * Peer: on each crowd segment (``forecasts.engine.crowd``: a run of days over
   which everybody's forecast in force is fixed) with n > 1 members, a member
-  scores ``100 · (n ln q_i − Σ ln q) / (n − 1)``; the sum Σ is taken per
-  segment over its members, in the order of the forecasts (question, author,
-  time), so a question's rows come out bit for bit the same whether it is
-  scored alone or with the whole ledger. Days alone score 0; a pair never in a
-  segment with another author has no Peer score (NaN).
+  scores ``100 · (n ln q_i − Σ ln q) / (n − 1)`` a day. The sums are exact
+  (fixed point), so a question's rows come out bit for bit the same whether
+  it is scored alone or with the whole ledger. Days alone score 0; a pair
+  never in a segment with another author has no Peer score (NaN).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from forecasts.engine.crowd import ragged_arange
 from forecasts.engine.ledger_arrays import Ledger
 from forecasts.scoring import LOG_LOSS_EPS
 from forecasts.scoring.log_scores import SCORE_SCALE
@@ -58,22 +56,33 @@ def _peer_sums(t, log_given: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.n
     """Each pair's Peer score summed over its days, and whether it ever met another author.
 
     ``t`` is the crowd's timeline of the in-force forecasts, which are the
-    forecasts of ``log_given`` in the same order.
+    forecasts of ``log_given`` in the same order. A forecast in force over
+    segments [first, stop) with log score l adds ``100 · (l · ΣA − ΣB)``,
+    with per segment A = w · n/(n − 1) and B = w · Σ ln q/(n − 1) (w its days,
+    0 for a lone member): range sums of prefix sums, linear in forecasts and
+    segments. Every sum is taken in 2^-40 fixed point on int64 (wrapping is
+    harmless: only differences are used), so it is exact, and a question's
+    scores do not depend on the questions scored with it.
     """
-    width = t.stop - t.first
-    cell_entry = np.repeat(np.arange(width.size), width)
-    cell_segment = t.first[cell_entry] + ragged_arange(width)
-    logs = log_given[cell_entry]
-    segment_sum = np.bincount(cell_segment, weights=logs, minlength=t.members.size)
-    n = t.members[cell_segment].astype(np.float64)
-    shared = t.weight[cell_segment] > 0
-    daily = np.divide(
-        SCORE_SCALE * (n * logs - segment_sum[cell_segment]),
-        n - 1.0,
-        out=np.zeros(n.size),
-        where=shared,
-    )
-    pair = t.pair[cell_entry]
-    peer = np.bincount(pair, weights=daily * t.weight[cell_segment], minlength=n_pairs)
-    compared = np.bincount(pair, weights=shared, minlength=n_pairs) > 0
+    logs = _fixed(log_given)
+    change = np.zeros(t.members.size + 1, np.int64)
+    np.add.at(change, t.first, logs)
+    np.subtract.at(change, t.stop, logs)
+    segment_sum = np.cumsum(change[:-1]) * _UNIT
+    others = np.maximum(t.members - 1, 1).astype(np.float64)
+    a = np.r_[0, np.cumsum(_fixed(t.weight * (t.members / others)))]
+    b = np.r_[0, np.cumsum(_fixed(t.weight * segment_sum / others))]
+    with np.errstate(over="ignore"):
+        a_range, b_range = a[t.stop] - a[t.first], b[t.stop] - b[t.first]
+    scores = SCORE_SCALE * (log_given * (a_range * _UNIT) - b_range * _UNIT)
+    peer = np.bincount(t.pair, weights=scores, minlength=n_pairs)
+    compared = np.bincount(t.pair, weights=t.days, minlength=n_pairs) > 0
     return peer, compared
+
+
+_UNIT = 2.0**-40
+
+
+def _fixed(values: np.ndarray) -> np.ndarray:
+    """Values as integers of 2^-40 (|values| < 2^23 fit in int64)."""
+    return np.rint(values / _UNIT).astype(np.int64)

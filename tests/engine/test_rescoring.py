@@ -58,9 +58,10 @@ CARD_COUNTS = (
 
 
 def close(a, b, tolerance=1e-9) -> bool:
+    """Within ``tolerance``, relative beyond 1 (Baseline and Peer run to the hundreds)."""
     if a is None or b is None:
         return a is None and b is None
-    return math.isclose(a, b, rel_tol=0, abs_tol=tolerance)
+    return math.isclose(a, b, rel_tol=0, abs_tol=tolerance * max(1.0, abs(b)))
 
 
 def assert_same_structure(actual, expected, where: str) -> None:
