@@ -8,6 +8,7 @@ score interval of ``forecasts.scoring.bounded``; null with one question), ``skil
 ``relative_brier`` is the author's score minus the crowd's, over days with at
 least ``MIN_CROWD`` other authors (``crowd_size`` of them on average). While a
 resolution change waits for its rescore, ``updating`` says so.
+``baseline`` and ``peer`` are Metaculus's scores, where higher is better.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
 from forecasts.standings import folded, scorecards
-from forecasts.standings.leaderboard import Standing, leaderboard
+from forecasts.standings.leaderboard import ORDERS, Standing, leaderboard
 from forecasts.standings.updating import author_updating
 
 MURPHY_SCHEMA = {
@@ -91,6 +92,28 @@ class CardFieldsSerializer(serializers.Serializer):
         help_text="Of the N scored questions, how many were entered after their outcome was "
         "known and count only because a dated public source proves when the claim was made."
     )
+    n_baseline = serializers.IntegerField(help_text="Scored questions with a Baseline score.")
+    baseline = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean Metaculus Baseline score: the log score against chance ×100, "
+        "time-averaged over each question's whole window; higher is better, 0 is chance.",
+    )
+    baseline_low = serializers.FloatField(
+        allow_null=True, help_text="95% t interval of the mean Baseline score: low end."
+    )
+    baseline_high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
+    n_peer = serializers.IntegerField(
+        help_text="Scored questions with a Peer score (another author had a forecast in force)."
+    )
+    peer = serializers.FloatField(
+        allow_null=True,
+        help_text="Mean Metaculus Peer score: the log score against the other authors' "
+        "forecasts in force each day ×100, time-averaged; above 0 beats them.",
+    )
+    peer_low = serializers.FloatField(
+        allow_null=True, help_text="95% t interval of the mean Peer score: low end."
+    )
+    peer_high = serializers.FloatField(allow_null=True, help_text="95% interval: high end.")
 
     def get_interval_method(self, card) -> str:
         return scorecards.INTERVAL_METHOD
@@ -148,7 +171,9 @@ class ScorecardSerializer(CardFieldsSerializer):
 class LeaderboardRowSerializer(CardFieldsSerializer):
     """A ranked author's line: the card's figures and the rank (``standings.leaderboard``)."""
 
-    rank = serializers.IntegerField(help_text="1 is best; authors with equal Brier share a rank.")
+    rank = serializers.IntegerField(
+        help_text="1 is best; authors with an equal score (the one ordered by) share a rank."
+    )
 
     def to_representation(self, instance: Standing):
         return {**CardFieldsSerializer(instance.card).data, "rank": instance.rank}
@@ -237,6 +262,8 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
             "relative_brier",
             "crowd_size",
             "final_probability",
+            "baseline",
+            "peer",
             "n_forecasts",
             "n_days",
             "counted",
@@ -260,7 +287,16 @@ class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = QuestionScoreSerializer
     filterset_class = filters.QuestionScoreFilter
-    ordering_fields = ["brier", "brier_final", "log_loss", "relative_brier", "computed_at", "id"]
+    ordering_fields = [
+        "brier",
+        "brier_final",
+        "log_loss",
+        "relative_brier",
+        "baseline",
+        "peer",
+        "computed_at",
+        "id",
+    ]
     ordering = ["author_id", "question_id"]
     search_fields: list[str] = []
 
@@ -284,6 +320,8 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
         "skill",
         "log_loss",
         "relative_brier",
+        "baseline",
+        "peer",
         "n_scored",
         "id",
     ]
@@ -316,6 +354,12 @@ class LeaderboardParams(PeriodParams):
         min_value=1,
         max_value=10**6,
         help_text="Minimum scored questions to be ranked.",
+    )
+    order = serializers.ChoiceField(
+        choices=list(ORDERS),
+        required=False,
+        default="brier",
+        help_text="The score that ranks: brier (lowest first), baseline or peer (highest first).",
     )
 
 
@@ -366,15 +410,17 @@ def tag_param(request) -> Tag | None:
 
 
 class LeaderboardView(GenericAPIView):
-    """Authors ranked by mean Brier, only those with at least ``min_n`` scored questions."""
+    """Authors ranked by mean Brier (or ``order``), only those with at least ``min_n`` scored."""
 
     serializer_class = LeaderboardRowSerializer
     filter_backends: list = []
 
     @extend_schema(
         summary="The leaderboard",
-        description="Authors ranked by mean Brier (lowest first). Without a period it reads the "
-        "stored scorecards; with `since`/`until` it recomputes records from per-question scores.",
+        description="Authors ranked by mean Brier (lowest first), or with `order` by Metaculus's "
+        "mean Baseline or Peer score (highest first; only authors with that score, at least "
+        "`min_n` of them). Without a period it reads the stored scorecards; with "
+        "`since`/`until` it recomputes records from per-question scores.",
         parameters=[
             TAG_PARAMETER,
             *PERIOD_PARAMETERS,
@@ -382,6 +428,12 @@ class LeaderboardView(GenericAPIView):
                 "min_n",
                 {"type": "integer", "minimum": 1, "maximum": 10**6},
                 description="Minimum scored questions to be ranked (default from settings).",
+            ),
+            OpenApiParameter(
+                "order",
+                {"type": "string", "enum": list(ORDERS), "default": "brier"},
+                description="Which mean score ranks: `brier` (lowest first), `baseline` or "
+                "`peer` (Metaculus's, highest first; N is then that score's count).",
             ),
         ],
         responses={200: LeaderboardRowSerializer(many=True)},
@@ -396,6 +448,7 @@ class LeaderboardView(GenericAPIView):
             until=params.validated_data.get("until"),
             min_n=params.validated_data.get("min_n"),
             recorded_before_outcome=params.validated_data["recorded_before_outcome"],
+            order=params.validated_data["order"],
         )
         page = self.paginate_queryset(board.ranked)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

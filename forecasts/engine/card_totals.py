@@ -17,10 +17,11 @@ Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 ``log_loss``, ``relative_brier``, ``final_given`` (what the final forecast
 gave to what happened), ``outcome_yes`` (1/0 for binary, NaN otherwise) and
 ``n_hindsight``, ``n_retrospective``, ``crowd_size`` (other authors in the crowd, per
-day compared) and ``reference``: the Brier of the
-uniform forecast on the row's question (``scoring.bounded.uniform_brier``). The
-figures agree with ``forecasts.scoring`` (``score_interval``,
-``skill_against_uniform``, ``calibration_table``, ``murphy_decomposition``);
+day compared), ``reference`` (the Brier of the uniform forecast on the row's
+question, ``scoring.bounded.uniform_brier``) and Metaculus's ``baseline`` and
+``peer`` (NaN for none; their means get a t interval, unclipped). The figures
+agree with ``forecasts.scoring`` (``score_interval``, ``skill_against_uniform``,
+``mean_with_interval``, ``calibration_table``, ``murphy_decomposition``);
 tests/engine/test_rescoring.py checks them.
 
 **Exact totals.** Every value a row adds is first rounded to a whole number
@@ -30,7 +31,8 @@ do not depend on their order, so totals updated row by row (``apply_rows``)
 are bit for bit those built from scratch (``totals_by_group``), and
 ``rescore --verify`` finds nothing to rewrite after any sequence of updates.
 The rounding moves a mean by at most 2⁻³³ (about 1e-10). The spread of the
-Brier scores comes from Σx and Σx² (each rounded the same way).
+Brier scores comes from Σx and Σx² (each rounded the same way). Baseline and
+Peer sums use coarser units (``_LOG_UNITS``): their values run to hundreds.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ from forecasts.scoring.bounded import bounded_interval_many
 from forecasts.scoring.t_quantiles import t_975
 
 N_BINS = 10
+LOG_SCORES = ("baseline", "peer")
+LOG_SCORE_TOTALS = tuple(
+    total for name in LOG_SCORES for total in (f"n_{name}", f"{name}_sum", f"{name}_sq")
+)
 _BIN_DECIMALS = 9  # as scoring.calibration_bin_index: 0.3 lands in bin 3
 TOTALS = (
     "n_scored",
@@ -64,6 +70,8 @@ TOTALS = (
     "n_pending",
     "n_retrospective",
     "reference_sum",
+    # Metaculus's Baseline and Peer scores: count, sum and sum of squares each.
+    *LOG_SCORE_TOTALS,
 )
 BIN_TOTALS = ("count", "events", "sum_f", "sum_ff", "sum_fo")
 # The totals that are counts: stored on the card as integers. The others are in UNITs.
@@ -83,10 +91,19 @@ ROW_FIELDS = (
     "n_retrospective",
     "reference",
     "crowd_size",
+    *LOG_SCORES,
 )
 _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
 _IN_UNITS = [_AT[name] for name in TOTALS if name not in COUNTS]
+# Baseline and Peer scores run to hundreds, their squares to about a million:
+# coarser units keep those totals whole numbers below 2**53 over hundreds of
+# thousands of questions (a step of 6e-8 in a sum, 1.5e-5 in a sum of squares).
+_LOG_UNITS = {
+    **{f"{name}_sum": 2.0**-24 for name in LOG_SCORES},
+    **{f"{name}_sq": 2.0**-16 for name in LOG_SCORES},
+}
+_UNIT_SCALE = np.array([_LOG_UNITS.get(name, UNIT) for name in TOTALS if name not in COUNTS])
 _BIN_IN_UNITS = [2, 3, 4]  # Σf, Σf², Σf·o of BIN_TOTALS
 # Stored after the totals in Scorecard.totals. Bump it when the way figures are
 # derived from the totals changes: rescore_all then rewrites every scorecard
@@ -135,7 +152,24 @@ def contributions(rows: dict) -> dict[str, np.ndarray]:
             _units(yes * yes * binary),
             _units(yes * outcome),
         ],
+        **_log_score_contributions(rows, counted),
     }
+
+
+def _log_score_contributions(rows: dict, counted: np.ndarray) -> dict[str, np.ndarray]:
+    """Count, sum and sum of squares of the Baseline and Peer scores of counted rows."""
+    found = {}
+    for name in LOG_SCORES:
+        scored = counted & ~np.isnan(rows[name])
+        value = np.where(scored, rows[name], 0.0)
+        found.update(
+            {
+                f"n_{name}": scored.astype(np.float64),
+                f"{name}_sum": _units(value, _LOG_UNITS[f"{name}_sum"]),
+                f"{name}_sq": _units(value**2, _LOG_UNITS[f"{name}_sq"]),
+            }
+        )
+    return found
 
 
 def totals_by_group(
@@ -192,15 +226,15 @@ def uniform_reference(n_options: np.ndarray) -> np.ndarray:
 def in_units(totals: np.ndarray) -> np.ndarray:
     """The totals with the sums in units turned back into numbers (counts unchanged)."""
     values = totals.copy()
-    values[:, _IN_UNITS] *= UNIT
+    values[:, _IN_UNITS] *= _UNIT_SCALE
     bins = values[:, _BINS:].reshape(values.shape[0], N_BINS, len(BIN_TOTALS))
     bins[:, :, _BIN_IN_UNITS] *= UNIT
     return values
 
 
-def _units(values: np.ndarray) -> np.ndarray:
+def _units(values: np.ndarray, unit: float = UNIT) -> np.ndarray:
     """Values rounded to whole units (as float64 holding whole numbers)."""
-    return np.round(values / UNIT)
+    return np.round(values / unit)
 
 
 def figures(totals: np.ndarray) -> list[dict]:
@@ -263,7 +297,28 @@ def figure_columns(totals: np.ndarray) -> dict[str, np.ndarray]:
             for name in COUNTS
             if name.startswith("n_")
         },
+        **_log_score_figures(totals),
     }
+
+
+def _log_score_figures(totals: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean Baseline and Peer scores with their 95% t intervals (not clipped: no fixed range).
+
+    The spread comes from the sum of squares: ``s² = (Σx² − (Σx)²/N) / (N − 1)``.
+    """
+    found = {}
+    for name in LOG_SCORES:
+        n = totals[:, _AT[f"n_{name}"]]
+        total, squares = totals[:, _AT[f"{name}_sum"]], totals[:, _AT[f"{name}_sq"]]
+        mean = np.divide(total, n, out=np.full(n.size, np.nan), where=n > 0)
+        spread = n > 1
+        m2 = np.maximum(squares - np.where(n > 0, total * mean, 0.0), 0.0)
+        std = np.sqrt(np.divide(m2, n - 1, out=np.zeros(n.size), where=spread))
+        half = t_975(np.maximum(n - 1, 1).astype(np.int64)) * std / np.sqrt(np.maximum(n, 1))
+        found[name] = mean
+        found[f"{name}_low"] = np.where(spread, mean - half, np.nan)
+        found[f"{name}_high"] = np.where(spread, mean + half, np.nan)
+    return found
 
 
 def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:

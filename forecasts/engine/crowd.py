@@ -84,6 +84,7 @@ def crowd_scores(ledger: Ledger, f: dict, n_pairs: int) -> dict[str, np.ndarray]
     if e.size == 0:
         return {"crowd_brier": nan, "relative_brier": nan.copy(), "crowd_size": nan.copy()}
     t = _timeline(ledger, f, e)
+    f["timeline"] = t  # the Peer scores (forecasts.engine.log_scores) use it too
     days = np.bincount(t.pair, weights=t.days, minlength=n_pairs)
     author = np.bincount(t.pair, weights=t.days * f["brier"][e], minlength=n_pairs)
     others = np.bincount(t.pair, weights=t.others, minlength=n_pairs)

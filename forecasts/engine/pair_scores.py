@@ -27,6 +27,8 @@ The rules (SCORING.md):
   Brier is the score of that median forecast. Only days on which the author
   and at least one other author have a forecast count, and the relative Brier
   is the author's mean daily Brier minus the crowd's over those same days.
+* Metaculus's Baseline and Peer scores (``forecasts.engine.log_scores``),
+  averaged over every day of the question's window.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 
 from forecasts.engine.crowd import crowd_scores, distinct_codes
 from forecasts.engine.ledger_arrays import ANNULLED, DRAFT, PENDING, RESOLVED, US_PER_DAY, Ledger
+from forecasts.engine.log_scores import log_scores
 from forecasts.scoring import LOG_LOSS_EPS, SUM_TOLERANCE
 
 # Codes of QuestionScore.excluded_reason, in the order of EXCLUSIONS.
@@ -56,6 +59,7 @@ def score_pairs(ledger: Ledger) -> dict[str, np.ndarray]:
     _score_forecasts(ledger, f)
     rows = _time_averaged(ledger, f, n_pairs)
     rows.update(crowd_scores(ledger, f, n_pairs))
+    rows.update(log_scores(ledger, f, n_pairs))
     rows["question"], rows["author"] = pair_question, pair_author
     rows["n_hindsight"] = np.bincount(f["pair"][f["hindsight"]], minlength=n_pairs)
     scored_late = f["retrospective"] & f["valid"]

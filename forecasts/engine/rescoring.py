@@ -295,6 +295,8 @@ def _same_rows(old: dict, new: dict) -> bool:
         "crowd_brier",
         "crowd_size",
         "outcome_yes",
+        "baseline",
+        "peer",
     )
     for name in fields:
         if not np.array_equal(old[name], new[name], equal_nan=new[name].dtype.kind == "f"):

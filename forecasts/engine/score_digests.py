@@ -18,7 +18,7 @@ from forecasts.engine.score_tables import QUESTION_SCORE_FLOATS, stored_rows_que
 
 # Bump when the stored rows' columns or their meaning change: every question's
 # digest then differs and a full rescore rewrites all rows.
-SCORES_VERSION = 2
+SCORES_VERSION = 3
 _MIX_1, _MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 

@@ -57,6 +57,8 @@ _ROW_COLUMNS = (
     ("outcome_yes", "float8", "resolved_yes"),
     ("n_hindsight", "int4", "n_hindsight"),
     ("n_retrospective", "int4", "n_retrospective"),
+    ("baseline", "float8", "baseline"),
+    ("peer", "float8", "peer"),
 )
 _EMPTY = {"int4": np.int64, "int8": np.int64, "float8": np.float64}
 

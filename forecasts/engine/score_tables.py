@@ -34,6 +34,8 @@ QUESTION_SCORE_FLOATS = (
     ("crowd_size", "crowd_size"),
     ("relative_brier", "relative_brier"),
     ("final_probability", "final_given"),
+    ("baseline", "baseline"),
+    ("peer", "peer"),
 )
 _SCORECARD_FIELDS = (
     ("n_scored", "int4"),
@@ -53,6 +55,11 @@ _SCORECARD_FIELDS = (
     ("n_hindsight", "int4"),
     ("n_retrospective", "int4"),
     ("n_better_than_coin", "int4"),
+    *(
+        (f"{prefix}{name}{suffix}", "int4" if prefix else "float8")
+        for name in card_totals.LOG_SCORES
+        for prefix, suffix in (("n_", ""), ("", ""), ("", "_low"), ("", "_high"))
+    ),
 )
 
 

@@ -101,6 +101,15 @@ class QuestionScore(models.Model):
     final_probability = models.FloatField(
         null=True, help_text="Probability the final forecast gave to what happened."
     )
+    baseline = models.FloatField(
+        null=True,
+        help_text="Metaculus Baseline score, time-averaged over the window; higher is better.",
+    )
+    peer = models.FloatField(
+        null=True,
+        help_text="Metaculus Peer score against the other authors, time-averaged over the "
+        "whole window; empty when no other author had a forecast in force on the author's days.",
+    )
     # Kept on the row, not only read through ``resolution``: taking a row out of
     # its scorecards' totals needs the outcome it was scored against.
     resolved_yes = models.BooleanField(
@@ -208,6 +217,18 @@ class Scorecard(models.Model):
         default=0, help_text="Scored questions whose claim was entered after the outcome was known."
     )
     n_better_than_coin = models.PositiveIntegerField(default=0)
+    # Metaculus's scores (higher is better), means over the counted questions
+    # that have one, with a 95% t interval.
+    n_baseline = models.PositiveIntegerField(default=0)
+    baseline = models.FloatField(null=True, help_text="Mean Metaculus Baseline score.")
+    baseline_low = models.FloatField(null=True)
+    baseline_high = models.FloatField(null=True)
+    n_peer = models.PositiveIntegerField(
+        default=0, help_text="Scored questions with a Peer score (another author to compare with)."
+    )
+    peer = models.FloatField(null=True, help_text="Mean Metaculus Peer score.")
+    peer_low = models.FloatField(null=True)
+    peer_high = models.FloatField(null=True)
     # The running sums every figure comes from, as float64s in the order of
     # forecasts.engine.card_totals.TOTALS; rescore_question updates them in place. The
     # calibration table and Murphy terms are not stored: readers derive them from these.

@@ -77,3 +77,23 @@ class ScoreFilterForm(forms.Form):
             "until": data["until"],
             "recorded_before_outcome": data["recorded_before_outcome"],
         }
+
+
+class LeaderboardFilterForm(ScoreFilterForm):
+    """The score filters, and which mean score ranks the board."""
+
+    order = forms.ChoiceField(
+        required=False,
+        label="Rank by",
+        choices=[
+            ("brier", "Brier (lowest first)"),
+            ("baseline", "Metaculus Baseline (highest first)"),
+            ("peer", "Metaculus Peer (highest first)"),
+        ],
+        help_text="Baseline: against chance. Peer: against the other authors.",
+    )
+
+    def filters(self) -> dict:
+        """``ScoreFilterForm.filters`` and ``order`` (brier unless another is chosen)."""
+        order = self.cleaned_data.get("order") if self.is_valid() else None
+        return {**super().filters(), "order": order or "brier"}

@@ -24,7 +24,7 @@ from forecasts.models import (
     Tag,
 )
 from forecasts.pages import charts, quotes, timelines
-from forecasts.pages.forms import ScoreFilterForm
+from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
@@ -65,9 +65,9 @@ def home(request):
 
 
 def leaderboard(request):
-    """Authors ranked by mean Brier, only those with enough scored questions."""
+    """Authors ranked by mean Brier (or Metaculus's Baseline or Peer), with enough scored."""
     tags = list(Tag.objects.all())
-    form = ScoreFilterForm(request.GET or None, tags=tags)
+    form = LeaderboardFilterForm(request.GET or None, tags=tags)
     filters = form.filters()
     since, until = periods.period_bounds(filters["since"], filters["until"])
     board = read_leaderboard(
@@ -77,10 +77,11 @@ def leaderboard(request):
         min_n=settings.RECKON_LEADERBOARD_MIN_N,
         with_unscored=True,
         recorded_before_outcome=filters["recorded_before_outcome"],
+        order=filters["order"],
     )
     stamp = board.computed_at or "period"
     chart = None
-    if board.ranked:
+    if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
         chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
     return render(
         request,

@@ -14,6 +14,8 @@ formulas in the docstrings of its modules:
   [0, 1]) and skill against each question's uniform forecast;
 * ``crowd``: the multiple-choice crowd (per-option median, rescaled);
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
+* ``log_scores``: Metaculus's Baseline and Peer scores (log scores ×100, higher is
+  better), at one instant or averaged over a question's days;
 * ``timing``: which claims count at all (stated in time; retrospective claims
   proved by a dated public source);
 * ``inputs``: how arguments are checked, and the constants of the conventions.
@@ -28,7 +30,8 @@ Conventions used throughout:
   outside [0, 1] raise ``ValueError`` naming the offending value; a
   multiple-choice forecast must also sum to 1 (within ``SUM_TOLERANCE``).
 * Outcomes are ``True``/``False`` (``1``/``0`` are accepted too).
-* Lower is better for the Brier score and the log loss.
+* Lower is better for the Brier score and the log loss; higher is better for the
+  Baseline and Peer scores.
 * Empty inputs raise ``ValueError``, except where "nothing" is a normal
   answer: the time-averaged scores (no day scored), ``final_forecast`` (no
   forecast by the close) and the crowd helpers (nobody else) return ``None``.
@@ -79,6 +82,17 @@ from forecasts.scoring.inputs import (
     SUM_TOLERANCE,
     WILSON_Z_95,
 )
+from forecasts.scoring.log_scores import (
+    baseline_score,
+    baseline_score_multi,
+    mean_with_t_interval,
+    peer_scores,
+    peer_scores_multi,
+    time_averaged_baseline,
+    time_averaged_baseline_multi,
+    time_averaged_peer,
+    time_averaged_peer_multi,
+)
 from forecasts.scoring.timing import (
     ClaimTimes,
     counts,
@@ -90,6 +104,15 @@ from forecasts.scoring.timing import (
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "baseline_score",
+    "baseline_score_multi",
+    "mean_with_t_interval",
+    "peer_scores",
+    "peer_scores_multi",
+    "time_averaged_baseline",
+    "time_averaged_baseline_multi",
+    "time_averaged_peer",
+    "time_averaged_peer_multi",
     "ClaimTimes",
     "counts",
     "final_counted",

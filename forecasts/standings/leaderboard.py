@@ -1,7 +1,9 @@
 """The leaderboard: authors ranked by mean Brier, the one ranking the pages and the API show.
 
 Authors with at least ``min_n`` scored questions are ranked, best (lowest)
-mean Brier first; equal scores share a rank and the next rank skips
+mean Brier first, or by one of Metaculus's mean scores (``ORDERS``: Baseline
+or Peer, highest first, counting the questions that have that score); equal
+scores share a rank and the next rank skips
 ("1, 1, 3": ``competition_ranks``). Authors with fewer are listed apart,
 unranked: with three questions a lucky guesser's interval is too wide to
 compare. Without a period the stored scorecards are read (one query); with
@@ -18,6 +20,13 @@ from django.conf import settings
 
 from forecasts.models import Author, Scorecard, Tag
 from forecasts.standings import periods
+
+# The scores a board can rank by: (card field, its N, whether higher is better).
+ORDERS = {
+    "brier": ("brier", "n_scored", False),
+    "baseline": ("baseline", "n_baseline", True),
+    "peer": ("peer", "n_peer", True),
+}
 
 
 def competition_ranks(scores: Sequence[float]) -> list[int]:
@@ -63,6 +72,7 @@ def leaderboard(
     min_n: int | None = None,
     with_unscored: bool = False,
     recorded_before_outcome: bool = False,
+    order: str = "brier",
 ) -> Leaderboard:
     """The board overall or for one tag; for [since, until) when either is given.
 
@@ -74,7 +84,10 @@ def leaderboard(
     overall, all-time board) adds, unranked and last, the authors on record
     with no scorecard at all. ``recorded_before_outcome`` ranks on the claims
     entered before their outcome was known only (cards rebuilt, as for a period).
+    ``order`` names the score that ranks (``ORDERS``): ``baseline`` and ``peer``
+    rank highest first, only authors with at least ``min_n`` such scores.
     """
+    field, count, higher_better = ORDERS[order]
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
     stored = since is None and until is None and not recorded_before_outcome
     if stored:
@@ -87,11 +100,14 @@ def leaderboard(
         cards = periods.period_cards(
             since=since, until=until, tag=tag, recorded_before_outcome=recorded_before_outcome
         )
+    sign = -1.0 if higher_better else 1.0
     eligible = sorted(
-        (c for c in cards if c.brier is not None and c.n_scored >= min_n),
-        key=lambda c: _board_order(c.brier, c.n_scored, c.author.name, c.author_id),
+        (c for c in cards if getattr(c, field) is not None and getattr(c, count) >= min_n),
+        key=lambda c: _board_order(
+            sign * getattr(c, field), getattr(c, count), c.author.name, c.author_id
+        ),
     )
-    ranks = competition_ranks([c.brier for c in eligible])
+    ranks = competition_ranks([getattr(c, field) for c in eligible])
     ranked = [Standing(c.author, c, rank) for c, rank in zip(eligible, ranks, strict=True)]
     chosen = {id(c) for c in eligible}
     unranked = [

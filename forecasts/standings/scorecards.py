@@ -25,6 +25,11 @@ from forecasts.scoring.bounded import INTERVAL_METHOD as INTERVAL_METHOD
 from forecasts.scoring.bounded import INTERVAL_METHOD_TEXT as INTERVAL_METHOD_TEXT
 from forecasts.standings import folded, periods
 
+LOG_SCORE_FIGURES = tuple(
+    f"{prefix}{name}{suffix}"
+    for name in ("baseline", "peer")
+    for prefix, suffix in (("n_", ""), ("", ""), ("", "_low"), ("", "_high"))
+)
 # The figures of a card, as the API, the pages and the exports name them.
 FIGURES = (
     "n_scored",
@@ -44,6 +49,8 @@ FIGURES = (
     "n_hindsight",
     "n_retrospective",
     "n_better_than_coin",
+    # Metaculus's Baseline and Peer scores (higher is better): N, mean, 95% interval.
+    *LOG_SCORE_FIGURES,
 )
 
 

@@ -47,6 +47,8 @@ FORECAST_COLUMNS = (
     "brier_final",
     "log_loss",
     "relative_brier",
+    "baseline",
+    "peer",
     "counted",
     "final",
     "excluded_reason",
@@ -156,6 +158,8 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
             "brier_final": score.brier_final if score else None,
             "log_loss": score.log_loss if score else None,
             "relative_brier": score.relative_brier if score else None,
+            "baseline": score.baseline if score else None,  # Metaculus's, higher is better
+            "peer": score.peer if score else None,
             # This forecast is in its author's score on the question; ``final``: it is the
             # one the final-forecast score used ("Scored as" on the author page).
             "counted": pair_counted and f.pk in used.ids,

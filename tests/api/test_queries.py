@@ -73,6 +73,8 @@ LISTS = [
     "/api/scorecards/",
     "/api/leaderboard/?min_n=1",
     "/api/leaderboard/?min_n=1&since=2024-01-01T00:00:00Z",
+    "/api/leaderboard/?min_n=1&order=peer",
+    "/api/leaderboard/?min_n=1&order=baseline&since=2024-01-01T00:00:00Z",
     "/api/authors/author-0/scorecard/?since=2024-01-01T00:00:00Z",
     "/api/authors/author-0/scorecard/",
 ]

@@ -217,9 +217,19 @@ def scored_ledger(sample_ledger, question, author, source, resolver):
         brier_final=0.04,
         log_loss=0.2231,
         relative_brier=-0.1,
+        baseline=67.8,
+        peer=None,  # nobody else forecast it
         n_forecasts=1,
     )
-    Scorecard.objects.create(author=author, n_scored=1, brier=0.04, brier_0_2=0.08, skill=0.84)
+    Scorecard.objects.create(
+        author=author,
+        n_scored=1,
+        brier=0.04,
+        brier_0_2=0.08,
+        skill=0.84,
+        n_baseline=1,
+        baseline=67.8,
+    )
     return question
 
 
@@ -244,6 +254,7 @@ def test_it_exports_forecasts_with_their_scores_as_csv(api_client, scored_ledger
         "0.2231",
         "True",
     )
+    assert (row["baseline"], row["peer"]) == ("67.8", "")
 
 
 def test_it_exports_forecasts_as_json_with_filters(
@@ -277,6 +288,9 @@ def test_it_exports_scorecards(api_client, scored_ledger):
     assert [
         (r["author_slug"], r["tag"], r["n_scored"], r["brier"], r["brier_0_2"]) for r in rows
     ] == [("ada-pundit", "", "1", "0.04", "0.08")]
+    assert [(r["n_baseline"], r["baseline"], r["n_peer"], r["peer"]) for r in rows] == [
+        ("1", "67.8", "0", "")
+    ]
 
 
 def test_it_streams_a_large_export_in_constant_queries(

@@ -319,6 +319,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss_multi(final, outcome)
         given = final[outcome]
         score_one = lambda v: scoring.brier_multi(v, outcome)  # noqa: E731
+        baseline = scoring.time_averaged_baseline_multi(told, opens, closes_at, outcome)
+        peers = scoring.time_averaged_peer_multi(list(valid.values()), opens, closes_at, outcome)
     else:
         outcome = resolution.outcome == "yes"
         brier = scoring.time_averaged_brier(told, opens, closes_at, outcome)
@@ -327,6 +329,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         log_loss = scoring.log_loss(final, outcome)
         given = final if outcome else 1 - final
         score_one = lambda v: scoring.brier(v, outcome)  # noqa: E731
+        baseline = scoring.time_averaged_baseline(told, opens, closes_at, outcome)
+        peers = scoring.time_averaged_peer(list(valid.values()), opens, closes_at, outcome)
     author_days, crowd_days, crowd_sizes = [], [], []
     day = max(opens, _day(own[0][0]))
     while day <= closes:
@@ -352,6 +356,8 @@ def _scores(question, options, resolution, valid, told, author) -> dict:
         "final_yes": None if options else final,
         "n_options": len(options) or 2,
         "outcome_yes": None if options else outcome,
+        "baseline": baseline,
+        "peer": peers[list(valid).index(author)],
     }
 
 
@@ -390,6 +396,9 @@ def _card(rows: list[dict]) -> dict:
         "relative_brier": None,
         "crowd_size": None,
         "n_crowd_compared": 0,
+        **{f"{name}{end}": None for name in ("baseline", "peer") for end in ("", "_low", "_high")},
+        "n_baseline": 0,
+        "n_peer": 0,
         "calibration": [],
         "murphy": {},
     }
@@ -414,6 +423,12 @@ def _card(rows: list[dict]) -> dict:
             statistics.fmean(r["crowd_size"] for r in compared) if compared else None
         )
         card["n_crowd_compared"] = len(compared)
+    for name in ("baseline", "peer"):
+        values = [r[name] for r in counted if r[name] is not None]
+        card[f"n_{name}"] = len(values)
+        if values:
+            found = scoring.mean_with_t_interval(values)
+            card[name], card[f"{name}_low"], card[f"{name}_high"] = found
     binary = [r for r in counted if r["final_yes"] is not None]
     if binary:
         forecasts = [r["final_yes"] for r in binary]

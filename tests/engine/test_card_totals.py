@@ -42,6 +42,8 @@ def random_rows(rng, n: int) -> dict:
         "n_retrospective": rng.integers(0, 2, n),
         "reference": rng.choice([0.25, 1 / 3, 0.375], n),
         "crowd_size": rng.choice([3.0, 4.5, 7.0], n),
+        "baseline": scores(-896.6, 99.9),
+        "peer": np.where(rng.random(n) < 0.7, scores(-300, 300), np.nan),
     }
 
 
@@ -103,6 +105,12 @@ def test_it_turns_totals_into_the_library_figures():
     murphy = scoring.murphy_decomposition(yes, outcome.astype(bool), n_bins=10)
     assert card["murphy"] == pytest.approx(murphy, abs=1e-9)
     assert card["n_pending"] == int((rows["excluded"] == PENDING_ROW).sum())
+    for name in ("baseline", "peer"):
+        scored = counted & ~np.isnan(rows[name])
+        expected = scoring.mean_with_t_interval(rows[name][scored])
+        assert card[f"n_{name}"] == int(scored.sum())
+        found = (card[name], card[f"{name}_low"], card[f"{name}_high"])
+        assert found == pytest.approx(expected, rel=1e-9)
 
 
 def test_it_stores_totals_with_the_figures_version():

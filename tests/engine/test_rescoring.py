@@ -31,6 +31,8 @@ ROW_FIGURES = (
     "relative_brier",
     "crowd_size",
     "final_probability",
+    "baseline",
+    "peer",
 )
 CARD_FIGURES = (
     "brier",
@@ -42,6 +44,7 @@ CARD_FIGURES = (
     "log_loss",
     "relative_brier",
     "crowd_size",
+    *(f"{name}{end}" for name in ("baseline", "peer") for end in ("", "_low", "_high")),
 )
 CARD_COUNTS = (
     "n_scored",
@@ -52,13 +55,16 @@ CARD_COUNTS = (
     "n_retrospective",
     "n_better_than_coin",
     "n_crowd_compared",
+    "n_baseline",
+    "n_peer",
 )
 
 
 def close(a, b, tolerance=1e-9) -> bool:
+    """Within ``tolerance``, relative beyond 1 (Baseline and Peer run to the hundreds)."""
     if a is None or b is None:
         return a is None and b is None
-    return math.isclose(a, b, rel_tol=0, abs_tol=tolerance)
+    return math.isclose(a, b, rel_tol=0, abs_tol=tolerance * max(1.0, abs(b)))
 
 
 def assert_same_structure(actual, expected, where: str) -> None:

@@ -208,3 +208,17 @@ def test_it_calls_a_forecast_scored_only_where_it_was(client, world):
     hindsight = html.split("Recorded in hindsight")[1]
     assert 'data-label="Last said"' in hindsight and "Scored as" not in hindsight
     assert 'data-label="Scored as"' in html.split('id="resolved-h"')[1]
+
+
+def test_it_shows_the_metaculus_scores_with_n_and_interval(client, world):
+    author = world.authors[0]
+    card = Scorecard.objects.get(author=author, tag=None)
+    assert card.n_baseline == 6 and card.baseline is not None and card.peer is not None
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert figures(html, "baseline") == [repr(card.baseline)]
+    assert figures(html, "n_baseline") == ["6"]
+    assert figures(html, "baseline_low") == [repr(card.baseline_low)]
+    assert figures(html, "peer") == [repr(card.peer)]
+    assert figures(html, "n_peer") == [str(card.n_peer)]
+    assert figures(html, "peer_high") == [repr(card.peer_high)]
+    assert "Metaculus scores" in html

@@ -85,3 +85,24 @@ def test_it_labels_synthetic_authors(client, authors):
     ranked = html.split('id="ranked-h"')[1].split('id="unranked-h"')[0]
     assert "Synthetic demo" in ranked
     assert "1. Steady Sam (synthetic)" in ranked
+
+
+def test_it_ranks_by_a_metaculus_score_when_asked(client, authors, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 5
+    steady, lucky, middling, _ = authors
+    card(steady, n=40, brier=0.12, low=0.09, high=0.15)
+    card(middling, n=12, brier=0.21, low=0.15, high=0.27)
+    Scorecard.objects.filter(author=steady).update(n_baseline=40, baseline=20.0, n_peer=4, peer=3.0)
+    Scorecard.objects.filter(author=middling).update(
+        n_baseline=12, baseline=35.5, n_peer=12, peer=-1.0
+    )
+    html = client.get("/leaderboard/", {"order": "baseline"}).content.decode()
+    assert rows(html, "ranked") == ["middling-mo", "steady-sam"]
+    assert "ranked by mean Metaculus Baseline score (higher is better" in html
+    assert 'data-field="baseline" value="35.5">+35.5' in html
+    assert '<a href="?order=baseline" aria-current="page">' in html
+    # Steady has only 4 Peer scores, below the minimum of 5.
+    assert rows(client.get("/leaderboard/", {"order": "peer"}).content.decode(), "ranked") == [
+        "middling-mo"
+    ]
+    assert client.get("/leaderboard/", {"order": "points"}).status_code == 400

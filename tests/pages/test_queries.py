@@ -29,6 +29,7 @@ def pages(world):
         "home": ("/", 3),
         "leaderboard": ("/leaderboard/", 3),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
+        "leaderboard by peer": ("/leaderboard/?order=peer", 3),
         # The author page's 9th: scored questions from complete sources; the 10th:
         # whether a rescore is pending (updating).
         "author": (author.get_absolute_url(), 10),
@@ -55,6 +56,7 @@ def pages(world):
         "home",
         "leaderboard",
         "leaderboard by tag",
+        "leaderboard by peer",
         "author",
         "author by tag",
         "author, recorded in time",

@@ -116,3 +116,14 @@ def test_it_names_a_resolver_by_full_name_or_role_never_by_login(client, world):
     rosa.save()
     html = client.get(q.get_absolute_url()).content.decode()
     assert "by Rosa Lind" in html.split("Correction history")[1]
+
+
+def test_it_shows_each_authors_metaculus_scores_adding_up_to_zero(client, world):
+    q = world.questions[0]
+    html = client.get(q.get_absolute_url()).content.decode()
+    scores = list(q.scores.filter(excluded_reason=""))
+    assert len(scores) == 3
+    for score in scores:
+        assert f'data-field="baseline" value="{score.baseline!r}"' in html
+        assert f'data-field="peer" value="{score.peer!r}"' in html
+    assert sum(s.peer for s in scores) == pytest.approx(0.0, abs=1e-6)  # every day sums to 0

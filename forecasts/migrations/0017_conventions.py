@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0015_ledger_guards'),
+        ('forecasts', '0016_labelled_dismissals'),
     ]
 
     operations = [
