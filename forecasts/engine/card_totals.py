@@ -32,7 +32,8 @@ are bit for bit those built from scratch (``totals_by_group``), and
 ``rescore --verify`` finds nothing to rewrite after any sequence of updates.
 The rounding moves a mean by at most 2⁻³³ (about 1e-10). The spread of the
 Brier scores comes from Σx and Σx² (each rounded the same way). Baseline and
-Peer sums use coarser units (``_LOG_UNITS``): their values run to hundreds.
+Peer sums are each kept as two totals, coarse and fine (``_LOG_UNITS``): their
+values run to hundreds.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ from forecasts.scoring.t_quantiles import t_975
 N_BINS = 10
 LOG_SCORES = ("baseline", "peer")
 LOG_SCORE_TOTALS = tuple(
-    total for name in LOG_SCORES for total in (f"n_{name}", f"{name}_sum", f"{name}_sq")
+    total
+    for name in LOG_SCORES
+    for total in (f"n_{name}", f"{name}_sum", f"{name}_sum_lo", f"{name}_sq", f"{name}_sq_lo")
 )
 _BIN_DECIMALS = 9  # as scoring.calibration_bin_index: 0.3 lands in bin 3
 TOTALS = (
@@ -97,11 +100,15 @@ _AT = {name: i for i, name in enumerate(TOTALS)}
 _BINS = len(TOTALS)
 _IN_UNITS = [_AT[name] for name in TOTALS if name not in COUNTS]
 # Baseline and Peer scores run to hundreds, their squares to about a million:
-# coarser units keep those totals whole numbers below 2**53 over hundreds of
-# thousands of questions (a step of 6e-8 in a sum, 1.5e-5 in a sum of squares).
+# each value is split in two whole numbers, a coarse part and the remainder in
+# fine units, so both totals stay below 2**53 over two million questions and
+# their sum keeps the value to 2**-56 (sums) or 2**-44 (squares). A spread of
+# nearly equal scores needs that precision: Σx² − N·mean² cancels.
 _LOG_UNITS = {
     **{f"{name}_sum": 2.0**-24 for name in LOG_SCORES},
-    **{f"{name}_sq": 2.0**-16 for name in LOG_SCORES},
+    **{f"{name}_sum_lo": 2.0**-56 for name in LOG_SCORES},
+    **{f"{name}_sq": 2.0**-12 for name in LOG_SCORES},
+    **{f"{name}_sq_lo": 2.0**-44 for name in LOG_SCORES},
 }
 _UNIT_SCALE = np.array([_LOG_UNITS.get(name, UNIT) for name in TOTALS if name not in COUNTS])
 _BIN_IN_UNITS = [2, 3, 4]  # Σf, Σf², Σf·o of BIN_TOTALS
@@ -162,13 +169,11 @@ def _log_score_contributions(rows: dict, counted: np.ndarray) -> dict[str, np.nd
     for name in LOG_SCORES:
         scored = counted & ~np.isnan(rows[name])
         value = np.where(scored, rows[name], 0.0)
-        found.update(
-            {
-                f"n_{name}": scored.astype(np.float64),
-                f"{name}_sum": _units(value, _LOG_UNITS[f"{name}_sum"]),
-                f"{name}_sq": _units(value**2, _LOG_UNITS[f"{name}_sq"]),
-            }
-        )
+        found[f"n_{name}"] = scored.astype(np.float64)
+        for total, values in ((f"{name}_sum", value), (f"{name}_sq", value**2)):
+            found[total], found[f"{total}_lo"] = _split_units(
+                values, _LOG_UNITS[total], _LOG_UNITS[f"{total}_lo"]
+            )
     return found
 
 
@@ -235,6 +240,12 @@ def in_units(totals: np.ndarray) -> np.ndarray:
 def _units(values: np.ndarray, unit: float = UNIT) -> np.ndarray:
     """Values rounded to whole units (as float64 holding whole numbers)."""
     return np.round(values / unit)
+
+
+def _split_units(values: np.ndarray, unit: float, fine: float) -> tuple[np.ndarray, np.ndarray]:
+    """Values as whole ``unit``s (rounded down) and the remainder in whole ``fine`` units."""
+    coarse = np.floor(values / unit)
+    return coarse, np.round((values - coarse * unit) / fine)
 
 
 def figures(totals: np.ndarray) -> list[dict]:
@@ -309,7 +320,8 @@ def _log_score_figures(totals: np.ndarray) -> dict[str, np.ndarray]:
     found = {}
     for name in LOG_SCORES:
         n = totals[:, _AT[f"n_{name}"]]
-        total, squares = totals[:, _AT[f"{name}_sum"]], totals[:, _AT[f"{name}_sq"]]
+        total = totals[:, _AT[f"{name}_sum"]] + totals[:, _AT[f"{name}_sum_lo"]]
+        squares = totals[:, _AT[f"{name}_sq"]] + totals[:, _AT[f"{name}_sq_lo"]]
         mean = np.divide(total, n, out=np.full(n.size, np.nan), where=n > 0)
         spread = n > 1
         m2 = np.maximum(squares - np.where(n > 0, total * mean, 0.0), 0.0)

@@ -114,6 +114,8 @@ class _Timeline:
     others: np.ndarray  # the sum over those days of the number of others
     members: np.ndarray  # per segment: authors with a forecast in force
     weight: np.ndarray  # per segment: its days, 0 with fewer than MIN_CROWD + 1 members
+    shared: np.ndarray  # per segment: its days, 0 with a single member (Peer scores)
+    shared_days: np.ndarray  # per forecast: its days in force with at least one other
     q_forecasts: np.ndarray  # in-force forecasts per question
     q_first_forecast: np.ndarray
     q_segments: np.ndarray
@@ -149,6 +151,8 @@ def _timeline(ledger: Ledger, f: dict, e: np.ndarray) -> _Timeline:
     weight = (segment_end - segment_start) * (members > MIN_CROWD)  # the author and MIN_CROWD
     covered = np.r_[0, np.cumsum(weight)]  # integers: exact differences
     crowded = np.r_[0, np.cumsum(weight * (members - 1))]
+    shared = (segment_end - segment_start) * (members > 1)
+    shared_covered = np.r_[0, np.cumsum(shared)]
     return _Timeline(
         question=question,
         pair=pair,
@@ -158,6 +162,8 @@ def _timeline(ledger: Ledger, f: dict, e: np.ndarray) -> _Timeline:
         others=(crowded[stop] - crowded[first]).astype(np.float64),
         members=members,
         weight=weight,
+        shared=shared,
+        shared_days=(shared_covered[stop] - shared_covered[first]).astype(np.float64),
         q_forecasts=q_forecasts,
         q_first_forecast=np.cumsum(q_forecasts) - q_forecasts,
         q_segments=q_segments,

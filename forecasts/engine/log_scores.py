@@ -70,13 +70,13 @@ def _peer_sums(t, log_given: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.n
     np.subtract.at(change, t.stop, logs)
     segment_sum = np.cumsum(change[:-1]) * _UNIT
     others = np.maximum(t.members - 1, 1).astype(np.float64)
-    a = np.r_[0, np.cumsum(_fixed(t.weight * (t.members / others)))]
-    b = np.r_[0, np.cumsum(_fixed(t.weight * segment_sum / others))]
+    a = np.r_[0, np.cumsum(_fixed(t.shared * (t.members / others)))]
+    b = np.r_[0, np.cumsum(_fixed(t.shared * segment_sum / others))]
     with np.errstate(over="ignore"):
         a_range, b_range = a[t.stop] - a[t.first], b[t.stop] - b[t.first]
     scores = SCORE_SCALE * (log_given * (a_range * _UNIT) - b_range * _UNIT)
     peer = np.bincount(t.pair, weights=scores, minlength=n_pairs)
-    compared = np.bincount(t.pair, weights=t.days, minlength=n_pairs) > 0
+    compared = np.bincount(t.pair, weights=t.shared_days, minlength=n_pairs) > 0
     return peer, compared
 
 
