@@ -18,7 +18,8 @@ def compose() -> dict:
 def settings_reads() -> set[str]:
     """Every environment variable config/settings.py reads."""
     source = (ROOT / "config" / "settings.py").read_text()
-    pattern = r'(?:os\.environ\.get|env_bool|env_list)\(\s*"(\w+)"|os\.environ\["(\w+)"\]'
+    readers = r"os\.environ\.get|env_bool|env_list|env_networks"
+    pattern = rf'(?:{readers})\(\s*"(\w+)"|os\.environ\["(\w+)"\]'
     return {a or b for a, b in re.findall(pattern, source)}
 
 
