@@ -177,6 +177,8 @@ def _totals(scores) -> bytes:
         "outcome_yes": np.ones(n),
         "n_hindsight": np.zeros(n, np.int64),
         "n_retrospective": np.zeros(n, np.int64),
+        "reference": np.full(n, 0.25),  # yes/no questions
+        "crowd_size": np.full(n, np.nan),
     }
     return card_totals.encode_totals(card_totals.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
 
