@@ -351,6 +351,7 @@ def _updating(api_client, author) -> dict | None:
     return api_client.get(f"/api/authors/{author.slug}/scorecard/").json()["updating"]
 
 
+@pytest.mark.postgres  # the worker processes run against the PostgreSQL test database
 def test_it_says_updating_until_the_worker_lands_the_rescore(
     processes, author, source, api_client, client
 ):

@@ -643,7 +643,9 @@ class SourceCardSerializer(serializers.Serializer):
     )
     brier = serializers.FloatField(help_text="Mean time-averaged Brier over them, 0 (best) to 1.")
     brier_low = serializers.FloatField(
-        allow_null=True, help_text="95% t interval of the mean: low end (null when N = 1)."
+        allow_null=True,
+        help_text="95% bounded score interval of the mean: low end (null when N = 1: not "
+        "enough to say).",
     )
     brier_high = serializers.FloatField(allow_null=True)
     calibration = CalibrationBinSerializer(

@@ -179,6 +179,8 @@ def _totals(scores) -> bytes:
         "n_retrospective": np.zeros(n, np.int64),
         "baseline": np.full(n, np.nan),
         "peer": np.full(n, np.nan),
+        "reference": np.full(n, 0.25),  # yes/no questions
+        "crowd_size": np.full(n, np.nan),
     }
     return card_totals.encode_totals(card_totals.totals_by_group(rows, np.zeros(n, np.int64), 1))[0]
 

@@ -2,7 +2,7 @@
 
 A scorecard is kept as running *totals* (``TOTALS`` and, per calibration
 bin, ``BIN_TOTALS``), stored in ``Scorecard.totals``; every figure on the
-card (mean Brier and its t interval, calibration table, Murphy terms...) is
+card (mean Brier and its bounded interval, calibration table, Murphy terms...) is
 computed from them. That lets ``rescore_question`` update the cards of a
 question's authors by taking the question's old rows out of the totals and
 putting the new ones in, without reading the authors' other questions.

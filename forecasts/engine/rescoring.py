@@ -310,8 +310,9 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
     """Take the question's old rows out of its authors' totals and put the new ones in.
 
     Each row counts in its author's overall card and one card per tag; a pass
-    of ``apply_rows`` takes each card at most once (the Brier spread is
-    updated one value at a time), so there is one pass per kind of card.
+    of ``apply_rows`` takes each card at most once (NumPy's fancy-index ``+=``
+    would drop a repeated card), so there is one pass per kind of card. The
+    totals are whole units, so the result is exactly a rebuild's.
     """
     passes = []  # (rows, row index of each entry, card key of each entry, sign)
     for rows, sign in ((old, -1), (new, 1)):

@@ -40,7 +40,8 @@ def test_it_shows_the_stored_headline_with_n_and_interval(client, world):
     assert figures(html, "n_scored") == ["6"]
     assert f"{card.brier:.3f}" in html
     assert (
-        f'Better than giving every option the same chance on <strong><data data-field="n_better_than_coin" '
+        "Better than giving every option the same chance on "
+        f'<strong><data data-field="n_better_than_coin" '
         f'value="{card.n_better_than_coin}">{card.n_better_than_coin}</data> of 6</strong>'
     ) in html
 
