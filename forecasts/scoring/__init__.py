@@ -13,7 +13,10 @@ formulas in the docstrings of its modules:
 * ``t_quantiles``: the t quantiles for many sample sizes at once, for the engine;
 * ``timing``: which claims count at all (stated in time; retrospective claims
   proved by a dated public source);
-* ``inputs``: how arguments are checked, and the constants of the conventions.
+* ``inputs``: how arguments are checked, and the constants of the conventions;
+* ``readings``: the headline Brier with worded forecasts read under another
+  scale, and its best and worst within the phrases' intervals;
+* ``ranks``: competition ranks and how they move when the scores change.
 
 It may import only the standard library and NumPy: never Django, never another
 part of Reckon, so it runs anywhere.
@@ -63,6 +66,17 @@ from forecasts.scoring.daily import (
     time_averaged_brier_multi,
 )
 from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.ranks import competition_ranks, rank_moves
+from forecasts.scoring.readings import (
+    BrierBounds,
+    PhrasePoint,
+    ScaleBrier,
+    WordedForecast,
+    WordedQuestion,
+    brier_bounds,
+    brier_under_scale,
+    read_under,
+)
 from forecasts.scoring.timing import (
     ClaimTimes,
     counts,
@@ -74,6 +88,16 @@ from forecasts.scoring.timing import (
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "BrierBounds",
+    "PhrasePoint",
+    "ScaleBrier",
+    "WordedForecast",
+    "WordedQuestion",
+    "brier_bounds",
+    "brier_under_scale",
+    "competition_ranks",
+    "rank_moves",
+    "read_under",
     "ClaimTimes",
     "counts",
     "final_counted",

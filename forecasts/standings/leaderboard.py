@@ -10,26 +10,14 @@ one, the cards are rebuilt by ``forecasts.standings.periods`` (two queries).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 
 from forecasts.models import Author, Scorecard, Tag
+from forecasts.scoring.ranks import competition_ranks
 from forecasts.standings import periods
-
-
-def competition_ranks(scores: Sequence[float]) -> list[int]:
-    """Ranks of scores sorted best first: equal scores share the best of their places.
-
-    ``[0.1, 0.1, 0.2]`` ranks ``[1, 1, 3]``.
-    """
-    ranks: list[int] = []
-    for place, score in enumerate(scores, start=1):
-        tied = place > 1 and score == scores[place - 2]
-        ranks.append(ranks[-1] if tied else place)
-    return ranks
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ def leaderboard(
         )
     eligible = sorted(
         (c for c in cards if c.brier is not None and c.n_scored >= min_n),
-        key=lambda c: _board_order(c.brier, c.n_scored, c.author.name, c.author_id),
+        key=lambda c: board_order(c.brier, c.n_scored, c.author.name, c.author_id),
     )
     ranks = competition_ranks([c.brier for c in eligible])
     ranked = [Standing(c.author, c, rank) for c, rank in zip(eligible, ranks, strict=True)]
@@ -121,14 +109,14 @@ def stored_ranks(*, min_n: int | None = None) -> dict[tuple[int, int | None], in
             boards.setdefault(tag_id, []).append((brier, n_scored, name, author_id))
     ranks: dict[tuple[int, int | None], int] = {}
     for board, lines in boards.items():
-        lines.sort(key=lambda line: _board_order(*line))
+        lines.sort(key=lambda line: board_order(*line))
         places = competition_ranks([line[0] for line in lines])
         for line, rank in zip(lines, places, strict=True):
             ranks[(line[3], board)] = rank
     return ranks
 
 
-def _board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:
+def board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:
     """Best mean Brier first; among equals, most scored questions, then by name."""
     return (brier, -n_scored, name, author_id)
 
