@@ -26,7 +26,7 @@ from forecasts.models import (
 from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
-from forecasts.standings import folded, periods, scorecards
+from forecasts.standings import folded, periods, readings, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
@@ -78,6 +78,12 @@ def leaderboard(request):
         recorded_before_outcome=filters["recorded_before_outcome"],
     )
     stamp = board.computed_at or "period"
+    whole = filters["tag"] is None and since is None and until is None
+    under_scales = (
+        readings.board_under_scales(board.ranked)
+        if whole and not filters["recorded_before_outcome"]
+        else None
+    )
     chart = None
     if board.ranked:
         chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
@@ -90,11 +96,20 @@ def leaderboard(request):
             "form": form,
             "tags": tags,
             "chart": chart,
+            "under_scales": _under_scales(board.ranked, under_scales),
+            "scale_names": list(readings.SCALES.values()),
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
             **filters,
         },
         status=_filter_status(form),
     )
+
+
+def _under_scales(ranked: list[Standing], moves: dict | None) -> list[dict] | None:
+    """The board's rows for the table of ranks under each scale (None: not for this board)."""
+    if moves is None:
+        return None
+    return [{"standing": s, "lines": moves[s.author.pk]} for s in ranked if s.author.pk in moves]
 
 
 def _filter_status(form: ScoreFilterForm) -> int:
@@ -149,6 +164,8 @@ def author_detail(request, slug):
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
         "record": record,
+        # How much the record depends on how words were read: the stored overall card only.
+        "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,
         "over_time": over_time,
         "calibration": [b for b in binned.calibration if b.get("count")],

@@ -74,6 +74,11 @@ class WordsRecord:
     def n_overridden(self) -> int:
         return self.bounds.n_overridden
 
+    @property
+    def named_scales(self) -> list[tuple[str, ScaleBrier]]:
+        """Each line with its scale's name, for pages."""
+        return [(SCALES[line.scale], line) for line in self.scales]
+
 
 @dataclass(frozen=True)
 class RankUnderScale:
