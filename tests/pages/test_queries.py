@@ -1,6 +1,7 @@
 """Every public page reads the database a fixed number of times, whatever the data's size."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -25,12 +26,16 @@ def world(request):
 
 def pages(world):
     author, question, tag = world.authors[0], world.questions[0], world.tags[0]
+    # The overall board's ranks under each scale: the cache's stamp, then the scored pairs
+    # holding a worded forecast (none here; tests/standings/test_readings.py has them).
+    under_scales = 2 if len(world.outcomes) >= settings.RECKON_LEADERBOARD_MIN_N else 0
     return {
         "home": ("/", 3),
-        "leaderboard": ("/leaderboard/", 3),
+        "leaderboard": ("/leaderboard/", 3 + under_scales),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
-        # The author page's 9th: scored questions from complete sources.
-        "author": (author.get_absolute_url(), 9),
+        # The author page's 9th: scored questions from complete sources; the 10th and 11th
+        # the record under each scale (the cache's stamp, the scored pairs with words).
+        "author": (author.get_absolute_url(), 11),
         "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 9),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
