@@ -9,7 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from forecasts.drafting.lexicon import SCALES
-from forecasts.standings.readings import RankUnderScale, WordsRecord
+from forecasts.drafting.readings import RankUnderScale, WordsRecord
 
 
 class ScaleBrierSerializer(serializers.Serializer):

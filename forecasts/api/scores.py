@@ -30,8 +30,9 @@ from forecasts.api.readings import (
     ranks_body,
     words_body,
 )
+from forecasts.drafting import readings
 from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
-from forecasts.standings import folded, readings, scorecards
+from forecasts.standings import folded, scorecards
 from forecasts.standings.leaderboard import Standing, leaderboard
 
 MURPHY_SCHEMA = {

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from forecasts.drafting import readings
 from forecasts.models import (
     Author,
     DiscardedClaim,
@@ -26,7 +27,7 @@ from forecasts.models import (
 from forecasts.pages import charts, quotes, timelines
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
-from forecasts.standings import folded, periods, readings, scorecards
+from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard

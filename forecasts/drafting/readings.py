@@ -1,5 +1,8 @@
 """How much a record depends on how words were read: per author, and on the leaderboard.
 
+Here rather than in ``forecasts.standings`` because it re-reads phrases with
+the lexicon, and the read side may not import drafting.
+
 For the overall, all-time record only. The inputs are read from the ledger in
 two queries (the counted yes/no scores holding a worded forecast, then every
 forecast of those pairs), each phrase is read again under every shipped scale

@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from config.redis_cache import RedisCache
+from forecasts.drafting import readings
 from forecasts.engine import rescoring
 from forecasts.models import Scorecard
-from forecasts.standings import readings
 from forecasts.standings.leaderboard import leaderboard
 from tests import builders
 from tests.builders.worded import worded_world
