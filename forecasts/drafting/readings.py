@@ -29,18 +29,15 @@ from django.core.cache import cache as django_cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from forecasts import scoring
 from forecasts.drafting.lexicon import SCALES, load_scales, reread_phrase
 from forecasts.models import Forecast, ForecastCorrection, Question, QuestionScore, Scorecard
-from forecasts.scoring import (
+from forecasts.scoring.readings import (
     BrierBounds,
     PhrasePoint,
     ScaleBrier,
     WordedForecast,
     WordedQuestion,
-    brier_bounds,
-    brier_under_scale,
-    counts,
-    rank_moves,
 )
 from forecasts.standings.counted import claim_times
 from forecasts.standings.leaderboard import Standing, board_order
@@ -120,10 +117,10 @@ def words_record(
         n_scored=n_scored,
         n_questions=len(questions),
         scales=tuple(
-            brier_under_scale(questions, scale, headline=headline, n_scored=n_scored)
+            scoring.brier_under_scale(questions, scale, headline=headline, n_scored=n_scored)
             for scale in SCALES
         ),
-        bounds=brier_bounds(questions, headline=headline, n_scored=n_scored),
+        bounds=scoring.brier_bounds(questions, headline=headline, n_scored=n_scored),
     )
 
 
@@ -164,7 +161,7 @@ def _ranks(
     out: dict[int, list[RankUnderScale]] = defaultdict(list)
     for scale, name in SCALES.items():
         after = {a: _order(s, briers[a][scale]) for a, s in standings.items()}
-        for author_id, places in rank_moves(before, after).items():
+        for author_id, places in scoring.rank_moves(before, after).items():
             rank = (standings[author_id].rank or 0) - places
             brier = briers[author_id][scale]
             out[author_id].append(RankUnderScale(scale, name, brier, rank, places))
@@ -207,7 +204,7 @@ def _worded_questions(author_ids: Collection[int]) -> dict[int, list[WordedQuest
     by_pair: dict[tuple[int, int], list[WordedForecast]] = defaultdict(list)
     for f in forecasts:
         _, closes_at, _, known = pairs[(f.author_id, f.question_id)]
-        if counts(claim_times(f), closes_at=closes_at, outcome_known_at=known):
+        if scoring.counts(claim_times(f), closes_at=closes_at, outcome_known_at=known):
             by_pair[(f.author_id, f.question_id)].append(worded_forecast(f))
     out: dict[int, list[WordedQuestion]] = defaultdict(list)
     for (author_id, question_id), own in by_pair.items():
