@@ -39,8 +39,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
-from forecasts.scoring.daily import Closes, time_averaged_brier
+import numpy as np
+
+from forecasts.scoring.daily import Closes, _in_force, _unzip, _window
+from forecasts.scoring.inputs import IntArray, _outcome, _probabilities
 
 NUMBER = "number"
 READ = "read"
@@ -96,6 +100,25 @@ class WordedQuestion:
     opens: date
     closes: Closes
     outcome: bool
+
+    @cached_property
+    def days(self) -> IntArray:
+        """Which forecast is in force on each scored day, by ``time_averaged_brier``'s rules.
+
+        Worked out once per question: every reading only changes the numbers.
+        """
+        stated = [(f.stated_at, f.probability) for f in self.forecasts]
+        instants, values = _unzip(stated)
+        probabilities = _probabilities(values, "forecast probabilities")[:, None]
+        index = _in_force(instants, probabilities, *_window(self.opens, self.closes))
+        if not np.any(index >= 0):
+            raise ValueError("a question given has no forecast in force by its close")
+        return index[index >= 0]
+
+    def time_averaged(self, values: Sequence[float]) -> float:
+        """``time_averaged_brier`` of these forecasts with ``values`` as their numbers."""
+        daily = _probabilities(values, "values")[self.days]
+        return float(np.mean((daily - _outcome(self.outcome)) ** 2))
 
 
 @dataclass(frozen=True)
@@ -165,13 +188,7 @@ def _change(question: WordedQuestion, values: Sequence[float]) -> float:
     recorded = [f.probability for f in question.forecasts]
     if list(values) == recorded:
         return 0.0
-    times = [f.stated_at for f in question.forecasts]
-    args = (question.opens, question.closes, question.outcome)
-    after = time_averaged_brier(list(zip(times, values, strict=True)), *args)
-    before = time_averaged_brier(list(zip(times, recorded, strict=True)), *args)
-    if after is None or before is None:
-        raise ValueError("a question given has no forecast in force by its close")
-    return after - before
+    return question.time_averaged(values) - question.time_averaged(recorded)
 
 
 def _shifted(headline: float, n_scored: int, changes: list[float]) -> float:

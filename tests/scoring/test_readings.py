@@ -218,3 +218,17 @@ def test_numbers_without_words_never_change(qs, others):
         for f in q.forecasts:
             if f.point is None:
                 assert read_under(f, "kent1964") == (f.probability, "number")
+
+
+@settings(max_examples=200, deadline=None)
+@given(questions())
+def test_a_questions_time_average_is_the_libraries(q):
+    pairs = [(f.stated_at, f.probability) for f in q.forecasts]
+    expected = time_averaged_brier(pairs, q.opens, q.closes, q.outcome)
+    assert q.time_averaged([f.probability for f in q.forecasts]) == expected
+
+
+def test_a_question_without_a_forecast_by_its_close_is_refused():
+    late = WordedForecast(datetime(2024, 2, 1, tzinfo=UTC), 0.7, 0.7, (0.6, 0.8))
+    with pytest.raises(ValueError, match="no forecast in force"):
+        brier_bounds(one_question(late), headline=0.1, n_scored=1)
