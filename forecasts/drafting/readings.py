@@ -22,7 +22,7 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import cache
 
 from django.core.cache import cache as django_cache
@@ -98,7 +98,7 @@ def author_words(card: Scorecard | None) -> WordsRecord | None:
     """
     if card is None or card.tag_id is not None or card.brier is None or not card.n_scored:
         return None
-    key = _key(f"author:{card.author_id}:{card.brier!r}:{card.n_scored}")
+    key = _key(f"author:{card.author_id}:{card.n_scored}:{card.brier!r}")
     found = django_cache.get(key)
     if isinstance(found, WordsRecord):
         return found
@@ -281,10 +281,5 @@ def _stamp() -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    return "-".join(_plain(value) for value in row)
-
-
-def _plain(value: object) -> str:
-    if isinstance(value, datetime):
-        return str(int(value.timestamp() * 1_000_000))
-    return str(value)
+    # SQLite answers MAX() of a datetime as text: a digest keeps the key free of spaces.
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
