@@ -141,10 +141,10 @@ def board_under_scales(ranked: Sequence[Standing]) -> dict[int, list[RankUnderSc
         inputs = _worded_questions([c.author_id for c in cards])
         briers = {
             c.author_id: {
-                s.scale: s.brier
-                for s in words_record(
-                    inputs.get(c.author_id, []), headline=c.brier, n_scored=c.n_scored
-                ).scales
+                scale: scoring.brier_under_scale(
+                    inputs.get(c.author_id, []), scale, headline=c.brier, n_scored=c.n_scored
+                ).brier
+                for scale in SCALES
             }
             for c in cards
             if c.brier is not None
