@@ -29,6 +29,13 @@ from rest_framework.generics import GenericAPIView
 from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
+from forecasts.api.readings import (
+    RankUnderScaleSerializer,
+    WordsRecordSerializer,
+    ranks_body,
+    words_body,
+)
+from forecasts.drafting import readings
 from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
 from forecasts.standings import folded, scorecards
 from forecasts.standings.leaderboard import ORDERS, Standing, leaderboard
@@ -174,9 +181,20 @@ class LeaderboardRowSerializer(CardFieldsSerializer):
     rank = serializers.IntegerField(
         help_text="1 is best; authors with an equal score (the one ordered by) share a rank."
     )
+    under_scales = RankUnderScaleSerializer(
+        many=True,
+        allow_null=True,
+        help_text="The Brier and rank with every worded forecast read under each shipped scale, "
+        "and the places gained or lost. The overall, all-time board only; null otherwise.",
+    )
 
     def to_representation(self, instance: Standing):
-        return {**CardFieldsSerializer(instance.card).data, "rank": instance.rank}
+        moves = self.context.get("under_scales")
+        return {
+            **CardFieldsSerializer(instance.card).data,
+            "rank": instance.rank,
+            "under_scales": None if moves is None else ranks_body(moves.get(instance.author.pk)),
+        }
 
 
 class CalibrationBinSerializer(serializers.Serializer):
@@ -230,6 +248,12 @@ class AuthorScorecardSerializer(serializers.Serializer):
     )
     overall = CardFieldsSerializer(allow_null=True, help_text="Null until something is scored.")
     by_tag = TaggedCardSerializer(many=True, help_text="One record per tag, by tag slug.")
+    words = WordsRecordSerializer(
+        allow_null=True,
+        help_text="How much the overall record depends on how words were read: the headline "
+        "under each shipped scale, and its best and worst within the phrases' intervals. "
+        "The stored, all-time record only; null with a period or the recorded-in-time switch.",
+    )
 
 
 class QuestionScoreSerializer(serializers.ModelSerializer):
@@ -442,16 +466,22 @@ class LeaderboardView(GenericAPIView):
     def get(self, request):
         params = LeaderboardParams(data=request.query_params)
         params.is_valid(raise_exception=True)
+        tag = tag_param(request)
         board = leaderboard(
-            tag=tag_param(request),
+            tag=tag,
             since=params.validated_data.get("since"),
             until=params.validated_data.get("until"),
             min_n=params.validated_data.get("min_n"),
             recorded_before_outcome=params.validated_data["recorded_before_outcome"],
             order=params.validated_data["order"],
         )
+        stored = params.validated_data.keys().isdisjoint({"since", "until"})
+        overall = stored and not params.validated_data["recorded_before_outcome"]
+        moves = readings.board_under_scales(board.ranked) if overall and tag is None else None
         page = self.paginate_queryset(board.ranked)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        context = {**self.get_serializer_context(), "under_scales": moves}
+        rows = self.get_serializer(page, many=True, context=context)
+        return self.get_paginated_response(rows.data)
 
 
 def author_scorecard(author: Author, request) -> dict:
@@ -478,11 +508,13 @@ def author_scorecard(author: Author, request) -> dict:
             **body,
             "overall": ScorecardSerializer(overall).data if overall else None,
             "by_tag": ScorecardSerializer(by_tag, many=True).data,
+            "words": words_body(readings.author_words(overall)),
         }
     return {
         **body,
         "overall": CardFieldsSerializer(overall).data if overall else None,
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
+        "words": None,
     }
 
 

@@ -18,11 +18,17 @@
 * ``lists``: published prediction lists ("1. Statement: 70%") and their grading
   posts ("1. RIGHT") read line by line, with the RIGHT/WRONG direction rule;
 * ``list_import``: a read list written as a source with DRAFT questions and the
-  author's forecasts, and a read grading post recorded as resolutions.
+  author's forecasts, and a read grading post recorded as resolutions;
+* ``readings``: how much each author's record depends on how their words were
+  read: the headline under every scale, its bounds within the phrases'
+  intervals, and the leaderboard's ranks under each scale (it reads the
+  stored scores through ``forecasts.standings`` and re-reads phrases with
+  the lexicon, hence its place here).
 
 ``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation``, ``lists``,
 ``fetching`` and ``context`` are plain Python (no Django), so the detector can be
 run and measured on its own. ``drafts`` and ``articles`` write through
-``forecasts.ledger`` and read ``forecasts.models``; nothing here imports an
+``forecasts.ledger`` and read ``forecasts.models``; ``readings`` reads
+``forecasts.models`` and ``forecasts.standings``; nothing here imports an
 interface (admin, api, pages, commands).
 """

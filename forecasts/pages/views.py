@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from forecasts.drafting import readings
 from forecasts.models import (
     Author,
     DiscardedClaim,
@@ -80,6 +81,12 @@ def leaderboard(request):
         order=filters["order"],
     )
     stamp = board.computed_at or "period"
+    whole = filters["tag"] is None and since is None and until is None
+    under_scales = (
+        readings.board_under_scales(board.ranked)
+        if whole and not filters["recorded_before_outcome"]
+        else None
+    )
     chart = None
     if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
         chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
@@ -92,11 +99,20 @@ def leaderboard(request):
             "form": form,
             "tags": tags,
             "chart": chart,
+            "under_scales": _under_scales(board.ranked, under_scales),
+            "scale_names": list(readings.SCALES.values()),
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
             **filters,
         },
         status=_filter_status(form),
     )
+
+
+def _under_scales(ranked: list[Standing], moves: dict | None) -> list[dict] | None:
+    """The board's rows for the table of ranks under each scale (None: not for this board)."""
+    if moves is None:
+        return None
+    return [{"standing": s, "lines": moves[s.author.pk]} for s in ranked if s.author.pk in moves]
 
 
 def _filter_status(form: ScoreFilterForm) -> int:
@@ -154,6 +170,8 @@ def author_detail(request, slug):
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
         "record": record,
+        # How much the record depends on how words were read: the stored overall card only.
+        "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,
         "over_time": over_time,
         "calibration": [b for b in binned.calibration if b.get("count")],

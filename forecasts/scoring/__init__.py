@@ -18,7 +18,10 @@ formulas in the docstrings of its modules:
   better), at one instant or averaged over a question's days;
 * ``timing``: which claims count at all (stated in time; retrospective claims
   proved by a dated public source);
-* ``inputs``: how arguments are checked, and the constants of the conventions.
+* ``inputs``: how arguments are checked, and the constants of the conventions;
+* ``readings``: the headline Brier with worded forecasts read under another
+  scale, and its best and worst within the phrases' intervals;
+* ``ranks``: competition ranks and how they move when the scores change.
 
 It may import only the standard library and NumPy: never Django, never another
 part of Reckon, so it runs anywhere.
@@ -92,6 +95,17 @@ from forecasts.scoring.log_scores import (
     time_averaged_baseline_multi,
     time_averaged_peer,
     time_averaged_peer_multi,
+from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+from forecasts.scoring.ranks import competition_ranks, rank_moves
+from forecasts.scoring.readings import (
+    BrierBounds,
+    PhrasePoint,
+    ScaleBrier,
+    WordedForecast,
+    WordedQuestion,
+    brier_bounds,
+    brier_under_scale,
+    read_under,
 )
 from forecasts.scoring.timing import (
     ClaimTimes,
@@ -113,6 +127,16 @@ __all__ = [
     "time_averaged_baseline_multi",
     "time_averaged_peer",
     "time_averaged_peer_multi",
+    "BrierBounds",
+    "PhrasePoint",
+    "ScaleBrier",
+    "WordedForecast",
+    "WordedQuestion",
+    "brier_bounds",
+    "brier_under_scale",
+    "competition_ranks",
+    "rank_moves",
+    "read_under",
     "ClaimTimes",
     "counts",
     "final_counted",

@@ -12,13 +12,13 @@ one, the cards are rebuilt by ``forecasts.standings.periods`` (two queries).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 
 from forecasts.models import Author, Scorecard, Tag
+from forecasts.scoring.ranks import competition_ranks
 from forecasts.standings import periods
 
 # The scores a board can rank by: (card field, its N, whether higher is better).
@@ -27,18 +27,6 @@ ORDERS = {
     "baseline": ("baseline", "n_baseline", True),
     "peer": ("peer", "n_peer", True),
 }
-
-
-def competition_ranks(scores: Sequence[float]) -> list[int]:
-    """Ranks of scores sorted best first: equal scores share the best of their places.
-
-    ``[0.1, 0.1, 0.2]`` ranks ``[1, 1, 3]``.
-    """
-    ranks: list[int] = []
-    for place, score in enumerate(scores, start=1):
-        tied = place > 1 and score == scores[place - 2]
-        ranks.append(ranks[-1] if tied else place)
-    return ranks
 
 
 @dataclass(frozen=True)
@@ -103,7 +91,7 @@ def leaderboard(
     sign = -1.0 if higher_better else 1.0
     eligible = sorted(
         (c for c in cards if getattr(c, field) is not None and getattr(c, count) >= min_n),
-        key=lambda c: _board_order(
+        key=lambda c: board_order(
             sign * getattr(c, field), getattr(c, count), c.author.name, c.author_id
         ),
     )
@@ -137,14 +125,14 @@ def stored_ranks(*, min_n: int | None = None) -> dict[tuple[int, int | None], in
             boards.setdefault(tag_id, []).append((brier, n_scored, name, author_id))
     ranks: dict[tuple[int, int | None], int] = {}
     for board, lines in boards.items():
-        lines.sort(key=lambda line: _board_order(*line))
+        lines.sort(key=lambda line: board_order(*line))
         places = competition_ranks([line[0] for line in lines])
         for line, rank in zip(lines, places, strict=True):
             ranks[(line[3], board)] = rank
     return ranks
 
 
-def _board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:
+def board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:
     """Best mean Brier first; among equals, most scored questions, then by name."""
     return (brier, -n_scored, name, author_id)
 

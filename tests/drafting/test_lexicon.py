@@ -4,7 +4,14 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from forecasts.drafting.lexicon import SCALES, Reading, load_scales, lookup_chain, read_phrase
+from forecasts.drafting.lexicon import (
+    SCALES,
+    Reading,
+    load_scales,
+    lookup_chain,
+    read_phrase,
+    reread_phrase,
+)
 
 
 def entry(scale: str, phrase: str):
@@ -261,3 +268,27 @@ def test_readings_are_immutable():
     assert isinstance(reading, Reading)
     with pytest.raises(FrozenInstanceError):
         reading.point = 0.9
+
+
+@pytest.mark.parametrize(
+    ("phrase", "scale", "supplier", "point"),
+    [
+        ("likely", "kent1964", "kent1964", 0.75),
+        ("likely", "ipcc_ar5", "ipcc_ar5", 0.78),
+        ("likely", "reckon", "icd203", 0.675),  # the project scale lacks it: the default reads it
+        ("probably won't", "kent1964", "kent1964", 0.25),  # negated: 1 − 0.75
+        ("probably won't", "ipcc_ar5", "icd203", 0.325),  # IPCC lacks "probably"
+        ("highly likely", "ipcc_ar5", "reckon", 0.875),  # neither IPCC nor ICD 203 lists it
+        ("more likely than not", "icd203", "reckon", 0.6),  # never "likely" inside it
+    ],
+)
+def test_a_recorded_phrase_is_reread_with_the_default_scale_as_first_fallback(
+    phrase, scale, supplier, point
+):
+    reading = reread_phrase(phrase, scale)
+    assert reading is not None
+    assert (reading.scale, reading.point) == (supplier, point)
+
+
+def test_rereading_words_without_a_hedge_gives_none():
+    assert reread_phrase("the weather", "kent1964") is None

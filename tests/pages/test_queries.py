@@ -1,6 +1,7 @@
 """Every public page reads the database a fixed number of times, whatever the data's size."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -25,14 +26,18 @@ def world(request):
 
 def pages(world):
     author, question, tag = world.authors[0], world.questions[0], world.tags[0]
+    # The overall board's ranks under each scale: the cache's stamp, then the scored pairs
+    # holding a worded forecast (none here; tests/standings/test_readings.py has them).
+    under_scales = 2 if len(world.outcomes) >= settings.RECKON_LEADERBOARD_MIN_N else 0
     return {
         "home": ("/", 3),
-        "leaderboard": ("/leaderboard/", 3),
+        "leaderboard": ("/leaderboard/", 3 + under_scales),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
         "leaderboard by peer": ("/leaderboard/?order=peer", 3),
         # The author page's 9th: scored questions from complete sources; the 10th:
-        # whether a rescore is pending (updating).
-        "author": (author.get_absolute_url(), 10),
+        # whether a rescore is pending (updating); the 11th and 12th the record under
+        # each scale (the cache's stamp, the scored pairs with words).
+        "author": (author.get_absolute_url(), 12),
         "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.

@@ -129,9 +129,25 @@ SCALES: dict[str, str] = {key: scale.name for key, scale in load_scales().items(
 
 def read_phrases(text: str, scale: str = DEFAULT_SCALE) -> list[Reading]:
     """Every hedge in ``text`` (non-overlapping, longest first), in text order."""
+    return _read(text, _patterns(lookup_chain(scale)))
+
+
+def reread_phrase(phrase: str, scale: str) -> Reading | None:
+    """A recorded phrase read again under ``scale``, for comparing scales.
+
+    The chain differs from ``lookup_chain``: a phrase ``scale`` lacks falls back
+    to the default scale (ICD 203) first, then to the project scale and the
+    other published scales, so that "likely" under the project scale reads as
+    ICD 203 says. ``Reading.scale`` names the scale that supplied the numbers.
+    """
+    chain = tuple(dict.fromkeys((scale, DEFAULT_SCALE, *lookup_chain(scale))))
+    return strongest(_read(phrase, _patterns(chain)))
+
+
+def _read(text: str, patterns: tuple[_Pattern, ...]) -> list[Reading]:
     taken: list[tuple[int, int]] = []
     readings: list[Reading] = []
-    for pattern in _patterns(scale):
+    for pattern in patterns:
         for match in pattern.regex.finditer(text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
@@ -206,10 +222,10 @@ class _Pattern:
 
 
 @cache
-def _patterns(scale: str) -> tuple[_Pattern, ...]:
+def _patterns(chain: tuple[str, ...]) -> tuple[_Pattern, ...]:
     """Compiled surface forms of the chain, longest first; the first scale listing one owns it."""
     owned: dict[str, _Pattern] = {}
-    for key in lookup_chain(scale):
+    for key in chain:
         for entry in load_scales()[key].entries:
             for surface in entry.surfaces:
                 if surface.lower() not in owned:

@@ -1,0 +1,73 @@
+"""How much a record depends on how words were read, as the API shows it.
+
+The figures come from ``forecasts.standings.readings``; ``docs/scoring.md``
+("How much the reading of words matters") gives the rules.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from forecasts.drafting.lexicon import SCALES
+from forecasts.drafting.readings import RankUnderScale, WordsRecord
+
+
+class ScaleBrierSerializer(serializers.Serializer):
+    scale = serializers.CharField(help_text="The scale's key: icd203, kent1964, ipcc_ar5, reckon.")
+    scale_name = serializers.SerializerMethodField()
+    brier = serializers.FloatField(
+        help_text="The headline Brier with every worded forecast's phrase read under this scale."
+    )
+    n_worded = serializers.IntegerField(help_text="Scored forecasts whose number came from words.")
+    n_affected = serializers.IntegerField(help_text="Of those, how many get another number.")
+    n_fallback = serializers.IntegerField(
+        help_text="Phrases this scale lacks, read by ICD 203 (the default) or the next scale."
+    )
+    n_overridden = serializers.IntegerField(
+        help_text="Numbers an editor set instead of the scale's point: kept as the editor's."
+    )
+    n_kept = serializers.IntegerField(
+        help_text="Words that do not give the recorded point on their own scale: kept as scored."
+    )
+
+    def get_scale_name(self, line) -> str:
+        return SCALES[line.scale]
+
+
+class BoundsSerializer(serializers.Serializer):
+    best = serializers.FloatField(
+        help_text="Each worded forecast moved to the end of its interval nearest the outcome."
+    )
+    worst = serializers.FloatField(help_text="Moved to the end farthest from the outcome.")
+    n_moved = serializers.IntegerField(help_text="Worded forecasts moved within their interval.")
+    n_overridden = serializers.IntegerField(help_text="Editors' numbers, not moved.")
+
+
+class WordsRecordSerializer(serializers.Serializer):
+    headline = serializers.FloatField(help_text="The stored headline Brier, as read.")
+    n_scored = serializers.IntegerField()
+    n_questions = serializers.IntegerField(
+        help_text="Scored yes/no questions holding a worded forecast: the only ones that change."
+    )
+    n_worded = serializers.IntegerField()
+    n_overridden = serializers.IntegerField()
+    scales = ScaleBrierSerializer(many=True)
+    bounds = BoundsSerializer()
+
+
+class RankUnderScaleSerializer(serializers.Serializer):
+    scale = serializers.CharField()
+    scale_name = serializers.CharField()
+    brier = serializers.FloatField()
+    rank = serializers.IntegerField(help_text="The rank with every phrase read under this scale.")
+    places = serializers.IntegerField(
+        help_text="Places gained (positive) or lost (negative) against the board's rank."
+    )
+
+
+def words_body(record: WordsRecord | None) -> dict | None:
+    return None if record is None else dict(WordsRecordSerializer(record).data)
+
+
+def ranks_body(lines: list[RankUnderScale] | None) -> list | None:
+    return None if lines is None else list(RankUnderScaleSerializer(lines, many=True).data)
