@@ -95,7 +95,7 @@ from forecasts.scoring.log_scores import (
     time_averaged_baseline_multi,
     time_averaged_peer,
     time_averaged_peer_multi,
-from forecasts.scoring.inputs import COIN_FLIP_BRIER, LOG_LOSS_EPS, SUM_TOLERANCE, WILSON_Z_95
+)
 from forecasts.scoring.ranks import competition_ranks, rank_moves
 from forecasts.scoring.readings import (
     BrierBounds,
