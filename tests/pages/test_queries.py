@@ -33,7 +33,7 @@ def pages(world):
         "home": ("/", 3),
         "leaderboard": ("/leaderboard/", 3 + under_scales),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
-        "leaderboard by peer": ("/leaderboard/?order=peer", 3),
+        "leaderboard by peer": ("/leaderboard/?order=peer", 3 + under_scales),
         # The author page's 9th: scored questions from complete sources; the 10th:
         # whether a rescore is pending (updating); the 11th and 12th the record under
         # each scale (the cache's stamp, the scored pairs with words).
