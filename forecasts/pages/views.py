@@ -23,7 +23,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pages import charts, quotes, timelines
+from forecasts.pages import charts, quotes, timelines, words
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
@@ -139,11 +139,15 @@ def author_detail(request, slug):
         if card is not None and card.pk is not None
         else scorecards.NOTHING_BINNED
     )
+    scored = card is not None and card.n_scored > 0
     context = {
         "author": author,
         "form": form,
         "tags": tags,
         "card": card,
+        "headline": words.headline(author, card, folded_table) if card and scored else "",
+        "percentile": _percentile(author, card, selection),
+        "min_n": settings.RECKON_LEADERBOARD_MIN_N,
         "switch_url": _switched(request, "recorded_before_outcome"),
         "from_complete_sources": (
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
@@ -164,6 +168,19 @@ def author_detail(request, slug):
         **filters,
     }
     return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
+
+
+def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
+    """The author's place among the ranked authors of the same selection (None: unranked).
+
+    Reads the board whenever something is scored, so that the page's query
+    count does not depend on the record's size (one query for a stored
+    selection, two for a rebuilt one).
+    """
+    if card is None or card.brier is None:
+        return None
+    board = read_leaderboard(**selection, min_n=settings.RECKON_LEADERBOARD_MIN_N)
+    return words.percentile(author, board.ranked)
 
 
 def _dismissed(source: Source) -> dict:

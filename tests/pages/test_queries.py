@@ -29,14 +29,15 @@ def pages(world):
         "home": ("/", 3),
         "leaderboard": ("/leaderboard/", 3),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
-        # The author page's 9th: scored questions from complete sources.
-        "author": (author.get_absolute_url(), 9),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 9),
+        # The author page's 9th: scored questions from complete sources; its 10th: the
+        # board, for the author's percentile among ranked authors.
+        "author": (author.get_absolute_url(), 10),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            8 if connection.vendor == "postgresql" else 9,
+            9 if connection.vendor == "postgresql" else 11,
         ),
         "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),
