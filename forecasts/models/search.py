@@ -38,7 +38,7 @@ FIELDS = {
 SYNTHETIC = {
     "authors": Q(is_synthetic=True),
     "questions": Q(is_synthetic=True),
-    "sources": Q(author__is_synthetic=True),
+    "sources": Q(is_synthetic=True),
     "quotes": Q(author__is_synthetic=True) | Q(question__is_synthetic=True),
 }
 # How each kind is listed when ranks are equal (or on SQLite, where there are none).

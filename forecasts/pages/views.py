@@ -48,13 +48,13 @@ def home(request):
         Resolution.objects.current()
         .filter(PUBLISHED)
         .select_related("question", "option")
-        .order_by("-resolved_at", "-pk")[:8]
+        .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
     )
-    due = Question.objects.unresolved().order_by("resolve_by", "pk")[:8]
+    due = Question.objects.unresolved().order_by("is_synthetic", "resolve_by", "pk")[:8]
     newest = (
         Forecast.objects.filter(PUBLISHED)
         .select_related("author", "question", "source")
-        .order_by("-recorded_at", "-pk")[:8]
+        .order_by("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")[:8]
     )
     return render(
         request,
@@ -212,7 +212,11 @@ def question_list(request):
         questions = questions.filter(tags=tag)
     status = request.GET.get("status", "")
     questions = _with_status(questions, status)
-    page = Paginator(questions.prefetch_related("tags").order_by("resolve_by", "pk"), 50).get_page(
+    records = request.GET.get("records", "")
+    if records in ("real", "synthetic"):
+        questions = questions.filter(is_synthetic=records == "synthetic")
+    ordered = questions.prefetch_related("tags").order_by("is_synthetic", "resolve_by", "pk")
+    page = Paginator(ordered, 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -224,6 +228,7 @@ def question_list(request):
             "tag": tag,
             "status": status,
             "statuses": STATUSES,
+            "records": records if records in ("real", "synthetic") else "",
             "now": timezone.now(),
         },
     )
@@ -277,8 +282,12 @@ def question_detail(request, slug):
 
 def source_list(request):
     """Every source, newest first, with how many published claims each holds."""
-    sources = Source.objects.select_related("author").annotate(
-        n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
+    sources = (
+        Source.objects.select_related("author")
+        .annotate(
+            n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
+        )
+        .order_by("is_synthetic", "-published_on", "title", "pk")  # synthetic demo source last
     )
     return render(request, "forecasts/source_list.html", {"sources": sources})
 
