@@ -23,7 +23,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pages import charts, quotes, timelines, words
+from forecasts.pages import about, charts, quotes, timelines, words
 from forecasts.pages.forms import ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
@@ -332,7 +332,13 @@ def about_scoring(request):
     return render(
         request,
         "forecasts/about_scoring.html",
-        {"min_n": settings.RECKON_LEADERBOARD_MIN_N},
+        {
+            "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            "words_step": about.words_step(),
+            "example": about.worked_example(),
+            "good": about.what_good_looks_like(),
+            "reference": about.reference_scores(),
+        },
     )
 
 

@@ -53,13 +53,18 @@ def headline(author: Author, card: Scorecard, folded: FoldedRecord) -> str:
     The level named is the one used most (the higher on a tie).
     """
     n = card.n_scored
-    parts = [f"Of the {_plural(n, 'question')} we could score"]
+    parts = ["Of the one question we could score" if n == 1 else f"Of the {n} questions we could score"]
     if folded.levels:
         top = max(folded.levels, key=lambda r: (r["count"], r["level"]))
-        parts.append(
-            f", {author.name}'s {_level(top['level'])} calls came true "
-            f"{_pct(top['frequency'])} of the time ({top['right']} of {top['count']})"
-        )
+        level = _level(top["level"])
+        if top["count"] == 1:
+            came = "came true" if top["right"] else "did not come true"
+            parts.append(f", {author.name}'s one {level} call {came}")
+        else:
+            parts.append(
+                f", {author.name}'s {level} calls came true "
+                f"{_pct(top['frequency'])} of the time ({top['right']} of {top['count']})"
+            )
     assert card.brier is not None, "a card with scored questions has a Brier score"
     if card.brier < COIN_FLIP:
         verdict = "better than"
@@ -120,7 +125,7 @@ def claim_line(claim) -> str:
     if score is None or score.brier is None:
         return ""
     final = claim.final
-    words = f"Said “{final.phrase}”, read as " if final.phrase else "Gave "
+    words = f"Said “{final.phrase}”, scored as " if final.phrase else "Gave "
     if score.resolved_yes is None or final.probability is None:
         given = score.final_probability
         head = f"{words}{_pct(given)} on the option that happened" if given is not None else ""
