@@ -18,7 +18,7 @@ from django.db import migrations, models
 CONFIG = "english"
 INDEXES = (
     ("author", "author_search_gin", ("name", "description")),
-    ("question", "question_search_gin", ("title", "resolution_criteria")),
+    ("question", "question_search_gin", ("title",)),
     ("source", "source_search_gin", ("title", "publisher")),
     ("forecast", "forecast_search_gin", ("quote", "phrase")),
 )

@@ -30,7 +30,7 @@ RECORDS = ("", "real", "synthetic")  # all (real first), real only, synthetic on
 # The fields each kind is searched on, in order of weight.
 FIELDS = {
     "authors": ("name", "description"),
-    "questions": ("title", "resolution_criteria"),
+    "questions": ("title",),
     "sources": ("title", "publisher"),
     "quotes": ("quote", "phrase"),
 }
@@ -76,19 +76,42 @@ def clean_query(text: str | None) -> str:
     """The query, stripped; raises ``SearchError`` on text the database cannot take."""
     text = (text or "").strip()
     if "\x00" in text or len(text) > MAX_LENGTH:
-        raise SearchError(f"q: search text must be under {MAX_LENGTH} plain characters.")
+        raise SearchError(f"q: Search text must be under {MAX_LENGTH} plain characters.")
     return text
 
 
 def _bases() -> dict[str, QuerySet]:
     published = ~Q(question__state=Question.State.DRAFT)
+    # Only what a result shows: the rows of the ledger are wide.
     return {
-        "authors": Author.objects.all(),
-        "questions": Question.objects.published(),
-        "sources": Source.objects.select_related("author"),
+        "authors": Author.objects.only("name", "slug", "description", "is_synthetic"),
+        "questions": Question.objects.published().only(
+            "title", "slug", "state", "resolve_by", "opens_at", "is_synthetic"
+        ),
+        "sources": Source.objects.select_related("author").only(
+            "title",
+            "slug",
+            "publisher",
+            "published_on",
+            "is_synthetic",
+            "author__name",
+            "author__slug",
+            "author__is_synthetic",
+        ),
         "quotes": Forecast.objects.filter(published)
         .exclude(quote="")
-        .select_related("author", "question"),
+        .select_related("author", "question")
+        .only(
+            "quote",
+            "phrase",
+            "stated_at",
+            "author__name",
+            "author__slug",
+            "author__is_synthetic",
+            "question__title",
+            "question__slug",
+            "question__is_synthetic",
+        ),
     }
 
 
@@ -103,7 +126,7 @@ def search_ledger(text: str, *, records: str = "", limit: int = 20) -> SearchRes
     """Up to ``limit`` matches of each kind, best first, real records before synthetic ones."""
     text = clean_query(text)
     if records not in RECORDS:
-        raise SearchError("records: choose real or synthetic, or leave it empty for both.")
+        raise SearchError("records: Choose real or synthetic, or leave it empty for both.")
     results = SearchResults(query=text, records=records, limit=limit)
     if not text:
         return results
@@ -115,8 +138,9 @@ def search_ledger(text: str, *, records: str = "", limit: int = 20) -> SearchRes
         elif records == "synthetic":
             queryset = queryset.filter(synthetic)
         queryset = queryset.annotate(
-            synthetic=Case(When(synthetic, then=Value(True)), default=Value(False),
-                           output_field=BooleanField())
+            synthetic=Case(
+                When(synthetic, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         )
         matched = _full_text(kind, queryset, text) if postgres else _words(kind, queryset, text)
         setattr(results, kind, list(matched[:limit]))

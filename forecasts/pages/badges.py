@@ -60,12 +60,16 @@ def author_badge(request, slug):
     card = Scorecard.objects.for_tag(None).filter(author=author).defer("totals").first()
     stamp = card.computed_at.isoformat() if card else "none"
     link = request.build_absolute_uri(author.get_absolute_url())
-    key = KEY_PREFIX + hashlib.sha256(f"{author.pk}|{author.name}|{stamp}|{link}".encode()).hexdigest()
+    key = (
+        KEY_PREFIX
+        + hashlib.sha256(f"{author.pk}|{author.name}|{stamp}|{link}".encode()).hexdigest()
+    )
     body = cache.get(key)
     if body is None:
         body = badge_svg(author, card, link)
         cache.set(key, body, CACHE_SECONDS)
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    response: HttpResponse
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:

@@ -48,7 +48,9 @@ def outcome_words(resolution: Resolution) -> str:
 def resolution_item(resolution: Resolution) -> Item:
     question = resolution.question
     verb = "was annulled" if resolution.outcome == Resolution.Outcome.ANNULLED else "resolved"
-    outcome = "" if resolution.outcome == Resolution.Outcome.ANNULLED else f" {outcome_words(resolution)}"
+    outcome = (
+        "" if resolution.outcome == Resolution.Outcome.ANNULLED else f" {outcome_words(resolution)}"
+    )
     note = resolution.evidence_note or resolution.reason or ""
     return Item(
         guid=f"resolution-{resolution.pk}",

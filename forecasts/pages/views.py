@@ -216,9 +216,7 @@ def question_list(request):
     if records in ("real", "synthetic"):
         questions = questions.filter(is_synthetic=records == "synthetic")
     ordered = questions.prefetch_related("tags").order_by("is_synthetic", "resolve_by", "pk")
-    page = Paginator(ordered, 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "forecasts/question_list.html",

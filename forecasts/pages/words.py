@@ -35,7 +35,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def interval_words(low: float | None, high: float | None, n: int) -> str:
-    """"95% interval 0.120 to 0.210", or why there is none (a single question)."""
+    """ "95% interval 0.120 to 0.210", or why there is none (a single question)."""
     if low is None or high is None:
         return (
             "no interval: one question is too few to say how far the score could move"
@@ -53,7 +53,9 @@ def headline(author: Author, card: Scorecard, folded: FoldedRecord) -> str:
     The level named is the one used most (the higher on a tie).
     """
     n = card.n_scored
-    parts = ["Of the one question we could score" if n == 1 else f"Of the {n} questions we could score"]
+    parts = [
+        "Of the one question we could score" if n == 1 else f"Of the {n} questions we could score"
+    ]
     if folded.levels:
         top = max(folded.levels, key=lambda r: (r["count"], r["level"]))
         level = _level(top["level"])

@@ -36,7 +36,7 @@ def figure(value, field: str, places: int = 3, signed: bool = False, percent: bo
 
 @register.simple_tag
 def interval(low, high, n: int, prefix: str = "95% interval ", field: str = "brier"):
-    """"95% interval 0.120 to 0.210" with both bounds in ``<data>``, or why there is none."""
+    """ "95% interval 0.120 to 0.210" with both bounds in ``<data>``, or why there is none."""
     if low is None or high is None:
         return words.interval_words(low, high, n)
     return format_html(

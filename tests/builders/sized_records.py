@@ -45,7 +45,9 @@ def sized_records(sizes: tuple[int, ...] = SIZES, *, seed: int = 3) -> SizedReco
             title=f"Will event {i} happen?",
             opens_at=opens,
             closes_at=opens + timedelta(days=20),
-            resolve_by=datetime(2099, 1, 1, tzinfo=UTC) if still_open else opens + timedelta(days=30),
+            resolve_by=datetime(2099, 1, 1, tzinfo=UTC)
+            if still_open
+            else opens + timedelta(days=30),
             options=("Red", "Blue") if multiple else (),
             tags=[tags[i % 2]],
         )
@@ -56,17 +58,37 @@ def sized_records(sizes: tuple[int, ...] = SIZES, *, seed: int = 3) -> SizedReco
             stated = opens + timedelta(days=1, hours=2)
             words = {"quote": f"Event {i} is likely.", "phrase": "likely", "scale": "icd203"}
             if multiple:
-                forecast(q, pundit, source=article, option_probabilities=[0.6, 0.4],
-                         stated_at=stated, at=stated, quote=f"Red will win {i}.")
+                forecast(
+                    q,
+                    pundit,
+                    source=article,
+                    option_probabilities=[0.6, 0.4],
+                    stated_at=stated,
+                    at=stated,
+                    quote=f"Red will win {i}.",
+                )
             else:
-                forecast(q, pundit, source=article, probability=round(rng.uniform(0.1, 0.9), 2),
-                         stated_at=stated, at=stated, **words)
+                forecast(
+                    q,
+                    pundit,
+                    source=article,
+                    probability=round(rng.uniform(0.1, 0.9), 2),
+                    stated_at=stated,
+                    at=stated,
+                    **words,
+                )
         if not still_open:
             known = opens + timedelta(days=25)
             happened = rng.random() < 0.5
             option = q.options.order_by("position")[0 if happened else 1] if multiple else None
-            resolve(q, "yes" if happened else "no", option=option, known_at=known,
-                    evidence_note="Reported.", evidence_url="https://example.org/news",
-                    at=known + timedelta(hours=1))
+            resolve(
+                q,
+                "yes" if happened else "no",
+                option=option,
+                known_at=known,
+                evidence_note="Reported.",
+                evidence_url="https://example.org/news",
+                at=known + timedelta(hours=1),
+            )
     rescoring.rescore_all()
     return SizedRecords(authors=authors, questions=made, tags=tags, source=article)

@@ -80,7 +80,9 @@ def test_an_unknown_author_or_topic_has_no_feed(client, world):
 def test_pages_with_a_feed_announce_it(client, world):
     pundit, tag = world.authors[0], world.tags[0]
     html = client.get(pundit.get_absolute_url()).content.decode()
-    assert f'rel="alternate" type="application/atom+xml" title="Author 0: new claims and outcomes (Atom)" href="/authors/{pundit.slug}/feed/atom/"' in html
+    title = "Author 0: new claims and outcomes (Atom)"
+    atom = f"/authors/{pundit.slug}/feed/atom/"
+    assert f'rel="alternate" type="application/atom+xml" title="{title}" href="{atom}"' in html
     html = client.get(f"/questions/?tag={tag.slug}").content.decode()
     assert f'href="/topics/{tag.slug}/feed/"' in html
     assert 'href="/feed/resolved/atom/"' in client.get("/").content.decode()

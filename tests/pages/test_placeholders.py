@@ -95,7 +95,9 @@ def test_the_checker_catches_each_kind_of_leak():
     assert leaks("95% interval – to –")
     assert leaks('<data data-field="brier_low" value="">x</data>')
     assert leaks('<svg role="img"><g class="axis"></g></svg>')
-    assert not leaks('<p>Nonetheless, a financial 95% interval 0.1 to 0.2</p><svg><circle class="dot"/></svg>')
+    assert not leaks(
+        '<p>Nonetheless, a financial 95% interval 0.1 to 0.2</p><svg><circle class="dot"/></svg>'
+    )
 
 
 def test_a_single_scored_question_says_why_there_is_no_interval(client):

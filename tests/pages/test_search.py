@@ -16,14 +16,27 @@ def ledger():
     real = author("Jane Economist", description="Writes about inflation and trade.")
     fake = author("Synthetic: Trade Bot", is_synthetic=True)
     q_real = question("tariffs-2025", title="Will the tariffs on steel be lifted in 2025?")
-    q_fake = question("synthetic-tariffs", title="Synthetic: will tariffs on steel rise?",
-                      is_synthetic=True)
+    q_fake = question(
+        "synthetic-tariffs", title="Synthetic: will tariffs on steel rise?", is_synthetic=True
+    )
     article = source(real, title="The steel question", publisher="The Ledger")
     demo = source(None, title="Synthetic steel world", slug="synthetic-steel", is_synthetic=True)
-    forecast(q_real, real, source=article, quote="Steel tariffs will surely be lifted.",
-             phrase="surely", scale="reckon")
-    forecast(q_fake, fake, source=demo, quote="Steel tariffs will likely rise.", phrase="likely",
-             scale="icd203")
+    forecast(
+        q_real,
+        real,
+        source=article,
+        quote="Steel tariffs will surely be lifted.",
+        phrase="surely",
+        scale="reckon",
+    )
+    forecast(
+        q_fake,
+        fake,
+        source=demo,
+        quote="Steel tariffs will likely rise.",
+        phrase="likely",
+        scale="icd203",
+    )
     return {"real": real, "fake": fake, "q_real": q_real, "q_fake": q_fake}
 
 
@@ -81,7 +94,7 @@ def test_every_page_has_the_search_box_in_its_header(client, ledger):
 def test_the_page_refuses_text_the_database_cannot_take(client, ledger):
     response = client.get("/search/", {"q": "x" * 201})
     assert response.status_code == 400
-    assert "Search text: search text must be under 200 plain characters." in response.content.decode()
+    assert "Search text must be under 200 plain characters." in response.content.decode()
 
 
 def test_the_page_reads_a_fixed_number_of_times(client, ledger, django_assert_num_queries):

@@ -112,7 +112,7 @@ def test_a_one_question_record_says_one_and_has_no_interval(client):
 
 def test_the_about_page_works_one_real_claim_through_to_its_score(client):
     page = client.get("/about/scoring/").content.decode()
-    assert "“likely” means <data data-field=\"words_low\" value=\"0.55\">55%</data>" in page
+    assert '“likely” means <data data-field="words_low" value="0.55">55%</data>' in page
     assert "Bay Area lockdown (eg restaurants closed) will be extended beyond June 15" in page
     assert f'data-field="worked_brier" value="{scoring.brier(0.6, True)!r}"' in page
     assert "no stored score to compare with here" in page
@@ -123,7 +123,11 @@ def test_the_about_page_measures_good_scores_from_the_stored_real_cards(client, 
     for synthetic in world.authors[-1:]:
         assert synthetic.is_synthetic
     real = sorted(
-        (c for c in Scorecard.objects.filter(tag=None, n_scored__gte=3) if not c.author.is_synthetic),
+        (
+            c
+            for c in Scorecard.objects.filter(tag=None, n_scored__gte=3)
+            if not c.author.is_synthetic
+        ),
         key=lambda c: c.brier,
     )
     page = client.get("/about/scoring/").content.decode()
