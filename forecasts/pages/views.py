@@ -157,9 +157,10 @@ def author_detail(request, slug):
         "over_time": over_time,
         "calibration": [b for b in binned.calibration if b.get("count")],
         "murphy": murphy_terms(binned.murphy),
+        # Drawn only with a bin to plot: a record of multiple-choice questions alone has none.
         "calibration_chart": (
             charts.calibration_chart(binned.calibration, stamp=stamp)
-            if card and card.n_scored
+            if card and card.n_scored and any(b.get("count") for b in binned.calibration)
             else None
         ),
         "over_time_chart": (

@@ -18,11 +18,12 @@ from tests.builders.ledger import author, forecast, question, resolve, source, t
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 SIZES = (0, 1, 2, 12)
+CHOICE = 3  # the index of the one multiple-choice question
 
 
 @dataclass
 class SizedRecords:
-    authors: list[Author]  # in the order of SIZES
+    authors: list[Author]  # in the order of SIZES, then "Pundit choice" if there is one
     questions: list[Question]
     tags: list[Tag]
     source: Source
@@ -35,11 +36,17 @@ def sized_records(sizes: tuple[int, ...] = SIZES, *, seed: int = 3) -> SizedReco
     authors = [author(f"Pundit {n}") for n in sizes]
     article = source(authors[-1], title="The year ahead", url="https://example.org/ahead")
     n_resolved = max(sizes)
+    # Who forecasts resolved question i: the first n for each size; "Pundit choice" only
+    # the multiple-choice one (a record with nothing for a calibration chart).
+    takes = [lambda i, n=n: i < n for n in sizes]
+    if n_resolved > CHOICE:
+        authors.append(author("Pundit choice"))
+        takes.append(lambda i: i == CHOICE)
     made: list[Question] = []
     for i in range(n_resolved + 1):
         opens = START + timedelta(days=10 * i)
         still_open = i == n_resolved
-        multiple = i == 3
+        multiple = i == CHOICE
         q = question(
             f"sized-{i}",
             title=f"Will event {i} happen?",
@@ -52,8 +59,8 @@ def sized_records(sizes: tuple[int, ...] = SIZES, *, seed: int = 3) -> SizedReco
             tags=[tags[i % 2]],
         )
         made.append(q)
-        for pundit, n in zip(authors, sizes, strict=True):
-            if not still_open and i >= n:
+        for pundit, take in zip(authors, takes, strict=True):
+            if not still_open and not take(i):
                 continue
             stated = opens + timedelta(days=1, hours=2)
             words = {"quote": f"Event {i} is likely.", "phrase": "likely", "scale": "icd203"}

@@ -104,3 +104,11 @@ def test_a_single_scored_question_says_why_there_is_no_interval(client):
     records = sized_records()
     html = client.get(records.authors[1].get_absolute_url()).content.decode()
     assert "one question is too few to say how far the score could move" in html
+
+
+def test_a_record_with_nothing_to_calibrate_says_so_instead_of_an_empty_chart(client):
+    records = sized_records()
+    chooser = records.authors[-1]
+    html = client.get(chooser.get_absolute_url()).content.decode()
+    assert "none of the scored questions is a yes/no question" in html
+    assert 'aria-label="Calibration chart' not in html

@@ -45,7 +45,8 @@ def pages(world):
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason
         "source list": ("/sources/", 1),
         "topics": ("/topics/", 1),
-        "about scoring": ("/about/scoring/", 0),
+        # The worked record and its stored score, and the ranked real authors' cards.
+        "about scoring": ("/about/scoring/", 3),
     }
 
 
