@@ -63,14 +63,14 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "maxLength": MAX_LENGTH, "pattern": "^[^\\u0000]*$"},
                 description=f"The words (at most {MAX_LENGTH} characters). On PostgreSQL, "
                 "“quoted words” are a phrase and -word leaves a word out.",
             ),
             OpenApiParameter(
                 "records",
                 OpenApiTypes.STR,
-                enum=["", "real", "synthetic"],
+                enum=["real", "synthetic"],
                 description="Empty: all, real records first; real or synthetic: only those.",
             ),
         ],
