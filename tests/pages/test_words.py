@@ -56,7 +56,10 @@ def test_the_statistics_sit_behind_a_disclosure(client, world):
     page = client.get(world.authors[0].get_absolute_url()).content.decode()
     details = page.split('<details class="statistics">')[1].split("</details>")[0]
     assert "<summary>The statistics behind this sentence</summary>" in details
-    for name in ("brier", "brier_0_2", "skill", "log_loss", "brier_final"):
+    headline = page.split('<details class="statistics">')[0].split('id="headline-h"')[1]
+    for name in ("brier", "n_scored", "brier_low", "brier_high"):  # in plain sight
+        assert f'data-field="{name}"' in headline
+    for name in ("brier_0_2", "skill", "log_loss", "brier_final"):
         assert f'data-field="{name}"' in details
 
 
