@@ -144,15 +144,30 @@ class ResolvedFeed(LedgerFeed):
         return [resolution_item(r) for r in real[:N_ITEMS]]
 
 
-class AuthorFeed(LedgerFeed):
+class SubjectFeed(LedgerFeed):
+    """A feed about one author or one tag, found by its slug; titles name it."""
+
+    model: type[Author] | type[Tag]
+    title_words: str
+    description_words: str
+
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(self.model, slug=slug)
 
-    def title(self, obj: Author) -> str:
-        return f"Reckon: {obj.name}'s claims and their outcomes"
+    def title(self, obj) -> str:
+        return self.title_words.format(name=obj.name)
 
-    def description(self, obj: Author) -> str:
-        return f"New forecasts by {obj.name}, and the outcomes of the questions they forecast."
+    def description(self, obj) -> str:
+        return self.description_words.format(name=obj.name)
+
+    def subtitle(self, obj) -> str:  # Atom's name for the description
+        return self.description(obj)
+
+
+class AuthorFeed(SubjectFeed):
+    model = Author
+    title_words = "Reckon: {name}'s claims and their outcomes"
+    description_words = "New forecasts by {name}, and the outcomes of the questions they forecast."
 
     def link(self, obj: Author) -> str:
         return obj.get_absolute_url()
@@ -164,15 +179,10 @@ class AuthorFeed(LedgerFeed):
         return merged(forecasts, resolutions)
 
 
-class TagFeed(LedgerFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj: Tag) -> str:
-        return f"Reckon: {obj.name}"
-
-    def description(self, obj: Tag) -> str:
-        return f"New claims and outcomes on questions about {obj.name}."
+class TagFeed(SubjectFeed):
+    model = Tag
+    title_words = "Reckon: {name}"
+    description_words = "New claims and outcomes on questions about {name}."
 
     def link(self, obj: Tag) -> str:
         return reverse("question-list") + f"?tag={obj.slug}"
@@ -191,12 +201,6 @@ class ResolvedAtomFeed(ResolvedFeed):
 class AuthorAtomFeed(AuthorFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self, obj: Author) -> str:
-        return self.description(obj)
-
 
 class TagAtomFeed(TagFeed):
     feed_type = Atom1Feed
-
-    def subtitle(self, obj: Tag) -> str:
-        return self.description(obj)
