@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from config.celery import app as celery_app
 from tests import builders
 from tests.builders import web
+from tests.processes import free_port
 
 
 @pytest.fixture
@@ -235,3 +236,15 @@ def eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The default cache pointed at a Redis nobody listens on: it must fail open."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.redis_cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
@@ -168,6 +169,9 @@ class SourceFilter(filters.FilterSet):
         help_text="true: only sources whose every forward-looking claim is in the ledger or "
         "was dismissed with a reason."
     )
+    is_synthetic = StrictBooleanFilter(
+        field_name="is_synthetic", label="Only synthetic demo records (true) or real ones (false)."
+    )
 
     class Meta:
         model = Source
@@ -206,6 +210,9 @@ class QuestionFilter(filters.FilterSet):
     closes_before = AwareDateTimeFilter(field_name="closes_at", lookup_expr="lte")
     resolve_by_before = AwareDateTimeFilter(field_name="resolve_by", lookup_expr="lte")
     resolve_by_after = AwareDateTimeFilter(field_name="resolve_by", lookup_expr="gte")
+    is_synthetic = StrictBooleanFilter(
+        field_name="is_synthetic", label="Only synthetic demo records (true) or real ones (false)."
+    )
 
     class Meta:
         model = Question
@@ -235,10 +242,18 @@ class ForecastFilter(filters.FilterSet):
     stated_before = AwareDateTimeFilter(field_name="stated_at", lookup_expr="lte")
     recorded_after = AwareDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
     recorded_before = AwareDateTimeFilter(field_name="recorded_at", lookup_expr="lte")
+    is_synthetic = StrictBooleanFilter(
+        method="filter_synthetic",
+        label="Only forecasts of the synthetic demo world (true) or real ones (false).",
+    )
 
     class Meta:
         model = Forecast
         fields = ["question", "author", "source", "tag", "scale"]
+
+    def filter_synthetic(self, queryset, name, value):
+        synthetic = Q(author__is_synthetic=True) | Q(question__is_synthetic=True)
+        return queryset.filter(synthetic) if value else queryset.exclude(synthetic)
 
 
 class ResolutionFilter(filters.FilterSet):

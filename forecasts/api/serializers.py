@@ -86,9 +86,10 @@ class SourceSerializer(TextOnlyMixin, serializers.ModelSerializer):
             "scale",
             "is_complete",
             "completed_at",
+            "is_synthetic",
             "created_at",
         ]
-        read_only_fields = ["id", "is_complete", "completed_at", "created_at"]
+        read_only_fields = ["id", "is_complete", "completed_at", "is_synthetic", "created_at"]
         extra_kwargs = {
             "is_complete": {
                 "help_text": "An editor checked that every forward-looking claim in it is in "
@@ -380,8 +381,9 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
             "stated_probability",
             "stated_outcome",
             "question_agrees",
+            "is_synthetic",
         ]
-        read_only_fields = ["id", "recorded_at"]
+        read_only_fields = ["id", "recorded_at", "is_synthetic"]
         # The ledger refuses a repeated (question, author, stated_at) with its own
         # words; DRF's generated check would also make ``author`` required.
         validators: list = []

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from forecasts.api import schema as _schema  # noqa: F401  (registers the OpenAPI extensions)
-from forecasts.api import scores, transfer, views
+from forecasts.api import scores, search, transfer, views
 from forecasts.api.auth import ObtainToken
 from forecasts.api.docs import RedocDocs, SwaggerDocs
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("health/", views.health, name="api-health"),
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("leaderboard/", scores.LeaderboardView.as_view(), name="api-leaderboard"),
+    path("search/", search.SearchView.as_view(), name="api-search"),
     re_path(
         r"^forecasts/export\.(?P<file_format>csv|json)$",
         transfer.ForecastExportFile.as_view(),

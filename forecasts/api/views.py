@@ -123,7 +123,7 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     filterset_class = filters.AuthorFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "created_at", "n_forecasts", "id"]
-    ordering = ["name", "id"]
+    ordering = ["is_synthetic", "name", "id"]  # synthetic demo authors never first
 
     def get_queryset(self):
         queryset = Author.objects.all()
@@ -178,7 +178,7 @@ class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     filterset_class = filters.SourceFilter
     search_fields = ["title", "publisher"]
     ordering_fields = ["published_on", "title", "created_at", "id"]
-    ordering = ["-published_on", "title", "id"]
+    ordering = ["is_synthetic", "-published_on", "title", "id"]
 
     def get_queryset(self):
         queryset = Source.objects.select_related("author")
@@ -299,7 +299,7 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
         "n_forecasts",
         "id",
     ]
-    ordering = ["-opens_at", "id"]
+    ordering = ["is_synthetic", "-opens_at", "id"]
 
     def get_queryset(self):
         return questions_for(self.request.user, with_history=self.action == "retrieve")
@@ -392,7 +392,7 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.ForecastFilter
     search_fields = ["quote", "phrase"]
     ordering_fields = ["stated_at", "recorded_at", "probability", "id"]
-    ordering = ["-stated_at", "-id"]
+    ordering = ["question__is_synthetic", "author__is_synthetic", "-stated_at", "-id"]
 
     def get_queryset(self):
         return forecasts_for(self.request.user)

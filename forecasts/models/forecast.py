@@ -210,6 +210,11 @@ class Forecast(models.Model):
         return f"{self.author} on {self.question}: {shown}"
 
     @property
+    def is_synthetic(self) -> bool:
+        """Part of the synthetic demo world: by a synthetic author or on a synthetic question."""
+        return self.author.is_synthetic or self.question.is_synthetic
+
+    @property
     def has_reading(self) -> bool:
         """True when the author's words carry a number for a side they assert."""
         return self.stated_probability is not None and bool(self.stated_outcome)

@@ -96,6 +96,9 @@ class Source(models.Model):
         "a reason.",
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Generated demo data (the synthetic world's source)."
+    )
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

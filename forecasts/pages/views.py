@@ -24,7 +24,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pages import charts, quotes, timelines
+from forecasts.pages import about, charts, quotes, timelines, words
 from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
@@ -50,13 +50,13 @@ def home(request):
         Resolution.objects.current()
         .filter(PUBLISHED)
         .select_related("question", "option")
-        .order_by("-resolved_at", "-pk")[:8]
+        .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
     )
-    due = Question.objects.unresolved().order_by("resolve_by", "pk")[:8]
+    due = Question.objects.unresolved().order_by("is_synthetic", "resolve_by", "pk")[:8]
     newest = (
         Forecast.objects.filter(PUBLISHED)
         .select_related("author", "question", "source")
-        .order_by("-recorded_at", "-pk")[:8]
+        .order_by("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")[:8]
     )
     return render(
         request,
@@ -157,6 +157,7 @@ def author_detail(request, slug):
         if card is not None and card.pk is not None
         else scorecards.NOTHING_BINNED
     )
+    scored = card is not None and card.n_scored > 0
     context = {
         "author": author,
         "form": form,
@@ -165,6 +166,9 @@ def author_detail(request, slug):
         "updating": author_updating(author),
         "interval_method": scorecards.INTERVAL_METHOD_TEXT,
         "min_crowd": scorecards.MIN_CROWD,
+        "headline": words.headline(author, card, folded_table) if card and scored else "",
+        "percentile": _percentile(author, card, selection),
+        "min_n": settings.RECKON_LEADERBOARD_MIN_N,
         "switch_url": _switched(request, "recorded_before_outcome"),
         "from_complete_sources": (
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
@@ -177,9 +181,10 @@ def author_detail(request, slug):
         "calibration": [b for b in binned.calibration if b.get("count")],
         "murphy": murphy_terms(binned.murphy),
         "murphy_brier": binned.murphy.get("brier"),
+        # Drawn only with a bin to plot: a record of multiple-choice questions alone has none.
         "calibration_chart": (
             charts.calibration_chart(binned.calibration, stamp=stamp)
-            if card and card.n_scored
+            if card and card.n_scored and any(b.get("count") for b in binned.calibration)
             else None
         ),
         "over_time_chart": (
@@ -188,6 +193,19 @@ def author_detail(request, slug):
         **filters,
     }
     return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
+
+
+def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
+    """The author's place among the ranked authors of the same selection (None: unranked).
+
+    Reads the board whenever something is scored, so that the page's query
+    count does not depend on the record's size (one query for a stored
+    selection, two for a rebuilt one).
+    """
+    if card is None or card.brier is None:
+        return None
+    board = read_leaderboard(**selection, min_n=settings.RECKON_LEADERBOARD_MIN_N)
+    return words.percentile(author, board.ranked)
 
 
 def _dismissed(source: Source) -> dict:
@@ -219,9 +237,11 @@ def question_list(request):
         questions = questions.filter(tags=tag)
     status = request.GET.get("status", "")
     questions = _with_status(questions, status)
-    page = Paginator(questions.prefetch_related("tags").order_by("resolve_by", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    records = request.GET.get("records", "")
+    if records in ("real", "synthetic"):
+        questions = questions.filter(is_synthetic=records == "synthetic")
+    ordered = questions.prefetch_related("tags").order_by("is_synthetic", "resolve_by", "pk")
+    page = Paginator(ordered, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "forecasts/question_list.html",
@@ -231,6 +251,7 @@ def question_list(request):
             "tag": tag,
             "status": status,
             "statuses": STATUSES,
+            "records": records if records in ("real", "synthetic") else "",
             "now": timezone.now(),
         },
     )
@@ -285,8 +306,12 @@ def question_detail(request, slug):
 
 def source_list(request):
     """Every source, newest first, with how many published claims each holds."""
-    sources = Source.objects.select_related("author").annotate(
-        n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
+    sources = (
+        Source.objects.select_related("author")
+        .annotate(
+            n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
+        )
+        .order_by("is_synthetic", "-published_on", "title", "pk")  # synthetic demo source last
     )
     return render(request, "forecasts/source_list.html", {"sources": sources})
 
@@ -331,7 +356,13 @@ def about_scoring(request):
     return render(
         request,
         "forecasts/about_scoring.html",
-        {"min_n": settings.RECKON_LEADERBOARD_MIN_N},
+        {
+            "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            "words_step": about.words_step(),
+            "example": about.worked_example(),
+            "good": about.what_good_looks_like(),
+            "reference": about.reference_scores(),
+        },
     )
 
 

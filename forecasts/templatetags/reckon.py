@@ -9,6 +9,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from forecasts.pages import words
+
 register = template.Library()
 
 
@@ -19,7 +21,7 @@ def figure(value, field: str, places: int = 3, signed: bool = False, percent: bo
     ``percent`` prints it as a signed whole percentage (for skill scores).
     """
     if value is None:
-        return format_html('<data data-field="{}" value="">–</data>', field)
+        return format_html('<data data-field="{}" value="">not available</data>', field)
     if percent:
         shown = f"{value * 100:+.0f}%"
     else:
@@ -30,6 +32,25 @@ def figure(value, field: str, places: int = 3, signed: bool = False, percent: bo
         repr(float(value)),
         shown.replace("-", "−"),
     )
+
+
+@register.simple_tag
+def interval(low, high, n: int, prefix: str = "95% interval ", field: str = "brier"):
+    """ "95% interval 0.120 to 0.210" with both bounds in ``<data>``, or why there is none."""
+    if low is None or high is None:
+        return words.interval_words(low, high, n)
+    return format_html(
+        "{}{} to {}",
+        prefix,
+        figure(low, f"{field}_low"),
+        figure(high, f"{field}_high"),
+    )
+
+
+@register.simple_tag
+def claim_line(claim) -> str:
+    """How a scored claim's number became its score, in words (``pages.words.claim_line``)."""
+    return words.claim_line(claim)
 
 
 @register.filter

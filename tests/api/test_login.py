@@ -11,8 +11,6 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from tests.processes import free_port
-
 pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/auth/token/"
@@ -87,14 +85,7 @@ def test_the_admin_and_the_api_share_one_count(api_client, editor):
     assert token_attempt(api_client, "still-wrong").status_code == 429
 
 
-def test_the_lockout_holds_while_redis_is_down(api_client, editor, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.redis_cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
+def test_the_lockout_holds_while_redis_is_down(api_client, editor, redis_down):
     codes = [token_attempt(api_client, f"guess-{n}").status_code for n in range(LIMIT + 1)]
     assert codes[-2:] == [429, 429]
     assert token_attempt(api_client, "pw-edith-123").status_code == 429

@@ -42,7 +42,7 @@ def test_it_says_not_enough_to_say_for_a_single_question(client):
     builders.resolve(question, "yes")
     rescoring.rescore_all()
     html = client.get(ada.get_absolute_url()).content.decode()
-    assert 'data-field="brier_interval">not enough to say</span>' in html
+    assert 'data-field="brier_interval">no interval: one question is too few' in html
     assert "– to –" not in html and "−" not in figures(html, "brier_low")
     assert "bounded score interval" in html
 

@@ -39,6 +39,9 @@ def public_pages(world) -> list[str]:
         "/sources/",
         "/topics/",
         "/about/scoring/",
+        "/search/?q=question",
+        f"/authors/{world.authors[0].slug}/badge.svg",
+        "/feed/resolved/atom/",
     ]
 
 

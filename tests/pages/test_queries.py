@@ -35,15 +35,16 @@ def pages(world):
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
         "leaderboard by peer": ("/leaderboard/?order=peer", 3 + under_scales),
         # The author page's 9th: scored questions from complete sources; the 10th:
-        # whether a rescore is pending (updating); the 11th and 12th the record under
-        # each scale (the cache's stamp, the scored pairs with words).
-        "author": (author.get_absolute_url(), 12),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
+        # whether a rescore is pending (updating); the 11th: the board, for the author's
+        # percentile among ranked authors; the 12th and 13th the record under each scale
+        # (the cache's stamp, the scored pairs with words).
+        "author": (author.get_absolute_url(), 13),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 11),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            9 if connection.vendor == "postgresql" else 10,
+            9 if connection.vendor == "postgresql" else 11,
         ),
         "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),
@@ -51,7 +52,8 @@ def pages(world):
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason
         "source list": ("/sources/", 1),
         "topics": ("/topics/", 1),
-        "about scoring": ("/about/scoring/", 0),
+        # The worked record and its stored score, and the ranked real authors' cards.
+        "about scoring": ("/about/scoring/", 3),
     }
 
 
