@@ -80,7 +80,7 @@ def leaderboard(request):
     stamp = board.computed_at or "period"
     chart = None
     if board.ranked:
-        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
+        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked], stamp=stamp)
     return render(
         request,
         "forecasts/leaderboard.html",
@@ -157,6 +157,9 @@ def author_detail(request, slug):
             charts.calibration_chart(binned.calibration, stamp=stamp)
             if card and card.n_scored
             else None
+        ),
+        "folded_chart": (
+            charts.folded_chart(folded_table.levels, stamp=stamp) if folded_table.levels else None
         ),
         "over_time_chart": (
             charts.brier_over_time_chart(over_time, stamp=stamp) if over_time else None
