@@ -11,7 +11,14 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import (
+    DAILY,
+    HOURLY,
+    MINUTELY,
+    MONTHLY,
+    AutoDateLocator,
+    ConciseDateFormatter,
+)
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
@@ -241,6 +248,12 @@ def _dates(ax, width: int, when: Sequence[datetime]) -> None:
     """Date ticks as many as fit, labelled briefly; a single day gets a week around it."""
     if when and min(when) == max(when):
         ax.set_xlim(min(when) - timedelta(days=3), max(when) + timedelta(days=3))
-    locator = AutoDateLocator(minticks=2, maxticks=max(3, width // 110))
+    locator = AutoDateLocator(minticks=2, maxticks=max(4, width // 90))
+    # Longer steps than the defaults, so a tick interval fits every range (thin_ticks
+    # then drops any label that would touch its neighbour).
+    locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]
+    locator.intervald[DAILY] = [1, 2, 3, 7, 14, 21, 28]
+    locator.intervald[HOURLY] = [1, 2, 3, 4, 6, 12, 24]
+    locator.intervald[MINUTELY] = [1, 5, 10, 15, 30, 60]
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, show_offset=False))
