@@ -24,6 +24,8 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
+from forecasts.scoring import FoldedLevel
+
 CACHE_SECONDS = 24 * 3600
 # Bumped when the stored SVG changes shape, so no older drawing is served.
 CACHE_VERSION = 3
@@ -108,7 +110,7 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
     return _cached("calibration", stamp, filled, label, draw)
 
 
-def folded_chart(levels: Sequence[dict], *, stamp: object) -> Chart:
+def folded_chart(levels: Sequence[FoldedLevel], *, stamp: object) -> Chart:
     """The folded calibration table as a chart: each stated level and the share right."""
     label = (
         f"Folded calibration chart: {len(levels)} stated levels from 50% to 100%. Each dot is "

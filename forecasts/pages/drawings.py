@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from matplotlib.dates import (
     DAILY,
@@ -18,6 +18,7 @@ from matplotlib.dates import (
     MONTHLY,
     AutoDateLocator,
     ConciseDateFormatter,
+    date2num,
 )
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator
@@ -97,7 +98,7 @@ def over_time(
     plot = 260 if width <= NARROW else 300
     with figure(width, plot + 70 + legend_height(len(keys), columns)) as fig:
         ax = fig.add_subplot()
-        when = [p[0] for p in points]
+        when = date2num([p[0] for p in points])
         ax.plot(
             when, [p[1] for p in points], "o", color=PALETTE[1], markersize=5, gid="series:each"
         )
@@ -133,7 +134,7 @@ def timeline(
         handles = []
         if crowd:
             (line,) = ax.plot(
-                [p[0] for p in crowd],
+                date2num([p[0] for p in crowd]),
                 [p[1] for p in crowd],
                 color=INK,
                 linewidth=5,
@@ -147,7 +148,7 @@ def timeline(
         for i, (_, points) in enumerate(series):
             look = series_style(i)
             (line,) = ax.plot(
-                [p[0] for p in points],
+                date2num([p[0] for p in points]),
                 [p[1] for p in points],
                 color=look.color,
                 linestyle=look.linestyle,
@@ -163,7 +164,9 @@ def timeline(
         ax.yaxis.set_major_locator(MultipleLocator(0.2))
         ax.yaxis.set_major_formatter(PERCENT)
         ax.set_ylabel(title if text_width(title) < 260 else "Probability")
-        _dates(ax, width, [p[0] for _, pts in series for p in pts] + [p[0] for p in crowd])
+        _dates(
+            ax, width, date2num([p[0] for _, pts in series for p in pts] + [p[0] for p in crowd])
+        )
         fig.legend(handles, keys, loc="outside lower center", ncols=columns, handlelength=3)
         return to_svg(fig, label=label, prefix=prefix)
 
@@ -244,10 +247,13 @@ def upper_limit(values: Sequence[float | None], *, floor: float = 0.5) -> float:
     return min(1.0, max(floor, math.ceil(top * 10 + 0.5) / 10))
 
 
-def _dates(ax, width: int, when: Sequence[datetime]) -> None:
-    """Date ticks as many as fit, labelled briefly; a single day gets a week around it."""
-    if when and min(when) == max(when):
-        ax.set_xlim(min(when) - timedelta(days=3), max(when) + timedelta(days=3))
+def _dates(ax, width: int, when: Sequence[float]) -> None:
+    """Date ticks (``when`` in days, as date2num gives) as many as fit, labelled briefly.
+
+    A single moment gets a week around it.
+    """
+    if len(when) and min(when) == max(when):
+        ax.set_xlim(min(when) - 3, max(when) + 3)
     locator = AutoDateLocator(minticks=2, maxticks=max(4, width // 90))
     # Longer steps than the defaults, so a tick interval fits every range (thin_ticks
     # then drops any label that would touch its neighbour).

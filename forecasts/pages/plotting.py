@@ -43,7 +43,7 @@ MARKERS = ("o", "s", "^", "D")
 PX = 1 / 72  # the SVG backend draws 72 units to the inch: one unit is one px
 GAP = 4  # px kept free between neighbouring tick labels
 
-RC = {
+RC: Any = {  # rc_context's keys are typed as literals; this is checked when it is used
     "svg.fonttype": "none",  # real <text>: selectable, read by screen readers
     "svg.hashsalt": "reckon",  # the same drawing for the same data
     "font.family": "sans-serif",

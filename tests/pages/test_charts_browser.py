@@ -22,7 +22,6 @@ import itertools
 import re
 
 import pytest
-from django.db import connections
 
 from tests.builders.chart_world import build_chart_world
 from tests.pages import chromium
@@ -48,18 +47,6 @@ def strained(transactional_db, settings):
             "question": world.crowded.get_absolute_url(),
         },
     }
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    chromium.SHOTS.mkdir(parents=True, exist_ok=True)
-    connections.settings["default"]["CONN_MAX_AGE"] = 0  # see test_browser.py
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium.CHROMIUM, args=chromium.ARGS)
-        yield browser
-        browser.close()
 
 
 def test_charts_keep_their_text_apart_legible_distinct_and_whole(live_server, strained, browser):
