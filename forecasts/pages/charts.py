@@ -84,30 +84,18 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
         "claims that came true against the mean probability given; the diagonal is "
         "perfect calibration. The same numbers are in the table below."
     )
-
-    def draw(width: int) -> str:
-        from forecasts.pages import drawings
-
-        return drawings.calibration(
-            [
-                (
-                    b["mean_forecast"],
-                    b["observed_frequency"],
-                    b["wilson_lower"],
-                    b["wilson_upper"],
-                    b["count"],
-                )
-                for b in filled
-            ],
-            width=width,
-            label=label,
-            prefix=_prefix("calibration", filled, width),
-            x_title="Probability given (mean per bin)",
-            y_title="How often it happened",
-            x_from=0.0,
+    rows = [
+        (
+            b["mean_forecast"],
+            b["observed_frequency"],
+            b["wilson_lower"],
+            b["wilson_upper"],
+            b["count"],
         )
-
-    return _cached("calibration", stamp, filled, label, draw)
+        for b in filled
+    ]
+    titles = ("Probability given (mean per bin)", "How often it happened")
+    return _calibration("calibration", rows, label, stamp, titles, x_from=0.0)
 
 
 def folded_chart(levels: Sequence[FoldedLevel], *, stamp: object) -> Chart:
@@ -117,24 +105,31 @@ def folded_chart(levels: Sequence[FoldedLevel], *, stamp: object) -> Chart:
         "the share of forecasts at that level that came out right; the diagonal is where a "
         "level is right as often as it says. The same numbers are in the table below."
     )
+    rows = [
+        (r["level"], r["frequency"], r["wilson_lower"], r["wilson_upper"], r["count"])
+        for r in levels
+    ]
+    titles = ("Stated level (below 50% turned around)", "Share that came out right")
+    return _calibration("folded", rows, label, stamp, titles, x_from=0.5)
 
+
+def _calibration(
+    name: str, rows: list, label: str, stamp: object, titles: tuple[str, str], *, x_from: float
+) -> Chart:
     def draw(width: int) -> str:
         from forecasts.pages import drawings
 
         return drawings.calibration(
-            [
-                (r["level"], r["frequency"], r["wilson_lower"], r["wilson_upper"], r["count"])
-                for r in levels
-            ],
+            rows,
             width=width,
             label=label,
-            prefix=_prefix("folded", levels, width),
-            x_title="Stated level (below 50% turned around)",
-            y_title="Share that came out right",
-            x_from=0.5,
+            prefix=_prefix(name, rows, width),
+            x_title=titles[0],
+            y_title=titles[1],
+            x_from=x_from,
         )
 
-    return _cached("folded", stamp, levels, label, draw)
+    return _cached(name, stamp, rows, label, draw)
 
 
 def brier_over_time_chart(points: Sequence[dict], *, stamp: object) -> Chart:

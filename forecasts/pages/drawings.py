@@ -8,8 +8,10 @@ a plot: counts and names that would collide live in the tables and legends.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from matplotlib.dates import (
     DAILY,
@@ -37,6 +39,15 @@ from forecasts.pages.plotting import (
     to_svg,
 )
 
+
+@contextmanager
+def _plot_over_legend(keys: Sequence[str], width: int, plot: int) -> Iterator[tuple[Any, Any, int]]:
+    """A figure with one plot ``plot`` px tall and room below it for a legend of ``keys``."""
+    columns = legend_columns(keys, width)
+    with figure(width, plot + 70 + legend_height(len(keys), columns)) as fig:
+        yield fig, fig.add_subplot(), columns
+
+
 PERCENT = FuncFormatter(lambda v, _: f"{v:.0%}")
 Bin = tuple[float, float, float, float, int]  # x, observed share, Wilson low, high, count
 
@@ -53,10 +64,8 @@ def calibration(
 ) -> str:
     """Share observed against probability given, Wilson bars, dot area by count."""
     keys = ["Perfect calibration", "95% interval", "Observed share (dot area: forecasts)"]
-    columns = legend_columns(keys, width)
     plot = 300 if width <= NARROW else 360
-    with figure(width, plot + 70 + legend_height(len(keys), columns)) as fig:
-        ax = fig.add_subplot()
+    with _plot_over_legend(keys, width, plot) as (fig, ax, columns):
         pad = (1 - x_from) * 0.04
         ax.set_xlim(x_from - pad, 1 + pad)
         ax.set_ylim(-0.04, 1.04)
@@ -94,10 +103,8 @@ def over_time(
 ) -> str:
     """Each question's Brier as a dot, the running mean as a line, the coin flip dashed."""
     keys = ["Each question", "Running mean", "Coin flip (0.25)"]
-    columns = legend_columns(keys, width)
     plot = 260 if width <= NARROW else 300
-    with figure(width, plot + 70 + legend_height(len(keys), columns)) as fig:
-        ax = fig.add_subplot()
+    with _plot_over_legend(keys, width, plot) as (fig, ax, columns):
         when = date2num([p[0] for p in points])
         ax.plot(
             when, [p[1] for p in points], "o", color=PALETTE[1], markersize=5, gid="series:each"
@@ -127,10 +134,8 @@ def timeline(
 ) -> str:
     """Each author's steps in their own colour, dash and marker; the crowd thick and black."""
     keys = ["Crowd median", *(name for name, _ in series)]
-    columns = legend_columns(keys, width)
     plot = 280 if width <= NARROW else 340
-    with figure(width, plot + 70 + legend_height(len(keys), columns)) as fig:
-        ax = fig.add_subplot()
+    with _plot_over_legend(keys, width, plot) as (fig, ax, columns):
         handles = []
         if crowd:
             (line,) = ax.plot(
@@ -206,39 +211,35 @@ def forest(rows: Sequence[dict], *, width: int, label: str, prefix: str) -> str:
             gid="series:brier",
         )
         ax.axvline(0.25, color=MUTED, linestyle=(0, (6, 4)), linewidth=1.5)
-        ax.annotate(
-            "Coin flip 0.25",
-            xy=(0.25, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            color=MUTED,
-            annotation_clip=False,
-        )
+        _note(ax, "Coin flip 0.25", (0.25, 1), ("data", "axes fraction"), (0, 4), "center", MUTED)
         ax.set_xlim(0, top)
         ax.set_ylim(-0.7, n - 0.3 + (0.45 if narrow else 0))
         ax.grid(axis="y", visible=False)
         if narrow:
             ax.set_yticks([])
             for y, r in zip(ys, rows, strict=True):
-                ax.annotate(
-                    r["name"],
-                    xy=(0, y),
-                    xycoords=("axes fraction", "data"),
-                    xytext=(2, 6),
-                    textcoords="offset points",
-                    va="bottom",
-                    ha="left",
-                    color=INK,
-                )
+                _note(ax, r["name"], (0, y), ("axes fraction", "data"), (2, 6), "left", INK)
         else:
             ax.set_yticks(ys, labels=[r["name"] for r in rows])
             ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_locator(MultipleLocator(0.1))
         ax.set_xlabel("Mean Brier score (lower is better)")
         return to_svg(fig, label=label, prefix=prefix)
+
+
+def _note(ax, text: str, xy, coords, offset, align: str, colour: str) -> None:
+    """Text set ``offset`` px from a point, above it, drawn even outside the plot."""
+    ax.annotate(
+        text,
+        xy=xy,
+        xycoords=coords,
+        xytext=offset,
+        textcoords="offset points",
+        ha=align,
+        va="bottom",
+        color=colour,
+        annotation_clip=False,
+    )
 
 
 def upper_limit(values: Sequence[float | None], *, floor: float = 0.5) -> float:
