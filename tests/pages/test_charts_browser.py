@@ -141,7 +141,7 @@ def test_main_pages_pass_axe_scroll_their_tables_and_show_focus(live_server, str
                 ]
             else:
                 problems += _unfocused(page, name)
-            page.screenshot(path=chromium.SHOTS / f"page-{name}-{width}.png")
+            page.screenshot(path=chromium.SHOTS / f"page-{name}-{width}.png", full_page=True)
         context.close()
     assert problems == []
 
