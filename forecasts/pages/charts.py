@@ -59,7 +59,8 @@ def _cached(name: str, stamp: object, data: object, label: str, draw: Draw) -> C
     if drawn is None:
         from forecasts.pages import plotting  # matplotlib loads on the first drawing only
 
-        drawn = {"wide": draw(plotting.WIDE), "narrow": draw(plotting.NARROW)}
+        with plotting.DRAWING:
+            drawn = {"wide": draw(plotting.WIDE), "narrow": draw(plotting.NARROW)}
         cache.set(key, drawn, CACHE_SECONDS)
     return Chart(wide=drawn["wide"], narrow=drawn["narrow"], label=label)
 

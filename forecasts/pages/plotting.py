@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ DASHES: tuple[Any, ...] = ("solid", (0, (6, 3)), (0, (1.5, 2.5)), (0, (8, 3, 2, 
 MARKERS = ("o", "s", "^", "D")
 PX = 1 / 72  # the SVG backend draws 72 units to the inch: one unit is one px
 GAP = 4  # px kept free between neighbouring tick labels
+# Matplotlib's settings are process-wide: one drawing at a time, so a thread's
+# rc_context never changes the look of another's drawing half-way.
+DRAWING = threading.Lock()
 
 RC: Any = {  # rc_context's keys are typed as literals; this is checked when it is used
     "svg.fonttype": "none",  # real <text>: selectable, read by screen readers
