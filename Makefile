@@ -32,7 +32,14 @@ pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 .PHONY: install run run-demo test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
 	migrations-check clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# axe-core, for the accessibility checks of the browser tests: from the npm lock
+# file, installed here (never fetched while the tests run).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo 'make install: npm is needed (apt-get install nodejs npm)'; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

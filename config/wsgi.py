@@ -25,3 +25,6 @@ application = ChunkedBodyLimit(
     limit=_largest_body(),
     spool_bytes=settings.FILE_UPLOAD_MAX_MEMORY_SIZE or 2_621_440,
 )
+
+# Load matplotlib as the worker boots, not in the first request that draws a chart.
+import forecasts.pages.plotting  # noqa: E402, F401

@@ -19,6 +19,8 @@ def steps(points: Sequence[Point], *, until: datetime) -> list[Point]:
     held until ``until``. Points after ``until`` are dropped.
     """
     kept = [p for p in points if p[0] <= until]
+    if not kept:  # e.g. no forecast counts for the crowd: nothing to draw
+        return []
     out: list[Point] = []
     for (moment, value), nxt in zip(kept, [*kept[1:], None], strict=True):
         out.append((moment, value))

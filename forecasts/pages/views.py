@@ -89,7 +89,7 @@ def leaderboard(request):
     )
     chart = None
     if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
-        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked[:30]], stamp=stamp)
+        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked], stamp=stamp)
     return render(
         request,
         "forecasts/leaderboard.html",
@@ -186,6 +186,9 @@ def author_detail(request, slug):
             charts.calibration_chart(binned.calibration, stamp=stamp)
             if card and card.n_scored and any(b.get("count") for b in binned.calibration)
             else None
+        ),
+        "folded_chart": (
+            charts.folded_chart(folded_table.levels, stamp=stamp) if folded_table.levels else None
         ),
         "over_time_chart": (
             charts.brier_over_time_chart(over_time, stamp=stamp) if over_time else None

@@ -86,9 +86,3 @@ def reading(forecast) -> str:
         said,
         stated_percent(forecast.probability),
     )
-
-
-@register.filter
-def svg_with_nonce(chart, nonce: str):
-    """Print a chart's inline SVG with its ``<style>`` carrying the page's CSP nonce."""
-    return chart.with_nonce(str(nonce))

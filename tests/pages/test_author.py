@@ -11,6 +11,7 @@ from forecasts.standings.scorecards import binned_figures
 from tests import builders
 from tests.builders.late_claims import late_claims
 from tests.builders.pages_world import build_world, store_scores
+from tests.pages import svg
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +52,15 @@ def test_it_draws_one_calibration_dot_per_non_empty_bin(client, world):
     card = Scorecard.objects.get(author=author, tag=None)
     filled = [b for b in binned_figures([card])[0].calibration if b["count"]]
     html = client.get(author.get_absolute_url()).content.decode()
-    svg = re.search(r'<svg role="img" aria-label="Calibration chart.*?</svg>', html, re.S).group(0)
-    # Only the observed series has dots: the diagonal and the intervals are lines.
-    assert len(re.findall(r'<circle[^>]*class="dot', svg)) == len(filled) > 0
-    assert "<title>Calibration chart" in svg
-    assert html.count('class="calibration-bin"') == len(filled)
-    for b in filled:
-        assert f"n={b['count']}" in svg
+    wide, narrow = svg.drawings(html, "Calibration chart")
+    for drawing in (wide, narrow):
+        # One dot per bin in the observed series; the diagonal and the intervals are lines.
+        assert svg.marks(drawing, "observed") == len(filled) > 0
+        assert "<title>Calibration chart" in drawing
+        # Counts are in the table, not printed over the dots where they would collide.
+        assert ">n=" not in drawing
+    rows = re.findall(r'<tr class="calibration-bin">.*?</tr>', html, re.S)
+    assert [re.findall(r"<td>(\d+)</td>", r)[0] for r in rows] == [str(b["count"]) for b in filled]
 
 
 def test_it_explains_each_murphy_term(client, world):
@@ -161,16 +164,23 @@ def test_it_draws_the_running_mean_brier_by_resolution_date(client, world):
     assert 'aria-label="Brier score over time' in html
 
 
-def test_it_redraws_the_chart_when_the_scorecard_is_recomputed(client, world):
+def test_it_redraws_the_chart_when_the_scorecard_is_recomputed(client, world, monkeypatch):
+    from forecasts.pages import drawings
+
+    drawn = []
+    calibration = drawings.calibration
+    monkeypatch.setattr(
+        drawings, "calibration", lambda *a, **k: drawn.append(k["width"]) or calibration(*a, **k)
+    )
     author = world.authors[0]
     url = reverse("author-detail", kwargs={"slug": author.slug})
     first = client.get(url).content.decode()
+    assert len(drawn) == 4  # the binned and the folded chart, each at two widths
     again = client.get(url).content.decode()
-    chart_id = re.compile(r'id="(chart-[0-9a-f-]+)"')
-    assert chart_id.findall(first) == chart_id.findall(again)  # served from the cache
+    assert len(drawn) == 4 and again == first  # served from the cache
     Scorecard.objects.filter(author=author).update(computed_at=datetime(2030, 1, 1, tzinfo=UTC))
-    redrawn = client.get(url).content.decode()
-    assert chart_id.findall(redrawn)[0] != chart_id.findall(first)[0]
+    client.get(url)
+    assert len(drawn) == 8
 
 
 def test_it_answers_404_for_an_unknown_author(client, db):

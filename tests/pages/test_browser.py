@@ -4,14 +4,13 @@ Screenshots land in artifacts/screenshots/ (gitignored) for people to inspect.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from forecasts.models import Scorecard
 from forecasts.standings.scorecards import binned_figures
 from tests.builders.pages_world import build_world, store_scores
+from tests.pages import chromium
 
 # Playwright's sync API runs an event loop in this thread, where Django refuses
 # ORM calls: every query is made in fixtures that run before the browser starts
@@ -19,18 +18,7 @@ from tests.builders.pages_world import build_world, store_scores
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+SHOTS = chromium.SHOTS
 
 
 @pytest.fixture
@@ -38,20 +26,6 @@ def world(transactional_db):
     w = build_world(n_authors=4, n_questions=12, n_open=2, seed=11)
     store_scores(w)
     return w
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    # Request threads of the live server must not keep connections open past
-    # the test, or the test database cannot be dropped afterwards.
-    connections.settings["default"]["CONN_MAX_AGE"] = 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -78,9 +52,9 @@ def test_it_follows_an_author_reads_the_calibration_chart_and_filters_by_tag(
 
     page.locator("#newest-h ~ ul a", has_text=author.name).first.click()
     page.wait_for_url(re.compile(rf"/authors/{author.slug}/$"))
-    chart = page.locator('svg[aria-label^="Calibration chart"]')
+    chart = page.locator('.chart-wide svg[aria-label^="Calibration chart"]')
     assert chart.get_attribute("role") == "img"
-    assert chart.locator("circle.dot").count() == filled
+    assert chart.locator('g[data-series="observed"] > path').count() == filled
     assert page.locator("tr.calibration-bin").count() == filled
     assert page.locator('[data-field="n_scored"]').first.inner_text() == str(overall.n_scored)
     page.screenshot(path=SHOTS / "author.png", full_page=True)
@@ -94,7 +68,7 @@ def test_it_follows_an_author_reads_the_calibration_chart_and_filters_by_tag(
 
     page.locator("tr.claim th a").first.click()
     page.wait_for_url(re.compile(r"/questions/[\w-]+/$"))
-    timeline = page.locator('svg[aria-label*="forecasts over time"]')
+    timeline = page.locator('.chart-wide svg[aria-label*="forecasts over time"]')
     assert timeline.count() == 1
     assert page.locator("tr.forecast").count() >= len(world.authors)
     page.screenshot(path=SHOTS / "question.png", full_page=True)

@@ -7,6 +7,7 @@ import pytest
 
 from forecasts.models import Author, Scorecard
 from tests import builders
+from tests.pages import svg
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,18 @@ def test_it_ranks_by_a_metaculus_score_when_asked(client, authors, settings):
         "middling-mo"
     ]
     assert client.get("/leaderboard/", {"order": "points"}).status_code == 400
+
+
+def test_it_charts_every_ranked_author_down_to_the_worst(client, db):
+    """Forty-five ranked authors: each is in both drawings of the chart, the worst too."""
+    ranked = [builders.author(f"Pundit {i:02d}") for i in range(45)]
+    for i, a in enumerate(ranked):
+        brier = 0.05 + 0.012 * i
+        card(a, n=20, brier=brier, low=brier - 0.04, high=brier + 0.05)
+    html = client.get("/leaderboard/").content.decode()
+    drawings = svg.drawings(html, "Leaderboard chart")
+    assert len(drawings) == 2
+    for drawing in drawings:
+        assert svg.marks(drawing, "brier") == 45
+        for rank, a in enumerate(ranked, start=1):
+            assert f">{rank}. {a.name}</text>" in drawing
