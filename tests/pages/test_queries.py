@@ -44,7 +44,7 @@ def pages(world):
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            9 if connection.vendor == "postgresql" else 11,
+            10 if connection.vendor == "postgresql" else 12,
         ),
         "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),

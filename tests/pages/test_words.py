@@ -36,7 +36,7 @@ def test_the_scorecard_opens_with_a_sentence_built_from_the_stored_figures(clien
     finals = [s.final_probability if s.resolved_yes else 1 - s.final_probability for s in scores]
     table = scoring.folded_calibration(finals, [s.resolved_yes for s in scores])
     top = max(table, key=lambda r: (r["count"], r["level"]))
-    mean, low, high = scoring.mean_with_interval([s.brier for s in scores])
+    mean, low, high = scoring.score_interval([s.brier for s in scores])
     sentence = field(client.get(author.get_absolute_url()).content.decode(), "headline_sentence")[0]
     assert sentence.startswith(f"Of the {len(scores)} questions we could score, Author 0's ")
     level = f"{top['level'] * 100:.2f}".rstrip("0").rstrip(".")
