@@ -110,9 +110,11 @@ def test_the_checker_catches_each_kind_of_leak():
     assert leaks("<td>–––</td>")
     assert leaks("95% interval – to –")
     assert leaks('<data data-field="brier_low" value="">x</data>')
-    assert leaks('<svg role="img"><g class="axis"></g></svg>')
+    assert leaks('<svg role="img"><g class="axis"><path d="M0 0"/></g></svg>')
+    assert leaks('<svg role="img"><g data-series="brier"></g></svg>')
     assert not leaks(
-        '<p>Nonetheless, a financial 95% interval 0.1 to 0.2</p><svg><circle class="dot"/></svg>'
+        "<p>Nonetheless, a financial 95% interval 0.1 to 0.2</p>"
+        '<svg><g data-series="brier"><path d="M0 0"/></g></svg>'
     )
 
 
