@@ -59,7 +59,7 @@ def rescore_question(*, question_id: int) -> None:
     """Recompute one question's scores and update its authors' scorecards."""
     started = timezone.now()
     with transaction.atomic():
-        _lock(shared=True)
+        lock_scores(shared=True)
         if not _lock_question(question_id):  # deleted since it was queued: nothing to score
             return
         *ledger_results, stored, stored_tags = read_small(
@@ -105,7 +105,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     started = timezone.now()
     clock = _Clock()
     with transaction.atomic():
-        _lock(shared=False)
+        lock_scores(shared=False)
         ranges = chunks.question_ranges(chunk_questions)
         cold = cold_start.score_table_empty()
         with cold_start.bulk_load(enabled=cold):
@@ -115,7 +115,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                 merged = chunks.merge_totals([merged, part])
             clock.lap("score_s")
         keys, totals = merged.keys, merged.totals
-        cards_written = _replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
+        cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
         clock.lap("cards_s")
     return {
         **merged.counts,
@@ -127,7 +127,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     }
 
 
-def _replace_scorecards(author, tag, totals, at) -> int:
+def replace_scorecards(author, tag, totals, at) -> int:
     """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
 
     Cards whose stored totals are bit for bit the new ones are left alone:
@@ -165,7 +165,7 @@ class _Clock:
         self._last = now
 
 
-def _lock(*, shared: bool) -> None:
+def lock_scores(*, shared: bool) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite transactions here are IMMEDIATE: one writer at a time already
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
