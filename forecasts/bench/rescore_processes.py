@@ -4,11 +4,17 @@ The benchmark's own process has built the synthetic world, so its peak
 memory says nothing about the rescore. ``rescore_in_child`` runs
 ``manage.py rescore`` in a fresh process on the same database and reads that
 process's peak RSS from the kernel (``wait4``) when it exits.
+
+``parallel_seconds`` starts N real Celery workers (``celery -A config worker
+--pool=solo``, each its own process) on the configured Redis and database,
+times a parallel full rescore through them (the second of two) (``rescore --parallel N``), and
+stops them by pid.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -35,3 +41,60 @@ def rescore_in_child(*args: str) -> tuple[float, float]:
         error = child.stderr.read().decode(errors="replace")[-2000:] if child.stderr else ""
         raise CommandError(f"manage.py rescore {' '.join(args)} failed: {error}")
     return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def parallel_seconds(n_workers: int, log_dir: Path) -> float:
+    """Seconds of one full rescore fanned out over ``n_workers`` fresh worker processes."""
+    from forecasts import tasks
+    from forecasts.models import RescoreRun
+
+    workers = [_start_worker(f"bench-{n_workers}-{i}", log_dir) for i in range(n_workers)]
+    try:
+        for log in (log for _, log in workers):
+            _wait(lambda log=log: " ready." in log.read_text(errors="replace"), 120, "a worker")
+        timings = []
+        for _ in range(2):  # the first warms the workers up (imports, first arrays): not kept
+            started = time.perf_counter()
+            run = tasks.start_parallel_rescore(parallel=n_workers)
+            merged = RescoreRun.objects.filter(pk=run.pk, finished_at__isnull=False)
+            _wait(merged.exists, 3600, "the merge")
+            timings.append(time.perf_counter() - started)
+        return timings[-1]
+    finally:
+        for process, _ in workers:
+            process.send_signal(signal.SIGTERM)
+        for process, _ in workers:
+            process.wait(60)
+
+
+def _start_worker(name: str, log_dir: Path) -> tuple[subprocess.Popen, Path]:
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--loglevel=info",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return process, log
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise CommandError(f"Timed out after {timeout:.0f} s waiting for {what}.")
+        time.sleep(0.2)

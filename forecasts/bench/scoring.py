@@ -27,6 +27,9 @@ then it measures:
   ``full_vs_floors`` bounds the ratio above on this machine;
   ``goal_pair_question_budget_s`` (3 x scan / 100) is the most
   rescore_question may take if both goals are to hold;
+* with ``--workers N``: ``parallel_1_worker_s`` and ``parallel_n_workers_s``,
+  one ``rescore --parallel`` through 1 and then N fresh Celery worker
+  processes on Redis, and ``parallel_speedup`` (on a 2-core machine, little);
 * ``naive_per_forecast_s``: the per-forecast ORM loop many trackers run (a
   few queries per forecast), timed on ``naive_sample`` forecasts.
 """
@@ -36,16 +39,19 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from forecasts import scoring
-from forecasts.bench.rescore_processes import rescore_in_child
+from forecasts.bench.rescore_processes import parallel_seconds, rescore_in_child
 from forecasts.demo.loader import make_world, real_data_exists
 from forecasts.demo.simulation import WorldSpec
 from forecasts.engine import rescoring
@@ -56,6 +62,12 @@ from forecasts.models import Forecast, Question, QuestionScore, Resolution, Scor
 
 def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Also time a parallel full rescore through 1 and N real Celery workers on Redis.",
+    )
     parser.add_argument(
         "--naive-sample", type=int, default=300, help="Forecasts the naive loop scores."
     )
@@ -91,6 +103,7 @@ def run(options, out) -> dict:
         f"start-up, peak RSS {peak_mb:.0f} MB (goal: at most 400 MB; "
         f"{made['forecasts'] / 1e6:.2f}M forecasts)"
     )
+    workers = _workers(options["workers"], out)
     question_id = made["crowd_question_id"]
     timings = []
     for _ in range(3):  # each time after a correction, so that every score and card changes
@@ -142,12 +155,34 @@ def run(options, out) -> dict:
         "rescore_question_vs_floors": round(per_question / least, 2),
         "full_vs_floors": round(again[0] / least, 1),
         "goal_pair_question_budget_s": round(budget, 4),
+        **workers,
         "naive_per_forecast_s": round(naive_s / naive_n, 6),
         "naive_sample": naive_n,
         "naive_extrapolated_s": round(naive_s / naive_n * made["forecasts"], 1),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _workers(n: int, out) -> dict:
+    """A parallel full rescore through one worker, then through ``n`` (0: skipped)."""
+    if n < 1:
+        return {}
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        raise CommandError("--workers needs REDIS_URL and a PostgreSQL DATABASE_URL.")
+    with tempfile.TemporaryDirectory() as logs:
+        one = parallel_seconds(1, Path(logs))
+        many = parallel_seconds(n, Path(logs)) if n > 1 else one
+    out.write(
+        f"  rescore --parallel through real workers: 1 worker {one:.3f} s, {n} workers "
+        f"{many:.3f} s: {one / many:.2f}x the speed of one"
+    )
+    return {
+        "parallel_1_worker_s": round(one, 3),
+        "parallel_workers": n,
+        "parallel_n_workers_s": round(many, 3),
+        "parallel_speedup": round(one / many, 2),
     }
 
 

@@ -43,6 +43,13 @@ class Command(BaseCommand):
             "(same broker and database) and wait for their merge.",
         )
         parser.add_argument(
+            "--chunk-questions",
+            type=int,
+            metavar="N",
+            help="Full rescore: questions per chunk (default: the engine's; smaller uses "
+            "less memory).",
+        )
+        parser.add_argument(
             "--timeout",
             type=float,
             default=3600.0,
@@ -76,11 +83,17 @@ class Command(BaseCommand):
                 f"Rescored {len(set(ids))} question(s) in {time.perf_counter() - started:.2f} s."
             )
             return
-        summary = rescoring.rescore_all(verify=options["verify"])
+        size = options["chunk_questions"]
+        chunk = {"chunk_questions": size} if size else {}
+        summary = rescoring.rescore_all(verify=options["verify"], **chunk)
         self._report(summary, started)
 
     def _parallel(self, options, started: float) -> None:
-        run = tasks.start_parallel_rescore(parallel=options["parallel"], verify=options["verify"])
+        run = tasks.start_parallel_rescore(
+            parallel=options["parallel"],
+            verify=options["verify"],
+            chunk_questions=options["chunk_questions"],
+        )
         self.stdout.write(f"Queued rescore {run.pk} as {run.n_chunks} chunk task(s); waiting…")
         deadline = time.monotonic() + options["timeout"]
         while True:
