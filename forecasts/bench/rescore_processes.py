@@ -14,7 +14,6 @@ stops them by pid.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -43,15 +42,16 @@ def rescore_in_child(*args: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
-def parallel_seconds(n_workers: int, log_dir: Path) -> float:
+def parallel_seconds(n_workers: int) -> float:
     """Seconds of one full rescore fanned out over ``n_workers`` fresh worker processes."""
     from forecasts import tasks
+    from forecasts.bench.pipeline import BenchWorker
     from forecasts.models import RescoreRun
 
-    workers = [_start_worker(f"bench-{n_workers}-{i}", log_dir) for i in range(n_workers)]
+    workers = [BenchWorker(f"rescore-{n_workers}-{i}", "solo") for i in range(n_workers)]
     try:
-        for log in (log for _, log in workers):
-            _wait(lambda log=log: " ready." in log.read_text(errors="replace"), 120, "a worker")
+        for worker in workers:
+            worker.start()
         timings = []
         for _ in range(2):  # the first warms the workers up (imports, first arrays): not kept
             started = time.perf_counter()
@@ -61,35 +61,8 @@ def parallel_seconds(n_workers: int, log_dir: Path) -> float:
             timings.append(time.perf_counter() - started)
         return timings[-1]
     finally:
-        for process, _ in workers:
-            process.send_signal(signal.SIGTERM)
-        for process, _ in workers:
-            process.wait(60)
-
-
-def _start_worker(name: str, log_dir: Path) -> tuple[subprocess.Popen, Path]:
-    log = log_dir / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=info",
-                "-n",
-                f"{name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    return process, log
+        for worker in workers:
+            worker.stop()
 
 
 def _wait(condition, timeout: float, what: str) -> None:

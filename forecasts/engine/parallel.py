@@ -27,6 +27,7 @@ inside the merge, so the cards never count stale rows.
 from __future__ import annotations
 
 import math
+import uuid
 
 import numpy as np
 from django.db import connection, transaction
@@ -64,7 +65,8 @@ def score_run_chunk(run_id: str, index: int) -> bool:
     """Score one chunk of a run and store its totals; returns whether every chunk is stored."""
     keep_freed_memory()
     with transaction.atomic():
-        chunk = RescoreChunk.objects.select_related("run").get(run_id=run_id, index=index)
+        chunks_of_run = RescoreChunk.objects.filter(run_id=uuid.UUID(run_id))
+        chunk = chunks_of_run.select_related("run").get(index=index)
         run = chunk.run
         if run.finished_at is not None:
             return False  # merged already: a late redelivery
@@ -74,7 +76,7 @@ def score_run_chunk(run_id: str, index: int) -> bool:
         chunk.keys, chunk.totals = part.keys.tobytes(), part.totals.tobytes()
         chunk.counts, chunk.scored_at = part.counts, timezone.now()
         chunk.save(update_fields=["keys", "totals", "counts", "scored_at"])
-    return not RescoreChunk.objects.filter(run_id=run_id, scored_at__isnull=True).exists()
+    return not chunks_of_run.filter(scored_at__isnull=True).exists()
 
 
 def merge_run(run_id: str) -> dict | None:
@@ -117,8 +119,9 @@ def _range(chunk: RescoreChunk) -> IdRange:
 
 
 def _stored_part(chunk: RescoreChunk) -> chunks.ChunkResult:
-    keys = np.frombuffer(bytes(chunk.keys), np.int64)
-    totals = np.frombuffer(bytes(chunk.totals), np.float64).reshape(keys.size, card_totals.WIDTH)
+    keys = np.frombuffer(bytes(chunk.keys or b""), np.int64)
+    totals = np.frombuffer(bytes(chunk.totals or b""), np.float64)
+    totals = totals.reshape(keys.size, card_totals.WIDTH)
     return chunks.ChunkResult(keys, totals, dict(chunk.counts))
 
 

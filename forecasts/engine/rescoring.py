@@ -6,7 +6,10 @@ Two services, both idempotent and safe to run concurrently:
   forecast on it) changes: rewrites that question's QuestionScore rows and
   updates the Scorecards of its authors that the question counts in (overall
   and its tags) by taking the old rows out of their totals and the new ones in.
-* ``rescore_all()`` rebuilds everything from the ledger: the safety net.
+* ``rescore_all()`` rebuilds everything from the ledger: the safety net. It
+  reads and scores the ledger a chunk of questions at a time
+  (``forecasts.engine.chunks``), in bounded memory; ``forecasts.engine.parallel``
+  shares the same chunks out between Celery workers.
 
 Reading goes through ``forecasts.engine.ledger_arrays`` (rows packed by the server
 and parsed by NumPy), scoring through ``forecasts.engine.pair_scores``,
