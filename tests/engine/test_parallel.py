@@ -57,3 +57,32 @@ def test_a_question_rescored_alone_after_its_chunk_is_scored_again_in_the_merge(
 def test_a_run_refuses_fewer_than_one_worker():
     with pytest.raises(ValueError, match="parallel must be at least 1, not 0"):
         parallel.start_run(parallel=0)
+
+
+@pytest.mark.django_db
+def test_the_rescore_command_fans_out_and_refuses_what_it_cannot_do():
+    from io import StringIO
+
+    from celery import current_app
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    random_ledger(33, n_authors=6, n_questions=9)
+    rescoring.rescore_all()
+    expected = stored_state()
+    _empty_score_tables()
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True  # the tasks run inline
+    try:
+        out = StringIO()
+        call_command("rescore", "--parallel", "3", stdout=out)
+    finally:
+        current_app.conf.task_always_eager = eager
+    assert "as 3 chunk task(s)" in out.getvalue() and "question scores" in out.getvalue()
+    assert_bit_identical(stored_state(), expected)
+    for wrong, message in (
+        (["--parallel", "0"], "--parallel must be at least 1"),
+        (["--parallel", "2", "--stale"], "--parallel applies to the full rescore only"),
+    ):
+        with pytest.raises(CommandError, match=message):
+            call_command("rescore", *wrong, stdout=StringIO())
