@@ -2,8 +2,8 @@
 
 The benchmark's own process has built the synthetic world, so its peak
 memory says nothing about the rescore. ``rescore_in_child`` runs
-``manage.py rescore`` in a fresh process on the same database and reads that
-process's peak RSS from the kernel (``wait4``) when it exits.
+a full rescore in a fresh process on the same database, which reports its
+own peak RSS.
 
 ``parallel_seconds`` starts N real Celery workers (``celery -A config worker
 --pool=solo``, each its own process) on the configured Redis and database,
@@ -13,7 +13,6 @@ stops them by pid.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -24,22 +23,32 @@ from django.core.management.base import CommandError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def rescore_in_child(*args: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of ``manage.py rescore <args>`` in a fresh process."""
+_CHILD = (
+    "from forecasts.engine import rescoring; rescoring.rescore_all(); "
+    "status = open('/proc/self/status').read(); "
+    "print('peak_kb', status.split('VmHWM:')[1].split()[0])"
+)
+
+
+def rescore_in_child() -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of a full rescore in a fresh process.
+
+    The peak is the child's own high-water mark (``VmHWM``, Linux), read by
+    the child itself: the kernel's ``ru_maxrss`` of a child also counts the
+    parent's memory it was forked from, here the whole synthetic world.
+    """
     started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "rescore", *args],
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", _CHILD],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
     )
-    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        error = child.stderr.read().decode(errors="replace")[-2000:] if child.stderr else ""
-        raise CommandError(f"manage.py rescore {' '.join(args)} failed: {error}")
-    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+    found = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("peak_kb ")]
+    if done.returncode != 0 or not found:
+        raise CommandError(f"The rescore in a fresh process failed: {done.stderr[-2000:]}")
+    return elapsed, int(found[0]) / 1024
 
 
 def parallel_seconds(n_workers: int) -> float:

@@ -14,7 +14,7 @@ then it measures:
   (``rescore_all_runs_s`` lists them; a fresh process is slower for its
   first runs, while the memory for NumPy's large arrays is first mapped), and
   ``rescore_all_first_s`` into empty tables (goal: at most 5 × the scan);
-* ``rescore_peak_rss_mb``: the peak RSS of ``manage.py rescore`` run in a
+* ``rescore_peak_rss_mb``: the peak RSS of ``rescore_all`` run in a
   fresh process (goal: at most 400 MB at any scale: the ledger is scored in
   chunks of questions);
 * ``rescore_question_s`` for the 1,000-forecaster question after its
@@ -97,7 +97,7 @@ def run(options, out) -> dict:
     )
     child_s, peak_mb = rescore_in_child()
     out.write(
-        f"  rescore_all in a fresh process (manage.py rescore): {child_s:.3f} s wall with "
+        f"  rescore_all in a fresh process: {child_s:.3f} s wall with "
         f"start-up, peak RSS {peak_mb:.0f} MB (goal: at most 400 MB; "
         f"{made['forecasts'] / 1e6:.2f}M forecasts)"
     )
