@@ -13,10 +13,9 @@ import psycopg
 import pytest
 
 from forecasts import tasks
-from forecasts.engine import rescoring
-from forecasts.models import QuestionScore, RescoreRun, Scorecard, ScoresDigest
-from tests.builders.random_ledgers import random_ledger
+from forecasts.models import RescoreRun
 from tests.engine.test_chunks import assert_bit_identical, stored_state
+from tests.engine.test_parallel import reference_then_empty
 from tests.processes import subprocess_database_url, wait_for
 from tests.test_worker import processes, test_redis  # noqa: F401 (fixtures)
 
@@ -24,17 +23,10 @@ pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(tr
 
 
 def _reference(test_redis) -> tuple:  # noqa: F811
-    """What one process stores, then the score tables emptied for the workers.
-
-    The rescores that building the ledger queued are dropped: the workers
-    see only the parallel run.
-    """
-    random_ledger(41, n_authors=9, n_questions=20)
+    """What one process stores, the score tables emptied, and the rescores that
+    building the ledger queued dropped: the workers see only the parallel run."""
+    expected = reference_then_empty(41, n_authors=9, n_questions=20)
     test_redis.flushdb()
-    rescoring.rescore_all()
-    expected = stored_state()
-    for model in (QuestionScore, ScoresDigest, Scorecard):
-        model.objects.all().delete()
     return expected
 
 

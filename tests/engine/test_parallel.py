@@ -10,17 +10,19 @@ from tests.engine.test_chunks import assert_bit_identical, stored_state
 from tests.engine.test_rescoring import _resolved_binary_question, assert_matches_library
 
 
-def _empty_score_tables() -> None:
+def reference_then_empty(seed: int, **size) -> tuple:
+    """A random ledger, what one process stores for it, then the score tables emptied."""
+    random_ledger(seed, **size)
+    rescoring.rescore_all()
+    expected = stored_state()
     for model in (QuestionScore, ScoresDigest, Scorecard):
         model.objects.all().delete()
+    return expected
 
 
 @pytest.mark.django_db
 def test_chunks_run_twice_and_merged_twice_store_what_one_process_does():
-    random_ledger(31, n_authors=8, n_questions=14)
-    rescoring.rescore_all()
-    expected = stored_state()
-    _empty_score_tables()
+    expected = reference_then_empty(31, n_authors=8, n_questions=14)
     run = parallel.start_run(parallel=3, chunk_questions=4)
     assert run.n_chunks == 4 and RescoreChunk.objects.filter(run=run).count() == 4
     for index in range(3):
@@ -67,10 +69,7 @@ def test_the_rescore_command_fans_out_and_refuses_what_it_cannot_do():
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    random_ledger(33, n_authors=6, n_questions=9)
-    rescoring.rescore_all()
-    expected = stored_state()
-    _empty_score_tables()
+    expected = reference_then_empty(33, n_authors=6, n_questions=9)
     eager = current_app.conf.task_always_eager
     current_app.conf.task_always_eager = True  # the tasks run inline
     try:
