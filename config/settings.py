@@ -209,6 +209,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "config.celery:Scheduler"
 RECKON_PROMPT_SWEEP_SECONDS = int(os.environ.get("RECKON_PROMPT_SWEEP_SECONDS", "900"))
 RECKON_RECONCILE_SECONDS = int(os.environ.get("RECKON_RECONCILE_SECONDS", "300"))
+# The nightly audit's verifying full rescore: 0 runs it in one worker, chunk by
+# chunk; N fans it out as chunk tasks for N or more workers (docs/operations.md).
+RECKON_AUDIT_PARALLEL = int(os.environ.get("RECKON_AUDIT_PARALLEL", "0"))
 RECKON_AUDIT_HOUR_UTC = int(os.environ.get("RECKON_AUDIT_HOUR_UTC", "3"))
 CELERY_BEAT_SCHEDULE = {
     # Periodic tasks expire after one period: if the workers were down, the

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from forecasts import reminders
+from forecasts.engine import parallel as parallel_engine
 from forecasts.engine import reconciliation, rescoring
 
 logger = logging.getLogger(__name__)
@@ -44,8 +45,51 @@ def reconcile_scores() -> int:
 
 @shared_task(name="reckon.audit_scores", soft_time_limit=2700, time_limit=3000, **RELIABLE)
 def audit_scores() -> dict[str, int]:
-    """Nightly: rescore everything, log loudly where incremental scoring disagreed."""
+    """Nightly: rescore everything, log loudly where incremental scoring disagreed.
+
+    With RECKON_AUDIT_PARALLEL set to N, the verifying rescore is fanned out
+    as chunk tasks over the workers instead (``start_parallel_rescore``) and
+    its merge logs what it had to rewrite.
+    """
+    workers = settings.RECKON_AUDIT_PARALLEL
+    if workers:
+        run = start_parallel_rescore(parallel=workers, verify=True)
+        return {"chunks": run.n_chunks}
     return reconciliation.audit_full_rescore()
+
+
+def start_parallel_rescore(*, parallel: int, verify: bool = False, chunk_questions=None):
+    """Record a full rescore cut into chunks and queue one task per chunk; returns the run."""
+    run = parallel_engine.start_run(
+        parallel=parallel, verify=verify, chunk_questions=chunk_questions
+    )
+    publish(rescore_chunk, [(str(run.pk), index) for index in range(run.n_chunks)])
+    return run
+
+
+@shared_task(
+    name="reckon.rescore_chunk",
+    autoretry_for=(Exception,),
+    max_retries=10,
+    soft_time_limit=1800,
+    time_limit=2000,
+    **RELIABLE,
+)
+def rescore_chunk(run_id: str, index: int) -> None:
+    """Score one chunk of a parallel full rescore; the last chunk in queues the merge."""
+    if parallel_engine.score_run_chunk(run_id, index):
+        publish(merge_rescore, [(run_id,)])
+
+
+@shared_task(name="reckon.merge_rescore", autoretry_for=(Exception,), max_retries=10, **RELIABLE)
+def merge_rescore(run_id: str) -> dict | None:
+    """Add a parallel rescore's chunk totals into the scorecards (once every chunk is in)."""
+    summary = parallel_engine.merge_run(run_id)
+    if summary and summary.get("verify") and summary.get("question_scores_written"):
+        logger.error("Score audit: the full rescore rewrote stored scores: %s", summary)
+    elif summary:
+        logger.info("Parallel rescore %s merged: %s", run_id, summary)
+    return summary
 
 
 @shared_task(name="reckon.send_resolution_prompts", **RELIABLE)

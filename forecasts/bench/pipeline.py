@@ -59,7 +59,7 @@ def run(options, out) -> dict:
     tag = uuid.uuid4().hex[:8]
     out.write(f"Building {count} questions × {options['authors']} authors (bench-{tag})…")
     source, authors, questions = _build(tag, count, options["authors"])
-    worker = _Worker(tag, options["pool"])
+    worker = BenchWorker(tag, options["pool"])
     try:
         worker.start()
         out.write(f"Worker ready ({options['pool']}); resolving {count} questions one by one…")
@@ -142,7 +142,7 @@ def _resolve_and_wait(question: Question, authors: list[Author], timeout: float)
     return time.perf_counter() - started
 
 
-class _Worker:
+class BenchWorker:
     """A worker subprocess of our own, on the configured database and Redis."""
 
     def __init__(self, tag: str, pool: str):

@@ -13,7 +13,10 @@ then it measures:
   already full, as in production: the median of five runs after the first
   (``rescore_all_runs_s`` lists them; a fresh process is slower for its
   first runs, while the memory for NumPy's large arrays is first mapped), and
-  ``rescore_all_first_s`` into empty tables;
+  ``rescore_all_first_s`` into empty tables (goal: at most 5 × the scan);
+* ``rescore_peak_rss_mb``: the peak RSS of ``rescore_all`` run in a
+  fresh process (goal: at most 400 MB at any scale: the ledger is scored in
+  chunks of questions);
 * ``rescore_question_s`` for the 1,000-forecaster question after its
   outcome is corrected (median of 3 corrections), and
   ``full_vs_incremental`` = rescore_all_s / rescore_question_s (goal: 100+);
@@ -24,6 +27,9 @@ then it measures:
   ``full_vs_floors`` bounds the ratio above on this machine;
   ``goal_pair_question_budget_s`` (3 x scan / 100) is the most
   rescore_question may take if both goals are to hold;
+* with ``--workers N``: ``parallel_1_worker_s`` and ``parallel_n_workers_s``,
+  one ``rescore --parallel`` through 1 and then N fresh Celery worker
+  processes on Redis, and ``parallel_speedup`` (on a 2-core machine, little);
 * ``naive_per_forecast_s``: the per-forecast ORM loop many trackers run (a
   few queries per forecast), timed on ``naive_sample`` forecasts.
 """
@@ -36,12 +42,14 @@ import statistics
 import time
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from forecasts import scoring
+from forecasts.bench.rescore_processes import parallel_seconds, rescore_in_child
 from forecasts.demo.loader import make_world, real_data_exists
 from forecasts.demo.simulation import WorldSpec
 from forecasts.engine import rescoring
@@ -52,6 +60,12 @@ from forecasts.models import Forecast, Question, QuestionScore, Resolution, Scor
 
 def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Also time a parallel full rescore through 1 and N real Celery workers on Redis.",
+    )
     parser.add_argument(
         "--naive-sample", type=int, default=300, help="Forecasts the naive loop scores."
     )
@@ -81,6 +95,8 @@ def run(options, out) -> dict:
         f"{', '.join(f'{run[0]:.3f}' for run in runs)} s, median {again[0]:.3f} s "
         f"({', '.join(f'{k} {v}' for k, v in laps.items() if k.endswith('_s'))})"
     )
+    child_s, peak_mb = _fresh_process_rescore(out)
+    workers = _workers(options["workers"], out)
     question_id = made["crowd_question_id"]
     timings = []
     for _ in range(3):  # each time after a correction, so that every score and card changes
@@ -117,6 +133,10 @@ def run(options, out) -> dict:
         "rescore_all_s": round(again[0], 4),
         "rescore_all_runs_s": [round(run[0], 4) for run in runs],
         "rescore_all_first_s": round(first[0], 4),
+        "rescore_all_first_vs_scan": round(first[0] / scan_floor, 2),
+        "rescore_all_chunks": laps["chunks"],  # type: ignore[index]
+        "rescore_peak_rss_mb": None if peak_mb != peak_mb else round(peak_mb),
+        "rescore_child_s": None if child_s != child_s else round(child_s, 3),
         "rescore_all_steps": {k: v for k, v in laps.items() if k.endswith("_s")},
         "rescore_all_vs_scan": round(again[0] / scan_floor, 2),
         "crowd_question_forecasters": crowd,
@@ -128,12 +148,50 @@ def run(options, out) -> dict:
         "rescore_question_vs_floors": round(per_question / least, 2),
         "full_vs_floors": round(again[0] / least, 1),
         "goal_pair_question_budget_s": round(budget, 4),
+        **workers,
         "naive_per_forecast_s": round(naive_s / naive_n, 6),
         "naive_sample": naive_n,
         "naive_extrapolated_s": round(naive_s / naive_n * made["forecasts"], 1),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _fresh_process_rescore(out) -> tuple[float, float]:
+    """A full rescore in a fresh process: seconds and its peak RSS (NaN inside a transaction).
+
+    Inside a transaction (as in the tests) a fresh process could not see the
+    world, and would wait for this one's scoring lock: it is skipped.
+    """
+    if connection.in_atomic_block:
+        out.write("  rescore_all in a fresh process: skipped inside a transaction")
+        return float("nan"), float("nan")
+    child_s, peak_mb = rescore_in_child()
+    out.write(
+        f"  rescore_all in a fresh process: {child_s:.3f} s wall with start-up, peak RSS "
+        f"{peak_mb:.0f} MB (goal: at most 400 MB)"
+    )
+    return child_s, peak_mb
+
+
+def _workers(n: int, out) -> dict:
+    """A parallel full rescore through one worker, then through ``n`` (0: skipped)."""
+    if n < 1:
+        return {}
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        raise CommandError("--workers needs REDIS_URL and a PostgreSQL DATABASE_URL.")
+    one = parallel_seconds(1)
+    many = parallel_seconds(n) if n > 1 else one
+    out.write(
+        f"  rescore --parallel through real workers: 1 worker {one:.3f} s, {n} workers "
+        f"{many:.3f} s: {one / many:.2f}x the speed of one"
+    )
+    return {
+        "parallel_1_worker_s": round(one, 3),
+        "parallel_workers": n,
+        "parallel_n_workers_s": round(many, 3),
+        "parallel_speedup": round(one / many, 2),
     }
 
 

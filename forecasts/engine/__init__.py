@@ -10,6 +10,10 @@ rebuild every stored score from the ledger. Around them:
 * ``card_totals``: the running totals a scorecard is kept as, and its figures;
 * ``score_tables`` and ``score_digests``: writing score rows and knowing what
   changed; ``bulkload``: the COPY layer (binary COPY on PostgreSQL);
+* ``chunks``: a full rescore a range of question ids at a time, its card
+  totals merged exactly; ``card_rows``: scored pairs in the writers' shape;
+  ``cold_start``: the bulk load into an empty score table; ``parallel``: the
+  chunks as Celery work (a run, its chunks' stored totals, the merge);
 * ``memory``: keeping freed heap for the next arrays; ``reconciliation``: the
   periodic jobs that repair scores a broker outage left stale.
 

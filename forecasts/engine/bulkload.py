@@ -192,14 +192,13 @@ def _scatter_ragged(
     if widths.min() == widths.max():  # the common case: one width for every row
         _scatter(buffer, at, data, int(widths[0]))
         return
-    # The bytes of the rows' fields are runs [at[r], at[r] + widths[r]) in order: mark
-    # each run's first byte +1 and the byte after it -1; the running sum is the mask.
-    # (A run never starts where another ends: a 4-byte length precedes every field.)
-    edges = np.zeros(buffer.size + 1, np.int8)
+    # The bytes of the rows' fields are runs [at[r], at[r] + widths[r]) in order: each
+    # byte's place is its run's start plus its offset within the run. Work in
+    # proportion to the field's bytes, not to the whole buffer's.
     used = widths > 0
-    edges[at[used]] = 1
-    edges[(at + widths)[used]] = -1
-    buffer[np.cumsum(edges[:-1], dtype=np.int8).view(bool)] = data
+    run_width = widths[used]
+    run_first = np.cumsum(run_width) - run_width  # where each run starts within ``data``
+    buffer[np.repeat(at[used] - run_first, run_width) + np.arange(total)] = data
 
 
 def _python_values(column: Column, n: int) -> list:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from forecasts.engine.bulkload import NULL_TIME, Query, in_ids, read_at_once, read_small
+from forecasts.engine.bulkload import NULL_TIME, Query, in_ids, read_small
 
 US_PER_DAY = 86_400_000_000
 
@@ -52,15 +52,34 @@ class Ledger:
     tag_id: np.ndarray
 
 
-def _in_questions(column: str, question_ids: Sequence[int] | None) -> tuple[str, list]:
-    """A WHERE clause limiting ``column`` to the given question ids (none: no limit)."""
+@dataclass(frozen=True)
+class IdRange:
+    """Question ids from ``low`` (inclusive) to ``high`` (exclusive); None: no bound."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def where(self, column: str) -> tuple[str, list]:
+        bounds = [(">=", self.low), ("<", self.high)]
+        conditions = [f"{column} {op} %s" for op, bound in bounds if bound is not None]
+        return " AND ".join(conditions) or "TRUE", [b for _, b in bounds if b is not None]
+
+
+Questions = Sequence[int] | IdRange | None
+
+
+def _in_questions(column: str, question_ids: Questions) -> tuple[str, list]:
+    """A WHERE clause limiting ``column`` to the given questions (none: no limit)."""
     if question_ids is None:
         return "", []
-    condition, params = in_ids(connection, column, question_ids)
+    if isinstance(question_ids, IdRange):
+        condition, params = question_ids.where(column)
+    else:
+        condition, params = in_ids(connection, column, question_ids)
     return f" WHERE {condition}", params
 
 
-def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list, dict]:
+def forecasts_sql(question_ids: Questions = None) -> tuple[str, list, dict]:
     """The forecast columns scoring needs: the query the benchmark's scan floor reads too."""
     where, params = _in_questions("question_id", question_ids)
     # 1 when the forecast's source proves its stated_at: the source has a URL
@@ -92,12 +111,12 @@ def forecasts_sql(question_ids: Sequence[int] | None = None) -> tuple[str, list,
     return sql, params, kinds
 
 
-def _query(sql: str, question_ids: Sequence[int] | None, column: str, kinds: dict) -> Query:
+def _query(sql: str, question_ids: Questions, column: str, kinds: dict) -> Query:
     where, params = _in_questions(column, question_ids)
     return Query(sql.format(where=where), kinds, params)
 
 
-def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
+def ledger_queries(question_ids: Questions = None) -> list[Query]:
     """The queries ``read_ledger`` runs: questions, options, forecasts, probabilities, tags."""
     questions = _query(
         "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
@@ -161,58 +180,15 @@ def ledger_queries(question_ids: Sequence[int] | None = None) -> list[Query]:
     ]
 
 
-def read_ledger(question_ids: Sequence[int] | None = None) -> Ledger:
+def read_ledger(question_ids: Questions = None) -> Ledger:
     """Everything scoring needs about the given questions (default: all of them).
 
-    For the whole ledger the forecasts come on one connection and the other
-    tables on another, in one snapshot (``bulkload.read_at_once``), each
-    packed by the server (``bulkload.read_small``, the forecasts in id
-    ranges); a few questions' share comes back in one round trip.
+    One round trip, in one snapshot, each query's rows packed by the server
+    (``bulkload.read_small``). A full rescore reads the ledger a range of
+    question ids at a time (``forecasts.engine.chunks``), so each packed
+    result stays small.
     """
-    queries = ledger_queries(question_ids)
-    if question_ids is not None:
-        return build_ledger(read_small(connection, queries))
-    questions, options, forecasts, probabilities, tags = queries
-    # Two connections in one snapshot: the forecasts on one, the smaller
-    # tables on the other, each packed by the server (no Python per row).
-    chunks = _by_id_range(forecasts, "id", "forecasts_forecast")
-    forecast_parts, (q, o, p, t) = read_at_once(
-        connection,
-        [
-            lambda c: read_small(c, chunks),
-            lambda c: read_small(c, [questions, options, probabilities, tags]),
-        ],
-    )
-    f = {name: np.concatenate([part[name] for part in forecast_parts]) for name in forecasts.kinds}
-    return build_ledger([q, o, f, p, t])
-
-
-_CHUNK_IDS = 2_000_000  # rows per packed bytea stay far below PostgreSQL's 1 GB limit
-
-
-def _by_id_range(query: Query, column: str, table: str) -> list[Query]:
-    """The query split into ranges of ``column`` (the query has no WHERE clause yet).
-
-    The first and last ranges are open-ended, so rows added after the bounds
-    were looked up (and visible in the snapshot read later) are not missed.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT min({column}), max({column}) FROM {table}")
-        low, high = cursor.fetchone()
-    if low is None:  # no rows yet
-        return [query]
-    cuts = list(range(low + _CHUNK_IDS, high + 1, _CHUNK_IDS))
-    ranges = zip([None, *cuts], [*cuts, None], strict=True)
-    return [
-        Query(
-            f"{query.sql} WHERE TRUE"
-            + ("" if start is None else f" AND {column} >= %s")
-            + ("" if stop is None else f" AND {column} < %s"),
-            query.kinds,
-            [*query.params, *(bound for bound in (start, stop) if bound is not None)],
-        )
-        for start, stop in ranges
-    ]
+    return build_ledger(read_small(connection, ledger_queries(question_ids)))
 
 
 def build_ledger(results: Sequence[dict]) -> Ledger:

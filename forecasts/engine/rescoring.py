@@ -6,7 +6,10 @@ Two services, both idempotent and safe to run concurrently:
   forecast on it) changes: rewrites that question's QuestionScore rows and
   updates the Scorecards of its authors that the question counts in (overall
   and its tags) by taking the old rows out of their totals and the new ones in.
-* ``rescore_all()`` rebuilds everything from the ledger: the safety net.
+* ``rescore_all()`` rebuilds everything from the ledger: the safety net. It
+  reads and scores the ledger a chunk of questions at a time
+  (``forecasts.engine.chunks``), in bounded memory; ``forecasts.engine.parallel``
+  shares the same chunks out between Celery workers.
 
 Reading goes through ``forecasts.engine.ledger_arrays`` (rows packed by the server
 and parsed by NumPy), scoring through ``forecasts.engine.pair_scores``,
@@ -33,25 +36,22 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forecasts.engine import card_totals
+from forecasts.engine import card_totals, chunks, cold_start
 from forecasts.engine.bulkload import pg_array, read_columns, read_small
-from forecasts.engine.crowd import distinct_codes, ragged_arange
-from forecasts.engine.ledger_arrays import Ledger, build_ledger, ledger_queries, read_ledger
+from forecasts.engine.card_rows import card_rows
+from forecasts.engine.chunks import card_keys
+from forecasts.engine.ledger_arrays import build_ledger, ledger_queries
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
-from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
+from forecasts.engine.score_digests import scores_digests, store_digests
 from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.engine.score_tables import (
     decode_stored,
-    delete_question_scores,
     delete_scorecard_ids,
     rewrite_question_scores,
     scorecard_queries,
-    stamp_scored,
     store_scorecards,
     stored_rows_queries,
-    take_rows,
-    write_question_scores,
 )
 from forecasts.models import QuestionScore
 
@@ -62,7 +62,7 @@ def rescore_question(*, question_id: int) -> None:
     """Recompute one question's scores and update its authors' scorecards."""
     started = timezone.now()
     with transaction.atomic():
-        _lock(shared=True)
+        lock_scores(shared=True)
         if not _lock_question(question_id):  # deleted since it was queued: nothing to score
             return
         *ledger_results, stored, stored_tags = read_small(
@@ -70,7 +70,7 @@ def rescore_question(*, question_id: int) -> None:
         )
         ledger = build_ledger(ledger_results)
         scored = score_pairs(ledger)
-        rows = _with_tag_cards(_card_rows(scored, ledger))
+        rows = _with_tag_cards(card_rows(scored, ledger))
         old = _old_rows(stored, stored_tags, question_id)
         # The question's stored rows were scored against its options as they are now.
         k = int(ledger.n_options[0]) if ledger.n_options.size else 0
@@ -89,61 +89,48 @@ def rescore_question(*, question_id: int) -> None:
             )
 
 
-def rescore_all(*, verify: bool = False) -> dict:
+def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUESTIONS) -> dict:
     """Recompute every stored score; returns counts and how long each step took.
 
-    Only the questions whose new rows differ from the stored ones have their
-    rows rewritten, and only changed scorecards are written, so an unchanged
-    ledger costs a read and the arithmetic. The stored rows are known by the
-    ``ScoresDigest`` written with them; with ``verify`` every stored row is
-    read back and digested instead, which also catches rows changed behind
-    the scorer's back (the nightly audit does this).
+    The ledger is read and scored in chunks of ``chunk_questions`` questions
+    (``forecasts.engine.chunks``), so memory holds one chunk's arrays and the
+    cards' totals, however many questions there are. Only the questions whose
+    new rows differ from the stored ones have their rows rewritten, and only
+    changed scorecards are written, so an unchanged ledger costs a read and
+    the arithmetic. The stored rows are known by the ``ScoresDigest`` written
+    with them; with ``verify`` every stored row is read back and digested
+    instead, which also catches rows changed behind the scorer's back (the
+    nightly audit does this). Into an empty score table (a cold start) the
+    rows are bulk-loaded (``forecasts.engine.cold_start``). All in one
+    transaction.
     """
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
     started = timezone.now()
     clock = _Clock()
     with transaction.atomic():
-        _lock(shared=False)
-        ledger = read_ledger()
-        clock.lap("read_s")
-        scored = score_pairs(ledger)
-        row_question = scored["question"]  # index into the ledger's questions
-        rows = _card_rows(scored, ledger)
-        clock.lap("score_s")
-        tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
-        author, tag, totals = card_totals.totals_from_rows(rows, tags)
-        n_questions = ledger.question_id.size
-        digests = scores_digests(
-            rows, row_question, ledger.tag_question, ledger.tag_id, n_questions
-        )
-        clock.lap("aggregate_s")
-        if verify:
-            stored, orphans = stored_digests(ledger.question_id)
-            delete_question_scores(orphans)
-        else:
-            stored = ledger.scores_digest
-        changed = digests != stored
-        rows_written = write_question_scores(
-            take_rows(rows, np.flatnonzero(changed[row_question])),
-            started,
-            question_ids=ledger.question_id[changed],
-        )
-        store_digests(ledger.question_id[changed], digests[changed])
-        cards_written = _replace_scorecards(author, tag, totals, started)
-        stamp_scored(ledger, started)
-        clock.lap("write_s")
+        lock_scores(shared=False)
+        ranges = chunks.question_ranges(chunk_questions)
+        cold = cold_start.score_table_empty()
+        with cold_start.bulk_load(enabled=cold):
+            merged = chunks.merge_totals([])
+            for questions in ranges:
+                part = chunks.score_chunk(questions, started, verify=verify, cold=cold)
+                merged = chunks.merge_totals([merged, part])
+            clock.lap("score_s")
+        keys, totals = merged.keys, merged.totals
+        cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
+        clock.lap("cards_s")
     return {
-        "questions": int(n_questions),
-        "forecasts": int(ledger.forecast_id.size),
-        "question_scores": int(rows["author"].size),
-        "question_scores_written": rows_written,
-        "scorecards": int(author.size),
+        **merged.counts,
+        "chunks": len(ranges),
+        "cold_start": cold,
+        "scorecards": int(keys.size),
         "scorecards_written": cards_written,
         **clock.laps,
     }
 
 
-def _replace_scorecards(author, tag, totals, at) -> int:
+def replace_scorecards(author, tag, totals, at) -> int:
     """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
 
     Cards whose stored totals are bit for bit the new ones are left alone:
@@ -152,7 +139,10 @@ def _replace_scorecards(author, tag, totals, at) -> int:
     q = scorecard_queries(None)
     stored = read_columns(connection, q.sql, q.kinds, q.params)
     stored_totals, usable = decode_stored(stored)
-    keys, stored_keys = _card_keys(author, tag), _card_keys(stored["author"], stored["tag"])
+    keys, stored_keys = (
+        card_keys(author, tag),
+        card_keys(stored["author"], stored["tag"]),
+    )
     where, found = _lookup(keys, stored_keys)
     ids = np.zeros(keys.size, np.int64)
     ids[found] = stored["id"][where[found]]
@@ -167,10 +157,6 @@ def _replace_scorecards(author, tag, totals, at) -> int:
     return store_scorecards(author[write], tag[write], totals[write], ids[write], at)
 
 
-def _card_keys(author: np.ndarray, tag: np.ndarray) -> np.ndarray:
-    return (author.astype(np.int64) << 32) | tag.astype(np.int64)
-
-
 class _Clock:
     def __init__(self):
         self.laps: dict[str, float] = {}
@@ -182,7 +168,7 @@ class _Clock:
         self._last = now
 
 
-def _lock(*, shared: bool) -> None:
+def lock_scores(*, shared: bool) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite transactions here are IMMEDIATE: one writer at a time already
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
@@ -208,48 +194,6 @@ def _lock_authors(authors: np.ndarray) -> None:
             "FROM (SELECT id FROM unnest(%s::bigint[]) AS id ORDER BY id) AS authors",
             [_LOCK_SPACE + 1, pg_array(np.sort(authors))],
         )
-
-
-def _card_rows(rows: dict, ledger: Ledger) -> dict:
-    """Scored pairs in the shape card_totals and the score writers read, with question ids."""
-    question = rows["question"]
-    binary = ledger.n_options[question] == 0
-    outcome = ledger.outcome[question].astype(np.float64)
-    tag_order = np.lexsort((ledger.tag_id, ledger.tag_question))  # ids sorted: stable labels
-    tag_question, tag_id = ledger.tag_question[tag_order], ledger.tag_id[tag_order]
-    labels, code = _tag_labels(tag_question, tag_id, ledger.question_id.size)
-    return {
-        **rows,
-        "question": ledger.question_id[question],
-        "outcome_yes": np.where(binary & (outcome >= 0), outcome, np.nan),
-        "reference": card_totals.uniform_reference(ledger.n_options[question]),
-        "tag_labels": labels,  # JSON lists of tag ids, and each row's entry among them
-        "tag_code": code[question],
-    }
-
-
-def _tag_labels(tag_question, tag_id, n_questions) -> tuple[list[str], np.ndarray]:
-    """Each question's tag ids as a JSON list; rows refer to them by code.
-
-    ``tag_question`` is sorted. The questions' tag lists are laid out as rows
-    of a padded matrix, so only the distinct lists are turned into text.
-    """
-    start = np.searchsorted(tag_question, np.arange(n_questions))
-    count = np.searchsorted(tag_question, np.arange(n_questions), side="right") - start
-    width = int(count.max(initial=0))
-    tags, tag_code = distinct_codes(tag_id)
-    matrix = np.zeros((n_questions, width), np.int64)  # 0: no tag, else 1 + tag code
-    matrix[np.repeat(np.arange(n_questions), count), ragged_arange(count)] = tag_code + 1
-    if (tags.size + 1) ** width < 2**62:  # each list as one number, base (tags + 1)
-        powers = (tags.size + 1) ** np.arange(width, dtype=np.int64)
-        lists, code = distinct_codes(matrix @ powers)
-        example = np.empty(lists.size, np.int64)
-        example[code] = np.arange(n_questions)  # any question with the list will do
-        rows = matrix[example]
-    else:
-        rows, code = np.unique(matrix, axis=0, return_inverse=True)
-    labels = ["[" + ",".join(str(tags[t - 1]) for t in row if t) + "]" for row in rows.tolist()]
-    return labels, code.reshape(-1)
 
 
 def _old_rows(stored: dict, stored_tags: dict, question_id: int) -> dict:
@@ -317,9 +261,9 @@ def _update_scorecards(old: dict, new: dict, at: datetime) -> None:
     passes = []  # (rows, row index of each entry, card key of each entry, sign)
     for rows, sign in ((old, -1), (new, 1)):
         overall = np.arange(rows["author"].size)
-        passes.append((rows, overall, _card_keys(rows["author"], np.zeros_like(overall)), sign))
+        passes.append((rows, overall, card_keys(rows["author"], np.zeros_like(overall)), sign))
         tagged, tag = rows["tag_cards"]
-        passes.append((rows, tagged, _card_keys(rows["author"][tagged], tag), sign))
+        passes.append((rows, tagged, card_keys(rows["author"][tagged], tag), sign))
     keys = np.unique(np.concatenate([key for _, _, key, _ in passes]))
     if keys.size == 0:
         return
@@ -352,7 +296,7 @@ def _current_totals(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     authors, tags = np.unique(keys >> 32), np.unique(keys & 0xFFFFFFFF)
     stored = read_small(connection, [scorecard_queries(authors, tags[tags > 0])])[0]
     stored_totals, usable = decode_stored(stored)
-    where, found = _lookup(keys, _card_keys(stored["author"], stored["tag"]))
+    where, found = _lookup(keys, card_keys(stored["author"], stored["tag"]))
     totals = np.zeros((keys.size, card_totals.WIDTH))
     ids = np.zeros(keys.size, np.int64)
     ids[found] = stored["id"][where[found]]
@@ -379,6 +323,6 @@ def _rebuild(totals: np.ndarray, keys: np.ndarray, authors: np.ndarray, *, witho
     rows, tags = stored_rows(scores), question_tags(scores)
     author, tag, rebuilt_totals = card_totals.totals_from_rows(rows, tags)
     mine = np.isin(keys >> 32, authors)
-    where, found = _lookup(keys, _card_keys(author, tag))
+    where, found = _lookup(keys, card_keys(author, tag))
     totals[mine] = 0.0
     totals[mine & found] = rebuilt_totals[where[mine & found]]

@@ -14,6 +14,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts.engine.bulkload import pg_array, read_columns
+from forecasts.engine.ledger_arrays import IdRange
 from forecasts.engine.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
 
 # Bump when the stored rows' columns or their meaning change: every question's
@@ -102,14 +103,17 @@ def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
             )
 
 
-def stored_digests(question_id: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def stored_digests(
+    question_id: np.ndarray, among: IdRange | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Digests of the rows actually stored for each of the (sorted) questions.
 
     Reads every stored row back: the thorough check a verifying full rescore
     makes instead of trusting ``ScoresDigest``. Also returns the ids of
-    questions that have stored rows but are not among ``question_id``.
+    questions that have stored rows but are not among ``question_id`` (within
+    the range ``among``, when given: the questions read for a chunk).
     """
-    rows_query, tags_query = stored_rows_queries(None)
+    rows_query, tags_query = stored_rows_queries(among)
     rows = read_columns(connection, rows_query.sql, rows_query.kinds, rows_query.params)
     tags = read_columns(connection, tags_query.sql, tags_query.kinds, tags_query.params)
     where = np.minimum(np.searchsorted(question_id, rows["question"]), question_id.size - 1)

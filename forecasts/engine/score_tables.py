@@ -22,7 +22,7 @@ from django.db import connection
 
 from forecasts.engine import card_totals
 from forecasts.engine.bulkload import Column, Query, in_ids, pg_array, write_rows
-from forecasts.engine.ledger_arrays import Ledger
+from forecasts.engine.ledger_arrays import IdRange, Ledger
 from forecasts.engine.pair_scores import EXCLUSIONS
 
 # QuestionScore columns and the score rows' arrays they come from.
@@ -138,6 +138,11 @@ def _staging_table(name: str, columns) -> None:
         )
 
 
+def copy_question_scores(rows: dict, at: datetime) -> int:
+    """Add rows for questions that have none stored (a cold start); returns rows written."""
+    return _copy_scores("forecasts_questionscore", rows, at)
+
+
 def delete_question_scores(question_ids: np.ndarray) -> None:
     """Delete every stored row of the given questions."""
     if question_ids.size:
@@ -152,8 +157,9 @@ def take_rows(rows: dict, chosen: np.ndarray) -> dict:
     }
 
 
-def stored_rows_queries(question_id: int | None) -> list[Query]:
-    """Queries for stored rows (one question's, or all): the rows, then their (row, tag) pairs.
+def stored_rows_queries(question_id: int | IdRange | None) -> list[Query]:
+    """Queries for stored rows (one question's, a range's, or all): the rows, then their
+    (row, tag) pairs.
 
     The rows come back in the shape of the scorer's rows (``question``,
     ``author``, ``excluded`` codes, NaN for NULL...), for comparison with them.
@@ -162,6 +168,9 @@ def stored_rows_queries(question_id: int | None) -> list[Query]:
     reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
     nan = "'NaN'::float8" if connection.vendor == "postgresql" else "NULL"
     where, params = ("", []) if question_id is None else (" WHERE question_id = %s", [question_id])
+    if isinstance(question_id, IdRange):
+        condition, params = question_id.where("question_id")
+        where = f" WHERE {condition}"
     return [
         Query(
             "SELECT question_id, author_id, COALESCE(resolution_id, 0), "

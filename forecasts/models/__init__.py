@@ -7,6 +7,7 @@ from forecasts.models.forecast import (
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
+from forecasts.models.rescore_runs import RescoreChunk, RescoreRun
 from forecasts.models.resolution import QuestionCorrection, Resolution
 from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
 
@@ -22,6 +23,8 @@ __all__ = [
     "Question",
     "QuestionCorrection",
     "QuestionScore",
+    "RescoreChunk",
+    "RescoreRun",
     "Resolution",
     "ResolutionPrompt",
     "Scorecard",

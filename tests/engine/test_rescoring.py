@@ -599,25 +599,12 @@ def test_a_verifying_rescore_repairs_rows_changed_behind_its_back():
         call_command("rescore", "--verify", "--question", str(question.pk), stdout=StringIO())
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_reads_the_ledger_in_id_ranges_on_two_connections(monkeypatch):
-    # Outside any test transaction, so rescore_all reads on two connections in one snapshot.
-    from forecasts.engine import ledger_arrays
-
-    random_ledger(17)
-    monkeypatch.setattr(ledger_arrays, "_CHUNK_IDS", 7)  # many small id ranges
-    result = rescoring.rescore_all()
-    assert result["forecasts"] == Forecast.objects.count() > 7
-    assert_matches_library()
-
-
 def _entered_after_the_outcome(question, author, resolver, source, *, stated_at, direct=False):
     """Resolve (outcome known 5 Jul 2025), then enter a claim retrospectively, and rescore.
 
     ``direct`` writes the row past the ledger's services (which refuse a
     historical claim without a dated source), as an old row would be.
     """
-    from forecasts.models import Forecast
 
     with time_machine.travel(datetime(2025, 7, 10, tzinfo=UTC)):
         builders.resolve(
@@ -695,7 +682,7 @@ def test_it_excludes_a_claim_said_after_the_day_its_source_was_published(
 def test_it_counts_the_seed_articles_claims_once_their_outcomes_are_recorded(resolver):
     from django.core.management import call_command
 
-    from forecasts.models import Forecast, Question, Source
+    from forecasts.models import Question, Source
 
     call_command("loaddata", "fixtures/seed_article.json", verbosity=0)
     # The seed source carries a public, dated copy of the article (12 Nov 2024).

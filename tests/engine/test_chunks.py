@@ -1,0 +1,186 @@
+"""A full rescore in chunks of questions: the same stored bits as the whole ledger at once."""
+
+import math
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from forecasts.engine import card_totals, chunks, cold_start, rescoring
+from forecasts.engine.ledger_arrays import IdRange
+from forecasts.models import Question, QuestionScore, Scorecard, ScoresDigest
+from tests.builders.random_ledgers import random_ledger
+from tests.engine.test_rescoring import assert_matches_library
+
+WHOLE = 10**9  # questions per chunk: the whole ledger in one
+
+
+def stored_state() -> tuple[dict, dict, dict]:
+    """Every stored row, card (totals as bytes) and digest, but ids and times."""
+    rows = {
+        (r.pop("author_id"), r.pop("question_id")): r
+        for r in QuestionScore.objects.values()
+        if r.pop("id") and r.pop("computed_at")
+    }
+    cards = {}
+    for c in Scorecard.objects.values():
+        c.pop("id"), c.pop("computed_at")
+        c["totals"] = bytes(c["totals"])
+        cards[(c.pop("author_id"), c.pop("tag_id"))] = c
+    digests = dict(ScoresDigest.objects.values_list("question_id", "digest"))
+    return rows, cards, digests
+
+
+# Card figures NumPy derives with transcendental functions (the intervals'
+# bounds: t quantiles, square roots of spreads): its SIMD loops may round the last bit of an element
+# differently by where it falls in the array, so a card written in another
+# batch (another process) can differ there by an ulp. The totals they come
+# from must still be bit for bit the same.
+LAST_BIT_FIGURES = {
+    f"{name}_{end}" for name in ("brier", "baseline", "peer") for end in ("low", "high")
+}
+
+
+def assert_bit_identical(a: tuple, b: tuple, *, across_processes: bool = False) -> None:
+    """Equal, NaN for NaN, floats compared by their bits through repr."""
+    for left, right in zip(a, b, strict=True):
+        assert set(left) == set(right)
+        for key, value in left.items():
+            if not isinstance(value, dict):
+                assert repr(value) == repr(right[key]), key
+                continue
+            differ = [f for f in value if repr(value[f]) != repr(right[key][f])]
+            if across_processes:
+                assert set(differ) <= LAST_BIT_FIGURES, (key, differ)
+                for name in differ:
+                    assert math.isclose(value[name], right[key][name], rel_tol=1e-13), (key, name)
+            else:
+                assert not differ, (key, differ)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [21, 22])
+def test_chunked_and_whole_ledger_store_the_same_bits(seed):
+    random_ledger(seed, n_authors=9, n_questions=23)
+    whole = rescoring.rescore_all(chunk_questions=WHOLE)
+    assert whole["chunks"] == 1 and whole["cold_start"]
+    expected = stored_state()
+    assert expected[0] and expected[1]
+    # Rows still stored, digests and cards gone: every question rewritten, chunk by chunk.
+    ScoresDigest.objects.all().delete()
+    Scorecard.objects.all().delete()
+    chunked = rescoring.rescore_all(chunk_questions=3)
+    assert chunked["chunks"] == 8 and not chunked["cold_start"]
+    assert chunked["question_scores_written"] == whole["question_scores_written"]
+    assert_bit_identical(stored_state(), expected)
+    # Everything gone: the cold start, in chunks of two questions.
+    for model in (QuestionScore, ScoresDigest, Scorecard):
+        model.objects.all().delete()
+    cold = rescoring.rescore_all(chunk_questions=2)
+    assert cold["cold_start"] and cold["chunks"] == 12
+    assert_bit_identical(stored_state(), expected)
+    verified = rescoring.rescore_all(verify=True, chunk_questions=5)
+    assert (verified["question_scores_written"], verified["scorecards_written"]) == (0, 0)
+    assert verified["questions"] == Question.objects.count()
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_a_verifying_chunked_rescore_deletes_rows_of_questions_gone_in_every_chunk():
+    random_ledger(23, n_questions=12)
+    rescoring.rescore_all(chunk_questions=4)
+    scored = sorted(set(QuestionScore.objects.values_list("question_id", flat=True)))
+    first, last = scored[0], scored[-1]
+    # Rows no question owns any more, as a restore gone wrong might leave them.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE forecasts_questionscore SET question_id = question_id + 1000000 "
+            "WHERE question_id = %s",
+            [last],
+        )
+        cursor.execute(
+            "UPDATE forecasts_questionscore SET question_id = -question_id WHERE question_id = %s",
+            [first],
+        )
+    rescoring.rescore_all(verify=True, chunk_questions=4)
+    assert_matches_library()
+
+
+def _part(keys, totals, **counts) -> chunks.ChunkResult:
+    return chunks.ChunkResult(np.array(keys, np.int64), np.array(totals, np.float64), counts)
+
+
+def test_merged_totals_do_not_depend_on_the_order_of_the_chunks():
+    rng = np.random.default_rng(5)
+    width = card_totals.WIDTH
+    parts = [
+        _part(
+            rng.choice(40, 25, replace=False),
+            rng.integers(-(2**40), 2**40, (25, width)),
+            questions=i,
+        )
+        for i in range(6)
+    ]
+    merged = chunks.merge_totals(parts)
+    again = chunks.merge_totals(parts[::-1])
+    assert np.array_equal(merged.keys, again.keys)
+    assert merged.totals.tobytes() == again.totals.tobytes()
+    assert merged.counts == {"questions": 15}
+    by_hand = np.zeros(width)
+    for part in parts:
+        by_hand += part.totals[part.keys == merged.keys[0]].sum(axis=0)
+    assert np.array_equal(merged.totals[0], by_hand)
+    empty = chunks.merge_totals([])
+    assert empty.keys.size == 0 and empty.totals.shape == (0, width)
+
+
+@pytest.mark.django_db
+def test_question_ranges_cover_every_question_once_and_refuse_a_size_below_one():
+    random_ledger(24, n_questions=10)
+    ids = sorted(Question.objects.values_list("pk", flat=True))
+    ranges = chunks.question_ranges(4)
+    assert [(r.low, r.high) for r in ranges] == [(None, ids[4]), (ids[4], ids[8]), (ids[8], None)]
+    inside = [
+        [i for i in ids if (r.low is None or i >= r.low) and (r.high is None or i < r.high)]
+        for r in ranges
+    ]
+    assert sum(inside, []) == ids
+    assert chunks.question_ranges(WHOLE) == [IdRange(None, None)]
+    with pytest.raises(ValueError, match="chunk_questions must be at least 1, not 0"):
+        chunks.question_ranges(0)
+
+
+def _constraints() -> dict:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, cold_start.TABLE)
+    return {name: sorted((k, str(v)) for k, v in c.items()) for name, c in found.items()}
+
+
+@pytest.mark.django_db
+def test_a_cold_start_leaves_the_indexes_as_they_were():
+    random_ledger(25, n_questions=8)
+    before = _constraints()
+    assert any(c for c in before.values() if ("unique", "True") in c)
+    assert rescoring.rescore_all(chunk_questions=3)["cold_start"]
+    assert _constraints() == before
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_a_cold_start_that_fails_half_way_leaves_nothing_behind(monkeypatch):
+    random_ledger(26, n_questions=9)
+    before = _constraints()
+    real = chunks.score_chunk
+    calls = []
+
+    def failing(questions, started, **options):
+        calls.append(questions)
+        if len(calls) == 2:
+            raise RuntimeError("worker lost")
+        return real(questions, started, **options)
+
+    monkeypatch.setattr(chunks, "score_chunk", failing)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        rescoring.rescore_all(chunk_questions=3)
+    assert not QuestionScore.objects.exists() and not ScoresDigest.objects.exists()
+    assert _constraints() == before
