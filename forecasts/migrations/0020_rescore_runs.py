@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0018_metaculus_scores'),
+        ('forecasts', '0019_search'),
     ]
 
     operations = [
