@@ -65,11 +65,18 @@ def home(request):
     )
 
 
+# The leaderboard's ``records`` choices: which authors are ranked (is_synthetic).
+RECORDS = {"real": False, "synthetic": True, "all": None}
+
+
 def leaderboard(request):
     """Authors ranked by mean Brier (or Metaculus's Baseline or Peer), with enough scored."""
     tags = list(Tag.objects.all())
     form = LeaderboardFilterForm(request.GET or None, tags=tags)
     filters = form.filters()
+    # Real authors are ranked unless the synthetic demo records are asked for.
+    records = request.GET.get("records", "real")
+    records = records if records in RECORDS else "real"
     since, until = periods.period_bounds(filters["since"], filters["until"])
     board = read_leaderboard(
         tag=filters["tag"],
@@ -79,8 +86,9 @@ def leaderboard(request):
         with_unscored=True,
         recorded_before_outcome=filters["recorded_before_outcome"],
         order=filters["order"],
+        synthetic=RECORDS[records],
     )
-    stamp = board.computed_at or "period"
+    stamp = f"{board.computed_at or 'period'}:{records}"
     whole = filters["tag"] is None and since is None and until is None
     under_scales = (
         readings.board_under_scales(board.ranked)
@@ -102,6 +110,8 @@ def leaderboard(request):
             "under_scales": _under_scales(board.ranked, under_scales),
             "scale_names": list(readings.SCALES.values()),
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            "records": records,
+            "record_choices": [("real", "Real"), ("synthetic", "Synthetic demo"), ("all", "All")],
             **filters,
         },
         status=_filter_status(form),

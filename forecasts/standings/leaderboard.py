@@ -61,6 +61,7 @@ def leaderboard(
     with_unscored: bool = False,
     recorded_before_outcome: bool = False,
     order: str = "brier",
+    synthetic: bool | None = None,
 ) -> Leaderboard:
     """The board overall or for one tag; for [since, until) when either is given.
 
@@ -74,6 +75,8 @@ def leaderboard(
     entered before their outcome was known only (cards rebuilt, as for a period).
     ``order`` names the score that ranks (``ORDERS``): ``baseline`` and ``peer``
     rank highest first, only authors with at least ``min_n`` such scores.
+    ``synthetic`` keeps only the synthetic demo authors (True) or the real ones
+    (False), ranked among themselves; None keeps everyone.
     """
     field, count, higher_better = ORDERS[order]
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
@@ -88,6 +91,8 @@ def leaderboard(
         cards = periods.period_cards(
             since=since, until=until, tag=tag, recorded_before_outcome=recorded_before_outcome
         )
+    if synthetic is not None:
+        cards = [c for c in cards if c.author.is_synthetic == synthetic]
     sign = -1.0 if higher_better else 1.0
     eligible = sorted(
         (c for c in cards if getattr(c, field) is not None and getattr(c, count) >= min_n),
@@ -104,7 +109,11 @@ def leaderboard(
         if id(c) not in chosen
     ]
     if with_unscored and tag is None and stored:
-        unranked += [Standing(author, None) for author in _unscored_authors()]
+        unranked += [
+            Standing(author, None)
+            for author in _unscored_authors()
+            if synthetic is None or author.is_synthetic == synthetic
+        ]
     return Leaderboard(ranked=ranked, unranked=unranked)
 
 

@@ -82,7 +82,7 @@ def test_it_filters_by_tag(client, authors):
 def test_it_labels_synthetic_authors(client, authors):
     Author.objects.filter(pk=authors[0].pk).update(is_synthetic=True)
     card(authors[0], n=40, brier=0.12, low=0.09, high=0.15)
-    html = client.get("/leaderboard/").content.decode()
+    html = client.get("/leaderboard/", {"records": "all"}).content.decode()
     ranked = html.split('id="ranked-h"')[1].split('id="unranked-h"')[0]
     assert "Synthetic demo" in ranked
     assert "1. Steady Sam (synthetic)" in ranked
@@ -122,3 +122,20 @@ def test_it_charts_every_ranked_author_down_to_the_worst(client, db):
         assert svg.marks(drawing, "brier") == 45
         for rank, a in enumerate(ranked, start=1):
             assert f">{rank}. {a.name}</text>" in drawing
+
+
+def test_it_ranks_real_authors_unless_the_synthetic_records_are_asked_for(client, db, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 1
+    real = builders.author("Real Rita")
+    demo = builders.author("Demo Dan")
+    Author.objects.filter(pk=demo.pk).update(is_synthetic=True)
+    card(real, n=5, brier=0.20, low=0.1, high=0.3)
+    card(demo, n=5, brier=0.05, low=0.01, high=0.1)  # better, but synthetic
+    assert rows(client.get("/leaderboard/").content.decode(), "ranked") == [real.slug]
+    html = client.get("/leaderboard/", {"records": "synthetic"}).content.decode()
+    assert rows(html, "ranked") == [demo.slug]
+    html = client.get("/leaderboard/", {"records": "all"}).content.decode()
+    assert rows(html, "ranked") == [demo.slug, real.slug]
+    assert rows(client.get("/leaderboard/", {"records": "x"}).content.decode(), "ranked") == [
+        real.slug
+    ]
