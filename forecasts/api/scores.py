@@ -385,6 +385,13 @@ class LeaderboardParams(PeriodParams):
         default="brier",
         help_text="The score that ranks: brier (lowest first), baseline or peer (highest first).",
     )
+    records = serializers.ChoiceField(
+        choices=["real", "synthetic", "all"],
+        required=False,
+        default="real",
+        help_text="Whose records are ranked: real authors (the default), the synthetic demo "
+        "authors, or all of them together.",
+    )
 
 
 PERIOD_PARAMETERS = [
@@ -459,6 +466,12 @@ class LeaderboardView(GenericAPIView):
                 description="Which mean score ranks: `brier` (lowest first), `baseline` or "
                 "`peer` (Metaculus's, highest first; N is then that score's count).",
             ),
+            OpenApiParameter(
+                "records",
+                {"type": "string", "enum": ["real", "synthetic", "all"], "default": "real"},
+                description="Whose records are ranked: `real` authors (the default), the "
+                "`synthetic` demo authors, or `all` together.",
+            ),
         ],
         responses={200: LeaderboardRowSerializer(many=True)},
     )
@@ -474,6 +487,9 @@ class LeaderboardView(GenericAPIView):
             min_n=params.validated_data.get("min_n"),
             recorded_before_outcome=params.validated_data["recorded_before_outcome"],
             order=params.validated_data["order"],
+            synthetic={"real": False, "synthetic": True, "all": None}[
+                params.validated_data["records"]
+            ],
         )
         stored = params.validated_data.keys().isdisjoint({"since", "until"})
         overall = stored and not params.validated_data["recorded_before_outcome"]
