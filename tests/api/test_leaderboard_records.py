@@ -2,9 +2,7 @@
 
 import pytest
 
-from forecasts.models import Author
-from tests import builders
-from tests.pages.test_leaderboard import card
+from tests.pages.test_leaderboard import real_and_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +15,7 @@ def slugs(client, **params):
 
 def test_real_authors_are_ranked_unless_asked_for_synthetic_ones(client, settings):
     settings.RECKON_LEADERBOARD_MIN_N = 1
-    real = builders.author("Real Rita")
-    demo = builders.author("Demo Dan")
-    Author.objects.filter(pk=demo.pk).update(is_synthetic=True)
-    card(real, n=5, brier=0.20, low=0.1, high=0.3)
-    card(demo, n=5, brier=0.05, low=0.01, high=0.1)  # better, but synthetic
+    real, demo = real_and_demo()  # the synthetic author has the better score
     assert slugs(client) == [real.slug]
     assert slugs(client, records="synthetic") == [demo.slug]
     assert slugs(client, records="all") == [demo.slug, real.slug]

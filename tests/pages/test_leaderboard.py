@@ -124,13 +124,19 @@ def test_it_charts_every_ranked_author_down_to_the_worst(client, db):
             assert f">{rank}. {a.name}</text>" in drawing
 
 
-def test_it_ranks_real_authors_unless_the_synthetic_records_are_asked_for(client, db, settings):
-    settings.RECKON_LEADERBOARD_MIN_N = 1
+def real_and_demo():
+    """A real author and a better synthetic one, both ranked with RECKON_LEADERBOARD_MIN_N=1."""
     real = builders.author("Real Rita")
     demo = builders.author("Demo Dan")
     Author.objects.filter(pk=demo.pk).update(is_synthetic=True)
     card(real, n=5, brier=0.20, low=0.1, high=0.3)
-    card(demo, n=5, brier=0.05, low=0.01, high=0.1)  # better, but synthetic
+    card(demo, n=5, brier=0.05, low=0.01, high=0.1)
+    return real, demo
+
+
+def test_it_ranks_real_authors_unless_the_synthetic_records_are_asked_for(client, db, settings):
+    settings.RECKON_LEADERBOARD_MIN_N = 1
+    real, demo = real_and_demo()
     assert rows(client.get("/leaderboard/").content.decode(), "ranked") == [real.slug]
     html = client.get("/leaderboard/", {"records": "synthetic"}).content.decode()
     assert rows(html, "ranked") == [demo.slug]
