@@ -58,19 +58,19 @@ run-demo: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile.dev
 
 ## test: the whole test suite against PostgreSQL and Redis
-test: $(VENV)/.installed
+test: $(VENV)/.installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		RECKON_TEST_DATABASE=postgresql \
 		$(PY) -m pytest $(call pytest_marks,) $(PYTEST_ARGS)
 
 ## test-fast: as `make test`, without the schemathesis runs (marker fuzz)
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		RECKON_TEST_DATABASE=postgresql \
 		$(PY) -m pytest $(call pytest_marks,not fuzz) $(PYTEST_ARGS)
 
 ## test-sqlite: the suite on SQLite, the embedded default; tests marked postgres are deselected
-test-sqlite: $(VENV)/.installed
+test-sqlite: $(VENV)/.installed node_modules/.installed
 	rm -rf "$(TEST_SQLITE_VAR_DIR)"
 	RECKON_TEST_REDIS_URL=$${RECKON_TEST_REDIS_URL:-$${REDIS_URL:-$(TEST_REDIS_URL)}} \
 		DATABASE_URL=$(TEST_SQLITE_DATABASE_URL) REDIS_URL= RECKON_VAR_DIR="$(TEST_SQLITE_VAR_DIR)" \
