@@ -4,6 +4,7 @@ from forecasts.models.forecast import (
     Forecast,
     ForecastCorrection,
     ForecastProbability,
+    ForecastQuantile,
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
@@ -19,6 +20,7 @@ __all__ = [
     "Forecast",
     "ForecastCorrection",
     "ForecastProbability",
+    "ForecastQuantile",
     "Option",
     "Question",
     "QuestionCorrection",

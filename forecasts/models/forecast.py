@@ -14,6 +14,13 @@ from django.utils import timezone
 from forecasts.models.ledger import Author, Option, Question, Scale, Source
 
 
+def _finite(field: str) -> Q:
+    """NULL or a finite number: PostgreSQL stores NaN and ±Infinity in float columns."""
+    return Q(**{f"{field}__isnull": True}) | (
+        Q(**{f"{field}__gt": -1e308}) & Q(**{f"{field}__lt": 1e308})
+    )
+
+
 def _probability_range(field: str) -> Q:
     return Q(**{f"{field}__gte": 0.0}) & Q(**{f"{field}__lte": 1.0})
 
@@ -71,7 +78,11 @@ class Forecast(models.Model):
     """Immutable once written: a change of mind is a new forecast.
 
     ``probability`` is P(yes) for a binary question; a multiple-choice forecast
-    keeps one ForecastProbability per option instead.  ``stated_at`` is when the
+    keeps one ForecastProbability per option instead. A numeric or date forecast
+    keeps what the author stated: a point (``value``), a central interval
+    (``value_low``–``value_high`` with its ``coverage``), either or both, and/or
+    a set of quantiles (ForecastQuantile rows). Date values are UTC days since
+    1970-01-01.  ``stated_at`` is when the
     author said it (the source's date for a historical claim); ``recorded_at``
     is set by the server when the forecast is entered.
     """
@@ -85,6 +96,24 @@ class Forecast(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     probability = models.FloatField(
         null=True, blank=True, help_text="P(yes), 0 to 1. Empty for multiple-choice questions."
+    )
+    value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Numeric and date questions: the point the author gave (“about 3%”), "
+        "read as their median.",
+    )
+    value_low = models.FloatField(
+        null=True, blank=True, help_text="The low end of the author's stated interval."
+    )
+    value_high = models.FloatField(
+        null=True, blank=True, help_text="The high end of the author's stated interval."
+    )
+    coverage = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="How sure the author is that the outcome falls in the interval, "
+        "between 0 and 1 exclusive (stated, or the scale's number for their hedge).",
     )
     quote = models.TextField(blank=True, help_text="The author's exact words.")
     phrase = models.CharField(
@@ -193,6 +222,43 @@ class Forecast(models.Model):
                     "the stated date is in the future."
                 ),
             ),
+            models.CheckConstraint(
+                condition=_finite("value") & _finite("value_low") & _finite("value_high"),
+                name="forecast_values_finite",
+                violation_error_message="A forecast's values must be finite numbers.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(value_low__isnull=True)
+                    & Q(value_high__isnull=True)
+                    & Q(coverage__isnull=True)
+                )
+                | (
+                    Q(value_low__isnull=False)
+                    & Q(value_high__isnull=False)
+                    & Q(coverage__gt=0.0)
+                    & Q(coverage__lt=1.0)
+                    & Q(value_low__lte=F("value_high"))
+                ),
+                name="forecast_value_interval_complete",
+                violation_error_message=(
+                    "An interval needs both ends, the low end not above the high end, and a "
+                    "coverage strictly between 0% and 100%."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True)
+                | Q(value_low__isnull=True)
+                | (Q(value_low__lte=F("value")) & Q(value__lte=F("value_high"))),
+                name="forecast_value_inside_interval",
+                violation_error_message="The point value must lie inside the stated interval.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(value__isnull=True) & Q(value_low__isnull=True))
+                | Q(probability__isnull=True),
+                name="forecast_value_or_probability",
+                violation_error_message="A forecast is a probability or a value, not both.",
+            ),
             # One forecast per author, question and moment: two would leave the
             # scorer to pick one silently. Its index serves the scorer's reads too.
             models.UniqueConstraint(
@@ -206,7 +272,12 @@ class Forecast(models.Model):
         indexes = [models.Index(fields=["author", "question"])]
 
     def __str__(self) -> str:
-        shown = f"{self.probability:.0%}" if self.probability is not None else "options"
+        if self.probability is not None:
+            shown = f"{self.probability:.0%}"
+        elif self.value is not None or self.value_low is not None:
+            shown = "a value"
+        else:
+            shown = "options"
         return f"{self.author} on {self.question}: {shown}"
 
     @property
@@ -275,6 +346,33 @@ class ForecastProbability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.option}: {self.probability:.0%}"
+
+
+class ForecastQuantile(models.Model):
+    """One quantile of a numeric or date forecast: P(outcome ≤ value) = level."""
+
+    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="quantiles")
+    level = models.FloatField(help_text="Between 0 and 1 exclusive, e.g. 0.05 … 0.95.")
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["forecast", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["forecast", "level"], name="forecast_quantile_once"),
+            models.CheckConstraint(
+                condition=Q(level__gt=0.0) & Q(level__lt=1.0),
+                name="forecast_quantile_level_inside_unit_interval",
+                violation_error_message="A quantile's level must be strictly between 0 and 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gt=-1e308) & Q(value__lt=1e308),
+                name="forecast_quantile_value_finite",
+                violation_error_message="A quantile's value must be a finite number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"q{self.level:g} = {self.value:g}"
 
 
 class ForecastCorrection(models.Model):

@@ -11,6 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+def _finite(field: str) -> Q:
+    """NULL or a finite number: PostgreSQL stores NaN and ±Infinity in float columns."""
+    return Q(**{f"{field}__isnull": True}) | (
+        Q(**{f"{field}__gt": -1e308}) & Q(**{f"{field}__lt": 1e308})
+    )
+
+
 class Scale(models.TextChoices):
     """Published scales that turn words ("likely") into probabilities."""
 
@@ -182,6 +189,8 @@ class Question(models.Model):
     class Kind(models.TextChoices):
         BINARY = "binary", "Binary (yes / no)"
         MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        NUMERIC = "numeric", "Numeric (a quantity)"
+        DATE = "date", "Date (when something happens)"
 
     class State(models.TextChoices):
         # Open / closed / due are read off the dates of a LIVE question.
@@ -212,6 +221,41 @@ class Question(models.Model):
         db_default="",  # bulk loads (COPY) that name only the public columns still work
         help_text="Editors only (drafting notes, what to check before approving): never shown "
         "on a public page, feed or the public API.",
+    )
+    # Numeric and date questions (forecasts.models.quantity): values are plain
+    # numbers in ``unit``; a date question's values are UTC days since 1970-01-01.
+    unit = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Numeric questions: what the number counts, e.g. “%”, “troops”, “US$ bn”.",
+    )
+    range_low = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Numeric and date questions: the low end of the range forecasts are drawn "
+        "on (a date question: days since 1970-01-01). Needed for the unit-free record.",
+    )
+    range_high = models.FloatField(
+        null=True, blank=True, help_text="The high end of the range (see the low end)."
+    )
+    range_low_closed = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Closed: the outcome cannot be below the low end; a lower reported value "
+        "resolves to the bound. Open: it can, and resolves to the value itself.",
+    )
+    range_high_closed = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Closed: the outcome cannot be above the high end (see the low end).",
+    )
+    log_scale = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Numeric questions whose values span orders of magnitude: drawn and "
+        "normalised on a log scale. Needs a positive range.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
     opens_at = models.DateTimeField(help_text="Forecasts count from this moment.")
@@ -274,6 +318,47 @@ class Question(models.Model):
                     "Pick a condition option only when the condition's outcome is an option."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["numeric", "date"])
+                | (
+                    Q(unit="")
+                    & Q(range_low__isnull=True)
+                    & Q(range_high__isnull=True)
+                    & Q(range_low_closed=False)
+                    & Q(range_high_closed=False)
+                    & Q(log_scale=False)
+                ),
+                name="question_range_only_for_quantities",
+                violation_error_message=(
+                    "A unit, a range and a log scale belong to numeric and date questions only."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_finite("range_low") & _finite("range_high"),
+                name="question_range_finite",
+                violation_error_message="The range's ends must be finite numbers.",
+            ),
+            models.CheckConstraint(
+                condition=Q(range_low__isnull=True)
+                | Q(range_high__isnull=True)
+                | Q(range_low__lt=models.F("range_high")),
+                name="question_range_ordered",
+                violation_error_message="The range's low end must be below its high end.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(range_low_closed=False) | Q(range_low__isnull=False))
+                & (Q(range_high_closed=False) | Q(range_high__isnull=False)),
+                name="question_closed_bound_has_value",
+                violation_error_message="A closed end of the range needs a value.",
+            ),
+            models.CheckConstraint(
+                condition=Q(log_scale=False)
+                | (Q(kind="numeric") & Q(range_low__gt=0) & Q(range_high__isnull=False)),
+                name="question_log_scale_positive_range",
+                violation_error_message=(
+                    "A log scale needs a numeric question with a range above zero."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["state", "resolve_by"])]
 
@@ -297,6 +382,15 @@ class Question(models.Model):
     @property
     def is_binary(self) -> bool:
         return self.kind == self.Kind.BINARY
+
+    @property
+    def is_quantity(self) -> bool:
+        """Numeric or date: forecasts are values (a point, an interval, quantiles)."""
+        return self.kind in (self.Kind.NUMERIC, self.Kind.DATE)
+
+    @property
+    def has_range(self) -> bool:
+        return self.range_low is not None and self.range_high is not None
 
     def status(self, now: datetime | None = None) -> str:
         """Where the question is in its lifecycle, for display and filters."""

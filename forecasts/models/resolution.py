@@ -20,12 +20,25 @@ class Resolution(models.Model):
         YES = "yes", "Yes"
         NO = "no", "No"
         OPTION = "option", "Option"
+        VALUE = "value", "A value (numeric and date questions)"
         ANNULLED = "annulled", "Annulled"
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="resolutions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     option = models.ForeignKey(
         Option, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Numeric and date questions: the value scored (a date: days since "
+        "1970-01-01), after a closed bound is applied.",
+    )
+    reported_value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The value as reported when it lay beyond a closed bound of the range "
+        "(the question then resolves to the bound); empty otherwise.",
     )
     outcome_known_at = models.DateTimeField(help_text="When the outcome became public knowledge.")
     evidence_url = models.URLField(blank=True, max_length=1000)
@@ -60,6 +73,27 @@ class Resolution(models.Model):
                 | (~Q(outcome="option") & Q(option__isnull=True)),
                 name="resolution_option_iff_option_outcome",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(outcome="value")
+                    & Q(value__isnull=False)
+                    & Q(value__gt=-1e308)
+                    & Q(value__lt=1e308)
+                )
+                | (~Q(outcome="value") & Q(value__isnull=True)),
+                name="resolution_value_iff_value_outcome",
+                violation_error_message="A value outcome needs a finite value, and only it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_value__isnull=True)
+                | (
+                    Q(value__isnull=False)
+                    & Q(reported_value__gt=-1e308)
+                    & Q(reported_value__lt=1e308)
+                ),
+                name="resolution_reported_value_only_when_clamped",
+                violation_error_message="A reported value is kept only beside a clamped value.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,6 +118,11 @@ class Resolution(models.Model):
             return ""
         full_name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
         return full_name or "a resolver"
+
+    @property
+    def is_clamped(self) -> bool:
+        """True when the reported value lay beyond a closed bound and resolved to it."""
+        return self.reported_value is not None
 
     @property
     def is_correction(self) -> bool:
