@@ -63,6 +63,17 @@ class CheckedForecast:
     scale_point: float | None
 
 
+# Relations are checked by the service itself; a forecast on a yes/no or
+# multiple-choice question has no values, so the value constraints (each a query
+# in a savepoint) are left to the database.
+_RELATIONS = ["question", "author", "source", "entered_by"]
+_VALUE_FIELDS = ["value", "value_low", "value_high", "coverage"]
+
+
+def _not_checked(question: Question) -> list[str]:
+    return _RELATIONS if question.is_quantity else _RELATIONS + _VALUE_FIELDS
+
+
 def forecast_check(
     *,
     question: Question,
@@ -251,7 +262,7 @@ def forecast_create(
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
         import_id=import_id,
     )
-    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    forecast.full_clean(exclude=_not_checked(question))
     _save_once(forecast)
     ForecastProbability.objects.bulk_create(
         ForecastProbability(forecast=forecast, option=option, probability=p)
@@ -426,7 +437,7 @@ def forecast_correct(
         setattr(forecast, field, new)
     if not audits:
         return forecast
-    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
+    forecast.full_clean(exclude=_not_checked(forecast.question))
     allow_forecast_writes()
     forecast.save()
     ForecastCorrection.objects.bulk_create(audits)

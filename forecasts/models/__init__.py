@@ -8,6 +8,7 @@ from forecasts.models.forecast import (
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
+from forecasts.models.quantity_scores import QuantityRecord, QuantityScore, StatedForm
 from forecasts.models.rescore_runs import RescoreChunk, RescoreRun
 from forecasts.models.resolution import QuestionCorrection, Resolution
 from forecasts.models.scores import QuestionScore, Scorecard, ScoresDigest
@@ -22,6 +23,8 @@ __all__ = [
     "ForecastProbability",
     "ForecastQuantile",
     "Option",
+    "QuantityRecord",
+    "QuantityScore",
     "Question",
     "QuestionCorrection",
     "QuestionScore",
@@ -32,5 +35,6 @@ __all__ = [
     "Scorecard",
     "ScoresDigest",
     "Source",
+    "StatedForm",
     "Tag",
 ]

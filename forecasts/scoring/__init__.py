@@ -21,6 +21,8 @@ formulas in the docstrings of its modules:
 * ``inputs``: how arguments are checked, and the constants of the conventions;
 * ``readings``: the headline Brier with worded forecasts read under another
   scale, and its best and worst within the phrases' intervals;
+* ``quantiles``: numeric and date forecasts (pinball loss, interval score, WIS,
+  point errors, the range-normalised score and its time average);
 * ``ranks``: competition ranks and how they move when the scores change.
 
 It may import only the standard library and NumPy: never Django, never another
@@ -96,6 +98,17 @@ from forecasts.scoring.log_scores import (
     time_averaged_peer,
     time_averaged_peer_multi,
 )
+from forecasts.scoring.quantiles import (
+    StatedValues,
+    interval_score,
+    normalised,
+    pinball_loss,
+    point_errors,
+    stated_score,
+    time_averaged_stated_score,
+    unit_scale,
+    weighted_interval_score,
+)
 from forecasts.scoring.ranks import competition_ranks, rank_moves
 from forecasts.scoring.readings import (
     BrierBounds,
@@ -118,6 +131,15 @@ from forecasts.scoring.timing import (
 from forecasts.scoring.uncertainty import mean_with_interval, t_quantile, wilson_interval
 
 __all__ = [
+    "StatedValues",
+    "interval_score",
+    "normalised",
+    "pinball_loss",
+    "point_errors",
+    "stated_score",
+    "time_averaged_stated_score",
+    "unit_scale",
+    "weighted_interval_score",
     "baseline_score",
     "baseline_score_multi",
     "mean_with_t_interval",
