@@ -18,6 +18,21 @@ def _finite(field: str) -> Q:
     )
 
 
+def lifecycle_status(
+    state: str, opens_at: datetime, closes_at: datetime, resolve_by: datetime, now: datetime
+) -> str:
+    """A question's status from its state and dates (``Question.status``; the API's rows)."""
+    if state != "live":
+        return state
+    if now < opens_at:
+        return "upcoming"
+    if now < closes_at:
+        return "open"
+    if now < resolve_by:
+        return "closed"
+    return "due"
+
+
 class Scale(models.TextChoices):
     """Published scales that turn words ("likely") into probabilities."""
 
@@ -394,16 +409,9 @@ class Question(models.Model):
 
     def status(self, now: datetime | None = None) -> str:
         """Where the question is in its lifecycle, for display and filters."""
-        if self.state != self.State.LIVE:
-            return self.state
-        now = now or timezone.now()
-        if now < self.opens_at:
-            return "upcoming"
-        if now < self.closes_at:
-            return "open"
-        if now < self.resolve_by:
-            return "closed"
-        return "due"
+        return lifecycle_status(
+            self.state, self.opens_at, self.closes_at, self.resolve_by, now or timezone.now()
+        )
 
 
 class Option(models.Model):
