@@ -261,3 +261,63 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         .values_list("forecast_id", "option_id", "option__label", "probability")
     )
     return bodies(rows, FORECAST_FIELDS, Page(now=now, related={"options": options}))
+
+
+# --- Scorecards (scores.ScorecardSerializer) ---
+
+
+def _int(value):
+    return None if value is None else int(value)
+
+
+def Attr(name: str, path: str = "", convert=None) -> Field:  # noqa: N802
+    """A value read off a model instance, ``path`` dotted (``author.slug``)."""
+    steps = (path or name).split(".")
+
+    def read(card, page: Page):
+        for step in steps:
+            card = getattr(card, step)
+            if card is None:
+                return None
+        return card if convert is None else convert(card)
+
+    return Field(name, compute=read)
+
+
+CARD_FIELDS = (
+    Attr("author", "author.pk"),
+    Attr("author_slug", "author.slug"),
+    Attr("author_name", "author.name"),
+    Attr("n_scored", convert=int),
+    *(Attr(name, convert=float) for name in ("brier", "brier_0_2", "brier_low", "brier_high")),
+    Field("interval_method", compute=lambda card, page: page.related["interval_method"]),
+    *(
+        Attr(name, convert=float)
+        for name in ("brier_final", "skill", "log_loss", "relative_brier", "crowd_size")
+    ),
+    Attr("n_crowd_compared", convert=int),
+    Attr("n_retrospective", convert=int),
+    Attr("n_baseline", convert=int),
+    *(Attr(name, convert=float) for name in ("baseline", "baseline_low", "baseline_high")),
+    Attr("n_peer", convert=int),
+    *(Attr(name, convert=float) for name in ("peer", "peer_low", "peer_high")),
+)
+SCORECARD_FIELDS = (
+    Attr("id", convert=int),
+    *CARD_FIELDS,
+    Attr("tag", "tag.slug"),
+    *(
+        Attr(name, convert=int)
+        for name in ("n_pending", "n_resolved", "n_annulled", "n_hindsight", "n_better_than_coin")
+    ),
+    Field("murphy", compute=lambda card, page: page.related["murphy"][id(card)]),
+    Attr("computed_at", convert=iso),
+)
+
+
+def scorecard_bodies(cards: Sequence, *, interval_method: str, murphy: dict[int, dict]) -> list:
+    """Stored scorecards as ``ScorecardSerializer`` writes them; ``murphy`` by ``id(card)``."""
+    page = Page(
+        now=timezone.now(), related={"interval_method": interval_method, "murphy": murphy}
+    )
+    return bodies(cards, SCORECARD_FIELDS, page)

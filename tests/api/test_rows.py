@@ -122,3 +122,24 @@ def test_the_renderer_writes_what_drf_wrote():
         "nested": [{"a": []}, {}],
     }
     assert FastJSONRenderer().render(body) == JSONRenderer().render(body)
+
+
+def test_stored_scorecards_are_the_serializers_byte_for_byte(ledger_world, api_client):
+    from forecasts.api.scores import ScorecardSerializer
+    from forecasts.engine import rescoring
+    from forecasts.models import Scorecard
+    from forecasts.standings import scorecards
+
+    rescoring.rescore_all()
+    listed = api_client.get("/api/scorecards/?page_size=500").json()["results"]
+    cards = list(Scorecard.objects.select_related("author", "tag"))
+    assert len(listed) == len(cards) > 5
+    by_id = {card.pk: card for card in cards}
+    expected = ScorecardSerializer([by_id[row["id"]] for row in listed], many=True).data
+    render = FastJSONRenderer().render
+    assert render(listed) == render(expected)
+    for author in Author.objects.filter(scorecards__tag__isnull=False).distinct():
+        body = api_client.get(f"/api/authors/{author.slug}/scorecard/").json()
+        overall, by_tag = scorecards.author_scorecards(author)
+        assert render(body["overall"]) == render(ScorecardSerializer(overall).data)
+        assert render(body["by_tag"]) == render(ScorecardSerializer(by_tag, many=True).data)
