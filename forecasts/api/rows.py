@@ -317,7 +317,5 @@ SCORECARD_FIELDS = (
 
 def scorecard_bodies(cards: Sequence, *, interval_method: str, murphy: dict[int, dict]) -> list:
     """Stored scorecards as ``ScorecardSerializer`` writes them; ``murphy`` by ``id(card)``."""
-    page = Page(
-        now=timezone.now(), related={"interval_method": interval_method, "murphy": murphy}
-    )
+    page = Page(now=timezone.now(), related={"interval_method": interval_method, "murphy": murphy})
     return bodies(cards, SCORECARD_FIELDS, page)

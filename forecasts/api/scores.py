@@ -28,6 +28,7 @@ from rest_framework.generics import GenericAPIView
 
 from forecasts.api import filters, rows
 from forecasts.api.caching import public_cache
+from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.api.readings import (
     RankUnderScaleSerializer,
@@ -307,7 +308,7 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One per-question score"),
 )
-class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
+class QuestionScoreViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = QuestionScoreSerializer
     filterset_class = filters.QuestionScoreFilter
@@ -334,7 +335,7 @@ class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One scorecard"),
 )
-class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
+class ScorecardViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = ScorecardSerializer
     filterset_class = filters.ScorecardFilter
@@ -444,7 +445,7 @@ def tag_param(request) -> Tag | None:
     return reference_param(request, "tag", Tag.objects.all())
 
 
-class LeaderboardView(GenericAPIView):
+class LeaderboardView(ConditionalMixin, GenericAPIView):
     """Authors ranked by mean Brier (or ``order``), only those with at least ``min_n`` scored."""
 
     serializer_class = LeaderboardRowSerializer

@@ -35,6 +35,7 @@ from forecasts import ledger
 from forecasts.api import filters, permissions, rows, scores
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
+from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
     AnnulSerializer,
@@ -118,7 +119,9 @@ class IdOrSlugLookup:
         },
     ),
 )
-class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = s.AuthorSerializer
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.AuthorFilter
@@ -174,7 +177,9 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         responses={200: scores.SourceScorecardSerializer},
     ),
 )
-class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.SourceFilter
     search_fields = ["title", "publisher"]
@@ -203,7 +208,9 @@ class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     retrieve=extend_schema(summary="One tag", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add a tag (editors)"),
 )
-class TagViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     queryset = Tag.objects.all()
     serializer_class = s.TagSerializer
     permission_classes = [permissions.EditorsWrite]
@@ -302,7 +309,9 @@ RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
         responses=RESOLUTION_RESPONSES,
     ),
 )
-class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class QuestionViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.QuestionFilter
     search_fields = ["title", "resolution_criteria"]
@@ -367,7 +376,7 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
         description="Live questions past their resolve-by date with no resolution, oldest first.",
     )
 )
-class DueQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DueQuestionViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.QuestionSerializer
     filterset_class = filters.DueFilter
     ordering_fields = ["resolve_by", "closes_at", "n_forecasts", "id"]
@@ -412,7 +421,7 @@ def forecasts_for(user):
         "`option_probabilities`, one per option, summing to 1.",
     ),
 )
-class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ForecastSerializer
     permission_classes = [permissions.EditorsOrForecastersWrite]
@@ -439,7 +448,7 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One resolution"),
 )
-class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+class ResolutionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ResolutionSerializer
     filterset_class = filters.ResolutionFilter

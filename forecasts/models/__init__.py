@@ -1,3 +1,4 @@
+from forecasts.models.changes import RowDeletion
 from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import (
     ClaimDirection,
@@ -29,6 +30,7 @@ __all__ = [
     "RescoreRun",
     "Resolution",
     "ResolutionPrompt",
+    "RowDeletion",
     "Scorecard",
     "ScoresDigest",
     "Source",

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +66,13 @@ class Author(models.Model):
         default=False, help_text="Generated demo data, not a real person's record."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -130,6 +138,13 @@ class Source(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -153,6 +168,13 @@ class Source(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -302,6 +324,13 @@ class Question(models.Model):
     # questions whose scores are stale (e.g. the broker was down).
     resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     scored_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -420,6 +449,13 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["question", "position", "pk"]
