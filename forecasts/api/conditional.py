@@ -31,6 +31,7 @@ ETag its body was served with, so a poll costs no query there either.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.db import connection
@@ -90,7 +91,8 @@ LOGGED_DELETIONS = (
 VARY = ("Accept", "Authorization", "Cookie")
 
 
-def _sql() -> str:
+@functools.cache
+def _sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     parts = []
     for model, columns in SMALL_TABLES:
@@ -112,7 +114,7 @@ def stamps() -> tuple:
     """The data's change marks and the clock's question transitions: one query."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), [now, now, now])
+        cursor.execute(_sql(connection.vendor), [now, now, now])
         return tuple(cursor.fetchone())
 
 

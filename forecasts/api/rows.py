@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +49,7 @@ class Field:
     column: str | None = ""
     convert: Callable[[Any], Any] | None = None
     compute: Callable[[dict, Page], Any] | None = None
+    time: bool = False  # a datetime, written as DRF's DateTimeField writes it
 
     @property
     def lookup(self) -> str | None:
@@ -56,7 +57,7 @@ class Field:
 
 
 def Time(name: str, column: str = "") -> Field:  # noqa: N802  (reads as a field type)
-    return Field(name, column, convert=iso)
+    return Field(name, column, time=True)
 
 
 def Float(name: str, column: str = "") -> Field:  # noqa: N802
@@ -68,7 +69,8 @@ class Page:
     """What a page's rows share: the clock reading and their relations, keyed by row id."""
 
     now: datetime
-    related: dict[str, dict[int, Any]]
+    related: dict[str, Any]
+    tz: tzinfo = field(default_factory=timezone.get_current_timezone)  # read once a page
 
 
 def columns(fields: Sequence[Field], *extra: str) -> list[str]:
@@ -77,13 +79,16 @@ def columns(fields: Sequence[Field], *extra: str) -> list[str]:
 
 def bodies(rows: Iterable[dict], fields: Sequence[Field], page: Page) -> list[dict]:
     """Each row's body, keys in the declared order."""
-    plan = [(f.name, f.lookup, f.convert, f.compute) for f in fields]
+    plan = [(f.name, f.lookup, f.convert, f.compute, f.time) for f in fields]
+    tz = page.tz
     out = []
     for row in rows:
         body = {}
-        for name, lookup, convert, compute in plan:
+        for name, lookup, convert, compute, time in plan:
             if compute is not None:
                 body[name] = compute(row, page)
+            elif time:
+                body[name] = iso(row[lookup], tz)
             elif convert is not None:
                 body[name] = convert(row[lookup])
             else:
@@ -106,7 +111,8 @@ OPTION_FIELDS = (Field("id"), Field("label"), Field("position"))
 RESOLUTION_FIELDS = (
     Field("id"),
     Field("question", "question_id"),
-    Field("question_slug", "question__slug"),
+    # The page's own question: its slug is in the question's row (no join).
+    Field("question_slug", compute=lambda row, page: page.related["slugs"][row["question_id"]]),
     Field("outcome"),
     Field("option", "option_id"),
     Field("option_label", "option__label"),
@@ -191,10 +197,10 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         .order_by("question", "position", "pk")
         .values(*columns(OPTION_FIELDS), "question_id")
     )
-    empty = Page(now=now, related={})
+    shared = Page(now=now, related={"slugs": {row["id"]: row["slug"] for row in rows}})
     options = grouped(
         (row["question_id"], body)
-        for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, empty), strict=True)
+        for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
     )
     resolution_rows = list(
         Resolution.objects.filter(question_id__in=ids, is_current=True).values(
@@ -204,7 +210,7 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
     resolution = {
         row["question_id"]: body
         for row, body in zip(
-            resolution_rows, bodies(resolution_rows, RESOLUTION_FIELDS, empty), strict=True
+            resolution_rows, bodies(resolution_rows, RESOLUTION_FIELDS, shared), strict=True
         )
     }
     page = Page(now=now, related={"tags": tags, "options": options, "resolution": resolution})
@@ -311,7 +317,7 @@ SCORECARD_FIELDS = (
         for name in ("n_pending", "n_resolved", "n_annulled", "n_hindsight", "n_better_than_coin")
     ),
     Field("murphy", compute=lambda card, page: page.related["murphy"][id(card)]),
-    Attr("computed_at", convert=iso),
+    Field("computed_at", compute=lambda card, page: iso(card.computed_at, page.tz)),
 )
 
 
