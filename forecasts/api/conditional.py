@@ -99,8 +99,8 @@ def _sql(vendor: str) -> str:
         table = quote(model._meta.db_table)
         parts.append(f"(SELECT COUNT(*) FROM {table})")
         parts += [f"(SELECT MAX({quote(c)}) FROM {table})" for c in columns]
-    for model in BIG_TABLES:
-        parts.append(f"(SELECT MAX({quote('id')}) FROM {quote(model._meta.db_table)})")
+    for big in BIG_TABLES:
+        parts.append(f"(SELECT MAX({quote('id')}) FROM {quote(big._meta.db_table)})")
     questions = quote(Question._meta.db_table)
     for column in ("opens_at", "closes_at", "resolve_by"):
         parts.append(

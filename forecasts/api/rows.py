@@ -48,7 +48,7 @@ class Field:
     name: str
     column: str | None = ""
     convert: Callable[[Any], Any] | None = None
-    compute: Callable[[dict, Page], Any] | None = None
+    compute: Callable[[Any, Page], Any] | None = None  # (a row or an instance, the page)
     time: bool = False  # a datetime, written as DRF's DateTimeField writes it
 
     @property
