@@ -313,6 +313,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "forecasts.api.filters.StrictSearchFilter",
     ],
+    # orjson writes the JSON (forecasts/api/renderers.py); the browsable API stays.
+    "DEFAULT_RENDERER_CLASSES": [
+        "forecasts.api.renderers.FastJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": ["forecasts.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "forecasts.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-KEY_PREFIX = "reckon:api:public:v1:"
+KEY_PREFIX = "reckon:api:public:v2:"  # v2: (ETag, body) pairs
 _MISS = object()
 
 
@@ -42,9 +42,17 @@ def _cacheable(request) -> bool:
 
 
 def cached_response(request, view) -> bytes | None:
-    """The cached body for this request if its view caches publicly and has one.
+    """The cached body for this request if its view caches publicly and has one."""
+    entry = cached_entry(request, view)
+    return None if entry is None else entry[1]
 
-    Looked up at most once per request (the result is kept on the request).
+
+def cached_entry(request, view) -> tuple[str | None, bytes] | None:
+    """The cached (ETag, body) for this request if its view caches publicly and has one.
+
+    The ETag is the one the body was served with (``forecasts.api.conditional``):
+    a hit answers a poll with it, touching no database. Looked up at most once
+    per request (the result is kept on the request).
     """
     found = getattr(request, "_public_cache_hit", None)
     if found is None:
@@ -52,7 +60,7 @@ def cached_response(request, view) -> bytes | None:
         found = _MISS
         if getattr(handler, "public_cache", False) and _cacheable(request):
             hit = cache.get(_key(request))
-            found = _MISS if hit is None else hit
+            found = hit if isinstance(hit, tuple) and len(hit) == 2 else _MISS
         request._public_cache_hit = found
     return None if found is _MISS else found
 
@@ -76,7 +84,8 @@ def public_cache(handler):
             response.accepted_media_type = request.accepted_media_type
             response.renderer_context = view.get_renderer_context()
             response.render()
-            cache.set(_key(request), response.content, seconds)
+            etag = getattr(request, "_reckon_etag", None)
+            cache.set(_key(request), (etag, response.content), seconds)
         response["Cache-Control"] = f"public, max-age={seconds}"
         return response
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from django_filters import utils
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -333,14 +334,20 @@ class ReferenceFilterBackend(DjangoFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is not None and not filterset.is_valid():
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or request.query_params.keys().isdisjoint(
+            filterset_class.base_filters
+        ):
+            return queryset  # no filter asked for: no form to build (the busiest reads)
+        filterset = filterset_class(**self.get_filterset_kwargs(request, queryset, view))
+        if not filterset.is_valid():
             errors = filterset.form.errors.as_data()
             codes = {error.code for field in errors.values() for error in field}
             if codes == {UNKNOWN_REFERENCE}:
                 fields = {name: [e.messages[0] for e in errs] for name, errs in errors.items()}
                 raise not_found(fields)
-        return super().filter_queryset(request, queryset, view)
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs
 
 
 def not_found(fields: dict[str, list[str]]) -> NotFound:

@@ -14,6 +14,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
+from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import MAX_ID
 from forecasts.api.filters import ID_OR_SLUG_SCHEMA
 
@@ -52,6 +53,21 @@ BODY_ERRORS = {
 }
 
 
+ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "A weak validator of this answer: send it back in If-None-Match.",
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 2000},
+    "description": "The ETag of an earlier answer: 304 with no body while nothing it could "
+    "show has changed (docs/api.md, Conditional requests).",
+}
+NOT_MODIFIED = "Not Modified: the answer whose ETag was sent in If-None-Match still holds."
+
+
 class ReckonAutoSchema(AutoSchema):
     """Reckon's operations: common errors, anonymous access where allowed, empty filters."""
 
@@ -77,11 +93,21 @@ class ReckonAutoSchema(AutoSchema):
         finally:
             request.user = signed_in
 
+    def _conditional(self) -> bool:
+        return self.method == "GET" and isinstance(self.view, ConditionalMixin)
+
     def _get_parameters(self):
-        return _empty_means_absent(super()._get_parameters())
+        parameters = _empty_means_absent(super()._get_parameters())
+        if self._conditional():
+            parameters.append(IF_NONE_MATCH)
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        if self._conditional() and direction == "response":
+            if "200" in responses:
+                responses["200"].setdefault("headers", {})["ETag"] = ETAG_HEADER
+            responses["304"] = {"description": NOT_MODIFIED, "headers": {"ETag": ETAG_HEADER}}
         errors = dict(COMMON_ERRORS)
         if self.method in ("POST", "PUT", "PATCH"):
             errors.update(BODY_ERRORS)

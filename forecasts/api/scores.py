@@ -26,8 +26,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
-from forecasts.api import filters
+from forecasts.api import filters, rows
 from forecasts.api.caching import public_cache
+from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import AwareDateTimeField
 from forecasts.api.readings import (
     RankUnderScaleSerializer,
@@ -307,7 +308,7 @@ class QuestionScoreSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One per-question score"),
 )
-class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
+class QuestionScoreViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = QuestionScoreSerializer
     filterset_class = filters.QuestionScoreFilter
@@ -334,7 +335,7 @@ class QuestionScoreViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One scorecard"),
 )
-class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
+class ScorecardViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = ScorecardSerializer
     filterset_class = filters.ScorecardFilter
@@ -354,6 +355,10 @@ class ScorecardViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Scorecard.objects.select_related("author", "tag")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(stored_card_bodies(list(page or [])))
 
 
 class PeriodParams(serializers.Serializer):
@@ -440,7 +445,7 @@ def tag_param(request) -> Tag | None:
     return reference_param(request, "tag", Tag.objects.all())
 
 
-class LeaderboardView(GenericAPIView):
+class LeaderboardView(ConditionalMixin, GenericAPIView):
     """Authors ranked by mean Brier (or ``order``), only those with at least ``min_n`` scored."""
 
     serializer_class = LeaderboardRowSerializer
@@ -520,10 +525,11 @@ def author_scorecard(author: Author, request) -> dict:
     }
     overall, by_tag = scorecards.author_scorecards(author, **selection)
     if scorecards.is_stored_selection(**selection):
+        found = stored_card_bodies([overall, *by_tag] if overall else by_tag)
         return {
             **body,
-            "overall": ScorecardSerializer(overall).data if overall else None,
-            "by_tag": ScorecardSerializer(by_tag, many=True).data,
+            "overall": found[0] if overall else None,
+            "by_tag": found[1:] if overall else found,
             "words": words_body(readings.author_words(overall)),
         }
     return {
@@ -532,6 +538,16 @@ def author_scorecard(author: Author, request) -> dict:
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
         "words": None,
     }
+
+
+def stored_card_bodies(cards: list[Scorecard]) -> list[dict]:
+    """Stored cards as ScorecardSerializer writes them, from plain attributes (``rows``)."""
+    binned = scorecards.binned_figures(cards)
+    return rows.scorecard_bodies(
+        cards,
+        interval_method=scorecards.INTERVAL_METHOD,
+        murphy={id(card): b.murphy for card, b in zip(cards, binned, strict=True)},
+    )
 
 
 def _updating(author: Author) -> dict | None:

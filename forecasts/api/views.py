@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,9 +32,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from forecasts import ledger
-from forecasts.api import filters, permissions, scores
+from forecasts.api import filters, permissions, rows, scores
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
+from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
     AnnulSerializer,
@@ -117,7 +119,9 @@ class IdOrSlugLookup:
         },
     ),
 )
-class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     serializer_class = s.AuthorSerializer
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.AuthorFilter
@@ -173,7 +177,9 @@ class AuthorViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         responses={200: scores.SourceScorecardSerializer},
     ),
 )
-class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.SourceFilter
     search_fields = ["title", "publisher"]
@@ -202,7 +208,9 @@ class SourceViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     retrieve=extend_schema(summary="One tag", parameters=[ID_OR_SLUG]),
     create=extend_schema(summary="Add a tag (editors)"),
 )
-class TagViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TagViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     queryset = Tag.objects.all()
     serializer_class = s.TagSerializer
     permission_classes = [permissions.EditorsWrite]
@@ -210,6 +218,12 @@ class TagViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModel
     search_fields = ["name"]
     ordering_fields = ["name", "id"]
     ordering = ["name"]
+
+
+def visible_questions(user):
+    """Questions a user may see (drafts for editors only), with their forecast counts."""
+    queryset = Question.objects.all() if is_editor(user) else Question.objects.published()
+    return queryset.annotate(n_forecasts=forecast_count())
 
 
 def questions_for(user, *, with_history: bool = False):
@@ -246,6 +260,15 @@ def forecast_count():
         .annotate(n=Count("*"))
     )
     return Coalesce(Subquery(counted.values("n")), 0)
+
+
+def rows_response(view, values, bodies, visible) -> Response:
+    """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
+    as the serializer's list, the same body."""
+    queryset = view.filter_queryset(visible(view.request.user))
+    page = view.paginate_queryset(values(queryset))
+    found = bodies(list(queryset if page is None else page), now=timezone.now())
+    return view.get_paginated_response(found) if page is not None else Response(found)
 
 
 RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
@@ -286,7 +309,9 @@ RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
         responses=RESOLUTION_RESPONSES,
     ),
 )
-class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class QuestionViewSet(
+    ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     permission_classes = [permissions.EditorsWrite]
     filterset_class = filters.QuestionFilter
     search_fields = ["title", "resolution_criteria"]
@@ -306,7 +331,7 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
 
     @public_cache
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return rows_response(self, rows.question_values, rows.question_bodies, visible_questions)
 
     @public_cache
     def retrieve(self, request, *args, **kwargs):
@@ -351,7 +376,7 @@ class QuestionViewSet(IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnly
         description="Live questions past their resolve-by date with no resolution, oldest first.",
     )
 )
-class DueQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class DueQuestionViewSet(ConditionalMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.QuestionSerializer
     filterset_class = filters.DueFilter
     ordering_fields = ["resolve_by", "closes_at", "n_forecasts", "id"]
@@ -361,18 +386,29 @@ class DueQuestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return questions_for(self.request.user).due()
 
+    def list(self, request, *args, **kwargs):
+        return rows_response(
+            self, rows.question_values, rows.question_bodies, lambda u: visible_questions(u).due()
+        )
+
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **s.now_context()}
 
 
+def visible_forecasts(user, queryset=None):
+    """Forecasts a user may see: none on drafts unless an editor."""
+    queryset = Forecast.objects.all() if queryset is None else queryset
+    return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
+
+
 def forecasts_for(user):
-    """Forecasts a user may see (none on drafts unless an editor), with their relations."""
+    """Forecasts a user may see, with their relations."""
     queryset = Forecast.objects.select_related("question", "author", "source").prefetch_related(
         Prefetch(
             "option_probabilities", queryset=ForecastProbability.objects.select_related("option")
         )
     )
-    return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
+    return visible_forecasts(user, queryset)
 
 
 @extend_schema_view(
@@ -385,7 +421,7 @@ def forecasts_for(user):
         "`option_probabilities`, one per option, summing to 1.",
     ),
 )
-class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ForecastSerializer
     permission_classes = [permissions.EditorsOrForecastersWrite]
@@ -396,6 +432,9 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return forecasts_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        return rows_response(self, rows.forecast_values, rows.forecast_bodies, visible_forecasts)
 
     def create(self, request, *args, **kwargs):
         forecast = create_forecast(request)
@@ -409,7 +448,7 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="One resolution"),
 )
-class ResolutionViewSet(viewsets.ReadOnlyModelViewSet):
+class ResolutionViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ResolutionSerializer
     filterset_class = filters.ResolutionFilter

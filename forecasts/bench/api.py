@@ -1,12 +1,14 @@
-"""API throughput under gunicorn: scorecard and question list against a trivial endpoint.
+"""API throughput under gunicorn: scorecard, lists and a 304 poll against a trivial endpoint.
 
 Starts gunicorn on a free loopback port against the configured database,
 fills it with the synthetic demo world (``manage.py demo_world``) if it has no
 synthetic questions yet, then for each endpoint runs a bounded load:
 ``--threads`` client threads sending requests for ``--seconds`` each. It does
-so twice, with the public read cache as configured and with it off, and
-reports requests per second and each endpoint's rate as a share of
-``/api/health/``.
+so twice, with the public read cache as configured and with it off (as every
+signed-in and token client reads), and reports requests per second and each
+endpoint's rate as a share of ``/api/health/``. ``not_modified`` is a polling
+client: the question list asked with the ETag it was last served
+(``If-None-Match``), answered 304 with no body.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from forecasts.models import (
 )
 
 PREFIX = "bench-api-"
+ENDPOINTS = ("trivial", "scorecard", "questions", "forecasts", "not_modified")
 
 
 def add_arguments(parser) -> None:
@@ -191,27 +194,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(port: int, path: str) -> int:
+def _fetch(port: int, path: str, etag: str | None = None) -> tuple[int, str | None]:
+    """The status and ETag of a GET (with ``If-None-Match: etag`` when given)."""
+    headers = {"Accept": "application/json", "Host": "127.0.0.1"}
+    if etag:
+        headers["If-None-Match"] = etag
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Accept": "application/json", "Host": "127.0.0.1"})
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
-        return response.status
+        return response.status, response.getheader("ETag")
     finally:
         connection.close()
 
 
-def _load(port: int, paths: list[str], seconds: float, threads: int) -> float:
-    """Requests per second over a bounded run; any non-200 answer stops the benchmark."""
+def _get(port: int, path: str) -> int:
+    return _fetch(port, path)[0]
+
+
+def _load(
+    port: int, paths: list[str], seconds: float, threads: int, *, etag: str | None = None
+) -> float:
+    """Requests per second over a bounded run; any other answer than the one expected
+    (200, or 304 when polling with ``etag``) stops the benchmark."""
     deadline = time.perf_counter() + seconds
     counts, errors = [0] * threads, []
+    expected = 304 if etag else 200
 
     def client(n: int) -> None:
         i = n
         while time.perf_counter() < deadline and not errors:
-            status = _get(port, paths[i % len(paths)])
-            if status != 200:
+            status = _fetch(port, paths[i % len(paths)], etag)[0]
+            if status != expected:
                 errors.append(f"{paths[i % len(paths)]} answered {status}")
             counts[n] += 1
             i += threads
@@ -274,12 +289,15 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
             "trivial": ["/api/health/"],
             "scorecard": [f"/api/authors/{slug}/scorecard/" for slug in slugs],
             "questions": ["/api/questions/"],
+            "forecasts": ["/api/forecasts/"],
+            "not_modified": ["/api/questions/"],
         }
         seconds = options["seconds"] * options["scale"]
         rates = {}
         for name, paths in endpoints.items():
-            _load(port, paths, min(1.0, seconds), options["threads"])  # warm up
-            rates[name] = _load(port, paths, seconds, options["threads"])
+            etag = _fetch(port, paths[0])[1] if name == "not_modified" else None
+            _load(port, paths, min(1.0, seconds), options["threads"], etag=etag)  # warm up
+            rates[name] = _load(port, paths, seconds, options["threads"], etag=etag)
             out.write(
                 f"{name} (public cache {cache_seconds} s): "
                 f"{rates[name]:.1f} requests/s ({paths[0]})"
@@ -307,10 +325,10 @@ def run(options, out) -> dict:
     # As deployed (anonymous reads served from the short public cache), then with it off.
     cached = _measure(options, out, cache_seconds=settings.RECKON_API_CACHE_SECONDS, slugs=slugs)
     uncached = _measure(options, out, cache_seconds=0, slugs=slugs)
-    for name in ("trivial", "scorecard", "questions"):
+    for name in ENDPOINTS:
         figures[f"rps_{name}"] = round(cached[name], 1)
         figures[f"rps_{name}_uncached"] = round(uncached[name], 1)
-    for name in ("scorecard", "questions"):
+    for name in ENDPOINTS[1:]:
         figures[f"{name}_vs_trivial"] = round(cached[name] / cached["trivial"], 3)
         figures[f"{name}_vs_trivial_uncached"] = round(uncached[name] / uncached["trivial"], 3)
     return figures

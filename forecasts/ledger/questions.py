@@ -141,7 +141,7 @@ def question_approve(*, question: Question, by=None) -> Question:
             }
         )
     question.state = Question.State.LIVE
-    question.save(update_fields=["state"])
+    question.save(update_fields=["state", "updated_at"])
     queue_rescore([question.pk])  # its claims now count on their authors' cards
     return question
 
@@ -202,11 +202,13 @@ def question_close_correct(
     )
     _allow_question_changes()
     question.closes_at = closes_at
-    question.save(update_fields=["closes_at"])
+    question.save(update_fields=["closes_at", "updated_at"])
     correction.save()
     if question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
         # Stale until rescored, so reconciliation catches a lost task.
-        Question.objects.filter(pk=question.pk).update(resolution_changed_at=timezone.now())
+        Question.objects.filter(pk=question.pk).update(
+            resolution_changed_at=timezone.now(), updated_at=timezone.now()
+        )
     queue_rescore([question.pk])
     return correction
 

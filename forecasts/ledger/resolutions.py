@@ -160,7 +160,7 @@ def _write_resolution(
         if outcome == Resolution.Outcome.ANNULLED
         else Question.State.RESOLVED
     )
-    question.save(update_fields=["state"])
+    question.save(update_fields=["state", "updated_at"])
     changed = [question.pk, *_propagate_to_conditionals(question, resolution, by)]
     mark_resolution_changed(changed)
     return resolution
@@ -245,7 +245,7 @@ def _withdraw_condition_annulment(
     annulment.is_current = False
     annulment.save(update_fields=["is_current"])
     dependent.state = Question.State.LIVE
-    dependent.save(update_fields=["state"])
+    dependent.save(update_fields=["state", "updated_at"])
 
 
 def mark_resolution_changed(question_ids: Sequence[int]) -> None:
@@ -256,5 +256,7 @@ def mark_resolution_changed(question_ids: Sequence[int]) -> None:
     """
     if not question_ids:
         return
-    Question.objects.filter(pk__in=question_ids).update(resolution_changed_at=timezone.now())
+    Question.objects.filter(pk__in=question_ids).update(
+        resolution_changed_at=timezone.now(), updated_at=timezone.now()
+    )
     queue_rescore(question_ids)

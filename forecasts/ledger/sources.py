@@ -51,7 +51,7 @@ def source_mark_complete(*, source: Source, by=None) -> Source:
     source.is_complete = True
     source.completed_at = timezone.now()
     source.completed_by = by if getattr(by, "pk", None) else None
-    source.save(update_fields=["is_complete", "completed_at", "completed_by"])
+    source.save(update_fields=["is_complete", "completed_at", "completed_by", "updated_at"])
     return source
 
 
@@ -62,5 +62,5 @@ def source_mark_incomplete(*, source: Source) -> Source:
     source.is_complete = False
     source.completed_at = None
     source.completed_by = None
-    source.save(update_fields=["is_complete", "completed_at", "completed_by"])
+    source.save(update_fields=["is_complete", "completed_at", "completed_by", "updated_at"])
     return source

@@ -1,3 +1,4 @@
+from forecasts.models.changes import RowDeletion
 from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import (
     ClaimDirection,
@@ -32,6 +33,7 @@ __all__ = [
     "RescoreRun",
     "Resolution",
     "ResolutionPrompt",
+    "RowDeletion",
     "Scorecard",
     "ScoresDigest",
     "Source",

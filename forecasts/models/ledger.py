@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,21 @@ def _finite(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | (
         Q(**{f"{field}__gt": -1e308}) & Q(**{f"{field}__lt": 1e308})
     )
+
+
+def lifecycle_status(
+    state: str, opens_at: datetime, closes_at: datetime, resolve_by: datetime, now: datetime
+) -> str:
+    """A question's status from its state and dates (``Question.status``; the API's rows)."""
+    if state != "live":
+        return state
+    if now < opens_at:
+        return "upcoming"
+    if now < closes_at:
+        return "open"
+    if now < resolve_by:
+        return "closed"
+    return "due"
 
 
 class Scale(models.TextChoices):
@@ -50,6 +66,13 @@ class Author(models.Model):
         default=False, help_text="Generated demo data, not a real person's record."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +138,13 @@ class Source(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -138,6 +168,13 @@ class Source(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -287,6 +324,13 @@ class Question(models.Model):
     # questions whose scores are stale (e.g. the broker was down).
     resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     scored_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -394,16 +438,9 @@ class Question(models.Model):
 
     def status(self, now: datetime | None = None) -> str:
         """Where the question is in its lifecycle, for display and filters."""
-        if self.state != self.State.LIVE:
-            return self.state
-        now = now or timezone.now()
-        if now < self.opens_at:
-            return "upcoming"
-        if now < self.closes_at:
-            return "open"
-        if now < self.resolve_by:
-            return "closed"
-        return "due"
+        return lifecycle_status(
+            self.state, self.opens_at, self.closes_at, self.resolve_by, now or timezone.now()
+        )
 
 
 class Option(models.Model):
@@ -412,6 +449,13 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
 
     class Meta:
         ordering = ["question", "position", "pk"]

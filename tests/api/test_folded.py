@@ -130,12 +130,14 @@ def test_it_gives_a_source_scorecard_with_brier_n_interval_and_both_tables(api_c
 def test_it_reads_a_folded_table_and_a_source_scorecard_in_a_fixed_number_of_queries(
     api_client, vox, django_assert_max_num_queries
 ):
-    # The author or source, the tag or source parameter, and one for the rows (two for cards).
+    # The author or source, the tag or source parameter, and one for the rows (two for cards);
+    # here no parameter, and the ETag's validator (forecasts.api.conditional).
     with django_assert_max_num_queries(3):
         assert (
             api_client.get("/api/authors/vox/calibration/", {"folded": "true"}).status_code == 200
         )
-    with django_assert_max_num_queries(4):  # the source, the rows, the authors, their cards
+    # The source, the rows, the authors, their cards, and the ETag's validator.
+    with django_assert_max_num_queries(5):
         assert api_client.get("/api/sources/vox-2021/scorecard/").status_code == 200
 
 

@@ -1,0 +1,327 @@
+"""The busiest lists read as plain rows: the same JSON as their serializers, far cheaper.
+
+DRF serializers cost tens of microseconds per field per row, and prefetching
+into model instances costs more; for the question and forecast lists that
+was most of a request. Here each list is a declared tuple of ``Field``\\s,
+in the serializer's order: a column read by ``.values()`` and written as
+the serializer writes it, or a value computed from the row and the rows of
+its relations (fetched once per page, never per row). ``tests/api/test_rows.py``
+holds every field to the serializer's output, byte for byte, so a field added
+to a serializer and not here (one line) fails there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from django.utils import timezone
+
+from forecasts.models import ForecastProbability, Option, Question, Resolution
+from forecasts.models.ledger import lifecycle_status
+
+
+def iso(value: datetime | None, tz=None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as Z."""
+    if value is None:
+        return None
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a row's body.
+
+    ``column`` (a ``.values()`` lookup, the name by default) is read and passed
+    through ``convert``; or, for a computed value, ``compute(row, page)`` is
+    called with the row and the ``Page`` of related rows.
+    """
+
+    name: str
+    column: str | None = ""
+    convert: Callable[[Any], Any] | None = None
+    compute: Callable[[Any, Page], Any] | None = None  # (a row or an instance, the page)
+    time: bool = False  # a datetime, written as DRF's DateTimeField writes it
+
+    @property
+    def lookup(self) -> str | None:
+        return None if self.compute else (self.column or self.name)
+
+
+def Time(name: str, column: str = "") -> Field:  # noqa: N802  (reads as a field type)
+    return Field(name, column, time=True)
+
+
+def Float(name: str, column: str = "") -> Field:  # noqa: N802
+    return Field(name, column, convert=_float)
+
+
+@dataclass
+class Page:
+    """What a page's rows share: the clock reading and their relations, keyed by row id."""
+
+    now: datetime
+    related: dict[str, Any]
+    tz: tzinfo = field(default_factory=timezone.get_current_timezone)  # read once a page
+
+
+def columns(fields: Sequence[Field], *extra: str) -> list[str]:
+    return list(dict.fromkeys([*(f.lookup for f in fields if f.lookup), *extra]))
+
+
+def bodies(rows: Iterable[dict], fields: Sequence[Field], page: Page) -> list[dict]:
+    """Each row's body, keys in the declared order."""
+    plan = [(f.name, f.lookup, f.convert, f.compute, f.time) for f in fields]
+    tz = page.tz
+    out = []
+    for row in rows:
+        body = {}
+        for name, lookup, convert, compute, time in plan:
+            if compute is not None:
+                body[name] = compute(row, page)
+            elif time:
+                body[name] = iso(row[lookup], tz)
+            elif convert is not None:
+                body[name] = convert(row[lookup])
+            else:
+                body[name] = row[lookup]
+        out.append(body)
+    return out
+
+
+def grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list]:
+    found: dict[int, list] = defaultdict(list)
+    for key, value in pairs:
+        found[key].append(value)
+    return found
+
+
+# --- Questions (serializers.QuestionSerializer) ---
+
+OPTION_FIELDS = (Field("id"), Field("label"), Field("position"))
+
+RESOLUTION_FIELDS = (
+    Field("id"),
+    Field("question", "question_id"),
+    # The page's own question: its slug is in the question's row (no join).
+    Field("question_slug", compute=lambda row, page: page.related["slugs"][row["question_id"]]),
+    Field("outcome"),
+    Field("option", "option_id"),
+    Field("option_label", "option__label"),
+    Time("outcome_known_at"),
+    Field("evidence_url"),
+    Field("evidence_note"),
+    Field("reason"),
+    Time("resolved_at"),
+    Field("is_current"),
+    Field("is_automatic"),
+    Field("is_correction", compute=lambda row, page: row["supersedes_id"] is not None),
+    Field("supersedes", "supersedes_id"),
+)
+
+
+def _status(row: dict, page: Page) -> str:
+    return lifecycle_status(
+        row["state"], row["opens_at"], row["closes_at"], row["resolve_by"], page.now
+    )
+
+
+def _condition(row: dict, page: Page) -> dict | None:
+    if row["condition_question_id"] is None:
+        return None
+    return {
+        "question": row["condition_question_id"],
+        "question_slug": row["condition_question__slug"],
+        "outcome": row["condition_outcome"],
+        "option": row["condition_option_id"],
+    }
+
+
+QUESTION_FIELDS = (
+    Field("id"),
+    Field("slug"),
+    Field("title"),
+    Field("kind"),
+    Field("state"),
+    Field("status", compute=_status),
+    Field("resolution_criteria"),
+    Field("background"),
+    Field("tags", compute=lambda row, page: page.related["tags"].get(row["id"], [])),
+    Field("options", compute=lambda row, page: page.related["options"].get(row["id"], [])),
+    Time("opens_at"),
+    Time("closes_at"),
+    Time("resolve_by"),
+    Field("condition", compute=_condition),
+    Field(
+        "current_resolution", compute=lambda row, page: page.related["resolution"].get(row["id"])
+    ),
+    Field("n_forecasts"),
+    Field("is_synthetic"),
+    Time("created_at"),
+)
+# Read for the computed fields above.
+QUESTION_EXTRA = (
+    "opens_at",
+    "closes_at",
+    "resolve_by",
+    "condition_question_id",
+    "condition_question__slug",
+    "condition_outcome",
+    "condition_option_id",
+)
+
+
+def question_values(queryset):
+    """The question list's queryset (filtered, ordered) as the rows ``question_bodies`` reads."""
+    return queryset.values(*columns(QUESTION_FIELDS, *QUESTION_EXTRA))
+
+
+def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
+    """The list's bodies for a page of ``question_values`` rows: three queries, any page size."""
+    ids = [row["id"] for row in rows]
+    tags = grouped(
+        Question.tags.through.objects.filter(question_id__in=ids)
+        .order_by("tag__name")
+        .values_list("question_id", "tag__slug")
+    )
+    option_rows = list(
+        Option.objects.filter(question_id__in=ids)
+        .order_by("question", "position", "pk")
+        .values(*columns(OPTION_FIELDS), "question_id")
+    )
+    shared = Page(now=now, related={"slugs": {row["id"]: row["slug"] for row in rows}})
+    options = grouped(
+        (row["question_id"], body)
+        for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
+    )
+    resolution_rows = list(
+        Resolution.objects.filter(question_id__in=ids, is_current=True).values(
+            *columns(RESOLUTION_FIELDS, "supersedes_id")
+        )
+    )
+    resolution = {
+        row["question_id"]: body
+        for row, body in zip(
+            resolution_rows, bodies(resolution_rows, RESOLUTION_FIELDS, shared), strict=True
+        )
+    }
+    page = Page(now=now, related={"tags": tags, "options": options, "resolution": resolution})
+    return bodies(rows, QUESTION_FIELDS, page)
+
+
+# --- Forecasts (serializers.ForecastSerializer) ---
+
+FORECAST_FIELDS = (
+    Field("id"),
+    Field("question", "question_id"),
+    Field("question_slug", "question__slug"),
+    Field("author", "author_id"),
+    Field("author_slug", "author__slug"),
+    Field("source", "source_id"),
+    Field("source_slug", "source__slug"),
+    Time("stated_at"),
+    Time("recorded_at"),
+    Float("probability"),
+    Field(
+        "option_probabilities",
+        compute=lambda row, page: page.related["options"].get(row["id"], []),
+    ),
+    Field("quote"),
+    Field("phrase"),
+    Field("scale"),
+    Float("interval_low"),
+    Float("interval_high"),
+    Float("scale_point"),
+    Field("conversion_note"),
+    Float("stated_probability"),
+    Field("stated_outcome"),
+    Field("question_agrees"),
+    Field(
+        "is_synthetic",
+        compute=lambda row, page: row["author__is_synthetic"] or row["question__is_synthetic"],
+    ),
+)
+FORECAST_EXTRA = ("author__is_synthetic", "question__is_synthetic")
+
+
+def forecast_values(queryset):
+    return queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
+
+
+def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
+    """The list's bodies for a page of ``forecast_values`` rows: one more query, any page size."""
+    options = grouped(
+        (forecast, {"option": option, "label": label, "probability": float(probability)})
+        for forecast, option, label, probability in ForecastProbability.objects.filter(
+            forecast_id__in=[row["id"] for row in rows]
+        )
+        .order_by("forecast", "option__position")
+        .values_list("forecast_id", "option_id", "option__label", "probability")
+    )
+    return bodies(rows, FORECAST_FIELDS, Page(now=now, related={"options": options}))
+
+
+# --- Scorecards (scores.ScorecardSerializer) ---
+
+
+def _int(value):
+    return None if value is None else int(value)
+
+
+def Attr(name: str, path: str = "", convert=None) -> Field:  # noqa: N802
+    """A value read off a model instance, ``path`` dotted (``author.slug``)."""
+    steps = (path or name).split(".")
+
+    def read(card, page: Page):
+        for step in steps:
+            card = getattr(card, step)
+            if card is None:
+                return None
+        return card if convert is None else convert(card)
+
+    return Field(name, compute=read)
+
+
+CARD_FIELDS = (
+    Attr("author", "author.pk"),
+    Attr("author_slug", "author.slug"),
+    Attr("author_name", "author.name"),
+    Attr("n_scored", convert=int),
+    *(Attr(name, convert=float) for name in ("brier", "brier_0_2", "brier_low", "brier_high")),
+    Field("interval_method", compute=lambda card, page: page.related["interval_method"]),
+    *(
+        Attr(name, convert=float)
+        for name in ("brier_final", "skill", "log_loss", "relative_brier", "crowd_size")
+    ),
+    Attr("n_crowd_compared", convert=int),
+    Attr("n_retrospective", convert=int),
+    Attr("n_baseline", convert=int),
+    *(Attr(name, convert=float) for name in ("baseline", "baseline_low", "baseline_high")),
+    Attr("n_peer", convert=int),
+    *(Attr(name, convert=float) for name in ("peer", "peer_low", "peer_high")),
+)
+SCORECARD_FIELDS = (
+    Attr("id", convert=int),
+    *CARD_FIELDS,
+    Attr("tag", "tag.slug"),
+    *(
+        Attr(name, convert=int)
+        for name in ("n_pending", "n_resolved", "n_annulled", "n_hindsight", "n_better_than_coin")
+    ),
+    Field("murphy", compute=lambda card, page: page.related["murphy"][id(card)]),
+    Field("computed_at", compute=lambda card, page: iso(card.computed_at, page.tz)),
+)
+
+
+def scorecard_bodies(cards: Sequence, *, interval_method: str, murphy: dict[int, dict]) -> list:
+    """Stored scorecards as ``ScorecardSerializer`` writes them; ``murphy`` by ``id(card)``."""
+    page = Page(now=timezone.now(), related={"interval_method": interval_method, "murphy": murphy})
+    return bodies(cards, SCORECARD_FIELDS, page)

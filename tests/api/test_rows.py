@@ -1,0 +1,145 @@
+"""The lists read as plain rows (forecasts.api.rows) give their serializers' bytes.
+
+Each list's page is rendered twice with the API's renderer: as served (from
+``.values()`` rows) and as the serializer makes it from model instances, on
+a varied ledger: binary and multiple-choice questions, resolved, corrected,
+annulled, pending and draft, a conditional one, forecasts with and without
+sources, worded forecasts, text outside ASCII and times with microseconds.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from forecasts.api import serializers as s
+from forecasts.api.renderers import FastJSONRenderer
+from forecasts.api.views import forecasts_for, questions_for
+from forecasts.models import Author, Forecast, Question
+from tests import builders
+from tests.builders.random_ledgers import random_ledger
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
+
+
+@pytest.fixture
+def ledger_world(db):
+    random_ledger(3, n_authors=5, n_questions=18)
+    condition = Question.objects.filter(kind="binary").first()
+    builders.conditional_question(condition, slug="if-so-then-what", title="Éte → “lasts”?")
+    choice = Question.objects.filter(kind="multiple_choice").first()
+    conditional_on_option = builders.question(
+        "if-option",
+        condition_question=choice,
+        condition_outcome="option",
+        condition_option=choice.options.first(),
+        background="Ligne\u2028séparée",
+    )
+    author = Author.objects.create(name="Zoë", slug="zoe", is_synthetic=True)
+    builders.raw_forecast(
+        conditional_on_option,
+        author,
+        stated_at=datetime(2024, 11, 2, 3, 4, 5, 678901, tzinfo=UTC),
+        probability=0.123456789,
+        quote="« Probablement »",
+    )
+
+
+def served_and_serialized(client, path, queryset, serializer_class, *, at_least=10):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(path)
+        assert response.status_code == 200, response.content[:300]
+        page = response.json()["results"]
+        ids = [row["id"] for row in page]
+        assert len(ids) >= at_least
+        by_id = {obj.pk: obj for obj in queryset.filter(pk__in=ids)}
+        expected = serializer_class(
+            [by_id[i] for i in ids], many=True, context={**s.now_context(), "request": None}
+        ).data
+    served = FastJSONRenderer().render(page)
+    assert served == FastJSONRenderer().render(expected)
+    return response
+
+
+def test_the_question_list_is_the_serializers_byte_for_byte(ledger_world, client_for, editor):
+    client = client_for(editor)  # drafts too
+    served_and_serialized(
+        client, "/api/questions/?page_size=100", questions_for(editor), s.QuestionSerializer
+    )
+    assert b"\\u2028" in client.get("/api/questions/?search=if-option").content
+
+
+def test_the_due_list_is_the_serializers(ledger_world, api_client):
+    with time_machine.travel(NOW, tick=False):
+        due = Question.objects.published().due().count()
+    assert due >= 2
+    served_and_serialized(
+        api_client,
+        "/api/due/?page_size=100",
+        questions_for(None),
+        s.QuestionSerializer,
+        at_least=due,
+    )
+
+
+def test_the_forecast_list_is_the_serializers_byte_for_byte(ledger_world, client_for, editor):
+    assert Forecast.objects.filter(option_probabilities__isnull=False).exists()
+    assert Forecast.objects.filter(source__isnull=True).exists()
+    served_and_serialized(
+        client_for(editor),
+        "/api/forecasts/?page_size=500",
+        forecasts_for(editor),
+        s.ForecastSerializer,
+    )
+
+
+def test_filtered_and_ordered_pages_hold_the_same_rows(ledger_world, api_client):
+    for path in (
+        "/api/questions/?ordering=-n_forecasts&page_size=5&page=2",
+        "/api/questions/?status=resolved",
+        "/api/forecasts/?ordering=probability&page_size=7&page=3",
+    ):
+        body = api_client.get(path).json()
+        assert body["results"], path
+        assert body["count"] >= len(body["results"])
+
+
+def test_a_bad_filter_is_still_refused(api_client, ledger_world):
+    assert api_client.get("/api/questions/?status=nonsense").status_code == 400
+    assert api_client.get("/api/forecasts/?author=no-such-author").status_code == 404
+
+
+def test_the_renderer_writes_what_drf_wrote():
+    from rest_framework.renderers import JSONRenderer
+
+    body = {
+        "text": "plain, é, \u2028 and \u2029",
+        "at": datetime(2025, 1, 2, 3, 4, 5, 600000, tzinfo=UTC),
+        "later": datetime(2025, 1, 2, tzinfo=UTC) + timedelta(microseconds=1),
+        "numbers": [0, 1, -3, 0.1, 1 / 3, 0.25, 123456.789, None, True, False],
+        "nested": [{"a": []}, {}],
+    }
+    assert FastJSONRenderer().render(body) == JSONRenderer().render(body)
+
+
+def test_stored_scorecards_are_the_serializers_byte_for_byte(ledger_world, api_client):
+    from forecasts.api.scores import ScorecardSerializer
+    from forecasts.engine import rescoring
+    from forecasts.models import Scorecard
+    from forecasts.standings import scorecards
+
+    rescoring.rescore_all()
+    listed = api_client.get("/api/scorecards/?page_size=500").json()["results"]
+    cards = list(Scorecard.objects.select_related("author", "tag"))
+    assert len(listed) == len(cards) > 5
+    by_id = {card.pk: card for card in cards}
+    expected = ScorecardSerializer([by_id[row["id"]] for row in listed], many=True).data
+    render = FastJSONRenderer().render
+    assert render(listed) == render(expected)
+    for author in Author.objects.filter(scorecards__tag__isnull=False).distinct():
+        body = api_client.get(f"/api/authors/{author.slug}/scorecard/").json()
+        overall, by_tag = scorecards.author_scorecards(author)
+        assert render(body["overall"]) == render(ScorecardSerializer(overall).data)
+        assert render(body["by_tag"]) == render(ScorecardSerializer(by_tag, many=True).data)
