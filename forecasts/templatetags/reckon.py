@@ -86,3 +86,25 @@ def reading(forecast) -> str:
         said,
         stated_percent(forecast.probability),
     )
+
+
+@register.simple_tag
+def claim_rows(claims, scored=False, pending=False, reason=False, hindsight=False):
+    """The body of a claims table (``forecasts.pages.claim_rows``: written out, not templated)."""
+    from forecasts.pages import claim_rows as rows  # it uses the tags above
+
+    return rows.claim_rows(
+        claims,
+        scored=bool(scored),
+        pending=bool(pending),
+        reason=bool(reason),
+        hindsight=bool(hindsight),
+    )
+
+
+@register.simple_tag
+def over_time_rows(points):
+    """The rows of the running-mean table (``forecasts.pages.claim_rows``)."""
+    from forecasts.pages import claim_rows as rows
+
+    return rows.over_time_rows(points)
