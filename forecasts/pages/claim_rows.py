@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from html import escape  # what django.utils.html.escape calls, without its lazy wrapper
 
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
