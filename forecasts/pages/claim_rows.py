@@ -43,7 +43,7 @@ def _url_parts(name: str) -> tuple[str, str]:
 def url(name: str, slug: str) -> str:
     """``reverse(name, kwargs={"slug": slug})``, reversed once (slugs need no quoting)."""
     before, after = _url_parts(name)
-    return f"{before}{slug}{after}"
+    return f"{before}{escape(slug)}{after}"  # escaped for the attribute it goes in
 
 
 def _day(moment) -> str:
