@@ -373,6 +373,9 @@ RECKON_FETCH_TIMEOUT_SECONDS = float(os.environ.get("RECKON_FETCH_TIMEOUT_SECOND
 RECKON_FETCH_MAX_BYTES = int(os.environ.get("RECKON_FETCH_MAX_BYTES", str(3 * 1024 * 1024)))
 
 # --- Reckon ---------------------------------------------------------------
+# Drawn charts, one file each named by a digest of what it draws, so that a Redis
+# outage never means redrawing (forecasts/pages/chart_store.py). Safe to empty.
+RECKON_CHART_DIR = Path(os.environ.get("RECKON_CHART_DIR", VAR_DIR / "charts"))
 # Authors need at least this many scored questions to be ranked.
 RECKON_LEADERBOARD_MIN_N = int(os.environ.get("RECKON_LEADERBOARD_MIN_N", "5"))
 # Resolution reminders: a step at each of these days after resolve-by, then

@@ -164,6 +164,12 @@ def _fast_password_hasher():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _chart_store_of_its_own(settings, tmp_path_factory):
+    """Each test draws into an empty chart store, as a fresh cache would have it."""
+    settings.RECKON_CHART_DIR = tmp_path_factory.mktemp("charts")
+
+
 @pytest.fixture
 def roles(db):
     """The Editors and Resolvers groups, recreated if a transactional test flushed them.

@@ -7,10 +7,11 @@ table beside it. Each is drawn at two widths (``plotting.WIDE`` and
 stays legible on a phone; ``forecasts.pages.plotting`` keeps the rules every
 chart keeps (no text over text, colour-blind safe series, no inline style).
 
-Rendered SVG is cached: the key holds the stamp of the stored scores it was
-drawn from (``Scorecard.computed_at``, ``Question.scored_at``), so a rescoring
-draws afresh, and a digest of the plotted values, so nothing stale can be
-served if data changes some other way. Each chart is drawn once per change.
+Rendered SVG is kept under a digest of everything a chart draws (its kind,
+the plotted values and text, its label): in the chart store on disk
+(``forecasts.pages.chart_store``), which a Redis outage does not touch, and in
+the shared cache, so that other web hosts find it too. Each chart is drawn once
+per change of its data; a rescoring that changes nothing it plots draws nothing.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
+from forecasts.pages import chart_store
 from forecasts.scoring import FoldedLevel
 
 CACHE_SECONDS = 24 * 3600
-# Bumped when the stored SVG changes shape, so no older drawing is served.
-CACHE_VERSION = 3
 
 Draw = Callable[[int], str]  # drawn width in px -> <svg>
 
@@ -49,19 +49,20 @@ class Chart:
         return mark_safe(wide + narrow)  # noqa: S308 - our own drawing, its label escaped
 
 
-def _cached(name: str, stamp: object, data: object, label: str, draw: Draw) -> Chart:
-    digest = hashlib.sha1(
-        json.dumps([data, label], default=str, sort_keys=True).encode(), usedforsecurity=False
-    ).hexdigest()
-    stamp = stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
-    key = f"reckon:chart:v{CACHE_VERSION}:{name}:{stamp.replace(' ', 'T')}:{digest}"
-    drawn = cache.get(key)
+def _cached(name: str, data: object, label: str, draw: Draw) -> Chart:
+    """The chart from the store, else from the cache, else drawn now and kept in both."""
+    digest = chart_store.digest(name, data, label)
+    drawn = chart_store.read(digest)
     if drawn is None:
-        from forecasts.pages import plotting  # matplotlib loads on the first drawing only
+        key = f"reckon:chart:{digest}"
+        drawn = cache.get(key)
+        if drawn is None:
+            from forecasts.pages import plotting  # matplotlib loads on the first drawing only
 
-        with plotting.DRAWING:
-            drawn = {"wide": draw(plotting.WIDE), "narrow": draw(plotting.NARROW)}
-        cache.set(key, drawn, CACHE_SECONDS)
+            with plotting.DRAWING:
+                drawn = {"wide": draw(plotting.WIDE), "narrow": draw(plotting.NARROW)}
+            cache.set(key, drawn, CACHE_SECONDS)
+        chart_store.write(digest, drawn)
     return Chart(wide=drawn["wide"], narrow=drawn["narrow"], label=label)
 
 
@@ -73,7 +74,7 @@ def _prefix(name: str, data: object, width: int) -> str:
     return f"{name}-{digest}-{width}"
 
 
-def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
+def calibration_chart(bins: Sequence[dict]) -> Chart:
     """Observed frequency against mean forecast per bin, with Wilson 95% intervals.
 
     One dot per non-empty bin, its area growing with the bin's count (the
@@ -96,10 +97,10 @@ def calibration_chart(bins: Sequence[dict], *, stamp: object) -> Chart:
         for b in filled
     ]
     titles = ("Probability given (mean per bin)", "How often it happened")
-    return _calibration("calibration", rows, label, stamp, titles, x_from=0.0)
+    return _calibration("calibration", rows, label, titles, x_from=0.0)
 
 
-def folded_chart(levels: Sequence[FoldedLevel], *, stamp: object) -> Chart:
+def folded_chart(levels: Sequence[FoldedLevel]) -> Chart:
     """The folded calibration table as a chart: each stated level and the share right."""
     label = (
         f"Folded calibration chart: {len(levels)} stated levels from 50% to 100%. Each dot is "
@@ -111,11 +112,11 @@ def folded_chart(levels: Sequence[FoldedLevel], *, stamp: object) -> Chart:
         for r in levels
     ]
     titles = ("Stated level (below 50% turned around)", "Share that came out right")
-    return _calibration("folded", rows, label, stamp, titles, x_from=0.5)
+    return _calibration("folded", rows, label, titles, x_from=0.5)
 
 
 def _calibration(
-    name: str, rows: list, label: str, stamp: object, titles: tuple[str, str], *, x_from: float
+    name: str, rows: list, label: str, titles: tuple[str, str], *, x_from: float
 ) -> Chart:
     def draw(width: int) -> str:
         from forecasts.pages import drawings
@@ -130,10 +131,10 @@ def _calibration(
             x_from=x_from,
         )
 
-    return _cached(name, stamp, rows, label, draw)
+    return _cached(name, rows, label, draw)
 
 
-def brier_over_time_chart(points: Sequence[dict], *, stamp: object) -> Chart:
+def brier_over_time_chart(points: Sequence[dict]) -> Chart:
     """Running mean Brier by resolution date, each question's score, and the coin flip.
 
     ``points`` hold ``known_at`` (datetime), ``brier`` and ``running_mean``, oldest first.
@@ -152,7 +153,7 @@ def brier_over_time_chart(points: Sequence[dict], *, stamp: object) -> Chart:
             data, width=width, label=label, prefix=_prefix("over-time", data, width)
         )
 
-    return _cached("brier-over-time", stamp, data, label, draw)
+    return _cached("brier-over-time", data, label, draw)
 
 
 def timeline_chart(
@@ -160,7 +161,6 @@ def timeline_chart(
     crowd: Sequence[tuple[datetime, float]],
     *,
     title: str,
-    stamp: object,
 ) -> Chart:
     """Each author's probability over time as steps, with the crowd median in force."""
     label = (
@@ -182,10 +182,10 @@ def timeline_chart(
             prefix=_prefix("timeline", data, width),
         )
 
-    return _cached("timeline", stamp, data, label, draw)
+    return _cached("timeline", data, label, draw)
 
 
-def leaderboard_chart(rows: Sequence[dict], *, stamp: object) -> Chart:
+def leaderboard_chart(rows: Sequence[dict]) -> Chart:
     """A forest plot: every ranked author's mean Brier with its 95% interval."""
     label = (
         f"Leaderboard chart: mean Brier score and 95% interval for all {len(rows)} ranked "
@@ -199,4 +199,4 @@ def leaderboard_chart(rows: Sequence[dict], *, stamp: object) -> Chart:
             rows, width=width, label=label, prefix=_prefix("leaderboard", rows, width)
         )
 
-    return _cached("leaderboard", stamp, rows, label, draw)
+    return _cached("leaderboard", rows, label, draw)

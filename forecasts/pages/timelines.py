@@ -52,12 +52,13 @@ def question_series(
     """What the question page plots: per author steps and the crowd, one chart per option.
 
     A binary question gives one chart (P(yes)); a multiple-choice question one
-    per option. Lines run to the close, or to now while the question is open.
+    per option. Lines run to the close, or while the question is open to the
+    start of the current hour (``drawn_until``).
     Every forecast is drawn in its author's line, but the crowd is drawn from
     the forecasts in ``counted`` (ids) only, the ones scoring uses: none
     recorded in hindsight, none stated after the close.
     """
-    until = min(question.closes_at, now)
+    until = min(question.closes_at, drawn_until(now, [f.stated_at for f in forecasts]))
     if question.is_binary:
         targets = [(None, "Probability of yes")]
     else:
@@ -83,6 +84,20 @@ def question_series(
             }
         )
     return out
+
+
+def drawn_until(now: datetime, stated: Iterable[datetime]) -> datetime:
+    """Where an open question's lines end: the hour ``now`` is in, or the newest forecast.
+
+    Not ``now`` itself: a chart is drawn once per change of what it plots
+    (``forecasts.pages.chart_store``), and a line ending at each request's
+    moment would be a new drawing, and a new stored file, on every request.
+    Held to the start of the hour (a pixel or less on a chart of weeks), it is
+    drawn again once an hour at most, or when a forecast comes in; a forecast
+    made since that hour began is never cut off.
+    """
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    return max([hour, *(moment for moment in stated if moment <= now)])
 
 
 def _option_value(forecast, option_id: int) -> float | None:

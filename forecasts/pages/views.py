@@ -88,7 +88,6 @@ def leaderboard(request):
         order=filters["order"],
         synthetic=RECORDS[records],
     )
-    stamp = f"{board.computed_at or 'period'}:{records}"
     whole = filters["tag"] is None and since is None and until is None
     under_scales = (
         readings.board_under_scales(board.ranked)
@@ -97,7 +96,7 @@ def leaderboard(request):
     )
     chart = None
     if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
-        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked], stamp=stamp)
+        chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked])
     return render(
         request,
         "forecasts/leaderboard.html",
@@ -160,7 +159,6 @@ def author_detail(request, slug):
     record = author_record(author, **filters)
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
-    stamp = (card.computed_at if card else None) or "period"
     # Calibration and the decomposition are drawn for whole (stored) records only.
     binned = (
         scorecards.binned_figures([card])[0]
@@ -193,16 +191,12 @@ def author_detail(request, slug):
         "murphy_brier": binned.murphy.get("brier"),
         # Drawn only with a bin to plot: a record of multiple-choice questions alone has none.
         "calibration_chart": (
-            charts.calibration_chart(binned.calibration, stamp=stamp)
+            charts.calibration_chart(binned.calibration)
             if card and card.n_scored and any(b.get("count") for b in binned.calibration)
             else None
         ),
-        "folded_chart": (
-            charts.folded_chart(folded_table.levels, stamp=stamp) if folded_table.levels else None
-        ),
-        "over_time_chart": (
-            charts.brier_over_time_chart(over_time, stamp=stamp) if over_time else None
-        ),
+        "folded_chart": (charts.folded_chart(folded_table.levels) if folded_table.levels else None),
+        "over_time_chart": (charts.brier_over_time_chart(over_time) if over_time else None),
         **filters,
     }
     return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
@@ -306,9 +300,7 @@ def question_detail(request, slug):
         "timelines": [
             {
                 **t,
-                "chart": charts.timeline_chart(
-                    t["series"], t["crowd_steps"], title=t["title"], stamp=question.scored_at
-                ),
+                "chart": charts.timeline_chart(t["series"], t["crowd_steps"], title=t["title"]),
             }
             for t in timelines.question_series(question, forecasts, now=now, counted=counted.ids)
         ],

@@ -26,6 +26,15 @@ from forecasts.models import (
 from forecasts.scoring import is_hindsight
 from forecasts.standings.counted import Counted, claim_times, counted_on_question
 
+# Columns of a claim's question and source that the record never shows.
+DEFERRED = (
+    "source__full_text",
+    "source__attribution",
+    "question__resolution_criteria",
+    "question__background",
+    "question__editor_notes",
+)
+
 
 @dataclass
 class Claim:
@@ -163,6 +172,8 @@ def author_record(
         Forecast.objects.filter(author=author)
         .exclude(question__state=Question.State.DRAFT)
         .select_related("question", "source")
+        # The long texts no row shows: a source's whole article is not read once per claim.
+        .defer(*DEFERRED)
         .prefetch_related(
             Prefetch(
                 "option_probabilities",

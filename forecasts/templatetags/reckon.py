@@ -6,8 +6,11 @@ the page beside its rounded form: readers (and tests) can check every figure.
 
 from __future__ import annotations
 
+from html import escape  # django.utils.html.escape's own, without its lazy wrapper
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from forecasts.pages import words
 
@@ -20,18 +23,17 @@ def figure(value, field: str, places: int = 3, signed: bool = False, percent: bo
 
     ``percent`` prints it as a signed whole percentage (for skill scores).
     """
+    field = escape(field)
     if value is None:
-        return format_html('<data data-field="{}" value="">not available</data>', field)
+        return mark_safe(f'<data data-field="{field}" value="">not available</data>')  # noqa: S308
     if percent:
         shown = f"{value * 100:+.0f}%"
     else:
         shown = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
-    return format_html(
-        '<data data-field="{}" value="{}">{}</data>',
-        field,
-        repr(float(value)),
-        shown.replace("-", "−"),
-    )
+    # Written out rather than through format_html: a page may print thousands of these,
+    # and nothing here but the (escaped) field name is text.
+    shown = shown.replace("-", "−")
+    return mark_safe(f'<data data-field="{field}" value="{float(value)!r}">{shown}</data>')  # noqa: S308
 
 
 @register.simple_tag
@@ -86,3 +88,25 @@ def reading(forecast) -> str:
         said,
         stated_percent(forecast.probability),
     )
+
+
+@register.simple_tag
+def claim_rows(claims, scored=False, pending=False, reason=False, hindsight=False):
+    """The body of a claims table (``forecasts.pages.claim_rows``: written out, not templated)."""
+    from forecasts.pages import claim_rows as rows  # it uses the tags above
+
+    return rows.claim_rows(
+        claims,
+        scored=bool(scored),
+        pending=bool(pending),
+        reason=bool(reason),
+        hindsight=bool(hindsight),
+    )
+
+
+@register.simple_tag
+def over_time_rows(points):
+    """The rows of the running-mean table (``forecasts.pages.claim_rows``)."""
+    from forecasts.pages import claim_rows as rows
+
+    return rows.over_time_rows(points)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from forecasts.pages.timelines import crowd_median, steps
+from forecasts.pages.timelines import crowd_median, drawn_until, steps
 from tests import builders
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -43,3 +43,12 @@ def test_a_question_whose_only_forecast_was_entered_in_hindsight_draws_no_crowd(
     html = client.get(q.get_absolute_url()).content.decode()
     assert html.count('<div class="chart-wide">') == 1
     assert "Late Larry" in html
+
+
+def test_an_open_question_is_drawn_to_the_hour_or_to_its_newest_forecast():
+    now = datetime(2025, 3, 4, 15, 42, 7, tzinfo=UTC)
+    hour = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
+    assert drawn_until(now, [hour - timedelta(days=2)]) == hour
+    newest = datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
+    assert drawn_until(now, [hour - timedelta(days=2), newest]) == newest
+    assert drawn_until(now, [now + timedelta(minutes=5)]) == hour  # never past now
