@@ -223,6 +223,15 @@ def test_an_outcome_beyond_an_open_range_is_scored_as_it_is():
     score = stated_score(unit, unit_scale(6.1, 0.0, 5.0))
     assert score == approx(1.15 / 1.5, abs=1e-12)
     assert score == approx(stated_score(SAID, 6.1) / 5, abs=1e-12)
+    assert round(score, 4) == 0.7667
+
+
+def test_an_outcome_clamped_to_a_closed_bound_is_scored_at_the_bound():
+    # With a closed top at 5%, 6.1% resolves to 5%: 1.0 on the range.
+    # IS = 0.2 + 10 × 0.5 = 5.2; WIS = (½ × 0.6 + 0.1 × 5.2) / 1.5 = 0.82 / 1.5
+    score = stated_score(normalised(SAID, 0.0, 5.0), unit_scale(5.0, 0.0, 5.0))
+    assert score == approx(0.82 / 1.5, abs=1e-12)
+    assert round(score, 4) == 0.5467
 
 
 def test_a_log_scale_scores_ratios():
@@ -237,8 +246,19 @@ def test_a_log_scale_scores_ratios():
     expected = (0.5 * (y - m) + 0.05 * (hi - lo + 20 * (y - hi))) / 1.5
     score = stated_score(unit, unit_scale(80_000, 1_000, 1_000_000, log_scale=True))
     assert score == approx(expected, abs=1e-12)
-    # ln 2 / ln 1000 per doubling: y − hi is one doubling, y − m two
+    # ln 2 / ln 1000 per doubling: y − hi is one doubling, y − m and hi − lo two
     assert y - hi == approx(math.log(2) / ln1000)
+    # the docs' figures, to 4 decimals
+    assert [round(v, 4) for v in (m, lo, hi, y, y - m, hi - lo, y - hi)] == [
+        0.4337,
+        0.3333,
+        0.5340,
+        0.6344,
+        0.2007,
+        0.2007,
+        0.1003,
+    ]
+    assert round(score, 4) == 0.1405
 
 
 # --- Over the question's days -----------------------------------------------------
