@@ -92,12 +92,14 @@ def test_interval_score_is_at_least_the_width_and_equals_it_inside(low, width, p
     high = low + width
     score = interval_score(low, high, percent / 100, y)
     assert score >= high - low
+    alpha = 1 - percent / 100
     if low <= y <= high:
         assert score == high - low
-    else:
-        assert score > high - low
+    else:  # the width plus 2/α per unit missed
+        miss = low - y if y < low else y - high
+        assert miss > 0
+        assert score == approx(high - low + 2 / alpha * miss, rel=1e-12, abs=1e-12)
     # (α/2) · IS is the sum of the pinball losses of its two quantiles
-    alpha = 1 - percent / 100
     pair = 2 * pinball_loss([alpha / 2, 1 - alpha / 2], [low, high], y)
     assert alpha / 2 * score == approx(pair, rel=1e-9, abs=1e-9)
 
