@@ -10,9 +10,10 @@ error, and no probabilistic score.
 
 The probabilistic score of a stated forecast is its weighted interval score
 (WIS, Bracher et al. 2021), lower is better, in the question's unit (days for a
-date question). For a median and K central intervals,
+date question). For a median m and K central intervals [lₖ, uₖ] of coverage
+1 − αₖ,
 
-    WIS = 1/(K + 1/2) · (½·|y − m| + Σₖ (αₖ/2) · ISₐₖ)
+    WIS = 1/(K + ½) · (½·|y − m| + Σₖ (αₖ/2) · IS_αₖ(lₖ, uₖ; y))
 
 and it equals twice the mean quantile (pinball) loss over those 2K + 1
 quantiles (Gneiting & Raftery 2007), which is how ``stated_score`` computes it
@@ -22,9 +23,11 @@ the levels given (an interval alone scores (α/2) · IS).
 To add questions in different units into one record, the values and the outcome
 are first mapped onto the question's range, [low, high] → [0, 1] (on a log
 scale for log-scale questions): ``unit_scale``. Quantiles follow any increasing
-map, so the normalised score is the same proper score on a common scale.
+map, so the normalised score is the same proper score on a common scale; on a
+linear range it is exactly the WIS in the unit divided by high − low.
 
-Every function checks its arguments and raises ``ValueError`` naming the field.
+Every function checks its arguments: a wrong type raises ``TypeError``, a bad
+value ``ValueError``, each naming the argument (e.g. ``levels[2]``, ``upper``).
 """
 
 import math
@@ -39,6 +42,10 @@ from forecasts.scoring.daily import Closes, _daily, _mean_or_none, _unzip, _wind
 from forecasts.scoring.inputs import FloatArray
 
 MEDIAN = 0.5
+LEVEL_DIGITS = 9
+"""Levels built from a coverage are rounded to this many decimals, so that the
+lower level of an 80% interval, (1 − 0.8)/2 = 0.09999999999999998 in floating
+point, is the same level as a stated 10% quantile."""
 
 
 def _real(value: float, name: str) -> float:
@@ -57,24 +64,31 @@ def _coverage(coverage: float, name: str = "coverage") -> float:
     return c
 
 
+def _level(level: float, name: str) -> float:
+    tau = _real(level, name)
+    if not 0.0 < tau < 1.0:
+        raise ValueError(f"{name} = {tau!r} must be strictly between 0 and 1")
+    return tau
+
+
 def _quantile_set(
     levels: Sequence[float], values: Sequence[float]
 ) -> tuple[FloatArray, FloatArray]:
     """Levels strictly increasing inside (0, 1), values finite and non-decreasing."""
     if len(levels) != len(values):
         raise ValueError(f"levels has {len(levels)} entries but values has {len(values)}")
-    if not levels:
+    if len(levels) == 0:
         raise ValueError("levels must not be empty")
-    tau = np.array([_real(t, f"levels[{i}]") for i, t in enumerate(levels)])
+    tau = np.array([_level(t, f"levels[{i}]") for i, t in enumerate(levels)])
     q = np.array([_real(v, f"values[{i}]") for i, v in enumerate(values)])
-    outside = np.flatnonzero((tau <= 0.0) | (tau >= 1.0))
-    if outside.size:
-        i = int(outside[0])
-        raise ValueError(f"levels[{i}] = {tau[i]!r} must be strictly between 0 and 1")
-    if np.any(np.diff(tau) <= 0):
-        raise ValueError("levels must be strictly increasing")
-    if np.any(np.diff(q) < 0):
-        raise ValueError("values must not decrease as the levels increase (unordered quantiles)")
+    for i in range(1, tau.size):
+        if tau[i] <= tau[i - 1]:
+            raise ValueError(f"levels must be strictly increasing: levels[{i}] = {tau[i]!r}")
+        if q[i] < q[i - 1]:
+            raise ValueError(
+                f"values[{i}] = {q[i]!r} is below values[{i - 1}] = {q[i - 1]!r}: "
+                "quantiles must not decrease as the level rises"
+            )
     return tau, q
 
 
@@ -83,7 +97,9 @@ def pinball_loss(levels: Sequence[float], values: Sequence[float], y: float) -> 
 
         ρ_τ(q, y) = (1{y < q} − τ) · (q − y)
 
-    i.e. τ·(y − q) when the outcome is above q and (1 − τ)·(q − y) when below.
+    i.e. τ·(y − q) when the outcome is above q, (1 − τ)·(q − y) when below, and
+    0 when y = q. ``levels`` must rise strictly inside (0, 1) and ``values``
+    must not decrease with them.
     """
     tau, q = _quantile_set(levels, values)
     outcome = _real(y, "y")
@@ -91,7 +107,13 @@ def pinball_loss(levels: Sequence[float], values: Sequence[float], y: float) -> 
 
 
 def interval_score(lower: float, upper: float, coverage: float, y: float) -> float:
-    """(upper − lower) + (2/α)(lower − y)₊ + (2/α)(y − upper)₊ with α = 1 − coverage."""
+    """Interval score of Gneiting & Raftery (2007), in the unit of the values:
+
+        IS = (upper − lower) + (2/α)·(lower − y)₊ + (2/α)·(y − upper)₊,  α = 1 − coverage
+
+    the width, plus a penalty of 2/α per unit by which the outcome missed the
+    interval. An outcome on a bound is inside. lower = upper is allowed.
+    """
     low, high = _real(lower, "lower"), _real(upper, "upper")
     if low > high:
         raise ValueError(f"lower ({low!r}) must not be above upper ({high!r})")
@@ -107,21 +129,41 @@ def interval_score(lower: float, upper: float, coverage: float, y: float) -> flo
 def weighted_interval_score(
     median: float, intervals: Sequence[tuple[float, float, float]], y: float
 ) -> float:
-    """WIS with the weights of Bracher et al. (2021): w₀ = ½ on the median, αₖ/2 on each
-    interval, divided by K + ½. ``intervals`` are ``(coverage, lower, upper)``; with
-    none, WIS is the absolute error of the median.
+    """WIS with the weights of Bracher et al. (2021): ½ on the median's absolute
+    error, αₖ/2 on each interval's score, the sum divided by K + ½:
+
+        WIS = (½·|y − m| + Σₖ (αₖ/2) · IS(lₖ, uₖ, 1 − αₖ, y)) / (K + ½)
+
+    ``intervals`` are ``(coverage, lower, upper)``, in any order, with distinct
+    coverages; they must form one set of quantiles: each contains the median,
+    and a higher coverage is never narrower on either side. With no interval,
+    WIS is the absolute error of the median. Equals ``2 · pinball_loss`` over
+    the 2K + 1 quantiles.
     """
     m, outcome = _real(median, "median"), _real(y, "y")
-    total = 0.5 * abs(outcome - m)
+    checked: list[tuple[float, float, float, int]] = []
     for k, interval in enumerate(intervals):
         if len(interval) != 3:
             raise ValueError(f"intervals[{k}] must be (coverage, lower, upper)")
-        coverage, lower, upper = interval
-        c = _coverage(coverage, f"intervals[{k}] coverage")
-        if not _real(lower, f"intervals[{k}] lower") <= m <= _real(upper, f"intervals[{k}] upper"):
-            raise ValueError(f"intervals[{k}] must contain the median")
-        total += (1.0 - c) / 2.0 * interval_score(lower, upper, c, outcome)
-    return total / (len(intervals) + 0.5)
+        c = _coverage(interval[0], f"intervals[{k}] coverage")
+        low = _real(interval[1], f"intervals[{k}] lower")
+        high = _real(interval[2], f"intervals[{k}] upper")
+        if not low <= m <= high:
+            raise ValueError(f"intervals[{k}] ({low!r}, {high!r}) must contain the median ({m!r})")
+        checked.append((c, low, high, k))
+    checked.sort()
+    for (c0, low0, high0, k0), (c1, low1, high1, k1) in zip(checked, checked[1:], strict=False):
+        if c1 == c0:
+            raise ValueError(f"intervals[{k1}] repeats the coverage of intervals[{k0}] ({c1!r})")
+        if low1 > low0 or high1 < high0:
+            raise ValueError(
+                f"intervals[{k1}] (coverage {c1!r}) must contain intervals[{k0}] "
+                f"(coverage {c0!r}): quantiles must not cross"
+            )
+    total = 0.5 * abs(outcome - m)
+    for c, low, high, _ in checked:
+        total += (1.0 - c) / 2.0 * interval_score(low, high, c, outcome)
+    return total / (len(checked) + 0.5)
 
 
 def point_errors(value: float, y: float) -> tuple[float, float | None]:
@@ -145,22 +187,31 @@ class StatedValues:
     def as_quantiles(self) -> tuple[list[float], list[float]] | None:
         """The stated forecast as (levels, values), or ``None`` for a point alone.
 
-        An interval gives levels (1 − c)/2 and (1 + c)/2; the point is the median.
-        The same level stated twice must carry the same value; the result is
-        checked like any quantile set (ordered, levels inside (0, 1)).
+        An interval gives levels (1 − c)/2 and (1 + c)/2 (rounded to
+        ``LEVEL_DIGITS`` decimals, as are the stated levels); the point is the
+        median. The same level stated twice must carry the same value. Levels
+        lie strictly inside (0, 1) and the values must not decrease as the
+        level rises: errors name the fields (``point``, ``upper``,
+        ``quantiles[2] value``...).
         """
-        pairs: dict[float, float] = {}
+        pairs: dict[float, tuple[float, str]] = {}
 
         def put(level: float, value: float, name: str) -> None:
-            v = _real(value, name)
-            if level in pairs and pairs[level] != v:
-                raise ValueError(f"{name} contradicts another value at level {level:g}")
-            pairs[level] = v
+            tau, v = round(level, LEVEL_DIGITS), _real(value, name)
+            if tau in pairs and pairs[tau][0] != v:
+                other = pairs[tau][1]
+                raise ValueError(f"{name} ({v!r}) contradicts {other} at level {tau:g}")
+            pairs[tau] = (v, name)
 
-        for i, (level, value) in enumerate(self.quantiles):
-            put(_real(level, f"quantiles[{i}] level"), value, f"quantiles[{i}] value")
-        has_interval = self.lower is not None or self.upper is not None
-        if has_interval:
+        for i, pair in enumerate(self.quantiles):
+            if len(pair) != 2:
+                raise ValueError(f"quantiles[{i}] must be a (level, value) pair")
+            level = _level(
+                round(_real(pair[0], f"quantiles[{i}] level"), LEVEL_DIGITS),
+                f"quantiles[{i}] level",
+            )
+            put(level, pair[1], f"quantiles[{i}] value")
+        if self.lower is not None or self.upper is not None:
             if self.lower is None or self.upper is None or self.coverage is None:
                 raise ValueError("an interval needs lower, upper and coverage")
             c = _coverage(self.coverage)
@@ -178,9 +229,14 @@ class StatedValues:
         if self.point is not None:
             put(MEDIAN, self.point, "point")
         levels = sorted(pairs)
-        values = [pairs[level] for level in levels]
-        _quantile_set(levels, values)
-        return levels, values
+        for below, above in zip(levels, levels[1:], strict=False):
+            (v0, name0), (v1, name1) = pairs[below], pairs[above]
+            if v1 < v0:
+                raise ValueError(
+                    f"{name1} ({v1!r}, level {above:g}) is below {name0} ({v0!r}, level "
+                    f"{below:g}): quantiles must not decrease as the level rises"
+                )
+        return levels, [pairs[level][0] for level in levels]
 
 
 def stated_score(stated: StatedValues, y: float) -> float | None:
@@ -194,36 +250,55 @@ def stated_score(stated: StatedValues, y: float) -> float | None:
     return 2.0 * pinball_loss(*quantiles, y)
 
 
-def unit_scale(x: float, low: float, high: float, log_scale: bool = False) -> float:
-    """Map x from the question's range [low, high] onto [0, 1] (beyond it for open bounds).
+def _to_unit(value: float, name: str, low: float, high: float, log_scale: bool) -> float:
+    x = _real(value, name)
+    if not log_scale:
+        return (x - low) / (high - low)
+    if x <= 0:
+        raise ValueError(f"{name} = {x!r}: a log scale needs values above 0")
+    return (math.log(x) - math.log(low)) / (math.log(high) - math.log(low))
 
-    On a log scale: (ln x − ln low) / (ln high − ln low); low and x must be > 0.
-    """
-    value, a, b = _real(x, "x"), _real(low, "low"), _real(high, "high")
+
+def _range(low: float, high: float, log_scale: bool) -> tuple[float, float]:
+    a, b = _real(low, "low"), _real(high, "high")
     if not a < b:
         raise ValueError(f"low ({a!r}) must be below high ({b!r})")
-    if not log_scale:
-        return (value - a) / (b - a)
-    if a <= 0 or value <= 0:
-        raise ValueError("a log scale needs positive values and a positive range")
-    return (math.log(value) - math.log(a)) / (math.log(b) - math.log(a))
+    if log_scale and a <= 0:
+        raise ValueError(f"low = {a!r}: a log scale needs a range above 0")
+    return a, b
+
+
+def unit_scale(x: float, low: float, high: float, log_scale: bool = False) -> float:
+    """Map x from the question's range [low, high] onto [0, 1]:
+
+        linear:  (x − low) / (high − low)
+        log:     (ln x − ln low) / (ln high − ln low)   (low > 0 and x > 0)
+
+    Beyond the range (an open bound) the result lies beyond [0, 1]: below 0
+    under low, above 1 over high; it is not clamped.
+    """
+    a, b = _range(low, high, log_scale)
+    return _to_unit(x, "x", a, b, log_scale)
 
 
 def normalised(
     stated: StatedValues, low: float, high: float, log_scale: bool = False
 ) -> StatedValues:
-    """The same forecast with every value mapped by ``unit_scale`` (levels unchanged)."""
+    """The same forecast with every value mapped by ``unit_scale`` (levels and coverage
+    unchanged), to be scored against ``unit_scale(outcome)``."""
+    a, b = _range(low, high, log_scale)
 
-    def scale(v: float | None) -> float | None:
-        return None if v is None else unit_scale(v, low, high, log_scale)
+    def scale(v: float | None, name: str) -> float | None:
+        return None if v is None else _to_unit(v, name, a, b, log_scale)
 
     return StatedValues(
-        point=scale(stated.point),
-        lower=scale(stated.lower),
-        upper=scale(stated.upper),
+        point=scale(stated.point, "point"),
+        lower=scale(stated.lower, "lower"),
+        upper=scale(stated.upper, "upper"),
         coverage=stated.coverage,
         quantiles=tuple(
-            (level, unit_scale(v, low, high, log_scale)) for level, v in stated.quantiles
+            (level, _to_unit(v, f"quantiles[{i}] value", a, b, log_scale))
+            for i, (level, v) in enumerate(stated.quantiles)
         ),
     )
 
@@ -236,17 +311,19 @@ def time_averaged_stated_score(
 ) -> float | None:
     """Mean daily WIS from the author's first forecast to the close, on the binary day rules.
 
-    The forecast in force on a day is the latest stated on or before it; those
-    stated after the close never count; days before the first forecast are left
-    out. Points alone are not scored and do not end the previous forecast's
-    days: they are dropped first. ``None`` when no day is scored.
+    One score per UTC day from the open date to the close day, both included;
+    the forecast in force on a day is the latest stated on or before it (the
+    last of a day wins; one stated before the open counts from the open day);
+    those stated after the close moment never count; days before the first
+    forecast are left out. Points alone are not scored and do not end the
+    previous forecast's days: they are dropped first. ``None`` when no day is
+    scored.
     """
+    window = _window(opens, closes)
     scored = [(moment, stated_score(s, y)) for moment, s in forecasts]
     kept = [(moment, score) for moment, score in scored if score is not None]
     if not kept:
         return None
     instants, scores = _unzip(kept)
-    daily = _daily(
-        instants, np.array(scores, dtype=np.float64)[:, None], _window(opens, closes), None
-    )
+    daily = _daily(instants, np.array(scores, dtype=np.float64)[:, None], window, None)
     return _mean_or_none(daily[:, 0])
