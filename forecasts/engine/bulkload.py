@@ -169,7 +169,7 @@ def read_at_once(connection, readers: Sequence[Callable]) -> list:
     caller's connection instead.
     """
     wrapper = connections[connection.alias]  # the proxy's current thread's wrapper
-    if not _can_share_snapshot(wrapper):
+    if not can_share_snapshot(wrapper):
         return [read(wrapper) for read in readers]
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
@@ -206,7 +206,7 @@ def execute_bound(connection, sql: str, params: Sequence = (), *, binary: bool =
         return cursor.fetchall() if cursor.description else []
 
 
-def _can_share_snapshot(wrapper) -> bool:
+def can_share_snapshot(wrapper) -> bool:
     """Whether other connections can import this one's snapshot and see what it sees."""
     if wrapper.vendor != "postgresql" or len(wrapper.atomic_blocks) != 1:
         return False  # no transaction, or a savepoint inside an outer one

@@ -26,7 +26,7 @@ from django.db import connection
 from forecasts.engine import card_totals
 from forecasts.engine.bulkload import Query, read_small
 from forecasts.engine.card_rows import card_rows
-from forecasts.engine.ledger_arrays import IdRange, read_ledger
+from forecasts.engine.ledger_arrays import IdRange, Ledger, read_ledger
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.engine.score_tables import (
@@ -66,16 +66,23 @@ def card_keys(author: np.ndarray, tag: np.ndarray) -> np.ndarray:
 
 
 def score_chunk(
-    questions: IdRange, started: datetime, *, verify: bool = False, cold: bool = False
+    questions: IdRange,
+    started: datetime,
+    *,
+    verify: bool = False,
+    cold: bool = False,
+    ledger: Ledger | None = None,
 ) -> ChunkResult:
     """Rescore one range of questions: its rows and digests written, its card totals returned.
 
     Rows are rewritten only for questions whose digest changed (``verify``:
     the digest of the rows actually stored; ``cold``: the score table is
     empty, so every row is copied in and nothing is looked up or deleted).
+    ``ledger``: the range's ledger, read already (``forecasts.engine.prefetch``).
     """
     _without_jit()
-    ledger = read_ledger(questions)
+    if ledger is None:
+        ledger = read_ledger(questions)
     scored = score_pairs(ledger)
     row_question = scored["question"]  # index into the chunk's questions
     rows = card_rows(scored, ledger)
@@ -98,7 +105,7 @@ def score_chunk(
             started,
             question_ids=ledger.question_id[changed],
         )
-    store_digests(ledger.question_id[changed], digests[changed])
+    store_digests(ledger.question_id[changed], digests[changed], fresh=cold)
     stamp_scored(ledger, started)
     return ChunkResult(
         card_keys(author, tag),
