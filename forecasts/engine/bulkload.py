@@ -24,48 +24,30 @@ import numpy as np
 import psycopg
 from django.db import connections
 
-# PostgreSQL's binary timestamps count microseconds from 2000-01-01 UTC.
-PG_EPOCH_US = 946_684_800_000_000
-NULL_TIME = np.iinfo(np.int64).min
-_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-_HEADER = _SIGNATURE + struct.pack(">ii", 0, 0)
-_TRAILER = struct.pack(">h", -1)
-_WIDTH = {"int2": 2, "int4": 4, "int8": 8, "float8": 8, "bool": 1, "time": 8}
-_BIG_ENDIAN = {
-    "int2": ">i2",
-    "int4": ">i4",
-    "int8": ">i8",
-    "float8": ">f8",
-    "bool": "u1",
-    "time": ">i8",
-}
+from forecasts.engine.copy_tuples import (
+    BIG_ENDIAN,
+    HEADER,
+    NULL_TIME,
+    PG_EPOCH_US,
+    SIGNATURE,
+    TRAILER,
+    WIDTH,
+    Column,
+    binary_tuples,
+)
+
 _CHUNK_ROWS = 200_000
+
 _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column to write: ``kind`` is int2/int4/int8/float8/bool/time/text/json/bytes.
+def write_rows(
+    connection, table: str, columns: Sequence[Column], n_rows: int, *, any_order: bool = False
+) -> None:
+    """Insert ``n_rows`` rows into ``table`` (COPY on PostgreSQL, executemany elsewhere).
 
-    ``values`` is an array (one per row) or a constant. NULL is written for a
-    ``None`` constant, a NaN float, a ``NULL_TIME`` time and wherever the
-    optional boolean array ``nulls`` is true. With ``labels``, ``values`` are
-    integer codes of text labels (``labels[code]`` is written), which is much
-    faster than one Python string per row.
+    ``any_order``: the rows may be stored in another order (``binary_tuples``).
     """
-
-    name: str
-    kind: str
-    values: object
-    nulls: np.ndarray | None = None
-    labels: Sequence[str] | None = None
-
-    def is_constant(self) -> bool:
-        return not isinstance(self.values, np.ndarray | list | tuple)
-
-
-def write_rows(connection, table: str, columns: Sequence[Column], n_rows: int) -> None:
-    """Insert ``n_rows`` rows into ``table`` (COPY on PostgreSQL, executemany elsewhere)."""
     if n_rows == 0:
         return
     names = ", ".join(c.name for c in columns)
@@ -73,132 +55,16 @@ def write_rows(connection, table: str, columns: Sequence[Column], n_rows: int) -
         with connection.cursor() as cursor:
             raw = cursor.connection.cursor()
             with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.write(_HEADER)
+                copy.write(HEADER)
                 for start in range(0, n_rows, _CHUNK_ROWS):
                     stop = min(start + _CHUNK_ROWS, n_rows)
-                    copy.write(_binary_tuples(columns, start, stop))
-                copy.write(_TRAILER)
+                    copy.write(binary_tuples(columns, start, stop, any_order=any_order))
+                copy.write(TRAILER)
         return
     marks = ", ".join(["%s"] * len(columns))
     rows = zip(*(_python_values(c, n_rows) for c in columns), strict=True)
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(rows))
-
-
-def _slice(column: Column, start: int, stop: int) -> object:
-    return column.values if column.is_constant() else column.values[start:stop]
-
-
-def _field(column: Column, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lengths (-1 for NULL) and the concatenated payload bytes of one column."""
-    n = stop - start
-    values = _slice(column, start, stop)
-    if column.labels is not None:
-        return _labelled(column, values)
-    if column.kind in ("text", "json", "bytes") and column.is_constant():
-        one = _encode_texts(column, values, 1)[0]
-        if one is None:
-            return np.full(n, -1, np.int32), np.empty(0, np.uint8)
-        return np.full(n, len(one), np.int32), np.tile(np.frombuffer(one, np.uint8), n)
-    if column.kind in ("text", "json", "bytes"):
-        encoded = _encode_texts(column, values, n)
-        lengths = np.fromiter((-1 if b is None else len(b) for b in encoded), np.int32, n)
-        payload = np.frombuffer(b"".join(b for b in encoded if b is not None), np.uint8)
-        return lengths, payload
-    width = _WIDTH[column.kind]
-    if column.is_constant():
-        if values is None:
-            return np.full(n, -1, np.int32), np.empty(0, np.uint8)
-        values = np.full(n, values)
-    array = np.asarray(values)
-    null = np.zeros(n, bool) if column.nulls is None else column.nulls[start:stop]
-    if column.kind == "float8":
-        null = null | np.isnan(array)
-    elif column.kind == "time":
-        null = null | (array == NULL_TIME)
-        array = array - PG_EPOCH_US
-    data = array[~null].astype(_BIG_ENDIAN[column.kind]).view(np.uint8)
-    return np.where(null, -1, width).astype(np.int32), data
-
-
-def _labelled(column: Column, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    encoded = _encode_texts(Column(column.name, column.kind, list(column.labels)), column.labels, 0)
-    sizes = np.array([len(b) for b in encoded], np.int64)
-    pool = np.frombuffer(b"".join(encoded), np.uint8)
-    lengths = sizes[codes]
-    starts = (np.cumsum(sizes) - sizes)[codes]
-    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return lengths.astype(np.int32), pool[np.repeat(starts, lengths) + within]
-
-
-def _encode_texts(column: Column, values: object, n: int) -> list[bytes | None]:
-    if column.kind == "bytes":
-        return [values] * n if column.is_constant() else list(values)
-    prefix = b"\x01" if column.kind == "json" else b""  # jsonb's binary form is versioned
-    if column.is_constant():
-        one = None if values is None else prefix + str(values).encode()
-        return [one] * n
-    return [None if v is None else prefix + str(v).encode() for v in values]
-
-
-def _binary_tuples(columns: Sequence[Column], start: int, stop: int) -> bytes:
-    """The COPY BINARY tuples for rows [start, stop), assembled with array indexing."""
-    n = stop - start
-    fields = [_field(c, start, stop) for c in columns]
-    if all(lengths.size and lengths.min() == lengths.max() >= 0 for lengths, _ in fields):
-        return _fixed_width_tuples(fields, n)
-    return _ragged_tuples(fields, n)
-
-
-def _ragged_tuples(fields: list[tuple[np.ndarray, np.ndarray]], n: int) -> bytes:
-    """Any tuples: NULLs, and fields whose width differs from row to row."""
-    sizes = 2 + sum(4 + np.maximum(lengths, 0).astype(np.int64) for lengths, _ in fields)
-    row_start = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    buffer = np.zeros(int(sizes.sum()), np.uint8)
-    _scatter(buffer, row_start, np.full(n, len(fields), ">i2").view(np.uint8), 2)
-    position = row_start + 2
-    for lengths, payload in fields:
-        _scatter(buffer, position, lengths.astype(">i4").view(np.uint8), 4)
-        width = np.maximum(lengths, 0).astype(np.int64)
-        _scatter_ragged(buffer, position + 4, width, payload)
-        position = position + 4 + width
-    return buffer.tobytes()
-
-
-def _fixed_width_tuples(fields: list[tuple[np.ndarray, np.ndarray]], n: int) -> bytes:
-    """The common case for a chunk with no NULL and one width per column: every
-    tuple has the same layout, so each column fills a slice of an (n, size) array."""
-    widths = [int(lengths[0]) for lengths, _ in fields]
-    rows = np.empty((n, 2 + sum(4 + width for width in widths)), np.uint8)
-    rows[:, :2] = np.frombuffer(struct.pack(">h", len(fields)), np.uint8)
-    at = 2
-    for width, (_, payload) in zip(widths, fields, strict=True):
-        rows[:, at : at + 4] = np.frombuffer(struct.pack(">i", width), np.uint8)
-        rows[:, at + 4 : at + 4 + width] = payload.reshape(n, width)
-        at += 4 + width
-    return rows.tobytes()
-
-
-def _scatter(buffer: np.ndarray, at: np.ndarray, data: np.ndarray, width: int) -> None:
-    buffer[(at[:, None] + np.arange(width)).ravel()] = data
-
-
-def _scatter_ragged(
-    buffer: np.ndarray, at: np.ndarray, widths: np.ndarray, data: np.ndarray
-) -> None:
-    total = int(widths.sum())
-    if total == 0:
-        return
-    if widths.min() == widths.max():  # the common case: one width for every row
-        _scatter(buffer, at, data, int(widths[0]))
-        return
-    # The bytes of the rows' fields are runs [at[r], at[r] + widths[r]) in order: each
-    # byte's place is its run's start plus its offset within the run. Work in
-    # proportion to the field's bytes, not to the whole buffer's.
-    used = widths > 0
-    run_width = widths[used]
-    run_first = np.cumsum(run_width) - run_width  # where each run starts within ``data``
-    buffer[np.repeat(at[used] - run_first, run_width) + np.arange(total)] = data
 
 
 def _python_values(column: Column, n: int) -> list:
@@ -303,7 +169,7 @@ def read_at_once(connection, readers: Sequence[Callable]) -> list:
     caller's connection instead.
     """
     wrapper = connections[connection.alias]  # the proxy's current thread's wrapper
-    if not _can_share_snapshot(wrapper):
+    if not can_share_snapshot(wrapper):
         return [read(wrapper) for read in readers]
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
@@ -340,7 +206,7 @@ def execute_bound(connection, sql: str, params: Sequence = (), *, binary: bool =
         return cursor.fetchall() if cursor.description else []
 
 
-def _can_share_snapshot(wrapper) -> bool:
+def can_share_snapshot(wrapper) -> bool:
     """Whether other connections can import this one's snapshot and see what it sees."""
     if wrapper.vendor != "postgresql" or len(wrapper.atomic_blocks) != 1:
         return False  # no transaction, or a savepoint inside an outer one
@@ -428,11 +294,11 @@ def _first_mismatch(data: bytes, at: int, kinds: dict[str, str]) -> str:
 
 def _kind_dtype(kind: str):
     """The big-endian NumPy type of one value of ``kind`` (``bytes:N``: N raw bytes)."""
-    return ("u1", (int(kind[6:]),)) if kind.startswith("bytes:") else _BIG_ENDIAN[kind]
+    return ("u1", (int(kind[6:]),)) if kind.startswith("bytes:") else BIG_ENDIAN[kind]
 
 
 def _kind_width(kind: str) -> int:
-    return int(kind[6:]) if kind.startswith("bytes:") else _WIDTH[kind]
+    return int(kind[6:]) if kind.startswith("bytes:") else WIDTH[kind]
 
 
 def _column_values(rows: np.ndarray, name: str, kind: str) -> np.ndarray:
@@ -444,7 +310,7 @@ def _column_values(rows: np.ndarray, name: str, kind: str) -> np.ndarray:
 
 
 def _parse_binary(data: bytes | bytearray, kinds: dict[str, str]) -> dict:
-    if not data.startswith(_SIGNATURE):
+    if not data.startswith(SIGNATURE):
         raise ValueError("not a PostgreSQL binary COPY stream")
     extension = struct.unpack_from(">i", data, 15)[0]
     body = 19 + extension

@@ -6,7 +6,8 @@ date row by row costs more than building them once at the end ("Populating a
 Database" in PostgreSQL's manual), so ``bulk_load`` drops the table's indexes
 (the primary key and unique constraint included, unless another table's
 foreign key needs one), lets the rescore COPY every row in, builds them again
-and analyses the table. It runs inside the rescore's transaction: DDL is
+and analyses the table; the questions' digests, rewritten with the rows, are copied
+in too. It runs inside the rescore's transaction: DDL is
 transactional on PostgreSQL, and the ACCESS EXCLUSIVE lock that dropping an
 index takes makes readers of the table wait for the commit, so they see the
 old (empty) table or the whole new one, never half of it. A failure rolls
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from django.db import connection
 
 TABLE = "forecasts_questionscore"
+DIGESTS = "forecasts_scoresdigest"
 
 
 def score_table_empty() -> bool:
@@ -33,8 +35,19 @@ def score_table_empty() -> bool:
 
 @contextmanager
 def bulk_load(*, enabled: bool, table: str = TABLE) -> Iterator[None]:
-    """Drop ``table``'s indexes for the block and build them again after it (PostgreSQL)."""
-    if not enabled or connection.vendor != "postgresql":
+    """Drop ``table``'s indexes for the block and build them again after it (PostgreSQL).
+
+    The score digests are emptied first (the score table is empty, so any
+    stored digest describes no rows): the block copies every one in afresh.
+    """
+    if not enabled:
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Deleted, not truncated: the rescore's reader (forecasts.engine.prefetch)
+        # reads the digests with the questions, and TRUNCATE's lock would stop it.
+        cursor.execute(f"DELETE FROM {DIGESTS}")
+    if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:

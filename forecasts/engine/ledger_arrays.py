@@ -116,9 +116,25 @@ def _query(sql: str, question_ids: Questions, column: str, kinds: dict) -> Query
     return Query(sql.format(where=where), kinds, params)
 
 
-def ledger_queries(question_ids: Questions = None) -> list[Query]:
-    """The queries ``read_ledger`` runs: questions, options, forecasts, probabilities, tags."""
-    questions = _query(
+def _also_in(column: str, question_ids: Questions) -> tuple[str, list]:
+    """The same limit as ``_in_questions``, to add to a join's condition (none: "").
+
+    Repeated on each joined table's question column, it lets the planner read
+    those tables by their index, a range at a time, instead of scanning them
+    whole for every chunk of a full rescore.
+    """
+    if not isinstance(question_ids, IdRange):
+        return "", []
+    condition, params = question_ids.where(column)
+    return f" AND {condition}", params
+
+
+def _questions_query(question_ids: Questions) -> Query:
+    """Each question with its current resolution and stored digest."""
+    on_resolution, resolution_params = _also_in("r.question_id", question_ids)
+    on_digest, digest_params = _also_in("d.question_id", question_ids)
+    where, params = _in_questions("q.id", question_ids)
+    return Query(
         "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
         "COALESCE(q.resolution_changed_at, q.created_at), "
@@ -128,10 +144,8 @@ def ledger_queries(question_ids: Questions = None) -> list[Query]:
         "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0), "
         "COALESCE(d.digest, 0) "
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
-        "ON r.question_id = q.id AND r.is_current "
-        "LEFT JOIN forecasts_scoresdigest d ON d.question_id = q.id{where}",
-        question_ids,
-        "q.id",
+        f"ON r.question_id = q.id AND r.is_current{on_resolution} "
+        f"LEFT JOIN forecasts_scoresdigest d ON d.question_id = q.id{on_digest}{where}",
         {
             "id": "int8",
             "published": "int4",
@@ -147,7 +161,13 @@ def ledger_queries(question_ids: Questions = None) -> list[Query]:
             "option": "int8",
             "digest": "int8",
         },
+        [*resolution_params, *digest_params, *params],
     )
+
+
+def ledger_queries(question_ids: Questions = None) -> list[Query]:
+    """The queries ``read_ledger`` runs: questions, options, forecasts, probabilities, tags."""
+    questions = _questions_query(question_ids)
     options = _query(
         "SELECT id, question_id, CAST(position AS INTEGER) FROM forecasts_option{where}",
         question_ids,
@@ -158,7 +178,17 @@ def ledger_queries(question_ids: Questions = None) -> list[Query]:
     probabilities = (
         "SELECT p.forecast_id, p.option_id, p.probability FROM forecasts_forecastprobability p"
     )
-    if where:  # through the options' index: a binary question has none to look up
+    if isinstance(question_ids, IdRange) and connection.vendor == "postgresql":
+        # A range's options, then their probabilities by the option index,
+        # between the least and the greatest option id of the range (options
+        # are numbered as they are made, so mostly in order of question):
+        # without the bounds the planner scans every probability per chunk.
+        probabilities = (
+            f"WITH o AS MATERIALIZED (SELECT id FROM forecasts_option{where}) {probabilities} "
+            "WHERE p.option_id IN (SELECT id FROM o) AND p.option_id >= (SELECT min(id) FROM o) "
+            "AND p.option_id <= (SELECT max(id) FROM o)"
+        )
+    elif where:  # through the options' index: a binary question has none to look up
         probabilities += f" WHERE p.option_id IN (SELECT id FROM forecasts_option{where})"
     tags = _query(
         "SELECT question_id, tag_id FROM forecasts_question_tags{where}",

@@ -36,7 +36,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forecasts.engine import card_totals, chunks, cold_start
+from forecasts.engine import card_totals, chunks, cold_start, prefetch
 from forecasts.engine.bulkload import pg_array, read_columns, read_small
 from forecasts.engine.card_rows import card_rows
 from forecasts.engine.chunks import card_keys
@@ -111,10 +111,14 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
         lock_scores(shared=False)
         ranges = chunks.question_ranges(chunk_questions)
         cold = cold_start.score_table_empty()
-        with cold_start.bulk_load(enabled=cold):
+        # The ledgers are read ahead on a second connection, in this transaction's
+        # snapshot, exported before anything is written (the bulk load truncates).
+        with prefetch.chunk_ledgers(ranges) as ledgers, cold_start.bulk_load(enabled=cold):
             merged = chunks.merge_totals([])
-            for questions in ranges:
-                part = chunks.score_chunk(questions, started, verify=verify, cold=cold)
+            for questions, ledger in zip(ranges, ledgers, strict=True):
+                part = chunks.score_chunk(
+                    questions, started, verify=verify, cold=cold, ledger=ledger
+                )
                 merged = chunks.merge_totals([merged, part])
             clock.lap("score_s")
         keys, totals = merged.keys, merged.totals

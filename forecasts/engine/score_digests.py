@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from django.db import connection
 
-from forecasts.engine.bulkload import pg_array, read_columns
+from forecasts.engine.bulkload import Column, pg_array, read_columns, write_rows
 from forecasts.engine.ledger_arrays import IdRange
 from forecasts.engine.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
 
@@ -84,9 +84,17 @@ def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return total
 
 
-def store_digests(question_ids: np.ndarray, digests: np.ndarray) -> None:
-    """Record the questions' score digests (of the rows just written)."""
+def store_digests(question_ids: np.ndarray, digests: np.ndarray, *, fresh: bool = False) -> None:
+    """Record the questions' score digests (of the rows just written).
+
+    ``fresh``: none of these questions has a digest stored (a cold start
+    emptied the table), so they are copied in without looking for one.
+    """
     if question_ids.size == 0:
+        return
+    if fresh:
+        columns = [Column("question_id", "int8", question_ids), Column("digest", "int8", digests)]
+        write_rows(connection, "forecasts_scoresdigest", columns, question_ids.size)
         return
     insert = "INSERT INTO forecasts_scoresdigest (question_id, digest)"
     upsert = "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest"

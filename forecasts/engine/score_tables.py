@@ -232,6 +232,7 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
         n,
+        any_order=True,  # rows are found by question and author, never by id
     )
     return n
 
@@ -369,6 +370,7 @@ def _write_cards(table: str, totals: np.ndarray, at: datetime, keys: list[Column
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
         n,
+        any_order=True,  # cards are found by author and tag, never by id
     )
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 
-from forecasts.engine import bulkload
+from forecasts.engine import copy_tuples
 from forecasts.engine.bulkload import (
     NULL_TIME,
     Column,
@@ -85,8 +85,8 @@ def _uniform_columns(n: int) -> list[Column]:
 
 def test_uniform_tuples_take_the_fixed_width_path_byte_for_byte():
     columns = _uniform_columns(5)
-    fields = [bulkload._field(c, 0, 5) for c in columns]
-    assert bulkload._fixed_width_tuples(fields, 5) == bulkload._ragged_tuples(fields, 5)
+    fields = [copy_tuples._field(c, 0, 5) for c in columns]
+    assert copy_tuples._fixed_width_tuples(fields, 5) == copy_tuples._ragged_tuples(fields, 5)
 
 
 def test_it_writes_and_reads_back_uniform_tuples(table):
@@ -211,3 +211,66 @@ def test_it_reads_groups_at_once_in_one_snapshot():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE trip_shared")
+
+
+def _mixed_columns(n: int) -> list[Column]:
+    """Columns with NULLs and ragged fields, in six layouts (as score rows have a few)."""
+    i = np.arange(n)
+    k = i % 6
+    return [
+        Column("id", "int8", i + 1),
+        Column("n", "int4", i % 7, nulls=k == 0),
+        Column("x", "float8", np.where(k == 1, np.nan, i / 7)),
+        Column("at", "time", np.where(k == 2, NULL_TIME, i * 1_000_003)),
+        Column("word", "text", k % 3, labels=["", "résumé", "hindsight"]),
+        Column("doc", "json", k % 2, labels=["[1,22]", "[]"]),
+        Column("blob", "bytes", [bytes([j % 256]) * (j % 6 == 4) for j in range(n)]),
+        Column("flag", "bool", i % 2 == 0, nulls=k == 5),
+    ]
+
+
+def test_rows_in_any_order_are_the_same_tuples_grouped_by_layout():
+    columns = _mixed_columns(1000)
+    grouped = copy_tuples.binary_tuples(columns, 0, 1000, any_order=True)
+    in_order = copy_tuples.binary_tuples(columns, 0, 1000)
+    assert grouped != in_order and len(grouped) == len(in_order)
+    assert sorted(_tuples(grouped)) == sorted(_tuples(in_order))
+
+
+def test_many_layouts_are_placed_row_by_row():
+    texts = [str(k) * (k % 90) for k in range(200)]  # 90 lengths among 200 rows
+    columns = [Column("id", "int8", np.arange(200)), Column("word", "text", texts)]
+    fields = [copy_tuples._field(c, 0, 200) for c in columns]
+    assert copy_tuples._grouped_tuples(columns, fields, 0, 200) is None
+    assert copy_tuples.binary_tuples(columns, 0, 200, any_order=True) == (
+        copy_tuples._ragged_tuples(fields, 200)
+    )
+
+
+def _tuples(data: bytes) -> list[bytes]:
+    """Split COPY tuples (no header) into one bytes value per tuple."""
+    found, at = [], 0
+    while at < len(data):
+        start, count = at, int.from_bytes(data[at : at + 2], "big")
+        at += 2
+        for _ in range(count):
+            width = int.from_bytes(data[at : at + 4], "big", signed=True)
+            at += 4 + max(width, 0)
+        found.append(data[start:at])
+    return found
+
+
+@pytest.mark.postgres
+def test_rows_written_in_any_order_read_back_the_same(table):
+    write_rows(connection, table, _mixed_columns(3000), 3000, any_order=True)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE trip_in_order (LIKE trip)")
+    write_rows(connection, "trip_in_order", _mixed_columns(3000), 3000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), (SELECT count(*) FROM (SELECT * FROM trip EXCEPT "
+            "SELECT * FROM trip_in_order) AS d) FROM trip"
+        )
+        assert cursor.fetchone() == (3000, 0)
+        cursor.execute("SELECT word, doc::text, flag FROM trip WHERE id = 10")
+        assert cursor.fetchone() == ("", "[]", False)
