@@ -41,6 +41,10 @@ CORRECTABLE_FORECAST_FIELDS = (
     "stated_probability",
     "stated_outcome",
     "question_agrees",
+    "value",
+    "value_low",
+    "value_high",
+    "coverage",
 )
 PROBABILITY_FIELDS = (
     "probability",
@@ -369,11 +373,39 @@ def forecast_correction_check(
             exclude_pk=forecast.pk,
         )
     _follow_the_reading(forecast, cleaned)
+    _check_corrected_values(forecast, cleaned)
     rules.check_interval_order(
         cleaned.get("interval_low", forecast.interval_low),
         cleaned.get("interval_high", forecast.interval_high),
     )
     return cleaned
+
+
+def _check_corrected_values(forecast: Forecast, cleaned: dict[str, Any]) -> None:
+    """A corrected point, interval or coverage is checked with the values left as they were."""
+    changed = set(cleaned) & set(quantities.VALUE_FIELDS)
+    if not changed:
+        return
+    if not forecast.question.is_quantity:
+        raise ValidationError(
+            {sorted(changed)[0]: "Only numeric and date questions take values; give a probability."}
+        )
+    stored = quantities.stored_values(forecast)
+    merged = {**stored.model_fields(), **cleaned}
+    checked = quantities.check_values(
+        question=forecast.question,
+        value=merged["value"],
+        value_low=merged["value_low"],
+        value_high=merged["value_high"],
+        coverage=merged["coverage"],
+        quantiles=list(stored.quantiles) or None,
+    )
+    if not quantities.given_fields(**checked.model_fields(), quantiles=checked.quantiles or None):
+        raise ValidationError(
+            {sorted(changed)[0]: "A forecast keeps a point, an interval or quantiles."}
+        )
+    for field in changed:
+        cleaned[field] = getattr(checked, field)
 
 
 def asks_the_authors_side(forecast: Forecast) -> bool:
