@@ -112,7 +112,7 @@ def forecast_check(
     if author is not None:
         check_not_repeated(question=question, author=author, stated_at=stated_at)
     rules.check_dated_source(stated_at, source=source, now=now)
-    stated = {
+    stated: dict[str, Any] = {
         "value": value,
         "value_low": value_low,
         "value_high": value_high,
