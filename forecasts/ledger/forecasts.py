@@ -524,8 +524,10 @@ def forecast_correct(
     forecast.save()
     if any(audit.field == QUANTILES for audit in audits):  # replaced whole
         forecast.quantiles.all().delete()
-        values = quantities.CheckedValues(quantiles=tuple(changes[QUANTILES]))
-        ForecastQuantile.objects.bulk_create(values.quantile_rows(forecast))
+        pairs: list[tuple[float, float]] = changes[QUANTILES]  # type: ignore[assignment]
+        ForecastQuantile.objects.bulk_create(
+            quantities.CheckedValues(quantiles=tuple(pairs)).quantile_rows(forecast)
+        )
     ForecastCorrection.objects.bulk_create(audits)
     # Only a question with an outcome has scores to redo (a draft or live one has none).
     if forecast.question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
