@@ -168,7 +168,7 @@ def test_an_unknown_hedge_without_coverage_is_refused(client_for, editor, author
         phrase="I reckon",
     )
     assert response.status_code == 400
-    assert "interval" in response.json()
+    assert "No scale reads" in response.json()["interval"]["coverage"][0]
     assert not Forecast.objects.exists()
 
 
