@@ -292,21 +292,21 @@ class QuestionScoreFilter(filters.FilterSet):
         return counted if value else queryset.exclude(pk__in=counted.values("pk"))
 
 
-class QuantityScoreFilter(filters.FilterSet):
-    author = _related(Author, "author", "The author, by id or slug.")
-    question = _related(Question, "question", "The question, by id or slug.")
+class QuantityScoreFilter(QuestionScoreFilter):
+    """The same filters for numeric and date scores, and what the final forecast gave."""
+
     form = filters.ChoiceFilter(
         choices=StatedForm.choices,
         label="What the final forecast gave: point, interval or quantiles.",
     )
-    excluded_reason = filters.ChoiceFilter(
-        choices=[c for c in QuestionScore.Exclusion.choices if c[0]],
-        label="Why a score does not count.",
-    )
 
     class Meta:
         model = QuantityScore
-        fields = ["author", "question", "form", "excluded_reason"]
+        fields = ["author", "question", "tag", "form", "excluded_reason"]
+
+    def filter_counted(self, queryset, name, value):
+        counted = queryset.counted()
+        return counted if value else queryset.exclude(pk__in=counted.values("pk"))
 
 
 @extend_schema_field({"type": "number", "minimum": 0, "maximum": 10**9})

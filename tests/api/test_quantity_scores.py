@@ -74,6 +74,10 @@ def test_the_scores_list_filters_by_question_and_form(api_client, scored):
     points = api_client.get("/api/quantity-scores/?form=point").json()
     assert [row["question_slug"] for row in points["results"]] == ["ceasefire"]
     assert api_client.get("/api/quantity-scores/?form=guess").status_code == 400
+    counted = api_client.get("/api/quantity-scores/?counted=true").json()
+    assert [row["question_slug"] for row in counted["results"]] == ["troops"]
+    tagged = api_client.get("/api/quantity-scores/?tag=defence").json()
+    assert [row["question_slug"] for row in tagged["results"]] == ["troops"]
 
 
 def test_the_scores_are_read_only(client_for, editor, scored):
