@@ -22,6 +22,7 @@ from forecasts.api.fields import lookup_for
 from forecasts.models import (
     Author,
     Forecast,
+    QuantityScore,
     Question,
     QuestionScore,
     Resolution,
@@ -30,6 +31,7 @@ from forecasts.models import (
     Tag,
 )
 from forecasts.models.ledger import Scale
+from forecasts.models.quantity_scores import StatedForm
 
 # The error code of a well-formed id or slug that names nothing: answered 404
 # (``ReferenceFilterBackend``), where a malformed value is a 400.
@@ -288,6 +290,23 @@ class QuestionScoreFilter(filters.FilterSet):
 
     def filter_counted(self, queryset, name, value):
         counted = queryset.filter(excluded_reason="", brier__isnull=False)
+        return counted if value else queryset.exclude(pk__in=counted.values("pk"))
+
+
+class QuantityScoreFilter(QuestionScoreFilter):
+    """The same filters for numeric and date scores, and what the final forecast gave."""
+
+    form = filters.ChoiceFilter(
+        choices=StatedForm.choices,
+        label="What the final forecast gave: point, interval or quantiles.",
+    )
+
+    class Meta:
+        model = QuantityScore
+        fields = ["author", "question", "tag", "form", "excluded_reason"]
+
+    def filter_counted(self, queryset, name, value):
+        counted = queryset.counted()
         return counted if value else queryset.exclude(pk__in=counted.values("pk"))
 
 
