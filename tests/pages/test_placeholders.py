@@ -17,7 +17,7 @@ from django.urls import URLPattern, reverse
 
 from forecasts import urls as page_urls
 from forecasts.models.quantity import day_number
-from tests.builders.quantities import (
+from tests.builders.quantity_pages import (
     CLOSES,
     KNOWN,
     OPENS,

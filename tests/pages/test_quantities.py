@@ -21,7 +21,7 @@ from forecasts.scoring import (
     unit_scale,
 )
 from tests.builders.ledger import author
-from tests.builders.quantities import quantity_questions
+from tests.builders.quantity_pages import quantity_questions
 
 pytestmark = pytest.mark.django_db
 
