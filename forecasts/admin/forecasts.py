@@ -174,7 +174,7 @@ class ForecastAdmin(PercentColumns, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*ForecastEntryForm._meta.fields, *VALUE_ENTRY]
+            return [*ForecastEntryForm.Meta.fields, *VALUE_ENTRY]
         return [
             "author",
             "question",

@@ -167,7 +167,8 @@ class ForecastEntryForm(forms.ModelForm):
         return _parse_option_probabilities(self.cleaned_data.get("option_probabilities") or "")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         question: Question | None = cleaned.get("question") or getattr(
             self.instance, "question", None
         )
@@ -351,7 +352,8 @@ class ResolutionForm(forms.Form):
             del self.fields["reason"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "value" in self.fields:
             try:
                 cleaned["value"] = read_value(
