@@ -196,3 +196,36 @@ def test_the_author_page_counts_points_only_and_shows_their_errors(client, world
     assert "nothing to average yet" in page
     assert '<dd data-field="quantity_points">2 ' in page
     assert "about 3%" in page and "about 9 May 2025" in page
+
+
+def test_numeric_pages_read_as_often_whatever_the_number_of_forecasts(
+    client, world, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.builders.quantity_pages import store_quantity_scores, value_forecast
+
+    question, ada = world["inflation"], world["authors"][0]
+    paths = [question.get_absolute_url(), ada.get_absolute_url()]
+    counts = []
+    for path in paths:
+        cache.clear()
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(path).status_code == 200
+        counts.append(len(seen))
+    for i in range(6):  # more authors, with quantiles, intervals and points
+        extra = author(f"Extra {i}")
+        value_forecast(
+            question, extra, stated_at=question.opens_at,
+            quantiles=[(0.1, 1.0 + i / 10), (0.5, 2.0 + i / 10), (0.9, 3.0 + i / 10)],
+        )  # fmt: skip
+        value_forecast(question, extra, stated_at=question.opens_at.replace(day=9), value=2.5)
+        value_forecast(question, ada, stated_at=question.opens_at.replace(day=21 + i), low=2.0,
+                       high=3.0 + i / 10, coverage=0.5)  # fmt: skip
+    store_quantity_scores(question)
+    for path, n in zip(paths, counts, strict=True):
+        cache.clear()
+        with django_assert_num_queries(n):
+            assert client.get(path).status_code == 200
