@@ -53,8 +53,13 @@ def difference_text(question: Question, d: float) -> str:
 
 
 def _span(question: Question, low: float, high: float) -> str:
-    joint = " to " if question.kind == Question.Kind.DATE else "–"
-    return f"{value_text(question, low)}{joint}{value_text(question, high)}"
+    """ "1 Apr 2025 to 30 Sep 2025", "2%–3%", "70,000–90,000 troops" (a word unit once)."""
+    if question.kind == Question.Kind.DATE:
+        return f"{value_text(question, low)} to {value_text(question, high)}"
+    unit = question.unit.strip()
+    if unit and unit not in PERCENT_UNITS:
+        return f"{number_text(low)}–{number_text(high)} {unit}"
+    return f"{value_text(question, low)}–{value_text(question, high)}"
 
 
 def _level(level: float) -> str:

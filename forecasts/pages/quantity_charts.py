@@ -104,7 +104,7 @@ def _draw(
             if banded.any():
                 ax.fill_between(
                     when, lo, hi, where=banded, color=look.color, alpha=0.22, linewidth=0,
-                    gid=f"series:band-{i}",
+                    gid=f"series:author-{i}",  # the band belongs to its author's series
                 )  # fmt: skip
                 for edge in (lo, hi):
                     ax.plot(when, edge, color=look.color, linestyle=look.linestyle, linewidth=1.2)

@@ -251,3 +251,29 @@ def quantity_questions(authors: Sequence[Author], *, tags=()) -> dict[str, Quest
     for who in (a, b, c):
         store_quantity_record(who)
     return made
+
+
+def crowded_numeric(authors: Sequence[Author], *, seed: int = 5) -> Question:
+    """A resolved log-scale numeric question every one of ``authors`` forecast twice (an
+    interval, then quantiles), scored: a strain on the intervals chart and its legend."""
+    import random
+
+    rng = random.Random(seed)
+    crowded = numeric_question(
+        "crowded-troops", title="How many troops will be stationed abroad?", unit="troops",
+        range_low=1_000, range_high=1_000_000, log_scale=True, opens_at=OPENS,
+        closes_at=CLOSES, resolve_by=KNOWN,
+    )  # fmt: skip
+    for i, who in enumerate(authors):
+        middle = rng.uniform(20_000, 200_000)
+        value_forecast(
+            crowded, who, stated_at=OPENS.replace(day=1 + i % 20),
+            low=middle * 0.7, high=middle * 1.4, coverage=0.8,
+        )  # fmt: skip
+        value_forecast(
+            crowded, who, stated_at=OPENS.replace(month=2, day=1 + i % 20),
+            quantiles=[(0.05, middle * 0.5), (0.5, middle), (0.95, middle * 2)],
+        )  # fmt: skip
+    value_resolution(crowded, 78_000, known_at=KNOWN)
+    store_quantity_scores(crowded)
+    return crowded
