@@ -231,3 +231,13 @@ def test_numeric_pages_read_as_often_whatever_the_number_of_forecasts(
         cache.clear()
         with django_assert_num_queries(n):
             assert client.get(path).status_code == 200
+
+
+def test_an_authors_feed_gives_numeric_claims_and_value_outcomes_in_their_terms(client, world):
+    from tests.pages.test_follow import rss_items
+
+    ada = world["authors"][0]
+    titles = {i["title"] for i in rss_items(client, f"/authors/{ada.slug}/feed/")}
+    assert "Ada Numbers: 2%–3% (80%) on What will inflation be in May 2025?" in titles
+    assert "What will inflation be in May 2025? resolved 2.7%" in titles
+    assert "When will the ceasefire be signed? resolved 31 Dec 2025" in titles
