@@ -297,9 +297,9 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             "current": question.resolutions.filter(is_current=True)
             .select_related("option")
             .first(),
-            "forecasts": question.forecasts.select_related("author").order_by(
-                "author__name", "stated_at"
-            ),
+            "forecasts": question.forecasts.select_related("author")
+            .prefetch_related("quantiles")
+            .order_by("author__name", "stated_at"),
         }
         return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
 

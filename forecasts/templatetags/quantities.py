@@ -26,6 +26,12 @@ def resolved_value(resolution) -> str:
     return quantities.outcome_text(resolution.question, resolution)
 
 
+@register.filter
+def clamped(resolution) -> str:
+    """What was reported when the outcome lay beyond a closed end of the range, or ""."""
+    return quantities.clamped_note(resolution.question, resolution)
+
+
 @register.simple_tag
 def amount(value, field: str, question, difference: bool = False):
     """A value (or, with ``difference``, a distance such as an error) in the question's unit."""

@@ -11,7 +11,12 @@ from forecasts.models import Forecast, ForecastQuantile, Question, Resolution
 from forecasts.models.quantity import day_number
 from tests import builders
 from tests.admin.test_ledger_admin import claim_prefix, form_data
-from tests.builders.quantities import date_question, numeric_question
+from tests.builders.quantities import (
+    date_question,
+    numeric_question,
+    raw_value_forecast,
+    resolve_value,
+)
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")  # 2026-11-24 12:00 UTC
 
@@ -201,3 +206,17 @@ def test_it_resolves_a_date_question_with_a_date_and_asks_for_it(client, resolve
     assert not Resolution.objects.exists()
     assert client.post(url, {**base, "value": "2025-05-09"}).status_code == 302
     assert Resolution.objects.get(question=question).value == day_number(date(2025, 5, 9))
+
+
+def test_the_correction_form_shows_the_clamped_value_and_the_forecasts_as_stated(
+    client, resolver, author
+):
+    question = numeric_question(range_high_closed=True, closes_at=builders.OPENS.replace(year=2025))
+    raw_value_forecast(question, author, value_low=60_000, value_high=90_000, coverage=0.8)
+    resolve_value(question, 250_000, known_at=builders.OPENS.replace(year=2025, month=3))
+    client.force_login(resolver)
+    page = client.get(reverse("admin:forecasts_question_correct", args=[question.pk]))
+    text = page.content.decode()
+    assert "200,000 troops" in text and "Reported as 250,000 troops" in text
+    assert "60,000–90,000 troops (80%)" in text
+    assert page.context["form"]["value"].value() == "250000"
