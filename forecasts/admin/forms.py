@@ -96,6 +96,7 @@ def authors_number() -> PercentField:
     )
 
 
+VALUE_FIELDS = ("value", "value_low", "value_high")  # typed by the question's kind
 VALUE_HELP_SHORT = "Numeric and date questions only; a date as YYYY-MM-DD."
 
 SOURCE_HELP = (
@@ -266,6 +267,10 @@ class ForecastCorrectionForm(forms.ModelForm):
     scale_point = PercentField(label="Scale point (%)")
     stated_probability = authors_number()
     question_agrees = side_choice()
+    value = ValueField(label="Value (point)")
+    value_low = ValueField(label="Interval low")
+    value_high = ValueField(label="Interval high")
+    coverage = PercentField(label="Coverage (%)", help_text="How sure of the interval: 80 is 80%.")
     correction_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What was mistyped? Kept in the audit trail.",
@@ -275,8 +280,24 @@ class ForecastCorrectionForm(forms.ModelForm):
         model = Forecast
         fields = list(ledger.CORRECTABLE_FORECAST_FIELDS)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.instance.question.kind if self.instance.question_id else ""
+        for name in VALUE_FIELDS:  # shown as typed: dates as dates on a date question
+            self.initial[name] = value_as_typed(kind, getattr(self.instance, name))
+
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
+        try:
+            for name in VALUE_FIELDS:
+                cleaned[name] = read_value(
+                    cleaned.get(name) or "", kind=self.instance.question.kind, field=name
+                )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field, messages)
+            return cleaned
         changes = {
             f: cleaned.get(f) for f in self.changed_data if f in ledger.CORRECTABLE_FORECAST_FIELDS
         }

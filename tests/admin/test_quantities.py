@@ -220,3 +220,23 @@ def test_the_correction_form_shows_the_clamped_value_and_the_forecasts_as_stated
     assert "200,000 troops" in text and "Reported as 250,000 troops" in text
     assert "60,000–90,000 troops (80%)" in text
     assert page.context["form"]["value"].value() == "250000"
+
+
+def test_it_corrects_a_dates_point_typed_as_a_date_with_an_audit_row(client, editor, author):
+    from forecasts.models import ForecastCorrection
+
+    question = date_question()
+    forecast = raw_value_forecast(question, author, value=day_number(date(2025, 5, 9)))
+    client.force_login(editor)
+    url = reverse("admin:forecasts_forecast_change", args=[forecast.pk])
+    page = client.get(url)
+    assert page.context["adminform"].form["value"].value() == "2025-05-09"
+    data = form_data(page) | {"value": "2025-06-09", "correction_reason": "Misread the month."}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    forecast.refresh_from_db()
+    assert forecast.value == day_number(date(2025, 6, 9))
+    (audit,) = ForecastCorrection.objects.filter(forecast=forecast)
+    assert audit.field == "value"
+    bad = client.post(url, data | {"value": "June"})
+    assert "is not a date" in str(bad.context["adminform"].form.errors["value"])
