@@ -287,8 +287,14 @@ def author_numeric(author, record, *, tag=None) -> dict | None:
     """
     from forecasts.models import QuantityRecord
 
-    groups = (record.pending, record.scored, record.awaiting_score, record.no_forecast)
-    if not any(c.question.is_quantity for group in (*groups, record.hindsight) for c in group):
+    groups = (
+        record.pending,
+        record.scored,
+        record.awaiting_score,
+        record.no_forecast,
+        record.hindsight,
+    )
+    if not any(c.question.is_quantity for group in groups for c in group):
         return None  # no numeric or date claim: no query either
     with_quantiles(f for group in groups for claim in group for f in claim.forecasts)
     resolved = [
