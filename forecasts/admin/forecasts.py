@@ -6,7 +6,9 @@ from django.contrib import admin
 
 from forecasts import ledger
 from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm, percent_text
-from forecasts.models import Forecast, ForecastCorrection, ForecastProbability
+from forecasts.models import Forecast, ForecastCorrection, ForecastProbability, ForecastQuantile
+
+VALUE_ENTRY = ("value", "value_low", "value_high", "coverage", "quantiles")
 
 
 def _percent(value: float | None) -> str:
@@ -66,6 +68,8 @@ class AddClaimInline(admin.StackedInline):
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
         ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
+        ("value", "value_low", "value_high", "coverage"),
+        "quantiles",
     ]
 
     def get_queryset(self, request):
@@ -94,6 +98,8 @@ class QuestionClaimInline(AddClaimInline):
         ("phrase", "scale", "interval_low", "interval_high", "scale_point"),
         ("stated_outcome", "stated_probability", "question_agrees"),
         "conversion_note",
+        ("value", "value_low", "value_high", "coverage"),
+        "quantiles",
     ]
 
 
@@ -113,6 +119,19 @@ class ForecastInlineSaving:
 class ForecastProbabilityInline(PercentColumns, admin.TabularInline):
     model = ForecastProbability
     fields = ["option", "probability_percent"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ForecastQuantileInline(admin.TabularInline):
+    """A numeric or date forecast's quantiles, as stored (entered with the forecast)."""
+
+    model = ForecastQuantile
+    fields = ["level", "value"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -155,7 +174,7 @@ class ForecastAdmin(PercentColumns, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ForecastEntryForm._meta.fields
+            return [*ForecastEntryForm.Meta.fields, *VALUE_ENTRY]
         return [
             "author",
             "question",
@@ -169,7 +188,11 @@ class ForecastAdmin(PercentColumns, admin.ModelAdmin):
         return ["author", "question", "recorded_at", "entered_by"] if obj else []
 
     def get_inlines(self, request, obj):
-        return [ForecastProbabilityInline, ForecastCorrectionInline] if obj else []
+        return (
+            [ForecastProbabilityInline, ForecastQuantileInline, ForecastCorrectionInline]
+            if obj
+            else []
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -12,6 +12,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from forecasts import ledger
+from forecasts.admin.quantities import (
+    QUANTITY_SETTINGS,
+    ValueField,
+    read_value,
+    typed_values,
+    value_as_typed,
+)
 from forecasts.models import Author, Forecast, Option, Question, Resolution
 
 
@@ -89,6 +96,9 @@ def authors_number() -> PercentField:
     )
 
 
+VALUE_FIELDS = ("value", "value_low", "value_high")  # typed by the question's kind
+VALUE_HELP_SHORT = "Numeric and date questions only; a date as YYYY-MM-DD."
+
 SOURCE_HELP = (
     "Required for a historical claim (stated more than "
     f"{ledger.rules.HISTORICAL_GRACE.days} day before it is entered): pick a source with a "
@@ -110,6 +120,15 @@ class ForecastEntryForm(forms.ModelForm):
     stated_probability = authors_number()
     question_agrees = side_choice(
         "With what the author asserts: does YES mean it, or the opposite? P(yes) follows."
+    )
+    value = ValueField(label="Value (point)", help_text="“About 3%”: 3. " + VALUE_HELP_SHORT)
+    value_low = ValueField(label="Interval low")
+    value_high = ValueField(label="Interval high")
+    coverage = PercentField(label="Coverage (%)", help_text="How sure of the interval: 80 is 80%.")
+    quantiles = forms.CharField(
+        required=False,
+        help_text="Quantiles as level (%): value, e.g. 5: 1.8, 50: 2.6, 95: 3.4 "
+        "(dates as YYYY-MM-DD on a date question).",
     )
 
     class Meta:
@@ -149,7 +168,8 @@ class ForecastEntryForm(forms.ModelForm):
         return _parse_option_probabilities(self.cleaned_data.get("option_probabilities") or "")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         question: Question | None = cleaned.get("question") or getattr(
             self.instance, "question", None
         )
@@ -163,6 +183,9 @@ class ForecastEntryForm(forms.ModelForm):
             return cleaned
         low, high = cleaned.get("interval_low"), cleaned.get("interval_high")
         try:
+            self.values = typed_values(cleaned, kind=question.kind)
+            # Read by the question's kind: the numbers the model's checks then see.
+            cleaned.update({k: v for k, v in self.values.items() if k != "quantiles"})
             ledger.forecast_check(
                 question=question,
                 stated_at=cleaned["stated_at"],
@@ -172,6 +195,7 @@ class ForecastEntryForm(forms.ModelForm):
                 interval=(low, high) if low is not None and high is not None else None,
                 scale_point=cleaned.get("scale_point"),
                 author=self.cleaned_data.get("author"),
+                **self.values,
             )
         except ValidationError as exc:
             self._add_service_errors(exc)
@@ -226,6 +250,7 @@ class ForecastEntryForm(forms.ModelForm):
             stated_outcome=data.get("stated_outcome", ""),
             question_agrees=data.get("question_agrees"),
             entered_by=entered_by,
+            **self.values,
         )
 
 
@@ -242,6 +267,10 @@ class ForecastCorrectionForm(forms.ModelForm):
     scale_point = PercentField(label="Scale point (%)")
     stated_probability = authors_number()
     question_agrees = side_choice()
+    value = ValueField(label="Value (point)")
+    value_low = ValueField(label="Interval low")
+    value_high = ValueField(label="Interval high")
+    coverage = PercentField(label="Coverage (%)", help_text="How sure of the interval: 80 is 80%.")
     correction_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What was mistyped? Kept in the audit trail.",
@@ -251,8 +280,24 @@ class ForecastCorrectionForm(forms.ModelForm):
         model = Forecast
         fields = list(ledger.CORRECTABLE_FORECAST_FIELDS)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.instance.question.kind if self.instance.question_id else ""
+        for name in VALUE_FIELDS:  # shown as typed: dates as dates on a date question
+            self.initial[name] = value_as_typed(kind, getattr(self.instance, name))
+
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
+        try:
+            for name in VALUE_FIELDS:
+                cleaned[name] = read_value(
+                    cleaned.get(name) or "", kind=self.instance.question.kind, field=name
+                )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field, messages)
+            return cleaned
         changes = {
             f: cleaned.get(f) for f in self.changed_data if f in ledger.CORRECTABLE_FORECAST_FIELDS
         }
@@ -283,6 +328,11 @@ class ResolutionForm(forms.Form):
         error_messages={"required": "Choose what happened."},
     )
     option = forms.ModelChoiceField(queryset=Option.objects.none(), required=False)
+    value = ValueField(
+        label="Value",
+        help_text="Numeric questions: the reported number in the unit (beyond a closed end it "
+        "resolves to that end, and says so). Date questions: the date, YYYY-MM-DD.",
+    )
     outcome_known_at = forms.DateTimeField(
         label="Outcome known at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -302,6 +352,10 @@ class ResolutionForm(forms.Form):
         self.mode = mode
         self.fields["option"].queryset = question.options.all()
         allowed = ["yes", "no"] if question.is_binary else ["option"]
+        if question.is_quantity:
+            allowed = ["value"]
+        else:
+            del self.fields["value"]
         if mode == "annul":
             allowed = []
             del self.fields["outcome"], self.fields["option"]
@@ -310,7 +364,7 @@ class ResolutionForm(forms.Form):
             self.fields["outcome"].choices = [
                 (k, v) for k, v in Resolution.Outcome.choices if k in allowed
             ]
-            if question.is_binary:
+            if question.is_binary or question.is_quantity:
                 del self.fields["option"]
         if mode == "correct":
             self.fields["outcome"].choices += [("annulled", "Annulled")]
@@ -318,9 +372,26 @@ class ResolutionForm(forms.Form):
         if mode == "resolve":
             del self.fields["reason"]
 
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        if "value" in self.fields:
+            try:
+                cleaned["value"] = read_value(
+                    cleaned.get("value") or "", kind=self.question.kind, field="value"
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field, messages)
+                return cleaned
+            if cleaned.get("outcome") == "value" and cleaned["value"] is None:
+                self.add_error("value", "Give the value the question resolves to.")
+        return cleaned
+
     def save(self, *, by) -> Resolution:
         """Call the matching service; its ValidationErrors are mapped onto the fields."""
         data = self.cleaned_data
+        valued = {"value": data.get("value")} if "value" in self.fields else {}
         common = {
             "question": self.question,
             "outcome_known_at": data["outcome_known_at"],
@@ -333,9 +404,9 @@ class ResolutionForm(forms.Form):
         option = data.get("option")
         if self.mode == "correct":
             return ledger.resolution_correct(
-                outcome=data["outcome"], option=option, reason=data["reason"], **common
+                outcome=data["outcome"], option=option, reason=data["reason"], **valued, **common
             )
-        return ledger.question_resolve(outcome=data["outcome"], option=option, **common)
+        return ledger.question_resolve(outcome=data["outcome"], option=option, **valued, **common)
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -370,11 +441,22 @@ class QuestionAdminForm(forms.ModelForm):
             "condition_question",
             "condition_outcome",
             "condition_option",
+            *QUANTITY_SETTINGS,
         ]
+
+    range_low = ValueField(label="Range: low end")
+    range_high = ValueField(label="Range: high end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for end in ("range_low", "range_high"):
+                self.initial[end] = value_as_typed(self.instance.kind, getattr(self.instance, end))
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        _check_quantity_settings(self, cleaned)
         if self.instance.pk is None or self.errors:
             return cleaned
         reason = (cleaned.get("change_reason") or "").strip()
@@ -398,6 +480,24 @@ class QuestionAdminForm(forms.ModelForm):
             for field, messages in errors.items():
                 self.add_error(field if field in self.fields else None, messages)
         return cleaned
+
+
+def _check_quantity_settings(form: QuestionAdminForm, cleaned: dict) -> None:
+    """Read the range by the question's kind (dates as dates), then check the unit, range
+    and log scale with the ledger's rules, each message on its field."""
+    kind = cleaned.get("kind") or form.instance.kind
+    try:
+        for end in ("range_low", "range_high"):
+            cleaned[end] = read_value(cleaned.get(end) or "", kind=kind, field=end)
+        settings = {name: cleaned.get(name) for name in QUANTITY_SETTINGS}
+        settings["unit"] = settings["unit"] or ""
+        if form.instance.pk is not None and kind == form.instance.kind:
+            ledger.question_range_check(question=form.instance, **settings)
+        else:
+            ledger.rules.check_quantity_settings(kind=kind, **settings)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
 
 
 class AuthorAdminForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from forecasts.admin.drafts import DraftReviewAdmin
 from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline, RecordedClaimInline
 from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
+from forecasts.admin.quantities import QUANTITY_SETTINGS, value_as_typed
 from forecasts.models import Option, Question, QuestionCorrection, Resolution
 
 RESOLUTION_MODES = {
@@ -70,6 +71,8 @@ class ResolutionHistoryInline(admin.TabularInline):
         "is_current",
         "outcome",
         "option",
+        "value",
+        "reported_value",
         "outcome_known_at",
         "evidence_url",
         "evidence_note",
@@ -164,6 +167,21 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         ),
         ("Dates (UTC)", {"fields": [("opens_at", "closes_at", "resolve_by"), "change_reason"]}),
         (
+            "Numeric and date questions",
+            {
+                "fields": [
+                    "unit",
+                    ("range_low", "range_low_closed"),
+                    ("range_high", "range_high_closed"),
+                    "log_scale",
+                ],
+                "description": "A unit and an optional range (dates as YYYY-MM-DD on a date "
+                "question). A closed end: the outcome cannot lie beyond it, and a value "
+                "reported beyond it resolves to it. The range is needed for the unit-free "
+                "numeric record. Log scale: numeric questions with a range above zero.",
+            },
+        ),
+        (
             "Condition",
             {
                 "fields": ["condition_question", ("condition_outcome", "condition_option")],
@@ -189,7 +207,7 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             self.message_user(request, f"Close moved, as a correction: {correction.effect}")
         super().save_model(request, obj, form, change)
         self.save_sides(request, form)
-        if change and set(form.changed_data) & {"opens_at", "closes_at"}:
+        if change and set(form.changed_data) & {"opens_at", "closes_at", *QUANTITY_SETTINGS}:
             # The window decides which forecasts count and the days averaged:
             # rescore, so that stored scores follow the question as it now is.
             ledger.queue_rescore([obj.pk])
@@ -279,9 +297,9 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             "current": question.resolutions.filter(is_current=True)
             .select_related("option")
             .first(),
-            "forecasts": question.forecasts.select_related("author").order_by(
-                "author__name", "stated_at"
-            ),
+            "forecasts": question.forecasts.select_related("author")
+            .prefetch_related("quantiles")
+            .order_by("author__name", "stated_at"),
         }
         return TemplateResponse(request, "admin/forecasts/question/resolution_form.html", context)
 
@@ -294,6 +312,10 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         return {
             "outcome": current.outcome,
             "option": current.option_id,
+            "value": value_as_typed(
+                question.kind,
+                current.reported_value if current.reported_value is not None else current.value,
+            ),
             "outcome_known_at": current.outcome_known_at,
             "evidence_url": current.evidence_url,
             "evidence_note": current.evidence_note,

@@ -24,7 +24,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
-from forecasts.pages import words
+from forecasts.pages import quantities, words
 from forecasts.templatetags.reckon import figure, percent, reading
 
 SYNTHETIC = (
@@ -142,6 +142,8 @@ def _number_cell(f) -> str:
         if f.is_overridden:
             shown += f"<br><small>scale said {percent(f.scale_point)}</small>"
         return shown
+    if f.question.is_quantity:
+        return f"<strong>{escape(quantities.stated_text(f))}</strong>"
     options = "".join(
         f"<li>{escape(p.option.label)} {percent(p.probability)}</li>"
         for p in f.option_probabilities.all()

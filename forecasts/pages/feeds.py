@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from forecasts.models import Author, Forecast, Question, Resolution, Tag
+from forecasts.pages import quantities
 
 N_ITEMS = 30
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -42,6 +43,8 @@ class Item:
 def outcome_words(resolution: Resolution) -> str:
     if resolution.outcome == Resolution.Outcome.OPTION and resolution.option is not None:
         return f"“{resolution.option.label}”"
+    if resolution.value is not None:  # a numeric or date question: the value, in its terms
+        return quantities.outcome_text(resolution.question, resolution)
     return resolution.get_outcome_display().lower()
 
 
@@ -69,6 +72,8 @@ def forecast_item(forecast: Forecast) -> Item:
     question = forecast.question
     if forecast.probability is not None:
         number = f"{forecast.probability * 100:.0f}% yes"
+    elif question.is_quantity:
+        number = quantities.stated_text(forecast, question)
     else:
         number = "a forecast over its options"
     words = f" (“{forecast.phrase}”)" if forecast.phrase else ""
@@ -85,6 +90,8 @@ def forecast_item(forecast: Forecast) -> Item:
 
 def merged(forecasts, resolutions) -> list[Item]:
     """Claims and outcomes together, newest first, at most N_ITEMS."""
+    forecasts = list(forecasts)
+    quantities.with_quantiles(forecasts)
     items = [forecast_item(f) for f in forecasts] + [resolution_item(r) for r in resolutions]
     return sorted(items, key=lambda i: (i.when, i.guid), reverse=True)[:N_ITEMS]
 

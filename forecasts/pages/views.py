@@ -24,7 +24,7 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pages import about, charts, quotes, timelines, words
+from forecasts.pages import about, charts, quantities, quotes, timelines, words
 from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
@@ -53,11 +53,12 @@ def home(request):
         .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
     )
     due = Question.objects.unresolved().order_by("is_synthetic", "resolve_by", "pk")[:8]
-    newest = (
+    newest = list(
         Forecast.objects.filter(PUBLISHED)
         .select_related("author", "question", "source")
         .order_by("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")[:8]
     )
+    quantities.with_quantiles(newest)
     return render(
         request,
         "forecasts/home.html",
@@ -157,6 +158,7 @@ def author_detail(request, slug):
     }
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
+    numeric = quantities.author_numeric(author, record, tag=filters["tag"])
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
@@ -182,6 +184,7 @@ def author_detail(request, slug):
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
         "record": record,
+        "numeric": numeric,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,
@@ -305,6 +308,11 @@ def question_detail(request, slug):
             for t in timelines.question_series(question, forecasts, now=now, counted=counted.ids)
         ],
         "now": now,
+        "quantity": (
+            quantities.question_context(question, forecasts, current, now=now)
+            if question.is_quantity
+            else None
+        ),
     }
     return render(request, "forecasts/question_detail.html", context)
 
@@ -333,6 +341,7 @@ def source_detail(request, slug):
         .select_related("author", "question")
         .order_by("stated_at", "pk")
     )
+    quantities.with_quantiles(forecasts)
     passages = quotes.locate(
         source.full_text,
         [(f.quote, f.question.get_absolute_url(), f.question.title) for f in forecasts],

@@ -24,6 +24,7 @@ import re
 import pytest
 
 from tests.builders.chart_world import build_chart_world
+from tests.builders.quantity_pages import crowded_numeric, quantity_questions
 from tests.pages import chromium
 from tests.pages.colours import VISIONS, difference
 
@@ -39,12 +40,16 @@ def strained(transactional_db, settings):
     settings.RECKON_LEADERBOARD_MIN_N = 5
     world = build_chart_world(min_n=5)
     names = [world.prolific.name, *(a.name for a in world.ranked)]
+    quantities = quantity_questions(world.ranked[:3])
+    crowded = crowded_numeric(world.ranked[:16])
     return {
         "names": names,
         "pages": {
             "leaderboard": "/leaderboard/",
             "author": world.prolific.get_absolute_url(),
             "question": world.crowded.get_absolute_url(),
+            "numeric": crowded.get_absolute_url(),
+            "date": quantities["ceasefire"].get_absolute_url(),
         },
     }
 
@@ -77,7 +82,8 @@ def test_charts_keep_their_text_apart_legible_distinct_and_whole(live_server, st
             page.screenshot(path=chromium.SHOTS / f"strained-{name}-{width}.png", full_page=True)
         page.close()
     assert problems == []
-    assert seen_charts >= 2 * 4  # leaderboard, calibration, folded, over time, timeline
+    assert seen_charts >= 2 * 6  # leaderboard, calibration, folded, over time, timeline,
+    # and the intervals of a numeric and of a date question
 
 
 def _overlaps(texts: list[dict]) -> list[str]:

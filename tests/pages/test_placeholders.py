@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import URLPattern, reverse
 
 from forecasts import urls as page_urls
+from forecasts.models.quantity import day_number
+from tests.builders.quantity_pages import (
+    CLOSES,
+    KNOWN,
+    OPENS,
+    date_question,
+    numeric_question,
+    quantity_questions,
+    store_quantity_scores,
+    value_forecast,
+    value_resolution,
+)
 from tests.builders.sized_records import sized_records
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +103,29 @@ def page_paths(records) -> list[str]:
     return paths
 
 
+def with_quantities(records):
+    """The sized records with numeric and date questions too: three resolved and scored
+    (a log scale, a clamped date; intervals, quantiles, points alone), one without a
+    range and one still open."""
+    made = quantity_questions(records.authors[2:5], tags=[records.tags[0]])
+    unranged = numeric_question(
+        "unranged-2025", range_low=None, range_high=None, unit="", opens_at=OPENS,
+        closes_at=CLOSES, resolve_by=KNOWN,
+    )  # fmt: skip
+    value_forecast(unranged, records.authors[2], stated_at=OPENS, low=1.0, high=5.0, coverage=0.5)
+    value_resolution(unranged, 0.0, known_at=KNOWN)
+    store_quantity_scores(unranged)
+    pending = date_question(
+        "pending-date", first=date(2030, 1, 1), last=date(2030, 12, 31),
+        resolve_by=datetime(2099, 1, 1, tzinfo=UTC), closes_at=datetime(2098, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    value_forecast(pending, records.authors[0], stated_at=OPENS, value=day_number(date(2030, 6, 1)))
+    records.questions += [*made.values(), unranged, pending]
+    return records
+
+
 def test_no_page_shows_a_placeholder_for_any_record_size_or_filter(client):
-    records = sized_records()
+    records = with_quantities(sized_records())
     found = {}
     for path in page_paths(records):
         for query in FILTERS:
