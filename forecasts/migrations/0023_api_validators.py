@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasts', '0021_quantities'),
+        ("forecasts", "0022_quantile_guard"),
     ]
 
     operations = [
