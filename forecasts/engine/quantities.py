@@ -93,7 +93,10 @@ class QuantityLedger:
 
 
 def nan_if_null(column: str) -> str:
-    """A nullable float column read as NaN when empty (COPY wants no NULL)."""
+    """A nullable float column read as NaN when empty: binary COPY wants no NULL on
+    PostgreSQL; SQLite has no NaN (NULL reads as NaN there)."""
+    if connection.vendor != "postgresql":
+        return column
     return f"COALESCE({column}, CAST('NaN' AS DOUBLE PRECISION))"
 
 

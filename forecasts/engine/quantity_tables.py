@@ -9,9 +9,10 @@ authors whose rows it touched, and counts.
 
 ``rebuild_records(authors=..., at=...)`` makes the stored QuantityRecords
 (overall and per tag) those of the stored rows: for each author and tag, N
-and the mean of the counted rows' ``normalised`` with its 95% t interval
-(``forecasts.scoring.mean_with_t_interval``), the rows scored without a range
-(``n_unranged``), those of a point alone (``n_points``) and the pending ones.
+and the mean of the counted rows' ``normalised`` with its 95% t interval (as
+``forecasts.scoring.mean_with_t_interval``, for every record at once), the
+rows scored without a range (``n_unranged``), those of a point alone
+(``n_points``) and the pending ones.
 A record whose figures are unchanged is not written. A full rescore rebuilds
 every record once its chunks are done; ``rescore_question`` those of the
 question's authors. Rows are few next to forecasts (one per author and
@@ -35,7 +36,7 @@ from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
 from forecasts.engine.quantities import FORMS, nan_if_null, read_quantities, score_quantities
 from forecasts.engine.score_tables import microseconds
 from forecasts.models import QuantityRecord, QuantityScore
-from forecasts.scoring import mean_with_t_interval
+from forecasts.scoring.t_quantiles import t_975
 
 _FLOATS = (
     "outcome",
@@ -220,20 +221,31 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
             rows["excluded"][row] == PENDING_ROW,
         )
     ]
-    # In question order: the mean's last bit must not follow the order rows are read in.
+    # In question order, so the sums (and the mean's last bit) do not follow the read order.
     by_group = np.lexsort((rows["question"][row][scored], group[scored]))
-    values = np.split(score[scored][by_group], np.cumsum(tallies[0])[:-1])
-    records = {}
-    for i, key in enumerate(keys.tolist()):
-        mean = mean_with_t_interval(values[i]) if tallies[0][i] else (None, None, None)
-        records[(key >> 32, key & 0xFFFFFFFF)] = (
-            tallies[0][i],
-            *mean,
-            tallies[1][i],
-            tallies[2][i],
-            tallies[3][i],
-        )
-    return records
+    values, owner = score[scored][by_group], group[scored][by_group]
+    n = np.bincount(owner, minlength=keys.size)
+    mean = np.divide(
+        np.bincount(owner, weights=values, minlength=keys.size),
+        n,
+        out=np.full(n.size, np.nan),
+        where=n > 0,
+    )
+    squares = np.bincount(owner, weights=(values - mean[owner]) ** 2, minlength=keys.size)
+    spread = n > 1
+    std = np.sqrt(np.divide(squares, n - 1, out=np.zeros(n.size), where=spread))
+    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
+    figures = [
+        tallies[0],
+        [_none(x) for x in mean.tolist()],
+        [_none(x) for x in np.where(spread, mean - half, np.nan).tolist()],
+        [_none(x) for x in np.where(spread, mean + half, np.nan).tolist()],
+        *tallies[1:],
+    ]
+    return {
+        (key >> 32, key & 0xFFFFFFFF): record
+        for key, record in zip(keys.tolist(), zip(*figures, strict=True), strict=True)
+    }
 
 
 def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int, tuple]]:

@@ -43,7 +43,9 @@ def random_quantity_ledger(seed: int, *, n_authors: int = 5, n_questions: int = 
         Author.objects.create(name=f"Numeric {seed}-{i}", slug=f"numeric-{seed}-{i}")
         for i in range(n_authors)
     ]
-    tags = [Tag.objects.create(name=f"Q tag {seed}-{i}", slug=f"q-tag-{seed}-{i}") for i in range(3)]
+    tags = [
+        Tag.objects.create(name=f"Q tag {seed}-{i}", slug=f"q-tag-{seed}-{i}") for i in range(3)
+    ]
     for j in range(n_questions):
         fate = FATES[j % len(FATES)] if j < len(FATES) else rng.choice(FATES)
         _question(rng, seed, j, fate, authors, tags)
@@ -122,7 +124,9 @@ def _forecasts(rng, question, author, scale, opens, last_word, known, open_ended
         moments = sorted(set(moments))
     for stated in moments:
         late = not open_ended and rng.random() < 0.15
-        recorded = known + timedelta(days=1) if late else stated + timedelta(minutes=rng.randint(0, 5))
+        recorded = (
+            known + timedelta(days=1) if late else stated + timedelta(minutes=rng.randint(0, 5))
+        )
         if not late and not open_ended:
             recorded = min(recorded, known)
         source = _late_source(rng, stated) if late else None
@@ -142,9 +146,11 @@ def _write(rng, question, author, scale, stated, recorded, source) -> None:
     if form == "point":
         fields["value"] = centre
     elif form.startswith("interval"):
-        low, high = (centre / (1 + width / centre), centre * (1 + width / centre)) if scale[
-            "positive"
-        ] else (centre - width, centre + width)
+        low, high = (
+            (centre / (1 + width / centre), centre * (1 + width / centre))
+            if scale["positive"]
+            else (centre - width, centre + width)
+        )
         fields.update(value_low=low, value_high=high, coverage=rng.choice([0.5, 0.8, 0.9, 0.95]))
         if form == "interval_point":
             fields["value"] = centre
@@ -199,7 +205,9 @@ def _resolve(rng, question, scale, known, fate) -> None:
             outcome_known_at=known + timedelta(days=3),
             is_current=False,
         )
-    fields = {"outcome": "annulled"} if fate == "annulled" else {"outcome": "value", "value": value()}
+    fields = (
+        {"outcome": "annulled"} if fate == "annulled" else {"outcome": "value", "value": value()}
+    )
     Resolution.objects.create(
         question=question, outcome_known_at=known, is_current=True, supersedes=previous, **fields
     )
@@ -266,11 +274,15 @@ def _empty_row() -> dict:
 def _scores(question: Question, resolution: Resolution, own: list[Forecast]) -> dict:
     known = resolution.outcome_known_at
     claims = [timing.ClaimTimes(f.stated_at, f.recorded_at, **_source_fields(f)) for f in own]
-    counts = [timing.counts(c, closes_at=question.closes_at, outcome_known_at=known) for c in claims]
+    counts = [
+        timing.counts(c, closes_at=question.closes_at, outcome_known_at=known) for c in claims
+    ]
     counted = [f for f, ok in zip(own, counts, strict=True) if ok]
     row = {
         "n_hindsight": sum(
-            scoring.is_hindsight(f.stated_at, f.recorded_at, outcome_known_at=known, **_source_fields(f))
+            scoring.is_hindsight(
+                f.stated_at, f.recorded_at, outcome_known_at=known, **_source_fields(f)
+            )
             for f in own
         ),
         "n_retrospective": sum(f.recorded_at > known for f in counted),
@@ -310,11 +322,15 @@ def _scores(question: Question, resolution: Resolution, own: list[Forecast]) -> 
             question.closes_at,
             unit_y,
         )
-        row["normalised_final"] = scoring.stated_score(scoring.normalised(final_stated, *scale), unit_y)
+        row["normalised_final"] = scoring.stated_score(
+            scoring.normalised(final_stated, *scale), unit_y
+        )
     return row
 
 
-def expected_quantity_records(rows: dict[tuple[int, int], dict]) -> dict[tuple[int, int | None], dict]:
+def expected_quantity_records(
+    rows: dict[tuple[int, int], dict],
+) -> dict[tuple[int, int | None], dict]:
     """Every QuantityRecord figure, by (author id, tag id or None), from the expected rows."""
     groups: dict[tuple[int, int | None], list[dict]] = {}
     for (author, _), row in rows.items():

@@ -4,7 +4,6 @@ import math
 from datetime import timedelta
 
 import numpy as np
-
 import pytest
 from django.core.management import call_command
 from django.db import transaction
