@@ -151,6 +151,8 @@ def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: date
 def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
     """Make the stored QuantityRecords of ``authors`` (None: everyone) those of their stored
     rows; returns the records written."""
+    if authors is not None and authors.size == 0:
+        return 0
     where, params = ("", []) if authors is None else _where_author(authors)
     rows = read_columns(
         connection,

@@ -13,7 +13,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from forecasts.ledger import rules
-from forecasts.models import Option, Question, QuestionCorrection, QuestionScore
+from forecasts.models import (
+    Option,
+    QuantityScore,
+    Question,
+    QuestionCorrection,
+    QuestionScore,
+)
 
 # Titles of questions drafted from an article start with this until an editor
 # rewrites them; a draft whose title still carries it cannot be approved.
@@ -243,12 +249,15 @@ def rescore_retagged(*, question_ids: Iterable[int]) -> None:
     Questions with no stored scores are left alone: their first rescore reads
     the tags as they are then.
     """
-    queue_rescore(
-        QuestionScore.objects.filter(question_id__in=list(question_ids))
-        .order_by("question_id")
-        .values_list("question_id", flat=True)
-        .distinct()
-    )
+    ids = list(question_ids)
+    scored = {
+        question_id
+        for table in (QuestionScore, QuantityScore)  # numeric and date questions too
+        for question_id in table.objects.filter(question_id__in=ids).values_list(
+            "question_id", flat=True
+        )
+    }
+    queue_rescore(sorted(scored))
 
 
 def queue_rescore(question_ids: Iterable[int]) -> None:

@@ -21,6 +21,7 @@ from forecasts.models import (
     QuestionScore,
     Resolution,
     Scorecard,
+    Tag,
 )
 from tests.builders.random_ledgers import random_ledger
 from tests.builders.random_quantities import (
@@ -192,9 +193,10 @@ def test_the_parallel_run_scores_and_records_them_too():
     for index in range(run.n_chunks):
         parallel.score_run_chunk(str(run.pk), index)
     summary = parallel.merge_run(str(run.pk))
-    assert summary["quantity_scores_written"] == QuantityScore.objects.count() > 0
+    assert summary["quantity_scores"] == QuantityScore.objects.count() > 0
     assert summary["quantity_records_written"] == QuantityRecord.objects.count()
     assert_matches_library()
+    assert written(rescoring.rescore_all(verify=True)) == (0, 0)
 
 
 @pytest.mark.django_db
@@ -220,3 +222,22 @@ def test_records_are_rebuilt_for_the_authors_asked_only():
     assert written_now >= 1
     assert not QuantityRecord.objects.filter(author_id=author, n_pending=50).exists()
     assert QuantityRecord.objects.exclude(author_id=author).filter(n_pending=50).exists()
+
+
+@pytest.mark.django_db
+def test_retagging_a_numeric_question_moves_its_scores_to_the_new_tags_records(
+    eager, django_capture_on_commit_callbacks
+):
+    random_quantity_ledger(15)
+    rescoring.rescore_all()
+    score = QuantityScore.objects.counted().order_by("pk").first()
+    question = Question.objects.get(pk=score.question_id)
+    fresh = Tag.objects.create(name="Fresh", slug="fresh")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        question.tags.set([fresh])  # the tag receivers queue the rescore
+    assert callbacks
+    row = QuantityScore.objects.get(author_id=score.author_id, question=question)
+    assert row.tag_ids == [fresh.pk]
+    record = QuantityRecord.objects.get(author_id=score.author_id, tag=fresh)
+    assert record.n_scored == 1 and record.mean == row.normalised
+    assert_matches_library()
