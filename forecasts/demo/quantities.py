@@ -8,7 +8,7 @@ motion, of which the public knows ``B(t)`` at a fraction ``t`` of the window
 at ``t`` is a normal with mean ``centre + spread · B(t)`` and standard deviation
 ``spread · √(1 − t)``. Styles shape it: calibrated (as is, a little noise),
 overconfident (a quarter of the spread), contrarian (the mean mirrored about
-the centre), coin-flipper (the range's middle, very wide), hedger (2.5 times
+the centre, half the spread), coin-flipper (the range's middle, very wide), hedger (2.5 times
 wider). Each forecast is an 80% interval (45%), five quantiles (40%) or a
 point alone (15%). Most numeric questions and every date question have a range
 (the centre ± 5 spreads, open ends); a date question's values are UTC day
@@ -109,8 +109,13 @@ def _styled(rng, style, mean, sd, centre, spread) -> tuple[np.ndarray, np.ndarra
         [names == "contrarian", names == "coin-flipper"], [2 * centre - mean, centre], noisy
     )
     stated_sd = np.select(
-        [names == "overconfident", names == "coin-flipper", names == "hedger"],
-        [sd / OVERCONFIDENCE, 2.5 * spread, HEDGE_WIDTH * sd],
+        [
+            names == "overconfident",
+            names == "coin-flipper",
+            names == "hedger",
+            names == "contrarian",
+        ],
+        [sd / OVERCONFIDENCE, 2.5 * spread, HEDGE_WIDTH * sd, sd / 2],
         sd,
     )
     return stated_mean, stated_sd

@@ -205,8 +205,8 @@ def test_it_makes_numeric_and_date_questions_scored_apart_and_by_style():
         ).aggregate(mean=Avg("mean"))["mean"]
         for style in STYLES
     }
-    assert mean["calibrated"] < mean["overconfident"] and mean["calibrated"] < mean["hedger"]
-    assert mean["calibrated"] < mean["coin-flipper"] < mean["contrarian"]
+    assert all(mean["calibrated"] < mean[style] for style in STYLES if style != "calibrated")
+    assert mean["overconfident"] < mean["coin-flipper"]
 
 
 def test_its_numeric_questions_leave_the_yes_no_world_of_a_seed_alone():

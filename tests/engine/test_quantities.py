@@ -2,6 +2,7 @@
 
 import math
 from datetime import timedelta
+from io import StringIO
 
 import numpy as np
 import pytest
@@ -240,4 +241,13 @@ def test_retagging_a_numeric_question_moves_its_scores_to_the_new_tags_records(
     assert row.tag_ids == [fresh.pk]
     record = QuantityRecord.objects.get(author_id=score.author_id, tag=fresh)
     assert record.n_scored == 1 and record.mean == row.normalised
+    assert_matches_library()
+
+
+@pytest.mark.django_db
+def test_it_agrees_with_the_pure_library_on_the_demo_world():
+    call_command(
+        "demo_world", authors=10, questions=60, seed=4, quantity_fraction=0.5, stdout=StringIO()
+    )
+    assert QuantityScore.objects.counted().count() > 50
     assert_matches_library()
