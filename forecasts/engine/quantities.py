@@ -35,12 +35,13 @@ and summed per forecast with ``bincount``: no Python per forecast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
 
-from forecasts.engine.bulkload import Query, read_small
+from forecasts.engine.bulkload import Query, in_ids, read_columns, read_small
 from forecasts.engine.ledger_arrays import (
     ANNULLED,
     DRAFT,
@@ -55,6 +56,12 @@ from forecasts.engine.pair_scores import ANNULLED_ROW, COUNTED, HINDSIGHT, NO_FO
 from forecasts.scoring.quantiles import MEDIAN
 
 QUANTITY_KINDS = "('numeric', 'date')"
+_EMPTY = {
+    "int4": np.zeros(0, np.int64),
+    "int8": np.zeros(0, np.int64),
+    "time": np.zeros(0, np.int64),
+    "float8": np.zeros(0),
+}
 # Codes of QuantityScore.form, in this order ("" for a row without a final forecast).
 FORMS = ("", "point", "interval", "quantiles")
 NO_FORM, POINT, INTERVAL, QUANTILES = range(4)
@@ -100,16 +107,18 @@ def nan_if_null(column: str) -> str:
     return f"COALESCE({column}, CAST('NaN' AS DOUBLE PRECISION))"
 
 
-def _quantity_questions(question_ids: Questions) -> tuple[str, list]:
-    """A subquery of the ids of the numeric and date questions among ``question_ids``."""
+def quantity_question_ids(question_ids: Questions) -> np.ndarray:
+    """The ids of the numeric and date questions among ``question_ids`` (sorted)."""
     where, params = _in_questions("id", question_ids)
     where = f"{where} AND" if where else " WHERE"
-    return f"SELECT id FROM forecasts_question{where} kind IN {QUANTITY_KINDS}", params
+    sql = f"SELECT id FROM forecasts_question{where} kind IN {QUANTITY_KINDS}"
+    return np.sort(read_columns(connection, sql, {"id": "int8"}, params)["id"])
 
 
-def quantity_queries(question_ids: Questions) -> list[Query]:
-    """The queries ``read_quantities`` runs: questions, forecasts, quantiles, tags."""
-    chosen, params = _quantity_questions(question_ids)
+def quantity_queries(ids: Sequence[int]) -> list[Query]:
+    """The queries ``read_quantities`` runs for these numeric and date questions:
+    questions, forecasts, quantiles, tags."""
+    chosen, params = in_ids(connection, "question_id", ids)
     questions = Query(
         "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
@@ -118,7 +127,7 @@ def quantity_queries(question_ids: Questions) -> list[Query]:
         f"{nan_if_null('r.value')}, {nan_if_null('q.range_low')}, {nan_if_null('q.range_high')}, "
         "CASE WHEN q.log_scale THEN 1 ELSE 0 END "
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
-        f"ON r.question_id = q.id AND r.is_current WHERE q.id IN ({chosen})",
+        f"ON r.question_id = q.id AND r.is_current WHERE {in_ids(connection, 'q.id', ids)[0]}",
         {
             "id": "int8",
             "published": "int4",
@@ -134,7 +143,7 @@ def quantity_queries(question_ids: Questions) -> list[Query]:
         },
         params,
     )
-    f_sql, f_params, f_kinds = forecasts_sql(None)
+    f_sql, f_params, f_kinds = forecasts_sql(ids)
     forecasts = Query(
         # The binary scorer's forecast columns (the timing rule's "proved" among them),
         # named by a CTE's column list (SQLite has no column list on a subquery).
@@ -142,8 +151,7 @@ def quantity_queries(question_ids: Questions) -> list[Query]:
         f"({f_sql}) SELECT b.id, b.question_id, b.author_id, b.stated_at, b.recorded_at, "
         f"b.proved, {nan_if_null('f.value')}, {nan_if_null('f.value_low')}, "
         f"{nan_if_null('f.value_high')}, {nan_if_null('f.coverage')} "
-        "FROM b JOIN forecasts_forecast f ON f.id = b.id "
-        f"WHERE b.question_id IN ({chosen})",
+        "FROM b JOIN forecasts_forecast f ON f.id = b.id",
         {
             **{name: f_kinds[name] for name in ("id", "question", "author", "stated", "recorded")},
             "proved": "int4",
@@ -152,17 +160,16 @@ def quantity_queries(question_ids: Questions) -> list[Query]:
             "high": "float8",
             "coverage": "float8",
         },
-        [*f_params, *params],
+        f_params,
     )
     quantiles = Query(
         "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecastquantile e "
-        "JOIN forecasts_forecast f ON f.id = e.forecast_id "
-        f"WHERE f.question_id IN ({chosen})",
+        f"WHERE e.forecast_id IN (SELECT id FROM forecasts_forecast WHERE {chosen})",
         {"forecast": "int8", "level": "float8", "value": "float8"},
         params,
     )
     tags = Query(
-        f"SELECT question_id, tag_id FROM forecasts_question_tags WHERE question_id IN ({chosen})",
+        f"SELECT question_id, tag_id FROM forecasts_question_tags WHERE {chosen}",
         {"question": "int8", "tag": "int8"},
         params,
     )
@@ -170,8 +177,16 @@ def quantity_queries(question_ids: Questions) -> list[Query]:
 
 
 def read_quantities(question_ids: Questions) -> QuantityLedger:
-    """The numeric and date questions among ``question_ids``, in one round trip."""
-    q, f, e, tags = read_small(connection, quantity_queries(question_ids))
+    """The numeric and date questions among ``question_ids``: their ids first (one query,
+    and no other for none), then everything else in one round trip."""
+    ids = quantity_question_ids(question_ids).tolist()
+    queries = quantity_queries(ids)
+    if ids:
+        q, f, e, tags = read_small(connection, queries)
+    else:
+        q, f, e, tags = (
+            {name: _EMPTY[kind] for name, kind in query.kinds.items()} for query in queries
+        )
     order = np.argsort(q["id"], kind="stable")
     q = {name: values[order] for name, values in q.items()}
     order = np.argsort(f["id"], kind="stable")

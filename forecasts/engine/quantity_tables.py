@@ -31,7 +31,7 @@ from django.db import connection
 
 from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
 from forecasts.engine.crowd import ragged_arange
-from forecasts.engine.ledger_arrays import IdRange, Questions
+from forecasts.engine.ledger_arrays import Questions, _in_questions
 from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
 from forecasts.engine.quantities import FORMS, nan_if_null, read_quantities, score_quantities
 from forecasts.engine.score_tables import microseconds
@@ -58,6 +58,7 @@ _ROW_FIELDS = (
     "excluded_reason",
     "tag_ids",
 )
+_TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as text
 _RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
 
 
@@ -111,18 +112,24 @@ def _row_tuples(rows: dict, tags: list[list[int]]) -> Iterable[tuple]:
 
 
 def _stored_rows(question_ids: Questions) -> dict[int, set[tuple]]:
-    """The stored rows of the questions (a range: every row in it), by question."""
-    scores = QuantityScore.objects.order_by()
-    if isinstance(question_ids, IdRange):
-        if question_ids.low is not None:
-            scores = scores.filter(question_id__gte=question_ids.low)
-        if question_ids.high is not None:
-            scores = scores.filter(question_id__lt=question_ids.high)
-    elif question_ids is not None:
-        scores = scores.filter(question_id__in=list(question_ids))
+    """The stored rows of the questions (a range: every row in it), by question.
+
+    Read with a plain cursor (no model per row); ``tag_ids`` as the text it is
+    stored as, which is how the new rows' lists are written (sorted, by ``json``).
+    """
+    where, params = _in_questions("question_id", question_ids)
+    columns = [
+        name if name != "tag_ids" else _TAG_TEXT[connection.vendor == "postgresql"]
+        for name in _ROW_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_id, {', '.join(columns)} FROM {QuantityScore._meta.db_table}{where}",
+            params,
+        )
+        rows = cursor.fetchall()
     stored: dict[int, set[tuple]] = {}
-    for question, *row in scores.values_list("question_id", *_ROW_FIELDS):
-        row[-1] = json.dumps(sorted(row[-1]))
+    for question, *row in rows:
         stored.setdefault(question, set()).add(tuple(row))
     return stored
 
@@ -251,11 +258,31 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
 
 
 def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int, tuple]]:
-    stored = {}
-    records = QuantityRecord.objects.raw(
-        f"SELECT * FROM {QuantityRecord._meta.db_table}{where}", params
+    """The stored records (of the authors in ``where``): (author, tag or 0) -> (id, figures)."""
+    kinds = {"id": "int8", "author": "int8", "tag": "int8"}
+    kinds.update(
+        (name, "float8" if name in ("mean", "low", "high") else "int4") for name in _RECORD_FIELDS
     )
-    for record in records:
-        figures = tuple(getattr(record, name) for name in _RECORD_FIELDS)
-        stored[(record.author_id, record.tag_id or 0)] = (record.pk, figures)
-    return stored
+    columns = ", ".join(
+        nan_if_null(name) if kind == "float8" else name for name, kind in list(kinds.items())[3:]
+    )
+    stored = read_columns(
+        connection,
+        f"SELECT id, author_id, COALESCE(tag_id, 0), {columns} "
+        f"FROM {QuantityRecord._meta.db_table}{where}",
+        kinds,
+        params,
+    )
+    figures = [
+        [_none(x) for x in stored[name].tolist()]
+        if kinds[name] == "float8"
+        else stored[name].tolist()
+        for name in _RECORD_FIELDS
+    ]
+    keys = zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True)
+    return {
+        key: (record_id, record)
+        for key, record_id, record in zip(
+            keys, stored["id"].tolist(), zip(*figures, strict=True), strict=True
+        )
+    }
