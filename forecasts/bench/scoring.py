@@ -369,6 +369,8 @@ def naive_rescore(forecast_ids: list[int]) -> None:
     for forecast_id in forecast_ids:
         forecast = Forecast.objects.select_related("question").get(pk=forecast_id)
         question = forecast.question
+        if question.is_quantity:
+            continue  # numeric and date questions: no probability to score here
         resolution = question.resolutions.filter(is_current=True).first()
         own = list(
             Forecast.objects.filter(question=question, author_id=forecast.author_id)
