@@ -344,7 +344,10 @@ def _read_once(cursor, sql: str, params) -> int:
 
 def _naive_seconds(sample: int, seed: int) -> tuple[float, int]:
     """Time ``naive_rescore`` on a random sample of forecasts on resolved questions."""
-    ids = np.array(Forecast.objects.filter(question__state="resolved").values_list("pk", flat=True))
+    resolved = Forecast.objects.filter(question__state="resolved")
+    # Probabilities only: the loop below scores yes/no and multiple-choice questions.
+    resolved = resolved.exclude(question__kind__in=["numeric", "date"])
+    ids = np.array(resolved.values_list("pk", flat=True))
     rng = np.random.default_rng(seed)
     chosen = rng.choice(ids, min(sample, ids.size), replace=False).tolist()
     with transaction.atomic():
@@ -366,6 +369,8 @@ def naive_rescore(forecast_ids: list[int]) -> None:
     for forecast_id in forecast_ids:
         forecast = Forecast.objects.select_related("question").get(pk=forecast_id)
         question = forecast.question
+        if question.is_quantity:
+            continue  # numeric and date questions: no probability to score here
         resolution = question.resolutions.filter(is_current=True).first()
         own = list(
             Forecast.objects.filter(question=question, author_id=forecast.author_id)

@@ -3,8 +3,8 @@
 Rows go in with ``forecasts.engine.bulkload`` (COPY on PostgreSQL), with ids taken
 in blocks from each table's sequence while the table is locked, in the order
 the ledger guards need: questions, options and tags, then forecasts and their
-option probabilities, then resolutions (a forecast on an annulled question
-would be refused). The database triggers still check every forecast's timing.
+option probabilities and quantiles, then resolutions (a forecast on an
+annulled question would be refused). The database triggers still check every forecast's timing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,15 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from forecasts.demo.quantities import (
+    COVERAGE,
+    DATE,
+    INTERVAL,
+    LEVELS,
+    NUMERIC,
+    QUANTILES,
+    Quantities,
+)
 from forecasts.demo.simulation import (
     ANNULLED,
     LIVE,
@@ -39,6 +48,7 @@ LOADED_TABLES = (
     "forecasts_question_tags",
     "forecasts_forecast",
     "forecasts_forecastprobability",
+    "forecasts_forecastquantile",
     "forecasts_resolution",
 )
 TAG_PREFIX = "synthetic-"
@@ -79,6 +89,8 @@ def make_world(spec: WorldSpec, *, reset: bool = False) -> dict:
         "unresolved": int((world.status == LIVE).sum()),
         "annulled": int((world.status == ANNULLED).sum()),
         "multiple_choice": int((world.n_options > 0).sum()),
+        "numeric": int((_quantities(world).kind == NUMERIC).sum()),
+        "date": int((_quantities(world).kind == DATE).sum()),
         "forecasts": world.n_forecasts,
         "hindsight_forecasts": int(
             (settled[world.f_question] & (world.f_recorded > world.known[world.f_question])).sum()
@@ -88,6 +100,12 @@ def make_world(spec: WorldSpec, *, reset: bool = False) -> dict:
         "build_s": round(built - started, 3),
         "load_s": round(loaded - built, 3),
     }
+
+
+def _quantities(world: World) -> Quantities:
+    if world.quantities is None:
+        raise ValueError("A world is built with its numeric and date questions.")
+    return world.quantities
 
 
 def _now_us() -> int:
@@ -220,6 +238,10 @@ def _load_questions(world: World) -> np.ndarray:
     ids = np.arange(first, first + n)
     state = np.array(["live", "resolved", "annulled"])[world.status]
     changed = np.where(world.status == LIVE, NULL_TIME, world.resolved_at)
+    quantities = _quantities(world)
+    kind = np.where(world.n_options > 0, "multiple_choice", "binary")
+    kind = np.where(quantities.kind == NUMERIC, "numeric", kind)
+    kind = np.where(quantities.kind == DATE, "date", kind)
     write_rows(
         connection,
         "forecasts_question",
@@ -227,9 +249,13 @@ def _load_questions(world: World) -> np.ndarray:
             Column("id", "int8", ids),
             Column("title", "text", [_title(world, i) for i in range(n)]),
             Column("slug", "text", [f"synthetic-question-{i}" for i in ids]),
-            Column(
-                "kind", "text", np.where(world.n_options > 0, "multiple_choice", "binary").tolist()
-            ),
+            Column("kind", "text", kind.tolist()),
+            Column("unit", "text", np.where(quantities.kind == NUMERIC, "units", "").tolist()),
+            Column("range_low", "float8", quantities.low),
+            Column("range_high", "float8", quantities.high),
+            Column("range_low_closed", "bool", False),
+            Column("range_high_closed", "bool", False),
+            Column("log_scale", "bool", False),
             Column("resolution_criteria", "text", [_criteria(world, i) for i in range(n)]),
             Column(
                 "background",
@@ -252,11 +278,14 @@ def _load_questions(world: World) -> np.ndarray:
 
 def _title(world: World, i: int) -> str:
     kind = f"{world.n_options[i]} options" if world.n_options[i] else "yes or no"
+    kind = {NUMERIC: "a number", DATE: "a date"}.get(int(_quantities(world).kind[i]), kind)
     crowd = ", the crowd question" if i == world.crowd_question else ""
     return f"Synthetic: question {i + 1} ({kind}{crowd})"
 
 
 def _criteria(world: World, i: int) -> str:
+    if _quantities(world).kind[i]:
+        return "Synthetic: resolves to a hidden value, revealed by news while it is open."
     if world.n_options[i]:
         shown = ", ".join(f"{p:.2f}" for p in world.truth[i, : world.n_options[i]])
         return f"Synthetic: one option happens, drawn from hidden probabilities {shown}."
@@ -304,8 +333,33 @@ def _load_forecasts(world, question_ids, author_ids, option_ids, source_id: int)
     first = _reserve_ids("forecasts_forecast", n)
     ids = np.arange(first, first + n)
     k = world.n_options[world.f_question]
-    for multi in (False, True):  # one COPY each, as P(yes) is NULL for multiple choice
-        rows = np.flatnonzero((k > 0) == multi)
+    quantities = _quantities(world)
+    quantity = quantities.kind[world.f_question] > 0
+    # One COPY each: P(yes) for binary, NULL for multiple choice, values for quantities.
+    for group, rows in (
+        ("binary", np.flatnonzero((k == 0) & ~quantity)),
+        ("multi", np.flatnonzero(k > 0)),
+        ("quantity", np.flatnonzero(quantity)),
+    ):
+        values = (
+            [
+                Column(name, "float8", getattr(quantities, field)[rows])
+                for name, field in (
+                    ("value", "point"),
+                    ("value_low", "lower"),
+                    ("value_high", "upper"),
+                )
+            ]
+            + [
+                Column(
+                    "coverage",
+                    "float8",
+                    np.where(quantities.form[rows] == INTERVAL, COVERAGE, np.nan),
+                )
+            ]
+            if group == "quantity"
+            else []
+        )
         write_rows(
             connection,
             "forecasts_forecast",
@@ -316,7 +370,12 @@ def _load_forecasts(world, question_ids, author_ids, option_ids, source_id: int)
                 Column("source_id", "int8", source_id),
                 Column("stated_at", "time", world.f_stated[rows]),
                 Column("recorded_at", "time", world.f_recorded[rows]),
-                Column("probability", "float8", None if multi else world.f_values[rows, 0]),
+                Column(
+                    "probability",
+                    "float8",
+                    world.f_values[rows, 0] if group == "binary" else None,
+                ),
+                *values,
                 Column("quote", "text", ""),
                 Column("phrase", "text", ""),
                 Column("scale", "text", "numeric"),
@@ -337,6 +396,21 @@ def _load_forecasts(world, question_ids, author_ids, option_ids, source_id: int)
         ],
         forecast.size,
     )
+    _load_quantiles(quantities, ids)
+
+
+def _load_quantiles(quantities: Quantities, forecast_ids: np.ndarray) -> None:
+    forecast = np.flatnonzero(quantities.form == QUANTILES)
+    write_rows(
+        connection,
+        "forecasts_forecastquantile",
+        [
+            Column("forecast_id", "int8", np.repeat(forecast_ids[forecast], len(LEVELS))),
+            Column("level", "float8", np.tile(np.array(LEVELS), forecast.size)),
+            Column("value", "float8", quantities.quantiles[forecast].reshape(-1)),
+        ],
+        forecast.size * len(LEVELS),
+    )
 
 
 def _load_resolutions(world: World, question_ids, option_ids) -> None:
@@ -347,6 +421,8 @@ def _load_resolutions(world: World, question_ids, option_ids) -> None:
     multi = world.n_options[settled] > 0
     yes = world.outcome[settled] == 1
     outcome = np.where(annulled, "annulled", np.where(multi, "option", np.where(yes, "yes", "no")))
+    value = _quantities(world).value[settled]
+    outcome = np.where(~annulled & ~np.isnan(value), "value", outcome)
     picked = option_ids[settled, np.minimum(world.outcome[settled], 3)]
     write_rows(
         connection,
@@ -356,6 +432,7 @@ def _load_resolutions(world: World, question_ids, option_ids) -> None:
             Column("question_id", "int8", question_ids[settled]),
             Column("outcome", "text", outcome.tolist()),
             Column("option_id", "int8", picked, nulls=annulled | ~multi),
+            Column("value", "float8", np.where(outcome == "value", value, np.nan)),
             Column("outcome_known_at", "time", world.known[settled]),
             Column("evidence_url", "text", ""),
             Column("evidence_note", "text", "Synthetic: drawn from the hidden probability."),
@@ -394,10 +471,23 @@ def delete_synthetic() -> dict:
                 f"DELETE FROM forecasts_questionscore WHERE question_id IN "
                 f"({questions}) OR author_id IN ({authors})",
             ),
+            (
+                "quantity_scores",
+                f"DELETE FROM forecasts_quantityscore WHERE question_id IN "
+                f"({questions}) OR author_id IN ({authors})",
+            ),
             ("scorecards", f"DELETE FROM forecasts_scorecard WHERE author_id IN ({authors})"),
+            (
+                "quantity_records",
+                f"DELETE FROM forecasts_quantityrecord WHERE author_id IN ({authors})",
+            ),
             (
                 "option_probabilities",
                 f"DELETE FROM forecasts_forecastprobability WHERE forecast_id IN ({forecasts})",
+            ),
+            (
+                "quantiles",
+                f"DELETE FROM forecasts_forecastquantile WHERE forecast_id IN ({forecasts})",
             ),
             (
                 "corrections",

@@ -15,8 +15,10 @@ distort ``p_t`` by their style:
 * hedger: ``p_t`` shrunk towards 0.5 (``0.5 + 0.4 (p_t - 0.5)``).
 
 Multiple-choice questions draw option probabilities from a flat Dirichlet and
-the outcome from them (no news: the truth stays put). Everything is labelled
-synthetic (``is_synthetic``, "Synthetic:" names, a synthetic source and tags)
+the outcome from them (no news: the truth stays put). Numeric and date
+questions (``forecasts.demo.quantities``) follow the same kind of news about a
+hidden value and get intervals, quantiles or points shaped by the same styles.
+Everything is labelled synthetic (``is_synthetic``, "Synthetic:" names, a synthetic source and tags)
 and reproducible from the seed, except that the dates of unresolved questions
 follow the clock. ``forecasts.demo.loader`` writes a world to the database.
 """
@@ -25,8 +27,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from forecasts.demo.quantities import Quantities
 
 STYLES = ("calibrated", "overconfident", "contrarian", "coin-flipper", "hedger")
 STYLE_NOTES = {
@@ -73,6 +79,7 @@ class WorldSpec:
     updates: float = 0.3  # share of (author, question) pairs with 1-4 later updates
     hindsight_fraction: float = 0.005  # forecasts recorded after the outcome was known
     crowd_question_authors: int = 0  # one extra binary question with this many forecasters
+    quantity_fraction: float = 0.1  # numeric and date questions (two numeric to one date)
 
     @property
     def target_forecasts(self) -> int:
@@ -101,6 +108,7 @@ class World:
     f_stated: np.ndarray = field(repr=False)
     f_recorded: np.ndarray = field(repr=False)
     f_values: np.ndarray = field(repr=False)  # per forecast × 4: binary uses column 0
+    quantities: Quantities | None = field(default=None, repr=False)  # numeric and date
 
     @property
     def n_forecasts(self) -> int:
@@ -133,6 +141,9 @@ def build_world(spec: WorldSpec, now_us: int) -> World:
     style = np.arange(spec.authors) % len(STYLES)
     values = _forecast_values(rng, style[f_a], p_t, truth[f_q], n_options[f_q])
     recorded = _recorded_times(rng, spec, stated, status[f_q], known[f_q], now_us)
+    from forecasts.demo.quantities import build_quantities  # it reads this module's news
+
+    quantities = build_quantities(spec, n_options, closes, f_q, style[f_a], tau, crowd_q)
     return World(
         style=style,
         status=status,
@@ -152,6 +163,7 @@ def build_world(spec: WorldSpec, now_us: int) -> World:
         f_stated=stated,
         f_recorded=recorded,
         f_values=values,
+        quantities=quantities,
     )
 
 
@@ -166,6 +178,7 @@ def _check(spec: WorldSpec) -> None:
         "multiple_choice_fraction",
         "updates",
         "hindsight_fraction",
+        "quantity_fraction",
     ):
         if not 0.0 <= getattr(spec, name) <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1.")
@@ -259,10 +272,15 @@ def _stated_times(rng, f_q, f_a, opens, end) -> np.ndarray:
 
 
 def _news(rng, f_q, info, mu, n_q) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrated P(yes) at each forecast's moment, and each question's outcome.
+    """Calibrated P(yes) at each forecast's moment, and each question's outcome."""
+    walk, final = brownian_paths(rng, f_q, info, n_q)
+    p_t = _phi((mu[f_q] + walk) / np.sqrt(1.0 - info)).astype(np.float64)
+    return p_t, mu + final > 0
 
-    One Brownian path per question, sampled at its forecasts' information times.
-    """
+
+def brownian_paths(rng, f_q, info, n_q) -> tuple[np.ndarray, np.ndarray]:
+    """One Brownian path per question: its value at each forecast's information time
+    ``info``, and at time 1 (what the question resolves on)."""
     order = np.lexsort((info, f_q))
     q, t = f_q[order], info[order]
     start = np.r_[True, np.diff(q) != 0] if q.size else np.zeros(0, bool)
@@ -272,13 +290,12 @@ def _news(rng, f_q, info, mu, n_q) -> tuple[np.ndarray, np.ndarray]:
     walk = np.cumsum(increment)
     first = np.flatnonzero(start)
     walk -= (walk[first] - increment[first])[group]
-    p_t = np.empty(q.size)
-    p_t[order] = _phi((mu[q] + walk) / np.sqrt(1.0 - t))
+    at_forecast = np.empty(q.size)
+    at_forecast[order] = walk
     last = np.flatnonzero(np.r_[start[1:], True]) if q.size else np.zeros(0, np.int64)
     last_walk, last_t = np.zeros(n_q), np.zeros(n_q)
     last_walk[q[last]], last_t[q[last]] = walk[last], t[last]
-    final = mu + last_walk + rng.normal(0.0, 1.0, n_q) * np.sqrt(1.0 - last_t)
-    return p_t, final > 0
+    return at_forecast, last_walk + rng.normal(0.0, 1.0, n_q) * np.sqrt(1.0 - last_t)
 
 
 def _phi(x: np.ndarray) -> np.ndarray:

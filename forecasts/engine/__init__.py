@@ -14,6 +14,10 @@ rebuild every stored score from the ledger. Around them:
   totals merged exactly; ``card_rows``: scored pairs in the writers' shape;
   ``cold_start``: the bulk load into an empty score table; ``parallel``: the
   chunks as Celery work (a run, its chunks' stored totals, the merge);
+* ``quantities`` and ``quantity_tables``: numeric and date questions, scored
+  apart from the Brier path into QuantityScore rows and QuantityRecords (the
+  binary ledger reads them as drafts); both rescores call them, per question
+  and per chunk, and rebuild the records after;
 * ``memory``: keeping freed heap for the next arrays; ``reconciliation``: the
   periodic jobs that repair scores a broker outage left stale.
 

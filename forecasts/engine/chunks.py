@@ -28,6 +28,7 @@ from forecasts.engine.bulkload import Query, read_small
 from forecasts.engine.card_rows import card_rows
 from forecasts.engine.ledger_arrays import IdRange, Ledger, read_ledger
 from forecasts.engine.pair_scores import score_pairs
+from forecasts.engine.quantity_tables import rescore_quantities
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.engine.score_tables import (
     copy_question_scores,
@@ -107,6 +108,7 @@ def score_chunk(
         )
     store_digests(ledger.question_id[changed], digests[changed], fresh=cold)
     stamp_scored(ledger, started)
+    _, quantity_counts = rescore_quantities(questions, started)  # numeric and date questions
     return ChunkResult(
         card_keys(author, tag),
         totals,
@@ -115,6 +117,7 @@ def score_chunk(
             "forecasts": int(ledger.forecast_id.size),
             "question_scores": int(rows["author"].size),
             "question_scores_written": written,
+            **quantity_counts,
         },
     )
 

@@ -135,7 +135,9 @@ def _questions_query(question_ids: Questions) -> Query:
     on_digest, digest_params = _also_in("d.question_id", question_ids)
     where, params = _in_questions("q.id", question_ids)
     return Query(
-        "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
+        # Numeric and date questions read as drafts: scored apart (forecasts.engine.quantities).
+        "SELECT q.id, CASE WHEN q.state = 'draft' OR q.kind IN ('numeric', 'date') THEN 0 "
+        "ELSE 1 END, q.opens_at, q.closes_at, "
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
         "COALESCE(q.resolution_changed_at, q.created_at), "
         "CASE WHEN q.resolution_changed_at IS NULL THEN 0 ELSE 1 END, "
@@ -259,9 +261,9 @@ def build_ledger(results: Sequence[dict]) -> Ledger:
 
 
 def _status(q: dict) -> np.ndarray:
-    status = np.where(q["published"] == 0, DRAFT, PENDING)
-    status = np.where(q["outcome"] <= 2, RESOLVED, status)
-    return np.where(q["outcome"] == 3, ANNULLED, status)
+    status = np.where(q["outcome"] <= 2, RESOLVED, PENDING)
+    status = np.where(q["outcome"] == 3, ANNULLED, status)
+    return np.where(q["published"] == 0, DRAFT, status)  # drafts (and quantities): no rows
 
 
 def _options(o: dict, question_id: np.ndarray) -> dict:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from forecasts.engine import card_totals, chunks
 from forecasts.engine.ledger_arrays import IdRange
 from forecasts.engine.memory import keep_freed_memory
+from forecasts.engine.quantity_tables import rebuild_records
 from forecasts.engine.rescoring import lock_scores, replace_scorecards
 from forecasts.models import Question, RescoreChunk, RescoreRun
 
@@ -99,8 +100,10 @@ def merge_run(run_id: str) -> dict | None:
             merged = chunks.merge_totals([merged, part])
         keys = merged.keys
         written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, merged.totals, run.started_at)
+        records_written = rebuild_records(authors=None, at=run.started_at)
         run.summary = {
             **merged.counts,
+            "quantity_records_written": records_written,
             "chunks": run.n_chunks,
             "verify": run.verify,
             "chunks_scored_again": len(dirty),

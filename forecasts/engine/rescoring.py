@@ -43,6 +43,7 @@ from forecasts.engine.chunks import card_keys
 from forecasts.engine.ledger_arrays import build_ledger, ledger_queries
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
+from forecasts.engine.quantity_tables import rebuild_records, rescore_quantities
 from forecasts.engine.score_digests import scores_digests, store_digests
 from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.engine.score_tables import (
@@ -83,6 +84,9 @@ def rescore_question(*, question_id: int) -> None:
             rows, scored["question"], ledger.tag_question, ledger.tag_id, ledger.question_id.size
         )
         store_digests(np.array([question_id]), digest)
+        quantity_authors, _ = rescore_quantities([question_id], started)
+        _lock_authors(quantity_authors)
+        rebuild_records(authors=quantity_authors, at=started)
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE forecasts_question SET scored_at = %s WHERE id = %s", [started, question_id]
@@ -123,9 +127,11 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
             clock.lap("score_s")
         keys, totals = merged.keys, merged.totals
         cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
+        records_written = rebuild_records(authors=None, at=started)
         clock.lap("cards_s")
     return {
         **merged.counts,
+        "quantity_records_written": records_written,
         "chunks": len(ranges),
         "cold_start": cold,
         "scorecards": int(keys.size),

@@ -18,6 +18,7 @@ from forecasts.models import (
     Forecast,
     ForecastQuantile,
     Option,
+    QuantityScore,
     Question,
     QuestionCorrection,
     QuestionScore,
@@ -359,12 +360,15 @@ def rescore_retagged(*, question_ids: Iterable[int]) -> None:
     Questions with no stored scores are left alone: their first rescore reads
     the tags as they are then.
     """
-    queue_rescore(
-        QuestionScore.objects.filter(question_id__in=list(question_ids))
-        .order_by("question_id")
-        .values_list("question_id", flat=True)
-        .distinct()
-    )
+    ids = list(question_ids)
+    scored = {
+        question_id
+        for table in (QuestionScore, QuantityScore)  # numeric and date questions too
+        for question_id in table.objects.filter(question_id__in=ids).values_list(
+            "question_id", flat=True
+        )
+    }
+    queue_rescore(sorted(scored))
 
 
 def queue_rescore(question_ids: Iterable[int]) -> None:

@@ -19,6 +19,9 @@ same everywhere:
   ``source_scorecards``);
 * ``records``: an author's claims, sorted into scored, pending and left out
   (``author_record``);
+* ``quantities``: the numeric record of numeric and date questions, apart from
+  the Brier cards (``author_quantity_records``, ``author_quantity_record``,
+  ``question_quantity_scores``);
 * ``counted``: which forecasts the scores used and each pair's final one,
   by the timing rule of ``forecasts.scoring.timing`` (``counted_on_question``,
   ``counted_in_pairs``), for "Scored as", the export and the crowd.

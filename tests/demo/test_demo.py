@@ -13,6 +13,8 @@ from forecasts.models import (
     Author,
     Forecast,
     ForecastProbability,
+    QuantityRecord,
+    QuantityScore,
     Question,
     QuestionScore,
     Resolution,
@@ -171,3 +173,49 @@ def test_it_never_draws_two_forecasts_by_an_author_on_a_question_at_one_moment(s
 
     keys = np.stack([world.f_question, world.f_author, world.f_stated])
     assert np.unique(keys, axis=1).shape[1] == world.n_forecasts
+
+
+@pytest.mark.django_db
+def test_it_makes_numeric_and_date_questions_scored_apart_and_by_style():
+    output = make(authors=20, questions=300, forecasts=6000, seed=8, quantity_fraction=0.3)
+    quantity = Question.objects.filter(kind__in=["numeric", "date"])
+    n_numeric, n_date = (quantity.filter(kind=k).count() for k in ("numeric", "date"))
+    assert f"{n_numeric} numeric, {n_date} date" in output
+    assert 60 <= n_numeric + n_date <= 120 and n_numeric > n_date > 0
+    assert not quantity.filter(kind="date", range_low__isnull=True).exists()
+    forecasts = Forecast.objects.filter(question__in=quantity)
+    assert not forecasts.filter(probability__isnull=False).exists()
+    intervals = forecasts.filter(value_low__isnull=False)
+    assert intervals.exists() and not intervals.exclude(coverage=0.8).exists()
+    assert not intervals.filter(Q(value__lt=F("value_low")) | Q(value__gt=F("value_high"))).exists()
+    with_quantiles = forecasts.annotate(n=Count("quantiles")).filter(n__gt=0)
+    assert with_quantiles.exists() and not with_quantiles.exclude(n=5).exists()
+    assert forecasts.filter(value__isnull=False, value_low__isnull=True, quantiles=None).exists()
+    values = Resolution.objects.filter(question__in=quantity, outcome="value")
+    assert values.exists() and not values.filter(value__isnull=True).exists()
+    assert all(
+        v == round(v) for v in values.filter(question__kind="date").values_list("value", flat=True)
+    )
+    assert not QuestionScore.objects.filter(question__in=quantity).exists()
+    counted = QuantityScore.objects.counted()
+    assert counted.count() > 200 and QuantityRecord.objects.filter(tag=None).count() == 20
+    mean = {
+        style: QuantityRecord.objects.filter(
+            tag=None, author__name__startswith=f"Synthetic: {style} "
+        ).aggregate(mean=Avg("mean"))["mean"]
+        for style in STYLES
+    }
+    assert all(mean["calibrated"] < mean[style] for style in STYLES if style != "calibrated")
+    assert mean["overconfident"] < mean["coin-flipper"]
+
+
+def test_its_numeric_questions_leave_the_yes_no_world_of_a_seed_alone():
+    spec = WorldSpec(authors=9, questions=60, seed=6)
+    with_quantities, without = (
+        build_world(spec, NOW_US),
+        build_world(WorldSpec(authors=9, questions=60, seed=6, quantity_fraction=0.0), NOW_US),
+    )
+    assert (with_quantities.quantities.kind > 0).any()
+    assert not (without.quantities.kind > 0).any()
+    for name in ("f_question", "f_stated", "f_recorded", "f_values", "outcome"):
+        assert np.array_equal(getattr(with_quantities, name), getattr(without, name)), name

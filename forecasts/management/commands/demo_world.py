@@ -43,6 +43,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--hindsight-fraction", type=float, default=defaults.hindsight_fraction)
         parser.add_argument(
+            "--quantity-fraction",
+            type=float,
+            default=defaults.quantity_fraction,
+            help="Share of numeric and date questions (two numeric to one date).",
+        )
+        parser.add_argument(
             "--crowd-question",
             type=int,
             default=0,
@@ -64,6 +70,7 @@ class Command(BaseCommand):
             multiple_choice_fraction=options["multiple_choice_fraction"],
             updates=options["updates"],
             hindsight_fraction=options["hindsight_fraction"],
+            quantity_fraction=options["quantity_fraction"],
             crowd_question_authors=options["crowd_question"],
         )
         try:
@@ -78,7 +85,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Made {made['authors']:,} synthetic authors and {made['questions']:,} questions "
             f"({made['resolved']:,} resolved, {made['unresolved']:,} unresolved, "
-            f"{made['annulled']:,} annulled; {made['multiple_choice']:,} multiple-choice) with "
+            f"{made['annulled']:,} annulled; {made['multiple_choice']:,} multiple-choice, "
+            f"{made['numeric']:,} numeric, {made['date']:,} date) with "
             f"{made['forecasts']:,} forecasts ({made['hindsight_forecasts']:,} recorded after "
             f"the outcome was known) in {made['build_s'] + made['load_s']:.2f} s "
             f"(drawing {made['build_s']:.2f} s, writing {made['load_s']:.2f} s)."
@@ -88,6 +96,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = rescoring.rescore_all()
         self.stdout.write(
-            f"Scored {summary['question_scores']:,} (author, question) pairs and "
+            f"Scored {summary['question_scores']:,} (author, question) pairs, "
+            f"{summary['quantity_scores']:,} on numeric and date questions, and "
             f"{summary['scorecards']:,} scorecards in {time.perf_counter() - started:.2f} s."
         )

@@ -112,6 +112,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Rescored {summary['questions']:,} questions ({summary['forecasts']:,} forecasts): "
             f"{summary['question_scores_written']:,} of {summary['question_scores']:,} question "
-            f"scores and {summary['scorecards_written']:,} of {summary['scorecards']:,} scorecards "
-            f"written, in {time.perf_counter() - started:.2f} s."
+            f"scores, {summary['quantity_scores_written']:,} of {summary['quantity_scores']:,} "
+            f"numeric scores and {summary['scorecards_written']:,} of {summary['scorecards']:,} "
+            f"scorecards written, in {time.perf_counter() - started:.2f} s."
         )

@@ -1,0 +1,288 @@
+"""Writing the numeric and date scores: QuantityScore rows and QuantityRecords.
+
+``rescore_quantities(questions, at)`` scores the numeric and date questions
+among ``questions`` (a list of ids or an ``IdRange``: a chunk of a full
+rescore) with ``forecasts.engine.quantities`` and rewrites the rows of the
+questions whose rows changed, compared with the rows stored (so a verifying
+rescore and a plain one agree: both read what is there). It returns the
+authors whose rows it touched, and counts.
+
+``rebuild_records(authors=..., at=...)`` makes the stored QuantityRecords
+(overall and per tag) those of the stored rows: for each author and tag, N
+and the mean of the counted rows' ``normalised`` with its 95% t interval (as
+``forecasts.scoring.mean_with_t_interval``, for every record at once), the
+rows scored without a range (``n_unranged``), those of a point alone
+(``n_points``) and the pending ones.
+A record whose figures are unchanged is not written. A full rescore rebuilds
+every record once its chunks are done; ``rescore_question`` those of the
+question's authors. Rows are few next to forecasts (one per author and
+question), so the records are built from every row at once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import datetime
+
+import numpy as np
+from django.db import connection
+
+from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
+from forecasts.engine.crowd import ragged_arange
+from forecasts.engine.ledger_arrays import Questions, _in_questions
+from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
+from forecasts.engine.quantities import FORMS, nan_if_null, read_quantities, score_quantities
+from forecasts.engine.score_tables import microseconds
+from forecasts.models import QuantityRecord, QuantityScore
+from forecasts.scoring.t_quantiles import t_975
+
+_FLOATS = (
+    "outcome",
+    "wis",
+    "wis_final",
+    "normalised",
+    "normalised_final",
+    "point",
+    "abs_error",
+    "rel_error",
+)
+_COUNTS = ("n_forecasts", "n_days", "n_hindsight", "n_retrospective")
+_ROW_FIELDS = (
+    "author_id",
+    "resolution_id",
+    "form",
+    *_FLOATS,
+    *_COUNTS,
+    "excluded_reason",
+    "tag_ids",
+)
+_TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as text
+_RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
+
+
+def rescore_quantities(question_ids: Questions, at: datetime) -> tuple[np.ndarray, dict]:
+    """Score and store the numeric and date questions among ``question_ids``.
+
+    Returns the authors of the rows written or deleted, and counts.
+    """
+    ledger = read_quantities(question_ids)
+    rows = score_quantities(ledger)
+    tags = _tag_lists(ledger.tag_question, ledger.tag_id, ledger.question_id.size)
+    new: dict[int, set[tuple]] = {int(q): set() for q in ledger.question_id}
+    for i, row in enumerate(_row_tuples(rows, tags)):
+        new[int(ledger.question_id[rows["question"][i]])].add(row)
+    stored = _stored_rows(question_ids)
+    changed = sorted(q for q in set(new) | set(stored) if new.get(q, set()) != stored.get(q, set()))
+    touched = {row[0] for q in changed for row in new.get(q, set()) | stored.get(q, set())}
+    QuantityScore.objects.filter(question_id__in=changed).delete()
+    write = np.isin(ledger.question_id[rows["question"]], changed)
+    _write_rows(rows, ledger.question_id, tags, np.flatnonzero(write), at)
+    counts = {
+        "quantity_scores": int(rows["author"].size),
+        "quantity_scores_written": int(write.sum()),
+    }
+    return np.array(sorted(touched), np.int64), counts
+
+
+def _tag_lists(tag_question: np.ndarray, tag_id: np.ndarray, n: int) -> list[list[int]]:
+    lists: list[list[int]] = [[] for _ in range(n)]
+    for question, tag in zip(tag_question.tolist(), tag_id.tolist(), strict=True):
+        lists[question].append(tag)
+    return [sorted(tags) for tags in lists]
+
+
+def _none(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+def _row_tuples(rows: dict, tags: list[list[int]]) -> Iterable[tuple]:
+    """Each new row as the stored rows are read back (``_ROW_FIELDS``, NaN as None)."""
+    columns = [
+        rows["author"].tolist(),
+        [r or None for r in rows["resolution"].tolist()],
+        [FORMS[code] for code in rows["form"].tolist()],
+        *([_none(x) for x in rows[name].tolist()] for name in _FLOATS),
+        *(rows[name].tolist() for name in _COUNTS),
+        [EXCLUSIONS[code] for code in rows["excluded"].tolist()],
+        [json.dumps(tags[q]) for q in rows["question"].tolist()],
+    ]
+    return zip(*columns, strict=True)
+
+
+def _stored_rows(question_ids: Questions) -> dict[int, set[tuple]]:
+    """The stored rows of the questions (a range: every row in it), by question.
+
+    Read with a plain cursor (no model per row); ``tag_ids`` as the text it is
+    stored as, which is how the new rows' lists are written (sorted, by ``json``).
+    """
+    where, params = _in_questions("question_id", question_ids)
+    columns = [
+        name if name != "tag_ids" else _TAG_TEXT[connection.vendor == "postgresql"]
+        for name in _ROW_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT question_id, {', '.join(columns)} FROM {QuantityScore._meta.db_table}{where}",
+            params,
+        )
+        rows = cursor.fetchall()
+    stored: dict[int, set[tuple]] = {}
+    for question, *row in rows:
+        stored.setdefault(question, set()).add(tuple(row))
+    return stored
+
+
+def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: datetime) -> None:
+    labels = [json.dumps(t) for t in tags]
+    question, resolution = rows["question"][chosen], rows["resolution"][chosen]
+    write_rows(
+        connection,
+        QuantityScore._meta.db_table,
+        [
+            Column("author_id", "int8", rows["author"][chosen]),
+            Column("question_id", "int8", question_id[question]),
+            Column("resolution_id", "int8", resolution, nulls=resolution == 0),
+            Column("form", "text", rows["form"][chosen], labels=FORMS),
+            *(Column(name, "float8", rows[name][chosen]) for name in _FLOATS),
+            *(Column(name, "int4", rows[name][chosen]) for name in _COUNTS),
+            Column("excluded_reason", "text", rows["excluded"][chosen], labels=EXCLUSIONS),
+            Column("tag_ids", "json", question, labels=labels),
+            Column("computed_at", "time", np.full(chosen.size, microseconds(at))),
+        ],
+        chosen.size,
+    )
+
+
+def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
+    """Make the stored QuantityRecords of ``authors`` (None: everyone) those of their stored
+    rows; returns the records written."""
+    if authors is not None and authors.size == 0:
+        return 0
+    where, params = ("", []) if authors is None else _where_author(authors)
+    rows = read_columns(
+        connection,
+        "SELECT author_id, question_id, CASE excluded_reason WHEN '' THEN 0 "
+        f"WHEN 'pending' THEN {PENDING_ROW} ELSE -1 END, {nan_if_null('normalised')}, "
+        f"{nan_if_null('wis')} FROM {QuantityScore._meta.db_table}{where}",
+        {
+            "author": "int8",
+            "question": "int8",
+            "excluded": "int4",
+            "score": "float8",
+            "wis": "float8",
+        },
+        params,
+    )
+    tags = read_columns(
+        connection,
+        "SELECT question_id, tag_id FROM forecasts_question_tags WHERE question_id IN "
+        f"(SELECT question_id FROM {QuantityScore._meta.db_table}{where})",
+        {"question": "int8", "tag": "int8"},
+        params,
+    )
+    new = _records(rows, tags)
+    stored = _stored_records(where, params)
+    changed = [key for key, figures in new.items() if stored.get(key, (None, None))[1] != figures]
+    gone = [stored[key][0] for key in stored.keys() - new.keys()]
+    QuantityRecord.objects.filter(
+        pk__in=gone + [stored[key][0] for key in changed if key in stored]
+    ).delete()
+    QuantityRecord.objects.bulk_create(
+        QuantityRecord(
+            author_id=author,
+            tag_id=tag or None,
+            computed_at=at,
+            **dict(zip(_RECORD_FIELDS, new[(author, tag)], strict=True)),
+        )
+        for author, tag in changed
+    )
+    return len(changed)
+
+
+def _where_author(authors: np.ndarray) -> tuple[str, list]:
+    condition, params = in_ids(connection, "author_id", authors.tolist())
+    return f" WHERE {condition}", params
+
+
+def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
+    """The figures of every (author, tag) record (tag 0: overall), in ``_RECORD_FIELDS`` order."""
+    order = np.argsort(tags["question"], kind="stable")
+    tag_question, tag_id = tags["question"][order], tags["tag"][order]
+    start = np.searchsorted(tag_question, rows["question"])
+    count = np.searchsorted(tag_question, rows["question"], side="right") - start
+    tagged = np.repeat(np.arange(rows["author"].size), count)
+    row = np.concatenate([np.arange(rows["author"].size), tagged])
+    within = tag_id[np.repeat(start, count) + ragged_arange(count)]
+    tag = np.concatenate([np.zeros(rows["author"].size, np.int64), within])
+    keys, group = np.unique((rows["author"][row].astype(np.int64) << 32) | tag, return_inverse=True)
+    group = group.reshape(-1)
+    counted = rows["excluded"][row] == COUNTED
+    score, wis = rows["score"][row], rows["wis"][row]
+    scored = counted & ~np.isnan(score)
+    tallies = [
+        np.bincount(group, weights=where, minlength=keys.size).astype(np.int64).tolist()
+        for where in (
+            scored,
+            counted & np.isnan(score) & ~np.isnan(wis),
+            counted & np.isnan(wis),
+            rows["excluded"][row] == PENDING_ROW,
+        )
+    ]
+    # In question order, so the sums (and the mean's last bit) do not follow the read order.
+    by_group = np.lexsort((rows["question"][row][scored], group[scored]))
+    values, owner = score[scored][by_group], group[scored][by_group]
+    n = np.bincount(owner, minlength=keys.size)
+    mean = np.divide(
+        np.bincount(owner, weights=values, minlength=keys.size),
+        n,
+        out=np.full(n.size, np.nan),
+        where=n > 0,
+    )
+    squares = np.bincount(owner, weights=(values - mean[owner]) ** 2, minlength=keys.size)
+    spread = n > 1
+    std = np.sqrt(np.divide(squares, n - 1, out=np.zeros(n.size), where=spread))
+    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
+    figures = [
+        tallies[0],
+        [_none(x) for x in mean.tolist()],
+        [_none(x) for x in np.where(spread, mean - half, np.nan).tolist()],
+        [_none(x) for x in np.where(spread, mean + half, np.nan).tolist()],
+        *tallies[1:],
+    ]
+    return {
+        (key >> 32, key & 0xFFFFFFFF): record
+        for key, record in zip(keys.tolist(), zip(*figures, strict=True), strict=True)
+    }
+
+
+def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int, tuple]]:
+    """The stored records (of the authors in ``where``): (author, tag or 0) -> (id, figures)."""
+    kinds = {"id": "int8", "author": "int8", "tag": "int8"}
+    kinds.update(
+        (name, "float8" if name in ("mean", "low", "high") else "int4") for name in _RECORD_FIELDS
+    )
+    columns = ", ".join(
+        nan_if_null(name) if kind == "float8" else name for name, kind in list(kinds.items())[3:]
+    )
+    stored = read_columns(
+        connection,
+        f"SELECT id, author_id, COALESCE(tag_id, 0), {columns} "
+        f"FROM {QuantityRecord._meta.db_table}{where}",
+        kinds,
+        params,
+    )
+    figures = [
+        [_none(x) for x in stored[name].tolist()]
+        if kinds[name] == "float8"
+        else stored[name].tolist()
+        for name in _RECORD_FIELDS
+    ]
+    keys = zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True)
+    return {
+        key: (record_id, record)
+        for key, record_id, record in zip(
+            keys, stored["id"].tolist(), zip(*figures, strict=True), strict=True
+        )
+    }
