@@ -64,10 +64,7 @@ def parse_number_text(text: str, field: str) -> float:
             f"“{text[:40]}” is not a number; write it like 80000 or 2.5 "
             "(digits 0-9, a point, no thousands separators).",
         )
-    try:
-        value = float(text)
-    except OverflowError:  # pragma: no cover - float() returns inf rather than raising
-        value = math.inf
+    value = float(text)  # a JSON number too large for a float reads as infinity
     if not math.isfinite(value):
         raise _refuse(field, "Enter a finite number (not NaN or infinity).")
     return value
@@ -159,7 +156,8 @@ def check_quantity(question: Question, stated: StatedQuantity) -> StatedQuantity
         if not 0.0 < stated.coverage < 1.0:
             raise _refuse(
                 "coverage",
-                f"Coverage must be strictly between 0 and 1 (a probability), not {stated.coverage}.",
+                "Coverage must be strictly between 0 and 1 (a probability), "
+                f"not {stated.coverage}.",
             )
         if stated.value is not None and not (stated.value_low <= stated.value <= stated.value_high):
             raise _refuse("value", "The point value must lie inside the stated interval.")

@@ -71,7 +71,7 @@ def test_it_imports_a_point_an_interval_and_quantiles(troops, author):
     text = (
         HEADER
         + f"troops,ada-pundit,{STATED},85000,70000,90000,0.675,,likely between 70000 and 90000\n"
-        + f'troops,ada-pundit,2025-03-01T09:00:00Z,,,,,"0.05:60000;0.5:82000;0.95:1e5",\n'
+        + 'troops,ada-pundit,2025-03-01T09:00:00Z,,,,,"0.05:60000;0.5:82000;0.95:1e5",\n'
     )
 
     assert import_forecasts(text) == 2
