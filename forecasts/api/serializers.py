@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from forecasts.api import quantities
 from forecasts.api.errors import Conflict
 from forecasts.api.fields import (
     AwareDateTimeField,
@@ -154,6 +155,18 @@ class ResolutionSerializer(serializers.ModelSerializer):
     option_label = serializers.CharField(source="option.label", read_only=True, allow_null=True)
     is_correction = serializers.BooleanField(read_only=True)
     evidence_url = OptionalURLField(read_only=True)
+    value = quantities.QuantityValueField(
+        read_only=True, allow_null=True, help_text="A 'value' outcome: the value scored."
+    )
+    reported_value = quantities.QuantityValueField(
+        read_only=True,
+        allow_null=True,
+        help_text="The value as reported, when it lay beyond a closed end of the range and "
+        "the question resolved to that end; null otherwise.",
+    )
+    clamped = serializers.BooleanField(
+        source="is_clamped", read_only=True, help_text="True when resolved to a closed end."
+    )
 
     class Meta:
         model = Resolution
@@ -164,6 +177,9 @@ class ResolutionSerializer(serializers.ModelSerializer):
             "outcome",
             "option",
             "option_label",
+            "value",
+            "reported_value",
+            "clamped",
             "outcome_known_at",
             "evidence_url",
             "evidence_note",
@@ -210,6 +226,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     options = OptionSerializer(many=True, read_only=True)
     condition = ConditionSerializer(read_only=True, allow_null=True, source="*")
+    range = quantities.RangeSerializer(read_only=True, allow_null=True, source="*")
     current_resolution = CurrentResolutionSerializer(read_only=True, allow_null=True, source="*")
     n_forecasts = serializers.IntegerField(read_only=True)
 
@@ -220,6 +237,8 @@ class QuestionSerializer(serializers.ModelSerializer):
             "slug",
             "title",
             "kind",
+            "unit",
+            "range",
             "state",
             "status",
             "resolution_criteria",
@@ -259,6 +278,19 @@ class QuestionCreateSerializer(TextOnlyMixin, serializers.Serializer):
         max_length=200, required=False, help_text="Made from the title if omitted."
     )
     kind = serializers.ChoiceField(choices=Question.Kind.choices, default=Question.Kind.BINARY)
+    unit = serializers.CharField(
+        max_length=40,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Numeric questions: what the number counts, e.g. “%” or “troops”.",
+    )
+    range = quantities.RangeSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Numeric and date questions: the range forecasts are drawn and scored on.",
+    )
     state = serializers.ChoiceField(
         choices=[(Question.State.LIVE, "Live"), (Question.State.DRAFT, "Draft")],
         default=Question.State.LIVE,
@@ -330,6 +362,25 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
         required=False,
         help_text="One per option of a multiple-choice question, summing to 1.",
     )
+    value = quantities.QuantityValueField(
+        required=False,
+        allow_null=True,
+        help_text="Numeric and date questions: the point the author gave, read as the median.",
+    )
+    interval = quantities.IntervalSerializer(
+        source="*",
+        required=False,
+        allow_null=True,
+        help_text="Numeric and date questions: a central interval with its coverage.",
+    )
+    quantiles = quantities.QuantileSerializer(
+        many=True,
+        required=False,
+        allow_null=True,
+        max_length=99,
+        help_text="Numeric and date questions: (level, value) pairs, values not decreasing "
+        "as the levels rise, e.g. levels 0.05, 0.25, 0.5, 0.75, 0.95.",
+    )
     interval_low = ProbabilityField(required=False, allow_null=True)
     interval_high = ProbabilityField(required=False, allow_null=True)
     scale_point = ProbabilityField(required=False, allow_null=True)
@@ -371,6 +422,9 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
             "recorded_at",
             "probability",
             "option_probabilities",
+            "value",
+            "interval",
+            "quantiles",
             "quote",
             "phrase",
             "scale",

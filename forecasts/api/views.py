@@ -267,6 +267,10 @@ RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
     ),
     resolve=extend_schema(
         summary="Resolve a question (resolvers)",
+        description="Binary questions resolve `yes` or `no`, multiple-choice ones `option`, "
+        "numeric and date ones `value` with the `value` reported (an ISO date on a date "
+        "question): beyond a closed end of the range it resolves to that end, keeps "
+        "`reported_value` and says so in the evidence note (`clamped`).",
         parameters=[ID_OR_SLUG],
         request=ResolveSerializer,
         responses=RESOLUTION_RESPONSES,
@@ -370,7 +374,8 @@ def forecasts_for(user):
     queryset = Forecast.objects.select_related("question", "author", "source").prefetch_related(
         Prefetch(
             "option_probabilities", queryset=ForecastProbability.objects.select_related("option")
-        )
+        ),
+        "quantiles",
     )
     return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
 
@@ -382,7 +387,11 @@ def forecasts_for(user):
         summary="Record a forecast (editors, or a forecaster as themselves)",
         description="Forecasts are immutable: there is no update or delete. A change of mind is a "
         "new forecast. Binary questions take `probability`; multiple-choice questions take "
-        "`option_probabilities`, one per option, summing to 1.",
+        "`option_probabilities`, one per option, summing to 1. Numeric and date questions take "
+        "values instead (ISO dates on a date question): a point (`value`), an `interval` with "
+        "its coverage (left out, the scale's point value for the hedge in `phrase`), and/or "
+        "`quantiles`, ordered; each inside any closed end of the question's range and above "
+        "zero on a log scale.",
     ),
 )
 class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from forecasts import ledger
+from forecasts.api import quantities
 from forecasts.api import serializers as s
 from forecasts.api.fields import AwareDateTimeField, OptionalURLField, TextOnlyMixin
 from forecasts.api.permissions import linked_author
@@ -28,8 +30,20 @@ def create_question(request) -> Question:
         slug=slug,
         condition_option_id=data.pop("condition_option", None),
         by=request.user,
+        **_range(data.pop("range"), data["kind"]),
         **data,
     )
+
+
+def _range(given: dict | None, kind: str) -> dict:
+    """A question's range as the ledger takes it (a date question's ends as day numbers)."""
+    if not given:
+        return {}
+    return {
+        **given,
+        "range_low": quantities.stored(given.get("range_low"), kind, "range", "low"),
+        "range_high": quantities.stored(given.get("range_high"), kind, "range", "high"),
+    }
 
 
 def create_forecast(request):
@@ -38,7 +52,15 @@ def create_forecast(request):
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
     author = _forecasting_author(request.user, data.get("author"))
+    hedged = quantities.hedged_coverage(data)
     low, high = data.get("interval_low"), data.get("interval_high")
+    try:
+        return _record(request, data, author, hedged, (low, high) if low is not None else None)
+    except DjangoValidationError as exc:
+        raise quantities.as_api_error(exc) from None
+
+
+def _record(request, data, author, hedged: dict, interval):
     options = data.get("option_probabilities")
     return ledger.forecast_create(
         question=data["question"],
@@ -51,11 +73,12 @@ def create_forecast(request):
         source=data.get("source"),
         quote=data["quote"],
         phrase=data["phrase"],
-        scale=data["scale"],
-        interval=(low, high) if low is not None else None,
-        scale_point=data.get("scale_point"),
+        scale=hedged.get("scale", data["scale"]),
+        interval=hedged.get("interval", interval),
+        scale_point=hedged.get("scale_point", data.get("scale_point")),
         conversion_note=data["conversion_note"],
         entered_by=request.user,
+        **quantities.forecast_values(data, data["question"]),
     )
 
 
@@ -91,6 +114,13 @@ class ResolveSerializer(TextOnlyMixin, OptionChoiceMixin, serializers.Serializer
         max_value=2**63 - 1,
         help_text="For an 'option' outcome: the id of the option that happened.",
     )
+    value = quantities.QuantityValueField(
+        required=False,
+        allow_null=True,
+        help_text="For a 'value' outcome (numeric and date questions): the value reported, "
+        "an ISO date on a date question. Beyond a closed end of the range, the question "
+        "resolves to that end and keeps the reported value.",
+    )
     outcome_known_at = AwareDateTimeField(help_text="When the outcome became public knowledge.")
     evidence_url = OptionalURLField(required=False, default="")
     evidence_note = serializers.CharField(
@@ -98,7 +128,11 @@ class ResolveSerializer(TextOnlyMixin, OptionChoiceMixin, serializers.Serializer
     )
 
     def service_arguments(self) -> dict:
-        return dict(self.validated_data)
+        arguments = dict(self.validated_data)
+        if "value" in arguments:
+            kind = self.context["question"].kind
+            arguments["value"] = quantities.stored(arguments["value"], kind, "value")
+        return arguments
 
 
 class CorrectionSerializer(ResolveSerializer):

@@ -22,6 +22,9 @@ What lives here:
   annulment or reopening of questions conditional on the one resolved;
 * ``sources``     — source_mark_complete (every claim in it entered or dismissed), and
   source_mark_incomplete;
+* ``quantities``  — a numeric or date forecast's values (point, interval with
+  coverage, quantiles) checked one by one and as one ordered set; question
+  services take a unit and range (``question_range_change`` edits them);
 * ``rules``       — the pure checks (they read what they are given, never the
   database, and write nothing) shared by the services, the forms and the CSV
   import, so a bad value gets the same message wherever it is entered;
@@ -36,7 +39,7 @@ directly; patching ``ledger.forecast_create`` (as a test may) changes what the
 callers outside get.
 """
 
-from forecasts.ledger import roles, rules, slugs
+from forecasts.ledger import quantities, roles, rules, slugs
 from forecasts.ledger.forecasts import (
     CORRECTABLE_FORECAST_FIELDS,
     CheckedForecast,
@@ -56,6 +59,8 @@ from forecasts.ledger.questions import (
     question_change_check,
     question_close_correct,
     question_create,
+    question_range_change,
+    question_range_check,
     queue_rescore,
     rescore_retagged,
     rescoring_deferred,
@@ -89,7 +94,10 @@ __all__ = [
     "question_change_check",
     "question_close_correct",
     "question_create",
+    "question_range_change",
+    "question_range_check",
     "question_resolve",
+    "quantities",
     "queue_rescore",
     "repeated_message",
     "rescore_retagged",

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from forecasts.ledger import rules
+from forecasts.ledger import quantities, rules
 from forecasts.ledger.questions import queue_rescore
 from forecasts.ledger.resolutions import mark_resolution_changed
 from forecasts.models import (
@@ -20,6 +20,7 @@ from forecasts.models import (
     Forecast,
     ForecastCorrection,
     ForecastProbability,
+    ForecastQuantile,
     Option,
     Question,
     Source,
@@ -40,6 +41,10 @@ CORRECTABLE_FORECAST_FIELDS = (
     "stated_probability",
     "stated_outcome",
     "question_agrees",
+    "value",
+    "value_low",
+    "value_high",
+    "coverage",
 )
 PROBABILITY_FIELDS = (
     "probability",
@@ -61,6 +66,7 @@ class CheckedForecast:
     interval_low: float | None
     interval_high: float | None
     scale_point: float | None
+    values: quantities.CheckedValues = quantities.CheckedValues()
 
 
 # Relations are checked by the service itself; a forecast on a yes/no or
@@ -86,11 +92,19 @@ def forecast_check(
     allow_draft: bool = False,
     now: datetime | None = None,
     author: Author | None = None,
+    value: float | None = None,
+    value_low: float | None = None,
+    value_high: float | None = None,
+    coverage: float | None = None,
+    quantiles: Sequence[tuple[float, float]] | None = None,
 ) -> CheckedForecast:
     """Validate a would-be forecast without writing anything (forms call this too).
 
     Given the ``author``, it also refuses a second forecast by them on the question
-    stated at the same moment.
+    stated at the same moment. A numeric or date question takes values instead of
+    a probability (``forecasts.ledger.quantities``): a point, an interval with its
+    coverage (or the scale's point for the author's hedge), and/or quantiles as
+    (level, value) pairs; a date question's values are day numbers.
     """
     now = now or timezone.now()
     rules.check_takes_forecasts(question, allow_draft=allow_draft)
@@ -98,6 +112,24 @@ def forecast_check(
     if author is not None:
         check_not_repeated(question=question, author=author, stated_at=stated_at)
     rules.check_dated_source(stated_at, source=source, now=now)
+    stated = {
+        "value": value,
+        "value_low": value_low,
+        "value_high": value_high,
+        "coverage": coverage,
+        "quantiles": quantiles,
+    }
+    rules.check_forecast_kind(
+        question,
+        probability_given=probability is not None or bool(option_probabilities),
+        values_given=quantities.given_fields(**stated),
+    )
+    low, high = rules.check_interval(*interval) if interval is not None else (None, None)
+    if scale_point is not None:
+        scale_point = rules.check_probability(scale_point, "scale_point")
+    if question.is_quantity:
+        values = quantities.check_values(question=question, scale_point=scale_point, **stated)
+        return CheckedForecast(None, [], low, high, scale_point, values)
     rules.check_probability_kind(
         question,
         probability=probability,
@@ -108,9 +140,6 @@ def forecast_check(
         probability = rules.check_probability(probability, "probability")
     else:
         pairs = _option_probabilities(question, option_probabilities)
-    low, high = rules.check_interval(*interval) if interval is not None else (None, None)
-    if scale_point is not None:
-        scale_point = rules.check_probability(scale_point, "scale_point")
     return CheckedForecast(probability, pairs, low, high, scale_point)
 
 
@@ -204,6 +233,11 @@ def forecast_create(
     allow_draft: bool = False,
     rescore: bool = True,
     import_id: str | None = None,
+    value: float | None = None,
+    value_low: float | None = None,
+    value_high: float | None = None,
+    coverage: float | None = None,
+    quantiles: Sequence[tuple[float, float]] | None = None,
 ) -> Forecast:
     """Record a new forecast; the only way a forecast comes into being.
 
@@ -218,8 +252,15 @@ def forecast_create(
     ``direction`` the detector's record of which way they lean and
     ``question_agrees`` the confirmed answer to "does YES mean that side?";
     when both are given, ``probability`` may be left out and is derived.
+    A yes/no reading has no place on a numeric or date question, whose
+    forecasts are values (``value``, ``value_low``/``value_high`` with
+    ``coverage``, ``quantiles``; see ``forecast_check``).
     """
     now = timezone.now()
+    if question.is_quantity and stated_probability is not None:
+        raise ValidationError(
+            {"stated_probability": "A numeric or date question takes values, not a probability."}
+        )
     if stated_probability is not None:
         stated_probability = rules.check_probability(stated_probability, "stated_probability")
         if question_agrees is not None:
@@ -240,6 +281,11 @@ def forecast_create(
         scale_point=scale_point,
         allow_draft=allow_draft,
         now=now,
+        value=value,
+        value_low=value_low,
+        value_high=value_high,
+        coverage=coverage,
+        quantiles=quantiles,
     )
     forecast = Forecast(
         question=question,
@@ -261,6 +307,7 @@ def forecast_create(
         question_agrees=question_agrees,
         entered_by=entered_by if getattr(entered_by, "pk", None) else None,
         import_id=import_id,
+        **checked.values.model_fields(),
     )
     forecast.full_clean(exclude=_not_checked(question))
     _save_once(forecast)
@@ -268,6 +315,8 @@ def forecast_create(
         ForecastProbability(forecast=forecast, option=option, probability=p)
         for option, p in checked.option_pairs
     )
+    if checked.values.quantiles:
+        ForecastQuantile.objects.bulk_create(checked.values.quantile_rows(forecast))
     if rescore and question.state != Question.State.DRAFT:
         # The author's cards count the claim at once: pending until the question
         # resolves, or left out as hindsight if its outcome was already known.
@@ -324,11 +373,39 @@ def forecast_correction_check(
             exclude_pk=forecast.pk,
         )
     _follow_the_reading(forecast, cleaned)
+    _check_corrected_values(forecast, cleaned)
     rules.check_interval_order(
         cleaned.get("interval_low", forecast.interval_low),
         cleaned.get("interval_high", forecast.interval_high),
     )
     return cleaned
+
+
+def _check_corrected_values(forecast: Forecast, cleaned: dict[str, Any]) -> None:
+    """A corrected point, interval or coverage is checked with the values left as they were."""
+    changed = set(cleaned) & set(quantities.VALUE_FIELDS)
+    if not changed:
+        return
+    if not forecast.question.is_quantity:
+        raise ValidationError(
+            {sorted(changed)[0]: "Only numeric and date questions take values; give a probability."}
+        )
+    stored = quantities.stored_values(forecast)
+    merged = {**stored.model_fields(), **cleaned}
+    checked = quantities.check_values(
+        question=forecast.question,
+        value=merged["value"],
+        value_low=merged["value_low"],
+        value_high=merged["value_high"],
+        coverage=merged["coverage"],
+        quantiles=list(stored.quantiles) or None,
+    )
+    if not quantities.given_fields(**checked.model_fields(), quantiles=checked.quantiles or None):
+        raise ValidationError(
+            {sorted(changed)[0]: "A forecast keeps a point, an interval or quantiles."}
+        )
+    for field in changed:
+        cleaned[field] = getattr(checked, field)
 
 
 def asks_the_authors_side(forecast: Forecast) -> bool:

@@ -10,10 +10,19 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from forecasts.ledger import rules
-from forecasts.models import Option, Question, QuestionCorrection, QuestionScore
+from forecasts.models import (
+    Forecast,
+    ForecastQuantile,
+    Option,
+    Question,
+    QuestionCorrection,
+    QuestionScore,
+    Resolution,
+)
 
 # Titles of questions drafted from an article start with this until an editor
 # rewrites them; a draft whose title still carries it cannot be approved.
@@ -41,14 +50,35 @@ def question_create(
     condition_question: Question | None = None,
     condition_outcome: str = "",
     condition_option_id: int | None = None,
+    unit: str = "",
+    range_low: float | None = None,
+    range_high: float | None = None,
+    range_low_closed: bool = False,
+    range_high_closed: bool = False,
+    log_scale: bool = False,
     by=None,
 ) -> Question:
-    """Create a question with its options, tags and condition in one go."""
+    """Create a question with its options, tags and condition in one go.
+
+    A numeric or date question may have a unit, a range (a date question's as
+    day numbers) with open or closed ends, and a log scale (``rules.check_quantity_settings``).
+    """
     rules.check_schedule(opens_at=opens_at, closes_at=closes_at, resolve_by=resolve_by)
     if state not in (Question.State.LIVE, Question.State.DRAFT):
         raise ValidationError({"state": "A new question is live or a draft."})
     labels = [label.strip() for label in options]
     rules.check_option_labels(kind, labels)
+    if kind in rules.QUANTITY_KINDS and labels:
+        raise ValidationError({"options": "A numeric or date question has no options."})
+    settings = rules.check_quantity_settings(
+        kind=kind,
+        unit=unit,
+        range_low=range_low,
+        range_high=range_high,
+        range_low_closed=range_low_closed,
+        range_high_closed=range_high_closed,
+        log_scale=log_scale,
+    )
     condition_option = _check_condition(condition_question, condition_outcome, condition_option_id)
     question = Question(
         title=title,
@@ -64,6 +94,7 @@ def question_create(
         condition_outcome=condition_outcome,
         condition_option=condition_option,
         created_by=by if getattr(by, "pk", None) else None,
+        **settings.as_fields(),
     )
     question.full_clean(exclude=["condition_question", "condition_option", "created_by"])
     question.save()
@@ -81,6 +112,13 @@ def _check_condition(parent: Question | None, outcome: str, option_id: int | Non
         if outcome or option_id:
             raise ValidationError({"condition_question": "Name the question the condition is on."})
         return None
+    if parent.is_quantity:
+        raise ValidationError(
+            {
+                "condition_question": "A condition is on a yes/no or multiple-choice outcome; "
+                "for a threshold on a numeric or date question, ask a yes/no question about it."
+            }
+        )
     if parent.is_binary and outcome not in (
         Question.ConditionOutcome.YES,
         Question.ConditionOutcome.NO,
@@ -171,6 +209,82 @@ def question_change_check(*, question: Question, kind: str, closes_at: datetime 
             stated_at__gt=closes_at, stated_at__lte=stored.closes_at
         ).values_list("stated_at", flat=True)
         rules.check_close_keeps_forecasts(closes_at, dropped=list(dropped))
+
+
+def question_range_check(*, question: Question, **settings) -> rules.QuantitySettings:
+    """Check new quantity settings (unit, range, closed ends, log scale) of a stored question.
+
+    Besides the rules for any such question (``rules.check_quantity_settings``),
+    every value already stated on it must stay possible: inside any closed end,
+    above zero on a log scale. A current value outcome must not lie beyond a
+    newly closed end (correct the resolution first). The admin's form checks
+    with this, so SQLite gets the same message as the service.
+    """
+    checked = rules.check_quantity_settings(kind=question.kind, **settings)
+    if not question.is_quantity or question.pk is None:
+        return checked
+    probe = Question(kind=question.kind, **checked.as_fields())
+    stated = Forecast.objects.filter(question_id=question.pk)
+    for field in ("value", "value_low", "value_high"):
+        for number in _extremes(stated.exclude(**{f"{field}__isnull": True}), field):
+            _still_possible(probe, number, field)
+    quantiles = ForecastQuantile.objects.filter(forecast__question_id=question.pk)
+    for number in _extremes(quantiles, "value"):
+        _still_possible(probe, number, "quantiles")
+    current = question.resolutions.filter(is_current=True, outcome=Resolution.Outcome.VALUE).first()
+    if current is not None and current.value is not None:
+        reported = current.reported_value if current.reported_value is not None else current.value
+        if rules.clamp_outcome(reported, question=probe)[0] != current.value:
+            raise ValidationError(
+                {
+                    _end_at_fault(probe, reported): "The resolved value would move to this "
+                    "closed end: correct the resolution, with a reason, instead."
+                }
+            )
+    return checked
+
+
+def _extremes(rows, field: str) -> list[float]:
+    bounds = rows.aggregate(low=Min(field), high=Max(field))
+    return [v for v in (bounds["low"], bounds["high"]) if v is not None]
+
+
+def _end_at_fault(probe: Question, number: float) -> str:
+    """Which of the new settings rules ``number`` out."""
+    if probe.log_scale and number <= 0:
+        return "log_scale"
+    if probe.range_low_closed and probe.range_low is not None and number < probe.range_low:
+        return "range_low"
+    return "range_high"
+
+
+def _still_possible(probe: Question, number: float, field: str) -> None:
+    try:
+        rules.check_within_range(number, field, question=probe)
+    except ValidationError as exc:
+        message = exc.message_dict[field][0]
+        raise ValidationError(
+            {_end_at_fault(probe, number): f"Already stated on this question: {message}"}
+        ) from None
+
+
+@transaction.atomic
+def question_range_change(*, question: Question, by=None, **settings) -> Question:
+    """Change a numeric or date question's unit, range, closed ends or log scale.
+
+    Checked by ``question_range_check``; the question is rescored once the
+    change commits when it has an outcome, since its unit-free scores are
+    computed on the range.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    checked = question_range_check(question=question, **settings)
+    for name, value in checked.as_fields().items():
+        setattr(question, name, value)
+    question.save(update_fields=list(checked.as_fields()))
+    if question.state == Question.State.RESOLVED:
+        Question.objects.filter(pk=question.pk).update(resolution_changed_at=timezone.now())
+        queue_rescore([question.pk])
+    return question
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from forecasts.ledger import rules
+from forecasts.ledger import quantities, rules
 from forecasts.ledger.questions import queue_rescore
 from forecasts.models import Option, Question, Resolution
 
@@ -22,11 +22,18 @@ def question_resolve(
     outcome: str,
     outcome_known_at: datetime,
     option: Option | None = None,
+    value: float | None = None,
     evidence_url: str = "",
     evidence_note: str = "",
     by=None,
 ) -> Resolution:
-    """Record what happened. A resolved question is changed with resolution_correct."""
+    """Record what happened. A resolved question is changed with resolution_correct.
+
+    A numeric or date question resolves with ``outcome="value"`` and the
+    ``value`` reported (a date question's as a day number); one beyond a closed
+    end of the range resolves to the bound, keeps the reported value and says
+    so in the evidence note.
+    """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.state == Question.State.DRAFT:
         raise ValidationError({"question": "A draft question cannot be resolved."})
@@ -49,6 +56,7 @@ def question_resolve(
         question=question,
         outcome=outcome,
         option=option,
+        value=value,
         outcome_known_at=outcome_known_at,
         evidence_url=evidence_url,
         evidence_note=evidence_note,
@@ -65,6 +73,7 @@ def resolution_correct(
     outcome_known_at: datetime,
     reason: str,
     option: Option | None = None,
+    value: float | None = None,
     evidence_url: str = "",
     evidence_note: str = "",
     by=None,
@@ -81,6 +90,7 @@ def resolution_correct(
         question=question,
         outcome=outcome,
         option=option,
+        value=value,
         outcome_known_at=outcome_known_at,
         evidence_url=evidence_url,
         evidence_note=evidence_note,
@@ -132,11 +142,19 @@ def _write_resolution(
     reason: str,
     by,
     automatic: bool = False,
+    value: float | None = None,
 ) -> Resolution:
     """Replace the current resolution (if any) with a new one, keeping history."""
-    rules.check_outcome(question, outcome, option)
+    rules.check_outcome(question, outcome, option, value)
     rules.check_known_by(outcome_known_at, now=timezone.now())
     rules.check_known_after_opening(outcome_known_at, question=question)
+    scored, reported = (None, None)
+    if outcome == Resolution.Outcome.VALUE:
+        scored, reported = rules.clamp_outcome(value, question=question)
+        evidence_note = _with_note(
+            evidence_note, quantities.clamped_note(question, value=scored, reported=reported)
+        )
+        rules.check_text_length(evidence_note, "evidence_note")
     previous = question.resolutions.select_for_update().filter(is_current=True).first()
     if previous is not None:
         previous.is_current = False
@@ -145,6 +163,8 @@ def _write_resolution(
         question=question,
         outcome=outcome,
         option=option,
+        value=scored,
+        reported_value=reported,
         outcome_known_at=outcome_known_at,
         evidence_url=evidence_url,
         evidence_note=evidence_note,
@@ -164,6 +184,13 @@ def _write_resolution(
     changed = [question.pk, *_propagate_to_conditionals(question, resolution, by)]
     mark_resolution_changed(changed)
     return resolution
+
+
+def _with_note(evidence_note: str, note: str) -> str:
+    """The evidence note with the clamping note added once (a restored resolution has it)."""
+    if not note or note in evidence_note:
+        return evidence_note
+    return f"{evidence_note.rstrip()}\n\n{note}" if evidence_note.strip() else note
 
 
 def _condition_held(dependent: Question, resolution: Resolution) -> bool | None:
@@ -231,6 +258,7 @@ def _withdraw_condition_annulment(
             question=dependent,
             outcome=own.outcome,
             option=own.option,
+            value=own.reported_value if own.is_clamped else own.value,
             outcome_known_at=own.outcome_known_at,
             evidence_url=own.evidence_url,
             evidence_note=own.evidence_note,

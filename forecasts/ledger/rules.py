@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -228,14 +229,18 @@ def check_option_labels(kind: str, labels: Sequence[str]) -> None:
             raise ValidationError({"options": "Option labels must differ."})
 
 
-def check_outcome(question: Question, outcome: str, option: Option | None) -> None:
-    """The outcome is one this question can have (an option of its own, for multiple choice)."""
+def check_outcome(
+    question: Question, outcome: str, option: Option | None, value: object = None
+) -> None:
+    """The outcome is one this question can have (an option of its own, for multiple
+    choice; a value, for numeric and date questions)."""
     allowed = {Resolution.Outcome.ANNULLED}
-    allowed |= (
-        {Resolution.Outcome.YES, Resolution.Outcome.NO}
-        if question.is_binary
-        else {Resolution.Outcome.OPTION}
-    )
+    if question.is_binary:
+        allowed |= {Resolution.Outcome.YES, Resolution.Outcome.NO}
+    elif question.is_quantity:
+        allowed.add(Resolution.Outcome.VALUE)
+    else:
+        allowed.add(Resolution.Outcome.OPTION)
     if outcome not in allowed:
         raise ValidationError(
             {"outcome": f"For this question choose one of: {', '.join(sorted(allowed))}."}
@@ -247,6 +252,30 @@ def check_outcome(question: Question, outcome: str, option: Option | None) -> No
             raise ValidationError({"option": "That option belongs to another question."})
     elif option is not None:
         raise ValidationError({"option": "Only an 'option' outcome names an option."})
+    if outcome == Resolution.Outcome.VALUE and value is None:
+        raise ValidationError({"value": "Give the value that was reported."})
+    if outcome != Resolution.Outcome.VALUE and value is not None:
+        raise ValidationError({"value": "Only a 'value' outcome records a value."})
+
+
+def clamp_outcome(value: object, *, question: Question) -> tuple[float, float | None]:
+    """The value scored and, when it lay beyond a closed end, the value as reported.
+
+    A closed end means the outcome cannot lie beyond it: a reported value past it
+    resolves to the bound (and the reported one is kept). On a log scale the
+    value scored must be above zero.
+    """
+    reported = check_value(value, "value")
+    scored = reported
+    if question.range_low_closed and question.range_low is not None:
+        scored = max(scored, question.range_low)
+    if question.range_high_closed and question.range_high is not None:
+        scored = min(scored, question.range_high)
+    if question.log_scale and scored <= 0:
+        raise ValidationError(
+            {"value": f"On a log scale the outcome must be above zero (not {scored:g})."}
+        )
+    return scored, (reported if scored != reported else None)
 
 
 def check_known_by(outcome_known_at: datetime, *, now: datetime) -> None:
@@ -304,3 +333,188 @@ def check_close_keeps_forecasts(closes_at: datetime, *, dropped: Sequence[dateti
             "Close at or after that moment."
         }
     )
+
+
+# --- numeric and date questions ---------------------------------------------
+# Values are plain numbers in the question's unit; a date question's are UTC days
+# since 1970-01-01 (forecasts.models.quantity), converted by the interfaces.
+
+QUANTITY_KINDS = (Question.Kind.NUMERIC, Question.Kind.DATE)
+UNIT_MAX = 40
+
+
+def check_value(value: object, field: str) -> float:
+    """``value`` as a float if it is a finite real number (not a boolean or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = type(value).__name__
+        raise ValidationError({field: f"Enter a number (not {kind})."})
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise ValidationError({field: "Enter a finite number (this one is too large)."}) from None
+    if not math.isfinite(number):
+        raise ValidationError({field: "Enter a finite number (not NaN or infinity)."})
+    return number
+
+
+def check_open_unit_interval(value: object, field: str) -> float:
+    """A probability strictly between 0 and 1: a coverage, or a quantile's level."""
+    number = check_probability(value, field)
+    if not 0.0 < number < 1.0:
+        raise ValidationError(
+            {field: f"Must be strictly between 0 and 1 (not {number:g}): 0 and 1 say nothing."}
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class QuantitySettings:
+    """A numeric or date question's unit and range, checked (all empty for other kinds)."""
+
+    unit: str = ""
+    range_low: float | None = None
+    range_high: float | None = None
+    range_low_closed: bool = False
+    range_high_closed: bool = False
+    log_scale: bool = False
+
+    def as_fields(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+def check_quantity_settings(
+    *,
+    kind: str,
+    unit: str = "",
+    range_low: object = None,
+    range_high: object = None,
+    range_low_closed: bool = False,
+    range_high_closed: bool = False,
+    log_scale: bool = False,
+) -> QuantitySettings:
+    """The unit, range and log scale a question of ``kind`` may have.
+
+    Only numeric and date questions have them; a closed end needs its value; the
+    low end is below the high end; a log scale is for numeric questions whose
+    range lies above zero. Date ranges are day numbers.
+    """
+    given = {
+        "unit": bool(unit),
+        "range_low": range_low is not None,
+        "range_high": range_high is not None,
+        "range_low_closed": range_low_closed,
+        "range_high_closed": range_high_closed,
+        "log_scale": log_scale,
+    }
+    if kind not in QUANTITY_KINDS:
+        for field, present in given.items():
+            if present:
+                raise ValidationError(
+                    {field: "Only numeric and date questions have a unit, a range or a log scale."}
+                )
+        return QuantitySettings()
+    check_text_length(unit, "unit", limit=UNIT_MAX)
+    low = None if range_low is None else check_value(range_low, "range_low")
+    high = None if range_high is None else check_value(range_high, "range_high")
+    for field, closed, end in (
+        ("range_low", range_low_closed, low),
+        ("range_high", range_high_closed, high),
+    ):
+        if closed and end is None:
+            raise ValidationError({field: "A closed end of the range needs a value."})
+    if low is not None and high is not None and not low < high:
+        raise ValidationError({"range_high": "The range's high end must be above its low end."})
+    if log_scale:
+        if kind != Question.Kind.NUMERIC:
+            raise ValidationError({"log_scale": "Only a numeric question has a log scale."})
+        if low is None or high is None or low <= 0:
+            raise ValidationError(
+                {"log_scale": "A log scale needs a range with both ends above zero."}
+            )
+    return QuantitySettings(
+        unit.strip(), low, high, bool(range_low_closed), bool(range_high_closed), bool(log_scale)
+    )
+
+
+def check_within_range(value: float, field: str, *, question: Question) -> None:
+    """A forecast's value inside the closed ends of the range, and above zero on a log scale."""
+    if question.log_scale and value <= 0:
+        raise ValidationError(
+            {field: f"On a log scale every value must be above zero (not {value:g})."}
+        )
+    if question.range_low_closed and question.range_low is not None and value < question.range_low:
+        raise ValidationError(
+            {field: f"{value:g} is below the closed low end of the range ({question.range_low:g})."}
+        )
+    if (
+        question.range_high_closed
+        and question.range_high is not None
+        and value > question.range_high
+    ):
+        raise ValidationError(
+            {
+                field: f"{value:g} is above the closed high end of the range "
+                f"({question.range_high:g})."
+            }
+        )
+
+
+def check_quantiles(pairs: Sequence[object]) -> list[tuple[float, float]]:
+    """(level, value) pairs: levels inside (0, 1) and each once; values not decreasing.
+
+    Returned sorted by level. Each refusal names ``quantiles`` and says which entry.
+    """
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence) or not pairs:
+        raise ValidationError({"quantiles": "Give a list of (level, value) pairs."})
+    checked: list[tuple[float, float]] = []
+    for i, pair in enumerate(pairs):
+        if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValidationError({"quantiles": f"Entry {i + 1} is not a (level, value) pair."})
+        level = _entry(check_open_unit_interval, pair[0], i, "level")
+        value = _entry(check_value, pair[1], i, "value")
+        checked.append((level, value))
+    checked.sort()
+    for (level_a, value_a), (level_b, value_b) in zip(checked, checked[1:], strict=False):
+        if level_a == level_b:
+            raise ValidationError({"quantiles": f"The level {level_a:g} is given twice."})
+        if value_b < value_a:
+            raise ValidationError(
+                {
+                    "quantiles": f"Quantiles must not decrease as the level rises: "
+                    f"{value_b:g} at {level_b:g} is below {value_a:g} at {level_a:g}."
+                }
+            )
+    return checked
+
+
+def _entry(check, raw: object, i: int, part: str) -> float:
+    try:
+        return check(raw, "quantiles")
+    except ValidationError as exc:
+        message = exc.message_dict["quantiles"][0]
+        raise ValidationError({"quantiles": f"Entry {i + 1}, {part}: {message}"}) from None
+
+
+def check_forecast_kind(
+    question: Question, *, probability_given: bool, values_given: Sequence[str]
+) -> None:
+    """A numeric or date question takes values, never a probability; other kinds no values.
+
+    ``values_given`` names the value fields the caller filled in.
+    """
+    if question.is_quantity:
+        if probability_given:
+            raise ValidationError(
+                {
+                    "probability": "A numeric or date question takes values (a point, an "
+                    "interval with its coverage, or quantiles), not a probability."
+                }
+            )
+        if not values_given:
+            raise ValidationError(
+                {"value": "Give a point, an interval with its coverage, or quantiles."}
+            )
+    elif values_given:
+        raise ValidationError(
+            {values_given[0]: "Only numeric and date questions take values; give a probability."}
+        )

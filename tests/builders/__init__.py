@@ -19,6 +19,11 @@ module that uses both calls the builders through the package::
   ledger service (``forecast``) or straight into the table (``raw_forecast``),
   resolutions, corrections and annulments (``resolve``, ``correct``,
   ``annul``, ``raw_resolution``, ``correct_forecast``).
+- ``quantities``: numeric and date questions (``numeric_question``,
+  ``date_question``), their forecasts through the ledger (``value_forecast``,
+  a point, an interval with coverage and/or ``quantiles(...)``) or raw
+  (``raw_value_forecast``), and value outcomes (``resolve_value``,
+  ``correct_value``, ``raw_value_resolution``); dates may be given as ``date``.
 - ``random_ledgers``: random ledgers for the property tests, and their scores
   worked out pair by pair with the pure library (``random_ledger``,
   ``expected_rows``, ``expected_cards``).
