@@ -1,13 +1,13 @@
 """Flat exports of forecasts (with their scores) and scorecards, produced a chunk at a time.
 
 Rows come out in id order; each chunk of forecasts costs a fixed number of
-queries (the forecasts, their option probabilities, their quantiles, the
-authors' scores on those questions, binary and numeric, the questions' current
-resolutions, which forecasts the scores used), so an export of any size
-streams in constant memory. A numeric or date question's row carries its unit,
-range and scale, the forecast's values and the value outcome; a date
-question's values are ISO dates, as the import reads them
-(``forecasts.transfer.quantities``).
+queries (the forecasts, their option probabilities, the authors' scores on
+those questions, the questions' current resolutions, which forecasts the
+scores used; and, for a chunk with numeric or date questions, the quantiles
+and the numeric scores), so an export of any size streams in constant memory.
+A numeric or date question's row carries its unit, range and scale, the
+forecast's values and the value outcome; a date question's values are ISO
+dates, as the import reads them (``forecasts.transfer.quantities``).
 ``spreadsheet_safe`` neutralises CSV cells a spreadsheet would run as formulas.
 """
 
@@ -121,7 +121,12 @@ def _iso(value) -> str | None:
 
 def forecast_rows(queryset) -> Iterator[dict]:
     """One flat dict per forecast, with its author's score on the question and the outcome."""
-    queryset = queryset.select_related("question", "author", "source").order_by("pk")
+    # Each chunk fetches what it shows itself; a list view's prefetches would be queries more.
+    queryset = (
+        queryset.prefetch_related(None)
+        .select_related("question", "author", "source")
+        .order_by("pk")
+    )
     last = 0
     while True:
         chunk = list(queryset.filter(pk__gt=last)[:CHUNK])
@@ -139,9 +144,6 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
         .order_by("forecast_id", "option__position", "option_id")
     ):
         options[p.forecast_id].append(f"{p.option.label}={p.probability:g}")
-    quantiles = defaultdict(list)
-    for q in ForecastQuantile.objects.filter(forecast__in=chunk).order_by("forecast_id", "level"):
-        quantiles[q.forecast_id].append((q.level, q.value))
     question_ids = {f.question_id for f in chunk}
     author_ids = {f.author_id for f in chunk}
     scores = {
@@ -150,12 +152,21 @@ def _forecast_chunk(chunk) -> Iterator[dict]:
             question_id__in=question_ids, author_id__in=author_ids
         )
     }
-    quantity_scores = {
-        (s.author_id, s.question_id): s
-        for s in QuantityScore.objects.filter(
-            question_id__in=question_ids, author_id__in=author_ids
-        )
-    }
+    # Quantiles and numeric scores: two more queries, for chunks with numeric or date questions.
+    quantities = [f for f in chunk if f.question.is_quantity]
+    quantiles = defaultdict(list)
+    quantity_scores = {}
+    if quantities:
+        for q in ForecastQuantile.objects.filter(forecast__in=quantities).order_by(
+            "forecast_id", "level"
+        ):
+            quantiles[q.forecast_id].append((q.level, q.value))
+        quantity_scores = {
+            (s.author_id, s.question_id): s
+            for s in QuantityScore.objects.filter(
+                question_id__in={f.question_id for f in quantities}, author_id__in=author_ids
+            )
+        }
     outcomes = {
         r.question_id: r
         for r in Resolution.objects.filter(

@@ -373,22 +373,15 @@ def _given(row: _Row, column: str) -> bool:
 
 def _quantity(
     row: _Row, question: Question, probability: float | None
-) -> quantities.StatedQuantity:
-    """A numeric or date question's values, checked; none for the other kinds."""
-    given = [column for column in quantities.VALUE_COLUMNS if _given(row, column)]
+) -> ledger.quantities.CheckedValues:
+    """A numeric or date question's values, checked by the ledger; none for the other kinds."""
+    rules.check_forecast_kind(
+        question,
+        probability_given=probability is not None or _given(row, "option_probabilities"),
+        values_given=[column for column in quantities.VALUE_COLUMNS if _given(row, column)],
+    )
     if not question.is_quantity:
-        if given:
-            raise _RowInvalid(
-                given[0], "Only numeric and date questions take values; give a probability."
-            )
-        return quantities.StatedQuantity()
-    if probability is not None or _given(row, "option_probabilities"):
-        field = "probability" if probability is not None else "option_probabilities"
-        raise _RowInvalid(
-            field,
-            f"A {question.kind} question takes values "
-            "(value, value_low, value_high, coverage, quantiles), not probabilities.",
-        )
+        return ledger.quantities.CheckedValues()
 
     def cell(column: str) -> float | None:
         text = (row.values.get(column) or "").strip()
@@ -396,7 +389,8 @@ def _quantity(
 
     coverage = (row.values.get("coverage") or "").strip()
     quantile_text = (row.values.get("quantiles") or "").strip()
-    stated = quantities.StatedQuantity(
+    return ledger.quantities.check_values(
+        question=question,
         value=cell("value"),
         value_low=cell("value_low"),
         value_high=cell("value_high"),
@@ -404,10 +398,11 @@ def _quantity(
         quantiles=(
             quantities.parse_quantiles_text(quantile_text, question=question)
             if quantile_text
-            else ()
+            else None
         ),
+        # An interval without a coverage takes the scale's point for the hedge, as in the API.
+        scale_point=_number(row.values.get("scale_point"), "scale_point"),
     )
-    return quantities.check_quantity(question, stated)
 
 
 def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> int:
