@@ -15,16 +15,16 @@ instead of a yes/no one:
   from that day to a year after the named date, both ends closed, so "not by
   then" resolves to the upper end.
 
-A threshold ("will fall below 80,000") stays a yes/no question, as does a
-claim the author negates ("unlikely to be between…": the coverage of the
-complement of an interval is no interval) or one whose words give 0% or 100%
-(a coverage must lie strictly between). The numeric question has no range
+A threshold ("will fall below 80,000") stays a yes/no question, as does an
+interval the author negates ("won't be between…": the complement of an
+interval is no interval) or gives even odds or less ("unlikely to be
+between…", "might be between…": a central interval is the range the author
+expects the outcome in, so it must hold it more likely than not), or 100%
+(a coverage must lie strictly between 0 and 1). The numeric question has no range
 until an editor sets one.
 
-``record_quantity_forecast`` writes the author's values. It checks them as the
-CSV import does (``forecasts.transfer.quantities``) and leaves the rest to the
-model's constraints; the ledger's forecast service does not take values yet,
-so this is the one place drafting writes a forecast without it.
+The values are written through ``ledger.forecast_create`` (``values``), which
+checks them as it checks the API's and the CSV import's.
 """
 
 from __future__ import annotations
@@ -33,12 +33,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from forecasts.drafting.quantities import DATE, INTERVAL, POINT, QuantityClaim
-from forecasts.models import Author, Forecast, Question, Source
-from forecasts.models.quantity import day_number
-from forecasts.transfer.quantities import StatedQuantity, check_quantity
+from forecasts.models import Question
+from forecasts.models.quantity import day_from_number, day_number
 
 # A date question drafted from "by spring 2027" stays open to the event this long after.
 DATE_RANGE_AFTER = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """The values an author stated (day numbers on a date question)."""
+
+    value: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
+    coverage: float | None = None
+
+    def as_kwargs(self) -> dict[str, float | None]:
+        """``ledger.forecast_create``'s keyword arguments for these values."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class QuantityDraft:
     """What a numeric or date draft writes: the question's fields and the stated values."""
 
     question_fields: dict
-    stated: StatedQuantity
+    stated: Stated
     words: str
 
     @property
@@ -64,19 +77,21 @@ def plan_quantity(
     """
     if quantity is None or quantity.form not in (INTERVAL, POINT) or not affirms:
         return None
-    if quantity.form == INTERVAL and not 0.0 < probability < 1.0:
+    if quantity.form == INTERVAL and not 0.5 < probability < 1.0:
         return None
     if quantity.kind == DATE:
         return _date_draft(quantity, probability=probability, stated_on=stated_on)
     fields = {"kind": Question.Kind.NUMERIC, "unit": quantity.unit[:40]}
     if quantity.form == POINT:
-        return QuantityDraft(fields, StatedQuantity(value=quantity.value), quantity.text)
+        return QuantityDraft(fields, Stated(value=quantity.value), quantity.text)
     assert isinstance(quantity.low, float) and isinstance(quantity.high, float)
-    stated = StatedQuantity(value_low=quantity.low, value_high=quantity.high, coverage=probability)
+    stated = Stated(value_low=quantity.low, value_high=quantity.high, coverage=probability)
     return QuantityDraft(fields, stated, quantity.text)
 
 
-def _date_draft(quantity: QuantityClaim, *, probability: float, stated_on: date) -> QuantityDraft | None:
+def _date_draft(
+    quantity: QuantityClaim, *, probability: float, stated_on: date
+) -> QuantityDraft | None:
     low = quantity.low if isinstance(quantity.low, date) else stated_on
     high = quantity.high
     assert isinstance(high, date)
@@ -91,9 +106,7 @@ def _date_draft(quantity: QuantityClaim, *, probability: float, stated_on: date)
         "range_low_closed": True,
         "range_high_closed": True,
     }
-    stated = StatedQuantity(
-        value_low=day_number(low), value_high=day_number(high), coverage=probability
-    )
+    stated = Stated(value_low=day_number(low), value_high=day_number(high), coverage=probability)
     return QuantityDraft(fields, stated, quantity.text)
 
 
@@ -103,11 +116,13 @@ def resolve_by_for(draft: QuantityDraft, resolve_by: datetime) -> datetime:
     high = draft.question_fields.get("range_high")
     if draft.kind != Question.Kind.DATE or high is None:
         return resolve_by
-    end = datetime.combine(date(1970, 1, 1) + timedelta(days=int(high)), time(23, 59, 59), tzinfo=UTC)
+    end = datetime.combine(day_from_number(high), time(23, 59, 59), tzinfo=UTC)
     return max(resolve_by, end + timedelta(days=31))
 
 
-def describe(draft: QuantityDraft, *, phrase: str, scale_name: str, interval: tuple[float, float]) -> str:
+def describe(
+    draft: QuantityDraft, *, phrase: str, scale_name: str, interval: tuple[float, float]
+) -> str:
     """How the words became the values, for the conversion note."""
     stated = draft.stated
     if stated.value is not None:
@@ -132,47 +147,22 @@ def describe(draft: QuantityDraft, *, phrase: str, scale_name: str, interval: tu
 
 def _shown(draft: QuantityDraft, value: float) -> str:
     if draft.kind == Question.Kind.DATE:
-        return (date(1970, 1, 1) + timedelta(days=int(value))).isoformat()
+        return day_from_number(value).isoformat()
     unit = draft.question_fields.get("unit", "")
     return f"{value:,.10g} {unit}".strip()
 
 
-def record_quantity_forecast(
-    *,
-    question: Question,
-    author: Author,
-    source: Source | None,
-    stated_at: datetime,
-    stated: StatedQuantity,
-    quote: str,
-    phrase: str,
-    scale: str,
-    interval: tuple[float, float] | None,
-    scale_point: float | None,
-    conversion_note: str,
-    entered_by=None,
-) -> Forecast:
-    """Write an author's numeric or date forecast on a draft question (see the module note)."""
-    check_quantity(question, stated)
-    low, high = interval if interval is not None else (None, None)
-    forecast = Forecast(
-        question=question,
-        author=author,
-        source=source,
-        stated_at=stated_at,
-        value=stated.value,
-        value_low=stated.value_low,
-        value_high=stated.value_high,
-        coverage=stated.coverage,
-        quote=quote,
-        phrase=phrase,
-        scale=scale,
-        interval_low=low,
-        interval_high=high,
-        scale_point=scale_point,
-        conversion_note=conversion_note,
-        entered_by=entered_by if getattr(entered_by, "pk", None) else None,
+def plan_note(plan: QuantityDraft) -> str:
+    """What an editor checks on a numeric or date draft."""
+    if plan.kind == Question.Kind.DATE:
+        return (
+            f"Drafted as a date question from “{plan.words}”: its range runs from the day of "
+            "the claim to a year after the date named, both ends closed (an event not seen by "
+            "then resolves to the upper end). Check the range, and ask when the event happens."
+        )
+    unit = plan.question_fields["unit"] or "no unit found"
+    return (
+        f"Drafted as a numeric question from “{plan.words}” (unit: {unit}). Set its range "
+        "(and whether each end is closed) and check the unit; a yes/no threshold question "
+        "on the same quantity can stand beside it."
     )
-    forecast.full_clean(exclude=["question", "author", "source", "entered_by"])
-    forecast.save()
-    return forecast

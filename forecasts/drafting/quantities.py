@@ -63,14 +63,15 @@ _AMOUNT = (
 )
 _A, _B = _AMOUNT.format(n="a"), _AMOUNT.format(n="b")
 _UNIT_NOUN = r"(?:\s+(?P<noun>[A-Za-z][A-Za-z-]{2,}))?"
-_INTERVAL = re.compile(
-    rf"\b(?:between\s+{_A}\s+and\s+{_B}"
-    rf"|in\s+the\s+range\s+(?:of\s+)?{_A}\s*(?:-|–|to)\s*{_B}"
-    rf"|from\s+{_A}\s+to\s+{_B}(?=\s+(?:by|in|at|before)\b)){_UNIT_NOUN}",
-    re.IGNORECASE,
+_INTERVALS = tuple(
+    re.compile(pattern + _UNIT_NOUN, re.IGNORECASE)
+    for pattern in (
+        rf"\bbetween\s+{_A}\s+and\s+{_B}",
+        rf"\bin\s+the\s+range\s+(?:of\s+)?{_A}\s*(?:-|–|to)\s*{_B}",
+    )
 )
 _POINT = re.compile(
-    rf"\b(?:about|around|near|nearly|roughly|approximately|close\s+to|some)\s+{_A}{_UNIT_NOUN}",
+    rf"\b(?:about|around|near|nearly|roughly|approximately|close\s+to)\s+{_A}{_UNIT_NOUN}",
     re.IGNORECASE,
 )
 _THRESHOLD = re.compile(
@@ -80,9 +81,11 @@ _THRESHOLD = re.compile(
 )
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_PERIOD = r"(?:(?:the\s+)?(?:end\s+of\s+)?)(?P<{g}>spring|summer|autumn|fall|winter|" + "|".join(
-    name for name in calendar.month_name if name
-) + r")(?:\s+(?:of\s+)?(?P<{g}_year>(?:19|20)\d\d))?"
+_PERIOD = (
+    r"(?:(?:the\s+)?(?:end\s+of\s+)?)(?P<{g}>spring|summer|autumn|fall|winter|"
+    + "|".join(name for name in calendar.month_name if name)
+    + r")(?:\s+(?:of\s+)?(?P<{g}_year>(?:19|20)\d\d))?"
+)
 _BY_PERIOD = re.compile(r"\bby\s+" + _PERIOD.format(g="end"), re.IGNORECASE)
 _BETWEEN_PERIODS = re.compile(
     r"\bbetween\s+" + _PERIOD.format(g="start") + r"\s+and\s+" + _PERIOD.format(g="end"),
@@ -119,13 +122,13 @@ class QuantityClaim:
 def read_quantity(sentence: str, today: date) -> QuantityClaim | None:
     """The quantity ``sentence`` states, or None; ``today`` dates "by spring" without a year.
 
-    An interval wins over a point, and a threshold over both only when it comes
-    first: "will fall below 80,000, to between 70,000 and 75,000" is an interval.
+    An interval wins over a point, and either over a threshold: "will fall below
+    80,000, to between 70,000 and 75,000" states an interval.
     """
     found = [
         claim
         for claim in (
-            _numeric(_INTERVAL.search(sentence), INTERVAL),
+            _numeric(_first(sentence, _INTERVALS), INTERVAL),
             _numeric(_POINT.search(sentence), POINT),
             _numeric(_THRESHOLD.search(sentence), THRESHOLD),
             _dates(sentence, today),
@@ -134,18 +137,26 @@ def read_quantity(sentence: str, today: date) -> QuantityClaim | None:
     ]
     if not found:
         return None
-    shaped = [c for c in found if c.form != THRESHOLD]
-    threshold = next((c for c in found if c.form == THRESHOLD), None)
-    if threshold is not None and all(threshold.start < c.start for c in shaped):
-        return threshold
-    return min(shaped, key=lambda c: (c.form != INTERVAL, c.start))
+    order = (INTERVAL, POINT, THRESHOLD)
+    return min(found, key=lambda c: (order.index(c.form), c.start))
 
 
-def _amount(match: re.Match[str], n: str) -> tuple[float, str, bool]:
-    """(value, unit without the counted noun, is a percentage) of amount ``n`` of a match."""
+def _first(sentence: str, patterns: tuple[re.Pattern[str], ...]) -> re.Match[str] | None:
+    matches = [m for m in (p.search(sentence) for p in patterns) if m is not None]
+    return min(matches, key=lambda m: m.start(), default=None)
+
+
+def _amount(match: re.Match[str], n: str, scale_of: str = "") -> tuple[float, str, bool]:
+    """(value, unit without the counted noun, is a percentage) of amount ``n`` of a match.
+
+    ``scale_of`` names the amount whose scale word applies when this one has
+    none ("between 10 and 20 thousand": both are thousands).
+    """
     value = float(match[f"num{n}"].replace(",", ""))
-    currency = _CURRENCY.get((match[f"cur{n}"] or "").lower(), "")
-    scale = _SCALE_WORDS.get((match[f"scale{n}"] or "").lower(), "")
+    currency = _CURRENCY.get((match[f"cur{n}"] or match[f"cur{scale_of or n}"] or "").lower(), "")
+    scale = _SCALE_WORDS.get(
+        (match[f"scale{n}"] or match[f"scale{scale_of or n}"] or "").lower(), ""
+    )
     percent = match[f"pct{n}"]
     if scale == "thousand":
         value, scale = value * 1000, ""
@@ -160,18 +171,21 @@ def _amount(match: re.Match[str], n: str) -> tuple[float, str, bool]:
 def _numeric(match: re.Match[str] | None, form: str) -> QuantityClaim | None:
     if match is None:
         return None
-    value, unit, percent = _amount(match, "a")
     low = high = point = None
     if form == INTERVAL:
-        high, high_unit, high_percent = _amount(match, "b")
-        # "between 2 and 3%": the unit written once, after the second number.
-        unit, percent = unit or high_unit, percent or high_percent
+        # "between 2 and 3%", "between $1.2 and $1.5 trillion": the unit written once, after
+        # the second number, is the first number's too.
+        value, _, _ = _amount(match, "a", scale_of="b")
+        high, unit, percent = _amount(match, "b", scale_of="a")
         low = value
         if _looks_like_years(match, low, high, unit):
             return _year_interval(match, int(low), int(high))
         if low >= high:
             return None
     else:
+        value, unit, percent = _amount(match, "a")
+        if _a_year(match["numa"]) and not unit:
+            return None  # "around 2030" is a time, not an amount
         point = value
     noun = match["noun"]
     if noun and not percent and noun.lower() not in _NOT_UNITS:
@@ -191,9 +205,12 @@ def _amount_end(match: re.Match[str], form: str) -> int:
     )
 
 
+def _a_year(written: str) -> bool:
+    return re.fullmatch(r"(?:19|20)\d\d", written) is not None
+
+
 def _looks_like_years(match: re.Match[str], low: float, high: float, unit: str) -> bool:
-    written = (match["numa"], match["numb"])
-    return not unit and all(re.fullmatch(r"(?:19|20)\d\d", w) for w in written) and low < high
+    return not unit and _a_year(match["numa"]) and _a_year(match["numb"]) and low < high
 
 
 def _year_interval(match: re.Match[str], first: int, last: int) -> QuantityClaim:
@@ -211,9 +228,16 @@ def _year_interval(match: re.Match[str], first: int, last: int) -> QuantityClaim
     )
 
 
+def _named(match: re.Match[str] | None, *groups: str) -> bool:
+    """A month counts only capitalised ("by May", not "by may"); a season either way."""
+    if match is None:
+        return False
+    return all(match[g].lower() in _SEASONS or match[g][0].isupper() for g in groups)
+
+
 def _dates(sentence: str, today: date) -> QuantityClaim | None:
     between = _BETWEEN_PERIODS.search(sentence)
-    if between is not None:
+    if between is not None and _named(between, "start", "end"):
         year = between["end_year"] or between["start_year"]
         start, _ = period_days(between["start"], between["start_year"] or year, today)
         _, end = period_days(between["end"], year, today)
@@ -222,7 +246,7 @@ def _dates(sentence: str, today: date) -> QuantityClaim | None:
                 INTERVAL, DATE, "", start, end, None, between[0], between.start(), between.end()
             )
     by = _BY_PERIOD.search(sentence)
-    if by is not None:
+    if by is not None and _named(by, "end"):
         _, end = period_days(by["end"], by["end_year"], today)
         if end > today:
             return QuantityClaim(INTERVAL, DATE, "", None, end, None, by[0], by.start(), by.end())
