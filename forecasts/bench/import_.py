@@ -89,7 +89,7 @@ def run(options, out) -> dict:
             if not q.is_binary
         }
         now = datetime.now(UTC)
-        built = []
+        built: list[imports.CheckedForecast] = []
         for i in range(rows):
             q = questions[i % len(questions)]
             binary = q.is_binary

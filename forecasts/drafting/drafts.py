@@ -221,6 +221,7 @@ def _record_quantity(
     )
     if interval_form:
         note += " " + conversion_note(claim, source_scale)
+    assert source.author is not None  # check_source refused a source without one
     ledger.forecast_create(
         question=question,
         author=source.author,
@@ -234,7 +235,10 @@ def _record_quantity(
         conversion_note=note,
         entered_by=user,
         allow_draft=True,
-        **plan.stated.as_kwargs(),
+        value=plan.stated.value,
+        value_low=plan.stated.value_low,
+        value_high=plan.stated.value_high,
+        coverage=plan.stated.coverage,
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -171,7 +172,7 @@ def read_rows(text: str) -> list[_Row]:
     return rows
 
 
-def _import_header(header: list[str]) -> tuple[list[str], bool]:
+def _import_header(header: Sequence[str]) -> tuple[list[str], bool]:
     """The header as the import reads it, and whether it is an export's.
 
     An export's header (it starts with ``forecast_id``) names the question,
@@ -179,7 +180,7 @@ def _import_header(header: list[str]) -> tuple[list[str], bool]:
     only are read past. Any other header is taken as written.
     """
     if not header or header[0] != "forecast_id":
-        return header, False
+        return list(header), False
     return [EXPORT_KEYS.get(name, name) for name in header], True
 
 
@@ -253,7 +254,7 @@ def _get(mapping: dict, row: _Row, column: str, label: str, required: bool = Tru
     return obj
 
 
-def _number(text: str, column: str) -> float | None:
+def _number(text: str | None, column: str) -> float | None:
     """An empty cell is no number; anything else must be a probability as the API takes it."""
     text = (text or "").strip()
     if not text:
