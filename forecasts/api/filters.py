@@ -21,6 +21,7 @@ from forecasts.api.fields import lookup_for
 from forecasts.models import (
     Author,
     Forecast,
+    QuantityScore,
     Question,
     QuestionScore,
     Resolution,
@@ -29,6 +30,7 @@ from forecasts.models import (
     Tag,
 )
 from forecasts.models.ledger import Scale
+from forecasts.models.quantity_scores import StatedForm
 
 # The error code of a well-formed id or slug that names nothing: answered 404
 # (``ReferenceFilterBackend``), where a malformed value is a 400.
@@ -288,6 +290,23 @@ class QuestionScoreFilter(filters.FilterSet):
     def filter_counted(self, queryset, name, value):
         counted = queryset.filter(excluded_reason="", brier__isnull=False)
         return counted if value else queryset.exclude(pk__in=counted.values("pk"))
+
+
+class QuantityScoreFilter(filters.FilterSet):
+    author = _related(Author, "author", "The author, by id or slug.")
+    question = _related(Question, "question", "The question, by id or slug.")
+    form = filters.ChoiceFilter(
+        choices=StatedForm.choices,
+        label="What the final forecast gave: point, interval or quantiles.",
+    )
+    excluded_reason = filters.ChoiceFilter(
+        choices=[c for c in QuestionScore.Exclusion.choices if c[0]],
+        label="Why a score does not count.",
+    )
+
+    class Meta:
+        model = QuantityScore
+        fields = ["author", "question", "form", "excluded_reason"]
 
 
 @extend_schema_field({"type": "number", "minimum": 0, "maximum": 10**9})

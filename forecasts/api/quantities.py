@@ -125,8 +125,8 @@ class IntervalSerializer(serializers.Serializer):
     coverage = ProbabilityField(
         required=False,
         allow_null=True,
-        help_text="Strictly between 0 and 1. Left out, it is the scale's point value for the "
-        "hedge in `phrase` (e.g. “likely” under ICD 203 gives 0.7).",
+        help_text="Strictly between 0 and 1. Left out, it is the point value the `scale` "
+        "(ICD 203 for a number) gives the hedge in `phrase`, e.g. “likely”.",
     )
 
     def get_attribute(self, forecast):
@@ -174,9 +174,8 @@ def hedged_coverage(data: dict) -> dict:
     scale = data["scale"] if data["scale"] in SCALES else DEFAULT_SCALE
     reading = reread_phrase(data["phrase"], scale)
     if reading is None:
-        raise serializers.ValidationError(
-            {"interval": [f"No scale reads “{data['phrase']}”; give the interval's coverage."]}
-        )
+        message = f"No scale reads “{data['phrase']}”; give the interval's coverage."
+        raise serializers.ValidationError({"interval": {"coverage": [message]}})
     found = {"scale": reading.scale, "scale_point": reading.point}
     if data.get("interval_low") is None:
         found["interval"] = reading.interval

@@ -29,6 +29,7 @@ from rest_framework.generics import GenericAPIView
 from forecasts.api import filters
 from forecasts.api.caching import public_cache
 from forecasts.api.fields import AwareDateTimeField
+from forecasts.api.quantity_scores import NumericRecordSerializer, numeric_record
 from forecasts.api.readings import (
     RankUnderScaleSerializer,
     WordsRecordSerializer,
@@ -253,6 +254,13 @@ class AuthorScorecardSerializer(serializers.Serializer):
         help_text="How much the overall record depends on how words were read: the headline "
         "under each shipped scale, and its best and worst within the phrases' intervals. "
         "The stored, all-time record only; null with a period or the recorded-in-time switch.",
+    )
+    numeric = NumericRecordSerializer(
+        allow_null=True,
+        help_text="The numeric and date record, kept apart from the Brier headline: mean "
+        "time-averaged WIS on the questions' ranges with N and a 95% interval, overall and per "
+        "tag. The stored, all-time record only; null with a period or the recorded-in-time "
+        "switch.",
     )
 
 
@@ -525,12 +533,14 @@ def author_scorecard(author: Author, request) -> dict:
             "overall": ScorecardSerializer(overall).data if overall else None,
             "by_tag": ScorecardSerializer(by_tag, many=True).data,
             "words": words_body(readings.author_words(overall)),
+            "numeric": numeric_record(author),
         }
     return {
         **body,
         "overall": CardFieldsSerializer(overall).data if overall else None,
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
         "words": None,
+        "numeric": None,
     }
 
 

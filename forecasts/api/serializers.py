@@ -338,6 +338,9 @@ class OptionProbabilitySerializer(serializers.Serializer):
     probability = ProbabilityField()
 
 
+MAX_QUANTILES = 99
+
+
 class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
     """A forecast: the number, the author's words, and how one became the other."""
 
@@ -377,9 +380,8 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
         many=True,
         required=False,
         allow_null=True,
-        max_length=99,
-        help_text="Numeric and date questions: (level, value) pairs, values not decreasing "
-        "as the levels rise, e.g. levels 0.05, 0.25, 0.5, 0.75, 0.95.",
+        help_text="Numeric and date questions: at most 99 (level, value) pairs, values not "
+        "decreasing as the levels rise, e.g. levels 0.05, 0.25, 0.5, 0.75, 0.95.",
     )
     interval_low = ProbabilityField(required=False, allow_null=True)
     interval_high = ProbabilityField(required=False, allow_null=True)
@@ -441,6 +443,11 @@ class ForecastSerializer(TextOnlyMixin, serializers.ModelSerializer):
         # The ledger refuses a repeated (question, author, stated_at) with its own
         # words; DRF's generated check would also make ``author`` required.
         validators: list = []
+
+    def validate_quantiles(self, value):
+        if value is not None and len(value) > MAX_QUANTILES:
+            raise serializers.ValidationError(f"Give at most {MAX_QUANTILES} quantiles.")
+        return value
 
     def validate_option_probabilities(self, value):
         ids = [item["option_id"] for item in value]

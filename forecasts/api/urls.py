@@ -4,8 +4,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from forecasts.api import quantity_scores, scores, search, transfer, views
 from forecasts.api import schema as _schema  # noqa: F401  (registers the OpenAPI extensions)
-from forecasts.api import scores, search, transfer, views
 from forecasts.api.auth import ObtainToken
 from forecasts.api.docs import RedocDocs, SwaggerDocs
 
@@ -20,6 +20,9 @@ router.register("forecasts", views.ForecastViewSet, basename="api-forecast")
 router.register("resolutions", views.ResolutionViewSet, basename="api-resolution")
 router.register("scores", scores.QuestionScoreViewSet, basename="api-score")
 router.register("scorecards", scores.ScorecardViewSet, basename="api-scorecard")
+router.register(
+    "quantity-scores", quantity_scores.QuantityScoreViewSet, basename="api-quantity-score"
+)
 
 urlpatterns = [
     path("health/", views.health, name="api-health"),

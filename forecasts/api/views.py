@@ -374,8 +374,7 @@ def forecasts_for(user):
     queryset = Forecast.objects.select_related("question", "author", "source").prefetch_related(
         Prefetch(
             "option_probabilities", queryset=ForecastProbability.objects.select_related("option")
-        ),
-        "quantiles",
+        )
     )
     return queryset if is_editor(user) else queryset.exclude(question__state=Question.State.DRAFT)
 
@@ -404,7 +403,8 @@ class ForecastViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["question__is_synthetic", "author__is_synthetic", "-stated_at", "-id"]
 
     def get_queryset(self):
-        return forecasts_for(self.request.user)
+        # A numeric or date forecast's quantiles: one query per page.
+        return forecasts_for(self.request.user).prefetch_related("quantiles")
 
     def create(self, request, *args, **kwargs):
         forecast = create_forecast(request)

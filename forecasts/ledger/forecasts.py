@@ -46,6 +46,8 @@ CORRECTABLE_FORECAST_FIELDS = (
     "value_high",
     "coverage",
 )
+# Correctable too, though not a column of the forecast: its quantiles, replaced whole.
+QUANTILES = "quantiles"
 PROBABILITY_FIELDS = (
     "probability",
     "interval_low",
@@ -112,7 +114,7 @@ def forecast_check(
     if author is not None:
         check_not_repeated(question=question, author=author, stated_at=stated_at)
     rules.check_dated_source(stated_at, source=source, now=now)
-    stated = {
+    stated: dict[str, Any] = {
         "value": value,
         "value_low": value_low,
         "value_high": value_high,
@@ -353,7 +355,7 @@ def forecast_correction_check(
     """Validate a correction without writing; returns the cleaned changes."""
     if not reason.strip():
         raise ValidationError({"reason": "Say what was mistyped."})
-    unknown = set(changes) - set(CORRECTABLE_FORECAST_FIELDS)
+    unknown = set(changes) - {*CORRECTABLE_FORECAST_FIELDS, QUANTILES}
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "This field cannot be corrected."})
     cleaned: dict[str, Any] = dict(changes)
@@ -391,14 +393,14 @@ def _check_corrected_values(forecast: Forecast, cleaned: dict[str, Any]) -> None
             {sorted(changed)[0]: "Only numeric and date questions take values; give a probability."}
         )
     stored = quantities.stored_values(forecast)
-    merged = {**stored.model_fields(), **cleaned}
+    merged = {**stored.model_fields(), QUANTILES: list(stored.quantiles) or None, **cleaned}
     checked = quantities.check_values(
         question=forecast.question,
         value=merged["value"],
         value_low=merged["value_low"],
         value_high=merged["value_high"],
         coverage=merged["coverage"],
-        quantiles=list(stored.quantiles) or None,
+        quantiles=merged[QUANTILES],
     )
     if not quantities.given_fields(**checked.model_fields(), quantiles=checked.quantiles or None):
         raise ValidationError(
@@ -406,6 +408,8 @@ def _check_corrected_values(forecast: Forecast, cleaned: dict[str, Any]) -> None
         )
     for field in changed:
         cleaned[field] = getattr(checked, field)
+    if QUANTILES in changed:
+        cleaned[QUANTILES] = list(checked.quantiles)
 
 
 def asks_the_authors_side(forecast: Forecast) -> bool:
@@ -498,7 +502,7 @@ def forecast_correct(
     changes = forecast_correction_check(forecast=forecast, changes=changes, reason=reason)
     audits = []
     for field, new in changes.items():
-        old = getattr(forecast, field)
+        old = _stated_quantiles(forecast) if field == QUANTILES else getattr(forecast, field)
         if old == new:
             continue
         audits.append(
@@ -511,12 +515,19 @@ def forecast_correct(
                 corrected_by=by if getattr(by, "pk", None) else None,
             )
         )
-        setattr(forecast, field, new)
+        if field != QUANTILES:
+            setattr(forecast, field, new)
     if not audits:
         return forecast
     forecast.full_clean(exclude=_not_checked(forecast.question))
     allow_forecast_writes()
     forecast.save()
+    if any(audit.field == QUANTILES for audit in audits):  # replaced whole
+        forecast.quantiles.all().delete()
+        pairs: list[tuple[float, float]] = changes[QUANTILES]  # type: ignore[assignment]
+        ForecastQuantile.objects.bulk_create(
+            quantities.CheckedValues(quantiles=tuple(pairs)).quantile_rows(forecast)
+        )
     ForecastCorrection.objects.bulk_create(audits)
     # Only a question with an outcome has scores to redo (a draft or live one has none).
     if forecast.question.state in (Question.State.RESOLVED, Question.State.ANNULLED):
@@ -547,7 +558,13 @@ def forecast_confirm_direction(
     )
 
 
+def _stated_quantiles(forecast: Forecast) -> list[tuple[float, float]]:
+    return list(quantities.stored_values(forecast).quantiles)
+
+
 def _text(value: object) -> str:
+    if isinstance(value, list):  # quantiles: (level, value) pairs
+        return "; ".join(f"{level:g}: {number:g}" for level, number in value)
     return "" if value is None else str(value)
 
 

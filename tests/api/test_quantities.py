@@ -46,18 +46,24 @@ def post_forecast(client, **body):
 # --- questions ---------------------------------------------------------------
 
 
-def test_an_editor_creates_a_numeric_question_with_its_range(client_for, editor):
-    body = {
-        "title": "How many US troops in Europe at the end of 2025?",
+def post_question(client, **body):
+    base = {
+        "title": "How many?",
         "kind": "numeric",
-        "unit": "troops",
-        "range": {"low": 0, "high": 200_000, "low_closed": True},
-        "resolution_criteria": "DoD count.",
+        "resolution_criteria": "Per the official count.",
         "opens_at": "2025-01-01T00:00:00Z",
         "closes_at": "2025-06-30T00:00:00Z",
         "resolve_by": "2025-12-31T00:00:00Z",
     }
-    response = client_for(editor).post("/api/questions/", body, format="json")
+    return client.post("/api/questions/", {**base, **body}, format="json")
+
+
+def test_an_editor_creates_a_numeric_question_with_its_range(client_for, editor):
+    response = post_question(
+        client_for(editor),
+        unit="troops",
+        range={"low": 0, "high": 200_000, "low_closed": True},
+    )
     assert response.status_code == 201, response.json()
     shown = response.json()
     assert (shown["kind"], shown["unit"]) == ("numeric", "troops")
@@ -73,16 +79,11 @@ def test_an_editor_creates_a_numeric_question_with_its_range(client_for, editor)
 
 
 def test_a_date_question_takes_and_shows_its_range_as_iso_dates(client_for, editor):
-    body = {
-        "title": "When will a ceasefire hold?",
-        "kind": "date",
-        "range": {"low": "2025-01-01", "high": "2026-12-31", "high_closed": True},
-        "resolution_criteria": "Per the UN.",
-        "opens_at": "2025-01-01T00:00:00Z",
-        "closes_at": "2025-06-30T00:00:00Z",
-        "resolve_by": "2025-12-31T00:00:00Z",
-    }
-    response = client_for(editor).post("/api/questions/", body, format="json")
+    response = post_question(
+        client_for(editor),
+        kind="date",
+        range={"low": "2025-01-01", "high": "2026-12-31", "high_closed": True},
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["range"]["low"] == "2025-01-01"
     assert response.json()["range"]["high"] == "2026-12-31"
@@ -104,16 +105,7 @@ def test_a_date_question_takes_and_shows_its_range_as_iso_dates(client_for, edit
     ],
 )
 def test_a_bad_range_is_a_400_naming_the_field(client_for, editor, overrides, field):
-    body = {
-        "title": "How many?",
-        "kind": "numeric",
-        "resolution_criteria": "Count.",
-        "opens_at": "2025-01-01T00:00:00Z",
-        "closes_at": "2025-06-30T00:00:00Z",
-        "resolve_by": "2025-12-31T00:00:00Z",
-        **overrides,
-    }
-    response = client_for(editor).post("/api/questions/", body, format="json")
+    response = post_question(client_for(editor), **overrides)
     assert response.status_code == 400
     assert field in response.json(), response.json()
     assert not Question.objects.exists()
@@ -176,7 +168,7 @@ def test_an_unknown_hedge_without_coverage_is_refused(client_for, editor, author
         phrase="I reckon",
     )
     assert response.status_code == 400
-    assert "interval" in response.json()
+    assert "No scale reads" in response.json()["interval"]["coverage"][0]
     assert not Forecast.objects.exists()
 
 
@@ -259,6 +251,8 @@ def test_a_number_beyond_any_float_is_a_400(client_for, editor, author, troops, 
     )
     response = client_for(editor).post("/api/forecasts/", body, content_type="application/json")
     assert response.status_code == 400, response.content
+    # JSON has no NaN or Infinity (the parser says so); 1e400 parses, and is refused by name.
+    assert "value" in response.json() if "e" in number else "detail" in response.json()
     assert not Forecast.objects.exists()
 
 
@@ -358,3 +352,31 @@ def test_a_bad_value_outcome_is_a_400_naming_the_field(
     assert response.status_code == 400, response.json()
     assert field in response.json(), response.json()
     assert not Resolution.objects.exists()
+
+
+# --- the schema --------------------------------------------------------------
+
+
+def test_the_schema_documents_values_intervals_quantiles_and_ranges(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    value_types = [{"type": "number"}, {"type": "string", "format": "date"}]
+    forecast = schema["Forecast"]["properties"]
+    assert forecast["value"]["oneOf"] == value_types
+    assert forecast["interval"]["allOf"] == [{"$ref": "#/components/schemas/Interval"}]
+    assert set(schema["Interval"]["properties"]) == {"lower", "upper", "coverage"}
+    assert forecast["quantiles"]["items"] == {"$ref": "#/components/schemas/Quantile"}
+    assert schema["Quantile"]["properties"]["value"]["oneOf"] == value_types
+    assert set(schema["QuantileRequest"]["required"]) == {"level", "value"}
+    assert set(schema["Range"]["properties"]) == {
+        "low",
+        "high",
+        "low_closed",
+        "high_closed",
+        "log_scale",
+    }
+    assert {"unit", "range"} <= set(schema["Question"]["properties"])
+    assert {"unit", "range"} <= set(schema["QuestionCreateRequest"]["properties"])
+    assert "value" in schema["ResolveRequest"]["properties"]
+    assert {"value", "reported_value", "clamped"} <= set(schema["Resolution"]["properties"])
+    assert "numeric" in schema["AuthorScorecard"]["properties"]
+    assert "normalised" in schema["QuantityScore"]["properties"]

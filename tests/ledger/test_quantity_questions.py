@@ -253,22 +253,24 @@ def test_a_failed_condition_annuls_an_unresolved_numeric_question_then_reopens_i
 # --- forecast corrections ----------------------------------------------------
 
 
-def test_a_mistyped_value_is_corrected_with_an_audit_row(author, source, editor):
-    question = q.numeric_question()
-    forecast = q.value_forecast(
-        question,
+@pytest.fixture
+def stated(author, source):
+    """A point of 80,000 inside an 80% interval of 70,000–90,000."""
+    return q.value_forecast(
+        q.numeric_question(),
         author,
         source=source,
-        value=8_000,
-        value_low=7_000,
-        value_high=9_000,
+        value=80_000,
+        value_low=70_000,
+        value_high=90_000,
         coverage=0.8,
     )
-    builders.correct_forecast(
-        forecast, value=80_000, value_low=70_000, value_high=90_000, by=editor
-    )
-    forecast.refresh_from_db()
-    assert (forecast.value, forecast.value_low, forecast.value_high) == (80_000, 70_000, 90_000)
+
+
+def test_a_mistyped_value_is_corrected_with_an_audit_row(stated, editor):
+    builders.correct_forecast(stated, value=82_000, value_low=72_000, value_high=92_000, by=editor)
+    stated.refresh_from_db()
+    assert (stated.value, stated.value_low, stated.value_high) == (82_000, 72_000, 92_000)
     assert set(ForecastCorrection.objects.values_list("field", flat=True)) == {
         "value",
         "value_low",
@@ -286,19 +288,9 @@ def test_a_mistyped_value_is_corrected_with_an_audit_row(author, source, editor)
         ({"value": float("nan")}, "value"),
     ],
 )
-def test_a_bad_correction_is_refused_naming_the_field(author, source, changes, field):
-    question = q.numeric_question()
-    forecast = q.value_forecast(
-        question,
-        author,
-        source=source,
-        value=80_000,
-        value_low=70_000,
-        value_high=90_000,
-        coverage=0.8,
-    )
+def test_a_bad_correction_is_refused_naming_the_field(stated, changes, field):
     with pytest.raises(ValidationError) as caught:
-        builders.correct_forecast(forecast, **changes)
+        builders.correct_forecast(stated, **changes)
     assert field in caught.value.message_dict
     assert not ForecastCorrection.objects.exists()
 
@@ -354,3 +346,29 @@ def test_a_forecast_is_stated_before_close_on_a_date_question(author, source):
     late = question.closes_at + timedelta(hours=1)
     with pytest.raises(ValidationError):
         q.value_forecast(question, author, source=source, stated_at=late, value=date(2025, 5, 1))
+
+
+def test_mistyped_quantiles_are_replaced_with_an_audit_row(author, source, editor):
+    forecast = q.value_forecast(
+        q.numeric_question(), author, source=source, quantiles=q.quantiles([6, 7, 8, 9, 10])
+    )
+    new = q.quantiles([6e4, 7e4, 8e4, 9e4, 1e5])
+    builders.correct_forecast(forecast, quantiles=new, by=editor)
+    assert list(forecast.quantiles.values_list("level", "value")) == new
+    audit = ForecastCorrection.objects.get()
+    assert (audit.field, audit.old_value) == (
+        "quantiles",
+        "0.05: 6; 0.25: 7; 0.5: 8; 0.75: 9; 0.95: 10",
+    )
+    assert audit.new_value.startswith("0.05: 60000; 0.25: 70000")
+
+
+def test_unordered_corrected_quantiles_are_refused(author, source):
+    forecast = q.value_forecast(
+        q.numeric_question(), author, source=source, quantiles=q.quantiles([6, 7, 8, 9, 10])
+    )
+    with pytest.raises(ValidationError) as caught:
+        builders.correct_forecast(forecast, quantiles=q.quantiles([6, 7, 8, 9, 1]))
+    assert "must not decrease" in caught.value.message_dict["quantiles"][0]
+    assert sorted(forecast.quantiles.values_list("value", flat=True)) == [6, 7, 8, 9, 10]
+    assert not ForecastCorrection.objects.exists()
