@@ -88,6 +88,17 @@ def test_it_imports_a_point_an_interval_and_quantiles(troops, author):
     ]
 
 
+def test_an_interval_without_coverage_takes_the_scales_point_for_the_hedge(troops, author):
+    import_forecasts(
+        "question,author,stated_at,value_low,value_high,phrase,scale,interval_low,"
+        "interval_high,scale_point\n"
+        f"troops,ada-pundit,{STATED},70000,90000,likely,icd203,0.55,0.8,0.675\n"
+    )
+
+    forecast = Forecast.objects.get()
+    assert (forecast.coverage, forecast.scale_point, forecast.phrase) == (0.675, 0.675, "likely")
+
+
 def test_it_reads_a_date_questions_values_as_iso_dates(ceasefire, author):
     import_forecasts(
         _row(
