@@ -376,31 +376,10 @@ def _quantity(
     row: _Row, question: Question, probability: float | None
 ) -> ledger.quantities.CheckedValues:
     """A numeric or date question's values, checked by the ledger; none for the other kinds."""
-    rules.check_forecast_kind(
-        question,
-        probability_given=probability is not None or _given(row, "option_probabilities"),
-        values_given=[column for column in quantities.VALUE_COLUMNS if _given(row, column)],
-    )
-    if not question.is_quantity:
-        return ledger.quantities.CheckedValues()
-
-    def cell(column: str) -> float | None:
-        text = (row.values.get(column) or "").strip()
-        return quantities.parse_value_text(text, column, question=question) if text else None
-
-    coverage = (row.values.get("coverage") or "").strip()
-    quantile_text = (row.values.get("quantiles") or "").strip()
-    return ledger.quantities.check_values(
+    return quantities.read_values(
+        row.values,
         question=question,
-        value=cell("value"),
-        value_low=cell("value_low"),
-        value_high=cell("value_high"),
-        coverage=quantities.read_coverage(coverage) if coverage else None,
-        quantiles=(
-            quantities.parse_quantiles_text(quantile_text, question=question)
-            if quantile_text
-            else None
-        ),
+        probability_given=probability is not None or _given(row, "option_probabilities"),
         # An interval without a coverage takes the scale's point for the hedge, as in the API.
         scale_point=_number(row.values.get("scale_point"), "scale_point"),
     )

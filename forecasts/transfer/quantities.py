@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 
 from forecasts.ledger import rules
-from forecasts.ledger.quantities import VALUE_FIELDS
+from forecasts.ledger.quantities import VALUE_FIELDS, CheckedValues, check_values
 from forecasts.models import Question
 from forecasts.models.quantity import day_from_number, day_number
 
@@ -118,3 +118,42 @@ def read_coverage(text: str) -> float:
     """The interval's coverage cell: a probability as the API reads it (the ledger checks
     that it lies strictly inside (0, 1))."""
     return rules.parse_probability_text(text, "coverage")
+
+
+def read_values(
+    cells: Mapping[str, str | None],
+    *,
+    question: Question,
+    probability_given: bool,
+    scale_point: float | None,
+) -> CheckedValues:
+    """A row's value cells, read and checked by the ledger (``check_forecast_kind`` and
+    ``check_values``, as the API's are); none for a yes/no or multiple-choice question."""
+
+    def text(column: str) -> str:
+        return (cells.get(column) or "").strip()
+
+    rules.check_forecast_kind(
+        question,
+        probability_given=probability_given,
+        values_given=[column for column in VALUE_COLUMNS if text(column)],
+    )
+    if not question.is_quantity:
+        return CheckedValues()
+
+    def cell(column: str) -> float | None:
+        return parse_value_text(text(column), column, question=question) if text(column) else None
+
+    return check_values(
+        question=question,
+        value=cell("value"),
+        value_low=cell("value_low"),
+        value_high=cell("value_high"),
+        coverage=read_coverage(text("coverage")) if text("coverage") else None,
+        quantiles=(
+            parse_quantiles_text(text("quantiles"), question=question)
+            if text("quantiles")
+            else None
+        ),
+        scale_point=scale_point,
+    )
