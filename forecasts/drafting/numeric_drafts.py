@@ -134,14 +134,14 @@ def describe(
     assert stated.coverage is not None
     low, high = interval
     source = (
-        f"{scale_name} maps “{phrase}” to {low:.4g}–{high:.4g} as probabilities"
+        f"{scale_name} maps “{phrase}” to {low:.4g}–{high:.4g}; its point is the coverage"
         if low != high
         else f"the author states {stated.coverage:.4g} as a number"
     )
     return (
         f"Read “{draft.words}” as an interval forecast: {_shown(draft, stated.value_low)} to "
         f"{_shown(draft, stated.value_high)}, holding the outcome with probability "
-        f"{stated.coverage:.4g} ({source}; the scale's point is the coverage)."
+        f"{stated.coverage:.4g} ({source})."
     )
 
 
