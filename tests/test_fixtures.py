@@ -70,3 +70,27 @@ def test_every_seed_number_is_what_the_lexicon_gives_for_the_quote(seed):
             *reading.interval,
         )
         assert forecast.scale_point == reading.point
+
+
+def test_the_troops_claim_is_offered_as_a_numeric_question_beside_its_threshold(seed):
+    threshold = Question.objects.get(slug="us-troops-europe-below-80000-2026")
+    count = Question.objects.get(slug="us-troops-europe-count-end-2026")
+
+    assert (threshold.kind, count.kind) == (Question.Kind.BINARY, Question.Kind.NUMERIC)
+    assert (count.unit, count.range_low, count.range_high) == ("troops", 40_000, 140_000)
+    assert not (count.range_low_closed or count.range_high_closed or count.log_scale)
+    # The threshold lies inside the range, so the numeric question scores either side of it.
+    assert count.range_low < 80_000 < count.range_high
+    assert set(count.tags.all()) == set(threshold.tags.all())
+    assert (count.opens_at, count.closes_at) == (threshold.opens_at, threshold.closes_at)
+    # The note on the reading: the author's words, the unit and range, the threshold.
+    note = count.background
+    for words in (
+        "further weaken the transatlantic alliance",
+        "down-scaling of the US commitment to Nato",
+    ):
+        assert words in seed.full_text and words in note
+    assert threshold.slug in note and "80,000" in note and "40,000 to 140,000" in note
+    # No number is put in the author's mouth: his forecast stays on the yes/no question.
+    assert not count.forecasts.exists()
+    assert threshold.forecasts.get().author == seed.author

@@ -89,7 +89,7 @@ def run(options, out) -> dict:
             if not q.is_binary
         }
         now = datetime.now(UTC)
-        built = []
+        built: list[imports.CheckedForecast] = []
         for i in range(rows):
             q = questions[i % len(questions)]
             binary = q.is_binary
@@ -108,6 +108,10 @@ def run(options, out) -> dict:
                 None,
                 "",
                 None,
+                None,
+                None,
+                None,
+                None,
             )
             pairs = (
                 []
@@ -117,7 +121,7 @@ def run(options, out) -> dict:
                     for o, p in zip(options_by_question[q.pk], (0.2, 0.5, 0.3), strict=True)
                 ]
             )
-            built.append((values, pairs))
+            built.append((values, pairs, ()))
         started = time.perf_counter()
         imports.write(built)
         figures["bulk_insert_s"] = round(time.perf_counter() - started, 3)

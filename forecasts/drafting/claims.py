@@ -59,6 +59,7 @@ from dateparser.search import search_dates
 from forecasts.drafting.attribution import REPORT_VERBS, attribution
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
+from forecasts.drafting.quantities import QuantityClaim, read_quantity
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -92,6 +93,8 @@ class DraftClaim:
     outcome: str = ""
     speaker: str = ""
     why: str = ""
+    # The number or date the claim states, if any ("between 70,000 and 90,000 troops").
+    quantity: QuantityClaim | None = None
 
     @property
     def positive_probability(self) -> float:
@@ -161,6 +164,7 @@ def _draft(verdict: SentenceVerdict, today: date) -> DraftClaim:
         outcome=direction.outcome,
         speaker=verdict.speaker,
         why=verdict.why,
+        quantity=read_quantity(verdict.sentence, today),
     )
 
 

@@ -50,6 +50,13 @@ from forecasts.drafting.claims import (
 )
 from forecasts.drafting.context import paragraph_of
 from forecasts.drafting.lexicon import SCALES
+from forecasts.drafting.numeric_drafts import (
+    QuantityDraft,
+    describe,
+    plan_note,
+    plan_quantity,
+    resolve_by_for,
+)
 from forecasts.models import DiscardedClaim, ForecastCorrection, Question, Source
 
 # When the sentence names no date, the draft closes a year after publication:
@@ -151,10 +158,17 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
     assert published_on is not None and author is not None
     stated_at = datetime.combine(published_on, time.min, tzinfo=UTC)
     user = by if getattr(by, "pk", None) else None
-    questions = [_draft_question(source, published_on, claim, user) for claim in report.to_draft]
+    plans = [quantity_plan(claim, published_on) for claim in report.to_draft]
+    questions = [
+        _draft_question(source, published_on, claim, user, plan)
+        for claim, plan in zip(report.to_draft, plans, strict=True)
+    ]
     _assign_unique_slugs(questions, report.to_draft)
     Question.objects.bulk_create(questions)
-    for question, claim in zip(questions, report.to_draft, strict=True):
+    for question, claim, plan in zip(questions, report.to_draft, plans, strict=True):
+        if plan is not None:
+            _record_quantity(question, claim, plan, source, stated_at, user, report.scale)
+            continue
         probability, interval = positive_wording(claim)
         ledger.forecast_create(
             question=question,
@@ -175,6 +189,57 @@ def draft_claims_from_source(*, source: Source, by=None, scale: str | None = Non
             allow_draft=True,
         )
     return replace(report, questions=questions)
+
+
+def quantity_plan(claim: DraftClaim, published_on: date) -> QuantityDraft | None:
+    """The numeric or date draft for the quantity the claim states, or None (a yes/no draft).
+
+    The coverage of a stated interval is the number the words give to the side
+    the author asserts (see ``forecasts.drafting.numeric_drafts``).
+    """
+    return plan_quantity(
+        claim.quantity,
+        probability=claim.stated_probability,
+        affirms=claim.direction == AFFIRMS,
+        stated_on=published_on,
+    )
+
+
+def _record_quantity(
+    question: Question,
+    claim: DraftClaim,
+    plan: QuantityDraft,
+    source: Source,
+    stated_at: datetime,
+    user,
+    source_scale: str,
+) -> None:
+    """The author's stated values on a numeric or date draft, with how the words were read."""
+    interval_form = plan.stated.value_low is not None
+    note = describe(
+        plan, phrase=claim.phrase, scale_name=SCALES[claim.scale], interval=claim.stated_interval
+    )
+    if interval_form:
+        note += " " + conversion_note(claim, source_scale)
+    assert source.author is not None  # check_source refused a source without one
+    ledger.forecast_create(
+        question=question,
+        author=source.author,
+        source=source,
+        stated_at=stated_at,
+        quote=claim.sentence,
+        phrase=claim.phrase[:120],
+        scale=claim.scale,
+        interval=claim.stated_interval if interval_form else None,
+        scale_point=claim.stated_probability if interval_form else None,
+        conversion_note=note,
+        entered_by=user,
+        allow_draft=True,
+        value=plan.stated.value,
+        value_low=plan.stated.value_low,
+        value_high=plan.stated.value_high,
+        coverage=plan.stated.coverage,
+    )
 
 
 def positive_wording(claim: DraftClaim) -> tuple[float, tuple[float, float]]:
@@ -278,9 +343,29 @@ def claim_as_dict(claim: DraftClaim) -> dict:
         "direction": claim.direction,
         "stated_probability": claim.stated_probability,
         "outcome": claim.outcome,
+        "quantity": _quantity_as_dict(claim),
         "suggested_resolve_by": (
             claim.suggested_resolve_by.isoformat() if claim.suggested_resolve_by else None
         ),
+    }
+
+
+def _quantity_as_dict(claim: DraftClaim) -> dict | None:
+    quantity = claim.quantity
+    if quantity is None:
+        return None
+
+    def shown(value: object) -> object:
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {
+        "form": quantity.form,
+        "kind": quantity.kind,
+        "unit": quantity.unit,
+        "low": shown(quantity.low),
+        "high": shown(quantity.high),
+        "value": quantity.value,
+        "words": quantity.text,
     }
 
 
@@ -292,8 +377,12 @@ def draft_dates(published_on: date, resolve_by: date | None) -> tuple[datetime, 
     return opens_at, closes_at, closes_at + RESOLUTION_GRACE
 
 
-def _draft_question(source: Source, published_on: date, claim: DraftClaim, user) -> Question:
+def _draft_question(
+    source: Source, published_on: date, claim: DraftClaim, user, plan: QuantityDraft | None = None
+) -> Question:
     opens_at, closes_at, resolve_by = draft_dates(published_on, claim.suggested_resolve_by)
+    if plan is not None:
+        resolve_by = resolve_by_for(plan, resolve_by)
     sentence = " ".join(claim.sentence.split())
     title = f"{ledger.DRAFT_TITLE_MARK} {sentence}"
     if len(title) > 300:
@@ -310,9 +399,11 @@ def _draft_question(source: Source, published_on: date, claim: DraftClaim, user)
         f"Closes on {dated}. Before approving: rewrite the title as a question, write "
         "resolution criteria and check the dates."
     )
+    if plan is not None:
+        notes += "\n\n" + plan_note(plan)
     question = Question(
         title=title,
-        kind=Question.Kind.BINARY,
+        **(plan.question_fields if plan is not None else {"kind": Question.Kind.BINARY}),
         resolution_criteria="",
         editor_notes=notes,  # editors only: never copied to the public background
         opens_at=opens_at,

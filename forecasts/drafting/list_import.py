@@ -13,7 +13,14 @@ preview. :func:`import_list` writes it in one transaction, all or nothing:
 * the author's forecast, stated on the post's date, through
   ``ledger.forecast_create(..., allow_draft=True)``: the quote is the list's
   line verbatim (so its number can be read again when grading), the phrase
-  the probability as written.
+  the probability as written;
+* a statement of an interval ("Unemployment between 4% and 5% at year end:
+  80%") is drafted as a numeric question instead, its forecast the interval
+  with the list's number as its coverage; a date interval ("Election held
+  between March and June: 70%", "Ceasefire by spring: 60%") as a date question
+  (``forecasts.drafting.numeric_drafts``). A threshold ("Bitcoin above
+  $100,000: 60%") and a point ("CPI about 3%: 60%", whose number is no
+  interval's coverage) stay yes/no questions.
 
 :func:`plan_grading` matches a grading post's paste to the source's forecasts
 (by the numbers in their quoted lines, or in order) and :func:`record_grading`
@@ -46,6 +53,14 @@ from forecasts.drafting.lists import (
     match_outcomes,
     parse_list,
 )
+from forecasts.drafting.numeric_drafts import (
+    QuantityDraft,
+    describe,
+    plan_note,
+    plan_quantity,
+    resolve_by_for,
+)
+from forecasts.drafting.quantities import INTERVAL, read_quantity
 from forecasts.models import Author, Forecast, Question, Resolution, Source
 from forecasts.models.ledger import Scale
 
@@ -145,7 +160,11 @@ def import_list(*, plan: ListPlan, by=None) -> tuple[Source, list[Question]]:
     source.full_clean()
     source.save()
     opens_at = datetime.combine(plan.published_on, time.min, tzinfo=UTC)
-    questions = [_draft_question(plan, source, item, opens_at, user) for item in plan.items]
+    quantities = [item_quantity(item, plan.published_on) for item in plan.items]
+    questions = [
+        _draft_question(plan, source, item, opens_at, user, quantity)
+        for item, quantity in zip(plan.items, quantities, strict=True)
+    ]
     bases = [
         ledger.slugs.slug_from(
             " ".join(item.statement.split()[:SLUG_WORDS]), max_length=80, fallback="prediction"
@@ -155,25 +174,50 @@ def import_list(*, plan: ListPlan, by=None) -> tuple[Source, list[Question]]:
     for question, slug in zip(questions, ledger.slugs.unique_slugs(Question, bases), strict=True):
         question.slug = slug
     Question.objects.bulk_create(questions)
-    for question, item in zip(questions, plan.items, strict=True):
+    for question, item, quantity in zip(questions, plan.items, quantities, strict=True):
+        note = f"Stated as a number in the list: “{item.as_published}”."
+        stated: dict = {"probability": item.probability}
+        if quantity is not None:
+            read = describe(
+                quantity,
+                phrase=item.as_published,
+                scale_name="",
+                interval=(item.probability, item.probability),
+            )
+            note, stated = f"{note} {read}", quantity.stated.as_kwargs()
         ledger.forecast_create(
             question=question,
             author=plan.author,
             source=source,
             stated_at=opens_at,
-            probability=item.probability,
             quote=item.text,
             phrase=item.as_published[:120],
             scale=Scale.NUMERIC,
-            conversion_note=f"Stated as a number in the list: “{item.as_published}”.",
+            conversion_note=note,
             entered_by=user,
             allow_draft=True,
+            **stated,
         )
     return source, questions
 
 
+def item_quantity(item: ListItem, published_on: date) -> QuantityDraft | None:
+    """The numeric or date draft of a list item stating an interval, or None (yes/no)."""
+    quantity = read_quantity(item.statement, published_on)
+    if quantity is None or quantity.form != INTERVAL:
+        return None
+    return plan_quantity(
+        quantity, probability=item.probability, affirms=True, stated_on=published_on
+    )
+
+
 def _draft_question(
-    plan: ListPlan, source: Source, item: ListItem, opens_at: datetime, user
+    plan: ListPlan,
+    source: Source,
+    item: ListItem,
+    opens_at: datetime,
+    user,
+    quantity: QuantityDraft | None = None,
 ) -> Question:
     where = f"item {item.number}" if item.number is not None else f"line {item.line}"
     section = f", section “{item.section}”" if item.section else ""
@@ -184,14 +228,19 @@ def _draft_question(
         "that keeps the author's direction (the number is their chance that the statement "
         "comes true), write resolution criteria and check the dates."
     )
+    fields: dict = {"kind": Question.Kind.BINARY}
+    resolve_by = plan.resolve_by
+    if quantity is not None:
+        notes += "\n\n" + plan_note(quantity)
+        fields, resolve_by = quantity.question_fields, resolve_by_for(quantity, resolve_by)
     question = Question(
         title=draft_title(item),
-        kind=Question.Kind.BINARY,
+        **fields,
         resolution_criteria="",
         editor_notes=notes,  # editors only: never copied to the public background
         opens_at=opens_at,
         closes_at=plan.closes_at,
-        resolve_by=plan.resolve_by,
+        resolve_by=resolve_by,
         state=Question.State.DRAFT,
         created_by=user,
     )

@@ -4,8 +4,13 @@ The file is read whole, each row validated in memory against objects fetched
 with one query per kind (questions, authors, sources, options, current
 resolutions), and only if no row has an error are the forecasts written, in
 one transaction with bulk inserts. The rules, and their messages, are those of
-``ledger.forecast_create``: both check with ``forecasts.ledger.rules``. See
-docs/api.md for the format.
+``ledger.forecast_create``: both check with ``forecasts.ledger.rules``. Numeric
+and date questions take their values in the columns of
+``forecasts.transfer.quantities`` (a point, an interval with its coverage,
+quantiles). A file exported by ``forecasts.transfer.exports`` imports as it is:
+its ``question_slug``, ``author_slug`` and ``source_slug`` name the question,
+author and source, and the columns only an export has (ids, outcomes, scores,
+the question's description) are read past. See docs/api.md for the format.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,12 +33,16 @@ from forecasts.models import (
     Author,
     Forecast,
     ForecastProbability,
+    ForecastQuantile,
     Option,
     Question,
     Resolution,
     Source,
 )
 from forecasts.models.ledger import Scale
+from forecasts.transfer import quantities
+from forecasts.transfer.exports import FORECAST_COLUMNS as EXPORT_COLUMNS
+from forecasts.transfer.exports import FORMULA_STARTS
 
 REQUIRED_COLUMNS = ("question", "author", "stated_at")
 OPTIONAL_COLUMNS = (
@@ -46,12 +56,16 @@ OPTIONAL_COLUMNS = (
     "interval_high",
     "scale_point",
     "conversion_note",
+    *quantities.VALUE_COLUMNS,
 )
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# An export names the question, author and source by these; the import reads them so.
+EXPORT_KEYS = {"question_slug": "question", "author_slug": "author", "source_slug": "source"}
+# What only an export carries (ids, the question's description, outcomes, scores): read past.
+EXPORT_ONLY = frozenset(EXPORT_COLUMNS) - set(COLUMNS) - set(EXPORT_KEYS)
 SCALES = frozenset(Scale.values)
 PHRASE_MAX = Forecast._meta.get_field("phrase").max_length
 BATCH_SIZE = 5000
-# A checked row, in the order of FORECAST_FIELDS, with its (option id, probability) pairs.
 FORECAST_FIELDS = (
     "question_id",
     "author_id",
@@ -67,8 +81,14 @@ FORECAST_FIELDS = (
     "scale_point",
     "conversion_note",
     "entered_by_id",
+    "value",
+    "value_low",
+    "value_high",
+    "coverage",
 )
-CheckedForecast = tuple[tuple, list[tuple[int, float]]]
+# A checked row, in the order of FORECAST_FIELDS, with its (option id, probability)
+# pairs and its (level, value) quantiles.
+CheckedForecast = tuple[tuple, list[tuple[int, float]], tuple[tuple[float, float], ...]]
 
 
 @dataclass(frozen=True)
@@ -108,8 +128,14 @@ class _Row:
 def read_rows(text: str) -> list[_Row]:
     """Parse the CSV, keeping each row's first line number (the header is line 1)."""
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="__extra__")
-    header = reader.fieldnames or []
-    problems = [RowError(1, name, "Unknown column.") for name in header if name not in COLUMNS]
+    header, exported = _import_header(reader.fieldnames or [])
+    reader.fieldnames = header
+    skipped = EXPORT_ONLY if exported else frozenset()
+    problems = [
+        RowError(1, name, "Unknown column.")
+        for name in header
+        if name not in COLUMNS and name not in skipped
+    ]
     # csv.DictReader keeps the last of two same-named columns; refuse instead.
     problems += [
         RowError(1, name, "This column appears more than once.")
@@ -121,20 +147,52 @@ def read_rows(text: str) -> list[_Row]:
         for name in REQUIRED_COLUMNS
         if name not in header
     ]
-    if "probability" not in header and "option_probabilities" not in header:
+    if not {"probability", "option_probabilities", *quantities.VALUE_COLUMNS} & set(header):
         problems.append(
-            RowError(1, "probability", "Give a probability or option_probabilities column.")
+            RowError(
+                1,
+                "probability",
+                "Give a probability, option_probabilities or value (value_low, value_high, "
+                "coverage, quantiles) column.",
+            )
         )
     if problems:
         raise ImportFailed(problems)
     rows, line = [], reader.line_num + 1
     try:
         for values in reader:
+            for name in skipped.intersection(values):
+                del values[name]
+            if exported:
+                _undo_neutralising(values)
             rows.append(_Row(line, values))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFailed([RowError(line, "", f"Malformed CSV: {exc}")]) from exc
     return rows
+
+
+def _import_header(header: Sequence[str]) -> tuple[list[str], bool]:
+    """The header as the import reads it, and whether it is an export's.
+
+    An export's header (it starts with ``forecast_id``) names the question,
+    author and source by their slug columns; its other columns of the export
+    only are read past. Any other header is taken as written.
+    """
+    if not header or header[0] != "forecast_id":
+        return list(header), False
+    return [EXPORT_KEYS.get(name, name) for name in header], True
+
+
+def _undo_neutralising(values: dict[str, str]) -> None:
+    """An export's text cell as stored: the ``'`` it put before a formula-like start removed.
+
+    The export writes ``'=SUM(…)`` for a quote ``=SUM(…)`` so a spreadsheet shows
+    it as text (``exports.spreadsheet_safe``); read back, it is the quote again.
+    """
+    for name, text in values.items():
+        if isinstance(text, str) and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            values[name] = text[1:]
 
 
 def _split_keys(rows: list[_Row], column: str) -> tuple[set[int], set[str]]:
@@ -196,7 +254,7 @@ def _get(mapping: dict, row: _Row, column: str, label: str, required: bool = Tru
     return obj
 
 
-def _number(text: str, column: str) -> float | None:
+def _number(text: str | None, column: str) -> float | None:
     """An empty cell is no number; anything else must be a probability as the API takes it."""
     text = (text or "").strip()
     if not text:
@@ -268,12 +326,14 @@ def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
     source = _get(ctx.sources, row, "source", "source", required=False)
     rules.check_dated_source(stated_at, source=source, now=ctx.now)
     probability, pairs = _number(row.values.get("probability"), "probability"), []
-    rules.check_probability_kind(
-        question,
-        probability=probability,
-        option_probabilities_given=bool((row.values.get("option_probabilities") or "").strip()),
-    )
-    if not question.is_binary:
+    stated = _quantity(row, question, probability)
+    if not question.is_quantity:
+        rules.check_probability_kind(
+            question,
+            probability=probability,
+            option_probabilities_given=_given(row, "option_probabilities"),
+        )
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
         pairs = _option_probabilities(row, question, ctx)
     low, high = rules.check_interval(
         _number(row.values.get("interval_low"), "interval_low"),
@@ -300,8 +360,29 @@ def _forecast(row: _Row, ctx: _Context) -> CheckedForecast:
         _number(row.values.get("scale_point"), "scale_point"),
         _text(row, "conversion_note"),
         ctx.entered_by_id,
+        stated.value,
+        stated.value_low,
+        stated.value_high,
+        stated.coverage,
     )
-    return row_values, [(option.pk, p) for option, p in pairs]
+    return row_values, [(option.pk, p) for option, p in pairs], stated.quantiles
+
+
+def _given(row: _Row, column: str) -> bool:
+    return bool((row.values.get(column) or "").strip())
+
+
+def _quantity(
+    row: _Row, question: Question, probability: float | None
+) -> ledger.quantities.CheckedValues:
+    """A numeric or date question's values, checked by the ledger; none for the other kinds."""
+    return quantities.read_values(
+        row.values,
+        question=question,
+        probability_given=probability is not None or _given(row, "option_probabilities"),
+        # An interval without a coverage takes the scale's point for the hedge, as in the API.
+        scale_point=_number(row.values.get("scale_point"), "scale_point"),
+    )
 
 
 def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> int:
@@ -340,7 +421,7 @@ def import_forecasts(text: str, *, entered_by=None, dry_run: bool = False) -> in
         if not dry_run:
             write(built)
             # The authors' cards count the new claims (pending, or hindsight).
-            ledger.queue_rescore(sorted({values[0] for values, _ in built}))
+            ledger.queue_rescore(sorted({values[0] for values, _, _ in built}))
     return len(built)
 
 
@@ -350,7 +431,7 @@ def _repeated(built: list[CheckedForecast], lines: list[int]) -> list[RowError]:
     One forecast per (question, author, stated_at), as ``ledger.forecast_create``
     and the database's unique constraint require; found with one query.
     """
-    keys = [(values[0], values[1], values[3]) for values, _ in built]
+    keys = [(values[0], values[1], values[3]) for values, _, _ in built]
     if not keys:
         return []
     stored = {
@@ -390,14 +471,22 @@ def write(checked: list[CheckedForecast]) -> None:
         _copy(checked)
         return
     forecasts = Forecast.objects.bulk_create(
-        [Forecast(**dict(zip(FORECAST_FIELDS, values, strict=True))) for values, _ in checked],
+        [Forecast(**dict(zip(FORECAST_FIELDS, values, strict=True))) for values, _, _ in checked],
         batch_size=BATCH_SIZE,
     )
     ForecastProbability.objects.bulk_create(
         (
             ForecastProbability(forecast_id=forecast.pk, option_id=option_id, probability=p)
-            for forecast, (_, pairs) in zip(forecasts, checked, strict=True)
+            for forecast, (_, pairs, _) in zip(forecasts, checked, strict=True)
             for option_id, p in pairs
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    ForecastQuantile.objects.bulk_create(
+        (
+            ForecastQuantile(forecast_id=forecast.pk, level=level, value=value)
+            for forecast, (_, _, stated) in zip(forecasts, checked, strict=True)
+            for level, value in stated
         ),
         batch_size=BATCH_SIZE,
     )
@@ -414,12 +503,19 @@ def _copy(checked: list[CheckedForecast]) -> None:
         ids = [row[0] for row in cursor.fetchall()]
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy(f"COPY {forecast_table} ({columns}) FROM STDIN") as copy:
-            for forecast_id, (values, _) in zip(ids, checked, strict=True):
+            for forecast_id, (values, _, _) in zip(ids, checked, strict=True):
                 copy.write_row((forecast_id, *values))
         with raw.copy(
             f"COPY {ForecastProbability._meta.db_table} "
             "(forecast_id, option_id, probability) FROM STDIN"
         ) as copy:
-            for forecast_id, (_, pairs) in zip(ids, checked, strict=True):
+            for forecast_id, (_, pairs, _) in zip(ids, checked, strict=True):
                 for option_id, p in pairs:
                     copy.write_row((forecast_id, option_id, p))
+        if any(stated for _, _, stated in checked):
+            with raw.copy(
+                f"COPY {ForecastQuantile._meta.db_table} (forecast_id, level, value) FROM STDIN"
+            ) as copy:
+                for forecast_id, (_, _, stated) in zip(ids, checked, strict=True):
+                    for level, value in stated:
+                        copy.write_row((forecast_id, level, value))

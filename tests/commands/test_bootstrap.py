@@ -111,3 +111,17 @@ def test_it_refuses_a_second_plain_resolution_after_a_restart(fixtures_dir):
         )
 
     assert Resolution.objects.filter(question=question).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_loads_the_seed_articles_numeric_question_beside_its_threshold(fixtures_dir):
+    call_command("bootstrap", stdout=io.StringIO())
+
+    count = Question.objects.get(slug="us-troops-europe-count-end-2026")
+    assert (count.kind, count.unit, count.range_low, count.range_high) == (
+        Question.Kind.NUMERIC,
+        "troops",
+        40_000,
+        140_000,
+    )
+    assert Question.objects.filter(slug="us-troops-europe-below-80000-2026").exists()

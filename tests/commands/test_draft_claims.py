@@ -65,6 +65,7 @@ def test_a_dry_run_prints_the_claims_as_json_without_touching_the_database():
         "stated_probability": 0.675,
         "outcome": "a Trump-brokered agreement will involve the recognition of Russian "
         "territorial gains in Ukraine since 2014",
+        "quantity": None,
         "suggested_resolve_by": None,
     }
     assert all(c["sentence"] in SEED_FILE.read_text() for c in claims)
