@@ -119,6 +119,8 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
     """The queries ``read_quantities`` runs for these numeric and date questions:
     questions, forecasts, quantiles, tags."""
     chosen, params = in_ids(connection, "question_id", ids)
+    on_resolution, resolution_params = in_ids(connection, "r.question_id", ids)
+    on_question, question_params = in_ids(connection, "q.id", ids)
     questions = Query(
         "SELECT q.id, CASE q.state WHEN 'draft' THEN 0 ELSE 1 END, q.opens_at, q.closes_at, "
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
@@ -126,8 +128,10 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
         "WHEN r.outcome = 'annulled' THEN 2 ELSE 0 END, "
         f"{nan_if_null('r.value')}, {nan_if_null('q.range_low')}, {nan_if_null('q.range_high')}, "
         "CASE WHEN q.log_scale THEN 1 ELSE 0 END "
+        # The ids repeated on the join, so the resolutions are read by their index, not
+        # scanned whole for every chunk of a full rescore.
         "FROM forecasts_question q LEFT JOIN forecasts_resolution r "
-        f"ON r.question_id = q.id AND r.is_current WHERE {in_ids(connection, 'q.id', ids)[0]}",
+        f"ON r.question_id = q.id AND r.is_current AND {on_resolution} WHERE {on_question}",
         {
             "id": "int8",
             "published": "int4",
@@ -141,7 +145,7 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
             "high": "float8",
             "log": "int4",
         },
-        params,
+        [*resolution_params, *question_params],
     )
     f_sql, f_params, f_kinds = forecasts_sql(ids)
     forecasts = Query(
@@ -163,8 +167,9 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
         f_params,
     )
     quantiles = Query(
-        "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecastquantile e "
-        f"WHERE e.forecast_id IN (SELECT id FROM forecasts_forecast WHERE {chosen})",
+        # From the question's forecasts into the quantiles' (forecast, level) index.
+        "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecast f "
+        f"JOIN forecasts_forecastquantile e ON e.forecast_id = f.id WHERE f.{chosen}",
         {"forecast": "int8", "level": "float8", "value": "float8"},
         params,
     )
