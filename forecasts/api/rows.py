@@ -20,7 +20,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from forecasts.models import ForecastProbability, Option, Question, Resolution
+from forecasts.api.quantities import shown
+from forecasts.models import ForecastProbability, ForecastQuantile, Option, Question, Resolution
 from forecasts.models.ledger import lifecycle_status
 
 
@@ -116,6 +117,9 @@ RESOLUTION_FIELDS = (
     Field("outcome"),
     Field("option", "option_id"),
     Field("option_label", "option__label"),
+    Field("value", compute=lambda row, page: _shown(row, page, "value")),
+    Field("reported_value", compute=lambda row, page: _shown(row, page, "reported_value")),
+    Field("clamped", compute=lambda row, page: row["reported_value"] is not None),
     Time("outcome_known_at"),
     Field("evidence_url"),
     Field("evidence_note"),
@@ -126,6 +130,27 @@ RESOLUTION_FIELDS = (
     Field("is_correction", compute=lambda row, page: row["supersedes_id"] is not None),
     Field("supersedes", "supersedes_id"),
 )
+
+
+def _shown(row: dict, page: Page, column: str):
+    """A resolution's value as the API shows it: an ISO date on a date question."""
+    return shown(row[column], page.related["kinds"][row["question_id"]])
+
+
+QUANTITY_KINDS = (Question.Kind.NUMERIC, Question.Kind.DATE)
+
+
+def _range(row: dict, page: Page) -> dict | None:
+    kind = row["kind"]
+    if kind not in QUANTITY_KINDS:
+        return None
+    return {
+        "low": shown(row["range_low"], kind),
+        "high": shown(row["range_high"], kind),
+        "low_closed": row["range_low_closed"],
+        "high_closed": row["range_high_closed"],
+        "log_scale": row["log_scale"],
+    }
 
 
 def _status(row: dict, page: Page) -> str:
@@ -150,6 +175,8 @@ QUESTION_FIELDS = (
     Field("slug"),
     Field("title"),
     Field("kind"),
+    Field("unit"),
+    Field("range", compute=_range),
     Field("state"),
     Field("status", compute=_status),
     Field("resolution_criteria"),
@@ -169,6 +196,11 @@ QUESTION_FIELDS = (
 )
 # Read for the computed fields above.
 QUESTION_EXTRA = (
+    "range_low",
+    "range_high",
+    "range_low_closed",
+    "range_high_closed",
+    "log_scale",
     "opens_at",
     "closes_at",
     "resolve_by",
@@ -197,14 +229,20 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         .order_by("question", "position", "pk")
         .values(*columns(OPTION_FIELDS), "question_id")
     )
-    shared = Page(now=now, related={"slugs": {row["id"]: row["slug"] for row in rows}})
+    shared = Page(
+        now=now,
+        related={
+            "slugs": {row["id"]: row["slug"] for row in rows},
+            "kinds": {row["id"]: row["kind"] for row in rows},
+        },
+    )
     options = grouped(
         (row["question_id"], body)
         for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
     )
     resolution_rows = list(
         Resolution.objects.filter(question_id__in=ids, is_current=True).values(
-            *columns(RESOLUTION_FIELDS, "supersedes_id")
+            *columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value")
         )
     )
     resolution = {
@@ -234,6 +272,15 @@ FORECAST_FIELDS = (
         "option_probabilities",
         compute=lambda row, page: page.related["options"].get(row["id"], []),
     ),
+    Field("value", compute=lambda row, page: shown(row["value"], row["question__kind"])),
+    Field("interval", compute=lambda row, page: _interval(row)),
+    Field(
+        "quantiles",
+        compute=lambda row, page: [
+            {"level": level, "value": shown(value, row["question__kind"])}
+            for level, value in page.related["quantiles"].get(row["id"], [])
+        ],
+    ),
     Field("quote"),
     Field("phrase"),
     Field("scale"),
@@ -249,7 +296,26 @@ FORECAST_FIELDS = (
         compute=lambda row, page: row["author__is_synthetic"] or row["question__is_synthetic"],
     ),
 )
-FORECAST_EXTRA = ("author__is_synthetic", "question__is_synthetic")
+FORECAST_EXTRA = (
+    "author__is_synthetic",
+    "question__is_synthetic",
+    "question__kind",
+    "value",
+    "value_low",
+    "value_high",
+    "coverage",
+)
+
+
+def _interval(row: dict) -> dict | None:
+    if row["value_low"] is None:
+        return None
+    kind = row["question__kind"]
+    return {
+        "lower": shown(row["value_low"], kind),
+        "upper": shown(row["value_high"], kind),
+        "coverage": _float(row["coverage"]),
+    }
 
 
 def forecast_values(queryset):
@@ -257,16 +323,29 @@ def forecast_values(queryset):
 
 
 def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
-    """The list's bodies for a page of ``forecast_values`` rows: one more query, any page size."""
+    """The list's bodies for a page of ``forecast_values`` rows: two more queries, any page
+    size (the second, for quantiles, only when the page holds a numeric or date forecast)."""
+    ids = [row["id"] for row in rows]
+    quantiles = (
+        grouped(
+            (forecast, (level, value))
+            for forecast, level, value in ForecastQuantile.objects.filter(forecast_id__in=ids)
+            .order_by("forecast", "level")
+            .values_list("forecast_id", "level", "value")
+        )
+        if any(row["question__kind"] in QUANTITY_KINDS for row in rows)
+        else {}
+    )
     options = grouped(
         (forecast, {"option": option, "label": label, "probability": float(probability)})
         for forecast, option, label, probability in ForecastProbability.objects.filter(
-            forecast_id__in=[row["id"] for row in rows]
+            forecast_id__in=ids
         )
         .order_by("forecast", "option__position")
         .values_list("forecast_id", "option_id", "option__label", "probability")
     )
-    return bodies(rows, FORECAST_FIELDS, Page(now=now, related={"options": options}))
+    related = {"options": options, "quantiles": quantiles}
+    return bodies(rows, FORECAST_FIELDS, Page(now=now, related=related))
 
 
 # --- Scorecards (scores.ScorecardSerializer) ---

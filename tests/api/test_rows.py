@@ -3,8 +3,10 @@
 Each list's page is rendered twice with the API's renderer: as served (from
 ``.values()`` rows) and as the serializer makes it from model instances, on
 a varied ledger: binary and multiple-choice questions, resolved, corrected,
-annulled, pending and draft, a conditional one, forecasts with and without
-sources, worded forecasts, text outside ASCII and times with microseconds.
+annulled, pending and draft, a conditional one, numeric and date questions
+(points, intervals, quantiles, a value clamped to a closed end), forecasts with
+and without sources, worded forecasts, text outside ASCII and times with
+microseconds.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,7 @@ from forecasts.api.renderers import FastJSONRenderer
 from forecasts.api.views import forecasts_for, questions_for
 from forecasts.models import Author, Forecast, Question
 from tests import builders
+from tests.builders import quantities as q
 from tests.builders.random_ledgers import random_ledger
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,23 @@ def ledger_world(db):
         probability=0.123456789,
         quote="« Probablement »",
     )
+    troops = q.numeric_question("troops", range_high_closed=True, range_high=150_000.0)
+    q.raw_value_forecast(troops, author, value=81_000.5)
+    q.raw_value_forecast(
+        troops,
+        author,
+        value_low=70_000,
+        value_high=90_000,
+        coverage=0.8,
+        stated_at=troops.opens_at + timedelta(hours=2),
+    )
+    q.raw_value_resolution(troops, 150_000.0, reported_value=162_000.0, known_at=troops.closes_at)
+    ceasefire = q.date_question("ceasefire")
+    q.raw_value_forecast(
+        ceasefire,
+        author,
+        quantiles=q.quantiles([datetime(2025, m, 1, tzinfo=UTC).date() for m in (2, 4, 6, 8, 10)]),
+    )
 
 
 def served_and_serialized(client, path, queryset, serializer_class, *, at_least=10):
@@ -65,9 +85,11 @@ def served_and_serialized(client, path, queryset, serializer_class, *, at_least=
 
 def test_the_question_list_is_the_serializers_byte_for_byte(ledger_world, client_for, editor):
     client = client_for(editor)  # drafts too
-    served_and_serialized(
+    page = served_and_serialized(
         client, "/api/questions/?page_size=100", questions_for(editor), s.QuestionSerializer
-    )
+    ).json()["results"]
+    resolutions = [row["current_resolution"] for row in page if row["range"]]
+    assert any(r and r["clamped"] for r in resolutions)
     assert b"\\u2028" in client.get("/api/questions/?search=if-option").content
 
 
@@ -87,12 +109,13 @@ def test_the_due_list_is_the_serializers(ledger_world, api_client):
 def test_the_forecast_list_is_the_serializers_byte_for_byte(ledger_world, client_for, editor):
     assert Forecast.objects.filter(option_probabilities__isnull=False).exists()
     assert Forecast.objects.filter(source__isnull=True).exists()
-    served_and_serialized(
+    page = served_and_serialized(
         client_for(editor),
         "/api/forecasts/?page_size=500",
         forecasts_for(editor),
         s.ForecastSerializer,
-    )
+    ).json()["results"]
+    assert any(row["interval"] for row in page) and any(row["quantiles"] for row in page)
 
 
 def test_filtered_and_ordered_pages_hold_the_same_rows(ledger_world, api_client):
