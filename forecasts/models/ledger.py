@@ -34,6 +34,17 @@ def lifecycle_status(
     return "due"
 
 
+def updated_at_field() -> models.DateTimeField:
+    """When the row last changed: indexed, for the API's validators (forecasts.api.conditional)."""
+    return models.DateTimeField(
+        auto_now=True,
+        db_default=Now(),
+        db_index=True,
+        editable=False,
+        help_text="When the row last changed (the API's ETags).",
+    )
+
+
 class Scale(models.TextChoices):
     """Published scales that turn words ("likely") into probabilities."""
 
@@ -66,13 +77,7 @@ class Author(models.Model):
         default=False, help_text="Generated demo data, not a real person's record."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(
-        auto_now=True,
-        db_default=Now(),
-        db_index=True,
-        editable=False,
-        help_text="When the row last changed (the API's ETags).",
-    )
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["name"]
@@ -138,13 +143,7 @@ class Source(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(
-        auto_now=True,
-        db_default=Now(),
-        db_index=True,
-        editable=False,
-        help_text="When the row last changed (the API's ETags).",
-    )
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -168,13 +167,7 @@ class Source(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    updated_at = models.DateTimeField(
-        auto_now=True,
-        db_default=Now(),
-        db_index=True,
-        editable=False,
-        help_text="When the row last changed (the API's ETags).",
-    )
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["name"]
@@ -324,13 +317,7 @@ class Question(models.Model):
     # questions whose scores are stale (e.g. the broker was down).
     resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     scored_at = models.DateTimeField(null=True, blank=True, editable=False)
-    updated_at = models.DateTimeField(
-        auto_now=True,
-        db_default=Now(),
-        db_index=True,
-        editable=False,
-        help_text="When the row last changed (the API's ETags).",
-    )
+    updated_at = updated_at_field()
 
     objects = QuestionQuerySet.as_manager()
 
@@ -449,13 +436,7 @@ class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(
-        auto_now=True,
-        db_default=Now(),
-        db_index=True,
-        editable=False,
-        help_text="When the row last changed (the API's ETags).",
-    )
+    updated_at = updated_at_field()
 
     class Meta:
         ordering = ["question", "position", "pk"]
