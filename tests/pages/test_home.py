@@ -73,3 +73,17 @@ def test_it_explains_every_scoring_convention(client, db):
         "within-bin",
     ]:
         assert words in html, words
+
+
+def test_its_numbers_and_dates_example_is_what_the_library_computes(client, db):
+    from forecasts import scoring
+
+    html = client.get("/about/scoring/").content.decode()
+    stated = scoring.StatedValues(point=2.0, lower=1.5, upper=2.5, coverage=0.8)
+    assert scoring.interval_score(1.5, 2.5, 0.8, 3.1) == pytest.approx(7.0)
+    wis = scoring.weighted_interval_score(2.0, [(0.8, 1.5, 2.5)], 3.1)
+    assert scoring.stated_score(stated, 3.1) == pytest.approx(wis)
+    on_range = scoring.stated_score(scoring.normalised(stated, 0.0, 5.0), 3.1 / 5)
+    assert f"= {wis:.3f} percentage points" in html
+    assert f"0.833 ÷ 5 = {on_range:.3f}" in html
+    assert "weighted interval score" in html and "never averaged into it" in html
