@@ -60,7 +60,7 @@ def intervals_chart(question: Question, held: Sequence, outcome: float | None) -
             prefix=_prefix("intervals", data, width),
         )
 
-    return _cached("intervals", question.scored_at, data, label, draw)
+    return _cached("intervals", data, label, draw)
 
 
 def _draw(
