@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from forecasts.bench.serving import Load, fetch, free_port, load, serve
+from forecasts.bench.serving import Load, collect_static, fetch, free_port, load, serve
 from forecasts.models import Author, Question
 
 GOAL_SHARE, GOAL_P95_MS = 0.1, 100.0
@@ -134,7 +134,7 @@ def _measure(options, out, subjects: dict[str, str], *, leg: str, env: dict) -> 
 
 
 def run(options, out) -> dict:
-    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off needs the manifest
+    collect_static()
     _ensure_world(out)
     subjects = _subjects()
     described = _describe()
