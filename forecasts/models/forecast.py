@@ -11,14 +11,7 @@ from django.db.models.functions import Abs, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from forecasts.models.ledger import Author, Option, Question, Scale, Source
-
-
-def _finite(field: str) -> Q:
-    """NULL or a finite number: PostgreSQL stores NaN and ±Infinity in float columns."""
-    return Q(**{f"{field}__isnull": True}) | (
-        Q(**{f"{field}__gt": -1e308}) & Q(**{f"{field}__lt": 1e308})
-    )
+from forecasts.models.ledger import Author, Option, Question, Scale, Source, finite_or_null
 
 
 def _probability_range(field: str) -> Q:
@@ -223,7 +216,9 @@ class Forecast(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=_finite("value") & _finite("value_low") & _finite("value_high"),
+                condition=finite_or_null("value")
+                & finite_or_null("value_low")
+                & finite_or_null("value_high"),
                 name="forecast_values_finite",
                 violation_error_message="A forecast's values must be finite numbers.",
             ),

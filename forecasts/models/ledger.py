@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 
-def _finite(field: str) -> Q:
+def finite_or_null(field: str) -> Q:
     """NULL or a finite number: PostgreSQL stores NaN and ±Infinity in float columns."""
     return Q(**{f"{field}__isnull": True}) | (
         Q(**{f"{field}__gt": -1e308}) & Q(**{f"{field}__lt": 1e308})
@@ -365,7 +365,7 @@ class Question(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=_finite("range_low") & _finite("range_high"),
+                condition=finite_or_null("range_low") & finite_or_null("range_high"),
                 name="question_range_finite",
                 violation_error_message="The range's ends must be finite numbers.",
             ),
