@@ -5,10 +5,14 @@ database, its REDIS_URL pointing at a server of the test's own: a
 redis-server it started and stopped (a closed port), or a listener that
 accepts connections and never answers (a hung Redis). Public reads, the
 pages that draw cached charts, and a resolution through the API must all
-succeed, each within a fraction of the old 5–10 s: the cache and the rate
-limits fail open, and the rescoring the broker could not take is left to
-reconciliation. The 2 s bound detects the outage being waited out; it is not
-a benchmark.
+succeed: the cache and the rate limits fail open, and the rescoring the broker
+could not take is left to reconciliation.
+
+Whether the outage is waited out is counted, not timed: the hung Redis counts the
+connections made to it. A cache that notices the outage once and then leaves Redis
+alone for its retry window (set longer than the test), plus one publish to the
+broker, is a handful of connections; a cache that tried on every read would make
+one per request, each waiting out its socket timeout.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -43,23 +46,25 @@ from tests.processes import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-OUTAGE_BOUND_SECONDS = 2.0
+# Connections the whole run may make to a hung Redis: the cache's first try (its
+# client may open one for reading and one for writing) and the broker's publish.
+MOST_CONNECTIONS_TO_A_HUNG_REDIS = 3
 
 
 @contextmanager
-def stopped_redis(tmp_path: Path) -> Iterator[str]:
+def stopped_redis(tmp_path: Path) -> Iterator[tuple[str, SilentListener | None]]:
     """The URL of a redis-server that ran on a free port and was then stopped."""
     server = RedisServer(tmp_path)
     server.start()
     server.stop()
-    yield server.url
+    yield server.url, None
 
 
 @contextmanager
-def hung_redis() -> Iterator[str]:
+def hung_redis() -> Iterator[tuple[str, SilentListener | None]]:
     listener = SilentListener()
     try:
-        yield listener.url
+        yield listener.url, listener
     finally:
         listener.close()
 
@@ -77,6 +82,8 @@ def web_app(tmp_path: Path, redis_url: str) -> Iterator[WebApp]:
         "REDIS_URL": redis_url,
         "RECKON_VAR_DIR": str(tmp_path / "var"),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Longer than the test, so that the cache's tries do not depend on its speed.
+        "RECKON_CACHE_RETRY_SECONDS": "3600",
     }
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -116,17 +123,17 @@ class WebApp:
 
     def answers(self) -> bool:
         try:
-            return self.timed("GET", "/api/health/", timeout=2)[0].status_code == 200
+            return self.request("GET", "/api/health/", timeout=2).status_code == 200
         except OSError:
             return False
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def timed(
+    def request(
         self, method: str, path: str, *, body=None, headers=None, timeout: float = 30
-    ) -> tuple[Answer, float]:
-        """The answer to one request, and how long it took."""
+    ) -> Answer:
+        """The answer to one request."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
             f"{self.base}{path}",
@@ -134,13 +141,11 @@ class WebApp:
             method=method,
             headers={"Content-Type": "application/json", **(headers or {})},
         )
-        started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                answer = Answer(response.status, response.read().decode())
+                return Answer(response.status, response.read().decode())
         except urllib.error.HTTPError as error:
-            answer = Answer(error.code, error.read().decode())
-        return answer, time.monotonic() - started
+            return Answer(error.code, error.read().decode())
 
 
 @pytest.fixture
@@ -162,8 +167,7 @@ def ledger(roles):
 def test_it_serves_reads_and_resolutions_while_redis_is_out(tmp_path, ledger, outage):
     question, author = ledger["question"], ledger["author"]
     down = stopped_redis(tmp_path) if outage == "closed port" else hung_redis()
-    with down as redis_url, web_app(tmp_path, redis_url) as app:
-        timings = {}
+    with down as (redis_url, listener), web_app(tmp_path, redis_url) as app:
         for path in [
             "/api/questions/",
             f"/api/questions/{question.slug}/",
@@ -173,12 +177,12 @@ def test_it_serves_reads_and_resolutions_while_redis_is_out(tmp_path, ledger, ou
             question.get_absolute_url(),
             "/api/questions/",  # again, now that the outage is known
         ]:
-            response, timings[path] = app.timed("GET", path)
+            response = app.request("GET", path)
             assert response.status_code == 200, (path, response.text[:300])
-        listing = app.timed("GET", "/api/questions/")[0].json()
+        listing = app.request("GET", "/api/questions/").json()
         assert [q["slug"] for q in listing["results"]] == [question.slug]
 
-        response, timings["resolve"] = app.timed(
+        response = app.request(
             "POST",
             f"/api/questions/{question.slug}/resolve/",
             body={
@@ -190,9 +194,11 @@ def test_it_serves_reads_and_resolutions_while_redis_is_out(tmp_path, ledger, ou
         )
         assert response.status_code == 201, response.text[:300]
         log = app.log()
-
-    slow = {what: round(took, 2) for what, took in timings.items() if took >= OUTAGE_BOUND_SECONDS}
-    assert not slow, f"waited out the outage: {slow}"
+        if listener is not None:
+            connections = len(listener.accepted)
+            assert 1 <= connections <= MOST_CONNECTIONS_TO_A_HUNG_REDIS, (
+                f"{connections} connections to the hung Redis: the outage was waited out"
+            )
     # The resolution is stored, and the rescoring the broker could not take is
     # marked for reconciliation, which scores it once it runs.
     resolution = Resolution.objects.get(question=question, is_current=True)
