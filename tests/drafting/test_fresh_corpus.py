@@ -82,3 +82,13 @@ def test_it_is_big_and_varied_enough_to_measure_on(fresh):
     assert len({a["outlet"] for a in fresh["articles"]}) >= 12
     assert labels["claim"] >= 70
     assert labels["reported"] >= 30
+
+
+def test_the_counts_in_the_labelling_guide_are_the_files(fresh):
+    guide = (CORPUS_DIR.parents[2] / "docs" / "drafting.md").read_text(encoding="utf-8")
+    labels = Counter(e["label"] for e in fresh["entries"])
+    row = (
+        f"| **all** | **{len(fresh['articles'])}** | **{len(fresh['entries'])}** "
+        f"| **{labels['claim']}** | **{labels['reported']}** | **{labels['none']}** |"
+    )
+    assert row in guide
