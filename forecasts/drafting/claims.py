@@ -56,7 +56,7 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import REPORT_VERBS, attribution
+from forecasts.drafting.attribution import NOT_A_NOUN, REPORT_VERBS, attribution
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
@@ -310,9 +310,9 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
     return verdict.reading if verdict and verdict.verdict == CLAIM else None
 
 
-_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|{REPORT_VERBS}"
-# "safe to say", "fair to predict": the author speaking, not a report.
-_REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
+_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_NOUN}"
+# "safe to say", "fair to predict", "worth noting": the author speaking, not a report.
+_REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNORECASE)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
@@ -381,9 +381,39 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "past expectation"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
+    future = future or _raises_to_the_future(reading, after)
+    if _PAST_THAT_CLAUSE.match(after) and not future:
+        return "a hedge on what already happened ('probable that this occurred')"
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
+    if (
+        not future
+        and _PRESENT_COPULA.search(before)
+        and _HEDGE_ADVERB.match(reading.matched_text)
+        and not _TO_OR_THAT.match(after)
+    ):
+        return "describes the present ('is likely less than'), not what will happen"
     return None
+
+
+_PAST_THAT_CLAUSE = re.compile(
+    r"\s+that\s+[^,;]{0,40}?\b(?:was|were|had|did|occurred|happened|began|\w+ed)\b",
+    re.IGNORECASE,
+)
+# "certain to win", "sure to fall": the subject is raised to an infinitive that lies
+# ahead, which is a future signal of its own ("possible to buy" is an ability, so not).
+_RAISING = frozenset({"certain", "certain to", "sure", "bound", "likely", "unlikely"})
+_INFINITIVE = re.compile(r"\s+to\s+\w+", re.IGNORECASE)
+# "The rate is likely less than 1%", "polls are certainly evidence": a hedge on the present.
+_HEDGE_ADVERB = re.compile(r"(?:\w+\s+)?(?:\w+ly|perhaps|maybe)$", re.IGNORECASE)
+_PRESENT_COPULA = re.compile(r"\b(?:is|are|am)\s+$|['\u2019](?:s|re)\s+$", re.IGNORECASE)
+
+
+def _raises_to_the_future(reading: Reading, after: str) -> bool:
+    word = reading.matched_text.lower().strip()
+    if word.endswith(" to"):
+        return word in _RAISING
+    return word in _RAISING and bool(_INFINITIVE.match(after))
 
 
 def _reported_in(clause: str) -> bool:
@@ -449,9 +479,32 @@ _WAIT_AND_SEE = re.compile(
     r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
 )
 # A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
-_IF_BEFORE = re.compile(r"\b(?:if|unless)\b(?![^,;]*\b(?:has|have)\b)[^,;]*,", re.IGNORECASE)
+# "Without a deal, prices could …" and "absent a deal, …" state a condition too.
+_IF_BEFORE = re.compile(
+    r"\b(?:if|unless|without|absent)\b(?![^,;]*\b(?:has|have)\b)[^,;]*(?:,|\bthen\b)",
+    re.IGNORECASE,
+)
 # "anyone could work it out", "drivers could still buy": an ability, not a forecast.
-_ABILITY = re.compile(r"\b(?:anyone|anybody|you|one)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_ABILITY = re.compile(r"\b(?:anyone|anybody|you|one)\s+(?:\w+\s+){0,6}$", re.IGNORECASE)
+# "Some may see …", "many might argue": what others think, not what will happen.
+_OTHERS_VIEW = (
+    re.compile(r"\b(?:some|many|others|few|critics|people)\s+(?:\w+\s+)?$", re.IGNORECASE),
+    re.compile(
+        r"\s+(?:well\s+)?(?:see|argue|say|think|feel|view|wonder|believe|disagree|object|"
+        r"regard|consider)\b",
+        re.IGNORECASE,
+    ),
+)
+# "you'll understand", "you will agree": the author addressing the reader.
+_TO_THE_READER = (
+    re.compile(r"\byou\s*$", re.IGNORECASE),
+    re.compile(
+        r"\s*(?:understand|agree|recall|remember|forgive|notice|appreciate|recognise|recognize)\b",
+        re.IGNORECASE,
+    ),
+)
+# "This should come as no surprise": an idiom about the present.
+_NO_SURPRISE = re.compile(r"\s+come\s+as\s+(?:no|little|a|any)\b", re.IGNORECASE)
 
 
 def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
@@ -461,6 +514,12 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "a conditional 'would': what happens if, not what will"
     if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
         return "wait and see, not a forecast"
+    if _TO_THE_READER[0].search(before) and _TO_THE_READER[1].match(after):
+        return "the author addressing the reader"
+    if _OTHERS_VIEW[0].search(before) and _OTHERS_VIEW[1].match(after):
+        return "what some think, not what will happen"
+    if reading.phrase == "should" and _NO_SURPRISE.match(after):
+        return "an idiom about the present ('should come as no surprise')"
     if reading.phrase in {"might", "may", "could"} and _CONCESSION.search(after):
         return "a concession, set aside by what follows"
     if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
@@ -478,7 +537,13 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
 
 
 def _has_future_signal(sentence: str, readings: list[Reading]) -> bool:
-    return any(r.kind == MODAL for r in readings) or bool(_FUTURE_TIME.search(sentence))
+    """A future time word, or a modal that is itself forward-looking ("shouldn't be
+    annoyed" is advice and "could work this out" an ability: neither is a signal)."""
+    if _FUTURE_TIME.search(sentence):
+        return True
+    return any(
+        r.kind == MODAL and not_a_claim_because(sentence, r, True) is None for r in readings
+    )
 
 
 @dataclass(frozen=True)
