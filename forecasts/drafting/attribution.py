@@ -38,8 +38,9 @@ REPORT_VERBS = (
     r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
     r"forecasts|projected|projects|expects|anticipates|believes|thinks|fears|reckons"
 )
-# A report word used as a noun ("fears of violence", "claims of fraud") reports nobody.
-NOT_A_NOUN = r"(?!\s+of\b)"
+# A report word used as a noun ("fears of violence", "claims of fraud") or in the idiom
+# "when all is said and done" reports nobody.
+NOT_A_REPORT = r"(?!\s+(?:of|and\s+done)\b)"
 _WORD = r"[\w'\u2019.&-]+"
 
 
@@ -53,7 +54,7 @@ class Attribution:
 
 # ", the minister predicts," / ", analysts said." / ", he conceded that": short subject, verb.
 _PARENTHETICAL = re.compile(
-    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b{NOT_A_NOUN}"
+    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b{NOT_A_REPORT}"
     r"(?=\s*(?:,|\.|;|$|\s+that\b))",
     re.IGNORECASE,
 )

@@ -56,9 +56,10 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import NOT_A_NOUN, REPORT_VERBS, attribution
+from forecasts.drafting.attribution import NOT_A_REPORT, REPORT_VERBS, attribution
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
+from forecasts.drafting.picks import pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
 
 MAX_ARTICLE_CHARS = 200_000
@@ -245,7 +246,7 @@ def explain_sentence(
     sentence: str, scale: str = DEFAULT_SCALE, previous: Sequence[str] = (), index: int = 0
 ) -> SentenceVerdict | None:
     """The verdict on one sentence, read after ``previous`` (its paragraph so far)."""
-    readings = sorted(read_phrases(sentence, scale) + stated_numbers(sentence), key=_start)
+    readings = _readings(sentence, scale)
     if not readings:
         return None
 
@@ -253,7 +254,7 @@ def explain_sentence(
         phrase = reading.matched_text if reading else ""
         return SentenceVerdict(index, sentence, kind, phrase, speaker, why, reading)
 
-    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
+    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?") or _UNMARKED_QUESTION.match(sentence):
         return verdict(NONE, None, "", "a question asserts nothing")
     reported = attribution(sentence, previous)
     if reported is not None:
@@ -276,6 +277,22 @@ def explain_sentence(
 
 def _start(reading: Reading) -> int:
     return reading.start
+
+
+def _readings(sentence: str, scale: str) -> list[Reading]:
+    """The lexicon's hedges, stated numbers, and picks or headline forms none of them cover."""
+    found = read_phrases(sentence, scale) + stated_numbers(sentence)
+    for pick in pick_readings(sentence, scale):
+        if not any(pick.start < r.end and r.start < pick.end for r in found):
+            found.append(pick)
+    return sorted(found, key=_start)
+
+
+# "Will gas cars ever disappear" (a title with no question mark): an auxiliary, then a
+# lower-case word, and no full stop.
+_UNMARKED_QUESTION = re.compile(
+    r"^\s*(?:Will|Would|Could|Can|Should|Shall|Is|Are|Does|Do|Did)\s+[a-z][^.!]*$"
+)
 
 
 _BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
@@ -310,7 +327,7 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
     return verdict.reading if verdict and verdict.verdict == CLAIM else None
 
 
-_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_NOUN}"
+_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_REPORT}"
 # "safe to say", "fair to predict", "worth noting": the author speaking, not a report.
 _REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNORECASE)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
@@ -343,6 +360,8 @@ _EMBEDDED_QUESTION = re.compile(
     r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
     re.IGNORECASE,
 )
+# "How Cheap Power Will Reshape Industry": a title-case headline's claim, not a question.
+_HEADLINE_HOW = re.compile(r"^\s*(?:How|Why)\s+(?:(?-i:[A-Z])\S*\s+){1,5}$")
 _IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
 _PAST_TIME = re.compile(
     r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
@@ -379,6 +398,10 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
+    if _PASSIVE_EXPECTATION.search(before + reading.matched_text):
+        return "someone else's belief"
+    if _CONDITIONAL_MOOD.search(reading.matched_text) and _IF_BEFORE.search(before):
+        return "the consequence of a condition"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
     future = future or _raises_to_the_future(reading, after)
@@ -426,6 +449,15 @@ def _reported_in(clause: str) -> bool:
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
+# "Rates are expected to rise", "is widely tipped to": whose expectation goes unsaid,
+# and it is not the author's (who would write "I expect" or a hedge of their own).
+_PASSIVE_EXPECTATION = re.compile(
+    r"\b(?:is|are|remains?|['\u2019](?:s|re))\s+(?:\w+ly\s+|still\s+)*"
+    r"(?:expected|predicted|forecast|projected|tipped)\s+to$",
+    re.IGNORECASE,
+)
+# "I'd expect", "would likely": a hedge in the conditional mood.
+_CONDITIONAL_MOOD = re.compile(r"['\u2019]d\b|\bwould\b", re.IGNORECASE)
 # "would have possibly meant": a hedge inside a counterfactual.
 _HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(
@@ -529,7 +561,7 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
     previous = before.split()[-1].lower() if before.split() else ""
     if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
         return "advice, not prediction"
-    if _EMBEDDED_QUESTION.search(before):
+    if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
     if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
         return "if-clause"
