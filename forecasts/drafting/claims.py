@@ -398,8 +398,6 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
-    if _PASSIVE_EXPECTATION.search(before + reading.matched_text):
-        return "someone else's belief"
     if _CONDITIONAL_MOOD.search(reading.matched_text) and _IF_BEFORE.search(before):
         return "the consequence of a condition"
     if reading.kind == MODAL:
@@ -449,13 +447,6 @@ def _reported_in(clause: str) -> bool:
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
-# "Rates are expected to rise", "is widely tipped to": whose expectation goes unsaid,
-# and it is not the author's (who would write "I expect" or a hedge of their own).
-_PASSIVE_EXPECTATION = re.compile(
-    r"\b(?:is|are|remains?|['\u2019](?:s|re))\s+(?:\w+ly\s+|still\s+)*"
-    r"(?:expected|predicted|forecast|projected|tipped)\s+to$",
-    re.IGNORECASE,
-)
 # "I'd expect", "would likely": a hedge in the conditional mood.
 _CONDITIONAL_MOOD = re.compile(r"['\u2019]d\b|\bwould\b", re.IGNORECASE)
 # "would have possibly meant": a hedge inside a counterfactual.
@@ -547,7 +538,7 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
     if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
         return "wait and see, not a forecast"
     if _TO_THE_READER[0].search(before) and _TO_THE_READER[1].match(after):
-        return "the author addressing the reader"
+        return _TO_READER
     if _OTHERS_VIEW[0].search(before) and _OTHERS_VIEW[1].match(after):
         return "what some think, not what will happen"
     if reading.phrase == "should" and _NO_SURPRISE.match(after):
@@ -557,10 +548,10 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
     if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
         return "the consequence of a condition"
     if reading.phrase == "could" and (_ABILITY.search(before) or re.match(r"\s+still\b", after)):
-        return "an ability, not a forecast"
+        return _ABILITY_REASON
     previous = before.split()[-1].lower() if before.split() else ""
     if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
-        return "advice, not prediction"
+        return _ADVICE
     if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
     if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
@@ -568,13 +559,20 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
     return None
 
 
+_ADVICE = "advice, not prediction"
+_ABILITY_REASON = "an ability, not a forecast"
+_TO_READER = "the author addressing the reader"
+_NOT_AHEAD = frozenset({_ADVICE, _ABILITY_REASON, _TO_READER})
+
+
 def _has_future_signal(sentence: str, readings: list[Reading]) -> bool:
-    """A future time word, or a modal that is itself forward-looking ("shouldn't be
-    annoyed" is advice and "could work this out" an ability: neither is a signal)."""
+    """A future time word, or a modal that looks ahead: not one giving advice ("shouldn't
+    be annoyed"), an ability ("could work this out") or an aside to the reader."""
     if _FUTURE_TIME.search(sentence):
         return True
     return any(
-        r.kind == MODAL and not_a_claim_because(sentence, r, True) is None for r in readings
+        r.kind == MODAL and not_a_claim_because(sentence, r, True) not in _NOT_AHEAD
+        for r in readings
     )
 
 
