@@ -334,7 +334,7 @@ _REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNOREC
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
     r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
-    r"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b",
+    rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
@@ -398,7 +398,8 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
-    if _CONDITIONAL_MOOD.search(reading.matched_text) and _IF_BEFORE.search(before):
+    conditional_hedge = reading.kind != MODAL and _CONDITIONAL_MOOD.search(reading.matched_text)
+    if conditional_hedge and _IF_BEFORE.search(before):
         return "the consequence of a condition"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
@@ -508,7 +509,9 @@ _IF_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "anyone could work it out", "drivers could still buy": an ability, not a forecast.
-_ABILITY = re.compile(r"\b(?:anyone|anybody|you|one)\s+(?:\w+\s+){0,6}$", re.IGNORECASE)
+_ABILITY = re.compile(
+    r"\b(?:(?:anyone|anybody)\b[^,;.]{0,60}|(?:you|one)\s+(?:\w+\s+){0,3})$", re.IGNORECASE
+)
 # "Some may see …", "many might argue": what others think, not what will happen.
 _OTHERS_VIEW = (
     re.compile(r"\b(?:some|many|others|few|critics|people)\s+(?:\w+\s+)?$", re.IGNORECASE),

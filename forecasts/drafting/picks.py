@@ -4,7 +4,7 @@ Season previews and headlines state predictions in forms the lexicon cannot
 list as phrases, because the same words are everywhere in other senses:
 
 * **a pick in a list**: "Conference winner: Leeds", "MVP: Okafor", "Prediction:
-  a hung parliament" (a label naming a winner or a prediction, a colon, a name),
+  a hung parliament" (a label naming a winner, a colon, a name; or a prediction),
   unless what follows reports someone's pick ("Prediction: pollster picks Smith");
 * **a tipster's "I see" / "I look for" / "I like"** followed by names and what
   they will do: "I see Leeds and Hull going up", "I look for Ortiz to win";
@@ -57,7 +57,7 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     """Readings for the picks and headline forms in ``sentence``, in text order."""
     readings: list[Reading] = []
     label = _LABEL.match(sentence)
-    if label and not _SOMEONE_PICKS.search(sentence, label.end()):
+    if label and _names_a_pick(sentence, label):
         readings += _as(sentence, "I'm picking", scale, label.start("label"), label.end("label"))
     for tip in _TIPSTER.finditer(sentence):
         readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
@@ -68,6 +68,15 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         for will in _HEADLINE_WILL.finditer(sentence):
             readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))
     return sorted(readings, key=lambda r: r.start)
+
+
+def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:
+    """A winner's label needs a name after it ("Winners: the commuters" is a verdict);
+    a prediction's anything but a report of someone else's pick."""
+    if _SOMEONE_PICKS.search(sentence, label.end()):
+        return False
+    said = label.group("label").lower()
+    return said.endswith(("prediction", "predictions")) or sentence[label.end()].isupper()
 
 
 def is_headline(sentence: str) -> bool:

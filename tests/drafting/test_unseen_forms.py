@@ -1,0 +1,212 @@
+"""Rules for forms the whole articles corpus showed, each tested on sentences written here."""
+
+from datetime import date
+
+import pytest
+
+from forecasts.drafting.attribution import attribution
+from forecasts.drafting.claims import CLAIM, NONE, REPORTED, claim_from_sentence, explain_sentence
+from forecasts.drafting.lexicon import read_phrases
+from forecasts.drafting.picks import is_headline, pick_readings
+
+TODAY = date(2025, 1, 15)
+
+
+# --- attribution read more widely -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # an attribution noun followed straight by "that", with no "is"
+        ("Traders have priced bonds on the expectation that the bank will cut in May.",
+         "the expectation"),
+        # "there is … recognition in …, that": nobody named, and not the author
+        ("There is growing recognition among donors, that the dam will never be finished.",
+         "There is growing recognition"),
+        # a document with what it is of before its verb
+        ("A survey of farm owners found that harvests will probably shrink next year.",
+         "A survey of farm owners"),
+        # a poll that places someone
+        ("The union's internal polling has Ms Reyes poised to take the seat.",
+         "The union's internal polling"),
+    ],
+)  # fmt: skip
+def test_attribution_by_nouns_and_documents(sentence, speaker):
+    found = attribution(sentence)
+
+    assert found is not None and found.speaker == speaker
+    assert explain_sentence(sentence).verdict == REPORTED
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # report words used as nouns, or in an idiom, report nobody
+        "Despite fears of a slowdown, the port will probably reopen next week.",
+        "The striker seems certain to leave in January, but claims of a rift persist.",
+        "When all is said and done, the harbour will likely reopen by March.",
+        # the author's own aside
+        "It is worth noting that the bridge may still close next winter.",
+        # a document that "has" something is not placing anyone
+        "The report has been criticised, but the levy will probably rise next year.",
+        # the author's own view, by a noun
+        "I take the view that the levy will probably rise next year.",
+    ],
+)
+def test_words_that_look_like_reports_but_report_nobody(sentence):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == CLAIM, verdict.why
+    assert verdict.speaker == ""
+
+
+# --- conditions, the reader, other people's views, idioms ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("Without new pylons, the wind farms could sit idle for years.", "condition"),
+        ("Absent a deal, tariffs may double.", "condition"),
+        ("If the turnout is low then I'd expect a narrow win for the mayor.", "condition"),
+        ("So you'll understand why the tram plan worried me.", "addressing the reader"),
+        ("Some may see the merger as a lifeline for the airline.", "what some think"),
+        ("This should come as no surprise to the regulator.", "idiom"),
+        ("Anyone with a spreadsheet and a free afternoon could check the figures.", "ability"),
+    ],
+)  # fmt: skip
+def test_forward_words_that_do_not_forecast(sentence, why):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == NONE
+    assert why in verdict.why
+
+
+def test_a_condition_after_if_then_still_leaves_a_plain_will_claimed():
+    # "will" after a condition is the author asserting the rule (docs/lexicon.md)
+    claim = claim_from_sentence("If the dam holds then the valley will flood less often.")
+    assert claim is not None and claim.phrase == "will"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("The fare is likely higher than the old one.", "describes the present"),
+        ("Bus lanes are probably the cheapest fix on offer.", "describes the present"),
+        ("It seems probable that the leak started in the basement.", "already happened"),
+        ("Polls are certainly useful, but you shouldn't be fooled by them.",
+         "describes the present"),
+    ],
+)  # fmt: skip
+def test_hedges_on_the_present_or_past_are_not_forecasts(sentence, why):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == NONE
+    assert why in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        # a hedge on the present, rescued by a future word
+        ("The fare is likely higher next year.", "likely"),
+        # a raising adjective looks ahead by itself
+        ("The mayor seems certain to win a third term.", "certain to"),
+        # a predicate noun hedge is not an adverb on the present
+        ("Who wins the cup is anyone's guess.", "anyone's guess"),
+    ],
+)
+def test_hedges_that_still_look_ahead(sentence, phrase):
+    claim = claim_from_sentence(sentence, today=TODAY)
+    assert claim is not None and claim.phrase == phrase
+
+
+# --- picks, tipsters and headlines ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("Northern Conference Winner: Leeds Rhinos", "Northern Conference Winner"),
+        ("MVP: Tomas Okafor", "MVP"),
+        ("I see Leeds, Hull and Wigan making the top four this year.", "I see"),
+        ("I see either Ortiz or Bell winning the title.", "I see"),
+        ("I look for Denver to win the division.", "I look for"),
+        ("I like Kerala to win the toss and bat first.", "I like"),
+    ],
+)
+def test_a_tipsters_picks_are_claims_at_the_pick_number(sentence, phrase):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == read_phrases("I'm picking", "reckon")[0].point == 0.625
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I see the problem with the new timetable.",  # no names doing anything
+        "I like Denver.",  # a liking, not a pick
+        "Prediction: Pollster Who Called 2019 Picks Moreau",  # someone else's pick
+        "Winners: the commuters, for once.",  # not a forecast either: no future at all
+    ],
+)
+def test_what_is_not_a_pick(sentence):
+    verdict = explain_sentence(sentence)
+    assert verdict is None or verdict.verdict != CLAIM or not verdict.reading.rationale.startswith(
+        "A tipster's pick"
+    )
+
+
+def test_a_pick_label_followed_by_someone_elses_pick_is_not_read():
+    assert pick_readings("Prediction: Pollster Who Called 2019 Picks Moreau", "icd203") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("Greens to Win Council Majority in Bristol", "to Win"),
+        ("Why Cheap Batteries Will Reshape the Grid", "Will"),
+        ("How Remote Work Will Empty City Centres", "Will"),
+    ],
+)
+def test_headlinese_future_is_a_claim_at_the_will_number(sentence, phrase):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert (claim.probability, claim.scale) == (0.9, "reckon")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Time to go home.",  # a sentence, not a headline: it ends with a full stop
+        "Will Dunmore Leaves the Board",  # "Will" first is the name
+        "Will gas boilers ever disappear completely",  # a question without its mark
+        "Could the tram ever pay for itself",
+    ],
+)
+def test_what_is_not_a_headline_claim(sentence):
+    verdict = explain_sentence(sentence)
+    assert verdict is None or verdict.verdict != CLAIM
+
+
+def test_a_headline_is_short_title_case_and_unpunctuated():
+    assert is_headline("Greens to Win Council Majority in Bristol")
+    assert not is_headline("Greens to win a majority in Bristol, the poll says.")
+    assert not is_headline("the greens are going to win a majority in bristol")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "point"),
+    [
+        ("Falling Prices Leave the Chain on Track for Closure", "on Track", 0.675),
+        ("The hosts look to be the favourite to lift the trophy.", "the favourite to", 0.625),
+    ],
+)
+def test_progress_and_favourites_are_read(sentence, phrase, point):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == pytest.approx(point)
