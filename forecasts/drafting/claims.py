@@ -369,7 +369,8 @@ _PAST_TIME = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_TIME = re.compile(
-    r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|future|before|within|until|"
+    r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|before|within|until|"
+    r"in\s+(?:the\s+)?(?:\w+\s+)?future|"
     r"by\s+the\s+end|this\s+(?:year|month|week|quarter|decade|century|spring|summer|autumn|"
     r"fall|winter))\b",
     re.IGNORECASE,
@@ -384,8 +385,13 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "reported speech"
     if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)) or _their_expectation(clause, reading):
         return "someone else's belief"
-    if _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) and reading.kind == MODAL:
+    own_plan = _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) or (
+        _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
+    )
+    if own_plan and reading.kind == MODAL:
         return "the author's plan for the article"
+    if _SCHEDULED.search(reading.matched_text) and _CALENDAR_DATE.search(after):
+        return "a scheduled event, not a forecast"
     if _inside_quotation(sentence, reading):
         return "quoted words, not the author's"
     if _HAVE_BEFORE.search(before):
@@ -477,6 +483,14 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
 
 # "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.
 _AUTHOR_PLAN = re.compile(r"\bI\s*(?:['\u2019]ll|will|['\u2019]m|am)\b", re.IGNORECASE)
+# "I'm not going to argue …, but will show …": the same subject, left out after but/and.
+_ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and)\s+$", re.IGNORECASE)
+# "the summit the White House is set to host April 22": a date on the calendar.
+_SCHEDULED = re.compile(r"^(?:set|scheduled|due)\s+(?:to|for)$", re.IGNORECASE)
+_CALENDAR_DATE = re.compile(
+    r"^[^,;.]{0,30}?\b(?:on\s+)?(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
 
 
 def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:

@@ -205,3 +205,40 @@ def test_progress_and_favourites_are_read(sentence, phrase, point):
 
     assert claim is not None and claim.phrase == phrase
     assert claim.probability == pytest.approx(point)
+
+
+# --- plans, schedules, literal idioms and the word "future" --------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("I'm not going to repeat the case, but will add two points of my own.",
+         "the author's plan"),
+        ("The ministers meet at a summit the city is set to host March 14.", "scheduled"),
+        ("The referee checks the coin toss before kick-off.", None),
+        ("Perhaps worse, the future of the pier has been ignored for years.",
+         "describes the present"),
+    ],
+)  # fmt: skip
+def test_plans_schedules_and_literal_words_are_not_forecasts(sentence, why):
+    verdict = explain_sentence(sentence)
+
+    if why is None:  # the idiom's words used literally: no hedge at all
+        assert verdict is None
+    else:
+        assert verdict.verdict == NONE
+        assert why in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        ("The final is a coin toss.", "coin toss"),
+        ("The council is set to raise fares next spring.", "set to"),
+        ("Perhaps the pier will reopen in the near future.", "Perhaps"),
+    ],
+)
+def test_the_same_words_still_forecast_where_they_look_ahead(sentence, phrase):
+    claim = claim_from_sentence(sentence, today=TODAY)
+    assert claim is not None and claim.phrase == phrase
