@@ -37,7 +37,9 @@ worded the other way ("Will it meet the target?") carries 1 - p. The editor
 confirms which way a question asks before approving it.
 
 Sentences about the present with no marker ("Putin and Xi are closely
-aligned") have no reading and are never claims. A claim with no hedge word
+aligned") have no reading and are never claims. Tipsters' picks and headlines
+that predict without a hedge word ("MVP: Okafor", "Greens to Win Council
+Majority") are read by :mod:`forecasts.drafting.picks`. A claim with no hedge word
 but a future marker gets the project-scale mapping of that marker ("will" is
 0.9 on the ``reckon`` scale), and ``DraftClaim.scale`` says so.
 
