@@ -6,10 +6,12 @@ list as phrases, because the same words are everywhere in other senses:
 * **a pick in a list**: "Conference winner: Leeds", "MVP: Okafor", "Prediction:
   a hung parliament" (a label naming a winner, a colon, a name; or a prediction),
   unless what follows reports someone's pick ("Prediction: pollster picks Smith");
-* **a tipster's "I see" / "I look for" / "I like"** followed by names and what
-  they will do: "I see Leeds and Hull going up", "I look for Ortiz to win";
+* **a tipster's "I see" / "I look for" / "I like"** (or an opening "Look for")
+  followed by names and what they will do: "I see Leeds and Hull going up", "I
+  look for Ortiz to win";
 * **headlinese**: "Greens to Win Council Majority" (a headline's "X to Y" is
-  its future tense), and a capitalised "Will" inside a title-case headline
+  its future tense; "Ten Ways to Save", "Time to Go" and "Labour Vows to Cut"
+  are not), and a capitalised "Will" inside a title-case headline
   ("Why Rates Will Rise") is the modal, not the name.
 
 A pick takes the numbers of the ``reckon`` scale's "I'm picking" (the outcome
@@ -39,13 +41,22 @@ _SOMEONE_PICKS = re.compile(
 )
 # "I see Leeds and Hull going up", "I look for Ortiz to win", "I like Denver to cover"
 _TIPSTER = re.compile(
-    rf"\b(?P<cue>I\s+(?:see|look\s+for|like))\s+{_NAMES}\s+(?:\w+ing\b|to\s+\w+)",
+    rf"(?:\b|^)(?P<cue>I\s+(?:see|look\s+for|like)|^\s*Look\s+for)\s+{_NAMES}\s+"
+    r"(?:\w+ing\b|to\s+\w+)",
     re.IGNORECASE,
 )
 # "Greens to Win Council Majority": a capitalised subject of up to five words, then "to Verb".
 _HEADLINE_TO = re.compile(
-    rf"^\s*(?:{_NAME}\s+){{1,5}}?(?P<to>to\s+{_NAME})",
+    rf"^\s*(?:{_NAME}\s+){{0,4}}?(?P<before>{_NAME})\s+(?P<to>to\s+{_NAME})",
     re.IGNORECASE,
+)
+# "Ten Ways to Save", "Time to Go", "Labour Vows to Cut", "Biden's Plan to Cut": an
+# infinitive after a noun, a wh-word or a verb of intention is no future tense.
+_NOT_A_SUBJECT = frozenset(
+    "how what where when why who which ways reasons tips steps things time plan plans bid "
+    "push race fight battle failure effort efforts attempt call calls need needs right ready "
+    "able vows pledges promises plans aims seeks hopes wants refuses threatens tries fails "
+    "agrees moves votes looks has have is are going set".split()
 )
 # "Why Rates Will Rise": "Will" after a word, before a capitalised word.
 _HEADLINE_WILL = re.compile(rf"(?<=\w\s)(?P<will>(?-i:Will))(?=\s+{_NAME})")
@@ -63,7 +74,7 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
     if is_headline(sentence):
         to = _HEADLINE_TO.match(sentence)
-        if to:
+        if to and to.group("before").lower() not in _NOT_A_SUBJECT:
             readings += _as(sentence, "will", scale, to.start("to"), to.end("to"))
         for will in _HEADLINE_WILL.finditer(sentence):
             readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))

@@ -134,6 +134,7 @@ def test_hedges_that_still_look_ahead(sentence, phrase):
         ("I see either Ortiz or Bell winning the title.", "I see"),
         ("I look for Denver to win the division.", "I look for"),
         ("I like Kerala to win the toss and bat first.", "I like"),
+        ("Look for Bell to take the title.", "Look for"),
     ],
 )
 def test_a_tipsters_picks_are_claims_at_the_pick_number(sentence, phrase):
@@ -162,6 +163,7 @@ def test_what_is_not_a_pick(sentence):
     ("sentence", "phrase"),
     [
         ("Greens to Win Council Majority in Bristol", "to Win"),
+        ("Bus Fares to Rise Again in 2026", "to Rise"),
         ("Why Cheap Batteries Will Reshape the Grid", "Will"),
         ("How Remote Work Will Empty City Centres", "Will"),
     ],
@@ -180,6 +182,11 @@ def test_headlinese_future_is_a_claim_at_the_will_number(sentence, phrase):
         "Will Dunmore Leaves the Board",  # "Will" first is the name
         "Will gas boilers ever disappear completely",  # a question without its mark
         "Could the tram ever pay for itself",
+        # an infinitive after a noun, a wh-word or a verb of intention
+        "Ten Ways to Save Money This Winter",
+        "Time to Go Home",
+        "Reasons to Be Cheerful About the Economy",
+        "Council Vows to Cut Parking Fees",
     ],
 )
 def test_what_is_not_a_headline_claim(sentence):
