@@ -480,7 +480,11 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
     """ "Analysts expect …": the expectation words with a subject that is not the author."""
     if reading.phrase != "expect" or not reading.matched_text.lower().startswith("expect"):
         return False
-    return bool(re.search(r"[^\W\d_]", clause))
+    return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
+
+
+# "I fully expect", "we still expect": the author, with an adverb between.
+_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|still|really|do)\s+$", re.IGNORECASE)
 
 
 # "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.

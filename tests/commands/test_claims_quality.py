@@ -169,9 +169,9 @@ def test_it_measures_a_corpus_given_on_the_command_line(tmp_path):
         },
         {
             "source": "other",
-            "sentence": "A recession is on the cards.",
+            "sentence": "A recession is around the corner.",
             "forward_looking": True,
-            "phrase": "on the cards",
+            "phrase": "around the corner",
         },
     ]
     path = tmp_path / "corpus.json"

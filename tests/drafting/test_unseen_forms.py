@@ -249,3 +249,29 @@ def test_plans_schedules_and_literal_words_are_not_forecasts(sentence, why):
 def test_the_same_words_still_forecast_where_they_look_ahead(sentence, phrase):
     claim = claim_from_sentence(sentence, today=TODAY)
     assert claim is not None and claim.phrase == phrase
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "point"),
+    [
+        ("A rate cut in June is a near certainty.", "a near certainty", 0.97),
+        ("The hosts are odds-on to reach the final.", "odds-on", 0.7),
+        ("A snap election is on the cards this autumn.", "on the cards", 0.65),
+        ("A third term for the mayor is a long shot.", "a long shot", 0.15),
+        ("A strike is a distinct possibility next month.", "a distinct possibility", 0.45),
+        ("My money is on Bell for the title this season.", "My money is on", 0.625),
+        ("I would not be surprised to see fares fall next year.",
+         "would not be surprised to see", 0.6),
+    ],
+)  # fmt: skip
+def test_more_hedges_of_estimative_probability(sentence, phrase, point):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == pytest.approx(point)
+
+
+def test_the_authors_expectation_with_an_adverb_stays_theirs():
+    own = claim_from_sentence("I fully expect the port to reopen in May.", today=TODAY)
+    assert own is not None and own.phrase == "expect" and own.speaker == ""
+    assert explain_sentence("Traders still expect the port to reopen in May.").verdict == REPORTED
