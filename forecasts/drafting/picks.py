@@ -39,6 +39,8 @@ _LABEL = re.compile(
 _SOMEONE_PICKS = re.compile(
     r"\b(?:picks|tips|predicts|says|backs|expects|forecasts|claims|reckons)\b", re.IGNORECASE
 )
+# "Last year's winner:", "Defending champion:": a record, not a pick.
+_PAST_LABEL = re.compile(r"\b(?:last|previous|defending|reigning|former|past)\b", re.IGNORECASE)
 # "I see Leeds and Hull going up", "I look for Ortiz to win", "I like Denver to cover"
 _TIPSTER = re.compile(
     rf"(?:\b|^)(?P<cue>I\s+(?:see|look\s+for|like)|^\s*Look\s+for)\s+{_NAMES}\s+"
@@ -87,6 +89,8 @@ def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:
     if _SOMEONE_PICKS.search(sentence, label.end()):
         return False
     said = label.group("label").lower()
+    if _PAST_LABEL.search(said):
+        return False
     return said.endswith(("prediction", "predictions")) or sentence[label.end()].isupper()
 
 

@@ -151,6 +151,8 @@ def test_a_tipsters_picks_are_claims_at_the_pick_number(sentence, phrase):
         "I like Denver.",  # a liking, not a pick
         "Prediction: Pollster Who Called 2019 Picks Moreau",  # someone else's pick
         "Winners: the commuters, for once.",  # not a forecast either: no future at all
+        "Last year's winner: Leeds Rhinos",  # a record
+        "Defending champion: Tomas Okafor",
     ],
 )
 def test_what_is_not_a_pick(sentence):
