@@ -266,6 +266,13 @@ def explain_sentence(
     future = _has_future_signal(sentence, readings)
     reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
     kept = governing([r for r, why in reasons if why is None], sentence)
+    continued = _continues_a_report(sentence, scale, previous) if kept is not None else None
+    if kept is not None and continued is not None:
+        cue = _CONTINUATION.search(sentence)
+        assert cue is not None
+        return verdict(
+            REPORTED, kept, continued.speaker, f"continues the report before it: '{cue.group(0)}'"
+        )
     if kept is not None:
         return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
     main = governing(readings, sentence)
@@ -275,6 +282,30 @@ def explain_sentence(
         speaker, cue = _reported_by(sentence, reading)
         return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
     return verdict(NONE, reading, "", why)
+
+
+# "The Bank of England, on the other hand, is likely to follow": a sentence that carries
+# on the report before it, in a paragraph where the author has not spoken in person.
+_CONTINUATION = re.compile(
+    r"\b(?:also|too|on\s+the\s+other\s+hand|as\s+well|likewise|similarly|additionally|"
+    r"in\s+addition|moreover|furthermore)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|(?-i:us))\b", re.IGNORECASE)  # not "US"
+
+
+def _continues_a_report(
+    sentence: str, scale: str, previous: Sequence[str]
+) -> SentenceVerdict | None:
+    """The reported verdict on the last forward-looking sentence before, when ``sentence``
+    continues it ("also", "on the other hand") and does not speak in the first person."""
+    if not _CONTINUATION.search(sentence) or _FIRST_PERSON.search(sentence):
+        return None
+    for at in range(len(previous) - 1, -1, -1):
+        before = explain_sentence(previous[at], scale, previous[:at], at)
+        if before is not None:
+            return before if before.verdict == REPORTED else None
+    return None
 
 
 def _start(reading: Reading) -> int:
@@ -346,6 +377,12 @@ _TRAILING_ATTRIBUTION = re.compile(
 _OWN_DOUBT = re.compile(
     r"\b(?:I|we)\s+(?:do\s+not|don['\u2019]t|never)\s+(?:think|believe|expect)\b", re.IGNORECASE
 )
+# "I also think", "we still believe": the author's own belief, with a word between.
+_OWN_BELIEF = re.compile(
+    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too)\s+)+"
+    r"(?:think|believe|expect|reckon|fear|anticipate|forecast)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
 _PAST_PERSPECTIVE = re.compile(
     r"\b(?:was|were|had|wasn't|weren't)\s+(?:\w+ly\s+|not\s+|been\s+)*$", re.IGNORECASE
@@ -385,7 +422,8 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _reported_in(clause) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
-    if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)) or _their_expectation(clause, reading):
+    own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
+    if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
         return "someone else's belief"
     own_plan = _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) or (
         _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
@@ -484,7 +522,7 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
 
 
 # "I fully expect", "we still expect": the author, with an adverb between.
-_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|still|really|do)\s+$", re.IGNORECASE)
+_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|also|still|really|do|too)\s+$", re.IGNORECASE)
 
 
 # "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.

@@ -5,7 +5,14 @@ from datetime import date
 import pytest
 
 from forecasts.drafting.attribution import attribution
-from forecasts.drafting.claims import CLAIM, NONE, REPORTED, claim_from_sentence, explain_sentence
+from forecasts.drafting.claims import (
+    CLAIM,
+    NONE,
+    REPORTED,
+    claim_from_sentence,
+    explain_paragraph,
+    explain_sentence,
+)
 from forecasts.drafting.lexicon import read_phrases
 from forecasts.drafting.picks import is_headline, pick_readings
 
@@ -277,3 +284,38 @@ def test_the_authors_expectation_with_an_adverb_stays_theirs():
     own = claim_from_sentence("I fully expect the port to reopen in May.", today=TODAY)
     assert own is not None and own.phrase == "expect" and own.speaker == ""
     assert explain_sentence("Traders still expect the port to reopen in May.").verdict == REPORTED
+
+
+def test_a_sentence_carrying_on_a_report_is_still_the_report():
+    paragraph = [
+        "Fund managers expect the central bank to cut rates twice next year.",
+        "The US central bank, on the other hand, is likely to hold until the autumn.",
+    ]
+    first, second = explain_paragraph(paragraph)
+
+    assert first.verdict == REPORTED
+    assert second.verdict == REPORTED and second.speaker == first.speaker
+    assert "on the other hand" in second.why
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # the author speaks in person
+        "I also think the US central bank is likely to hold until the autumn.",
+        # no word carrying the report on
+        "The US central bank is likely to hold until the autumn.",
+    ],
+)
+def test_the_author_can_answer_a_report_in_the_next_sentence(second):
+    paragraph = ["Fund managers expect the central bank to cut rates twice next year.", second]
+
+    assert explain_paragraph(paragraph)[1].verdict == CLAIM
+
+
+def test_a_continuation_after_the_authors_own_claim_stays_the_authors():
+    paragraph = [
+        "The central bank will probably cut rates twice next year.",
+        "Its neighbour is also likely to cut before the summer.",
+    ]
+    assert [v.verdict for v in explain_paragraph(paragraph)] == [CLAIM, CLAIM]
