@@ -5,7 +5,8 @@ list as phrases, because the same words are everywhere in other senses:
 
 * **a pick in a list**: "Conference winner: Leeds", "MVP: Okafor", "Prediction:
   a hung parliament" (a label naming a winner, a colon, a name; or a prediction),
-  unless what follows reports someone's pick ("Prediction: pollster picks Smith");
+  unless the label names a record ("Last year's winner:") or what follows reports
+  someone's pick ("Prediction: pollster picks Smith");
 * **a tipster's "I see" / "I look for" / "I like"** (or an opening "Look for")
   followed by names and what they will do: "I see Leeds and Hull going up", "I
   look for Ortiz to win";
