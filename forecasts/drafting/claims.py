@@ -268,10 +268,13 @@ def explain_sentence(
     kept = governing([r for r, why in reasons if why is None], sentence)
     continued = _continues_a_report(sentence, scale, previous) if kept is not None else None
     if kept is not None and continued is not None:
-        cue = _CONTINUATION.search(sentence)
-        assert cue is not None
+        carried = _CONTINUATION.search(sentence)
+        assert carried is not None
         return verdict(
-            REPORTED, kept, continued.speaker, f"continues the report before it: '{cue.group(0)}'"
+            REPORTED,
+            kept,
+            continued.speaker,
+            f"continues the report before it: '{carried.group(0)}'",
         )
     if kept is not None:
         return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
