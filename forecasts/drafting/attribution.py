@@ -38,6 +38,9 @@ REPORT_VERBS = (
     r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
     r"forecasts|projected|projects|expects|anticipates|believes|thinks|fears|reckons"
 )
+# A report word used as a noun ("fears of violence", "claims of fraud") or in the idiom
+# "when all is said and done" reports nobody.
+NOT_A_REPORT = r"(?!\s+(?:of|and\s+done)\b)"
 _WORD = r"[\w'\u2019.&-]+"
 
 
@@ -51,7 +54,7 @@ class Attribution:
 
 # ", the minister predicts," / ", analysts said." / ", he conceded that": short subject, verb.
 _PARENTHETICAL = re.compile(
-    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b"
+    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b{NOT_A_REPORT}"
     r"(?=\s*(?:,|\.|;|$|\s+that\b))",
     re.IGNORECASE,
 )
@@ -65,18 +68,26 @@ _ACCORDING_TO = re.compile(
     rf"\baccording\s+to\s+(?!(?:my|our|me|us)\b)(?P<speaker>(?:{_WORD}\s*){{1,5}})", re.IGNORECASE
 )
 _ATTRIBUTION_NOUN = re.compile(
-    rf"(?P<speaker>\b(?:the|a|an|this|that|their|his|her|its|{_WORD}['\u2019]s)\s+"
-    r"(?:\w+\s+){0,2}?)"
-    r"(?P<noun>assumption|prediction|projection|forecast|expectation|consensus|belief|"
-    r"hope|fear|estimate|prognosis|view|bet|thinking|wisdom)s?\s+(?:is|was|are|were|remains)\s+that\b",
+    rf"(?P<speaker>(?:\b(?:the|a|an|this|that|their|his|her|its|{_WORD}['\u2019]s)|"
+    r"\bthere\s+(?:is|are|was|were)|\bthere['\u2019]s)\s+(?:\w+\s+){0,2}?)"
+    r"(?:(?P<noun>assumption|prediction|projection|forecast|expectation|consensus|belief|"
+    r"hope|fear|estimate|prognosis|view|bet|thinking|wisdom)s?\s+(?:is|was|are|were|remains)"
+    # nouns that are never the author's own: "on the expectation that", "there is growing
+    # recognition in Europe that"
+    r"|(?P<held>expectation|assumption|recognition|speculation|consensus)s?"
+    r"(?:\s+(?:in|among|on|across)\s+[^,.;]{1,60}?,?)?)\s+that\b",
     re.IGNORECASE,
 )
 # "the report points to", "a new study found that", "the survey shows": a document as the speaker.
 _DOCUMENT = re.compile(
-    r"(?P<speaker>\b(?:the|a|an|this|that|their|its|our|new|latest)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:report|study|survey|poll|model|analysis|research|data|projections?|forecasts?))\s+"
+    rf"(?P<speaker>\b(?:the|a|an|this|that|their|its|our|new|latest|{_WORD}['\u2019]s)\s+"
+    r"(?:[\w'\u2019-]+\s+){0,3}?"
+    r"(?:report|study|survey|poll|polling|model|analysis|research|data|projections?|forecasts?)"
+    r"(?:\s+(?:of|on|by|from|in)\s+[^,.;]{1,50}?)?)\s+"
     r"(?P<verb>found|finds|shows|showed|points\s+to|pointed\s+to|suggests|suggested|indicates|"
-    r"indicated|predicts|predicted|projects|projected|warns|warned|gives|gave|says|said)\b",
+    r"indicated|predicts|predicted|projects|projected|warns|warned|gives|gave|says|said|"
+    # "the party's polling has Mr Smith poised to": a document placing someone
+    r"(?:has|had|puts|put)\s+(?=(?-i:[A-Z])))\b",
     re.IGNORECASE,
 )
 _OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
@@ -99,7 +110,7 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
         return Attribution(_short(according.group("speaker")), according.group(0).strip(" ,."))
     noun = _ATTRIBUTION_NOUN.search(sentence)
     if noun and not _MY.match(noun.group("speaker")):
-        holder = noun.group("speaker") + noun.group("noun")
+        holder = noun.group("speaker") + (noun.group("noun") or noun.group("held"))
         return Attribution(_short(holder), noun.group(0))
     document = _DOCUMENT.search(sentence)
     if document:

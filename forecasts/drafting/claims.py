@@ -37,7 +37,9 @@ worded the other way ("Will it meet the target?") carries 1 - p. The editor
 confirms which way a question asks before approving it.
 
 Sentences about the present with no marker ("Putin and Xi are closely
-aligned") have no reading and are never claims. A claim with no hedge word
+aligned") have no reading and are never claims. Tipsters' picks and headlines
+that predict without a hedge word ("MVP: Okafor", "Greens to Win Council
+Majority") are read by :mod:`forecasts.drafting.picks`. A claim with no hedge word
 but a future marker gets the project-scale mapping of that marker ("will" is
 0.9 on the ``reckon`` scale), and ``DraftClaim.scale`` says so.
 
@@ -56,9 +58,10 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import REPORT_VERBS, attribution
+from forecasts.drafting.attribution import NOT_A_REPORT, REPORT_VERBS, attribution
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
+from forecasts.drafting.picks import pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
 
 MAX_ARTICLE_CHARS = 200_000
@@ -245,7 +248,7 @@ def explain_sentence(
     sentence: str, scale: str = DEFAULT_SCALE, previous: Sequence[str] = (), index: int = 0
 ) -> SentenceVerdict | None:
     """The verdict on one sentence, read after ``previous`` (its paragraph so far)."""
-    readings = sorted(read_phrases(sentence, scale) + stated_numbers(sentence), key=_start)
+    readings = _readings(sentence, scale)
     if not readings:
         return None
 
@@ -253,7 +256,7 @@ def explain_sentence(
         phrase = reading.matched_text if reading else ""
         return SentenceVerdict(index, sentence, kind, phrase, speaker, why, reading)
 
-    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?"):
+    if sentence.rstrip(" \"'\u201d\u2019)").endswith("?") or _UNMARKED_QUESTION.match(sentence):
         return verdict(NONE, None, "", "a question asserts nothing")
     reported = attribution(sentence, previous)
     if reported is not None:
@@ -263,6 +266,16 @@ def explain_sentence(
     future = _has_future_signal(sentence, readings)
     reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
     kept = governing([r for r, why in reasons if why is None], sentence)
+    continued = _continues_a_report(sentence, scale, previous) if kept is not None else None
+    if kept is not None and continued is not None:
+        carried = _CONTINUATION.search(sentence)
+        assert carried is not None
+        return verdict(
+            REPORTED,
+            kept,
+            continued.speaker,
+            f"continues the report before it: '{carried.group(0)}'",
+        )
     if kept is not None:
         return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
     main = governing(readings, sentence)
@@ -274,8 +287,48 @@ def explain_sentence(
     return verdict(NONE, reading, "", why)
 
 
+# "The Bank of England, on the other hand, is likely to follow": a sentence that carries
+# on the report before it, in a paragraph where the author has not spoken in person.
+_CONTINUATION = re.compile(
+    r"\b(?:also|too|on\s+the\s+other\s+hand|as\s+well|likewise|similarly|additionally|"
+    r"in\s+addition|moreover|furthermore)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|(?-i:us))\b", re.IGNORECASE)  # not "US"
+
+
+def _continues_a_report(
+    sentence: str, scale: str, previous: Sequence[str]
+) -> SentenceVerdict | None:
+    """The reported verdict on the last forward-looking sentence before, when ``sentence``
+    continues it ("also", "on the other hand") and does not speak in the first person."""
+    if not _CONTINUATION.search(sentence) or _FIRST_PERSON.search(sentence):
+        return None
+    for at in range(len(previous) - 1, -1, -1):
+        before = explain_sentence(previous[at], scale, previous[:at], at)
+        if before is not None:
+            return before if before.verdict == REPORTED else None
+    return None
+
+
 def _start(reading: Reading) -> int:
     return reading.start
+
+
+def _readings(sentence: str, scale: str) -> list[Reading]:
+    """The lexicon's hedges, stated numbers, and picks or headline forms none of them cover."""
+    found = read_phrases(sentence, scale) + stated_numbers(sentence)
+    for pick in pick_readings(sentence, scale):
+        if not any(pick.start < r.end and r.start < pick.end for r in found):
+            found.append(pick)
+    return sorted(found, key=_start)
+
+
+# "Will gas cars ever disappear" (a title with no question mark): an auxiliary, then a
+# lower-case word, and no full stop.
+_UNMARKED_QUESTION = re.compile(
+    r"^\s*(?:Will|Would|Could|Can|Should|Shall|Is|Are|Does|Do|Did)\s+[a-z][^.!]*$"
+)
 
 
 _BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
@@ -310,14 +363,14 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
     return verdict.reading if verdict and verdict.verdict == CLAIM else None
 
 
-_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|{REPORT_VERBS}"
-# "safe to say", "fair to predict": the author speaking, not a report.
-_REPORT_CUE = re.compile(rf"(?<!\bto\s)\b(?:{_CUE})\b", re.IGNORECASE)
+_CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_REPORT}"
+# "safe to say", "fair to predict", "worth noting": the author speaking, not a report.
+_REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNORECASE)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
     r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
-    r"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b",
+    rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
@@ -326,6 +379,12 @@ _TRAILING_ATTRIBUTION = re.compile(
 # The author's own doubt ("I don't think", "we do not expect") is their claim, negated.
 _OWN_DOUBT = re.compile(
     r"\b(?:I|we)\s+(?:do\s+not|don['\u2019]t|never)\s+(?:think|believe|expect)\b", re.IGNORECASE
+)
+# "I also think", "we still believe": the author's own belief, with a word between.
+_OWN_BELIEF = re.compile(
+    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too)\s+)+"
+    r"(?:think|believe|expect|reckon|fear|anticipate|forecast)\b",
+    re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
 _PAST_PERSPECTIVE = re.compile(
@@ -343,6 +402,8 @@ _EMBEDDED_QUESTION = re.compile(
     r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
     re.IGNORECASE,
 )
+# "How Cheap Power Will Reshape Industry": a title-case headline's claim, not a question.
+_HEADLINE_HOW = re.compile(r"^\s*(?:How|Why)\s+(?:(?-i:[A-Z])\S*\s+){1,5}$")
 _IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
 _PAST_TIME = re.compile(
     r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
@@ -350,7 +411,8 @@ _PAST_TIME = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_TIME = re.compile(
-    r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|future|before|within|until|"
+    r"\b(?:next|coming|upcoming|soon|eventually|tomorrow|before|within|until|"
+    r"in\s+(?:the\s+)?(?:\w+\s+)?future|"
     r"by\s+the\s+end|this\s+(?:year|month|week|quarter|decade|century|spring|summer|autumn|"
     r"fall|winter))\b",
     re.IGNORECASE,
@@ -363,10 +425,16 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _reported_in(clause) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
-    if _BELIEF_CUE.search(_OWN_DOUBT.sub(" ", clause)) or _their_expectation(clause, reading):
+    own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
+    if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
         return "someone else's belief"
-    if _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) and reading.kind == MODAL:
+    own_plan = _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) or (
+        _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
+    )
+    if own_plan and reading.kind == MODAL:
         return "the author's plan for the article"
+    if _SCHEDULED.search(reading.matched_text) and _CALENDAR_DATE.search(after):
+        return "a scheduled event, not a forecast"
     if _inside_quotation(sentence, reading):
         return "quoted words, not the author's"
     if _HAVE_BEFORE.search(before):
@@ -379,11 +447,44 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
+    conditional_hedge = reading.kind != MODAL and _CONDITIONAL_MOOD.search(reading.matched_text)
+    if conditional_hedge and _IF_BEFORE.search(before):
+        return "the consequence of a condition"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
+    future = future or _raises_to_the_future(reading, after)
+    if _PAST_THAT_CLAUSE.match(after) and not future:
+        return "a hedge on what already happened ('probable that this occurred')"
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
+    if (
+        not future
+        and _PRESENT_COPULA.search(before)
+        and _HEDGE_ADVERB.match(reading.matched_text)
+        and not _TO_OR_THAT.match(after)
+    ):
+        return "describes the present ('is likely less than'), not what will happen"
     return None
+
+
+_PAST_THAT_CLAUSE = re.compile(
+    r"\s+that\s+[^,;]{0,40}?\b(?:was|were|had|did|occurred|happened|began|\w+ed)\b",
+    re.IGNORECASE,
+)
+# "certain to win", "sure to fall": the subject is raised to an infinitive that lies
+# ahead, which is a future signal of its own ("possible to buy" is an ability, so not).
+_RAISING = frozenset({"certain", "certain to", "sure", "bound", "likely", "unlikely"})
+_INFINITIVE = re.compile(r"\s+to\s+\w+", re.IGNORECASE)
+# "The rate is likely less than 1%", "polls are certainly evidence": a hedge on the present.
+_HEDGE_ADVERB = re.compile(r"(?:\w+\s+)?(?:\w+ly|perhaps|maybe)$", re.IGNORECASE)
+_PRESENT_COPULA = re.compile(r"\b(?:is|are|am)\s+$|['\u2019](?:s|re)\s+$", re.IGNORECASE)
+
+
+def _raises_to_the_future(reading: Reading, after: str) -> bool:
+    word = reading.matched_text.lower().strip()
+    if word.endswith(" to"):
+        return word in _RAISING
+    return word in _RAISING and bool(_INFINITIVE.match(after))
 
 
 def _reported_in(clause: str) -> bool:
@@ -396,6 +497,8 @@ def _reported_in(clause: str) -> bool:
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
+# "I'd expect", "would likely": a hedge in the conditional mood.
+_CONDITIONAL_MOOD = re.compile(r"['\u2019]d\b|\bwould\b", re.IGNORECASE)
 # "would have possibly meant": a hedge inside a counterfactual.
 _HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(
@@ -418,11 +521,23 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
     """ "Analysts expect …": the expectation words with a subject that is not the author."""
     if reading.phrase != "expect" or not reading.matched_text.lower().startswith("expect"):
         return False
-    return bool(re.search(r"[^\W\d_]", clause))
+    return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
+
+
+# "I fully expect", "we still expect": the author, with an adverb between.
+_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|also|still|really|do|too)\s+$", re.IGNORECASE)
 
 
 # "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.
 _AUTHOR_PLAN = re.compile(r"\bI\s*(?:['\u2019]ll|will|['\u2019]m|am)\b", re.IGNORECASE)
+# "I'm not going to argue …, but will show …": the same subject, left out after but/and.
+_ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and)\s+$", re.IGNORECASE)
+# "the summit the White House is set to host April 22": a date on the calendar.
+_SCHEDULED = re.compile(r"^(?:set|scheduled|due)\s+(?:to|for)$", re.IGNORECASE)
+_CALENDAR_DATE = re.compile(
+    r"^[^,;.]{0,30}?\b(?:on\s+)?(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
 
 
 def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
@@ -449,9 +564,34 @@ _WAIT_AND_SEE = re.compile(
     r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
 )
 # A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
-_IF_BEFORE = re.compile(r"\b(?:if|unless)\b(?![^,;]*\b(?:has|have)\b)[^,;]*,", re.IGNORECASE)
+# "Without a deal, prices could …" and "absent a deal, …" state a condition too.
+_IF_BEFORE = re.compile(
+    r"\b(?:if|unless|without|absent)\b(?![^,;]*\b(?:has|have)\b)[^,;]*(?:,|\bthen\b)",
+    re.IGNORECASE,
+)
 # "anyone could work it out", "drivers could still buy": an ability, not a forecast.
-_ABILITY = re.compile(r"\b(?:anyone|anybody|you|one)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_ABILITY = re.compile(
+    r"\b(?:(?:anyone|anybody)\b[^,;.]{0,60}|(?:you|one)\s+(?:\w+\s+){0,3})$", re.IGNORECASE
+)
+# "Some may see …", "many might argue": what others think, not what will happen.
+_OTHERS_VIEW = (
+    re.compile(r"\b(?:some|many|others|few|critics|people)\s+(?:\w+\s+)?$", re.IGNORECASE),
+    re.compile(
+        r"\s+(?:well\s+)?(?:see|argue|say|think|feel|view|wonder|believe|disagree|object|"
+        r"regard|consider)\b",
+        re.IGNORECASE,
+    ),
+)
+# "you'll understand", "you will agree": the author addressing the reader.
+_TO_THE_READER = (
+    re.compile(r"\byou\s*$", re.IGNORECASE),
+    re.compile(
+        r"\s*(?:understand|agree|recall|remember|forgive|notice|appreciate|recognise|recognize)\b",
+        re.IGNORECASE,
+    ),
+)
+# "This should come as no surprise": an idiom about the present.
+_NO_SURPRISE = re.compile(r"\s+come\s+as\s+(?:no|little|a|any)\b", re.IGNORECASE)
 
 
 def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
@@ -461,24 +601,43 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "a conditional 'would': what happens if, not what will"
     if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
         return "wait and see, not a forecast"
+    if _TO_THE_READER[0].search(before) and _TO_THE_READER[1].match(after):
+        return _TO_READER
+    if _OTHERS_VIEW[0].search(before) and _OTHERS_VIEW[1].match(after):
+        return "what some think, not what will happen"
+    if reading.phrase == "should" and _NO_SURPRISE.match(after):
+        return "an idiom about the present ('should come as no surprise')"
     if reading.phrase in {"might", "may", "could"} and _CONCESSION.search(after):
         return "a concession, set aside by what follows"
     if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
         return "the consequence of a condition"
     if reading.phrase == "could" and (_ABILITY.search(before) or re.match(r"\s+still\b", after)):
-        return "an ability, not a forecast"
+        return _ABILITY_REASON
     previous = before.split()[-1].lower() if before.split() else ""
     if reading.phrase == "should" and (_NORMATIVE.match(after) or previous in {"we", "you", "i"}):
-        return "advice, not prediction"
-    if _EMBEDDED_QUESTION.search(before):
+        return _ADVICE
+    if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
     if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
         return "if-clause"
     return None
 
 
+_ADVICE = "advice, not prediction"
+_ABILITY_REASON = "an ability, not a forecast"
+_TO_READER = "the author addressing the reader"
+_NOT_AHEAD = frozenset({_ADVICE, _ABILITY_REASON, _TO_READER})
+
+
 def _has_future_signal(sentence: str, readings: list[Reading]) -> bool:
-    return any(r.kind == MODAL for r in readings) or bool(_FUTURE_TIME.search(sentence))
+    """A future time word, or a modal that looks ahead: not one giving advice ("shouldn't
+    be annoyed"), an ability ("could work this out") or an aside to the reader."""
+    if _FUTURE_TIME.search(sentence):
+        return True
+    return any(
+        r.kind == MODAL and not_a_claim_because(sentence, r, True) not in _NOT_AHEAD
+        for r in readings
+    )
 
 
 @dataclass(frozen=True)

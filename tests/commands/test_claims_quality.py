@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from forecasts.drafting.evaluation import evaluate, load_corpus
-from forecasts.management.commands.claims_quality import DEFAULT_CORPUS
+from forecasts.drafting.evaluation import (
+    ARTICLES_CORPUS,
+    FRESH_CORPUS,
+    evaluate,
+    load_corpus,
+    shipped_corpus,
+    wilson_interval,
+)
 
 OLD_CORPUS = Path(__file__).resolve().parent.parent / "claims_corpus.json"
 
@@ -19,22 +25,109 @@ def run(*args) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def test_it_reports_tuning_and_held_out_apart_with_intervals_then_json():
+def _articles(split: str, article: str, sentences: list[tuple[str, str]]) -> dict:
+    """A one-article corpus in the articles format: (sentence, label) pairs, one paragraph."""
+    return {
+        "articles": [
+            {
+                "id": article,
+                "url": f"https://example.org/{article}",
+                "outlet": "Example",
+                "date": "2025-01-10",
+                "subject": "economics",
+                "licence": "written for this test",
+                "split": split,
+            }
+        ],
+        "entries": [
+            {"article": article, "paragraph": 0, "sentence": text, "label": label, "phrase": None}
+            for text, label in sentences
+        ],
+    }
+
+
+TUNING = _articles(
+    "tuning",
+    "t1",
+    [
+        ("The central bank will probably cut rates in March.", "claim"),
+        ("The minister said growth would pick up.", "reported"),
+        ("Inflation fell last month.", "none"),
+        ("The new stadium will hold sixty thousand fans.", "none"),  # read as a claim
+    ],
+)
+FRESH = _articles(
+    "held-out",
+    "h1",
+    [
+        ("Prices will almost certainly rise next year.", "claim"),
+        ("The council will meet on Monday.", "none"),
+    ],
+)
+
+
+@pytest.fixture
+def corpus_pair(tmp_path, monkeypatch):
+    """An articles corpus and a fresh held-out one beside it, as the shipped default."""
+    from forecasts.drafting import evaluation
+
+    articles, fresh = tmp_path / "articles.json", tmp_path / "fresh.json"
+    articles.write_text(json.dumps(TUNING), encoding="utf-8")
+    fresh.write_text(json.dumps(FRESH), encoding="utf-8")
+    monkeypatch.setattr(evaluation, "ARTICLES_CORPUS", articles)
+    monkeypatch.setattr(evaluation, "FRESH_CORPUS", fresh)
+    return articles, fresh
+
+
+def test_every_shipped_article_is_tuning_data_and_it_reports_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
+    if FRESH_CORPUS.exists():  # the blind held-out articles, once they are added
+        assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
+    else:
+        assert [line.split()[0] for line in lines[1:3]] == ["tuning", "overall"]
     figures = json.loads(lines[-1])
-    expected = evaluate(load_corpus(DEFAULT_CORPUS))
-    for subset in ("tuning", "held-out", "overall"):
+    expected = evaluate(load_corpus(*shipped_corpus()))
+    for subset in expected:
         for key in ("n", "precision", "recall", "f1", "phrase_accuracy"):
             assert figures[subset][key] == expected[subset][key]
         low, high = figures[subset]["precision_95"]
         assert low <= figures[subset]["precision"] <= high
-    assert figures["held-out"]["n"] >= 200
-    assert figures["overall"]["n"] >= 600
-    held_out = lines[2].split()
-    assert held_out[5] == f"{expected['held-out']['precision']:.3f}"
+    assert figures["tuning"]["n"] == len(load_corpus(ARTICLES_CORPUS)) >= 600
+    assert {row["subset"] for row in load_corpus(ARTICLES_CORPUS)} == {"tuning"}
+    tuning = lines[1].split()
+    assert tuning[5] == f"{expected['tuning']['precision']:.3f}"
+
+
+def test_fresh_articles_beside_the_corpus_are_reported_as_held_out_apart(corpus_pair):
+    lines = run()
+
+    assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
+    figures = json.loads(lines[-1])
+    assert figures["corpus"] == ", ".join(str(path) for path in corpus_pair)
+    assert (figures["tuning"]["n"], figures["held-out"]["n"], figures["overall"]["n"]) == (4, 2, 6)
+    assert figures["held-out"]["true_positives"] == 1
+    assert figures["held-out"]["false_positives"] == 1  # the scheduled meeting
+    assert figures["held-out"]["precision_95"] == list(wilson_interval(1, 2))
+
+
+def test_without_fresh_articles_only_the_tuning_part_is_reported(corpus_pair):
+    corpus_pair[1].unlink()
+
+    lines = run()
+
+    assert [line.split()[0] for line in lines[1:3]] == ["tuning", "overall"]
+    assert set(json.loads(lines[-1])) == {"corpus", "scale", "tuning", "overall"}
+
+
+def test_an_article_in_both_files_is_refused(tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(json.dumps(TUNING), encoding="utf-8")
+    second.write_text(json.dumps(TUNING), encoding="utf-8")
+
+    with pytest.raises(CommandError, match="'t1' is in two corpus files"):
+        run("--corpus", str(first), str(second))
 
 
 def test_the_older_list_corpus_still_measures_by_source():
@@ -44,7 +137,7 @@ def test_the_older_list_corpus_still_measures_by_source():
     assert figures["seed"]["n"] == 45
 
 
-def test_mistakes_leave_out_the_held_out_split_unless_asked():
+def test_mistakes_leave_out_the_held_out_split_unless_asked(corpus_pair):
     tuning_only = run("--mistakes")
     everything = run("--held-out-mistakes")
 
@@ -76,9 +169,9 @@ def test_it_measures_a_corpus_given_on_the_command_line(tmp_path):
         },
         {
             "source": "other",
-            "sentence": "A recession is on the cards.",
+            "sentence": "A recession is around the corner.",
             "forward_looking": True,
-            "phrase": "on the cards",
+            "phrase": "around the corner",
         },
     ]
     path = tmp_path / "corpus.json"

@@ -146,6 +146,35 @@ def test_it_reads_the_close_from_the_dates_the_text_names(wolff):
     assert "takes 1 − p = 3%" in election.conversion_note
 
 
+def test_picks_and_headlines_draft_with_the_numbers_their_lexicon_rows_give(wolff):
+    source = builders.source(
+        wolff,
+        title="Season preview",
+        published_on=PUBLISHED,
+        full_text=(
+            "Greens to Win Council Majority in Bristol\n\n"
+            "Northern Conference Winner: Leeds Rhinos\n\n"
+            "I see Hull and Wigan making the top four next season. It is a long season and "
+            "there is a lot of rugby to be played before then, but that is how I see it."
+        ),
+    )
+    report = drafts.draft_claims_from_source(source=source)
+    forecasts = drafted(source)
+
+    assert report.created == len(forecasts) == 3
+    headline = find(forecasts, "Greens to Win")
+    assert (headline.phrase, headline.scale, headline.probability) == ("to Win", "reckon", 0.9)
+    assert "The scale lists it as “will”." in headline.conversion_note
+    for start, phrase in (
+        ("Northern Conference", "Northern Conference Winner"),
+        ("I see", "I see"),
+    ):
+        pick = find(forecasts, start)
+        assert (pick.phrase, pick.scale) == (phrase, "reckon")
+        assert (pick.interval_low, pick.interval_high, pick.probability) == (0.5, 0.75, 0.625)
+        assert "The scale lists it as “I'm picking”." in pick.conversion_note
+
+
 def test_the_source_scale_supplies_the_numbers(wolff):
     source = builders.source(
         wolff,

@@ -321,6 +321,8 @@ def _is_homograph(text: str, match: re.Match[str], surface: str) -> bool:
         return named or previous in _NOUN_CONTEXT or bool(re.match(r"\s+of\b", after))
     if head.lower() == "might":
         return previous in _NOUN_CONTEXT
+    if surface.lower() in {"coin toss", "coin flip"}:
+        return previous == "the"  # "the coin toss at kick-off" is the toss itself
     if surface.lower() == "certain":
         return not re.match(r"\s+(?:to|that)\b|\s*(?:[.,;:!?)\"'\u201d]|$)", after)
     return False

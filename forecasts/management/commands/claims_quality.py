@@ -1,7 +1,8 @@
 """``manage.py claims_quality``: how well the claim detector does on a labelled corpus.
 
-Prints, for each subset of the corpus (the articles corpus: its ``tuning`` and
-``held-out`` splits; the older list corpus: its sources) and overall, the
+Prints, for each subset of the corpus (the articles corpus: its ``tuning`` split,
+and the ``held-out`` one when ``fresh.json`` is there; the older list corpus: its
+sources) and overall, the
 counts, precision, recall and phrase accuracy, each share with its 95% Wilson
 interval, as a table, then the same figures as ONE JSON line (last), for
 scripts and CI logs.
@@ -13,10 +14,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.drafting.evaluation import ARTICLES_CORPUS, evaluate, load_corpus
+from forecasts.drafting.evaluation import evaluate, load_corpus, shipped_corpus
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
-DEFAULT_CORPUS = ARTICLES_CORPUS
 HELD_OUT = "held-out"
 FIGURES = (
     "n",
@@ -38,7 +38,13 @@ class Command(BaseCommand):
     help = "Precision, recall and phrase accuracy of claim detection on a labelled corpus."
 
     def add_arguments(self, parser):
-        parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="Labelled JSON corpus.")
+        parser.add_argument(
+            "--corpus",
+            nargs="+",
+            default=None,
+            help="Labelled JSON corpus file(s); default: the articles corpus, and the fresh "
+            "held-out articles when present.",
+        )
         parser.add_argument("--scale", choices=list(SCALES), default=DEFAULT_SCALE)
         parser.add_argument(
             "--mistakes",
@@ -52,7 +58,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        corpus = _load(options["corpus"])
+        paths = [str(p) for p in options["corpus"] or shipped_corpus()]
+        corpus = _load(paths)
         report = evaluate(corpus, options["scale"])
         self.stdout.write(
             f"{'subset':9} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
@@ -69,7 +76,7 @@ class Command(BaseCommand):
             self._mistakes(report, with_held_out=options["held_out_mistakes"])
         figures = {name: {k: report[name][k] for k in FIGURES} for name in report}
         self.stdout.write(
-            json.dumps({"corpus": options["corpus"], "scale": options["scale"], **figures})
+            json.dumps({"corpus": ", ".join(paths), "scale": options["scale"], **figures})
         )
 
     def _mistakes(self, report: dict, *, with_held_out: bool) -> None:
@@ -93,11 +100,12 @@ def _share(value: float | None, interval: tuple[float, float] | None, n: int | N
     return f"{value:.3f} ({interval[0]:.2f}–{interval[1]:.2f}){count}"
 
 
-def _load(path: str) -> list[dict]:
+def _load(paths: list[str]) -> list[dict]:
+    path = ", ".join(paths)
     try:
-        return load_corpus(path)
+        return load_corpus(*paths)
     except FileNotFoundError as error:
-        raise CommandError(f"--corpus: no such file {path}.") from error
+        raise CommandError(f"--corpus: no such file {error.filename}.") from error
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"--corpus: {path} is not a JSON corpus ({error}).") from error
     except (ValueError, KeyError, TypeError) as error:

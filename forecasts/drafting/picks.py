@@ -1,0 +1,113 @@
+"""Forecasts written without a hedge word: tipsters' picks and headlines (pure Python).
+
+Season previews and headlines state predictions in forms the lexicon cannot
+list as phrases, because the same words are everywhere in other senses:
+
+* **a pick in a list**: "Conference winner: Leeds", "MVP: Okafor", "Prediction:
+  a hung parliament" (a label naming a winner, a colon, a name; or a prediction),
+  unless the label names a record ("Last year's winner:") or what follows reports
+  someone's pick ("Prediction: pollster picks Smith");
+* **a tipster's "I see" / "I look for" / "I like"** (or an opening "Look for")
+  followed by names and what they will do: "I see Leeds and Hull going up", "I
+  look for Ortiz to win";
+* **headlinese**: "Greens to Win Council Majority" (a headline's "X to Y" is
+  its future tense; "Ten Ways to Save", "Time to Go" and "Labour Vows to Cut"
+  are not), and a capitalised "Will" inside a title-case headline
+  ("Why Rates Will Rise") is the modal, not the name.
+
+A pick takes the numbers of the ``reckon`` scale's "I'm picking" (the outcome
+the author ranks first, above even but not "likely"); a headline's "to" and
+"Will" take the numbers of "will", read through the scale's lookup chain like
+any word. Each reading's ``matched_text`` is the words as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from forecasts.drafting.lexicon import Reading, read_phrases
+
+_NAME = r"(?-i:[A-Z])[\w.'\u2019&-]*"
+_NAMES = rf"(?:either\s+)?{_NAME}(?:(?:\s+|,\s*|,?\s+(?:and|or)\s+){_NAME})*"
+# "Conference Winner: Leeds", "Super Bowl pick: Denver", "Prediction: …"
+_LABEL = re.compile(
+    r"^\s*(?P<label>(?:[\w.&'\u2019-]+\s+){0,4}"
+    r"(?:winners?|champions?|picks?|predictions?|mvp|favou?rites?))\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
+# "Prediction: Pollster who called 2019 picks Smith" reports someone else's pick.
+_SOMEONE_PICKS = re.compile(
+    r"\b(?:picks|tips|predicts|says|backs|expects|forecasts|claims|reckons)\b", re.IGNORECASE
+)
+# "Last year's winner:", "Defending champion:": a record, not a pick.
+_PAST_LABEL = re.compile(r"\b(?:last|previous|defending|reigning|former|past)\b", re.IGNORECASE)
+# "I see Leeds and Hull going up", "I look for Ortiz to win", "I like Denver to cover"
+_TIPSTER = re.compile(
+    rf"(?:\b|^)(?P<cue>I\s+(?:see|look\s+for|like)|^\s*Look\s+for)\s+{_NAMES}\s+"
+    r"(?:\w+ing\b|to\s+\w+)",
+    re.IGNORECASE,
+)
+# "Greens to Win Council Majority": a capitalised subject of up to five words, then "to Verb".
+_HEADLINE_TO = re.compile(
+    rf"^\s*(?:{_NAME}\s+){{0,4}}?(?P<before>{_NAME})\s+(?P<to>to\s+{_NAME})",
+    re.IGNORECASE,
+)
+# "Ten Ways to Save", "Time to Go", "Labour Vows to Cut", "Biden's Plan to Cut": an
+# infinitive after a noun, a wh-word or a verb of intention is no future tense.
+_NOT_A_SUBJECT = frozenset(
+    "how what where when why who which ways reasons tips steps things time plan plans bid "
+    "push race fight battle failure effort efforts attempt call calls need needs right ready "
+    "able vows pledges promises plans aims seeks hopes wants refuses threatens tries fails "
+    "agrees moves votes looks has have is are going set".split()
+)
+# "Why Rates Will Rise": "Will" after a word, before a capitalised word.
+_HEADLINE_WILL = re.compile(rf"(?<=\w\s)(?P<will>(?-i:Will))(?=\s+{_NAME})")
+_END_PUNCTUATION = re.compile(r"[.!?;:\"'\u201d\u2019)]\s*$")
+HEADLINE_MAX_WORDS = 16
+
+
+def pick_readings(sentence: str, scale: str) -> list[Reading]:
+    """Readings for the picks and headline forms in ``sentence``, in text order."""
+    readings: list[Reading] = []
+    label = _LABEL.match(sentence)
+    if label and _names_a_pick(sentence, label):
+        readings += _as(sentence, "I'm picking", scale, label.start("label"), label.end("label"))
+    for tip in _TIPSTER.finditer(sentence):
+        readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
+    if is_headline(sentence):
+        to = _HEADLINE_TO.match(sentence)
+        if to and to.group("before").lower() not in _NOT_A_SUBJECT:
+            readings += _as(sentence, "will", scale, to.start("to"), to.end("to"))
+        for will in _HEADLINE_WILL.finditer(sentence):
+            readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))
+    return sorted(readings, key=lambda r: r.start)
+
+
+def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:
+    """A winner's label needs a name after it ("Winners: the commuters" is a verdict);
+    a prediction's anything but a report of someone else's pick."""
+    if _SOMEONE_PICKS.search(sentence, label.end()):
+        return False
+    said = label.group("label").lower()
+    if _PAST_LABEL.search(said):
+        return False
+    return said.endswith(("prediction", "predictions")) or sentence[label.end()].isupper()
+
+
+def is_headline(sentence: str) -> bool:
+    """A title-case line: no closing punctuation, few words, most long words capitalised."""
+    words = sentence.split()
+    if not words or len(words) > HEADLINE_MAX_WORDS or _END_PUNCTUATION.search(sentence):
+        return False
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    capitalised = [w for w in long_words if w[0].isupper()]
+    return bool(long_words) and len(capitalised) >= 0.6 * len(long_words)
+
+
+def _as(sentence: str, phrase: str, scale: str, start: int, end: int) -> list[Reading]:
+    """``phrase``'s numbers on ``scale`` for the words of ``sentence`` from start to end."""
+    found = read_phrases(phrase, scale)
+    if not found:
+        return []
+    return [replace(found[0], matched_text=sentence[start:end], start=start, end=end)]
