@@ -80,7 +80,7 @@ def claim_rows(
             f'<th scope="row"><a href="{q_url}">{escape(q.title)}</a>'
             f"{SYNTHETIC if q.is_synthetic else ''}</th>",
             _said_cell(claim, f, q_url, scored=scored),
-            f'<td class="num" data-label="{said_as}">{_number_cell(f)}</td>',
+            f'<td class="num" data-label="{said_as}">{_number_cell(claim, f)}</td>',
         ]
         if pending:
             cells.append(f'<td data-label="Due">{_time(q.resolve_by)}</td>')
@@ -136,7 +136,7 @@ def _said_cell(claim, f, q_url: str, *, scored: bool) -> str:
     return f'<td data-label="What they said">{quote}<small>{small}</small>{line}</td>'
 
 
-def _number_cell(f) -> str:
+def _number_cell(claim, f) -> str:
     if f.probability is not None:
         shown = f"<strong>{percent(f.probability)}</strong> <small>yes</small>"
         if f.is_overridden:
@@ -145,8 +145,7 @@ def _number_cell(f) -> str:
     if f.question.is_quantity:
         return f"<strong>{escape(quantities.stated_text(f))}</strong>"
     options = "".join(
-        f"<li>{escape(p.option.label)} {percent(p.probability)}</li>"
-        for p in f.option_probabilities.all()
+        f"<li>{escape(label)} {percent(probability)}</li>" for label, probability in claim.options
     )
     return f'<ul class="options">{options}</ul>'
 

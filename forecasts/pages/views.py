@@ -24,14 +24,14 @@ from forecasts.models import (
     Source,
     Tag,
 )
-from forecasts.pages import about, charts, quantities, quotes, timelines, words
+from forecasts.pages import about, charts, paging, quantities, quotes, timelines, words
 from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
-from forecasts.standings.records import author_record
+from forecasts.standings.records import author_record, with_options
 from forecasts.standings.updating import author_updating
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -158,6 +158,19 @@ def author_detail(request, slug):
     }
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
+    # The two long lists are shown a page at a time; the rest are short.
+    scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
+    pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
+    with_options(
+        [
+            *scored_page.items,
+            *pending_page.items,
+            *record.annulled,
+            *record.hindsight,
+            *record.no_forecast,
+            *record.awaiting_score,
+        ]
+    )
     numeric = quantities.author_numeric(author, record, tag=filters["tag"])
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
@@ -184,6 +197,8 @@ def author_detail(request, slug):
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
         "record": record,
+        "scored_page": scored_page,
+        "pending_page": pending_page,
         "numeric": numeric,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
