@@ -47,7 +47,10 @@ def pages(world):
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
             9 if connection.vendor == "postgresql" else 11,
         ),
-        "question": (question.get_absolute_url(), 8),
+        # The question, its tags, its options, the forecasts, their corrections, the
+        # resolutions, the scores; a multiple-choice question's option probabilities
+        # are one more (test_question.py).
+        "question": (question.get_absolute_url(), 7),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason
