@@ -45,9 +45,10 @@ def forecast_rows(
             if known_at is not None and f.recorded_at > known_at
             else ""
         )
+        link = f'<a href="{url("author-detail", author.slug)}">{escape(author.name)}</a>'
         rows.append(
             '<tr class="forecast">'
-            f'<th scope="row"><a href="{url("author-detail", author.slug)}">{escape(author.name)}</a>'
+            f'<th scope="row">{link}'
             f"{SYNTHETIC if author.is_synthetic else ''}</th>"
             f'<td data-label="What they said">{_said(f, corrections.get(f.pk, ()))}</td>'
             f'<td class="num" data-label="{label}">'
@@ -75,8 +76,7 @@ def _said(f, corrections: Sequence) -> str:
         small += f"{escape(f.conversion_note)} "
     if f.source:
         small += (
-            f'Source: <a href="{url("source-detail", f.source.slug)}">'
-            f"{escape(f.source.title)}</a>."
+            f'Source: <a href="{url("source-detail", f.source.slug)}">{escape(f.source.title)}</a>.'
         )
     corrected = ""
     if corrections:

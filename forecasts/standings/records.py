@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-
 from forecasts.models import (
     Author,
     Forecast,
