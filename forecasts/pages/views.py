@@ -201,6 +201,8 @@ def author_detail(request, slug):
     }
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
+    # Takes the numeric and date claims out of the record's lists: before they are paged.
+    numeric = quantities.author_numeric(author, record, tag=filters["tag"])
     # The two long lists are shown a page at a time; the rest are short.
     scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
     pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
@@ -214,7 +216,6 @@ def author_detail(request, slug):
             *record.awaiting_score,
         ]
     )
-    numeric = quantities.author_numeric(author, record, tag=filters["tag"])
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
