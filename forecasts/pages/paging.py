@@ -39,8 +39,9 @@ class Pager:
     next: str = ""
 
     @property
-    def items(self) -> Sequence:
-        return self.page.object_list
+    def items(self) -> list:
+        """The items on this page."""
+        return list(self.page.object_list)
 
     @property
     def first(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -87,21 +87,25 @@ def _newest(n: int) -> list[Forecast]:
     """The ``n`` newest published claims, real records (question and author) first.
 
     Sorting every forecast by (synthetic, newest) reads the whole table. On a
-    database that can limit each part of a UNION ALL (PostgreSQL), the newest
-    real claims are read down the ``forecast_newest`` index and the rest only
-    when there are fewer than ``n`` of those: the outer LIMIT stops the UNION
-    before its second part runs. Elsewhere (SQLite, the embedded default) the
-    whole sort is kept. One query either way.
+    database that can order and limit each part of a UNION ALL (PostgreSQL), the
+    newest real claims are read down the ``forecast_newest`` index, and the rest,
+    sorted, only when there are fewer than ``n`` real ones (an uncorrelated
+    EXISTS, which PostgreSQL evaluates once and, when false, runs nothing under
+    it). Elsewhere (SQLite, the embedded default) the whole sort is kept. One
+    query either way, the same rows in the same order.
     """
     ordered = ("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")
     published = Forecast.objects.filter(PUBLISHED)
     if connection.features.supports_slicing_ordering_in_compound:
         real = published.filter(question__is_synthetic=False, author__is_synthetic=False)
-        rest = published.filter(Q(question__is_synthetic=True) | Q(author__is_synthetic=True))
-        first = real.order_by("-recorded_at", "-pk").values("pk")[:n]
-        published = Forecast.objects.filter(
-            pk__in=first.union(rest.order_by(*ordered).values("pk")[:n], all=True)[:n]
+        newest_real = real.order_by("-recorded_at", "-pk").values("pk")
+        rest = (
+            published.filter(Q(question__is_synthetic=True) | Q(author__is_synthetic=True))
+            .filter(~Exists(newest_real[n - 1 : n]))
+            .order_by(*ordered)
+            .values("pk")
         )
+        published = Forecast.objects.filter(pk__in=newest_real[:n].union(rest[:n], all=True))
     return list(
         published.select_related("author", "question", "source")
         .defer(*HOME_DEFERRED)
