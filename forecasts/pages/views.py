@@ -363,6 +363,12 @@ def question_detail(request, slug):
         forecasts, closes_at=question.closes_at, outcome_known_at=known_at(current)
     )
     now = timezone.now()
+    # Before the forecast rows: it reads the quantiles their stated values are printed from.
+    quantity = (
+        quantities.question_context(question, forecasts, current, now=now)
+        if question.is_quantity
+        else None
+    )
     scores = list(question.scores.select_related("author").order_by("brier", "author__name"))
     context = {
         "question": question,
@@ -387,14 +393,10 @@ def question_detail(request, slug):
                 for f in (forecasts if multiple_choice else ())
             },
             known_at=known_at(current),
-            quantity=question.is_quantity,
+            quantity=bool(quantity),
         ),
         "now": now,
-        "quantity": (
-            quantities.question_context(question, forecasts, current, now=now)
-            if question.is_quantity
-            else None
-        ),
+        "quantity": quantity,
     }
     return render(request, "forecasts/question_detail.html", context)
 
