@@ -264,7 +264,11 @@ class Forecast(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["author", "question"])]
+        indexes = [
+            models.Index(fields=["author", "question"]),
+            # The home page's newest claims: read newest first, a few rows, never sorted whole.
+            models.Index(fields=["-recorded_at", "-id"], name="forecast_newest"),
+        ]
 
     def __str__(self) -> str:
         if self.probability is not None:

@@ -6,7 +6,8 @@
   shows, cached; ``drawings``: each drawn by matplotlib; ``plotting``: the rules
   they all keep (two widths, no text over text, colour-blind safe series);
   ``timelines``: forecasts over time as step series; ``quotes``: where each
-  claim sits in a source's text.
+  claim sits in a source's text; ``claim_rows`` and ``forecast_rows``: the long
+  tables' rows written in Python; ``paging``: long lists a page at a time.
 
 An interface: it reads scores only through ``forecasts.standings`` (never
 computing a score itself) and the ledger through ``forecasts.models``.

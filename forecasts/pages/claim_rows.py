@@ -46,7 +46,7 @@ def url(name: str, slug: str) -> str:
     return f"{before}{escape(slug)}{after}"  # escaped for the attribute it goes in
 
 
-def _day(moment) -> str:
+def day_text(moment) -> str:
     """``moment|date:"j M Y"`` (e.g. "7 Mar 2025"), without building a formatter per call."""
     if moment is None:
         return ""
@@ -54,10 +54,10 @@ def _day(moment) -> str:
     return f"{moment.day} {str(MONTHS_3[moment.month]).title()} {moment.year}"
 
 
-def _time(moment, *, iso_day: bool = False) -> str:
+def time_tag(moment, *, iso_day: bool = False) -> str:
     """A ``<time>`` element: the moment in full for machines, its day for readers."""
     moment = localtime(moment)
-    shown = moment.date().isoformat() if iso_day else _day(moment)
+    shown = moment.date().isoformat() if iso_day else day_text(moment)
     return f'<time datetime="{moment.isoformat()}">{shown}</time>'
 
 
@@ -80,10 +80,10 @@ def claim_rows(
             f'<th scope="row"><a href="{q_url}">{escape(q.title)}</a>'
             f"{SYNTHETIC if q.is_synthetic else ''}</th>",
             _said_cell(claim, f, q_url, scored=scored),
-            f'<td class="num" data-label="{said_as}">{_number_cell(f)}</td>',
+            f'<td class="num" data-label="{said_as}">{_number_cell(claim, f)}</td>',
         ]
         if pending:
-            cells.append(f'<td data-label="Due">{_time(q.resolve_by)}</td>')
+            cells.append(f'<td data-label="Due">{time_tag(q.resolve_by)}</td>')
         else:
             cells.append(_outcome_cell(claim))
         if scored:
@@ -95,8 +95,8 @@ def claim_rows(
             cells.append(f'<td data-label="Why annulled">{why}{automatic}</td>')
         if hindsight:
             cells.append(
-                f'<td data-label="Timing"><small>Recorded {_time(f.recorded_at)}, after the '
-                f"outcome was known on {_day(claim.known_at)}.</small></td>"
+                f'<td data-label="Timing"><small>Recorded {time_tag(f.recorded_at)}, after the '
+                f"outcome was known on {day_text(claim.known_at)}.</small></td>"
             )
         cells.append("</tr>")
         out.append("\n".join(cells))
@@ -118,7 +118,7 @@ def _said_cell(claim, f, q_url: str, *, scored: bool) -> str:
                 interval = f", {percent(low)}–{percent(high)}"
             small += f" ({escape(scale)}{interval})"
         small += ". "
-    small += f"{reading(f)} Stated {_time(f.stated_at)}"
+    small += f"{reading(f)} Stated {time_tag(f.stated_at)}"
     if f.source:
         small += f' in <a href="{url("source-detail", f.source.slug)}">{escape(f.source.title)}</a>'
     small += "."
@@ -136,7 +136,7 @@ def _said_cell(claim, f, q_url: str, *, scored: bool) -> str:
     return f'<td data-label="What they said">{quote}<small>{small}</small>{line}</td>'
 
 
-def _number_cell(f) -> str:
+def _number_cell(claim, f) -> str:
     if f.probability is not None:
         shown = f"<strong>{percent(f.probability)}</strong> <small>yes</small>"
         if f.is_overridden:
@@ -145,8 +145,7 @@ def _number_cell(f) -> str:
     if f.question.is_quantity:
         return f"<strong>{escape(quantities.stated_text(f))}</strong>"
     options = "".join(
-        f"<li>{escape(p.option.label)} {percent(p.probability)}</li>"
-        for p in f.option_probabilities.all()
+        f"<li>{escape(label)} {percent(probability)}</li>" for label, probability in claim.options
     )
     return f'<ul class="options">{options}</ul>'
 
@@ -154,7 +153,7 @@ def _number_cell(f) -> str:
 def _outcome_cell(claim) -> str:
     r = claim.resolution
     outcome = escape(r.outcome) if r is not None else ""
-    known = f"<br><small>known {_day(claim.known_at)}</small>" if claim.known_at else ""
+    known = f"<br><small>known {day_text(claim.known_at)}</small>" if claim.known_at else ""
     return (
         f'<td data-label="Outcome"><span class="outcome outcome-{outcome}">'
         f"{escape(claim.outcome or 'not resolved')}</span>{known}</td>"
@@ -167,7 +166,7 @@ def _brier_cell(claim, f) -> str:
         cell += "<br><small>being rescored</small>"
     if claim.is_retrospective:
         cell += (
-            f'<br><small class="retrospective">entered {_time(f.recorded_at)}, after the '
+            f'<br><small class="retrospective">entered {time_tag(f.recorded_at)}, after the '
             "outcome; counts because its source is dated</small>"
         )
     return f'<td class="num" data-label="Brier">{cell}</td>'
@@ -176,7 +175,7 @@ def _brier_cell(claim, f) -> str:
 def over_time_rows(points: Iterable[dict]) -> SafeString:
     """The running mean's table: outcome date, question, its Brier, the mean so far."""
     rows = [
-        f"<tr><td>{_time(p['known_at'], iso_day=True)}</td><td>{escape(p['question'])}</td>"
+        f"<tr><td>{time_tag(p['known_at'], iso_day=True)}</td><td>{escape(p['question'])}</td>"
         f"<td>{figure(p['brier'], 'question_brier')}</td>"
         f"<td>{figure(p['running_mean'], 'running_mean')}</td></tr>"
         for p in points

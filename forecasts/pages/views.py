@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Exists, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -18,20 +19,30 @@ from forecasts.models import (
     Author,
     DiscardedClaim,
     Forecast,
+    ForecastCorrection,
     ForecastProbability,
     Question,
     Resolution,
     Source,
     Tag,
 )
-from forecasts.pages import about, charts, quantities, quotes, timelines, words
+from forecasts.pages import (
+    about,
+    charts,
+    forecast_rows,
+    paging,
+    quantities,
+    quotes,
+    timelines,
+    words,
+)
 from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
-from forecasts.standings.records import author_record
+from forecasts.standings.records import author_record, with_options
 from forecasts.standings.updating import author_updating
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -50,19 +61,55 @@ def home(request):
         Resolution.objects.current()
         .filter(PUBLISHED)
         .select_related("question", "option")
+        .defer(*QUESTION_TEXTS)
         .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
     )
-    due = Question.objects.unresolved().order_by("is_synthetic", "resolve_by", "pk")[:8]
-    newest = list(
-        Forecast.objects.filter(PUBLISHED)
-        .select_related("author", "question", "source")
-        .order_by("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")[:8]
+    due = (
+        Question.objects.unresolved()
+        .defer("resolution_criteria", "background", "editor_notes")
+        .order_by("is_synthetic", "resolve_by", "pk")[:8]
     )
+    newest = _newest(8)
     quantities.with_quantiles(newest)
     return render(
         request,
         "forecasts/home.html",
         {"resolved": resolved, "due": due, "newest": newest, "now": timezone.now()},
+    )
+
+
+# Long texts of a question and a source that the home page never shows.
+QUESTION_TEXTS = ("question__resolution_criteria", "question__background", "question__editor_notes")
+HOME_DEFERRED = (*QUESTION_TEXTS, "source__full_text", "source__attribution")
+
+
+def _newest(n: int) -> list[Forecast]:
+    """The ``n`` newest published claims, real records (question and author) first.
+
+    Sorting every forecast by (synthetic, newest) reads the whole table. On a
+    database that can order and limit each part of a UNION ALL (PostgreSQL), the
+    newest real claims are read down the ``forecast_newest`` index, and the rest,
+    sorted, only when there are fewer than ``n`` real ones (an uncorrelated
+    EXISTS, which PostgreSQL evaluates once and, when false, runs nothing under
+    it). Elsewhere (SQLite, the embedded default) the whole sort is kept. One
+    query either way, the same rows in the same order.
+    """
+    ordered = ("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")
+    published = Forecast.objects.filter(PUBLISHED)
+    if connection.features.supports_slicing_ordering_in_compound:
+        real = published.filter(question__is_synthetic=False, author__is_synthetic=False)
+        newest_real = real.order_by("-recorded_at", "-pk").values("pk")
+        rest = (
+            published.filter(Q(question__is_synthetic=True) | Q(author__is_synthetic=True))
+            .filter(~Exists(newest_real[n - 1 : n]))
+            .order_by(*ordered)
+            .values("pk")
+        )
+        published = Forecast.objects.filter(pk__in=newest_real[:n].union(rest[:n], all=True))
+    return list(
+        published.select_related("author", "question", "source")
+        .defer(*HOME_DEFERRED)
+        .order_by(*ordered)[:n]
     )
 
 
@@ -158,7 +205,21 @@ def author_detail(request, slug):
     }
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
+    # Takes the numeric and date claims out of the record's lists: before they are paged.
     numeric = quantities.author_numeric(author, record, tag=filters["tag"])
+    # The two long lists are shown a page at a time; the rest are short.
+    scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
+    pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
+    with_options(
+        [
+            *scored_page.items,
+            *pending_page.items,
+            *record.annulled,
+            *record.hindsight,
+            *record.no_forecast,
+            *record.awaiting_score,
+        ]
+    )
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
@@ -184,6 +245,8 @@ def author_detail(request, slug):
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
         "record": record,
+        "scored_page": scored_page,
+        "pending_page": pending_page,
         "numeric": numeric,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
@@ -275,23 +338,37 @@ def question_detail(request, slug):
         .prefetch_related("tags", "options"),
         slug=slug,
     )
-    forecasts = list(
+    multiple_choice = not question.is_binary and not question.is_quantity
+    forecasts_read = (
         question.forecasts.select_related("author", "source")
-        .prefetch_related(
+        .defer("source__full_text", "source__attribution")
+        .order_by("stated_at", "pk")
+    )
+    if multiple_choice:  # only these have option probabilities (the timelines read them)
+        forecasts_read = forecasts_read.prefetch_related(
             Prefetch(
                 "option_probabilities",
                 queryset=ForecastProbability.objects.select_related("option"),
-            ),
-            "corrections",
+            )
         )
-        .order_by("stated_at", "pk")
-    )
+    forecasts = list(forecasts_read)
+    # Read apart from the forecasts, not prefetched: a prefetch builds a queryset per
+    # forecast, which costs more than the few corrections there are.
+    corrections: dict[int, list[ForecastCorrection]] = {}
+    for correction in ForecastCorrection.objects.filter(forecast__question=question):
+        corrections.setdefault(correction.forecast_id, []).append(correction)
     resolutions = list(question.resolutions.select_related("option", "resolved_by"))
     current = next((r for r in resolutions if r.is_current), None)
     counted = counted_on_question(
         forecasts, closes_at=question.closes_at, outcome_known_at=known_at(current)
     )
     now = timezone.now()
+    # Before the forecast rows: it reads the quantiles their stated values are printed from.
+    quantity = (
+        quantities.question_context(question, forecasts, current, now=now)
+        if question.is_quantity
+        else None
+    )
     scores = list(question.scores.select_related("author").order_by("brier", "author__name"))
     context = {
         "question": question,
@@ -304,15 +381,22 @@ def question_detail(request, slug):
             {
                 **t,
                 "chart": charts.timeline_chart(t["series"], t["crowd_steps"], title=t["title"]),
+                "crowd_rows": forecast_rows.crowd_rows(t["crowd"]),
             }
             for t in timelines.question_series(question, forecasts, now=now, counted=counted.ids)
         ],
-        "now": now,
-        "quantity": (
-            quantities.question_context(question, forecasts, current, now=now)
-            if question.is_quantity
-            else None
+        "forecast_rows": forecast_rows.forecast_rows(
+            forecasts,
+            corrections=corrections,
+            options={
+                f.pk: [(p.option.label, p.probability) for p in f.option_probabilities.all()]
+                for f in (forecasts if multiple_choice else ())
+            },
+            known_at=known_at(current),
+            quantity=bool(quantity),
         ),
+        "now": now,
+        "quantity": quantity,
     }
     return render(request, "forecasts/question_detail.html", context)
 

@@ -8,11 +8,10 @@ in a fixed number of queries whatever the author's size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-
-from django.db.models import Prefetch
 
 from forecasts.models import (
     Author,
@@ -26,14 +25,27 @@ from forecasts.models import (
 from forecasts.scoring import is_hindsight
 from forecasts.standings.counted import Counted, claim_times, counted_on_question
 
-# Columns of a claim's question and source that the record never shows.
+# Columns of a claim's question and source that the record never shows: the long
+# texts, and the bookkeeping times (each timestamp read costs as much as a row's
+# other columns together, and a prolific author has hundreds of rows).
 DEFERRED = (
     "source__full_text",
     "source__attribution",
+    "source__licence",
+    "source__publisher",
+    "source__completed_at",
+    "source__created_at",
+    "source__updated_at",
     "question__resolution_criteria",
     "question__background",
     "question__editor_notes",
+    "question__opens_at",
+    "question__created_at",
+    "question__updated_at",
+    "entered_by",
+    "import_id",
 )
+RESOLUTION_DEFERRED = ("resolved_at", "evidence_note", "evidence_url", "option__updated_at")
 
 
 @dataclass
@@ -44,6 +56,9 @@ class Claim:
     forecasts: list[Forecast] = field(default_factory=list)
     resolution: Resolution | None = None
     score: QuestionScore | None = None
+    # The final forecast's (option label, probability) pairs, read by ``with_options``
+    # for the claims a page shows (a multiple-choice question's "Scored as").
+    options: list[tuple[str, float]] = field(default_factory=list)
 
     @cached_property
     def counted(self) -> Counted:
@@ -160,7 +175,7 @@ def author_record(
     until: date | None = None,
     recorded_before_outcome: bool = False,
 ) -> AuthorRecord:
-    """Sort an author's published claims into scored, pending and left out (4 queries).
+    """Sort an author's published claims into scored, pending and left out (3 queries).
 
     ``tag`` keeps questions with that tag; ``since``/``until`` keep resolved and
     annulled questions whose outcome became known in the period (pending claims
@@ -174,12 +189,6 @@ def author_record(
         .select_related("question", "source")
         # The long texts no row shows: a source's whole article is not read once per claim.
         .defer(*DEFERRED)
-        .prefetch_related(
-            Prefetch(
-                "option_probabilities",
-                queryset=ForecastProbability.objects.select_related("option"),
-            )
-        )
         .order_by("question_id", "stated_at", "pk")
     )
     scores = QuestionScore.objects.filter(author=author)
@@ -192,15 +201,40 @@ def author_record(
             forecast
         )
     resolutions = Resolution.objects.filter(question_id__in=list(claims), is_current=True)
-    for resolution in resolutions.select_related("option"):
+    for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
         claims[resolution.question_id].resolution = resolution
-    for score in scores:
+    for score in scores.defer("computed_at", "tag_ids"):
         if score.question_id in claims:
             claims[score.question_id].score = score
     record = _sort(list(claims.values()), since=since, until=until)
     if recorded_before_outcome:
         record.scored = [claim for claim in record.scored if not claim.is_retrospective]
     return record
+
+
+def with_options(claims: Sequence[Claim]) -> None:
+    """Read the option probabilities of these claims' final forecasts (one query).
+
+    Only the claims a page shows need them (a multiple-choice claim's "Scored
+    as" lists every option), so they are not read with the whole record; and
+    they are read into ``Claim.options`` directly, since a prefetch builds a
+    queryset per forecast, which costs more than the rows themselves.
+    """
+    by_forecast: dict[int, Claim] = {}
+    for claim in claims:
+        claim.options = []
+        final = claim.final
+        if final.probability is None and not claim.question.is_quantity:
+            by_forecast[final.pk] = claim
+    if not by_forecast:
+        return
+    rows = (
+        ForecastProbability.objects.filter(forecast_id__in=list(by_forecast))
+        .order_by("forecast_id", "option__position", "option_id")
+        .values_list("forecast_id", "option__label", "probability")
+    )
+    for forecast_id, label, probability in rows:
+        by_forecast[forecast_id].options.append((label, probability))
 
 
 def _sort(claims: list[Claim], *, since: date | None, until: date | None) -> AuthorRecord:

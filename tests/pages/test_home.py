@@ -87,3 +87,20 @@ def test_its_numbers_and_dates_example_is_what_the_library_computes(client, db):
     assert f"= {wis:.3f} percentage points" in html
     assert f"0.833 ÷ 5 = {on_range:.3f}" in html
     assert "weighted interval score" in html and "never averaged into it" in html
+
+
+@pytest.mark.parametrize("n", [1, 3, 8, 40])
+def test_the_newest_claims_are_those_of_a_whole_sort_real_records_first(world, n):
+    from forecasts.models import Author, Forecast
+    from forecasts.pages.views import PUBLISHED, _newest
+
+    # Every kind: real on real, a synthetic author on a real question, a real author
+    # on a synthetic question, synthetic on synthetic; fewer real claims than 40.
+    Question.objects.filter(pk__in=[world.questions[1].pk, world.questions[3].pk]).update(
+        is_synthetic=True
+    )
+    Author.objects.filter(pk=world.authors[1].pk).update(is_synthetic=True)
+    whole = Forecast.objects.filter(PUBLISHED).order_by(
+        "question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk"
+    )
+    assert [f.pk for f in _newest(n)] == [f.pk for f in whole[:n]]

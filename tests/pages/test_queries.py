@@ -34,19 +34,23 @@ def pages(world):
         "leaderboard": ("/leaderboard/", 3 + under_scales),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
         "leaderboard by peer": ("/leaderboard/?order=peer", 3 + under_scales),
-        # The author page's 9th: scored questions from complete sources; the 10th:
-        # whether a rescore is pending (updating); the 11th: the board, for the author's
-        # percentile among ranked authors; the 12th and 13th the record under each scale
-        # (the cache's stamp, the scored pairs with words).
-        "author": (author.get_absolute_url(), 13),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 11),
+        # The author page's 8th: scored questions from complete sources; the 9th:
+        # whether a rescore is pending (updating); the 10th: the board, for the author's
+        # percentile among ranked authors; the 11th and 12th the record under each scale
+        # (the cache's stamp, the scored pairs with words). No claim shown here is on a
+        # multiple-choice question: one more query reads their options (below).
+        "author": (author.get_absolute_url(), 12),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            10 if connection.vendor == "postgresql" else 12,
+            9 if connection.vendor == "postgresql" else 11,
         ),
-        "question": (question.get_absolute_url(), 8),
+        # The question, its tags, its options, the forecasts, their corrections, the
+        # resolutions, the scores; a multiple-choice question's option probabilities
+        # are one more (test_question.py).
+        "question": (question.get_absolute_url(), 7),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason

@@ -127,3 +127,36 @@ def test_it_shows_each_authors_metaculus_scores_adding_up_to_zero(client, world)
         assert f'data-field="baseline" value="{score.baseline!r}"' in html
         assert f'data-field="peer" value="{score.peer!r}"' in html
     assert sum(s.peer for s in scores) == pytest.approx(0.0, abs=1e-6)  # every day sums to 0
+
+
+def test_it_lists_each_correction_of_a_forecast_under_it(client, world, editor):
+    question = world.questions[-1]  # the open one: its forecasts may still be corrected
+    forecast = question.forecasts.order_by("pk").first()
+    builders.correct_forecast(forecast, probability=0.25, reason="Typed 52% for 25%.", by=editor)
+    html = client.get(question.get_absolute_url()).content.decode()
+    corrected = html[html.index('<details class="corrections">') :]
+    corrected = corrected[: corrected.index("</details>")]
+    assert "Corrected 1 time</summary>" in corrected
+    assert "“0.25”" in corrected and "Typed 52% for 25%." in corrected
+    assert html.count('<details class="corrections">') == 1
+
+
+def test_a_multiple_choice_question_reads_its_option_probabilities_in_one_query(
+    client, choice_question, django_assert_num_queries
+):
+    options = list(choice_question.options.all())
+    stated = datetime(2024, 11, 20, tzinfo=UTC)
+    for n, name in enumerate(["Ada", "Bo", "Cy", "Di"]):
+        builders.forecast(
+            choice_question,
+            builders.author(name),
+            option_probabilities={o.pk: p for o, p in zip(options, [0.5, 0.3, 0.2], strict=True)},
+            stated_at=stated.replace(day=10 + n),
+            at=stated.replace(day=10 + n),
+        )
+    # The question, tags, options, forecasts, their option probabilities, corrections,
+    # resolutions, scores: the same for one forecast or forty.
+    with django_assert_num_queries(8):
+        html = client.get(choice_question.get_absolute_url()).content.decode()
+    assert html.count('<tr class="forecast">') == 4
+    assert html.count("<li>Blue 30%</li>") == 4
