@@ -3,7 +3,6 @@ ETag after any write that could change a body (forecasts.api.conditional)."""
 
 import importlib
 import threading
-
 from datetime import UTC, datetime, timedelta
 
 import pytest
