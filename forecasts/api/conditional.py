@@ -2,28 +2,19 @@
 (``If-None-Match``) gets ``304 Not Modified`` while nothing it could see has changed.
 
 The validator is computed before any of the route's own work, in one small
-query, never by rendering the body. It reads:
-
-- the change stamp: database triggers (migration ``0024_api_validator``) move it
-  on every insert, update, deletion or TRUNCATE of any table a response shows,
-  whatever made the write (a service, a bulk update, a raw repair). On
-  PostgreSQL each writing statement draws from the sequence
-  ``forecasts_change_seq``, which takes no lock; on SQLite, where one writer
-  is in at a time anyway, a row trigger adds one to ``forecasts_change_stamp``;
-- on PostgreSQL, the transactions in progress in this database: a sequence
-  value is drawn before its transaction commits, so a transaction that drew
-  earlier may commit later than one that drew after it, leaving the largest
-  value where it was. Such a transaction is in progress when the earlier
-  validator is read, and no longer when the later one is, so the two differ;
-- the clock: the next moment a live question opens, closes or falls due,
-  since a question's status moves with time alone.
+query, never by rendering the body. It reads the change stamp
+(``forecasts.models.changes``: database triggers move it on every write to a
+table a response shows, and on PostgreSQL it names the writers in progress,
+so a late commit moves it too) and the clock: the next moment a live
+question opens, closes or falls due, since a question's status moves with
+time alone.
 
 With the request's URL (scheme, host, path and query: pagination links are
 absolute), whether the client is an editor (who also sees drafts) and the
 format, it is hashed into a weak ETag. The stamp covers every table any
 route reads, so a write anywhere changes every ETag: a poll may get a 200 it
 did not need, never a 304 it should not. A table added to what the API
-shows needs its trigger (``tests/api/test_conditional.py`` checks every
+shows needs its trigger (``tests/api/test_conditional.py`` checks that every
 table of the app has one or is listed as unread).
 
 An anonymous read answered from the public cache (``caching``) carries the
@@ -45,19 +36,11 @@ from rest_framework.response import Response
 from forecasts.api import caching
 from forecasts.ledger.roles import is_editor
 from forecasts.models import Question
+from forecasts.models.changes import STAMP_COLUMNS, prepared_cursor
 
 VARY = ("Accept", "Authorization", "Cookie")
 # The statuses' next change: the first live question to open, close or fall due after now.
 TRANSITIONS = ("opens_at", "closes_at", "resolve_by")
-STAMP = {
-    "postgresql": (
-        "SELECT (SELECT last_value * is_called::int FROM forecasts_change_seq), "
-        "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) "
-        "FROM pg_stat_activity WHERE datname = current_database() "
-        "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
-    ),
-    "sqlite": "SELECT (SELECT value FROM forecasts_change_stamp), NULL",
-}
 
 
 @functools.cache
@@ -69,36 +52,13 @@ def _sql(vendor: str) -> str:
         f"WHERE {quote('state')} = 'live' AND {quote(column)} > %s)"
         for column in TRANSITIONS
     ]
-    return STAMP[vendor] + ", " + ", ".join(nexts)
-
-
-@functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class Prepared(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return Prepared
-
-
-def _cursor():
-    """A cursor for the validator: on PostgreSQL a prepared statement, planned once per
-    connection (planning the query cost more than running it)."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = _prepared_cursor_class()(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+    return "SELECT " + STAMP_COLUMNS[vendor] + ", " + ", ".join(nexts)
 
 
 def stamps() -> tuple:
-    """The change stamp, the writers in progress and the clock's next transitions: one query."""
+    """The change stamp and the clock's next transitions: one query, planned once."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with _cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_sql(connection.vendor), [now] * len(TRANSITIONS))
         return tuple(cursor.fetchone())
 

@@ -1,16 +1,7 @@
-"""The change stamp the API's validators read (forecasts.api.conditional).
-
-Every write to a table an API response shows moves a stamp, whatever made it
-(a service, a bulk update, a raw repair, a deletion, TRUNCATE):
-
-- PostgreSQL: a statement-level trigger on each table draws from the sequence
-  ``forecasts_change_seq``. Drawing from a sequence takes no lock, so writers
-  never wait on each other for it.
-- SQLite: a row trigger adds one to the single row of ``forecasts_change_stamp``.
-  SQLite lets one writer in at a time anyway, so the row costs no concurrency
-  and the stamp moves in commit order.
-
-The deletion log it replaces (``RowDeletion``) goes.
+"""The change stamp (``forecasts.models.changes``) and the triggers that move it:
+on PostgreSQL a statement trigger per table drawing from a sequence (no lock),
+on SQLite row triggers adding one to a single-row table (one writer at a time
+anyway). It replaces the deletion log (``RowDeletion``) of the validators.
 """
 
 from django.db import migrations

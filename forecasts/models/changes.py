@@ -1,0 +1,70 @@
+"""The change stamp: what every write to a table the public reads moves.
+
+Database triggers (migration ``0024_api_validator``) move it on each insert,
+update, deletion or TRUNCATE, whatever made the write (a service, a bulk
+update, a raw repair):
+
+- PostgreSQL: each writing statement draws from the sequence
+  ``forecasts_change_seq``, which takes no lock, so writers never wait for
+  each other. A value is drawn before its transaction commits, so a
+  transaction that drew earlier may commit after one that drew later,
+  leaving the largest value where it was; the stamp therefore also names the
+  transactions writing in this database when it is read. Such a transaction
+  is in progress at the earlier reading and gone at the later one, so the
+  two differ.
+- SQLite: a row trigger adds one to the single row of ``forecasts_change_stamp``.
+  SQLite lets one writer in at a time anyway, so the row costs no
+  concurrency and the stamp moves in commit order.
+
+Equal stamps mean no write committed in between (a stamp may move with no
+visible change, never the reverse). The API's validators
+(``forecasts.api.conditional``) and cache keys of derived results read it.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db import connection
+
+# Two columns: the stamp, and the writers in progress (PostgreSQL only).
+STAMP_COLUMNS = {
+    "postgresql": (
+        "(SELECT last_value * is_called::int FROM forecasts_change_seq), "
+        "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) "
+        "FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
+    ),
+    "sqlite": "(SELECT value FROM forecasts_change_stamp), NULL",
+}
+
+
+@functools.cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class Prepared(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True)
+
+    return Prepared
+
+
+def prepared_cursor():
+    """A Django cursor whose statements PostgreSQL plans once per connection (for the
+    small queries run on every request, whose planning costs more than running them);
+    an ordinary cursor elsewhere."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = _prepared_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+def change_stamp() -> tuple:
+    """The stamp now (see the module's docstring): one query."""
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT " + STAMP_COLUMNS[connection.vendor])
+        return tuple(cursor.fetchone())
