@@ -23,9 +23,9 @@ visible change, never the reverse). The API's validators
 
 from __future__ import annotations
 
-import functools
-
+import psycopg
 from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 # Two columns: the stamp, and the writers in progress (PostgreSQL only).
 STAMP_COLUMNS = {
@@ -39,15 +39,11 @@ STAMP_COLUMNS = {
 }
 
 
-@functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+class PreparedCursor(psycopg.Cursor):
+    """Server-side binding, each statement prepared (planned) on its first run."""
 
-    class Prepared(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return Prepared
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
 def prepared_cursor():
@@ -57,10 +53,10 @@ def prepared_cursor():
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
-    raw = _prepared_cursor_class()(connection.connection)
+    raw = PreparedCursor(connection.connection)
     if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
+        return CursorDebugWrapper(raw, connection)
+    return CursorWrapper(raw, connection)
 
 
 def change_stamp() -> tuple:
