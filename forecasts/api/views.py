@@ -283,8 +283,9 @@ def rows_response(view, values, bodies, visible) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body."""
     queryset = view.filter_queryset(visible(view.request.user))
-    page = view.paginate_queryset(CountedApart(values(queryset), queryset))
-    found = bodies(list(queryset if page is None else page), now=timezone.now())
+    rows = values(queryset)
+    page = view.paginate_queryset(CountedApart(rows, queryset))
+    found = bodies(list(rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
 
 
