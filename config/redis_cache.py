@@ -90,9 +90,48 @@ def _all_failed(data, *args, **kwargs):
     return list(data)
 
 
+def _all_let_in(windows, *args, **kwargs):
+    return [True] * len(windows)
+
+
 def _missing(key, *args, **kwargs):
     # What Django's incr says of a key that is not there.
     raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+
+
+# DRF's sliding log of each window (a list, newest first, kept for the window's
+# length): drop what fell out of the window, then either refuse with DRF's wait
+# (the window's time left over the requests still available; "none" when there
+# are none) or record the request. ARGV: now, then (allowed, seconds) per key.
+SLIDING_WINDOWS = """
+local now = tonumber(ARGV[1])
+local answers = {}
+for i, key in ipairs(KEYS) do
+  local allowed = tonumber(ARGV[2 * i])
+  local seconds = tonumber(ARGV[2 * i + 1])
+  local kind = redis.call('TYPE', key)['ok']
+  if kind ~= 'list' and kind ~= 'none' then
+    redis.call('DEL', key)
+  end
+  local oldest = redis.call('LINDEX', key, -1)
+  while oldest and tonumber(oldest) <= now - seconds do
+    redis.call('RPOP', key)
+    oldest = redis.call('LINDEX', key, -1)
+  end
+  local n = redis.call('LLEN', key)
+  if n >= allowed then
+    local remaining = seconds
+    if oldest then remaining = seconds - (now - tonumber(oldest)) end
+    local available = allowed - n + 1
+    if available > 0 then answers[i] = tostring(remaining / available) else answers[i] = 'none' end
+  else
+    redis.call('LPUSH', key, ARGV[1])
+    redis.call('EXPIRE', key, seconds)
+    answers[i] = 'in'
+  end
+end
+return answers
+"""
 
 
 class RedisCache(django_redis.RedisCache):
@@ -104,6 +143,7 @@ class RedisCache(django_redis.RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._class = PooledRedisCacheClient
         self._location = ",".join(self._servers)  # type: ignore[attr-defined]
+        self._scripts: dict[int, Any] = {}
 
     def is_bypassed(self) -> bool:
         return time.monotonic() < _bypass_until.get(self._location, 0.0)
@@ -119,6 +159,25 @@ class RedisCache(django_redis.RedisCache):
             self.retry_seconds,
         )
 
+    @_fail_open(_all_let_in)
+    def sliding_windows(
+        self, windows: list[tuple[str, int, int]], now: float
+    ) -> list[float | None | bool]:
+        """Rate-limit windows (key, requests allowed, seconds) checked and counted at once.
+
+        For each: True if the request is let in (and recorded), else the wait
+        before it would be (None if unknown), as DRF's ``SimpleRateThrottle``
+        computes them. One round trip; Redis out, every window lets it in.
+        """
+        keys = [self.make_and_validate_key(key) for key, _, _ in windows]
+        client = self._cache.get_client(keys[0], write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts.setdefault(id(client), client.register_script(SLIDING_WINDOWS))
+        args = [repr(now), *(n for _, allowed, seconds in windows for n in (allowed, seconds))]
+        answers = script(keys=keys, args=args)
+        return [_answer(a) for a in answers]
+
     get = _fail_open(_default)(django_redis.RedisCache.get)
     get_many = _fail_open(_no_keys)(django_redis.RedisCache.get_many)
     has_key = _fail_open(_false)(django_redis.RedisCache.has_key)
@@ -130,3 +189,10 @@ class RedisCache(django_redis.RedisCache):
     delete_many = _fail_open(_nothing)(django_redis.RedisCache.delete_many)
     incr = _fail_open(_missing)(django_redis.RedisCache.incr)
     clear = _fail_open(_false)(django_redis.RedisCache.clear)
+
+
+def _answer(raw: bytes | str) -> float | None | bool:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    if text == "in":
+        return True
+    return None if text == "none" else float(text)

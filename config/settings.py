@@ -323,10 +323,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "forecasts.api.schema.ReckonAutoSchema",
     "EXCEPTION_HANDLER": "forecasts.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "forecasts.api.throttling.AnonThrottle",
-        "forecasts.api.throttling.UserThrottle",
-    ],
+    # Both scopes (anon, user) checked and counted together: one Redis round trip.
+    "DEFAULT_THROTTLE_CLASSES": ["forecasts.api.throttling.ClientThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("RECKON_THROTTLE_ANON", "600/minute"),
         "user": os.environ.get("RECKON_THROTTLE_USER", "3000/minute"),

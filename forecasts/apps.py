@@ -8,10 +8,9 @@ class ForecastsConfig(AppConfig):
 
     def ready(self) -> None:
         """Connect the signal receivers (``forecasts/receivers.py``)."""
-        from django.db.models.signals import m2m_changed, post_delete
+        from django.db.models.signals import m2m_changed
 
         from forecasts import receivers
-        from forecasts.api.conditional import LOGGED_DELETIONS
         from forecasts.models import Question
 
         m2m_changed.connect(
@@ -19,7 +18,3 @@ class ForecastsConfig(AppConfig):
             sender=Question.tags.through,
             dispatch_uid="reckon-rescore-retagged",
         )
-        for model in LOGGED_DELETIONS:
-            post_delete.connect(
-                receivers.row_deleted, sender=model, dispatch_uid=f"reckon-deleted-{model.__name__}"
-            )

@@ -25,10 +25,3 @@ def question_tags_changed(*, instance, action: str, reverse: bool, pk_set, **_) 
     else:
         return
     ledger.rescore_retagged(question_ids=question_ids)
-
-
-def row_deleted(*, sender, instance, **_) -> None:
-    """``post_delete`` on a big table the API's validators watch: log it (``RowDeletion``)."""
-    from forecasts.models import RowDeletion
-
-    RowDeletion.objects.create(table=sender._meta.db_table, row_id=instance.pk)

@@ -1,29 +1,21 @@
 """Conditional reads: every JSON GET carries an ETag, and a client that sends it back
 (``If-None-Match``) gets ``304 Not Modified`` while nothing it could see has changed.
 
-The validator is computed before any of the route's own work, in one query of
-cheap aggregates over the data's own change marks, never by rendering the body:
-
-- the small tables (questions, authors, sources, tags, options, question tags,
-  resolutions, scorecards): their row count (a deletion) and the largest of
-  their indexed ``updated_at`` (or ``computed_at``) and id (an edit, an insert);
-  questions also the largest ``resolution_changed_at`` and ``scored_at`` (a
-  resolution change, and the rescore that rewrites the question's score rows);
-- the big append-mostly tables (forecasts, their option probabilities and
-  quantiles, corrections, per-question scores, dismissed claims): the largest
-  id, with deletions from them logged in ``RowDeletion`` (its largest id);
-- the clock: how many live questions have opened, closed and fallen due by now,
-  since a question's status moves with time alone.
+The validator is computed before any of the route's own work, in one small
+query, never by rendering the body. It reads the change stamp
+(``forecasts.models.changes``: database triggers move it on every write to a
+table a response shows, and on PostgreSQL it names the writers in progress,
+so a late commit moves it too) and the clock: the next moment a live
+question opens, closes or falls due, since a question's status moves with
+time alone.
 
 With the request's URL (scheme, host, path and query: pagination links are
 absolute), whether the client is an editor (who also sees drafts) and the
-format, it is hashed into a weak ETag. The validator covers every table any
+format, it is hashed into a weak ETag. The stamp covers every table any
 route reads, so a write anywhere changes every ETag: a poll may get a 200 it
-did not need, never a 304 it should not. One limit: two transactions updating
-rows of the same small table, where the one that stamped its rows earlier
-commits later, can leave the largest ``updated_at`` unchanged at the second
-commit; the next write to that table (or the count, for an insert or a
-deletion) moves it.
+did not need, never a 304 it should not. A table added to what the API
+shows needs its trigger (``tests/api/test_conditional.py`` checks that every
+table of the app has one or is listed as unread).
 
 An anonymous read answered from the public cache (``caching``) carries the
 ETag its body was served with, so a poll costs no query there either.
@@ -43,78 +35,31 @@ from rest_framework.response import Response
 
 from forecasts.api import caching
 from forecasts.ledger.roles import is_editor
-from forecasts.models import (
-    Author,
-    DiscardedClaim,
-    Forecast,
-    ForecastCorrection,
-    ForecastProbability,
-    ForecastQuantile,
-    Option,
-    Question,
-    QuestionScore,
-    Resolution,
-    RowDeletion,
-    Scorecard,
-    Source,
-    Tag,
-)
+from forecasts.models import Question
+from forecasts.models.changes import STAMP_COLUMNS, prepared_cursor
 
-# (model, counted?, the columns whose largest value is read)
-SMALL_TABLES = (
-    (Question, ("updated_at", "resolution_changed_at", "scored_at", "id")),
-    (Author, ("updated_at", "id")),
-    (Source, ("updated_at", "id")),
-    (Tag, ("updated_at", "id")),
-    (Option, ("updated_at", "id")),
-    (Question.tags.through, ("id",)),
-    (Resolution, ("id",)),
-    (Scorecard, ("computed_at", "id")),
-)
-BIG_TABLES = (
-    Forecast,
-    ForecastProbability,
-    ForecastQuantile,
-    ForecastCorrection,
-    QuestionScore,
-    DiscardedClaim,
-    RowDeletion,
-)
-# Deleting from these logs a RowDeletion (forecasts.receivers.row_deleted).
-LOGGED_DELETIONS = (
-    Forecast,
-    ForecastProbability,
-    ForecastQuantile,
-    ForecastCorrection,
-    DiscardedClaim,
-)
 VARY = ("Accept", "Authorization", "Cookie")
+# The statuses' next change: the first live question to open, close or fall due after now.
+TRANSITIONS = ("opens_at", "closes_at", "resolve_by")
 
 
 @functools.cache
 def _sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    parts = []
-    for model, columns in SMALL_TABLES:
-        table = quote(model._meta.db_table)
-        parts.append(f"(SELECT COUNT(*) FROM {table})")
-        parts += [f"(SELECT MAX({quote(c)}) FROM {table})" for c in columns]
-    for big in BIG_TABLES:
-        parts.append(f"(SELECT MAX({quote('id')}) FROM {quote(big._meta.db_table)})")
     questions = quote(Question._meta.db_table)
-    for column in ("opens_at", "closes_at", "resolve_by"):
-        parts.append(
-            f"(SELECT COUNT(*) FROM {questions} WHERE {quote('state')} = 'live' "
-            f"AND {quote(column)} <= %s)"
-        )
-    return "SELECT " + ", ".join(parts)
+    nexts = [
+        f"(SELECT MIN({quote(column)}) FROM {questions} "
+        f"WHERE {quote('state')} = 'live' AND {quote(column)} > %s)"
+        for column in TRANSITIONS
+    ]
+    return "SELECT " + STAMP_COLUMNS[vendor] + ", " + ", ".join(nexts)
 
 
 def stamps() -> tuple:
-    """The data's change marks and the clock's question transitions: one query."""
+    """The change stamp and the clock's next transitions: one query, planned once."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor), [now, now, now])
+    with prepared_cursor() as cursor:
+        cursor.execute(_sql(connection.vendor), [now] * len(TRANSITIONS))
         return tuple(cursor.fetchone())
 
 

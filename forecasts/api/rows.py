@@ -226,7 +226,7 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
     )
     option_rows = list(
         Option.objects.filter(question_id__in=ids)
-        .order_by("question", "position", "pk")
+        .order_by("question_id", "position", "pk")  # by the column: no join to questions
         .values(*columns(OPTION_FIELDS), "question_id")
     )
     shared = Page(
@@ -241,9 +241,9 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
     )
     resolution_rows = list(
-        Resolution.objects.filter(question_id__in=ids, is_current=True).values(
-            *columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value")
-        )
+        Resolution.objects.filter(question_id__in=ids, is_current=True)
+        .order_by()
+        .values(*columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value"))
     )
     resolution = {
         row["question_id"]: body
@@ -330,7 +330,7 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         grouped(
             (forecast, (level, value))
             for forecast, level, value in ForecastQuantile.objects.filter(forecast_id__in=ids)
-            .order_by("forecast", "level")
+            .order_by("forecast_id", "level")  # by the column: no join to forecasts
             .values_list("forecast_id", "level", "value")
         )
         if any(row["question__kind"] in QUANTITY_KINDS for row in rows)
@@ -341,7 +341,7 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         for forecast, option, label, probability in ForecastProbability.objects.filter(
             forecast_id__in=ids
         )
-        .order_by("forecast", "option__position")
+        .order_by("forecast_id", "option__position")
         .values_list("forecast_id", "option_id", "option__label", "probability")
     )
     related = {"options": options, "quantiles": quantiles}

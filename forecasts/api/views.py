@@ -262,12 +262,30 @@ def forecast_count():
     return Coalesce(Subquery(counted.values("n")), 0)
 
 
+class CountedApart:
+    """A page's rows read through ``values()`` (joins for the related columns), counted
+    on the filtered queryset alone: the paginator's COUNT then joins only what the
+    filters need."""
+
+    ordered = True
+
+    def __init__(self, rows, counted) -> None:
+        self.rows, self.counted = rows, counted
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 def rows_response(view, values, bodies, visible) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body."""
     queryset = view.filter_queryset(visible(view.request.user))
-    page = view.paginate_queryset(values(queryset))
-    found = bodies(list(queryset if page is None else page), now=timezone.now())
+    rows = values(queryset)
+    page = view.paginate_queryset(CountedApart(rows, queryset))
+    found = bodies(list(rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
 
 

@@ -9,10 +9,9 @@ forecast of those pairs), each phrase is read again under every shipped scale
 (``lexicon.reread_phrase``), and the maths is ``forecasts.scoring.readings``.
 
 Results are cached (Django's cache; it fails open when Redis is out) under a
-key that carries a stamp of the data they depend on, read in one query: the
-newest forecast, forecast correction, resolution change, rescore and stored
-scorecard. Any write that can change a result moves the stamp, so a stale
-result is never read back; it simply expires.
+key that carries the change stamp (``forecasts.models.changes``), read in
+one query: any write to the ledger or its scores moves it, so a stale result
+is never read back; it simply expires.
 """
 
 from __future__ import annotations
@@ -26,12 +25,12 @@ from datetime import UTC
 from functools import cache
 
 from django.core.cache import cache as django_cache
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from forecasts import scoring
 from forecasts.drafting.lexicon import SCALES, load_scales, reread_phrase
-from forecasts.models import Forecast, ForecastCorrection, Question, QuestionScore, Scorecard
+from forecasts.models import Forecast, QuestionScore, Scorecard
+from forecasts.models.changes import change_stamp
 from forecasts.scoring.readings import (
     BrierBounds,
     PhrasePoint,
@@ -266,20 +265,5 @@ def _scales_digest() -> str:
 
 
 def _stamp() -> str:
-    """What any change to the inputs moves, in one query of five indexed or small maxima."""
-    tables = {
-        "f": Forecast._meta.db_table,
-        "c": ForecastCorrection._meta.db_table,
-        "q": Question._meta.db_table,
-        "s": Scorecard._meta.db_table,
-    }
-    sql = (
-        "SELECT (SELECT MAX(id) FROM {f}), (SELECT MAX(id) FROM {c}), "
-        "(SELECT MAX(resolution_changed_at) FROM {q}), (SELECT MAX(scored_at) FROM {q}), "
-        "(SELECT MAX(computed_at) FROM {s})"
-    ).format(**tables)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    # SQLite answers MAX() of a datetime as text: a digest keeps the key free of spaces.
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    """What any write to the inputs moves (``forecasts.models.changes``), in one query."""
+    return hashlib.sha256(repr(change_stamp()).encode()).hexdigest()[:16]

@@ -1,4 +1,3 @@
-from forecasts.models.changes import RowDeletion
 from forecasts.models.drafts import DiscardedClaim
 from forecasts.models.forecast import (
     ClaimDirection,
@@ -33,7 +32,6 @@ __all__ = [
     "RescoreRun",
     "Resolution",
     "ResolutionPrompt",
-    "RowDeletion",
     "Scorecard",
     "ScoresDigest",
     "Source",

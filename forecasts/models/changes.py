@@ -1,23 +1,66 @@
-"""Deletions from the big append-mostly tables, for the API's validators.
+"""The change stamp: what every write to a table the public reads moves.
 
-The API's ETags (``forecasts.api.conditional``) notice a new forecast by the
-largest id and a changed question by its ``updated_at``; a deleted forecast
-leaves neither behind, and counting a million rows on every poll is what the
-validators exist to avoid. Each deletion (an editor removing a forecast in
-the admin) appends a row here instead: an insert, which takes no lock other
-writers wait for.
+Database triggers (migration ``0024_api_validator``) move it on each insert,
+update, deletion or TRUNCATE, whatever made the write (a service, a bulk
+update, a raw repair):
+
+- PostgreSQL: each writing statement draws from the sequence
+  ``forecasts_change_seq``, which takes no lock, so writers never wait for
+  each other. A value is drawn before its transaction commits, so a
+  transaction that drew earlier may commit after one that drew later,
+  leaving the largest value where it was; the stamp therefore also names the
+  transactions writing in this database when it is read. Such a transaction
+  is in progress at the earlier reading and gone at the later one, so the
+  two differ.
+- SQLite: a row trigger adds one to the single row of ``forecasts_change_stamp``.
+  SQLite lets one writer in at a time anyway, so the row costs no
+  concurrency and the stamp moves in commit order.
+
+Equal stamps mean no write committed in between (a stamp may move with no
+visible change, never the reverse). The API's validators
+(``forecasts.api.conditional``) and cache keys of derived results read it.
 """
 
 from __future__ import annotations
 
-from django.db import models
-from django.utils import timezone
+import psycopg
+from django.db import connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+# Two columns: the stamp, and the writers in progress (PostgreSQL only).
+STAMP_COLUMNS = {
+    "postgresql": (
+        "(SELECT last_value * is_called::int FROM forecasts_change_seq), "
+        "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) "
+        "FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
+    ),
+    "sqlite": "(SELECT value FROM forecasts_change_stamp), NULL",
+}
 
 
-class RowDeletion(models.Model):
-    table = models.CharField(max_length=80)
-    row_id = models.BigIntegerField()
-    deleted_at = models.DateTimeField(default=timezone.now)
+class PreparedCursor(psycopg.Cursor):
+    """Server-side binding, each statement prepared (planned) on its first run."""
 
-    def __str__(self) -> str:
-        return f"{self.table} #{self.row_id}"
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def prepared_cursor():
+    """A Django cursor whose statements PostgreSQL plans once per connection (for the
+    small queries run on every request, whose planning costs more than running them);
+    an ordinary cursor elsewhere."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    raw = PreparedCursor(connection.connection)
+    if connection.queries_logged:
+        return CursorDebugWrapper(raw, connection)
+    return CursorWrapper(raw, connection)
+
+
+def change_stamp() -> tuple:
+    """The stamp now (see the module's docstring): one query."""
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT " + STAMP_COLUMNS[connection.vendor])
+        return tuple(cursor.fetchone())

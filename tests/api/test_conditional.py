@@ -1,6 +1,8 @@
 """Conditional reads: an ETag on every JSON read, 304 while nothing has changed, a new
 ETag after any write that could change a body (forecasts.api.conditional)."""
 
+import importlib
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from forecasts import ledger
 from forecasts.engine import rescoring
-from forecasts.models import Forecast, Question, RowDeletion, Source
+from forecasts.models import Forecast, Question, Source, Tag
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +153,28 @@ def _rename_tag(world):
     tag.save()
 
 
+def _resolve(world):
+    builders.resolve(Question.objects.get(slug="still-open"), "no", known_at=timezone.now())
+
+
+def _new_question(world):
+    builders.open_question("brand-new")
+
+
+def _bulk_update(world):
+    """An update no ``save()`` stamps (``updated_at`` stays), as a repair script makes."""
+    Question.objects.filter(slug="settled").update(title="Renamed in bulk")
+
+
+def _delete_tag(world):
+    Tag.objects.filter(slug="economy").delete()
+
+
+def _raw_score_repair(world):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE forecasts_questionscore SET brier = brier")
+
+
 WRITES = [
     _forecast,
     _edit_question,
@@ -161,6 +185,11 @@ WRITES = [
     _rescore,
     _new_author,
     _rename_tag,
+    _resolve,
+    _new_question,
+    _bulk_update,
+    _delete_tag,
+    _raw_score_repair,
 ]
 
 
@@ -173,9 +202,38 @@ def test_a_write_gives_every_route_a_new_etag(world, api_client, write):
         assert response.status_code != 304, path  # 200, or 404 for the forecast deleted
 
 
-def test_a_deleted_forecast_is_logged(world):
-    _delete_forecast(world)
-    assert RowDeletion.objects.filter(table=Forecast._meta.db_table).count() == 1
+# Tables no API response reads: writes to them need not move the ETags.
+UNREAD = {"forecasts_resolutionprompt", "forecasts_rescorerun", "forecasts_rescorechunk"}
+
+
+def _tables_with_change_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = c.relname || '_changed'"
+            )
+            return {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        named = {(table, name) for table, name in cursor.fetchall()}
+        return {
+            table
+            for table, _ in named
+            if all((table, f"{table}_{e}_changed") in named for e in ("insert", "update", "delete"))
+        }
+
+
+def test_every_table_a_response_reads_moves_the_change_stamp(db):
+    from django.apps import apps
+
+    tables = {
+        model._meta.db_table
+        for model in apps.get_app_config("forecasts").get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+    assert tables - UNREAD <= _tables_with_change_triggers()
+    migration = importlib.import_module("forecasts.migrations.0024_api_validator")
+    assert set(migration.TABLES) | UNREAD >= tables
 
 
 def test_time_alone_moves_a_question_list_whose_statuses_change(world, api_client):
@@ -209,3 +267,61 @@ def test_a_source_marked_complete_is_seen(world, api_client):
     source.save()  # an admin save stamps updated_at
     response = api_client.get(f"/api/sources/{source.slug}/", HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 200 and response.json()["is_complete"] is True
+
+
+def _second_connection():
+    import psycopg
+
+    settings = connection.settings_dict
+    return psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_commits_after_a_later_one_still_moves_the_etag(api_client):
+    """The sequence is drawn before commit: the earlier drawer may commit last."""
+    builders.tag("Economy", slug="economy")
+    first, second = _second_connection(), _second_connection()
+    try:
+        first.execute("INSERT INTO forecasts_tag (name, slug) VALUES ('Slow', 'slow')")
+        with second.transaction():
+            second.execute("INSERT INTO forecasts_tag (name, slug) VALUES ('Fast', 'fast')")
+        tag = etag(api_client, "/api/tags/")  # the fast writer's tag shown, the slow one's not
+        assert api_client.get("/api/tags/", HTTP_IF_NONE_MATCH=tag).status_code == 304
+        first.commit()  # no new value drawn: the largest stays the fast writer's
+        response = api_client.get("/api/tags/", HTTP_IF_NONE_MATCH=tag)
+        assert response.status_code == 200
+        assert "slow" in {row["slug"] for row in response.json()["results"]}
+    finally:
+        first.close()
+        second.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_wait_for_each_other(db):
+    """No shared row is locked: two open transactions write to the same table at once."""
+    first, second = _second_connection(), _second_connection()
+    done = threading.Event()
+    try:
+        first.execute("INSERT INTO forecasts_tag (name, slug) VALUES ('One', 'one')")
+
+        def write() -> None:
+            second.execute("INSERT INTO forecasts_tag (name, slug) VALUES ('Two', 'two')")
+            done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(timeout=10)
+        assert done.is_set()  # the second writer went through while the first was open
+        first.commit()
+        second.commit()
+    finally:
+        first.close()
+        second.close()

@@ -120,3 +120,17 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(
     body = response.json()
     if "results" in body:  # the bigger page really held more rows
         assert len(body["results"]) == min(body["count"], 200)
+
+
+# The busiest reads, as an anonymous client with the public cache off makes them:
+# the validator, the count, the page and the related rows of the whole page at once.
+EXACT = {
+    "/api/questions/": 6,  # + tags, options, current resolutions
+    "/api/forecasts/": 4,  # + option probabilities (quantiles only for numeric or date ones)
+}
+
+
+@pytest.mark.parametrize("path", EXACT)
+def test_the_busiest_lists_run_exactly_their_queries(api_client, tags, path):
+    grow(10, tags)
+    assert count_queries(api_client, path) == EXACT[path]
