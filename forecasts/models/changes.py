@@ -1,6 +1,6 @@
 """The change stamp: what every write to a table the public reads moves.
 
-Database triggers (migration ``0024_api_validator``) move it on each insert,
+Database triggers (migration ``0025_api_validator``) move it on each insert,
 update, deletion or TRUNCATE, whatever made the write (a service, a bulk
 update, a raw repair):
 

@@ -232,7 +232,7 @@ def test_every_table_a_response_reads_moves_the_change_stamp(db):
         if model._meta.managed and not model._meta.proxy
     }
     assert tables - UNREAD <= _tables_with_change_triggers()
-    migration = importlib.import_module("forecasts.migrations.0024_api_validator")
+    migration = importlib.import_module("forecasts.migrations.0025_api_validator")
     assert set(migration.TABLES) | UNREAD >= tables
 
 

@@ -82,7 +82,7 @@ def uninstall(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("forecasts", "0023_api_validators"),
+        ("forecasts", "0024_page_indexes"),
     ]
 
     operations = [
