@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forecasts.engine import card_totals, chunks, cold_start, prefetch
+from forecasts.engine import card_totals, chunks, cold_start, prefetch, stopwatch
 from forecasts.engine.bulkload import pg_array, read_columns, read_small
 from forecasts.engine.card_rows import card_rows
+from forecasts.engine.chunk_writer import chunk_writer
 from forecasts.engine.chunks import card_keys
 from forecasts.engine.ledger_arrays import build_ledger, ledger_queries
 from forecasts.engine.memory import keep_freed_memory
@@ -54,6 +56,7 @@ from forecasts.engine.score_tables import (
     store_scorecards,
     stored_rows_queries,
 )
+from forecasts.engine.stopwatch import phase
 from forecasts.models import QuestionScore
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
@@ -111,24 +114,52 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
     started = timezone.now()
     clock = _Clock()
-    with transaction.atomic():
-        lock_scores(shared=False)
-        ranges = chunks.question_ranges(chunk_questions)
-        cold = cold_start.score_table_empty()
-        # The ledgers are read ahead on a second connection, in this transaction's
-        # snapshot, exported before anything is written (the bulk load truncates).
-        with prefetch.chunk_ledgers(ranges) as ledgers, cold_start.bulk_load(enabled=cold):
-            merged = chunks.merge_totals([])
-            for questions, ledger in zip(ranges, ledgers, strict=True):
-                part = chunks.score_chunk(
-                    questions, started, verify=verify, cold=cold, ledger=ledger
-                )
-                merged = chunks.merge_totals([merged, part])
-            clock.lap("score_s")
-        keys, totals = merged.keys, merged.totals
-        cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
-        records_written = rebuild_records(authors=None, at=started)
-        clock.lap("cards_s")
+    with stopwatch.recording() as phases:
+        with transaction.atomic():
+            with phase("start"):
+                lock_scores(shared=False)
+                ranges = chunks.question_ranges(chunk_questions)
+                cold = cold_start.score_table_empty()
+                cold_quantities = cold_start.score_table_empty(cold_start.QUANTITY_TABLE)
+            # The ledgers are read ahead on a second connection, in this transaction's
+            # snapshot, exported before anything is written (the bulk load truncates);
+            # each chunk's rows are written while the next is scored (chunk_writer).
+            with (
+                prefetch.chunk_ledgers(ranges, with_quantities=cold) as ledgers,
+                cold_start.bulk_load(enabled=cold),
+            ):
+                chunks.without_jit()
+                merged = chunks.merge_totals([])
+                read_ahead = iter(ledgers)
+                with chunk_writer(overlap=ledgers.apart) as writer:
+                    for questions in ranges:
+                        with phase("read_wait"):
+                            ledger, quantities = next(read_ahead)
+                        chunk = chunks.score_ledger(questions, ledger, quantities)
+                        writer.submit(
+                            partial(
+                                chunks.write_chunk,
+                                chunk,
+                                started,
+                                verify=verify,
+                                cold=cold,
+                                cold_quantities=cold_quantities,
+                            )
+                        )
+                        with phase("merge_totals"):
+                            merged = chunks.merge_totals([merged, chunk.result])
+                        del chunk, ledger, quantities  # the writer holds what it needs
+                    for written in writer.results():
+                        merged = chunks.with_counts(merged, _summed(merged.counts, written))
+                clock.lap("score_s")
+            keys, totals = merged.keys, merged.totals
+            with phase("scorecards"):
+                cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
+            with phase("quantity_records"):
+                records_written = rebuild_records(authors=None, at=started)
+            clock.lap("cards_s")
+        clock.lap("commit_s")
+        phases["commit"] = clock.laps["commit_s"]
     return {
         **merged.counts,
         "quantity_records_written": records_written,
@@ -137,7 +168,12 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
         "scorecards": int(keys.size),
         "scorecards_written": cards_written,
         **clock.laps,
+        "phases": phases,
     }
+
+
+def _summed(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
+    return {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
 
 
 def replace_scorecards(author, tag, totals, at) -> int:

@@ -170,16 +170,16 @@ def test_a_cold_start_leaves_the_indexes_as_they_were():
 def test_a_cold_start_that_fails_half_way_leaves_nothing_behind(monkeypatch):
     random_ledger(26, n_questions=9)
     before = _constraints()
-    real = chunks.score_chunk
+    real = chunks.write_chunk
     calls = []
 
-    def failing(questions, started, **options):
-        calls.append(questions)
+    def failing(chunk, started, **options):  # the second chunk's writes fail
+        calls.append(chunk.questions)
         if len(calls) == 2:
             raise RuntimeError("worker lost")
-        return real(questions, started, **options)
+        return real(chunk, started, **options)
 
-    monkeypatch.setattr(chunks, "score_chunk", failing)
+    monkeypatch.setattr(chunks, "write_chunk", failing)
     with pytest.raises(RuntimeError, match="worker lost"):
         rescoring.rescore_all(chunk_questions=3)
     assert not QuestionScore.objects.exists() and not ScoresDigest.objects.exists()
