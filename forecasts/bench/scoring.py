@@ -3,17 +3,20 @@
 At ``--scale 1`` the synthetic world has 1,000,000 forecasts on 100,000
 questions by 2,000 authors, plus one question forecast by 1,000 of them. It
 is written into the configured database (synthetic data only: the benchmark
-refuses a database holding real records, and SQLite at scale 0.1 or more),
-then it measures:
+refuses a database holding real records, and SQLite at scale 0.1 or more);
+with ``--reuse-world`` a stored synthetic world of the same size is measured
+again instead, its score tables emptied. Then it measures:
 
 * ``scan_floor_s``: reading the forecast columns scoring needs, once, with
   ``COPY (...) TO STDOUT`` (binary); the full rescore reads the same columns
   packed by the server instead, in about the same time;
 * ``rescore_all_s`` (goal: at most 3 × the scan) with the score tables
-  already full, as in production: the median of five runs after the first
+  already full, as in production: the median of ``--runs`` runs (five) after the first
   (``rescore_all_runs_s`` lists them; a fresh process is slower for its
   first runs, while the memory for NumPy's large arrays is first mapped), and
-  ``rescore_all_first_s`` into empty tables (goal: at most 5 × the scan);
+  ``rescore_all_first_s`` into empty tables (goal: at most 5 × the scan),
+  each with its seconds by phase (``rescore_all_first_phases_s``,
+  ``rescore_all_phases_s``);
 * ``rescore_peak_rss_mb``: the peak RSS of ``rescore_all`` run in a
   fresh process (goal: at most 400 MB at any scale: the ledger is scored in
   chunks of questions);
