@@ -43,6 +43,8 @@ import os
 import resource
 import statistics
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -66,6 +68,8 @@ from forecasts.models import (
     Resolution,
     Scorecard,
 )
+
+T = TypeVar("T")
 
 
 def add_arguments(parser) -> None:
@@ -153,12 +157,12 @@ def run(options, out) -> dict:
         "rescore_all_runs_s": [round(run[0], 4) for run in runs],
         "rescore_all_first_s": round(first[0], 4),
         "rescore_all_first_vs_scan": round(first[0] / scan_floor, 2),
-        "rescore_all_chunks": laps["chunks"],  # type: ignore[index]
+        "rescore_all_chunks": laps["chunks"],
         "rescore_peak_rss_mb": None if peak_mb != peak_mb else round(peak_mb),
         "rescore_child_s": None if child_s != child_s else round(child_s, 3),
         "rescore_all_steps": {k: v for k, v in laps.items() if k.endswith("_s")},
         "rescore_all_phases_s": laps["phases"],
-        "rescore_all_first_phases_s": first[1]["phases"],  # type: ignore[index]
+        "rescore_all_first_phases_s": first[1]["phases"],
         "rescore_all_vs_scan": round(again[0] / scan_floor, 2),
         "crowd_question_forecasters": crowd,
         "rescore_question_s": round(per_question, 4),
@@ -329,7 +333,7 @@ def _settle() -> None:
             cursor.execute("CHECKPOINT")
 
 
-def _timed(work) -> tuple[float, object]:
+def _timed(work: Callable[[], T]) -> tuple[float, T]:
     started = time.perf_counter()
     result = work()
     return time.perf_counter() - started, result
