@@ -201,6 +201,27 @@ def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
     return ChunkResult(merged_keys, merged, counts)
 
 
+def add_totals(total: ChunkResult, part: ChunkResult) -> ChunkResult:
+    """``total`` with one more chunk's ``part`` added, as ``merge_totals`` would.
+
+    When every card of ``part`` is in ``total`` already (after the first
+    chunks, nearly always) its totals are added in place, ``total``'s array
+    updated: a chunk costs in proportion to its own cards, not to all the
+    cards merged so far (at ten million forecasts, re-merging every card for
+    each of a hundred chunks took longer than the scoring).
+    """
+    if total.keys.size and part.keys.size:
+        at = np.minimum(np.searchsorted(total.keys, part.keys), total.keys.size - 1)
+        if np.array_equal(total.keys[at], part.keys):
+            total.totals[at] += part.totals  # a part's keys are distinct
+            counts = {
+                name: total.counts.get(name, 0) + part.counts.get(name, 0)
+                for name in {*total.counts, *part.counts}
+            }
+            return ChunkResult(total.keys, total.totals, counts)
+    return merge_totals([total, part])
+
+
 def without_jit() -> None:
     """No JIT compilation for the rest of the transaction (PostgreSQL).
 

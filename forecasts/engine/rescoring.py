@@ -147,7 +147,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                             )
                         )
                         with phase("merge_totals"):
-                            merged = chunks.merge_totals([merged, chunk.result])
+                            merged = chunks.add_totals(merged, chunk.result)
                         del chunk, ledger, quantities  # the writer holds what it needs
                     for written in writer.results():
                         merged = chunks.with_counts(merged, _summed(merged.counts, written))
