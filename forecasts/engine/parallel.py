@@ -97,7 +97,7 @@ def merge_run(run_id: str) -> dict | None:
                 part = chunks.score_chunk(_range(chunk), run.started_at)
             else:
                 part = _stored_part(chunk)
-            merged = chunks.merge_totals([merged, part])
+            merged = chunks.add_totals(merged, part)
         keys = merged.keys
         written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, merged.totals, run.started_at)
         records_written = rebuild_records(authors=None, at=run.started_at)

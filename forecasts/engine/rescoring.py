@@ -42,7 +42,7 @@ from forecasts.engine.bulkload import pg_array, read_columns, read_small
 from forecasts.engine.card_rows import card_rows
 from forecasts.engine.chunk_writer import chunk_writer
 from forecasts.engine.chunks import card_keys
-from forecasts.engine.ledger_arrays import build_ledger, ledger_queries
+from forecasts.engine.ledger_arrays import IdRange, build_ledger, ledger_queries
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantity_tables import rebuild_records, rescore_quantities
@@ -176,13 +176,39 @@ def _summed(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
     return {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
 
 
+# Authors whose stored cards are read and compared at once when the cards are
+# replaced: a few tens of MB, however many authors there are.
+CARD_AUTHORS = 2_000
+
+
 def replace_scorecards(author, tag, totals, at) -> int:
     """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
+
+    The cards are sorted by (author, tag). They are replaced ``CARD_AUTHORS``
+    authors at a time (ranges of author ids, the ends open, so that cards of
+    authors with no card any more are deleted too): memory holds one slice's
+    stored cards, not every card's.
+    """
+    authors = np.unique(author)
+    cuts = authors[CARD_AUTHORS::CARD_AUTHORS].tolist()
+    written = 0
+    for low, high in zip([None, *cuts], [*cuts, None], strict=True):
+        first = 0 if low is None else int(np.searchsorted(author, low))
+        last = author.size if high is None else int(np.searchsorted(author, high))
+        mine = slice(first, last)
+        written += _replace_cards(
+            author[mine], tag[mine], totals[mine], at, among=IdRange(low, high)
+        )
+    return written
+
+
+def _replace_cards(author, tag, totals, at, *, among: IdRange) -> int:
+    """Make the stored cards of the authors in ``among`` these.
 
     Cards whose stored totals are bit for bit the new ones are left alone:
     their figures are a function of the totals (and FIGURES_VERSION).
     """
-    q = scorecard_queries(None)
+    q = scorecard_queries(among)
     stored = read_columns(connection, q.sql, q.kinds, q.params)
     stored_totals, usable = decode_stored(stored)
     keys, stored_keys = (

@@ -8,7 +8,7 @@ from django.db import connection
 
 from forecasts.engine import card_totals, chunks, cold_start, rescoring
 from forecasts.engine.ledger_arrays import IdRange
-from forecasts.models import Question, QuestionScore, Scorecard, ScoresDigest
+from forecasts.models import Author, Question, QuestionScore, Scorecard, ScoresDigest
 from tests.builders.random_ledgers import random_ledger
 from tests.engine.test_rescoring import assert_matches_library
 
@@ -194,3 +194,21 @@ def test_a_cold_start_that_fails_half_way_leaves_nothing_behind(monkeypatch):
         rescoring.rescore_all(chunk_questions=3)
     assert not QuestionScore.objects.exists() and not ScoresDigest.objects.exists()
     assert _constraints() == before
+
+
+@pytest.mark.django_db
+def test_cards_replaced_a_few_authors_at_a_time_end_as_a_fresh_rescore_leaves_them(monkeypatch):
+    random_ledger(27, n_authors=9, n_questions=14)
+    rescoring.rescore_all()
+    expected = stored_state()
+    # Cards gone, cards wrong, and a card of an author with nothing scored any more.
+    cards = list(Scorecard.objects.order_by("author_id", "tag_id"))
+    Scorecard.objects.filter(pk__in=[cards[0].pk, cards[-1].pk]).delete()
+    Scorecard.objects.filter(pk=cards[len(cards) // 2].pk).update(totals=b"\x00" * 8)
+    stray = Author.objects.create(name="Nobody", slug="nobody-27")
+    Scorecard.objects.create(author=stray, n_scored=3)
+    monkeypatch.setattr(rescoring, "CARD_AUTHORS", 2)
+    again = rescoring.rescore_all(chunk_questions=4)
+    assert again["scorecards_written"] == 3
+    assert_bit_identical(stored_state(), expected)
+    assert not Scorecard.objects.filter(author=stray).exists()
