@@ -201,25 +201,46 @@ def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
     return ChunkResult(merged_keys, merged, counts)
 
 
-def add_totals(total: ChunkResult, part: ChunkResult) -> ChunkResult:
-    """``total`` with one more chunk's ``part`` added, as ``merge_totals`` would.
+class TotalsSum:
+    """Chunks' card totals added up one chunk at a time; ``result()`` is ``merge_totals``'s.
 
-    When every card of ``part`` is in ``total`` already (after the first
-    chunks, nearly always) its totals are added in place, ``total``'s array
-    updated: a chunk costs in proportion to its own cards, not to all the
-    cards merged so far (at ten million forecasts, re-merging every card for
-    each of a hundred chunks took longer than the scoring).
+    A chunk's cards already in the sum are added in place, in proportion to the
+    chunk's own cards; cards seen for the first time wait in a short list and
+    are merged in (re-sorting every card) only once they are many. Re-merging
+    every card for each chunk cost more than the scoring at ten million
+    forecasts, since every chunk brings a few new (author, tag) cards. Totals
+    are whole units, so the order of the additions changes no bit.
     """
-    if total.keys.size and part.keys.size:
-        at = np.minimum(np.searchsorted(total.keys, part.keys), total.keys.size - 1)
-        if np.array_equal(total.keys[at], part.keys):
-            total.totals[at] += part.totals  # a part's keys are distinct
-            counts = {
-                name: total.counts.get(name, 0) + part.counts.get(name, 0)
-                for name in {*total.counts, *part.counts}
-            }
-            return ChunkResult(total.keys, total.totals, counts)
-    return merge_totals([total, part])
+
+    def __init__(self) -> None:
+        self.merged = merge_totals([])
+        self.waiting: list[ChunkResult] = []
+        self.n_waiting = 0
+        self.counts: dict[str, int] = {}
+
+    def add(self, part: ChunkResult) -> None:
+        for name, value in part.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + value
+        keys = self.merged.keys
+        if keys.size:
+            at = np.minimum(np.searchsorted(keys, part.keys), keys.size - 1)
+            known = keys[at] == part.keys
+            self.merged.totals[at[known]] += part.totals[known]  # a part's keys are distinct
+            part = ChunkResult(part.keys[~known], part.totals[~known])
+        if part.keys.size:
+            self.waiting.append(part)
+            self.n_waiting += part.keys.size
+        if self.n_waiting > max(keys.size // 4, 10_000):
+            self._merge_waiting()
+
+    def result(self) -> ChunkResult:
+        self._merge_waiting()
+        return ChunkResult(self.merged.keys, self.merged.totals, dict(self.counts))
+
+    def _merge_waiting(self) -> None:
+        if self.waiting:
+            self.merged = merge_totals([self.merged, *self.waiting])
+            self.waiting, self.n_waiting = [], 0
 
 
 def without_jit() -> None:

@@ -112,6 +112,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     transaction.
     """
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
+    no_cards = np.zeros((0, card_totals.WIDTH))
     started = timezone.now()
     clock = _Clock()
     with stopwatch.recording() as phases:
@@ -129,7 +130,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                 cold_start.bulk_load(enabled=cold),
             ):
                 chunks.without_jit()
-                merged = chunks.merge_totals([])
+                card_sum = chunks.TotalsSum()
                 read_ahead = iter(ledgers)
                 with chunk_writer(overlap=ledgers.apart) as writer:
                     for questions in ranges:
@@ -147,10 +148,11 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                             )
                         )
                         with phase("merge_totals"):
-                            merged = chunks.add_totals(merged, chunk.result)
+                            card_sum.add(chunk.result)
                         del chunk, ledger, quantities  # the writer holds what it needs
                     for written in writer.results():
-                        merged = chunks.with_counts(merged, _summed(merged.counts, written))
+                        card_sum.add(chunks.ChunkResult(np.zeros(0, np.int64), no_cards, written))
+                merged = card_sum.result()
                 clock.lap("score_s")
             keys, totals = merged.keys, merged.totals
             with phase("scorecards"):
@@ -170,10 +172,6 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
         **clock.laps,
         "phases": phases,
     }
-
-
-def _summed(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:
-    return {name: counts.get(name, 0) + more.get(name, 0) for name in {*counts, *more}}
 
 
 # Authors whose stored cards are read and compared at once when the cards are

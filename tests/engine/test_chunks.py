@@ -130,16 +130,17 @@ def test_merged_totals_do_not_depend_on_the_order_of_the_chunks():
     for part in parts:
         by_hand += part.totals[part.keys == merged.keys[0]].sum(axis=0)
     assert np.array_equal(merged.totals[0], by_hand)
-    # Added one chunk at a time (in place once no card is new), in either order: the same bits.
+    # Added one chunk at a time (in place once a card is known), in either order: the same bits.
     for order in (parts, parts[::-1]):
-        folded = chunks.merge_totals([])
+        total = chunks.TotalsSum()
         for part in order:
-            folded = chunks.add_totals(folded, part)
-        assert np.array_equal(folded.keys, merged.keys)
-        assert folded.totals.tobytes() == merged.totals.tobytes()
-        assert folded.counts == merged.counts
-    again = chunks.add_totals(folded, parts[2])  # no new card: added in place
-    assert again.totals is folded.totals and again.counts == {"questions": 17}
+            total.add(part)
+        summed = total.result()
+        assert np.array_equal(summed.keys, merged.keys)
+        assert summed.totals.tobytes() == merged.totals.tobytes()
+        assert summed.counts == merged.counts
+    total.add(parts[2])  # every card known: added where it is
+    assert total.result().totals is summed.totals and total.result().counts == {"questions": 17}
     empty = chunks.merge_totals([])
     assert empty.keys.size == 0 and empty.totals.shape == (0, width)
 
