@@ -254,7 +254,7 @@ def scorecard_queries(
     they had the right length).
     """
     size = _TOTALS_BYTES
-    where, params = "", []
+    where, params = "", list[object]()
     if isinstance(author_ids, IdRange):
         condition, params = author_ids.where("author_id")
         where = f" WHERE {condition}"
