@@ -28,6 +28,7 @@ from forecasts.engine.bulkload import Query, read_small
 from forecasts.engine.card_rows import card_rows
 from forecasts.engine.ledger_arrays import IdRange, Ledger, read_ledger
 from forecasts.engine.pair_scores import score_pairs
+from forecasts.engine.quantities import QuantityLedger
 from forecasts.engine.quantity_tables import rescore_quantities
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.engine.score_tables import (
@@ -37,6 +38,7 @@ from forecasts.engine.score_tables import (
     take_rows,
     write_question_scores,
 )
+from forecasts.engine.stopwatch import phase
 
 # About 100,000 forecasts per chunk at the synthetic world's density: some
 # 100 MB of arrays while it is scored.
@@ -66,60 +68,120 @@ def card_keys(author: np.ndarray, tag: np.ndarray) -> np.ndarray:
     return (author.astype(np.int64) << 32) | tag.astype(np.int64)
 
 
+@dataclass
+class ScoredChunk:
+    """A range's scores computed, not yet written: its rows, digests and card totals."""
+
+    questions: IdRange
+    ledger: Ledger
+    rows: dict
+    row_question: np.ndarray  # each row's question, as an index into the ledger's
+    digests: np.ndarray
+    result: ChunkResult
+    quantities: QuantityLedger | None = None  # read ahead with the ledger, or not yet
+
+
 def score_chunk(
     questions: IdRange,
     started: datetime,
     *,
     verify: bool = False,
     cold: bool = False,
+    cold_quantities: bool = False,
     ledger: Ledger | None = None,
 ) -> ChunkResult:
     """Rescore one range of questions: its rows and digests written, its card totals returned.
 
+    ``ledger``: the range's ledger, read already (``forecasts.engine.prefetch``).
+    The options are ``write_chunk``'s.
+    """
+    without_jit()
+    if ledger is None:
+        with phase("read"):
+            ledger = read_ledger(questions)
+    chunk = score_ledger(questions, ledger)
+    written = write_chunk(chunk, started, verify=verify, cold=cold, cold_quantities=cold_quantities)
+    return with_counts(chunk.result, written)
+
+
+def score_ledger(
+    questions: IdRange, ledger: Ledger, quantities: QuantityLedger | None = None
+) -> ScoredChunk:
+    """Score a range's ledger: NumPy only, nothing read or written (``quantities``, the
+    ledger of its numeric and date questions if read already, is scored with its writes)."""
+    with phase("score"):
+        scored = score_pairs(ledger)
+        rows = card_rows(scored, ledger)
+        tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
+        author, tag, totals = card_totals.totals_from_rows(rows, tags)
+        n_questions = ledger.question_id.size
+        digests = scores_digests(
+            rows, scored["question"], ledger.tag_question, ledger.tag_id, n_questions
+        )
+    counts = {
+        "questions": int(n_questions),
+        "forecasts": int(ledger.forecast_id.size),
+        "question_scores": int(rows["author"].size),
+    }
+    return ScoredChunk(
+        questions,
+        ledger,
+        rows,
+        scored["question"],
+        digests,
+        ChunkResult(card_keys(author, tag), totals, counts),
+        quantities,
+    )
+
+
+def write_chunk(
+    chunk: ScoredChunk,
+    started: datetime,
+    *,
+    verify: bool = False,
+    cold: bool = False,
+    cold_quantities: bool = False,
+) -> dict[str, int]:
+    """Store a scored range: its changed rows, their digests, its questions' stamps and its
+    numeric and date scores. Returns counts of what was written.
+
     Rows are rewritten only for questions whose digest changed (``verify``:
     the digest of the rows actually stored; ``cold``: the score table is
-    empty, so every row is copied in and nothing is looked up or deleted).
-    ``ledger``: the range's ledger, read already (``forecasts.engine.prefetch``).
+    empty, so every row is copied in and nothing is looked up or deleted;
+    ``cold_quantities``: the same for the numeric and date scores).
     """
-    _without_jit()
-    if ledger is None:
-        ledger = read_ledger(questions)
-    scored = score_pairs(ledger)
-    row_question = scored["question"]  # index into the chunk's questions
-    rows = card_rows(scored, ledger)
-    tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
-    author, tag, totals = card_totals.totals_from_rows(rows, tags)
-    n_questions = ledger.question_id.size
-    digests = scores_digests(rows, row_question, ledger.tag_question, ledger.tag_id, n_questions)
+    ledger, rows, digests = chunk.ledger, chunk.rows, chunk.digests
     if cold:
-        changed = np.ones(n_questions, bool)
-        written = copy_question_scores(rows, started)
+        changed = np.ones(ledger.question_id.size, bool)
+        with phase("copy_scores"):
+            written = copy_question_scores(rows, started)
     else:
-        if verify:
-            stored, orphans = stored_digests(ledger.question_id, questions)
-            delete_question_scores(orphans)
-        else:
-            stored = ledger.scores_digest
-        changed = digests != stored
-        written = write_question_scores(
-            take_rows(rows, np.flatnonzero(changed[row_question])),
-            started,
-            question_ids=ledger.question_id[changed],
+        with phase("compare"):
+            if verify:
+                stored, orphans = stored_digests(ledger.question_id, chunk.questions)
+                delete_question_scores(orphans)
+            else:
+                stored = ledger.scores_digest
+            changed = digests != stored
+        with phase("write_scores"):
+            written = write_question_scores(
+                take_rows(rows, np.flatnonzero(changed[chunk.row_question])),
+                started,
+                question_ids=ledger.question_id[changed],
+            )
+    with phase("digests"):
+        store_digests(ledger.question_id[changed], digests[changed], fresh=cold)
+    with phase("stamp_scored"):
+        stamp_scored(ledger, started)
+    with phase("quantities"):  # numeric and date questions
+        _, quantity_counts = rescore_quantities(
+            chunk.questions, started, fresh=cold_quantities, ledger=chunk.quantities
         )
-    store_digests(ledger.question_id[changed], digests[changed], fresh=cold)
-    stamp_scored(ledger, started)
-    _, quantity_counts = rescore_quantities(questions, started)  # numeric and date questions
-    return ChunkResult(
-        card_keys(author, tag),
-        totals,
-        {
-            "questions": int(n_questions),
-            "forecasts": int(ledger.forecast_id.size),
-            "question_scores": int(rows["author"].size),
-            "question_scores_written": written,
-            **quantity_counts,
-        },
-    )
+    return {"question_scores_written": written, **quantity_counts}
+
+
+def with_counts(result: ChunkResult, counts: dict[str, int]) -> ChunkResult:
+    return ChunkResult(result.keys, result.totals, {**result.counts, **counts})
 
 
 def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
@@ -139,7 +201,49 @@ def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
     return ChunkResult(merged_keys, merged, counts)
 
 
-def _without_jit() -> None:
+class TotalsSum:
+    """Chunks' card totals added up one chunk at a time; ``result()`` is ``merge_totals``'s.
+
+    A chunk's cards already in the sum are added in place, in proportion to the
+    chunk's own cards; cards seen for the first time wait in a short list and
+    are merged in (re-sorting every card) only once they are many. Re-merging
+    every card for each chunk cost more than the scoring at ten million
+    forecasts, since every chunk brings a few new (author, tag) cards. Totals
+    are whole units, so the order of the additions changes no bit.
+    """
+
+    def __init__(self) -> None:
+        self.merged = merge_totals([])
+        self.waiting: list[ChunkResult] = []
+        self.n_waiting = 0
+        self.counts: dict[str, int] = {}
+
+    def add(self, part: ChunkResult) -> None:
+        for name, value in part.counts.items():
+            self.counts[name] = self.counts.get(name, 0) + value
+        keys = self.merged.keys
+        if keys.size:
+            at = np.minimum(np.searchsorted(keys, part.keys), keys.size - 1)
+            known = keys[at] == part.keys
+            self.merged.totals[at[known]] += part.totals[known]  # a part's keys are distinct
+            part = ChunkResult(part.keys[~known], part.totals[~known])
+        if part.keys.size:
+            self.waiting.append(part)
+            self.n_waiting += part.keys.size
+        if self.n_waiting > max(keys.size // 4, 10_000):
+            self._merge_waiting()
+
+    def result(self) -> ChunkResult:
+        self._merge_waiting()
+        return ChunkResult(self.merged.keys, self.merged.totals, dict(self.counts))
+
+    def _merge_waiting(self) -> None:
+        if self.waiting:
+            self.merged = merge_totals([self.merged, *self.waiting])
+            self.waiting, self.n_waiting = [], 0
+
+
+def without_jit() -> None:
     """No JIT compilation for the rest of the transaction (PostgreSQL).
 
     A chunk's queries cost just enough for the planner to compile them, and

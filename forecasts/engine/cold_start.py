@@ -23,13 +23,16 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from forecasts.engine.stopwatch import phase
+
 TABLE = "forecasts_questionscore"
+QUANTITY_TABLE = "forecasts_quantityscore"
 DIGESTS = "forecasts_scoresdigest"
 
 
-def score_table_empty() -> bool:
+def score_table_empty(table: str = TABLE) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})")
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
         return bool(cursor.fetchone()[0])
 
 
@@ -50,19 +53,21 @@ def bulk_load(*, enabled: bool, table: str = TABLE) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    with connection.cursor() as cursor:
+    with phase("drop_indexes"), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table}")  # empty already; lets COPY skip WAL where it may
         rebuild = _drop_indexes(cursor, table)
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for statement in rebuild:
-            cursor.execute(statement)
-        cursor.execute(f"ANALYZE {table}")
+        for name, statement in rebuild:
+            with phase(f"build {name}"):
+                cursor.execute(statement)
+        with phase("analyze"):
+            cursor.execute(f"ANALYZE {table}")
 
 
-def _drop_indexes(cursor, table: str) -> list[str]:
-    """Drop the table's indexes; returns the statements that make them again."""
+def _drop_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """Drop the table's indexes; returns their names and the statements that make them again."""
     cursor.execute(
         "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
         "WHERE c.conrelid = %s::regclass AND c.contype IN ('p', 'u') "
@@ -84,8 +89,8 @@ def _drop_indexes(cursor, table: str) -> list[str]:
         cursor.execute(f"DROP INDEX {name}")
     return [
         *(
-            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            (name, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
             for name, definition in constraints
         ),
-        *(definition for _, definition in indexes),
+        *indexes,
     ]

@@ -91,13 +91,14 @@ def merge_run(run_id: str) -> dict | None:
         if run.chunks.filter(scored_at__isnull=True).exists():
             return None  # the last chunk to finish queues the merge again
         dirty = _chunks_rescored_since(run)
-        merged = chunks.merge_totals([])
+        card_sum = chunks.TotalsSum()
         for chunk in run.chunks.order_by("index"):
             if chunk.index in dirty:
                 part = chunks.score_chunk(_range(chunk), run.started_at)
             else:
                 part = _stored_part(chunk)
-            merged = chunks.merge_totals([merged, part])
+            card_sum.add(part)
+        merged = card_sum.result()
         keys = merged.keys
         written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, merged.totals, run.started_at)
         records_written = rebuild_records(authors=None, at=run.started_at)

@@ -4,7 +4,10 @@ A full rescore alternates between waiting for the database (reading a
 chunk's ledger) and working in Python (scoring it, encoding its rows), so
 one of the two sits idle at any moment. ``chunk_ledgers`` reads the chunks
 on a second connection, in a thread, one chunk ahead of the scorer: the
-server packs chunk k + 1 while this process scores chunk k.
+server packs chunk k + 1 while this process scores chunk k. In a cold
+start the ledger of the chunk's numeric and date questions is read with it
+(otherwise the chunk's writes read it, on the rescore's connection, while
+this reader reads the next chunk).
 
 The reader sees exactly what the rescore's own transaction would: before
 writing anything, the rescore's transaction exports its snapshot and the
@@ -29,35 +32,60 @@ import queue
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connection, connections
 
 from forecasts.engine.bulkload import can_share_snapshot, read_small
 from forecasts.engine.ledger_arrays import IdRange, Ledger, build_ledger, ledger_queries
+from forecasts.engine.quantities import QuantityLedger, read_quantities
+
+ChunkRead = tuple[Ledger, QuantityLedger | None]  # a chunk's ledger and its quantities
+
+
+@dataclass
+class ChunkLedgers:
+    """The chunks' ledgers in order, each with the ledger of its numeric and date
+    questions when read ahead (None: read it when needed); ``apart``: read on a
+    connection of their own, so this thread's connection is free meanwhile."""
+
+    ledgers: Iterator[ChunkRead]
+    apart: bool
+
+    def __iter__(self) -> Iterator[ChunkRead]:
+        return self.ledgers
 
 
 @contextmanager
-def chunk_ledgers(ranges: Sequence[IdRange]) -> Iterator[Iterator[Ledger]]:
-    """The ledgers of ``ranges`` in order; enter before the transaction writes anything."""
+def chunk_ledgers(
+    ranges: Sequence[IdRange], *, with_quantities: bool = False
+) -> Iterator[ChunkLedgers]:
+    """The ledgers of ``ranges`` in order; enter before the transaction writes anything.
+
+    ``with_quantities``: read each chunk's numeric and date ledger ahead too (for a
+    cold start, whose writes, not its reads, set the pace).
+    """
     wrapper = connections[connection.alias]
     if len(ranges) < 2 or not can_share_snapshot(wrapper):
-        yield (build_ledger(read_small(connection, ledger_queries(r))) for r in ranges)
+        here = ((build_ledger(read_small(connection, ledger_queries(r))), None) for r in ranges)
+        yield ChunkLedgers(here, apart=False)
         return
     with wrapper.cursor() as cursor:
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-    reader = _Reader(wrapper, snapshot, ranges)
+    reader = _Reader(wrapper, snapshot, ranges, with_quantities)
     reader.start()
     try:
-        yield reader.ledgers()
+        yield ChunkLedgers(reader.ledgers(), apart=True)
     finally:
         reader.stop()
 
 
 class _Reader(threading.Thread):
-    def __init__(self, wrapper, snapshot: str, ranges: Sequence[IdRange]):
+    def __init__(self, wrapper, snapshot: str, ranges: Sequence[IdRange], with_quantities: bool):
         super().__init__(name="reckon-ledger-reader", daemon=True)
         self.wrapper, self.snapshot, self.ranges = wrapper, snapshot, list(ranges)
+        self.with_quantities = with_quantities
         self.ready: queue.Queue = queue.Queue(maxsize=1)
         self.stopping = threading.Event()
 
@@ -70,7 +98,10 @@ class _Reader(threading.Thread):
                 cursor.execute("SET LOCAL jit = off")
                 for questions in self.ranges:
                     ledger = build_ledger(read_small(reader, ledger_queries(questions)))
-                    if not self._put(ledger):
+                    quantities = (
+                        read_quantities(questions, reader) if self.with_quantities else None
+                    )
+                    if not self._put((ledger, quantities)):
                         break
                 cursor.execute("COMMIT")
         except BaseException as error:  # handed to the scorer, which raises it
@@ -87,7 +118,7 @@ class _Reader(threading.Thread):
                 continue
         return False
 
-    def ledgers(self) -> Iterator[Ledger]:
+    def ledgers(self) -> Iterator[ChunkRead]:
         for _ in self.ranges:
             item = self.ready.get()
             if isinstance(item, BaseException):

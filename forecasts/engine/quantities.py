@@ -107,12 +107,12 @@ def nan_if_null(column: str) -> str:
     return f"COALESCE({column}, CAST('NaN' AS DOUBLE PRECISION))"
 
 
-def quantity_question_ids(question_ids: Questions) -> np.ndarray:
+def quantity_question_ids(question_ids: Questions, db=connection) -> np.ndarray:
     """The ids of the numeric and date questions among ``question_ids`` (sorted)."""
     where, params = _in_questions("id", question_ids)
     where = f"{where} AND" if where else " WHERE"
     sql = f"SELECT id FROM forecasts_question{where} kind IN {QUANTITY_KINDS}"
-    return np.sort(read_columns(connection, sql, {"id": "int8"}, params)["id"])
+    return np.sort(read_columns(db, sql, {"id": "int8"}, params)["id"])
 
 
 def quantity_queries(ids: Sequence[int]) -> list[Query]:
@@ -181,13 +181,13 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
     return [questions, forecasts, quantiles, tags]
 
 
-def read_quantities(question_ids: Questions) -> QuantityLedger:
+def read_quantities(question_ids: Questions, db=connection) -> QuantityLedger:
     """The numeric and date questions among ``question_ids``: their ids first (one query,
-    and no other for none), then everything else in one round trip."""
-    ids = quantity_question_ids(question_ids).tolist()
+    and no other for none), then everything else in one round trip (on ``db``)."""
+    ids = quantity_question_ids(question_ids, db).tolist()
     queries = quantity_queries(ids)
     if ids:
-        q, f, e, tags = read_small(connection, queries)
+        q, f, e, tags = read_small(db, queries)
     else:
         q, f, e, tags = (
             {name: _EMPTY[kind] for name, kind in query.kinds.items()} for query in queries

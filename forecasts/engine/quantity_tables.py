@@ -33,7 +33,13 @@ from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
 from forecasts.engine.crowd import ragged_arange
 from forecasts.engine.ledger_arrays import Questions, _in_questions
 from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
-from forecasts.engine.quantities import FORMS, nan_if_null, read_quantities, score_quantities
+from forecasts.engine.quantities import (
+    FORMS,
+    QuantityLedger,
+    nan_if_null,
+    read_quantities,
+    score_quantities,
+)
 from forecasts.engine.score_tables import microseconds
 from forecasts.models import QuantityRecord, QuantityScore
 from forecasts.scoring.t_quantiles import t_975
@@ -62,14 +68,31 @@ _TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as 
 _RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
 
 
-def rescore_quantities(question_ids: Questions, at: datetime) -> tuple[np.ndarray, dict]:
+def rescore_quantities(
+    question_ids: Questions,
+    at: datetime,
+    *,
+    fresh: bool = False,
+    ledger: QuantityLedger | None = None,
+) -> tuple[np.ndarray, dict]:
     """Score and store the numeric and date questions among ``question_ids``.
 
-    Returns the authors of the rows written or deleted, and counts.
+    Returns the authors of the rows written or deleted, and counts. ``fresh``:
+    no row of these questions is stored (a cold start into an empty table), so
+    every row is copied in without reading or comparing the stored ones.
+    ``ledger``: their ledger, read already (``forecasts.engine.prefetch``).
     """
-    ledger = read_quantities(question_ids)
+    if ledger is None:
+        ledger = read_quantities(question_ids)
     rows = score_quantities(ledger)
     tags = _tag_lists(ledger.tag_question, ledger.tag_id, ledger.question_id.size)
+    counts = {"quantity_scores": int(rows["author"].size)}
+    if fresh:
+        _write_rows(rows, ledger.question_id, tags, np.arange(rows["author"].size), at)
+        return np.unique(rows["author"]), {
+            **counts,
+            "quantity_scores_written": counts["quantity_scores"],
+        }
     new: dict[int, set[tuple]] = {int(q): set() for q in ledger.question_id}
     for i, row in enumerate(_row_tuples(rows, tags)):
         new[int(ledger.question_id[rows["question"][i]])].add(row)
@@ -79,11 +102,10 @@ def rescore_quantities(question_ids: Questions, at: datetime) -> tuple[np.ndarra
     QuantityScore.objects.filter(question_id__in=changed).delete()
     write = np.isin(ledger.question_id[rows["question"]], changed)
     _write_rows(rows, ledger.question_id, tags, np.flatnonzero(write), at)
-    counts = {
-        "quantity_scores": int(rows["author"].size),
+    return np.array(sorted(touched), np.int64), {
+        **counts,
         "quantity_scores_written": int(write.sum()),
     }
-    return np.array(sorted(touched), np.int64), counts
 
 
 def _tag_lists(tag_question: np.ndarray, tag_id: np.ndarray, n: int) -> list[list[int]]:
@@ -189,16 +211,34 @@ def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
     QuantityRecord.objects.filter(
         pk__in=gone + [stored[key][0] for key in changed if key in stored]
     ).delete()
-    QuantityRecord.objects.bulk_create(
-        QuantityRecord(
-            author_id=author,
-            tag_id=tag or None,
-            computed_at=at,
-            **dict(zip(_RECORD_FIELDS, new[(author, tag)], strict=True)),
-        )
-        for author, tag in changed
-    )
+    _insert_records(changed, [new[key] for key in changed], at)
     return len(changed)
+
+
+def _insert_records(keys: list[tuple[int, int]], figures: list[tuple], at: datetime) -> None:
+    """Insert records ((author, tag or 0) and their ``_RECORD_FIELDS``) by COPY, not per row."""
+    n = len(keys)
+    if n == 0:
+        return
+    key = np.array(keys, np.int64).reshape(n, 2)
+    columns = list(zip(*figures, strict=True))
+    write_rows(
+        connection,
+        QuantityRecord._meta.db_table,
+        [
+            Column("author_id", "int8", key[:, 0]),
+            Column("tag_id", "int8", key[:, 1], nulls=key[:, 1] == 0),
+            *(
+                Column(name, "float8", np.array(values, np.float64))  # None: NaN, written NULL
+                if name in ("mean", "low", "high")
+                else Column(name, "int4", np.array(values, np.int64))
+                for name, values in zip(_RECORD_FIELDS, columns, strict=True)
+            ),
+            Column("computed_at", "time", np.full(n, microseconds(at))),
+        ],
+        n,
+        any_order=True,  # records are found by author and tag, never by id
+    )
 
 
 def _where_author(authors: np.ndarray) -> tuple[str, list]:

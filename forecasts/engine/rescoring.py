@@ -31,16 +31,18 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from forecasts.engine import card_totals, chunks, cold_start, prefetch
+from forecasts.engine import card_totals, chunks, cold_start, prefetch, stopwatch
 from forecasts.engine.bulkload import pg_array, read_columns, read_small
 from forecasts.engine.card_rows import card_rows
+from forecasts.engine.chunk_writer import chunk_writer
 from forecasts.engine.chunks import card_keys
-from forecasts.engine.ledger_arrays import build_ledger, ledger_queries
+from forecasts.engine.ledger_arrays import IdRange, build_ledger, ledger_queries
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantity_tables import rebuild_records, rescore_quantities
@@ -54,6 +56,7 @@ from forecasts.engine.score_tables import (
     store_scorecards,
     stored_rows_queries,
 )
+from forecasts.engine.stopwatch import phase
 from forecasts.models import QuestionScore
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
@@ -109,26 +112,56 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     transaction.
     """
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
+    no_cards = np.zeros((0, card_totals.WIDTH))
     started = timezone.now()
     clock = _Clock()
-    with transaction.atomic():
-        lock_scores(shared=False)
-        ranges = chunks.question_ranges(chunk_questions)
-        cold = cold_start.score_table_empty()
-        # The ledgers are read ahead on a second connection, in this transaction's
-        # snapshot, exported before anything is written (the bulk load truncates).
-        with prefetch.chunk_ledgers(ranges) as ledgers, cold_start.bulk_load(enabled=cold):
-            merged = chunks.merge_totals([])
-            for questions, ledger in zip(ranges, ledgers, strict=True):
-                part = chunks.score_chunk(
-                    questions, started, verify=verify, cold=cold, ledger=ledger
-                )
-                merged = chunks.merge_totals([merged, part])
-            clock.lap("score_s")
-        keys, totals = merged.keys, merged.totals
-        cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
-        records_written = rebuild_records(authors=None, at=started)
-        clock.lap("cards_s")
+    with stopwatch.recording() as phases:
+        with transaction.atomic():
+            with phase("start"):
+                lock_scores(shared=False)
+                ranges = chunks.question_ranges(chunk_questions)
+                cold = cold_start.score_table_empty()
+                cold_quantities = cold_start.score_table_empty(cold_start.QUANTITY_TABLE)
+            # The ledgers are read ahead on a second connection, in this transaction's
+            # snapshot, exported before anything is written (the bulk load truncates);
+            # each chunk's rows are written while the next is scored (chunk_writer).
+            with (
+                prefetch.chunk_ledgers(ranges, with_quantities=cold) as ledgers,
+                cold_start.bulk_load(enabled=cold),
+            ):
+                chunks.without_jit()
+                card_sum = chunks.TotalsSum()
+                read_ahead = iter(ledgers)
+                with chunk_writer(overlap=ledgers.apart) as writer:
+                    for questions in ranges:
+                        with phase("read_wait"):
+                            ledger, quantities = next(read_ahead)
+                        chunk = chunks.score_ledger(questions, ledger, quantities)
+                        writer.submit(
+                            partial(
+                                chunks.write_chunk,
+                                chunk,
+                                started,
+                                verify=verify,
+                                cold=cold,
+                                cold_quantities=cold_quantities,
+                            )
+                        )
+                        with phase("merge_totals"):
+                            card_sum.add(chunk.result)
+                        del chunk, ledger, quantities  # the writer holds what it needs
+                    for written in writer.results():
+                        card_sum.add(chunks.ChunkResult(np.zeros(0, np.int64), no_cards, written))
+                merged = card_sum.result()
+                clock.lap("score_s")
+            keys, totals = merged.keys, merged.totals
+            with phase("scorecards"):
+                cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
+            with phase("quantity_records"):
+                records_written = rebuild_records(authors=None, at=started)
+            clock.lap("cards_s")
+        clock.lap("commit_s")
+        phases["commit"] = clock.laps["commit_s"]
     return {
         **merged.counts,
         "quantity_records_written": records_written,
@@ -137,16 +170,43 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
         "scorecards": int(keys.size),
         "scorecards_written": cards_written,
         **clock.laps,
+        "phases": phases,
     }
+
+
+# Authors whose stored cards are read and compared at once when the cards are
+# replaced: a few tens of MB, however many authors there are.
+CARD_AUTHORS = 2_000
 
 
 def replace_scorecards(author, tag, totals, at) -> int:
     """Make the stored scorecards exactly these (tag 0: overall); returns cards written.
 
+    The cards are sorted by (author, tag). They are replaced ``CARD_AUTHORS``
+    authors at a time (ranges of author ids, the ends open, so that cards of
+    authors with no card any more are deleted too): memory holds one slice's
+    stored cards, not every card's.
+    """
+    authors = np.unique(author)
+    cuts = authors[CARD_AUTHORS::CARD_AUTHORS].tolist()
+    written = 0
+    for low, high in zip([None, *cuts], [*cuts, None], strict=True):
+        first = 0 if low is None else int(np.searchsorted(author, low))
+        last = author.size if high is None else int(np.searchsorted(author, high))
+        mine = slice(first, last)
+        written += _replace_cards(
+            author[mine], tag[mine], totals[mine], at, among=IdRange(low, high)
+        )
+    return written
+
+
+def _replace_cards(author, tag, totals, at, *, among: IdRange) -> int:
+    """Make the stored cards of the authors in ``among`` these.
+
     Cards whose stored totals are bit for bit the new ones are left alone:
     their figures are a function of the totals (and FIGURES_VERSION).
     """
-    q = scorecard_queries(None)
+    q = scorecard_queries(among)
     stored = read_columns(connection, q.sql, q.kinds, q.params)
     stored_totals, usable = decode_stored(stored)
     keys, stored_keys = (

@@ -243,16 +243,22 @@ def _delete_where(table: str, column: str, ids: list[int]) -> None:
         cursor.execute(f"DELETE FROM {table} WHERE {condition}", params)
 
 
-def scorecard_queries(author_ids: Sequence[int] | None, tag_ids: Sequence[int] = ()) -> Query:
-    """The stored scorecards (of some authors: their overall cards and those tags').
+def scorecard_queries(
+    author_ids: Sequence[int] | IdRange | None, tag_ids: Sequence[int] = ()
+) -> Query:
+    """The stored scorecards (of some authors: their overall cards and those tags'; of
+    a range of author ids: all their cards).
 
     Columns: ``id``, ``author``, ``tag`` (0 overall), ``totals`` (raw bytes;
     zeros where the stored totals have another length) and ``sized`` (whether
     they had the right length).
     """
     size = _TOTALS_BYTES
-    where, params = "", []
-    if author_ids is not None:
+    where, params = "", list[object]()
+    if isinstance(author_ids, IdRange):
+        condition, params = author_ids.where("author_id")
+        where = f" WHERE {condition}"
+    elif author_ids is not None:
         authors, author_params = in_ids(connection, "author_id", author_ids)
         tags, tag_params = in_ids(connection, "tag_id", tag_ids)
         where = f" WHERE {authors} AND (tag_id IS NULL OR {tags})"

@@ -8,7 +8,7 @@ from django.db import connection
 
 from forecasts.engine import card_totals, chunks, cold_start, rescoring
 from forecasts.engine.ledger_arrays import IdRange
-from forecasts.models import Question, QuestionScore, Scorecard, ScoresDigest
+from forecasts.models import Author, Question, QuestionScore, Scorecard, ScoresDigest
 from tests.builders.random_ledgers import random_ledger
 from tests.engine.test_rescoring import assert_matches_library
 
@@ -130,6 +130,17 @@ def test_merged_totals_do_not_depend_on_the_order_of_the_chunks():
     for part in parts:
         by_hand += part.totals[part.keys == merged.keys[0]].sum(axis=0)
     assert np.array_equal(merged.totals[0], by_hand)
+    # Added one chunk at a time (in place once a card is known), in either order: the same bits.
+    for order in (parts, parts[::-1]):
+        total = chunks.TotalsSum()
+        for part in order:
+            total.add(part)
+        summed = total.result()
+        assert np.array_equal(summed.keys, merged.keys)
+        assert summed.totals.tobytes() == merged.totals.tobytes()
+        assert summed.counts == merged.counts
+    total.add(parts[2])  # every card known: added where it is
+    assert total.result().totals is summed.totals and total.result().counts == {"questions": 17}
     empty = chunks.merge_totals([])
     assert empty.keys.size == 0 and empty.totals.shape == (0, width)
 
@@ -170,17 +181,35 @@ def test_a_cold_start_leaves_the_indexes_as_they_were():
 def test_a_cold_start_that_fails_half_way_leaves_nothing_behind(monkeypatch):
     random_ledger(26, n_questions=9)
     before = _constraints()
-    real = chunks.score_chunk
+    real = chunks.write_chunk
     calls = []
 
-    def failing(questions, started, **options):
-        calls.append(questions)
+    def failing(chunk, started, **options):  # the second chunk's writes fail
+        calls.append(chunk.questions)
         if len(calls) == 2:
             raise RuntimeError("worker lost")
-        return real(questions, started, **options)
+        return real(chunk, started, **options)
 
-    monkeypatch.setattr(chunks, "score_chunk", failing)
+    monkeypatch.setattr(chunks, "write_chunk", failing)
     with pytest.raises(RuntimeError, match="worker lost"):
         rescoring.rescore_all(chunk_questions=3)
     assert not QuestionScore.objects.exists() and not ScoresDigest.objects.exists()
     assert _constraints() == before
+
+
+@pytest.mark.django_db
+def test_cards_replaced_a_few_authors_at_a_time_end_as_a_fresh_rescore_leaves_them(monkeypatch):
+    random_ledger(27, n_authors=9, n_questions=14)
+    rescoring.rescore_all()
+    expected = stored_state()
+    # Cards gone, cards wrong, and a card of an author with nothing scored any more.
+    cards = list(Scorecard.objects.order_by("author_id", "tag_id"))
+    Scorecard.objects.filter(pk__in=[cards[0].pk, cards[-1].pk]).delete()
+    Scorecard.objects.filter(pk=cards[len(cards) // 2].pk).update(totals=b"\x00" * 8)
+    stray = Author.objects.create(name="Nobody", slug="nobody-27")
+    Scorecard.objects.create(author=stray, n_scored=3)
+    monkeypatch.setattr(rescoring, "CARD_AUTHORS", 2)
+    again = rescoring.rescore_all(chunk_questions=4)
+    assert again["scorecards_written"] == 3
+    assert_bit_identical(stored_state(), expected)
+    assert not Scorecard.objects.filter(author=stray).exists()

@@ -1,0 +1,115 @@
+"""A full rescore writes one chunk's rows on its own connection, in a thread, while it
+scores the next: the same stored bits, one transaction, nothing left after a failure."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from forecasts.engine import chunks, rescoring
+from forecasts.models import (
+    QuantityRecord,
+    QuantityScore,
+    QuestionScore,
+    Scorecard,
+    ScoresDigest,
+)
+from tests.builders.random_ledgers import random_ledger
+from tests.builders.random_quantities import random_quantity_ledger
+from tests.engine import test_quantities
+from tests.engine.test_chunks import WHOLE, _constraints, assert_bit_identical, stored_state
+
+# Outside a test transaction, so that the rescore's own transaction can share its
+# snapshot with the reader and its connection with the writer, as in production.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+SCORE_MODELS = (QuestionScore, ScoresDigest, Scorecard, QuantityScore, QuantityRecord)
+
+
+def quantity_state() -> tuple[dict, dict]:
+    """Every stored numeric and date row and record, but ids and times."""
+    rows = {
+        (r.pop("author_id"), r.pop("question_id")): r
+        for r in QuantityScore.objects.values()
+        if r.pop("id") and r.pop("computed_at")
+    }
+    records = {
+        (r.pop("author_id"), r.pop("tag_id")): r
+        for r in QuantityRecord.objects.values()
+        if r.pop("id") and r.pop("computed_at")
+    }
+    return rows, records
+
+
+def _empty_scores() -> None:
+    for model in SCORE_MODELS:
+        model.objects.all().delete()
+
+
+def _writer_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("reckon-chunk-writer")]
+
+
+def _recording_writes(monkeypatch) -> list[str]:
+    """The name of the thread each chunk's writes ran on."""
+    threads, real = [], chunks.write_chunk
+
+    def recorded(chunk, started, **options):
+        threads.append(threading.current_thread().name)
+        return real(chunk, started, **options)
+
+    monkeypatch.setattr(chunks, "write_chunk", recorded)
+    return threads
+
+
+def test_a_cold_start_written_in_a_thread_stores_what_one_chunk_stores(monkeypatch):
+    random_ledger(41, n_authors=7, n_questions=15)
+    random_quantity_ledger(42, n_questions=9)
+    threads = _recording_writes(monkeypatch)
+    whole = rescoring.rescore_all(chunk_questions=WHOLE)  # one chunk: written where scored
+    assert whole["cold_start"] and threads == [threading.current_thread().name]
+    expected, expected_quantities = stored_state(), quantity_state()
+    assert expected[0] and expected_quantities[0] and expected_quantities[1]
+    _empty_scores()
+    threads.clear()
+    cold = rescoring.rescore_all(chunk_questions=3)
+    assert cold["cold_start"] and cold["chunks"] == len(threads) == 9
+    assert set(threads) == {"reckon-chunk-writer_0"}
+    assert cold["question_scores_written"] == whole["question_scores_written"]
+    assert cold["quantity_scores_written"] == whole["quantity_scores_written"] > 0
+    assert_bit_identical(stored_state(), expected)
+    assert quantity_state() == expected_quantities
+    test_quantities.assert_matches_library()
+    # Replacing, with the writes in the thread too: nothing to change.
+    again = rescoring.rescore_all(chunk_questions=2, verify=True)
+    assert (again["question_scores_written"], again["quantity_scores_written"]) == (0, 0)
+    assert again["scorecards_written"] == again["quantity_records_written"] == 0
+    assert _writer_threads() == []
+
+
+def test_a_write_that_fails_in_the_thread_fails_the_rescore_and_leaves_nothing_behind(
+    monkeypatch,
+):
+    random_ledger(43, n_authors=6, n_questions=12)
+    random_quantity_ledger(44, n_questions=6)
+    before = _constraints()
+    real, calls = chunks.write_chunk, []
+
+    def failing(chunk, started, **options):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 3:  # the rows of two chunks are in by now
+            raise RuntimeError("the disk is full")
+        return real(chunk, started, **options)
+
+    monkeypatch.setattr(chunks, "write_chunk", failing)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        rescoring.rescore_all(chunk_questions=2)
+    assert set(calls) == {"reckon-chunk-writer_0"}
+    for model in SCORE_MODELS:
+        assert not model.objects.exists(), model
+    assert _constraints() == before
+    assert _writer_threads() == []
+    assert not connection.in_atomic_block
+    monkeypatch.undo()
+    assert rescoring.rescore_all(chunk_questions=2)["cold_start"]  # the connection is sound
+    test_quantities.assert_matches_library()
