@@ -29,7 +29,7 @@ def fill_question_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("forecasts", "0023_api_validators"),
+        ("forecasts", "0025_api_validator"),
     ]
 
     operations = [
