@@ -4,6 +4,12 @@ A scorecard is a handful of numbers; this is the list behind them — the claims
 that were scored, those still pending, and those left out (annulled, recorded
 in hindsight, no forecast before close) with the reason. It reads the ledger
 in a fixed number of queries whatever the author's size.
+
+The whole record is read light (``author_record``): for each claim only the
+columns that sort it and sum it up (ids, states, dates, the timing rule's
+inputs), as plain rows rather than model instances, since a prolific author
+has hundreds of claims and a page shows 25. ``complete`` then reads the full
+forecasts, questions and sources of the claims a page prints (one query).
 """
 
 from __future__ import annotations
@@ -45,15 +51,76 @@ DEFERRED = (
     "entered_by",
     "import_id",
 )
+# The light read of the whole record: a forecast's columns, then its question's
+# (in ``LightQuestion``'s order).
+LIGHT_COLUMNS = (
+    "pk",
+    "question_id",
+    "stated_at",
+    "recorded_at",
+    "probability",
+    "source_id",
+    "source__url",
+    "source__published_on",
+    "question__title",
+    "question__kind",
+    "question__state",
+    "question__closes_at",
+    "question__resolve_by",
+    "question__resolution_changed_at",
+    "question__scored_at",
+)
 RESOLUTION_DEFERRED = ("resolved_at", "evidence_note", "evidence_url", "option__updated_at")
+
+
+@dataclass(slots=True)
+class LightQuestion:
+    """The columns of a claim's question that sort and sum up the record."""
+
+    pk: int
+    title: str
+    kind: str
+    state: str
+    closes_at: datetime
+    resolve_by: datetime
+    resolution_changed_at: datetime | None
+    scored_at: datetime | None
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.kind in (Question.Kind.NUMERIC, Question.Kind.DATE)
+
+
+@dataclass(slots=True)
+class LightSource:
+    """What the timing rule reads of a forecast's source."""
+
+    url: str
+    published_on: date | None
+
+
+@dataclass(slots=True)
+class LightForecast:
+    """What the timing rule and the choice of the final forecast read of a forecast."""
+
+    pk: int
+    author_id: int
+    question_id: int
+    stated_at: datetime
+    recorded_at: datetime
+    probability: float | None
+    source: LightSource | None
 
 
 @dataclass
 class Claim:
-    """One author's forecasts on one question, with its outcome and score."""
+    """One author's forecasts on one question, with its outcome and score.
 
-    question: Question
-    forecasts: list[Forecast] = field(default_factory=list)
+    Read light by ``author_record``; ``complete`` swaps in the model instances.
+    """
+
+    question: Question | LightQuestion
+    forecasts: list[Forecast] | list[LightForecast] = field(default_factory=list)
     resolution: Resolution | None = None
     score: QuestionScore | None = None
     # The final forecast's (option label, probability) pairs, read by ``with_options``
@@ -76,10 +143,11 @@ class Claim:
         the last one stated by the close, or the last one, is what is shown.
         """
         final_id = next(iter(self.counted.final.values()), None)
+        forecasts: list = self.forecasts
         if final_id is not None:
-            return next(f for f in self.forecasts if f.pk == final_id)
-        before_close = [f for f in self.forecasts if f.stated_at <= self.question.closes_at]
-        return (before_close or self.forecasts)[-1]
+            return next(f for f in forecasts if f.pk == final_id)
+        before_close = [f for f in forecasts if f.stated_at <= self.question.closes_at]
+        return (before_close or forecasts)[-1]
 
     @property
     def earlier(self) -> int:
@@ -177,6 +245,9 @@ def author_record(
 ) -> AuthorRecord:
     """Sort an author's published claims into scored, pending and left out (3 queries).
 
+    The claims come light (``LightQuestion``, ``LightForecast``): ``complete``
+    those a page prints.
+
     ``tag`` keeps questions with that tag; ``since``/``until`` keep resolved and
     annulled questions whose outcome became known in the period (pending claims
     are kept whatever the period: they have no outcome date yet).
@@ -186,9 +257,6 @@ def author_record(
     forecasts = (
         Forecast.objects.filter(author=author)
         .exclude(question__state=Question.State.DRAFT)
-        .select_related("question", "source")
-        # The long texts no row shows: a source's whole article is not read once per claim.
-        .defer(*DEFERRED)
         .order_by("question_id", "stated_at", "pk")
     )
     scores = QuestionScore.objects.filter(author=author)
@@ -196,9 +264,16 @@ def author_record(
         forecasts = forecasts.filter(question__tags=tag)
         scores = scores.filter(question__tags=tag)
     claims: dict[int, Claim] = {}
-    for forecast in forecasts:
-        claims.setdefault(forecast.question_id, Claim(question=forecast.question)).forecasts.append(
-            forecast
+    for row in forecasts.values_list(*LIGHT_COLUMNS):
+        (pk, question_id, stated_at, recorded_at, probability, source_id, url, published_on) = row[
+            :8
+        ]
+        claim = claims.get(question_id)
+        if claim is None:
+            claim = claims[question_id] = Claim(question=LightQuestion(question_id, *row[8:]))
+        source = LightSource(url, published_on) if source_id is not None else None
+        claim.forecasts.append(
+            LightForecast(pk, author.pk, question_id, stated_at, recorded_at, probability, source)
         )
     resolutions = Resolution.objects.filter(question_id__in=list(claims), is_current=True)
     for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
@@ -210,6 +285,29 @@ def author_record(
     if recorded_before_outcome:
         record.scored = [claim for claim in record.scored if not claim.is_retrospective]
     return record
+
+
+def complete(author: Author, claims: Sequence[Claim]) -> None:
+    """Read the full forecasts, questions and sources of these claims (one query, none
+    for no claim): what a page prints of the claims it shows."""
+    by_question = {
+        claim.question.pk: claim for claim in claims if isinstance(claim.question, LightQuestion)
+    }
+    if not by_question:
+        return
+    rows = (
+        Forecast.objects.filter(author=author, question_id__in=list(by_question))
+        .select_related("question", "source")
+        # The long texts no row shows: a source's whole article is not read once per claim.
+        .defer(*DEFERRED)
+        .order_by("question_id", "stated_at", "pk")
+    )
+    full: dict[int, list[Forecast]] = {}
+    for forecast in rows:
+        full.setdefault(forecast.question_id, []).append(forecast)
+    for question_id, forecasts in full.items():
+        claim = by_question[question_id]
+        claim.question, claim.forecasts = forecasts[0].question, forecasts
 
 
 def with_options(claims: Sequence[Claim]) -> None:
