@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
+from django.db.models import FilteredRelation, Q
+
 from forecasts.models import (
     Author,
     Forecast,
@@ -69,6 +71,12 @@ LIGHT_COLUMNS = (
     "question__resolve_by",
     "question__resolution_changed_at",
     "question__scored_at",
+    # Then the current resolution's and the author's score's (``FilteredRelation``s).
+    "current__outcome_known_at",
+    "own__id",
+    "own__brier",
+    "own__excluded_reason",
+    "own__n_retrospective",
 )
 RESOLUTION_DEFERRED = ("resolved_at", "evidence_note", "evidence_url", "option__updated_at")
 
@@ -112,6 +120,20 @@ class LightForecast:
     source: LightSource | None
 
 
+@dataclass(slots=True)
+class LightScore:
+    """What sorting and summing up read of a claim's stored ``QuestionScore``."""
+
+    pk: int
+    brier: float | None
+    excluded_reason: str
+    n_retrospective: int
+
+    @property
+    def counted(self) -> bool:
+        return not self.excluded_reason and self.brier is not None
+
+
 @dataclass
 class Claim:
     """One author's forecasts on one question, with its outcome and score.
@@ -122,7 +144,9 @@ class Claim:
     question: Question | LightQuestion
     forecasts: list[Forecast] | list[LightForecast] = field(default_factory=list)
     resolution: Resolution | None = None
-    score: QuestionScore | None = None
+    score: QuestionScore | LightScore | None = None
+    # When the outcome was known, as read light (``resolution`` is read by ``complete``).
+    known: datetime | None = None
     # The final forecast's (option label, probability) pairs, read by ``with_options``
     # for the claims a page shows (a multiple-choice question's "Scored as").
     options: list[tuple[str, float]] = field(default_factory=list)
@@ -155,7 +179,7 @@ class Claim:
 
     @property
     def known_at(self) -> datetime | None:
-        return self.resolution.outcome_known_at if self.resolution else None
+        return self.resolution.outcome_known_at if self.resolution else self.known
 
     @property
     def outcome(self) -> str:
@@ -243,7 +267,7 @@ def author_record(
     until: date | None = None,
     recorded_before_outcome: bool = False,
 ) -> AuthorRecord:
-    """Sort an author's published claims into scored, pending and left out (3 queries).
+    """Sort an author's published claims into scored, pending and left out (one query).
 
     The claims come light (``LightQuestion``, ``LightForecast``): ``complete``
     those a page prints.
@@ -259,10 +283,14 @@ def author_record(
         .exclude(question__state=Question.State.DRAFT)
         .order_by("question_id", "stated_at", "pk")
     )
-    scores = QuestionScore.objects.filter(author=author)
     if tag is not None:
         forecasts = forecasts.filter(question__tags=tag)
-        scores = scores.filter(question__tags=tag)
+    forecasts = forecasts.annotate(
+        current=FilteredRelation(
+            "question__resolutions", condition=Q(question__resolutions__is_current=True)
+        ),
+        own=FilteredRelation("question__scores", condition=Q(question__scores__author=author)),
+    )
     claims: dict[int, Claim] = {}
     for row in forecasts.values_list(*LIGHT_COLUMNS):
         (pk, question_id, stated_at, recorded_at, probability, source_id, url, published_on) = row[
@@ -270,17 +298,20 @@ def author_record(
         ]
         claim = claims.get(question_id)
         if claim is None:
-            claim = claims[question_id] = Claim(question=LightQuestion(question_id, *row[8:]))
+            known, score_id, brier, excluded_reason, n_retrospective = row[15:]
+            claim = claims[question_id] = Claim(
+                question=LightQuestion(question_id, *row[8:15]),
+                known=known,
+                score=(
+                    None
+                    if score_id is None
+                    else LightScore(score_id, brier, excluded_reason, n_retrospective)
+                ),
+            )
         source = LightSource(url, published_on) if source_id is not None else None
         claim.forecasts.append(
             LightForecast(pk, author.pk, question_id, stated_at, recorded_at, probability, source)
         )
-    resolutions = Resolution.objects.filter(question_id__in=list(claims), is_current=True)
-    for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
-        claims[resolution.question_id].resolution = resolution
-    for score in scores.defer("computed_at", "tag_ids"):
-        if score.question_id in claims:
-            claims[score.question_id].score = score
     record = _sort(list(claims.values()), since=since, until=until)
     if recorded_before_outcome:
         record.scored = [claim for claim in record.scored if not claim.is_retrospective]
@@ -288,8 +319,8 @@ def author_record(
 
 
 def complete(author: Author, claims: Sequence[Claim]) -> None:
-    """Read the full forecasts, questions and sources of these claims (one query, none
-    for no claim): what a page prints of the claims it shows."""
+    """Read the full forecasts, questions, sources, resolutions and scores of these
+    claims (three queries, none for no claim): what a page prints of the claims it shows."""
     by_question = {
         claim.question.pk: claim for claim in claims if isinstance(claim.question, LightQuestion)
     }
@@ -308,6 +339,12 @@ def complete(author: Author, claims: Sequence[Claim]) -> None:
     for question_id, forecasts in full.items():
         claim = by_question[question_id]
         claim.question, claim.forecasts = forecasts[0].question, forecasts
+    resolutions = Resolution.objects.filter(question_id__in=list(by_question), is_current=True)
+    for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
+        by_question[resolution.question_id].resolution = resolution
+    scores = QuestionScore.objects.filter(author=author, question_id__in=list(by_question))
+    for score in scores.defer("computed_at", "tag_ids"):
+        by_question[score.question_id].score = score
 
 
 def with_options(claims: Sequence[Claim]) -> None:
