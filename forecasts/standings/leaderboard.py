@@ -162,7 +162,9 @@ def stored_place(card: Scorecard, *, min_n: int | None = None) -> Place | None:
     """
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
     brier = card.brier if card.brier is not None else 0.0
-    board = Scorecard.objects.filter(tag_id=card.tag_id, brier__isnull=False, n_scored__gte=min_n)
+    board = Scorecard.objects.filter(brier__isnull=False, n_scored__gte=min_n)
+    tag_id = card.tag_id
+    board = board.filter(tag__isnull=True) if tag_id is None else board.filter(tag_id=tag_id)
     counts = board.aggregate(
         n=Count("pk"),
         better=Count("pk", filter=Q(brier__lt=brier)),

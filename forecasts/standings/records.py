@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 
 from django.db.models import FilteredRelation, Q
 
@@ -142,7 +143,8 @@ class Claim:
     """
 
     question: Question | LightQuestion
-    forecasts: list[Forecast] | list[LightForecast] = field(default_factory=list)
+    # ``LightForecast``s as read, ``Forecast``s once completed: the timing rule reads either.
+    forecasts: list[Any] = field(default_factory=list)
     resolution: Resolution | None = None
     score: QuestionScore | LightScore | None = None
     # When the outcome was known, as read light (``resolution`` is read by ``complete``).
@@ -167,11 +169,10 @@ class Claim:
         the last one stated by the close, or the last one, is what is shown.
         """
         final_id = next(iter(self.counted.final.values()), None)
-        forecasts: list = self.forecasts
         if final_id is not None:
-            return next(f for f in forecasts if f.pk == final_id)
-        before_close = [f for f in forecasts if f.stated_at <= self.question.closes_at]
-        return (before_close or forecasts)[-1]
+            return next(f for f in self.forecasts if f.pk == final_id)
+        before_close = [f for f in self.forecasts if f.stated_at <= self.question.closes_at]
+        return (before_close or self.forecasts)[-1]
 
     @property
     def earlier(self) -> int:
