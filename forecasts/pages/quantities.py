@@ -276,17 +276,13 @@ class NumericClaim:
     score: QuantityScore | None
 
 
-def author_numeric(author, record, *, tag=None) -> dict | None:
-    """The author page's numeric record, kept apart from the Brier headline.
+def take_numeric(record) -> list | None:
+    """Take the resolved numeric and date claims out of ``record`` (an ``AuthorRecord``).
 
-    Takes the resolved numeric and date claims out of ``record`` (an
-    ``AuthorRecord``: they have no Brier score, so it would list them as
-    awaiting one) and pairs each with its stored ``QuantityScore``; the overall
-    (or ``tag``'s) ``QuantityRecord`` gives N, the mean and its interval.
-    None when the author has no numeric or date claim.
+    They have no Brier score, so the record would list them as awaiting one.
+    Returns them (for ``author_numeric``), or None when the author has no
+    numeric or date claim at all, resolved or not. Reads nothing.
     """
-    from forecasts.models import QuantityRecord
-
     groups = (
         record.pending,
         record.scored,
@@ -295,16 +291,27 @@ def author_numeric(author, record, *, tag=None) -> dict | None:
         record.hindsight,
     )
     if not any(c.question.is_quantity for group in groups for c in group):
-        return None  # no numeric or date claim: no query either
-    with_quantiles(f for group in groups for claim in group for f in claim.forecasts)
-    resolved = [
-        c
-        for group in (record.scored, record.awaiting_score, record.no_forecast, record.hindsight)
-        for c in group
-        if c.question.is_quantity
-    ]
-    for group in (record.scored, record.awaiting_score, record.no_forecast, record.hindsight):
+        return None
+    resolved = []
+    for group in groups[1:]:
+        resolved += [c for c in group if c.question.is_quantity]
         group[:] = [c for c in group if not c.question.is_quantity]
+    return resolved
+
+
+def author_numeric(author, resolved, shown, *, tag=None) -> dict | None:
+    """The author page's numeric record, kept apart from the Brier headline.
+
+    ``resolved`` are the claims ``take_numeric`` took out of the record and
+    ``shown`` the other claims the page prints, all of them completed
+    (``standings.records.complete``): their numeric forecasts' quantiles are
+    read. Each resolved claim is paired with its stored ``QuantityScore``; the
+    overall (or ``tag``'s) ``QuantityRecord`` gives N, the mean and its
+    interval. None when there is nothing to show.
+    """
+    from forecasts.models import QuantityRecord
+
+    with_quantiles(f for claims in (resolved, shown) for claim in claims for f in claim.forecasts)
     stored = QuantityRecord.objects.filter(author=author, tag=tag).first()
     if not resolved and stored is None:
         return None

@@ -40,9 +40,9 @@ from forecasts.pages.forms import LeaderboardFilterForm, ScoreFilterForm
 from forecasts.pages.murphy import murphy_terms
 from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
-from forecasts.standings.leaderboard import Standing
+from forecasts.standings.leaderboard import Standing, stored_place
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
-from forecasts.standings.records import author_record, with_options
+from forecasts.standings.records import author_record, complete, with_options
 from forecasts.standings.updating import author_updating
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -206,19 +206,25 @@ def author_detail(request, slug):
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
     # Takes the numeric and date claims out of the record's lists: before they are paged.
-    numeric = quantities.author_numeric(author, record, tag=filters["tag"])
+    resolved_numeric = quantities.take_numeric(record)
     # The two long lists are shown a page at a time; the rest are short.
     scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
     pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
-    with_options(
-        [
-            *scored_page.items,
-            *pending_page.items,
-            *record.annulled,
-            *record.hindsight,
-            *record.no_forecast,
-            *record.awaiting_score,
-        ]
+    shown = [
+        *scored_page.items,
+        *pending_page.items,
+        *record.annulled,
+        *record.hindsight,
+        *record.no_forecast,
+        *record.awaiting_score,
+    ]
+    # The record is read light: the claims printed get their full rows.
+    complete(author, [*shown, *(resolved_numeric or [])])
+    with_options(shown)
+    numeric = (
+        None
+        if resolved_numeric is None
+        else quantities.author_numeric(author, resolved_numeric, shown, tag=filters["tag"])
     )
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
@@ -271,12 +277,24 @@ def author_detail(request, slug):
 def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
     """The author's place among the ranked authors of the same selection (None: unranked).
 
-    Reads the board whenever something is scored, so that the page's query
-    count does not depend on the record's size (one query for a stored
-    selection, two for a rebuilt one).
+    For a stored card (no period, every claim), counted from the stored cards in
+    one query (``leaderboard.stored_place``); otherwise the rebuilt board is
+    read. Either way whenever something is scored, so that the page's query
+    count does not depend on the record's size.
     """
     if card is None or card.brier is None:
         return None
+    stored = (
+        card.pk is not None
+        and selection["since"] is None
+        and selection["until"] is None
+        and not selection["recorded_before_outcome"]
+    )
+    if stored:
+        place = stored_place(card, min_n=settings.RECKON_LEADERBOARD_MIN_N)
+        if place is None:
+            return None
+        return words.Percentile(rank=place.rank, n_ranked=place.n_ranked, n_worse=place.n_worse)
     board = read_leaderboard(**selection, min_n=settings.RECKON_LEADERBOARD_MIN_N)
     return words.percentile(author, board.ranked)
 

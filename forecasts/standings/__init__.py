@@ -18,7 +18,7 @@ same everywhere:
   their lists) and per-source scorecards (``folded_record``,
   ``source_scorecards``);
 * ``records``: an author's claims, sorted into scored, pending and left out
-  (``author_record``);
+  (``author_record``, read light; ``complete`` for the claims a page prints);
 * ``quantities``: the numeric record of numeric and date questions, apart from
   the Brier cards (``author_quantity_records``, ``author_quantity_record``,
   ``question_quantity_scores``);

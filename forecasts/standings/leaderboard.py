@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Q
 
 from forecasts.models import Author, Scorecard, Tag
 from forecasts.scoring.ranks import competition_ranks
@@ -139,6 +140,39 @@ def stored_ranks(*, min_n: int | None = None) -> dict[tuple[int, int | None], in
         for line, rank in zip(lines, places, strict=True):
             ranks[(line[3], board)] = rank
     return ranks
+
+
+@dataclass(frozen=True)
+class Place:
+    """A stored card's place on its board: its rank, how many are ranked, how many worse."""
+
+    rank: int
+    n_ranked: int
+    n_worse: int
+
+
+def stored_place(card: Scorecard, *, min_n: int | None = None) -> Place | None:
+    """Where a stored card stands on its board (overall or its tag's), in one query.
+
+    The same rule as ``leaderboard``'s Brier order, counted in the database from
+    the stored cards instead of reading the whole board: the rank is one more
+    than the cards with a lower mean Brier (equal scores share a rank). None
+    when the card is not ranked (too few scored questions, or no score); the
+    query runs all the same, so a page's query count does not depend on it.
+    """
+    min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
+    brier = card.brier if card.brier is not None else 0.0
+    board = Scorecard.objects.filter(brier__isnull=False, n_scored__gte=min_n)
+    tag_id = card.tag_id
+    board = board.filter(tag__isnull=True) if tag_id is None else board.filter(tag_id=tag_id)
+    counts = board.aggregate(
+        n=Count("pk"),
+        better=Count("pk", filter=Q(brier__lt=brier)),
+        worse=Count("pk", filter=Q(brier__gt=brier)),
+    )
+    if card.brier is None or card.n_scored < min_n:
+        return None
+    return Place(rank=counts["better"] + 1, n_ranked=counts["n"], n_worse=counts["worse"])
 
 
 def board_order(brier: float, n_scored: int, name: str, author_id: int) -> tuple:

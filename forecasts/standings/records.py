@@ -4,6 +4,12 @@ A scorecard is a handful of numbers; this is the list behind them — the claims
 that were scored, those still pending, and those left out (annulled, recorded
 in hindsight, no forecast before close) with the reason. It reads the ledger
 in a fixed number of queries whatever the author's size.
+
+The whole record is read light (``author_record``): for each claim only the
+columns that sort it and sum it up (ids, states, dates, the timing rule's
+inputs), as plain rows rather than model instances, since a prolific author
+has hundreds of claims and a page shows 25. ``complete`` then reads the full
+forecasts, questions and sources of the claims a page prints (one query).
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
+
+from django.db.models import FilteredRelation, Q
 
 from forecasts.models import (
     Author,
@@ -45,17 +54,101 @@ DEFERRED = (
     "entered_by",
     "import_id",
 )
+# The light read of the whole record: a forecast's columns, then its question's
+# (in ``LightQuestion``'s order).
+LIGHT_COLUMNS = (
+    "pk",
+    "question_id",
+    "stated_at",
+    "recorded_at",
+    "probability",
+    "source_id",
+    "source__url",
+    "source__published_on",
+    "question__title",
+    "question__kind",
+    "question__state",
+    "question__closes_at",
+    "question__resolve_by",
+    "question__resolution_changed_at",
+    "question__scored_at",
+    # Then the current resolution's and the author's score's (``FilteredRelation``s).
+    "current__outcome_known_at",
+    "own__id",
+    "own__brier",
+    "own__excluded_reason",
+    "own__n_retrospective",
+)
 RESOLUTION_DEFERRED = ("resolved_at", "evidence_note", "evidence_url", "option__updated_at")
+
+
+@dataclass(slots=True)
+class LightQuestion:
+    """The columns of a claim's question that sort and sum up the record."""
+
+    pk: int
+    title: str
+    kind: str
+    state: str
+    closes_at: datetime
+    resolve_by: datetime
+    resolution_changed_at: datetime | None
+    scored_at: datetime | None
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.kind in (Question.Kind.NUMERIC, Question.Kind.DATE)
+
+
+@dataclass(slots=True)
+class LightSource:
+    """What the timing rule reads of a forecast's source."""
+
+    url: str
+    published_on: date | None
+
+
+@dataclass(slots=True)
+class LightForecast:
+    """What the timing rule and the choice of the final forecast read of a forecast."""
+
+    pk: int
+    author_id: int
+    question_id: int
+    stated_at: datetime
+    recorded_at: datetime
+    probability: float | None
+    source: LightSource | None
+
+
+@dataclass(slots=True)
+class LightScore:
+    """What sorting and summing up read of a claim's stored ``QuestionScore``."""
+
+    pk: int
+    brier: float | None
+    excluded_reason: str
+    n_retrospective: int
+
+    @property
+    def counted(self) -> bool:
+        return not self.excluded_reason and self.brier is not None
 
 
 @dataclass
 class Claim:
-    """One author's forecasts on one question, with its outcome and score."""
+    """One author's forecasts on one question, with its outcome and score.
 
-    question: Question
-    forecasts: list[Forecast] = field(default_factory=list)
+    Read light by ``author_record``; ``complete`` swaps in the model instances.
+    """
+
+    question: Question | LightQuestion
+    # ``LightForecast``s as read, ``Forecast``s once completed: the timing rule reads either.
+    forecasts: list[Any] = field(default_factory=list)
     resolution: Resolution | None = None
-    score: QuestionScore | None = None
+    score: QuestionScore | LightScore | None = None
+    # When the outcome was known, as read light (``resolution`` is read by ``complete``).
+    known: datetime | None = None
     # The final forecast's (option label, probability) pairs, read by ``with_options``
     # for the claims a page shows (a multiple-choice question's "Scored as").
     options: list[tuple[str, float]] = field(default_factory=list)
@@ -87,7 +180,7 @@ class Claim:
 
     @property
     def known_at(self) -> datetime | None:
-        return self.resolution.outcome_known_at if self.resolution else None
+        return self.resolution.outcome_known_at if self.resolution else self.known
 
     @property
     def outcome(self) -> str:
@@ -175,7 +268,10 @@ def author_record(
     until: date | None = None,
     recorded_before_outcome: bool = False,
 ) -> AuthorRecord:
-    """Sort an author's published claims into scored, pending and left out (3 queries).
+    """Sort an author's published claims into scored, pending and left out (one query).
+
+    The claims come light (``LightQuestion``, ``LightForecast``): ``complete``
+    those a page prints.
 
     ``tag`` keeps questions with that tag; ``since``/``until`` keep resolved and
     annulled questions whose outcome became known in the period (pending claims
@@ -186,30 +282,70 @@ def author_record(
     forecasts = (
         Forecast.objects.filter(author=author)
         .exclude(question__state=Question.State.DRAFT)
+        .order_by("question_id", "stated_at", "pk")
+    )
+    if tag is not None:
+        forecasts = forecasts.filter(question__tags=tag)
+    forecasts = forecasts.annotate(
+        current=FilteredRelation(
+            "question__resolutions", condition=Q(question__resolutions__is_current=True)
+        ),
+        own=FilteredRelation("question__scores", condition=Q(question__scores__author=author)),
+    )
+    claims: dict[int, Claim] = {}
+    for row in forecasts.values_list(*LIGHT_COLUMNS):
+        (pk, question_id, stated_at, recorded_at, probability, source_id, url, published_on) = row[
+            :8
+        ]
+        claim = claims.get(question_id)
+        if claim is None:
+            known, score_id, brier, excluded_reason, n_retrospective = row[15:]
+            claim = claims[question_id] = Claim(
+                question=LightQuestion(question_id, *row[8:15]),
+                known=known,
+                score=(
+                    None
+                    if score_id is None
+                    else LightScore(score_id, brier, excluded_reason, n_retrospective)
+                ),
+            )
+        source = LightSource(url, published_on) if source_id is not None else None
+        claim.forecasts.append(
+            LightForecast(pk, author.pk, question_id, stated_at, recorded_at, probability, source)
+        )
+    record = _sort(list(claims.values()), since=since, until=until)
+    if recorded_before_outcome:
+        record.scored = [claim for claim in record.scored if not claim.is_retrospective]
+    return record
+
+
+def complete(author: Author, claims: Sequence[Claim]) -> None:
+    """Read the full forecasts, questions, sources, resolutions and scores of these
+    claims (three queries, none for no claim): what a page prints of the claims it shows."""
+    by_question = {
+        claim.question.pk: claim for claim in claims if isinstance(claim.question, LightQuestion)
+    }
+    if not by_question:
+        return
+    rows = (
+        Forecast.objects.filter(author=author, question_id__in=list(by_question))
         .select_related("question", "source")
         # The long texts no row shows: a source's whole article is not read once per claim.
         .defer(*DEFERRED)
         .order_by("question_id", "stated_at", "pk")
     )
-    scores = QuestionScore.objects.filter(author=author)
-    if tag is not None:
-        forecasts = forecasts.filter(question__tags=tag)
-        scores = scores.filter(question__tags=tag)
-    claims: dict[int, Claim] = {}
-    for forecast in forecasts:
-        claims.setdefault(forecast.question_id, Claim(question=forecast.question)).forecasts.append(
-            forecast
-        )
-    resolutions = Resolution.objects.filter(question_id__in=list(claims), is_current=True)
+    full: dict[int, list[Forecast]] = {}
+    for forecast in rows:
+        full.setdefault(forecast.question_id, []).append(forecast)
+    for question_id, forecasts in full.items():
+        claim = by_question[question_id]
+        claim.question, claim.forecasts = forecasts[0].question, forecasts
+    resolutions = Resolution.objects.filter(question_id__in=list(by_question), is_current=True)
     for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
-        claims[resolution.question_id].resolution = resolution
+        by_question[resolution.question_id].resolution = resolution
+    scores = QuestionScore.objects.filter(author=author, question_id__in=list(by_question))
     for score in scores.defer("computed_at", "tag_ids"):
-        if score.question_id in claims:
-            claims[score.question_id].score = score
-    record = _sort(list(claims.values()), since=since, until=until)
-    if recorded_before_outcome:
-        record.scored = [claim for claim in record.scored if not claim.is_retrospective]
-    return record
+        by_question[score.question_id].score = score
 
 
 def with_options(claims: Sequence[Claim]) -> None:

@@ -37,15 +37,16 @@ def pages(world):
         # The author page's 8th: scored questions from complete sources; the 9th:
         # whether a rescore is pending (updating); the 10th: the board, for the author's
         # percentile among ranked authors; the 11th and 12th the record under each scale
-        # (the cache's stamp, the scored pairs with words). No claim shown here is on a
+        # (the cache's stamp, the scored pairs with words); the 13th the full rows of the
+        # claims shown (the record itself is read light). No claim shown here is on a
         # multiple-choice question: one more query reads their options (below).
-        "author": (author.get_absolute_url(), 12),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
+        "author": (author.get_absolute_url(), 13),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 11),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            9 if connection.vendor == "postgresql" else 11,
+            10 if connection.vendor == "postgresql" else 12,
         ),
         # The question, its tags, its options, the forecasts, their corrections, the
         # resolutions, the scores; a multiple-choice question's option probabilities

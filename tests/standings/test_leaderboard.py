@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from forecasts.engine import rescoring
 from forecasts.models import Author, Question, Scorecard
-from forecasts.standings.leaderboard import competition_ranks, leaderboard
+from forecasts.standings.leaderboard import competition_ranks, leaderboard, stored_place
 from tests.builders import closed_question, forecast, resolve
 
 
@@ -120,6 +120,30 @@ def tied(db, settings, source):
         resolve(question, outcome)
     rescoring.rescore_all()
     return {"ada": 1, "bob": 1, "cy": 3, "dee": 4, "eve": 4}
+
+
+def test_a_stored_card_has_the_place_the_board_gives_it_in_one_query(
+    tied, django_assert_num_queries
+):
+    board = leaderboard()
+    assert {s.author.slug: s.rank for s in board.ranked} == tied
+    for standing in board.ranked:
+        worse = sum(1 for s in board.ranked if s.card.brier > standing.card.brier)
+        with django_assert_num_queries(1):
+            place = stored_place(standing.card)
+        assert place is not None
+        assert (place.rank, place.n_ranked, place.n_worse) == (
+            standing.rank,
+            len(board.ranked),
+            worse,
+        )
+
+
+def test_a_card_below_the_minimum_has_no_place(tied, django_assert_num_queries):
+    card = Scorecard.objects.get(tag=None, author__slug="cy")
+    with django_assert_num_queries(1):  # read all the same: a page's count stays fixed
+        assert stored_place(card, min_n=card.n_scored + 1) is None
+    assert stored_place(card, min_n=card.n_scored) is not None
 
 
 def page_ranks(html: str) -> dict[str, int]:

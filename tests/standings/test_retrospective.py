@@ -40,11 +40,10 @@ def test_the_switch_changes_the_leaderboard_and_the_folded_table_alike(world):
 
 def test_the_claims_list_marks_the_late_claim_and_drops_it_with_the_switch(world):
     record = author_record(world.ada)
-    late = next(c for c in record.scored if c.question == world.late)
+    late = next(c for c in record.scored if c.question.pk == world.late.pk)
     assert late.is_retrospective and not late.is_hindsight
-    assert [c.question for c in author_record(world.ada, recorded_before_outcome=True).scored] == [
-        world.live
-    ]
+    in_time = author_record(world.ada, recorded_before_outcome=True)
+    assert [c.question.pk for c in in_time.scored] == [world.live.pk]
 
 
 def test_it_counts_scored_questions_from_sources_marked_complete(world):
