@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from django.db import connection
+from django.db.models import FilteredRelation, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from forecasts.api.quantities import shown
-from forecasts.models import ForecastProbability, ForecastQuantile, Option, Question, Resolution
+from forecasts.models import ForecastProbability, ForecastQuantile, Option, Question
 from forecasts.models.ledger import lifecycle_status
 
 
@@ -211,24 +214,48 @@ QUESTION_EXTRA = (
 )
 
 
+# The current resolution rides on the question's row: a LEFT JOIN on the one current
+# resolution a question may have (a unique constraint), its columns named ``current__…``.
+CURRENT = "current"
+RESOLUTION_COLUMNS = columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value")
+# On PostgreSQL the tags and options come with the rows too, as arrays: one query a page.
+TAG_SLUGS, OPTION_ROWS = "_tag_slugs", "_option_rows"
+
+
 def question_values(queryset):
     """The question list's queryset (filtered, ordered) as the rows ``question_bodies`` reads."""
-    return queryset.values(*columns(QUESTION_FIELDS, *QUESTION_EXTRA))
+    queryset = queryset.annotate(
+        **{CURRENT: FilteredRelation("resolutions", condition=Q(resolutions__is_current=True))}
+    )
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(**related_arrays())
+    joined = [f"{CURRENT}__{column}" for column in RESOLUTION_COLUMNS]
+    extra = [TAG_SLUGS, OPTION_ROWS] if connection.vendor == "postgresql" else []
+    return queryset.values(*columns(QUESTION_FIELDS, *QUESTION_EXTRA, *joined), *extra)
+
+
+def related_arrays() -> dict:
+    """A question's tag slugs (by tag name) and option rows (by position) as arrays in its
+    row (PostgreSQL): each option a JSON object of the option's columns."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    tags = (
+        Question.tags.through.objects.filter(question_id=OuterRef("pk"))
+        .order_by("tag__name")
+        .values("tag__slug")
+    )
+    option_columns = {name: name for name in columns(OPTION_FIELDS)}
+    options = (
+        Option.objects.filter(question_id=OuterRef("pk"))
+        .order_by("position", "pk")
+        .values(row=JSONObject(**option_columns))
+    )
+    return {TAG_SLUGS: ArraySubquery(tags), OPTION_ROWS: ArraySubquery(options)}
 
 
 def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
-    """The list's bodies for a page of ``question_values`` rows: three queries, any page size."""
-    ids = [row["id"] for row in rows]
-    tags = grouped(
-        Question.tags.through.objects.filter(question_id__in=ids)
-        .order_by("tag__name")
-        .values_list("question_id", "tag__slug")
-    )
-    option_rows = list(
-        Option.objects.filter(question_id__in=ids)
-        .order_by("question_id", "position", "pk")  # by the column: no join to questions
-        .values(*columns(OPTION_FIELDS), "question_id")
-    )
+    """The list's bodies for a page of ``question_values`` rows: no more queries on
+    PostgreSQL, two on SQLite (tags, options), any page size."""
     shared = Page(
         now=now,
         related={
@@ -236,15 +263,33 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
             "kinds": {row["id"]: row["kind"] for row in rows},
         },
     )
+    if rows and TAG_SLUGS in rows[0]:
+        tags = {row["id"]: row[TAG_SLUGS] for row in rows}
+        option_rows = [
+            {**option, "question_id": row["id"]} for row in rows for option in row[OPTION_ROWS]
+        ]
+    else:
+        ids = [row["id"] for row in rows]
+        tags = grouped(
+            Question.tags.through.objects.filter(question_id__in=ids)
+            .order_by("tag__name")
+            .values_list("question_id", "tag__slug")
+        )
+        option_rows = list(
+            Option.objects.filter(question_id__in=ids)
+            .order_by("question_id", "position", "pk")  # by the column: no join to questions
+            .values(*columns(OPTION_FIELDS), "question_id")
+        )
     options = grouped(
         (row["question_id"], body)
         for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
     )
-    resolution_rows = list(
-        Resolution.objects.filter(question_id__in=ids, is_current=True)
-        .order_by()
-        .values(*columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value"))
-    )
+    prefix = CURRENT + "__"
+    resolution_rows = [
+        {column: row[prefix + column] for column in RESOLUTION_COLUMNS}
+        for row in rows
+        if row[prefix + "id"] is not None
+    ]
     resolution = {
         row["question_id"]: body
         for row, body in zip(

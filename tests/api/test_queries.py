@@ -124,13 +124,17 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(
 
 # The busiest reads, as an anonymous client with the public cache off makes them:
 # the validator, the page counted with its window, and the related rows of the whole page.
+# By database: (PostgreSQL, SQLite).
 EXACT = {
-    "/api/questions/": 5,  # + tags, options, current resolutions
-    "/api/forecasts/": 3,  # + option probabilities (quantiles only for numeric or date ones)
+    # The current resolution joined to the page's rows; on PostgreSQL the tags and
+    # options too (arrays), on SQLite a query each.
+    "/api/questions/": (2, 4),
+    "/api/forecasts/": (3, 3),  # + option probabilities (quantiles only for numeric or date)
 }
 
 
 @pytest.mark.parametrize("path", EXACT)
 def test_the_busiest_lists_run_exactly_their_queries(api_client, tags, path):
     grow(10, tags)
-    assert count_queries(api_client, path) == EXACT[path]
+    expected = EXACT[path][0 if connection.vendor == "postgresql" else 1]
+    assert count_queries(api_client, path) == expected
