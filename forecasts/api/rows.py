@@ -363,13 +363,41 @@ def _interval(row: dict) -> dict | None:
     }
 
 
+# On PostgreSQL a forecast's option probabilities and quantiles come with its row, as arrays.
+OPTION_PROBABILITIES, QUANTILES = "_option_probabilities", "_quantiles"
+
+
 def forecast_values(queryset):
-    return queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
+    found = queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
+    if connection.vendor != "postgresql":
+        return found
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    mine = {"forecast_id": OuterRef("pk")}
+    probabilities = (
+        ForecastProbability.objects.filter(**mine)
+        .order_by("option__position")
+        .values(
+            row=JSONObject(option="option_id", label="option__label", probability="probability")
+        )
+    )
+    quantiles = (
+        ForecastQuantile.objects.filter(**mine)
+        .order_by("level")
+        .values(row=JSONObject(level="level", value="value"))
+    )
+    return found.annotate(
+        **{OPTION_PROBABILITIES: ArraySubquery(probabilities), QUANTILES: ArraySubquery(quantiles)}
+    )
 
 
 def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
-    """The list's bodies for a page of ``forecast_values`` rows: two more queries, any page
-    size (the second, for quantiles, only when the page holds a numeric or date forecast)."""
+    """The list's bodies for a page of ``forecast_values`` rows: no more queries on
+    PostgreSQL; on SQLite two more, any page size (the second, for quantiles, only when
+    the page holds a numeric or date forecast)."""
+    if rows and QUANTILES in rows[0]:
+        # JSON numbers: a whole float comes back an int, so each is made a float again.
+        return bodies(rows, FORECAST_FIELDS, Page(now=now, related=_arrays(rows)))
     ids = [row["id"] for row in rows]
     quantiles = (
         grouped(
@@ -382,7 +410,7 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         else {}
     )
     options = grouped(
-        (forecast, {"option": option, "label": label, "probability": float(probability)})
+        (forecast, _option_probability(option, label, probability))
         for forecast, option, label, probability in ForecastProbability.objects.filter(
             forecast_id__in=ids
         )
@@ -391,6 +419,29 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
     )
     related = {"options": options, "quantiles": quantiles}
     return bodies(rows, FORECAST_FIELDS, Page(now=now, related=related))
+
+
+def _option_probability(option: int, label: str, probability) -> dict:
+    return {"option": option, "label": label, "probability": float(probability)}
+
+
+def _arrays(rows: Sequence[dict]) -> dict:
+    """The related rows a page of forecasts read as arrays (PostgreSQL), keyed by forecast."""
+    return {
+        "options": {
+            row["id"]: [
+                _option_probability(o["option"], o["label"], o["probability"])
+                for o in row[OPTION_PROBABILITIES]
+            ]
+            for row in rows
+            if row[OPTION_PROBABILITIES]
+        },
+        "quantiles": {
+            row["id"]: [(float(q["level"]), float(q["value"])) for q in row[QUANTILES]]
+            for row in rows
+            if row[QUANTILES]
+        },
+    }
 
 
 # --- Scorecards (scores.ScorecardSerializer) ---

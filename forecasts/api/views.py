@@ -308,12 +308,14 @@ def page_window(view) -> tuple[int, int] | None:
     return (int(number) - 1) * size, int(number) * size
 
 
-def rows_response(view, values, bodies, visible) -> Response:
+def rows_response(view, values, bodies, visible, *, windowed: bool = True) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
-    as the serializer's list, the same body."""
+    as the serializer's list, the same body. ``windowed``: counted with the page's own
+    query; else apart (where the window would hold every wide row the filters match)."""
     queryset = view.filter_queryset(visible(view.request.user))
     rows = values(queryset)
-    page = view.paginate_queryset(CountedApart(rows, queryset, page_window(view)))
+    window = page_window(view) if windowed else None
+    page = view.paginate_queryset(CountedApart(rows, queryset, window))
     found = bodies(list(rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
 
@@ -490,7 +492,11 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return forecasts_for(self.request.user).prefetch_related("quantiles")
 
     def list(self, request, *args, **kwargs):
-        return rows_response(self, rows.forecast_values, rows.forecast_bodies, visible_forecasts)
+        # Counted apart: the page sorts every visible forecast joined to its question and
+        # author, and a window over those wide rows costs more than a narrow COUNT(*).
+        return rows_response(
+            self, rows.forecast_values, rows.forecast_bodies, visible_forecasts, windowed=False
+        )
 
     def create(self, request, *args, **kwargs):
         forecast = create_forecast(request)

@@ -59,6 +59,13 @@ def ledger_world(db):
         coverage=0.8,
         stated_at=troops.opens_at + timedelta(hours=2),
     )
+    # Whole numbers: read back from JSON arrays (PostgreSQL) as ints, written as floats.
+    q.raw_value_forecast(
+        troops,
+        author,
+        quantiles=q.quantiles([60_000.0, 75_000.0, 80_000.0, 95_000.0, 120_000.0]),
+        stated_at=troops.opens_at + timedelta(hours=3),
+    )
     q.raw_value_resolution(troops, 150_000.0, reported_value=162_000.0, known_at=troops.closes_at)
     ceasefire = q.date_question("ceasefire")
     q.raw_value_forecast(
@@ -117,6 +124,8 @@ def test_the_forecast_list_is_the_serializers_byte_for_byte(ledger_world, client
         s.ForecastSerializer,
     ).json()["results"]
     assert any(row["interval"] for row in page) and any(row["quantiles"] for row in page)
+    whole = [row for row in page if row["quantiles"] and row["quantiles"][0]["value"] == 60_000.0]
+    assert whole and b'"value":60000.0' in FastJSONRenderer().render(whole)
 
 
 def test_filtered_and_ordered_pages_hold_the_same_rows(ledger_world, api_client):
