@@ -36,7 +36,7 @@ from rest_framework.response import Response
 from forecasts.api import caching
 from forecasts.ledger.roles import is_editor
 from forecasts.models import Question
-from forecasts.models.changes import STAMP_COLUMNS, prepared_cursor
+from forecasts.models.changes import STAMP_COLUMNS, prepared_cursor, read_once, remember
 
 VARY = ("Accept", "Authorization", "Cookie")
 # The statuses' next change: the first live question to open, close or fall due after now.
@@ -60,7 +60,9 @@ def stamps() -> tuple:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with prepared_cursor() as cursor:
         cursor.execute(_sql(connection.vendor), [now] * len(TRANSITIONS))
-        return tuple(cursor.fetchone())
+        found = tuple(cursor.fetchone())
+    remember(found[:2])  # the route's own cache keys read it again (``changes.read_once``)
+    return found
 
 
 def applies(request) -> bool:
@@ -93,6 +95,10 @@ class NotModified(Exception):
 
 class ConditionalMixin:
     """For API views: ETag on every JSON GET, 304 to an ``If-None-Match`` that matches."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with read_once():  # the stamp read for the ETag serves the whole request
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # type: ignore[misc]

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from django.db import connection
+from django.db.models import FilteredRelation, OuterRef, Q
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from forecasts.api.quantities import shown
-from forecasts.models import ForecastProbability, ForecastQuantile, Option, Question, Resolution
+from forecasts.models import ForecastProbability, ForecastQuantile, Option, Question
 from forecasts.models.ledger import lifecycle_status
 
 
@@ -211,24 +214,48 @@ QUESTION_EXTRA = (
 )
 
 
+# The current resolution rides on the question's row: a LEFT JOIN on the one current
+# resolution a question may have (a unique constraint), its columns named ``current__…``.
+CURRENT = "current"
+RESOLUTION_COLUMNS = columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value")
+# On PostgreSQL the tags and options come with the rows too, as arrays: one query a page.
+TAG_SLUGS, OPTION_ROWS = "_tag_slugs", "_option_rows"
+
+
 def question_values(queryset):
     """The question list's queryset (filtered, ordered) as the rows ``question_bodies`` reads."""
-    return queryset.values(*columns(QUESTION_FIELDS, *QUESTION_EXTRA))
+    queryset = queryset.annotate(
+        **{CURRENT: FilteredRelation("resolutions", condition=Q(resolutions__is_current=True))}
+    )
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(**related_arrays())
+    joined = [f"{CURRENT}__{column}" for column in RESOLUTION_COLUMNS]
+    extra = [TAG_SLUGS, OPTION_ROWS] if connection.vendor == "postgresql" else []
+    return queryset.values(*columns(QUESTION_FIELDS, *QUESTION_EXTRA, *joined), *extra)
+
+
+def related_arrays() -> dict:
+    """A question's tag slugs (by tag name) and option rows (by position) as arrays in its
+    row (PostgreSQL): each option a JSON object of the option's columns."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    tags = (
+        Question.tags.through.objects.filter(question_id=OuterRef("pk"))
+        .order_by("tag__name")
+        .values("tag__slug")
+    )
+    option_columns = {name: name for name in columns(OPTION_FIELDS)}
+    options = (
+        Option.objects.filter(question_id=OuterRef("pk"))
+        .order_by("position", "pk")
+        .values(row=JSONObject(**option_columns))
+    )
+    return {TAG_SLUGS: ArraySubquery(tags), OPTION_ROWS: ArraySubquery(options)}
 
 
 def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
-    """The list's bodies for a page of ``question_values`` rows: three queries, any page size."""
-    ids = [row["id"] for row in rows]
-    tags = grouped(
-        Question.tags.through.objects.filter(question_id__in=ids)
-        .order_by("tag__name")
-        .values_list("question_id", "tag__slug")
-    )
-    option_rows = list(
-        Option.objects.filter(question_id__in=ids)
-        .order_by("question_id", "position", "pk")  # by the column: no join to questions
-        .values(*columns(OPTION_FIELDS), "question_id")
-    )
+    """The list's bodies for a page of ``question_values`` rows: no more queries on
+    PostgreSQL, two on SQLite (tags, options), any page size."""
     shared = Page(
         now=now,
         related={
@@ -236,15 +263,33 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
             "kinds": {row["id"]: row["kind"] for row in rows},
         },
     )
+    if rows and TAG_SLUGS in rows[0]:
+        tags = {row["id"]: row[TAG_SLUGS] for row in rows}
+        option_rows = [
+            {**option, "question_id": row["id"]} for row in rows for option in row[OPTION_ROWS]
+        ]
+    else:
+        ids = [row["id"] for row in rows]
+        tags = grouped(
+            Question.tags.through.objects.filter(question_id__in=ids)
+            .order_by("tag__name")
+            .values_list("question_id", "tag__slug")
+        )
+        option_rows = list(
+            Option.objects.filter(question_id__in=ids)
+            .order_by("question_id", "position", "pk")  # by the column: no join to questions
+            .values(*columns(OPTION_FIELDS), "question_id")
+        )
     options = grouped(
         (row["question_id"], body)
         for row, body in zip(option_rows, bodies(option_rows, OPTION_FIELDS, shared), strict=True)
     )
-    resolution_rows = list(
-        Resolution.objects.filter(question_id__in=ids, is_current=True)
-        .order_by()
-        .values(*columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value"))
-    )
+    prefix = CURRENT + "__"
+    resolution_rows = [
+        {column: row[prefix + column] for column in RESOLUTION_COLUMNS}
+        for row in rows
+        if row[prefix + "id"] is not None
+    ]
     resolution = {
         row["question_id"]: body
         for row, body in zip(
@@ -318,13 +363,41 @@ def _interval(row: dict) -> dict | None:
     }
 
 
+# On PostgreSQL a forecast's option probabilities and quantiles come with its row, as arrays.
+OPTION_PROBABILITIES, QUANTILES = "_option_probabilities", "_quantiles"
+
+
 def forecast_values(queryset):
-    return queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
+    found = queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
+    if connection.vendor != "postgresql":
+        return found
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    mine = {"forecast_id": OuterRef("pk")}
+    probabilities = (
+        ForecastProbability.objects.filter(**mine)
+        .order_by("option__position")
+        .values(
+            row=JSONObject(option="option_id", label="option__label", probability="probability")
+        )
+    )
+    quantiles = (
+        ForecastQuantile.objects.filter(**mine)
+        .order_by("level")
+        .values(row=JSONObject(level="level", value="value"))
+    )
+    return found.annotate(
+        **{OPTION_PROBABILITIES: ArraySubquery(probabilities), QUANTILES: ArraySubquery(quantiles)}
+    )
 
 
 def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
-    """The list's bodies for a page of ``forecast_values`` rows: two more queries, any page
-    size (the second, for quantiles, only when the page holds a numeric or date forecast)."""
+    """The list's bodies for a page of ``forecast_values`` rows: no more queries on
+    PostgreSQL; on SQLite two more, any page size (the second, for quantiles, only when
+    the page holds a numeric or date forecast)."""
+    if rows and QUANTILES in rows[0]:
+        # JSON numbers: a whole float comes back an int, so each is made a float again.
+        return bodies(rows, FORECAST_FIELDS, Page(now=now, related=_arrays(rows)))
     ids = [row["id"] for row in rows]
     quantiles = (
         grouped(
@@ -337,7 +410,7 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         else {}
     )
     options = grouped(
-        (forecast, {"option": option, "label": label, "probability": float(probability)})
+        (forecast, _option_probability(option, label, probability))
         for forecast, option, label, probability in ForecastProbability.objects.filter(
             forecast_id__in=ids
         )
@@ -346,6 +419,29 @@ def forecast_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
     )
     related = {"options": options, "quantiles": quantiles}
     return bodies(rows, FORECAST_FIELDS, Page(now=now, related=related))
+
+
+def _option_probability(option: int, label: str, probability) -> dict:
+    return {"option": option, "label": label, "probability": float(probability)}
+
+
+def _arrays(rows: Sequence[dict]) -> dict:
+    """The related rows a page of forecasts read as arrays (PostgreSQL), keyed by forecast."""
+    return {
+        "options": {
+            row["id"]: [
+                _option_probability(o["option"], o["label"], o["probability"])
+                for o in row[OPTION_PROBABILITIES]
+            ]
+            for row in rows
+            if row[OPTION_PROBABILITIES]
+        },
+        "quantiles": {
+            row["id"]: [(float(q["level"]), float(q["value"])) for q in row[QUANTILES]]
+            for row in rows
+            if row[QUANTILES]
+        },
+    }
 
 
 # --- Scorecards (scores.ScorecardSerializer) ---

@@ -23,6 +23,10 @@ visible change, never the reverse). The API's validators
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import psycopg
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
@@ -59,8 +63,38 @@ def prepared_cursor():
     return CursorWrapper(raw, connection)
 
 
+# Inside ``read_once``: a list holding the stamp once read; outside: None.
+_read: ContextVar[list[tuple] | None] = ContextVar("reckon_change_stamp", default=None)
+
+
 def change_stamp() -> tuple:
-    """The stamp now (see the module's docstring): one query."""
+    """The stamp now (see the module's docstring): one query; none inside ``read_once``
+    once the stamp has been read there (``remember``)."""
+    held = _read.get()
+    if held:
+        return held[0]
     with prepared_cursor() as cursor:
         cursor.execute("SELECT " + STAMP_COLUMNS[connection.vendor])
         return tuple(cursor.fetchone())
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within: the first stamp ``remember``ed stands for "now" (one request's reads).
+
+    A stamp read earlier in the request names the data as it was then or older:
+    a result keyed by it may be newer than the key says, never older, and any
+    write after that reading moves the stamp later readers see."""
+    token = _read.set([])
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def remember(stamp: tuple) -> None:
+    """Keep a stamp read alongside other columns as this request's: inside ``read_once``,
+    the first one kept stands; outside, nothing is kept."""
+    held = _read.get()
+    if held is not None and not held:
+        held.append(stamp)

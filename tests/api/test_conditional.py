@@ -325,3 +325,37 @@ def test_concurrent_writers_do_not_wait_for_each_other(db):
     finally:
         first.close()
         second.close()
+
+
+def stamp_reads(captured) -> int:
+    return sum("forecasts_change" in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_request_reads_the_change_stamp_once(world, api_client, settings):
+    """The scorecard's readings key their cache by the stamp: the ETag's reading serves."""
+    from django.test.utils import CaptureQueriesContext
+
+    from forecasts.models import Author, Scorecard
+
+    settings.RECKON_API_CACHE_SECONDS = 0
+    author = Author.objects.get(slug="ada")
+    Scorecard.objects.update_or_create(
+        author=author, tag=None, defaults={"n_scored": 1, "brier": 0.09}
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = api_client.get("/api/authors/ada/scorecard/")
+    assert response.status_code == 200 and response.json()["words"], response.json()  # read
+    assert stamp_reads(captured) == 1
+
+
+def test_a_stamp_is_kept_only_inside_one_request(world):
+    from forecasts.models import changes
+
+    first = changes.change_stamp()
+    changes.remember(("stale", None))  # outside a request: kept nowhere
+    assert changes.change_stamp() == first
+    with changes.read_once():
+        changes.remember(first)
+        builders.tag("Moved", slug="moved")  # a write inside the request
+        assert changes.change_stamp() == first  # the request's own reading
+    assert changes.change_stamp() != first  # the next one sees the write

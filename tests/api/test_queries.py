@@ -123,14 +123,20 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_page_size(
 
 
 # The busiest reads, as an anonymous client with the public cache off makes them:
-# the validator, the count, the page and the related rows of the whole page at once.
+# the validator, the count (with the page's window, or apart), the page and its related rows.
+# By database: (PostgreSQL, SQLite).
 EXACT = {
-    "/api/questions/": 6,  # + tags, options, current resolutions
-    "/api/forecasts/": 4,  # + option probabilities (quantiles only for numeric or date ones)
+    # The current resolution joined to the page's rows; on PostgreSQL the tags and
+    # options too (arrays), on SQLite a query each.
+    "/api/questions/": (2, 4),
+    # Counted apart; on PostgreSQL the option probabilities and quantiles in the rows,
+    # on SQLite a query for the probabilities (and one for quantiles on a numeric page).
+    "/api/forecasts/": (3, 4),
 }
 
 
 @pytest.mark.parametrize("path", EXACT)
 def test_the_busiest_lists_run_exactly_their_queries(api_client, tags, path):
     grow(10, tags)
-    assert count_queries(api_client, path) == EXACT[path]
+    expected = EXACT[path][0 if connection.vendor == "postgresql" else 1]
+    assert count_queries(api_client, path) == expected

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from forecasts.api import serializers as s
+from forecasts.api import views
 from forecasts.api.renderers import FastJSONRenderer
 from forecasts.api.views import forecasts_for, questions_for
 from forecasts.models import Author, Forecast, Question
@@ -57,6 +58,13 @@ def ledger_world(db):
         value_high=90_000,
         coverage=0.8,
         stated_at=troops.opens_at + timedelta(hours=2),
+    )
+    # Whole numbers: read back from JSON arrays (PostgreSQL) as ints, written as floats.
+    q.raw_value_forecast(
+        troops,
+        author,
+        quantiles=q.quantiles([60_000.0, 75_000.0, 80_000.0, 95_000.0, 120_000.0]),
+        stated_at=troops.opens_at + timedelta(hours=3),
     )
     q.raw_value_resolution(troops, 150_000.0, reported_value=162_000.0, known_at=troops.closes_at)
     ceasefire = q.date_question("ceasefire")
@@ -116,6 +124,8 @@ def test_the_forecast_list_is_the_serializers_byte_for_byte(ledger_world, client
         s.ForecastSerializer,
     ).json()["results"]
     assert any(row["interval"] for row in page) and any(row["quantiles"] for row in page)
+    whole = [row for row in page if row["quantiles"] and row["quantiles"][0]["value"] == 60_000.0]
+    assert whole and b'"value":60000.0' in FastJSONRenderer().render(whole)
 
 
 def test_filtered_and_ordered_pages_hold_the_same_rows(ledger_world, api_client):
@@ -166,3 +176,46 @@ def test_stored_scorecards_are_the_serializers_byte_for_byte(ledger_world, api_c
         overall, by_tag = scorecards.author_scorecards(author)
         assert render(body["overall"]) == render(ScorecardSerializer(overall).data)
         assert render(body["by_tag"]) == render(ScorecardSerializer(by_tag, many=True).data)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/questions/",
+        "/api/questions/?page_size=7&page=2",
+        "/api/questions/?page_size=7&page=last",
+        "/api/questions/?ordering=-n_forecasts&page_size=6&page=4",
+        "/api/questions/?status=resolved&page_size=3",
+        "/api/questions/?kind=numeric",
+        "/api/questions/?search=if-option",
+        "/api/questions/?tag=no-such-tag-at-all",
+        "/api/due/?page_size=2&page=2",
+        "/api/forecasts/?page_size=500",
+        "/api/forecasts/?ordering=probability&page_size=7&page=3",
+        "/api/forecasts/?author=zoe&page_size=2&page=2",
+        "/api/forecasts/?search=Probablement",
+        "/api/forecasts/?question=troops",
+    ],
+)
+def test_a_page_counted_with_its_window_is_the_page_counted_apart(
+    ledger_world, api_client, monkeypatch, path
+):
+    """The count read with the page (``COUNT(*) OVER ()``) gives the same body, links and
+    all, as the count queried apart; so does the last page, partial or asked as ``last``."""
+    with time_machine.travel(NOW, tick=False):
+        served = api_client.get(path)
+        monkeypatch.setattr(views, "page_window", lambda view: None)
+        apart = api_client.get(path)
+    assert served.status_code == apart.status_code
+    assert served.status_code in (200, 404), served.content[:300]
+    assert served.content == apart.content
+
+
+def test_a_page_past_the_end_is_still_not_found(ledger_world, api_client):
+    count = api_client.get("/api/questions/?page_size=5").json()["count"]
+    last = -(-count // 5)
+    assert len(api_client.get(f"/api/questions/?page_size=5&page={last}").json()["results"]) > 0
+    assert api_client.get(f"/api/questions/?page_size=5&page={last + 1}").status_code == 404
+    assert api_client.get("/api/questions/?page=0").status_code == 404
+    assert api_client.get("/api/forecasts/?page=x").status_code == 404
+    assert api_client.get("/api/forecasts/?page_size=0").status_code == 400
