@@ -66,6 +66,7 @@ _ROW_FIELDS = (
 )
 _TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as text
 _RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
+_RECORD_FLOATS = ("mean", "low", "high")
 
 
 def rescore_quantities(
@@ -204,35 +205,45 @@ def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
         {"question": "int8", "tag": "int8"},
         params,
     )
-    new = _records(rows, tags)
-    stored = _stored_records(where, params)
-    changed = [key for key, figures in new.items() if stored.get(key, (None, None))[1] != figures]
-    gone = [stored[key][0] for key in stored.keys() - new.keys()]
-    QuantityRecord.objects.filter(
-        pk__in=gone + [stored[key][0] for key in changed if key in stored]
-    ).delete()
-    _insert_records(changed, [new[key] for key in changed], at)
-    return len(changed)
+    keys, new = _records(rows, tags)
+    stored_ids, stored_keys, stored = _stored_records(where, params)
+    at_stored = np.minimum(np.searchsorted(stored_keys, keys), max(stored_keys.size - 1, 0))
+    found = stored_keys[at_stored] == keys if stored_keys.size else np.zeros(keys.size, bool)
+    where_stored = at_stored[found]
+    same = found.copy()
+    for name in _RECORD_FIELDS:  # as stored, NaN (NULL) equal to NaN
+        same[found] &= _same_values(stored[name][where_stored], new[name][found])
+    kept = np.zeros(stored_keys.size, bool)
+    kept[where_stored] = True
+    rewritten = at_stored[found & ~same]
+    drop = np.concatenate([stored_ids[~kept], stored_ids[rewritten]])
+    QuantityRecord.objects.filter(pk__in=drop.tolist()).delete()
+    changed = np.flatnonzero(~same)
+    _insert_records(keys[changed], {name: values[changed] for name, values in new.items()}, at)
+    return int(changed.size)
 
 
-def _insert_records(keys: list[tuple[int, int]], figures: list[tuple], at: datetime) -> None:
-    """Insert records ((author, tag or 0) and their ``_RECORD_FIELDS``) by COPY, not per row."""
-    n = len(keys)
+def _same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    both_nan = np.isnan(a) & np.isnan(b) if a.dtype.kind == "f" else np.zeros(a.size, bool)
+    return (a == b) | both_nan
+
+
+def _insert_records(keys: np.ndarray, figures: dict[str, np.ndarray], at: datetime) -> None:
+    """Insert records (keyed author << 32 | tag, 0 overall; their ``_RECORD_FIELDS``) by
+    COPY, not per row."""
+    n = keys.size
     if n == 0:
         return
-    key = np.array(keys, np.int64).reshape(n, 2)
-    columns = list(zip(*figures, strict=True))
+    tag = keys & 0xFFFFFFFF
     write_rows(
         connection,
         QuantityRecord._meta.db_table,
         [
-            Column("author_id", "int8", key[:, 0]),
-            Column("tag_id", "int8", key[:, 1], nulls=key[:, 1] == 0),
+            Column("author_id", "int8", keys >> 32),
+            Column("tag_id", "int8", tag, nulls=tag == 0),
             *(
-                Column(name, "float8", np.array(values, np.float64))  # None: NaN, written NULL
-                if name in ("mean", "low", "high")
-                else Column(name, "int4", np.array(values, np.int64))
-                for name, values in zip(_RECORD_FIELDS, columns, strict=True)
+                Column(name, "float8" if name in _RECORD_FLOATS else "int4", figures[name])
+                for name in _RECORD_FIELDS  # NaN: written NULL
             ),
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
@@ -246,8 +257,9 @@ def _where_author(authors: np.ndarray) -> tuple[str, list]:
     return f" WHERE {condition}", params
 
 
-def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
-    """The figures of every (author, tag) record (tag 0: overall), in ``_RECORD_FIELDS`` order."""
+def _records(rows: dict, tags: dict) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every (author, tag) record's key (author << 32 | tag, 0 overall; sorted) and its
+    ``_RECORD_FIELDS`` as arrays (NaN for none)."""
     order = np.argsort(tags["question"], kind="stable")
     tag_question, tag_id = tags["question"][order], tags["tag"][order]
     start = np.searchsorted(tag_question, rows["question"])
@@ -262,7 +274,7 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
     score, wis = rows["score"][row], rows["wis"][row]
     scored = counted & ~np.isnan(score)
     tallies = [
-        np.bincount(group, weights=where, minlength=keys.size).astype(np.int64).tolist()
+        np.bincount(group, weights=where, minlength=keys.size).astype(np.int64)
         for where in (
             scored,
             counted & np.isnan(score) & ~np.isnan(wis),
@@ -284,25 +296,23 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
     spread = n > 1
     std = np.sqrt(np.divide(squares, n - 1, out=np.zeros(n.size), where=spread))
     half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
-    figures = [
-        tallies[0],
-        [_none(x) for x in mean.tolist()],
-        [_none(x) for x in np.where(spread, mean - half, np.nan).tolist()],
-        [_none(x) for x in np.where(spread, mean + half, np.nan).tolist()],
-        *tallies[1:],
-    ]
-    return {
-        (key >> 32, key & 0xFFFFFFFF): record
-        for key, record in zip(keys.tolist(), zip(*figures, strict=True), strict=True)
+    figures = {
+        "n_scored": tallies[0],
+        "mean": mean,
+        "low": np.where(spread, mean - half, np.nan),
+        "high": np.where(spread, mean + half, np.nan),
+        "n_unranged": tallies[1],
+        "n_points": tallies[2],
+        "n_pending": tallies[3],
     }
+    return keys, figures
 
 
-def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int, tuple]]:
-    """The stored records (of the authors in ``where``): (author, tag or 0) -> (id, figures)."""
+def _stored_records(where: str, params: list) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The stored records (of the authors in ``where``): their ids, keys (author << 32 | tag,
+    0 overall; sorted) and ``_RECORD_FIELDS`` as arrays (NaN for NULL)."""
     kinds = {"id": "int8", "author": "int8", "tag": "int8"}
-    kinds.update(
-        (name, "float8" if name in ("mean", "low", "high") else "int4") for name in _RECORD_FIELDS
-    )
+    kinds.update((name, "float8" if name in _RECORD_FLOATS else "int4") for name in _RECORD_FIELDS)
     columns = ", ".join(
         nan_if_null(name) if kind == "float8" else name for name, kind in list(kinds.items())[3:]
     )
@@ -313,16 +323,7 @@ def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int
         kinds,
         params,
     )
-    figures = [
-        [_none(x) for x in stored[name].tolist()]
-        if kinds[name] == "float8"
-        else stored[name].tolist()
-        for name in _RECORD_FIELDS
-    ]
-    keys = zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True)
-    return {
-        key: (record_id, record)
-        for key, record_id, record in zip(
-            keys, stored["id"].tolist(), zip(*figures, strict=True), strict=True
-        )
-    }
+    keys = (stored["author"].astype(np.int64) << 32) | stored["tag"].astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    figures = {name: stored[name][order] for name in _RECORD_FIELDS}
+    return stored["id"][order], keys[order], figures

@@ -112,7 +112,6 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     transaction.
     """
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
-    no_cards = np.zeros((0, card_totals.WIDTH))
     started = timezone.now()
     clock = _Clock()
     with stopwatch.recording() as phases:
@@ -136,7 +135,10 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                     for questions in ranges:
                         with phase("read_wait"):
                             ledger, quantities = next(read_ahead)
-                        chunk = chunks.score_ledger(questions, ledger, quantities)
+                        chunk = chunks.score_ledger(
+                            questions, ledger, quantities, sum_into=card_sum
+                        )
+                        card_sum.add(chunk.result)  # its counts (its totals are added)
                         writer.submit(
                             partial(
                                 chunks.write_chunk,
@@ -147,11 +149,9 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                                 cold_quantities=cold_quantities,
                             )
                         )
-                        with phase("merge_totals"):
-                            card_sum.add(chunk.result)
                         del chunk, ledger, quantities  # the writer holds what it needs
                     for written in writer.results():
-                        card_sum.add(chunks.ChunkResult(np.zeros(0, np.int64), no_cards, written))
+                        card_sum.add(chunks.counts_only(written))
                 merged = card_sum.result()
                 clock.lap("score_s")
             keys, totals = merged.keys, merged.totals
