@@ -31,7 +31,7 @@ from django.db import connection
 
 from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
 from forecasts.engine.crowd import ragged_arange
-from forecasts.engine.ledger_arrays import Questions, _in_questions
+from forecasts.engine.ledger_arrays import IdRange, Questions, _in_questions, cut_ranges
 from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
 from forecasts.engine.quantities import (
     FORMS,
@@ -178,12 +178,49 @@ def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: date
     )
 
 
+# Authors whose rows are summed at once when every record is rebuilt: their rows, not
+# everyone's, are expanded by tag in memory together.
+RECORD_AUTHORS = 2_000
+
+
 def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
     """Make the stored QuantityRecords of ``authors`` (None: everyone) those of their stored
-    rows; returns the records written."""
+    rows; returns the records written. Everyone's rows are summed ``RECORD_AUTHORS``
+    authors at a time (ranges of author ids), then compared with the stored records."""
     if authors is not None and authors.size == 0:
         return 0
     where, params = ("", []) if authors is None else _where_author(authors)
+    if authors is None:
+        ids = read_columns(connection, "SELECT id FROM forecasts_author", {"id": "int8"}, [])
+        parts = [
+            _records(*_record_rows(*_where_range(among)))
+            for among in cut_ranges(np.sort(ids["id"]), RECORD_AUTHORS)
+        ]
+        keys = np.concatenate([np.zeros(0, np.int64), *(k for k, _ in parts)])  # in key order
+        new = {name: np.concatenate([f[name] for _, f in parts]) for name in parts[0][1]}
+        del parts
+    else:
+        keys, new = _records(*_record_rows(where, params))
+    new = _with_intervals(new)
+    stored_ids, stored_keys, stored = _stored_records(where, params)
+    at_stored = np.minimum(np.searchsorted(stored_keys, keys), max(stored_keys.size - 1, 0))
+    found = stored_keys[at_stored] == keys if stored_keys.size else np.zeros(keys.size, bool)
+    where_stored = at_stored[found]
+    same = found.copy()
+    for name in _RECORD_FIELDS:  # as stored, NaN (NULL) equal to NaN
+        same[found] &= _same_values(stored[name][where_stored], new[name][found])
+    kept = np.zeros(stored_keys.size, bool)
+    kept[where_stored] = True
+    rewritten = at_stored[found & ~same]
+    drop = np.concatenate([stored_ids[~kept], stored_ids[rewritten]])
+    QuantityRecord.objects.filter(pk__in=drop.tolist()).delete()
+    changed = np.flatnonzero(~same)
+    _insert_records(keys[changed], {name: values[changed] for name, values in new.items()}, at)
+    return int(changed.size)
+
+
+def _record_rows(where: str, params: list) -> tuple[dict, dict]:
+    """The stored rows (of the authors in ``where``) that records count, and their tags."""
     rows = read_columns(
         connection,
         "SELECT author_id, question_id, CASE excluded_reason WHEN '' THEN 0 "
@@ -205,22 +242,7 @@ def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
         {"question": "int8", "tag": "int8"},
         params,
     )
-    keys, new = _records(rows, tags)
-    stored_ids, stored_keys, stored = _stored_records(where, params)
-    at_stored = np.minimum(np.searchsorted(stored_keys, keys), max(stored_keys.size - 1, 0))
-    found = stored_keys[at_stored] == keys if stored_keys.size else np.zeros(keys.size, bool)
-    where_stored = at_stored[found]
-    same = found.copy()
-    for name in _RECORD_FIELDS:  # as stored, NaN (NULL) equal to NaN
-        same[found] &= _same_values(stored[name][where_stored], new[name][found])
-    kept = np.zeros(stored_keys.size, bool)
-    kept[where_stored] = True
-    rewritten = at_stored[found & ~same]
-    drop = np.concatenate([stored_ids[~kept], stored_ids[rewritten]])
-    QuantityRecord.objects.filter(pk__in=drop.tolist()).delete()
-    changed = np.flatnonzero(~same)
-    _insert_records(keys[changed], {name: values[changed] for name, values in new.items()}, at)
-    return int(changed.size)
+    return rows, tags
 
 
 def _same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -250,6 +272,11 @@ def _insert_records(keys: np.ndarray, figures: dict[str, np.ndarray], at: dateti
         n,
         any_order=True,  # records are found by author and tag, never by id
     )
+
+
+def _where_range(among: IdRange) -> tuple[str, list]:
+    condition, params = among.where("author_id")
+    return f" WHERE {condition}", params
 
 
 def _where_author(authors: np.ndarray) -> tuple[str, list]:
@@ -295,17 +322,29 @@ def _records(rows: dict, tags: dict) -> tuple[np.ndarray, dict[str, np.ndarray]]
     squares = np.bincount(owner, weights=(values - mean[owner]) ** 2, minlength=keys.size)
     spread = n > 1
     std = np.sqrt(np.divide(squares, n - 1, out=np.zeros(n.size), where=spread))
-    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
     figures = {
         "n_scored": tallies[0],
         "mean": mean,
-        "low": np.where(spread, mean - half, np.nan),
-        "high": np.where(spread, mean + half, np.nan),
+        "std": std,
         "n_unranged": tallies[1],
         "n_points": tallies[2],
         "n_pending": tallies[3],
     }
     return keys, figures
+
+
+def _with_intervals(figures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The records' figures with the mean's 95% t interval in place of the spread.
+
+    One call of ``t_975`` for every record, however many slices they were summed in:
+    its quantiles' last bit depends on the degrees of freedom found together.
+    """
+    n, mean, std = figures["n_scored"], figures["mean"], figures.pop("std")
+    spread = n > 1
+    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
+    figures["low"] = np.where(spread, mean - half, np.nan)
+    figures["high"] = np.where(spread, mean + half, np.nan)
+    return figures
 
 
 def _stored_records(where: str, params: list) -> tuple[np.ndarray, np.ndarray, dict]:

@@ -175,8 +175,8 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
 
 
 # Authors whose stored cards are read and compared at once when the cards are
-# replaced: a few tens of MB, however many authors there are.
-CARD_AUTHORS = 2_000
+# replaced: some 15 MB, however many authors there are.
+CARD_AUTHORS = 1_000
 
 
 def replace_scorecards(author, tag, totals, at) -> int:
