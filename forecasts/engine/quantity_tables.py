@@ -15,8 +15,9 @@ rows scored without a range (``n_unranged``), those of a point alone
 (``n_points``) and the pending ones.
 A record whose figures are unchanged is not written. A full rescore rebuilds
 every record once its chunks are done; ``rescore_question`` those of the
-question's authors. Rows are few next to forecasts (one per author and
-question), so the records are built from every row at once.
+question's authors. Every record is summed ``RECORD_AUTHORS`` authors at
+a time (their rows expanded by tag), its interval worked out for all at
+once, and compared with the stored records as arrays.
 """
 
 from __future__ import annotations

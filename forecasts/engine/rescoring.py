@@ -43,7 +43,7 @@ from forecasts.engine.card_rows import card_rows
 from forecasts.engine.chunk_writer import chunk_writer
 from forecasts.engine.chunks import card_keys
 from forecasts.engine.ledger_arrays import IdRange, build_ledger, ledger_queries
-from forecasts.engine.memory import keep_freed_memory
+from forecasts.engine.memory import keep_freed_memory, release_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantity_tables import rebuild_records, rescore_quantities
 from forecasts.engine.score_digests import scores_digests, store_digests
@@ -153,6 +153,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                     for written in writer.results():
                         card_sum.add(chunks.counts_only(written))
                 merged = card_sum.result()
+                release_freed_memory()  # the chunks' arrays: the cards start from what is left
                 clock.lap("score_s")
             keys, totals = merged.keys, merged.totals
             with phase("scorecards"):
