@@ -38,7 +38,7 @@ values run to hundreds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -186,7 +186,11 @@ def totals_by_group(
     a row may count several times (overall and under each tag of its
     question), and its contributions are worked out once.
     """
-    c = contributions(rows)
+    return _summed(contributions(rows), group, n_groups, row)
+
+
+def _summed(c: dict, group: np.ndarray, n_groups: int, row: np.ndarray | None) -> np.ndarray:
+    """``totals_by_group`` from the rows' contributions."""
     if row is not None:
         c = {
             name: [v[row] for v in values] if isinstance(values, list) else values[row]
@@ -502,6 +506,26 @@ def totals_from_rows(rows: dict, tags: dict | None) -> tuple[np.ndarray, ...]:
     row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
     totals = totals_by_group({k: rows[k] for k in ROW_FIELDS}, group, group_author.size, row)
     return group_author, group_tag, totals
+
+
+def totals_in_slices(
+    rows: dict, tags: dict | None, size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``totals_from_rows`` for at most ``size`` groups at a time, in (author, tag) order.
+
+    Each row's contributions are worked out once; only one slice's totals
+    (``size`` × ``WIDTH`` floats) exist at a time, however many cards the rows
+    reach (a chunk of a large ledger reaches nearly every author's cards).
+    """
+    row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
+    c = contributions({k: rows[k] for k in ROW_FIELDS})
+    order = np.argsort(group, kind="stable")
+    row, group = row[order], group[order]
+    for first in range(0, group_author.size, size):
+        last = min(first + size, group_author.size)
+        lo, hi = np.searchsorted(group, [first, last]).tolist()
+        totals = _summed(c, group[lo:hi] - first, last - first, row[lo:hi])
+        yield group_author[first:last], group_tag[first:last], totals
 
 
 def cards_from_rows(rows: dict, tags: dict | None) -> list[dict]:

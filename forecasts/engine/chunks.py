@@ -26,7 +26,7 @@ from django.db import connection
 from forecasts.engine import card_totals
 from forecasts.engine.bulkload import Query, read_small
 from forecasts.engine.card_rows import card_rows
-from forecasts.engine.ledger_arrays import IdRange, Ledger, read_ledger
+from forecasts.engine.ledger_arrays import IdRange, Ledger, cut_ranges, read_ledger
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantities import QuantityLedger
 from forecasts.engine.quantity_tables import rescore_quantities
@@ -59,9 +59,7 @@ def question_ranges(size: int = CHUNK_QUESTIONS) -> list[IdRange]:
     if size < 1:
         raise ValueError(f"chunk_questions must be at least 1, not {size}.")
     query = Query("SELECT id FROM forecasts_question", {"id": "int8"})
-    ids = np.sort(read_small(connection, [query])[0]["id"])
-    cuts = ids[size::size].tolist()
-    return [IdRange(low, high) for low, high in zip([None, *cuts], [*cuts, None], strict=True)]
+    return cut_ranges(np.sort(read_small(connection, [query])[0]["id"]), size)
 
 
 def card_keys(author: np.ndarray, tag: np.ndarray) -> np.ndarray:
@@ -104,16 +102,36 @@ def score_chunk(
     return with_counts(chunk.result, written)
 
 
+# Cards whose chunk totals are worked out at once when they are added to a sum:
+# 10 MB of totals, however many cards a chunk reaches.
+SLICE_CARDS = 16_384
+
+
 def score_ledger(
-    questions: IdRange, ledger: Ledger, quantities: QuantityLedger | None = None
+    questions: IdRange,
+    ledger: Ledger,
+    quantities: QuantityLedger | None = None,
+    *,
+    sum_into: TotalsSum | None = None,
 ) -> ScoredChunk:
     """Score a range's ledger: NumPy only, nothing read or written (``quantities``, the
-    ledger of its numeric and date questions if read already, is scored with its writes)."""
+    ledger of its numeric and date questions if read already, is scored with its writes).
+
+    ``sum_into``: add the chunk's card totals to this sum, ``SLICE_CARDS`` cards at a
+    time, and return none (its counts only) instead of the chunk's totals whole.
+    """
     with phase("score"):
         scored = score_pairs(ledger)
         rows = card_rows(scored, ledger)
         tags = {"question": ledger.question_id[ledger.tag_question], "tag": ledger.tag_id}
-        author, tag, totals = card_totals.totals_from_rows(rows, tags)
+        if sum_into is None:
+            author, tag, totals = card_totals.totals_from_rows(rows, tags)
+        else:
+            for author, tag, totals in card_totals.totals_in_slices(rows, tags, SLICE_CARDS):
+                with phase("merge_totals"):
+                    sum_into.add(ChunkResult(card_keys(author, tag), totals))
+            author = tag = np.zeros(0, np.int64)
+            totals = np.zeros((0, card_totals.WIDTH))
         n_questions = ledger.question_id.size
         digests = scores_digests(
             rows, scored["question"], ledger.tag_question, ledger.tag_id, n_questions
@@ -180,6 +198,11 @@ def write_chunk(
     return {"question_scores_written": written, **quantity_counts}
 
 
+def counts_only(counts: dict[str, int]) -> ChunkResult:
+    """A result with counts and no cards."""
+    return ChunkResult(np.zeros(0, np.int64), np.zeros((0, card_totals.WIDTH)), counts)
+
+
 def with_counts(result: ChunkResult, counts: dict[str, int]) -> ChunkResult:
     return ChunkResult(result.keys, result.totals, {**result.counts, **counts})
 
@@ -201,46 +224,91 @@ def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
     return ChunkResult(merged_keys, merged, counts)
 
 
+# Cards per block of ``TotalsSum``'s totals: 2.4 MB each.
+BLOCK_CARDS = 4_096
+
+
 class TotalsSum:
     """Chunks' card totals added up one chunk at a time; ``result()`` is ``merge_totals``'s.
 
-    A chunk's cards already in the sum are added in place, in proportion to the
-    chunk's own cards; cards seen for the first time wait in a short list and
-    are merged in (re-sorting every card) only once they are many. Re-merging
-    every card for each chunk cost more than the scoring at ten million
-    forecasts, since every chunk brings a few new (author, tag) cards. Totals
-    are whole units, so the order of the additions changes no bit.
+    Each card gets a slot for good the first time a chunk brings it; the
+    slots' totals live in fixed blocks of ``BLOCK_CARDS`` rows, so a new card
+    costs a row in the last block and a place in the sorted index of keys,
+    never a copy of every card's totals (merging whole arrays held two copies
+    of every card at once: over 200 MB at ten million forecasts, and heap
+    that a later, larger copy could not reuse). Totals are whole units, so
+    the order of the additions changes no bit.
     """
 
     def __init__(self) -> None:
-        self.merged = merge_totals([])
-        self.waiting: list[ChunkResult] = []
-        self.n_waiting = 0
+        self.keys = np.zeros(0, np.int64)  # sorted
+        self.slots = np.zeros(0, np.int64)  # the slot of each key
+        self.blocks: list[np.ndarray] = []
         self.counts: dict[str, int] = {}
 
     def add(self, part: ChunkResult) -> None:
         for name, value in part.counts.items():
             self.counts[name] = self.counts.get(name, 0) + value
-        keys = self.merged.keys
-        if keys.size:
-            at = np.minimum(np.searchsorted(keys, part.keys), keys.size - 1)
-            known = keys[at] == part.keys
-            self.merged.totals[at[known]] += part.totals[known]  # a part's keys are distinct
-            part = ChunkResult(part.keys[~known], part.totals[~known])
-        if part.keys.size:
-            self.waiting.append(part)
-            self.n_waiting += part.keys.size
-        if self.n_waiting > max(keys.size // 4, 10_000):
-            self._merge_waiting()
+        at = np.searchsorted(self.keys, part.keys)
+        known = at < self.keys.size
+        known[known] = self.keys[at[known]] == part.keys[known]
+        slot = np.empty(part.keys.size, np.int64)
+        slot[known] = self.slots[at[known]]
+        new = np.flatnonzero(~known)
+        if new.size:
+            fresh = np.arange(self.keys.size, self.keys.size + new.size)
+            slot[new] = fresh
+            order = np.argsort(part.keys[new], kind="stable")
+            place = at[new][order]  # equal places keep this (sorted) order
+            self.keys = np.insert(self.keys, place, part.keys[new][order])
+            self.slots = np.insert(self.slots, place, fresh[order])
+            while len(self.blocks) * BLOCK_CARDS < self.keys.size:
+                self.blocks.append(np.zeros((BLOCK_CARDS, card_totals.WIDTH)))
+        _add_by_slot(self.blocks, slot, part.totals)  # a part's keys are distinct
 
-    def result(self) -> ChunkResult:
-        self._merge_waiting()
-        return ChunkResult(self.merged.keys, self.merged.totals, dict(self.counts))
+    def result(self) -> SummedTotals:
+        return SummedTotals(self.keys, BlockTotals(self.blocks, self.slots), dict(self.counts))
 
-    def _merge_waiting(self) -> None:
-        if self.waiting:
-            self.merged = merge_totals([self.merged, *self.waiting])
-            self.waiting, self.n_waiting = [], 0
+
+def _add_by_slot(blocks: list[np.ndarray], slot: np.ndarray, totals: np.ndarray) -> None:
+    block, row = np.divmod(slot, BLOCK_CARDS)
+    for b in np.unique(block).tolist():
+        mine = block == b
+        blocks[b][row[mine]] += totals[mine]
+
+
+@dataclass
+class SummedTotals:
+    """``TotalsSum.result()``: the cards' keys (sorted), their totals in that order, counts."""
+
+    keys: np.ndarray
+    totals: BlockTotals
+    counts: dict[str, int]
+
+
+class BlockTotals:
+    """``TotalsSum``'s totals in key order, read a slice of cards at a time: ``totals[a:b]``
+    gathers just those rows, so the sum is never copied whole (``np.asarray`` does)."""
+
+    def __init__(self, blocks: list[np.ndarray], slots: np.ndarray):
+        self.blocks, self.slots = blocks, slots
+        self.shape = (slots.size, card_totals.WIDTH)
+
+    def __len__(self) -> int:
+        return self.slots.size
+
+    def __getitem__(self, cards: slice) -> np.ndarray:
+        slot = self.slots[cards]
+        block, row = np.divmod(slot, BLOCK_CARDS)
+        out = np.empty((slot.size, card_totals.WIDTH))
+        for b in np.unique(block).tolist():
+            mine = block == b
+            out[mine] = self.blocks[b][row[mine]]
+        return out
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        whole = self[:]
+        return whole if dtype is None else whole.astype(dtype)
 
 
 def without_jit() -> None:

@@ -68,6 +68,12 @@ class IdRange:
 Questions = Sequence[int] | IdRange | None
 
 
+def cut_ranges(ids: np.ndarray, size: int) -> list[IdRange]:
+    """Ranges of ``size`` of the sorted ``ids`` each, the first and last open-ended."""
+    cuts = ids[size::size].tolist()
+    return [IdRange(low, high) for low, high in zip([None, *cuts], [*cuts, None], strict=True)]
+
+
 def _in_questions(column: str, question_ids: Questions) -> tuple[str, list]:
     """A WHERE clause limiting ``column`` to the given questions (none: no limit)."""
     if question_ids is None:

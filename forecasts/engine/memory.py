@@ -14,6 +14,11 @@ next arrays. The cost is that a process that has run a full rescore keeps its
 peak heap (about 0.8 GB at 1M forecasts) until it exits; the work runs in the
 Celery worker and management commands, not in web processes. Elsewhere
 (macOS, musl) it does nothing.
+
+``release_freed_memory`` hands the heap's free pages back (``malloc_trim``)
+once the chunks are scored: what comes after (replacing the cards, the
+numeric records) then starts from the memory still in use, not from the
+chunks' high-water mark, instead of touching fresh pages above it.
 """
 
 from __future__ import annotations
@@ -38,8 +43,25 @@ def keep_freed_memory() -> bool:
     return _kept
 
 
+def release_freed_memory() -> bool:
+    """Give the heap's free pages back to the system (glibc); returns whether it could."""
+    if not _is_glibc():
+        return False
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
+    return True
+
+
+def _is_glibc() -> bool:
+    return platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+
+
 def _set_thresholds() -> bool:
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    if not _is_glibc():
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt

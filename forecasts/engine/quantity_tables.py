@@ -15,8 +15,9 @@ rows scored without a range (``n_unranged``), those of a point alone
 (``n_points``) and the pending ones.
 A record whose figures are unchanged is not written. A full rescore rebuilds
 every record once its chunks are done; ``rescore_question`` those of the
-question's authors. Rows are few next to forecasts (one per author and
-question), so the records are built from every row at once.
+question's authors. Every record is summed ``RECORD_AUTHORS`` authors at
+a time (their rows expanded by tag), its interval worked out for all at
+once, and compared with the stored records as arrays.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.db import connection
 
 from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
 from forecasts.engine.crowd import ragged_arange
-from forecasts.engine.ledger_arrays import Questions, _in_questions
+from forecasts.engine.ledger_arrays import IdRange, Questions, _in_questions, cut_ranges
 from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
 from forecasts.engine.quantities import (
     FORMS,
@@ -66,6 +67,7 @@ _ROW_FIELDS = (
 )
 _TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as text
 _RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
+_RECORD_FLOATS = ("mean", "low", "high")
 
 
 def rescore_quantities(
@@ -177,12 +179,49 @@ def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: date
     )
 
 
+# Authors whose rows are summed at once when every record is rebuilt: their rows, not
+# everyone's, are expanded by tag in memory together.
+RECORD_AUTHORS = 2_000
+
+
 def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
     """Make the stored QuantityRecords of ``authors`` (None: everyone) those of their stored
-    rows; returns the records written."""
+    rows; returns the records written. Everyone's rows are summed ``RECORD_AUTHORS``
+    authors at a time (ranges of author ids), then compared with the stored records."""
     if authors is not None and authors.size == 0:
         return 0
     where, params = ("", []) if authors is None else _where_author(authors)
+    if authors is None:
+        ids = read_columns(connection, "SELECT id FROM forecasts_author", {"id": "int8"}, [])
+        parts = [
+            _records(*_record_rows(*_where_range(among)))
+            for among in cut_ranges(np.sort(ids["id"]), RECORD_AUTHORS)
+        ]
+        keys = np.concatenate([np.zeros(0, np.int64), *(k for k, _ in parts)])  # in key order
+        new = {name: np.concatenate([f[name] for _, f in parts]) for name in parts[0][1]}
+        del parts
+    else:
+        keys, new = _records(*_record_rows(where, params))
+    new = _with_intervals(new)
+    stored_ids, stored_keys, stored = _stored_records(where, params)
+    at_stored = np.minimum(np.searchsorted(stored_keys, keys), max(stored_keys.size - 1, 0))
+    found = stored_keys[at_stored] == keys if stored_keys.size else np.zeros(keys.size, bool)
+    where_stored = at_stored[found]
+    same = found.copy()
+    for name in _RECORD_FIELDS:  # as stored, NaN (NULL) equal to NaN
+        same[found] &= _same_values(stored[name][where_stored], new[name][found])
+    kept = np.zeros(stored_keys.size, bool)
+    kept[where_stored] = True
+    rewritten = at_stored[found & ~same]
+    drop = np.concatenate([stored_ids[~kept], stored_ids[rewritten]])
+    QuantityRecord.objects.filter(pk__in=drop.tolist()).delete()
+    changed = np.flatnonzero(~same)
+    _insert_records(keys[changed], {name: values[changed] for name, values in new.items()}, at)
+    return int(changed.size)
+
+
+def _record_rows(where: str, params: list) -> tuple[dict, dict]:
+    """The stored rows (of the authors in ``where``) that records count, and their tags."""
     rows = read_columns(
         connection,
         "SELECT author_id, question_id, CASE excluded_reason WHEN '' THEN 0 "
@@ -204,35 +243,30 @@ def rebuild_records(*, authors: np.ndarray | None, at: datetime) -> int:
         {"question": "int8", "tag": "int8"},
         params,
     )
-    new = _records(rows, tags)
-    stored = _stored_records(where, params)
-    changed = [key for key, figures in new.items() if stored.get(key, (None, None))[1] != figures]
-    gone = [stored[key][0] for key in stored.keys() - new.keys()]
-    QuantityRecord.objects.filter(
-        pk__in=gone + [stored[key][0] for key in changed if key in stored]
-    ).delete()
-    _insert_records(changed, [new[key] for key in changed], at)
-    return len(changed)
+    return rows, tags
 
 
-def _insert_records(keys: list[tuple[int, int]], figures: list[tuple], at: datetime) -> None:
-    """Insert records ((author, tag or 0) and their ``_RECORD_FIELDS``) by COPY, not per row."""
-    n = len(keys)
+def _same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    both_nan = np.isnan(a) & np.isnan(b) if a.dtype.kind == "f" else np.zeros(a.size, bool)
+    return (a == b) | both_nan
+
+
+def _insert_records(keys: np.ndarray, figures: dict[str, np.ndarray], at: datetime) -> None:
+    """Insert records (keyed author << 32 | tag, 0 overall; their ``_RECORD_FIELDS``) by
+    COPY, not per row."""
+    n = keys.size
     if n == 0:
         return
-    key = np.array(keys, np.int64).reshape(n, 2)
-    columns = list(zip(*figures, strict=True))
+    tag = keys & 0xFFFFFFFF
     write_rows(
         connection,
         QuantityRecord._meta.db_table,
         [
-            Column("author_id", "int8", key[:, 0]),
-            Column("tag_id", "int8", key[:, 1], nulls=key[:, 1] == 0),
+            Column("author_id", "int8", keys >> 32),
+            Column("tag_id", "int8", tag, nulls=tag == 0),
             *(
-                Column(name, "float8", np.array(values, np.float64))  # None: NaN, written NULL
-                if name in ("mean", "low", "high")
-                else Column(name, "int4", np.array(values, np.int64))
-                for name, values in zip(_RECORD_FIELDS, columns, strict=True)
+                Column(name, "float8" if name in _RECORD_FLOATS else "int4", figures[name])
+                for name in _RECORD_FIELDS  # NaN: written NULL
             ),
             Column("computed_at", "time", np.full(n, microseconds(at))),
         ],
@@ -241,13 +275,19 @@ def _insert_records(keys: list[tuple[int, int]], figures: list[tuple], at: datet
     )
 
 
+def _where_range(among: IdRange) -> tuple[str, list]:
+    condition, params = among.where("author_id")
+    return f" WHERE {condition}", params
+
+
 def _where_author(authors: np.ndarray) -> tuple[str, list]:
     condition, params = in_ids(connection, "author_id", authors.tolist())
     return f" WHERE {condition}", params
 
 
-def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
-    """The figures of every (author, tag) record (tag 0: overall), in ``_RECORD_FIELDS`` order."""
+def _records(rows: dict, tags: dict) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every (author, tag) record's key (author << 32 | tag, 0 overall; sorted) and its
+    ``_RECORD_FIELDS`` as arrays (NaN for none)."""
     order = np.argsort(tags["question"], kind="stable")
     tag_question, tag_id = tags["question"][order], tags["tag"][order]
     start = np.searchsorted(tag_question, rows["question"])
@@ -262,7 +302,7 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
     score, wis = rows["score"][row], rows["wis"][row]
     scored = counted & ~np.isnan(score)
     tallies = [
-        np.bincount(group, weights=where, minlength=keys.size).astype(np.int64).tolist()
+        np.bincount(group, weights=where, minlength=keys.size).astype(np.int64)
         for where in (
             scored,
             counted & np.isnan(score) & ~np.isnan(wis),
@@ -283,26 +323,36 @@ def _records(rows: dict, tags: dict) -> dict[tuple[int, int], tuple]:
     squares = np.bincount(owner, weights=(values - mean[owner]) ** 2, minlength=keys.size)
     spread = n > 1
     std = np.sqrt(np.divide(squares, n - 1, out=np.zeros(n.size), where=spread))
-    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
-    figures = [
-        tallies[0],
-        [_none(x) for x in mean.tolist()],
-        [_none(x) for x in np.where(spread, mean - half, np.nan).tolist()],
-        [_none(x) for x in np.where(spread, mean + half, np.nan).tolist()],
-        *tallies[1:],
-    ]
-    return {
-        (key >> 32, key & 0xFFFFFFFF): record
-        for key, record in zip(keys.tolist(), zip(*figures, strict=True), strict=True)
+    figures = {
+        "n_scored": tallies[0],
+        "mean": mean,
+        "std": std,
+        "n_unranged": tallies[1],
+        "n_points": tallies[2],
+        "n_pending": tallies[3],
     }
+    return keys, figures
 
 
-def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int, tuple]]:
-    """The stored records (of the authors in ``where``): (author, tag or 0) -> (id, figures)."""
+def _with_intervals(figures: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The records' figures with the mean's 95% t interval in place of the spread.
+
+    One call of ``t_975`` for every record, however many slices they were summed in:
+    its quantiles' last bit depends on the degrees of freedom found together.
+    """
+    n, mean, std = figures["n_scored"], figures["mean"], figures.pop("std")
+    spread = n > 1
+    half = t_975(np.maximum(n - 1, 1)) * std / np.sqrt(np.maximum(n, 1))
+    figures["low"] = np.where(spread, mean - half, np.nan)
+    figures["high"] = np.where(spread, mean + half, np.nan)
+    return figures
+
+
+def _stored_records(where: str, params: list) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The stored records (of the authors in ``where``): their ids, keys (author << 32 | tag,
+    0 overall; sorted) and ``_RECORD_FIELDS`` as arrays (NaN for NULL)."""
     kinds = {"id": "int8", "author": "int8", "tag": "int8"}
-    kinds.update(
-        (name, "float8" if name in ("mean", "low", "high") else "int4") for name in _RECORD_FIELDS
-    )
+    kinds.update((name, "float8" if name in _RECORD_FLOATS else "int4") for name in _RECORD_FIELDS)
     columns = ", ".join(
         nan_if_null(name) if kind == "float8" else name for name, kind in list(kinds.items())[3:]
     )
@@ -313,16 +363,7 @@ def _stored_records(where: str, params: list) -> dict[tuple[int, int], tuple[int
         kinds,
         params,
     )
-    figures = [
-        [_none(x) for x in stored[name].tolist()]
-        if kinds[name] == "float8"
-        else stored[name].tolist()
-        for name in _RECORD_FIELDS
-    ]
-    keys = zip(stored["author"].tolist(), stored["tag"].tolist(), strict=True)
-    return {
-        key: (record_id, record)
-        for key, record_id, record in zip(
-            keys, stored["id"].tolist(), zip(*figures, strict=True), strict=True
-        )
-    }
+    keys = (stored["author"].astype(np.int64) << 32) | stored["tag"].astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    figures = {name: stored[name][order] for name in _RECORD_FIELDS}
+    return stored["id"][order], keys[order], figures

@@ -43,7 +43,7 @@ from forecasts.engine.card_rows import card_rows
 from forecasts.engine.chunk_writer import chunk_writer
 from forecasts.engine.chunks import card_keys
 from forecasts.engine.ledger_arrays import IdRange, build_ledger, ledger_queries
-from forecasts.engine.memory import keep_freed_memory
+from forecasts.engine.memory import keep_freed_memory, release_freed_memory
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantity_tables import rebuild_records, rescore_quantities
 from forecasts.engine.score_digests import scores_digests, store_digests
@@ -112,7 +112,6 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
     transaction.
     """
     keep_freed_memory()  # large arrays reuse freed heap instead of fresh pages
-    no_cards = np.zeros((0, card_totals.WIDTH))
     started = timezone.now()
     clock = _Clock()
     with stopwatch.recording() as phases:
@@ -136,7 +135,10 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                     for questions in ranges:
                         with phase("read_wait"):
                             ledger, quantities = next(read_ahead)
-                        chunk = chunks.score_ledger(questions, ledger, quantities)
+                        chunk = chunks.score_ledger(
+                            questions, ledger, quantities, sum_into=card_sum
+                        )
+                        card_sum.add(chunk.result)  # its counts (its totals are added)
                         writer.submit(
                             partial(
                                 chunks.write_chunk,
@@ -147,12 +149,11 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                                 cold_quantities=cold_quantities,
                             )
                         )
-                        with phase("merge_totals"):
-                            card_sum.add(chunk.result)
                         del chunk, ledger, quantities  # the writer holds what it needs
                     for written in writer.results():
-                        card_sum.add(chunks.ChunkResult(np.zeros(0, np.int64), no_cards, written))
+                        card_sum.add(chunks.counts_only(written))
                 merged = card_sum.result()
+                release_freed_memory()  # the chunks' arrays: the cards start from what is left
                 clock.lap("score_s")
             keys, totals = merged.keys, merged.totals
             with phase("scorecards"):
@@ -175,8 +176,8 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
 
 
 # Authors whose stored cards are read and compared at once when the cards are
-# replaced: a few tens of MB, however many authors there are.
-CARD_AUTHORS = 2_000
+# replaced: some 15 MB, however many authors there are.
+CARD_AUTHORS = 1_000
 
 
 def replace_scorecards(author, tag, totals, at) -> int:

@@ -154,3 +154,19 @@ def test_it_derives_nothing_from_empty_or_legacy_totals():
     assert len(tables[5]) == 10 and set(terms[5]) >= {"brier", "reliability", "resolution"}
     assert card_totals.stored_binned_figures([]) == ([], [])
     assert card_totals.binned_figures(np.zeros((0, card_totals.WIDTH))) == ([], [])
+
+
+def test_it_sums_the_same_totals_a_slice_of_groups_at_a_time():
+    rng = np.random.default_rng(5)
+    rows = random_rows(rng, 300)
+    rows["author"] = rng.integers(1, 30, 300)
+    rows["question"] = rng.integers(1, 12, 300)
+    tags = {"question": np.array([1, 1, 4, 7, 9, 9, 9]), "tag": np.array([3, 5, 3, 8, 3, 5, 8])}
+    author, tag, totals = card_totals.totals_from_rows(rows, tags)
+    for size in (1, 7, author.size, author.size + 5):
+        parts = list(card_totals.totals_in_slices(rows, tags, size))
+        assert len(parts) == -(-author.size // size)
+        assert all(part[2].shape[0] <= size for part in parts)
+        assert np.array_equal(np.concatenate([p[0] for p in parts]), author)
+        assert np.array_equal(np.concatenate([p[1] for p in parts]), tag)
+        assert np.concatenate([p[2] for p in parts]).tobytes() == totals.tobytes()

@@ -137,10 +137,17 @@ def test_merged_totals_do_not_depend_on_the_order_of_the_chunks():
             total.add(part)
         summed = total.result()
         assert np.array_equal(summed.keys, merged.keys)
-        assert summed.totals.tobytes() == merged.totals.tobytes()
+        assert np.asarray(summed.totals).tobytes() == merged.totals.tobytes()
         assert summed.counts == merged.counts
-    total.add(parts[2])  # every card known: added where it is
-    assert total.result().totals is summed.totals and total.result().counts == {"questions": 17}
+        for first, last in ((0, 1), (1, 3), (2, 2)):  # read a slice of cards at a time
+            assert summed.totals[first:last].tobytes() == merged.totals[first:last].tobytes()
+    blocks = [block.copy() for block in total.blocks]
+    total.add(parts[2])  # every card known: added where it is, in the same blocks
+    again = total.result()
+    assert np.array_equal(again.keys, summed.keys) and again.counts == {"questions": 17}
+    assert len(total.blocks) == len(blocks) and any(
+        not np.array_equal(a, b) for a, b in zip(total.blocks, blocks, strict=True)
+    )
     empty = chunks.merge_totals([])
     assert empty.keys.size == 0 and empty.totals.shape == (0, width)
 
@@ -209,6 +216,9 @@ def test_cards_replaced_a_few_authors_at_a_time_end_as_a_fresh_rescore_leaves_th
     stray = Author.objects.create(name="Nobody", slug="nobody-27")
     Scorecard.objects.create(author=stray, n_scored=3)
     monkeypatch.setattr(rescoring, "CARD_AUTHORS", 2)
+    # A chunk's totals added three cards at a time, into blocks of four cards.
+    monkeypatch.setattr(chunks, "SLICE_CARDS", 3)
+    monkeypatch.setattr(chunks, "BLOCK_CARDS", 4)
     again = rescoring.rescore_all(chunk_questions=4)
     assert again["scorecards_written"] == 3
     assert_bit_identical(stored_state(), expected)

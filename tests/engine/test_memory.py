@@ -56,3 +56,23 @@ def test_it_does_nothing_without_glibc(monkeypatch):
     monkeypatch.setattr(memory, "_kept", None)
     monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
     assert memory.keep_freed_memory() is False
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        return int(status.read().split("VmRSS:")[1].split()[0])
+
+
+def test_the_freed_heap_goes_back_to_the_system_when_released(monkeypatch):
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        assert memory.release_freed_memory() is False
+        return
+    assert memory.keep_freed_memory()
+    size = 64 * 1024 * 1024
+    array = np.ones(size // 8)  # every page touched
+    del array
+    kept = _rss_kb()  # the heap keeps it (above)
+    assert memory.release_freed_memory()
+    assert kept - _rss_kb() >= size // 2 // 1024
+    monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
+    assert memory.release_freed_memory() is False

@@ -7,13 +7,15 @@ from io import StringIO
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forecasts.engine import parallel, rescoring
+from forecasts.engine import parallel, quantity_tables, rescoring
 from forecasts.engine.quantity_tables import rebuild_records
 from forecasts.models import (
+    Author,
     Forecast,
     ForecastQuantile,
     QuantityRecord,
@@ -223,6 +225,41 @@ def test_records_are_rebuilt_for_the_authors_asked_only():
     assert written_now >= 1
     assert not QuantityRecord.objects.filter(author_id=author, n_pending=50).exists()
     assert QuantityRecord.objects.exclude(author_id=author).filter(n_pending=50).exists()
+
+
+@pytest.mark.django_db
+def test_every_record_rebuilt_a_few_authors_at_a_time_is_the_one_built_at_once(monkeypatch):
+    random_quantity_ledger(16)
+    rescoring.rescore_all()
+    fields = (
+        "author_id",
+        "tag_id",
+        "n_scored",
+        "mean",
+        "low",
+        "high",
+        "n_unranged",
+        "n_points",
+        "n_pending",
+    )
+    in_order = QuantityRecord.objects.order_by("author_id", "tag_id")
+    expected = list(in_order.values_list(*fields))
+    assert any(r[4] is not None for r in expected)  # some with an interval
+    # A record wrong, one gone, one of an author with no row: found slice by slice.
+    records = list(QuantityRecord.objects.order_by("author_id", "tag_id"))
+    QuantityRecord.objects.filter(pk=records[0].pk).update(mean=0.5, n_scored=99)
+    QuantityRecord.objects.filter(pk=records[-1].pk).delete()
+    stray = Author.objects.create(name="Nobody", slug="nobody-16")
+    QuantityRecord.objects.create(author=stray, n_scored=3, computed_at=records[1].computed_at)
+    monkeypatch.setattr(quantity_tables, "RECORD_AUTHORS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        written_now = rebuild_records(authors=None, at=records[1].computed_at)
+    assert written_now == 2
+    assert list(in_order.values_list(*fields)) == expected
+    n_authors = Author.objects.count()
+    # Two reads per slice of two authors, then the stored records, a delete and a copy.
+    assert len(queries) <= 2 * -(-n_authors // 2) + 8
+    assert rebuild_records(authors=None, at=records[1].computed_at) == 0
 
 
 @pytest.mark.django_db
