@@ -1,18 +1,44 @@
-"""The fresh held-out part of the claims corpus: its shape, read as plain JSON.
+"""The fresh held-out parts of the claims corpus: their shape, read as plain JSON.
 
-The file is only read here, never passed to the detector: its labels come from
-the labelling guide in docs/drafting.md, not from anything the detector says.
+The files are only read here, never passed to the detector: their labels come
+from the labelling guide in docs/drafting.md, not from anything the detector says.
+``fresh.json`` (ids ``f01``…) and ``fresh2.json`` (ids ``g01``…) are checked the
+same way, each against its own minimum size and variety.
 """
 
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "forecasts" / "drafting" / "corpus"
 LABELS = {"claim", "reported", "none"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one held-out file must hold at least."""
+
+    prefix: str
+    articles: int
+    entries: int
+    subjects: int
+    outlets: int
+    claims: int
+    reported: int
+
+
+PARTS = {
+    "fresh.json": Part(
+        prefix="f", articles=12, entries=300, subjects=5, outlets=12, claims=70, reported=30
+    ),
+    "fresh2.json": Part(
+        prefix="g", articles=20, entries=400, subjects=6, outlets=20, claims=100, reported=40
+    ),
+}
 
 
 def read(name: str) -> dict:
@@ -24,21 +50,27 @@ def address(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url.strip().lower()).rstrip("/")
 
 
-@pytest.fixture(scope="module")
-def fresh() -> dict:
-    return read("fresh.json")
+@pytest.fixture(scope="module", params=sorted(PARTS))
+def part(request) -> tuple[str, dict, Part]:
+    return request.param, read(request.param), PARTS[request.param]
 
 
-def test_it_has_the_same_keys_as_the_tuned_corpus(fresh):
+def test_every_corpus_file_is_checked_here():
+    assert {p.name for p in CORPUS_DIR.glob("*.json")} == {"articles.json", *PARTS}
+
+
+def test_it_has_the_same_keys_as_the_tuned_corpus(part):
+    _, fresh, _ = part
     tuned = read("articles.json")
     assert set(fresh) == {"articles", "entries"}
     assert all(set(a) == set(tuned["articles"][0]) for a in fresh["articles"])
     assert all(set(e) == set(tuned["entries"][0]) for e in fresh["entries"])
 
 
-def test_its_articles_are_numbered_held_out_and_described(fresh):
+def test_its_articles_are_numbered_held_out_and_described(part):
+    _, fresh, spec = part
     ids = [a["id"] for a in fresh["articles"]]
-    assert ids == [f"f{n:02d}" for n in range(1, len(ids) + 1)]
+    assert ids == [f"{spec.prefix}{n:02d}" for n in range(1, len(ids) + 1)]
     for article in fresh["articles"]:
         assert article["split"] == "held-out", article["id"]
         assert article["url"].startswith(("http://", "https://")), article["id"]
@@ -46,14 +78,21 @@ def test_its_articles_are_numbered_held_out_and_described(fresh):
         assert all(article[key].strip() for key in ("outlet", "date", "subject", "style"))
 
 
-def test_it_shares_no_article_with_the_tuned_corpus(fresh):
-    tuned = {address(a["url"]) for a in read("articles.json")["articles"]}
+def test_it_shares_no_article_with_any_other_corpus_file(part):
+    name, fresh, _ = part
     urls = [address(a["url"]) for a in fresh["articles"]]
+    ids = {a["id"] for a in fresh["articles"]}
     assert len(set(urls)) == len(urls)
-    assert not tuned & set(urls)
+    for other in ["articles.json", *PARTS]:
+        if other == name:
+            continue
+        theirs = read(other)["articles"]
+        assert not {address(a["url"]) for a in theirs} & set(urls), other
+        assert not {a["id"] for a in theirs} & ids, other
 
 
-def test_every_entry_belongs_to_an_article_and_reads_in_order(fresh):
+def test_every_entry_belongs_to_an_article_and_reads_in_order(part):
+    _, fresh, _ = part
     ids = {a["id"] for a in fresh["articles"]}
     last_paragraph: dict[str, int] = {}
     for entry in fresh["entries"]:
@@ -65,7 +104,8 @@ def test_every_entry_belongs_to_an_article_and_reads_in_order(fresh):
     assert set(last_paragraph) == ids  # no article without sentences
 
 
-def test_labels_are_valid_and_phrases_come_from_their_sentence(fresh):
+def test_labels_are_valid_and_phrases_come_from_their_sentence(part):
+    _, fresh, _ = part
     for entry in fresh["entries"]:
         assert entry["label"] in LABELS, entry
         if entry["label"] != "claim":
@@ -74,17 +114,19 @@ def test_labels_are_valid_and_phrases_come_from_their_sentence(fresh):
             assert entry["phrase"] in entry["sentence"], entry
 
 
-def test_it_is_big_and_varied_enough_to_measure_on(fresh):
+def test_it_is_big_and_varied_enough_to_measure_on(part):
+    _, fresh, spec = part
     labels = Counter(e["label"] for e in fresh["entries"])
-    assert len(fresh["articles"]) >= 12
-    assert len(fresh["entries"]) >= 300
-    assert len({a["subject"] for a in fresh["articles"]}) >= 5
-    assert len({a["outlet"] for a in fresh["articles"]}) >= 12
-    assert labels["claim"] >= 70
-    assert labels["reported"] >= 30
+    assert len(fresh["articles"]) >= spec.articles
+    assert len(fresh["entries"]) >= spec.entries
+    assert len({a["subject"] for a in fresh["articles"]}) >= spec.subjects
+    assert len({a["outlet"] for a in fresh["articles"]}) >= spec.outlets
+    assert labels["claim"] >= spec.claims
+    assert labels["reported"] >= spec.reported
 
 
-def test_the_counts_in_the_labelling_guide_are_the_files(fresh):
+def test_the_counts_in_the_labelling_guide_are_the_files(part):
+    _, fresh, _ = part
     guide = (CORPUS_DIR.parents[2] / "docs" / "drafting.md").read_text(encoding="utf-8")
     labels = Counter(e["label"] for e in fresh["entries"])
     row = (
