@@ -85,8 +85,13 @@ def _in_questions(column: str, question_ids: Questions) -> tuple[str, list]:
     return f" WHERE {condition}", params
 
 
-def forecasts_sql(question_ids: Questions = None) -> tuple[str, list, dict]:
-    """The forecast columns scoring needs: the query the benchmark's scan floor reads too."""
+def forecasts_sql(
+    question_ids: Questions = None, also: Sequence[str] = ()
+) -> tuple[str, list, dict]:
+    """The forecast columns scoring needs: the query the benchmark's scan floor reads too.
+
+    ``also``: more column expressions of the forecast row, selected after those (the
+    numeric scorer's values), so that one scan reads both."""
     where, params = _in_questions("question_id", question_ids)
     # 1 when the forecast's source proves its stated_at: the source has a URL
     # and a publication date, and the claim was stated by the end (UTC) of
@@ -103,7 +108,7 @@ def forecasts_sql(question_ids: Questions = None) -> tuple[str, list, dict]:
     )
     sql = (
         "SELECT id, question_id, author_id, stated_at, recorded_at, COALESCE(probability, -1), "
-        f"{proved} FROM forecasts_forecast{where}"
+        f"{proved}{''.join(f', {column}' for column in also)} FROM forecasts_forecast{where}"
     )
     kinds = {
         "id": "int8",

@@ -147,17 +147,15 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
         },
         [*resolution_params, *question_params],
     )
-    f_sql, f_params, f_kinds = forecasts_sql(ids)
+    values = ("value", "value_low", "value_high", "coverage")
+    f_sql, f_params, f_kinds = forecasts_sql(ids, also=[nan_if_null(name) for name in values])
     forecasts = Query(
         # The binary scorer's forecast columns (the timing rule's "proved" among them),
-        # named by a CTE's column list (SQLite has no column list on a subquery).
-        "WITH b(id, question_id, author_id, stated_at, recorded_at, probability, proved) AS "
-        f"({f_sql}) SELECT b.id, b.question_id, b.author_id, b.stated_at, b.recorded_at, "
-        f"b.proved, {nan_if_null('f.value')}, {nan_if_null('f.value_low')}, "
-        f"{nan_if_null('f.value_high')}, {nan_if_null('f.coverage')} "
-        "FROM b JOIN forecasts_forecast f ON f.id = b.id",
+        # then the values, in one read of the questions' forecasts.
+        f_sql,
         {
             **{name: f_kinds[name] for name in ("id", "question", "author", "stated", "recorded")},
+            "probability": f_kinds["probability"],
             "proved": "int4",
             "point": "float8",
             "low": "float8",
@@ -167,9 +165,19 @@ def quantity_queries(ids: Sequence[int]) -> list[Query]:
         f_params,
     )
     quantiles = Query(
-        # From the question's forecasts into the quantiles' (forecast, level) index.
-        "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecast f "
-        f"JOIN forecasts_forecastquantile e ON e.forecast_id = f.id WHERE f.{chosen}",
+        # From the question's forecasts into the quantiles' forecast index. On PostgreSQL
+        # the look-up is a LATERAL subquery kept apart by OFFSET 0, so the planner cannot
+        # turn it into a hash join that reads the whole quantile table for every chunk
+        # of a full rescore (it misjudges how many forecasts a chunk's questions have).
+        (
+            "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecast f "
+            "CROSS JOIN LATERAL (SELECT forecast_id, level, value "
+            "FROM forecasts_forecastquantile WHERE forecast_id = f.id OFFSET 0) e "
+            f"WHERE f.{chosen}"
+            if connection.vendor == "postgresql"
+            else "SELECT e.forecast_id, e.level, e.value FROM forecasts_forecast f "
+            f"JOIN forecasts_forecastquantile e ON e.forecast_id = f.id WHERE f.{chosen}"
+        ),
         {"forecast": "int8", "level": "float8", "value": "float8"},
         params,
     )

@@ -4,7 +4,8 @@
 among ``questions`` (a list of ids or an ``IdRange``: a chunk of a full
 rescore) with ``forecasts.engine.quantities`` and rewrites the rows of the
 questions whose rows changed, compared with the rows stored (so a verifying
-rescore and a plain one agree: both read what is there). It returns the
+rescore and a plain one agree: both read what is there). Both sides are read
+and compared as arrays: a digest of each question's rows and tags. It returns the
 authors whose rows it touched, and counts.
 
 ``rebuild_records(authors=..., at=...)`` makes the stored QuantityRecords
@@ -23,8 +24,6 @@ once, and compared with the stored records as arrays.
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable
 from datetime import datetime
 
 import numpy as np
@@ -41,7 +40,8 @@ from forecasts.engine.quantities import (
     read_quantities,
     score_quantities,
 )
-from forecasts.engine.score_tables import microseconds
+from forecasts.engine.score_digests import rows_digests
+from forecasts.engine.score_tables import _json_elements, microseconds
 from forecasts.models import QuantityRecord, QuantityScore
 from forecasts.scoring.t_quantiles import t_975
 
@@ -56,16 +56,6 @@ _FLOATS = (
     "rel_error",
 )
 _COUNTS = ("n_forecasts", "n_days", "n_hindsight", "n_retrospective")
-_ROW_FIELDS = (
-    "author_id",
-    "resolution_id",
-    "form",
-    *_FLOATS,
-    *_COUNTS,
-    "excluded_reason",
-    "tag_ids",
-)
-_TAG_TEXT = {True: "tag_ids::text", False: "tag_ids"}  # PostgreSQL's jsonb, as text
 _RECORD_FIELDS = ("n_scored", "mean", "low", "high", "n_unranged", "n_points", "n_pending")
 _RECORD_FLOATS = ("mean", "low", "high")
 
@@ -95,16 +85,12 @@ def rescore_quantities(
             **counts,
             "quantity_scores_written": counts["quantity_scores"],
         }
-    new: dict[int, set[tuple]] = {int(q): set() for q in ledger.question_id}
-    for i, row in enumerate(_row_tuples(rows, tags)):
-        new[int(ledger.question_id[rows["question"][i]])].add(row)
-    stored = _stored_rows(question_ids)
-    changed = sorted(q for q in set(new) | set(stored) if new.get(q, set()) != stored.get(q, set()))
-    touched = {row[0] for q in changed for row in new.get(q, set()) | stored.get(q, set())}
-    QuantityScore.objects.filter(question_id__in=changed).delete()
+    changed, touched = _changed(question_ids, ledger, rows)
+    if changed.size:
+        QuantityScore.objects.filter(question_id__in=changed.tolist()).delete()
     write = np.isin(ledger.question_id[rows["question"]], changed)
     _write_rows(rows, ledger.question_id, tags, np.flatnonzero(write), at)
-    return np.array(sorted(touched), np.int64), {
+    return touched, {
         **counts,
         "quantity_scores_written": int(write.sum()),
     }
@@ -117,45 +103,91 @@ def _tag_lists(tag_question: np.ndarray, tag_id: np.ndarray, n: int) -> list[lis
     return [sorted(tags) for tags in lists]
 
 
-def _none(x: float) -> float | None:
-    return None if math.isnan(x) else x
+# Every stored column of a row, as codes and NaN for NULL, as the scorer's rows have them.
+_DIGESTED = ("author", "resolution", "form", *_FLOATS, *_COUNTS, "excluded")
 
 
-def _row_tuples(rows: dict, tags: list[list[int]]) -> Iterable[tuple]:
-    """Each new row as the stored rows are read back (``_ROW_FIELDS``, NaN as None)."""
-    columns = [
-        rows["author"].tolist(),
-        [r or None for r in rows["resolution"].tolist()],
-        [FORMS[code] for code in rows["form"].tolist()],
-        *([_none(x) for x in rows[name].tolist()] for name in _FLOATS),
-        *(rows[name].tolist() for name in _COUNTS),
-        [EXCLUSIONS[code] for code in rows["excluded"].tolist()],
-        [json.dumps(tags[q]) for q in rows["question"].tolist()],
-    ]
-    return zip(*columns, strict=True)
+def _changed(
+    question_ids: Questions, ledger: QuantityLedger, rows: dict
+) -> tuple[np.ndarray, np.ndarray]:
+    """The questions (sorted ids) whose stored rows differ from the new ``rows``, and the
+    authors of the rows of those questions, stored or new (sorted).
 
-
-def _stored_rows(question_ids: Questions) -> dict[int, set[tuple]]:
-    """The stored rows of the questions (a range: every row in it), by question.
-
-    Read with a plain cursor (no model per row); ``tag_ids`` as the text it is
-    stored as, which is how the new rows' lists are written (sorted, by ``json``).
+    Both sides are digested per question as arrays (``score_digests.rows_digests``):
+    every column of every row, bit for bit, and the question's tags. A question
+    stored but no longer among the ledger's (no longer numeric, say) has changed.
     """
+    stored, stored_tags = _stored_rows(question_ids)
+    ids = np.union1d(ledger.question_id, stored["question"])
+    new_question = np.searchsorted(ids, ledger.question_id[rows["question"]])
+    old_question = np.searchsorted(ids, stored["question"])
+    # Tags are kept on the rows, so a question's tags count only when it has rows.
+    has_rows = np.zeros(ids.size, bool)
+    has_rows[new_question] = True
+    tag_question = np.searchsorted(ids, ledger.question_id[ledger.tag_question])
+    with_rows = has_rows[tag_question]
+    new = rows_digests(
+        _canonical(rows),
+        _DIGESTED,
+        new_question,
+        tag_question[with_rows],
+        ledger.tag_id[with_rows],
+        ids.size,
+        version=0,
+    )
+    old = rows_digests(
+        _canonical(stored),
+        _DIGESTED,
+        old_question,
+        np.searchsorted(ids, stored_tags["question"]),
+        stored_tags["tag"],
+        ids.size,
+        version=0,
+    )
+    differs = new != old
+    touched = np.union1d(
+        rows["author"][differs[new_question]], stored["author"][differs[old_question]]
+    )
+    return ids[differs], touched.astype(np.int64)
+
+
+def _canonical(rows: dict) -> dict:
+    """``rows`` with -0.0 as 0.0 in the float columns (they compare equal as stored)."""
+    return {name: rows[name] + 0.0 if name in _FLOATS else rows[name] for name in _DIGESTED}
+
+
+def _stored_rows(question_ids: Questions) -> tuple[dict, dict]:
+    """The stored rows of the questions (a range: every row in it) as arrays, in the
+    shape of the scorer's rows, and their distinct (question, tag) pairs."""
     where, params = _in_questions("question_id", question_ids)
-    columns = [
-        name if name != "tag_ids" else _TAG_TEXT[connection.vendor == "postgresql"]
-        for name in _ROW_FIELDS
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT question_id, {', '.join(columns)} FROM {QuantityScore._meta.db_table}{where}",
-            params,
-        )
-        rows = cursor.fetchall()
-    stored: dict[int, set[tuple]] = {}
-    for question, *row in rows:
-        stored.setdefault(question, set()).add(tuple(row))
-    return stored
+    forms = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(FORMS))
+    reasons = " ".join(f"WHEN '{label}' THEN {code}" for code, label in enumerate(EXCLUSIONS))
+    table = QuantityScore._meta.db_table
+    rows = read_columns(
+        connection,
+        "SELECT question_id, author_id, COALESCE(resolution_id, 0), "
+        f"CASE form {forms} ELSE -1 END, "
+        f"{', '.join(nan_if_null(name) for name in _FLOATS)}, {', '.join(_COUNTS)}, "
+        f"CASE excluded_reason {reasons} ELSE -1 END FROM {table}{where}",
+        {
+            "question": "int8",
+            "author": "int8",
+            "resolution": "int8",
+            "form": "int4",
+            **{name: "float8" for name in _FLOATS},
+            **{name: "int4" for name in _COUNTS},
+            "excluded": "int4",
+        },
+        params,
+    )
+    tags = read_columns(
+        connection,
+        "SELECT DISTINCT question_id, CAST(t.value AS BIGINT) "
+        f"FROM {table} s, {_json_elements('s.tag_ids')}{where}",
+        {"question": "int8", "tag": "int8"},
+        params,
+    )
+    return rows, tags
 
 
 def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: datetime) -> None:

@@ -10,6 +10,8 @@ digest differs; a verifying one digests the rows actually stored instead
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from django.db import connection
 
@@ -61,13 +63,30 @@ def scores_digests(rows: dict, row_question: np.ndarray, tag_question, tag_id, n
     question's tags and SCORES_VERSION; rows are summed, so their order does
     not matter. Never 0, which stands for "no digest stored".
     """
-    h = np.full(row_question.size, SCORES_VERSION, np.uint64)
-    for name in _DIGESTED:
+    return rows_digests(
+        rows, _DIGESTED, row_question, tag_question, tag_id, n, version=SCORES_VERSION
+    )
+
+
+def rows_digests(
+    rows: dict,
+    columns: Sequence[str],
+    row_question: np.ndarray,
+    tag_question: np.ndarray,
+    tag_id: np.ndarray,
+    n: int,
+    *,
+    version: int,
+) -> np.ndarray:
+    """Each of ``n`` questions' digest of the ``columns`` of its rows, its tags and
+    ``version`` (int64, never 0); rows summed, so their order does not matter."""
+    h = np.full(row_question.size, version, np.uint64)
+    for name in columns:
         h = _mix(h ^ _bits(rows[name]))
     with np.errstate(over="ignore"):
         total = _sum_by(row_question, h, n)
         tags = _sum_by(tag_question, _mix(_bits(tag_id) ^ np.uint64(0x5EC0)), n)
-        digest = _mix(total ^ _mix(tags + np.uint64(SCORES_VERSION)))
+        digest = _mix(total ^ _mix(tags + np.uint64(version)))
     return (digest | np.uint64(1)).view(np.int64)
 
 

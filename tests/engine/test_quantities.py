@@ -146,6 +146,28 @@ def test_a_verifying_rescore_finds_nothing_to_rewrite_and_repairs_what_was_chang
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"tag_ids": [999_999]},  # the tags kept on the row
+        {"wis": None},  # a figure emptied
+        {"excluded_reason": "hindsight"},  # a label
+        {"n_days": 12_345},  # a count
+    ],
+    ids=["tags", "null", "label", "count"],
+)
+def test_a_verifying_rescore_sees_any_column_changed_behind_its_back(change):
+    random_quantity_ledger(11)
+    rescoring.rescore_all()
+    score = QuantityScore.objects.counted().exclude(wis=None).order_by("pk").first()
+    QuantityScore.objects.filter(pk=score.pk).update(**change)
+    n_rows = QuantityScore.objects.filter(question_id=score.question_id).count()
+    assert written(rescoring.rescore_all(verify=True))[0] == n_rows
+    assert written(rescoring.rescore_all(verify=True))[0] == 0
+    assert_matches_library()
+
+
+@pytest.mark.django_db
 def test_rescoring_one_question_updates_its_rows_and_its_authors_records():
     random_quantity_ledger(9)
     rescoring.rescore_all()
