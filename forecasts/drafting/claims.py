@@ -154,7 +154,7 @@ def _draft(verdict: SentenceVerdict, today: date) -> DraftClaim:
     direction = claim_direction(verdict.sentence, reading)
     return DraftClaim(
         sentence=verdict.sentence,
-        phrase=reading.matched_text,
+        phrase=phrase_as_written(verdict.sentence, reading),
         scale=reading.scale,
         interval=reading.interval,
         probability=reading.point,
@@ -253,7 +253,7 @@ def explain_sentence(
         return None
 
     def verdict(kind: str, reading: Reading | None, speaker: str, why: str) -> SentenceVerdict:
-        phrase = reading.matched_text if reading else ""
+        phrase = phrase_as_written(sentence, reading) if reading else ""
         return SentenceVerdict(index, sentence, kind, phrase, speaker, why, reading)
 
     if sentence.rstrip(" \"'\u201d\u2019)").endswith("?") or _UNMARKED_QUESTION.match(sentence):
@@ -277,7 +277,7 @@ def explain_sentence(
             f"continues the report before it: '{carried.group(0)}'",
         )
     if kept is not None:
-        return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
+        return verdict(CLAIM, kept, "", f"the author's own '{phrase_as_written(sentence, kept)}'")
     main = governing(readings, sentence)
     reading, why = next((r, w) for r, w in reasons if r is main)
     assert why is not None
@@ -309,6 +309,21 @@ def _continues_a_report(
         if before is not None:
             return before if before.verdict == REPORTED else None
     return None
+
+
+def phrase_as_written(sentence: str, reading: Reading) -> str:
+    """The words that set the number, as an editor reads them: a contraction with the word
+    it hangs on ("they'll", "it's going to", not "'ll"), and the author's own expectation
+    or prediction verb with its "I"/"we", auxiliary and adverb ("We now expect", "I
+    further predict", "is predicting")."""
+    before = sentence[: reading.start]
+    start = reading.start
+    if reading.matched_text[:1] in "'\u2019":
+        word = re.search(r"\w+$", before)
+        start = word.start() if word else start
+    elif reading.phrase in _BELIEF_ROWS and (own := _OWN_ADVERB.search(before)):
+        start = own.start("pronoun") if own.group("pronoun") else own.start("rest")
+    return sentence[start : reading.start] + reading.matched_text
 
 
 def _start(reading: Reading) -> int:
@@ -382,8 +397,8 @@ _OWN_DOUBT = re.compile(
 )
 # "I also think", "we still believe": the author's own belief, with a word between.
 _OWN_BELIEF = re.compile(
-    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too)\s+)+"
-    r"(?:think|believe|expect|reckon|fear|anticipate|forecast)\b",
+    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)+"
+    r"(?:think|believe|expect|reckon|fear|anticipate|forecast|predict)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
@@ -428,7 +443,13 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
     if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
         return "someone else's belief"
-    own_plan = _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) or (
+    if (
+        reading.phrase == "I predict"
+        and not _PRONOUN_FIRST.match(reading.matched_text)
+        and not _OWN_ADVERB.search(clause)
+    ):
+        return "a prediction verb with no one predicting ('predicting elections is hard')"
+    own_plan = _AUTHOR_PLAN.search(before[-20:] + reading.matched_text) or (
         _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
     )
     if own_plan and reading.kind == MODAL:
@@ -518,18 +539,34 @@ def _inside_quotation(sentence: str, reading: Reading) -> bool:
 
 
 def _their_expectation(clause: str, reading: Reading) -> bool:
-    """ "Analysts expect …": the expectation words with a subject that is not the author."""
-    if reading.phrase != "expect" or not reading.matched_text.lower().startswith("expect"):
+    """ "Analysts expect …", "pollsters predict …": the expectation or prediction verb with
+    a subject that is not the author."""
+    if not _BELIEF_VERB.search(reading.matched_text) or reading.phrase not in _BELIEF_ROWS:
+        return False
+    if _PRONOUN_FIRST.match(reading.matched_text):  # "I expect", "we predict", "I'd expect"
         return False
     return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
 
 
-# "I fully expect", "we still expect": the author, with an adverb between.
-_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|also|still|really|do|too)\s+$", re.IGNORECASE)
+_BELIEF_ROWS = frozenset({"expect", "I predict"})
+_BELIEF_VERB = re.compile(r"(?:expect|predict)\w*$", re.IGNORECASE)
+_PRONOUN_FIRST = re.compile(r"\s*(?:I|we)\b", re.IGNORECASE)
+# "I fully expect", "we now expect", "I further predict", "this author is predicting": the
+# author, with an auxiliary or an adverb between.
+_OWN_ADVERB = re.compile(
+    r"(?:(?P<pronoun>\b(?:I|we)\s+)|^\s*(?:this|the\s+present)\s+(?:author|writer)\s+)"
+    r"(?P<rest>(?:(?:am|is|are|['\u2019]m|['\u2019]re)\s+)?"
+    r"(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)?)$",
+    re.IGNORECASE,
+)
 
 
-# "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.
-_AUTHOR_PLAN = re.compile(r"\bI\s*(?:['\u2019]ll|will|['\u2019]m|am)\b", re.IGNORECASE)
+# "I'll", "I will", "I'm going to", "I'm not going to", "this author will": what the author
+# will do in the article.
+_AUTHOR_PLAN = re.compile(
+    r"\b(?:I\s*(?:['\u2019]ll|will|['\u2019]m|am)|this\s+(?:author|writer)\s+will)\b",
+    re.IGNORECASE,
+)
 # "I'm not going to argue …, but will show …": the same subject, left out after but/and.
 _ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and)\s+$", re.IGNORECASE)
 # "the summit the White House is set to host April 22": a date on the calendar.
