@@ -58,7 +58,12 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import NOT_A_REPORT, REPORT_VERBS, attribution
+from forecasts.drafting.attribution import (
+    AFTER_A_DETERMINER,
+    NOT_A_REPORT,
+    REPORT_VERBS,
+    attribution,
+)
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
 from forecasts.drafting.picks import pick_readings
@@ -264,7 +269,14 @@ def explain_sentence(
             REPORTED, governing(readings, sentence), reported.speaker, f"reported: '{reported.cue}'"
         )
     future = _has_future_signal(sentence, readings)
-    reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
+    own_voice = any(_FIRST_PERSON.search(text) for text in (*previous, sentence))
+    reasons = _inherit_reports(
+        sentence,
+        [
+            (r, not_a_claim_because(sentence, r, future) or _unnamed_expectation(sentence, r, own_voice))
+            for r in readings
+        ],
+    )
     kept = governing([r for r, why in reasons if why is None], sentence)
     continued = _continues_a_report(sentence, scale, previous) if kept is not None else None
     if kept is not None and continued is not None:
@@ -281,7 +293,7 @@ def explain_sentence(
     main = governing(readings, sentence)
     reading, why = next((r, w) for r, w in reasons if r is main)
     assert why is not None
-    if why in {"reported speech", "someone else's belief"}:
+    if why in _REPORTED_REASONS:
         speaker, cue = _reported_by(sentence, reading)
         return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
     return verdict(NONE, reading, "", why)
@@ -295,6 +307,44 @@ _CONTINUATION = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|(?-i:us))\b", re.IGNORECASE)  # not "US"
+
+
+# "Unemployment is expected to hover near 4%": an expectation in the passive with nobody
+# named is the forecasters' consensus that the author relays, unless the author speaks in
+# the first person in the paragraph (an outlook's "our forecast … Inflation is expected to").
+_PASSIVE_BE = re.compile(
+    r"\b(?:is|are|be|been|remains?|['\u2019]s|['\u2019]re)\s+(?:\w+ly\s+|still\s+|now\s+)?$",
+    re.IGNORECASE,
+)
+_UNNAMED = "an expectation with nobody named: the forecasters', relayed"
+
+
+_REPORTED_REASONS = frozenset({"reported speech", "someone else's belief", _UNNAMED})
+# "…is expected to win 57 seats, meaning the party could …": the consequence drawn from a
+# reported forecast is part of the report.
+_CONSEQUENCE = re.compile(r",\s*(?:meaning|which\s+means|which\s+would\s+mean)\b", re.IGNORECASE)
+
+
+def _inherit_reports(
+    sentence: str, reasons: list[tuple[Reading, str | None]]
+) -> list[tuple[Reading, str | None]]:
+    """Readings after ", meaning …" take the reason of a reported reading before it."""
+    consequence = _CONSEQUENCE.search(sentence)
+    if consequence is None:
+        return reasons
+    reported = next(
+        (why for r, why in reasons if why in _REPORTED_REASONS and r.end <= consequence.start()),
+        None,
+    )
+    if reported is None:
+        return reasons
+    return [(r, reported if r.start >= consequence.end() else why) for r, why in reasons]
+
+
+def _unnamed_expectation(sentence: str, reading: Reading, own_voice: bool) -> str | None:
+    if own_voice or reading.phrase != "expected to":
+        return None
+    return _UNNAMED if _PASSIVE_BE.search(sentence[: reading.start]) else None
 
 
 def _continues_a_report(
@@ -380,16 +430,18 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
 
 _CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_REPORT}"
 # "safe to say", "fair to predict", "worth noting": the author speaking, not a report.
-_REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNORECASE)
+_REPORT_CUE = re.compile(
+    rf"(?<!\bto\s)(?<!\bworth\s){AFTER_A_DETERMINER}\b(?:{_CUE})\b", re.IGNORECASE
+)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
-    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
+    rf"(?<!\bI\s)(?<!\bwe\s){AFTER_A_DETERMINER}\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
     rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
-    rf",\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
+    rf",[\"\u201d\u2019']?\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
 )
 # The author's own doubt ("I don't think", "we do not expect") is their claim, negated.
 _OWN_DOUBT = re.compile(
@@ -442,6 +494,13 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "reported speech"
     own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
     if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
+        return "someone else's belief"
+    if (
+        reading.kind != MODAL
+        and _THEIR_BELIEF_AFTER.match(after)
+        and re.search(r"[^\W\d_]", clause)
+        and not _OWN_ADVERB.search(clause)
+    ):
         return "someone else's belief"
     if (
         reading.phrase == "I predict"
@@ -509,13 +568,28 @@ def _raises_to_the_future(reading: Reading, after: str) -> bool:
 
 
 def _reported_in(clause: str) -> bool:
-    """A report word with someone saying it: "the minister said", not "Saying all this, …"."""
+    """A report word with someone saying it: "the minister said", not "Saying all this, …",
+    nor evidence the author reads ("inflation trends suggest", "the signs point to")."""
     cue = _REPORT_CUE.search(clause)
     if cue is None:
+        return False
+    if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
     if cue.group(0).lower().startswith("according"):
         return not re.match(r"\s+to\s+(?:my|our)\b", clause[cue.start() + 9 :], re.IGNORECASE)
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
+
+
+# Evidence is read by the author, it says nothing itself: "inflation trends suggest that …".
+_EVIDENCE = re.compile(
+    r"\b(?:trends?|signs?|evidence|history|indicators?|figures|numbers|patterns?)\s+$",
+    re.IGNORECASE,
+)
+_INFERENCE = re.compile(r"suggest|indicat|point|impl", re.IGNORECASE)
+# "Fed officials likely expect to …": a hedge on someone else's belief, whose forecast it is.
+_THEIR_BELIEF_AFTER = re.compile(
+    r"\s+(?:expect|believe|think|hope|want|intend|plan|fear)s?\b", re.IGNORECASE
+)
 
 
 # "I'd expect", "would likely": a hedge in the conditional mood.

@@ -77,3 +77,115 @@ def test_poised_for_looks_ahead_like_poised_to():
 
     assert claim is not None and claim.phrase == "is poised for" and claim.probability == 0.8
     assert explain_sentence("The harbour district is poised for a building boom.").verdict == CLAIM
+
+
+# --- whose forecast: more ways of reporting, and what is not a report ----------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        # the comma sits inside the quotation marks
+        ('The thaw could flood the valley by April and bring "record losses," insurers warn.',
+         "insurers"),
+        ("The thaw could flood the valley by April and bring “record losses,” insurers warn.",
+         "insurers"),
+        # the news writer's "per"
+        ("Harvests peak in autumn, per AgriWatch, so prices are likely to fall in October.",
+         "AgriWatch"),
+        # a headline credited to an outlet
+        ("Rail strike likely to drag into spring - FT", "FT"),
+    ],
+)  # fmt: skip
+def test_more_ways_a_sentence_names_its_source(sentence, speaker):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == REPORTED, verdict.why
+    assert verdict.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "per cent" and a lower-case word after "per" name nobody
+        "Rents will probably rise 4 per cent, per year, for a decade.",
+        # a headline whose dash is not a credit
+        "Rates will probably fall - and soon",
+    ],
+)
+def test_per_and_dashes_that_credit_nobody(sentence):
+    assert explain_sentence(sentence).verdict == CLAIM
+
+
+def test_a_quotation_running_over_several_sentences_stays_the_speakers():
+    paragraph = [
+        'The coach spoke after training, saying, "We have had a hard week.',
+        "The squad is tired.",
+        'We will win on Saturday, I promise you."',
+    ]
+
+    verdicts = [explain_sentence(s, previous=paragraph[:i]) for i, s in enumerate(paragraph)]
+
+    assert verdicts[2].verdict == REPORTED
+    assert "The coach spoke" in verdicts[2].why
+
+
+def test_a_quotation_never_closed_does_not_swallow_the_authors_later_sentences():
+    paragraph = [
+        "Here is last year's outlook: “Rents are set to climb 2 percent in 2024.",
+        "That was wrong, as the critics noted.",
+        "I am fairly confident that rents will fall next spring.",
+    ]
+
+    verdict = explain_sentence(paragraph[2], previous=paragraph[:2])
+
+    assert verdict.verdict == CLAIM and verdict.phrase == "fairly confident"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # evidence the author reads speaks for nobody else
+        "Wage trends suggest that inflation could stay near 3% next year.",
+        "The signs point to a late harvest, and prices will likely rise in June.",
+        # a report word used as a noun after a determiner
+        "Allowing for the forecast and its errors, the river will very likely flood in May.",
+        # a quarrel is not a report
+        "Whether you are arguing with a landlord or a bank, rents will keep rising next year.",
+    ],
+)
+def test_evidence_nouns_and_quarrels_are_not_reports(sentence):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == CLAIM, verdict.why
+
+
+def test_a_hedge_on_someone_elses_belief_reports_it():
+    verdict = explain_sentence("Ministers probably expect the strike to end by Friday.")
+
+    assert verdict.verdict == REPORTED and "Ministers probably expect" in verdict.why
+    own = explain_sentence("The strike will probably end by Friday, I think.")
+    assert own.verdict == CLAIM
+
+
+def test_an_expectation_in_the_passive_with_nobody_named_is_relayed():
+    verdict = explain_sentence("Bond yields are expected to climb through the spring.")
+
+    assert verdict.verdict == REPORTED
+    assert verdict.speaker == "" and "nobody named" in verdict.why
+    # the author's own outlook, in the first person, owns it
+    outlook = [
+        "Our central forecast is for a mild recession.",
+        "Bond yields are expected to climb through the spring.",
+    ]
+    assert explain_sentence(outlook[1], previous=outlook[:1]).verdict == CLAIM
+
+
+def test_the_consequence_drawn_from_a_report_is_part_of_the_report():
+    sentence = (
+        "The Greens are expected to take nine seats, meaning the coalition could lose its majority."
+    )
+
+    assert explain_sentence(sentence).verdict == REPORTED
+    own = "The Greens will take nine seats, meaning the coalition could lose its majority."
+    assert explain_sentence(own).verdict == CLAIM
