@@ -320,25 +320,27 @@ _UNNAMED = "an expectation with nobody named: the forecasters', relayed"
 
 
 _REPORTED_REASONS = frozenset({"reported speech", "someone else's belief", _UNNAMED})
-# "…is expected to win 57 seats, meaning the party could …": the consequence drawn from a
-# reported forecast is part of the report.
-_CONSEQUENCE = re.compile(r",\s*(?:meaning|which\s+means|which\s+would\s+mean)\b", re.IGNORECASE)
+# "…is expected to win 57 seats, meaning the party could …", "…, which may lead to …": the
+# consequence drawn from a reported forecast, or a clause describing it, is part of the report.
+_CONSEQUENCE = re.compile(r",\s*(?:meaning|which)\b", re.IGNORECASE)
 
 
 def _inherit_reports(
     sentence: str, reasons: list[tuple[Reading, str | None]]
 ) -> list[tuple[Reading, str | None]]:
-    """Readings after ", meaning …" take the reason of a reported reading before it."""
-    consequence = _CONSEQUENCE.search(sentence)
-    if consequence is None:
+    """Readings after ", meaning …" or ", which …" take the reason of a reported reading
+    before that comma."""
+    reported = [(r, why) for r, why in reasons if why in _REPORTED_REASONS]
+    if not reported:
         return reasons
-    reported = next(
-        (why for r, why in reasons if why in _REPORTED_REASONS and r.end <= consequence.start()),
-        None,
-    )
-    if reported is None:
-        return reasons
-    return [(r, reported if r.start >= consequence.end() else why) for r, why in reasons]
+    inherited = []
+    for reading, why in reasons:
+        for link in _CONSEQUENCE.finditer(sentence, 0, reading.start):
+            source = next((w for r, w in reported if r.end <= link.start()), None)
+            if why is None and source is not None:
+                why = source
+        inherited.append((reading, why))
+    return inherited
 
 
 def _unnamed_expectation(sentence: str, reading: Reading, own_voice: bool) -> str | None:
@@ -466,12 +468,21 @@ _COUNTERFACTUAL = re.compile(
 )
 _NORMATIVE = re.compile(r"\s+be\s+\w+(?:ed|en|ing)\b", re.IGNORECASE)
 _EMBEDDED_QUESTION = re.compile(
-    r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
+    r"\b(?:what|whether|how|(?<!,\s)(?:who|whom|which)|when|where|why|whoever|whatever)\b"
+    r"[^,;:]*$"
+    # "we don't know if …", "I wonder if …": "if" for "whether"
+    r"|\b(?:know|knows|sure|unsure|certain|clear|unclear|wonder|wondering|ask|asks|asked|see|"
+    r"tell|doubt|decide|decides)\s+if\b[^,;:]*$",
     re.IGNORECASE,
 )
 # "How Cheap Power Will Reshape Industry": a title-case headline's claim, not a question.
 _HEADLINE_HOW = re.compile(r"^\s*(?:How|Why)\s+(?:(?-i:[A-Z])\S*\s+){1,5}$")
-_IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
+# The modal is inside the if-clause itself ("if you will excuse me", "if the deadline is
+# going to be met, …"): the condition, not the forecast ("if …, then it will" is not this).
+_IF_CLAUSE = re.compile(
+    r"\bif\b(?!\s+(?:anything|so|not|ever|only|nothing)\b)(?![^,;]*\bthen\b)[^,;:]*$",
+    re.IGNORECASE,
+)
 _PAST_TIME = re.compile(
     r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
     r"|\w+\s+(?:years|months|weeks|days)\s+ago)\b",
@@ -672,7 +683,15 @@ def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
 
 _CONCESSION = re.compile(r"\bbut\b|^\s+be\s+(?:argued|said)\b", re.IGNORECASE)
 _WAIT_AND_SEE = re.compile(
-    r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
+    r"\s+(?:be\s+(?:\w+\s+)?(?:interesting|fascinating|intriguing|instructive|curious|telling)\s+"
+    r"to\s+(?:see|watch)|see|find\s+out|know|learn)\s+"
+    r"(?:what|whether|if|how|who|which|when)\b",
+    re.IGNORECASE,
+)
+# "the impact AI will have upon jobs", "the role it will have.": "have" with no object is
+# a relative clause describing a noun, not a forecast.
+_HAVE_NO_OBJECT = re.compile(
+    r"\s+have\s*(?:[.,;:!?)]|$|(?:on|upon|in|for|over|is|was|are)\b)", re.IGNORECASE
 )
 # A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
 # "Without a deal, prices could …" and "absent a deal, …" state a condition too.
@@ -712,6 +731,8 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "a conditional 'would': what happens if, not what will"
     if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
         return "wait and see, not a forecast"
+    if reading.phrase == "will" and _HAVE_NO_OBJECT.match(after):
+        return "a clause describing a noun ('the impact it will have'), not a forecast"
     if _TO_THE_READER[0].search(before) and _TO_THE_READER[1].match(after):
         return _TO_READER
     if _OTHERS_VIEW[0].search(before) and _OTHERS_VIEW[1].match(after):
@@ -729,7 +750,7 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return _ADVICE
     if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
-    if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
+    if reading.phrase in {"will", "would", "is going to"} and _IF_CLAUSE.search(before):
         return "if-clause"
     return None
 

@@ -189,3 +189,65 @@ def test_the_consequence_drawn_from_a_report_is_part_of_the_report():
     assert explain_sentence(sentence).verdict == REPORTED
     own = "The Greens will take nine seats, meaning the coalition could lose its majority."
     assert explain_sentence(own).verdict == CLAIM
+
+
+# --- modals that do not forecast, and ones that do ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("After a dull spring, it will be fascinating to see whether the new coach lasts.",
+         "wait and see"),
+        ("Nobody knows the effect the merger will have.", "describing a noun"),
+        ("The effect the merger will have on fares is a common worry.", "describing a noun"),
+        ("We simply don't know if the regulator will step in before May.", "embedded question"),
+        ("Traders wonder if the rally will last.", "embedded question"),
+        ("If the new runway is going to open on time, the airport needs more staff.",
+         "if-clause"),
+    ],
+)  # fmt: skip
+def test_modals_that_do_not_forecast(sentence, why):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == NONE
+    assert why in verdict.why
+
+
+def test_a_relative_who_after_a_comma_is_no_embedded_question():
+    sentence = "The title will go to Leeds, who will have too much for the rest."
+
+    claim = claim_from_sentence(sentence, today=TODAY)
+    relative = explain_sentence("The real threat is Leeds, who will have too much for the rest.")
+
+    assert claim is not None
+    assert relative.verdict == CLAIM
+    assert explain_sentence("Nobody knows who will win the title.").verdict == NONE
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # idioms with "if" state no condition
+        "If anything, the forecast is cautious and the bridge will open sooner.",
+        "The levy will rise, if not this year then next.",
+        # a condition followed by "then" leaves the consequence a claim
+        "If turnout falls then the mayor will lose.",
+    ],
+)
+def test_if_idioms_and_if_then_leave_the_claim(sentence):
+    assert explain_sentence(sentence).verdict == CLAIM
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "point"),
+    [
+        ("The ring road is never going to be finished this decade.", "is never going to", 0.1),
+        ("There's a risk of the dam failing again next winter.", "There's a risk", 0.35),
+    ],
+)
+def test_never_going_to_and_a_named_risk(sentence, phrase, point):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == point
