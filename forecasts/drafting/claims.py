@@ -375,7 +375,13 @@ def phrase_as_written(sentence: str, reading: Reading) -> str:
         start = word.start() if word else start
     elif reading.phrase in _BELIEF_ROWS and (own := _OWN_ADVERB.search(before)):
         start = own.start("pronoun") if own.group("pronoun") else own.start("rest")
+    elif reading.kind != MODAL and (raising := _RAISING_VERB.search(before)):
+        start = raising.start()
     return sentence[start : reading.start] + reading.matched_text
+
+
+# "it seems likely that", "seems certain to win": the raising verb is part of the hedge.
+_RAISING_VERB = re.compile(r"\b(?:seems?|appears?)\s+(?:to\s+be\s+)?$", re.IGNORECASE)
 
 
 def _start(reading: Reading) -> int:
@@ -404,24 +410,40 @@ _BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
 def governing(readings: list[Reading], sentence: str) -> Reading | None:
     """The reading that sets the number: the one governing the predicted clause.
 
-    A number the author writes out beats a hedge word, which beats a bare modal
-    ("likely that X will" is "likely", not "will"); a reading after a "but"
-    beats one in the clause it overrules ("X may slow, but it will likely …");
-    then the one furthest from even odds, then the earliest.
+    A number the author writes out beats the rest; a hedge adverb added as an aside
+    after a comma ("will be elected on Tuesday, possibly Wednesday") yields to the
+    clause it qualifies; a hedge word beats a bare modal ("likely that X will" is
+    "likely", not "will"); a reading after a "but" beats one in the clause it
+    overrules ("X may slow, but it will likely …"); a reading in a concession
+    ("…, though it is not inevitable") yields to the main clause; then the one
+    furthest from even odds, then the earliest.
     """
     if not readings:
         return None
     last_but = max((m.end() for m in _BUT.finditer(sentence)), default=-1)
+    conceded = min((m.start() for m in _CONCESSIVE.finditer(sentence)), default=len(sentence))
+    first = min(r.start for r in readings)
     return max(
         readings,
         key=lambda r: (
             r.rationale.startswith("The author states the number"),
+            not (r.start > first and _ASIDE_HEDGE.search(sentence, 0, r.end)),
             r.kind != MODAL,
             r.start >= last_but,
+            r.start < conceded,
             abs(r.point - 0.5),
             -r.start,
         ),
     )
+
+
+# ", though it is not inevitable", "although …", "even though …": a concession.
+_CONCESSIVE = re.compile(r"(?:,|;|\u2014)\s*(?:even\s+)?(?:though|although)\b", re.IGNORECASE)
+# "…, possibly Wednesday", "…, likely in the second half", "and, perhaps, wonder": a hedge
+# adverb added after a comma, qualifying a detail of the clause before it.
+_ASIDE_HEDGE = re.compile(
+    r",\s*(?:and\s*,?\s*)?(?:possibly|perhaps|probably|likely|maybe)$", re.IGNORECASE
+)
 
 
 def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:

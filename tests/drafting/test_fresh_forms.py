@@ -251,3 +251,92 @@ def test_never_going_to_and_a_named_risk(sentence, phrase, point):
 
     assert claim is not None and claim.phrase == phrase
     assert claim.probability == point
+
+
+# --- which words set the number ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase"),
+    [
+        # a hedge added as an aside after a comma qualifies a detail, not the clause
+        ("The vote will be counted by Friday, possibly Saturday.", "will"),
+        ("There may be three new lines by 2030, likely in the north.", "may"),
+        # a concession yields to the main clause
+        ("Fares will very likely rise again, though it is not inevitable that they will.",
+         "very likely"),
+        # the raising verb belongs to the hedge
+        ("It seems likely that the strike will end this week.", "seems likely"),
+    ],
+)  # fmt: skip
+def test_the_hedge_governing_the_main_clause_sets_the_number(sentence, phrase):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+
+
+def test_a_hedge_not_set_off_by_a_comma_still_beats_the_modal():
+    claim = claim_from_sentence("The vote will probably be counted by Friday.", today=TODAY)
+
+    assert claim is not None and claim.phrase == "probably"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "point"),
+    [
+        ("Our survey probably puts the odds of a rate cut at 60% by June.", "60%", 0.6),
+        ("Our base case remains a soft landing (70%), with growth near 2%.", "70%", 0.7),
+        ("3. The Mayor Wins a Third Term (40 percent)", "40 percent", 0.4),
+    ],
+)
+def test_more_numbers_the_author_states(sentence, phrase, point):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == point
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a share in brackets is no probability
+        "Most tenants (65%) now rent from private landlords.",
+        "Turnout in the north (48%) was the lowest in decades.",
+    ],
+)
+def test_a_percentage_in_brackets_outside_a_scenario_or_list_is_not_a_probability(sentence):
+    assert explain_sentence(sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "point"),
+    [
+        ("Picking the last side to go down is hard, but I'm going for Luton.",
+         "I'm going for", 0.625),
+        ("Larkspur to win the Oaks at 12/1", "to win", 0.625),
+        ("Our central forecast is for unemployment to peak at 5% next spring.",
+         "Our central forecast", 0.75),
+        ("The prospects for a trade deal do not look good.", "do not look good", 0.125),
+        ("The chances of a dry summer look slim.", "look slim", 0.125),
+        ("The chances of a quick recovery look good.", "look good", 0.7),
+    ],
+)  # fmt: skip
+def test_picks_tips_own_forecasts_and_chances_in_words(sentence, phrase, point):
+    claim = claim_from_sentence(sentence, today=TODAY)
+
+    assert claim is not None and claim.phrase == phrase
+    assert claim.probability == point
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Larkspur won the Oaks at 12/1 last year.",  # a result, not a tip
+        "The agency's forecast is for growth to slow.",  # someone else's forecast
+        "I'm going to the match with friends.",  # no pick
+    ],
+)
+def test_what_is_not_a_tip_or_the_authors_forecast(sentence):
+    verdict = explain_sentence(sentence)
+
+    assert verdict is None or verdict.verdict != CLAIM
