@@ -66,7 +66,7 @@ from forecasts.drafting.attribution import (
 )
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
-from forecasts.drafting.picks import pick_readings
+from forecasts.drafting.picks import list_pick, pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
 
 MAX_ARTICLE_CHARS = 200_000
@@ -116,8 +116,30 @@ def split_sentences(text: str) -> list[str]:
     pysbd with ``clean=False`` returns slices of the input, so quotes, dashes
     and odd spacing inside a sentence survive for the verbatim quote.
     """
-    segments = pysbd.Segmenter(language="en", clean=False).segment(text)
-    return [segment.strip() for segment in segments if segment.strip()]
+    segments = [s for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
+    sentences: list[str] = []
+    cursor, held = 0, -1  # held: where a bare list number ("20.") starts, or -1
+    for segment in segments:
+        start = text.find(segment.strip(), cursor)
+        if start < 0:  # not found as a slice: keep it as it is
+            sentences.append(segment.strip())
+            held = -1
+            continue
+        end = start + len(segment.strip())
+        if held >= 0 and "\n" not in text[held:start]:
+            start = held  # "20." and "Sheffield United" on one line are one list item
+        elif held >= 0:
+            sentences.append(text[held:cursor])
+        held = start if _LIST_NUMBER.fullmatch(text[start:end]) else -1
+        if held < 0:
+            sentences.append(text[start:end])
+        cursor = end
+    if held >= 0:
+        sentences.append(text[held:cursor])
+    return sentences
+
+
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 
 def detect_claims(
@@ -202,11 +224,13 @@ def explain_sentences(text: str, scale: str = DEFAULT_SCALE) -> list[SentenceVer
     """
     verdicts: list[SentenceVerdict] = []
     offset = 0
+    listing = False
     for paragraph in paragraphs(text):
-        for position, verdict in enumerate(explain_paragraph(paragraph, scale)):
+        for position, verdict in enumerate(explain_paragraph(paragraph, scale, listing)):
             if verdict is not None:
                 verdicts.append(_reindexed(verdict, offset + position))
         offset += len(paragraph)
+        listing = listing or any(announces_predictions(s) for s in paragraph)
     return verdicts
 
 
@@ -240,13 +264,40 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def explain_paragraph(
-    sentences: Sequence[str], scale: str = DEFAULT_SCALE
+    sentences: Sequence[str], scale: str = DEFAULT_SCALE, listing: bool = False
 ) -> list[SentenceVerdict | None]:
-    """A verdict (or None: no forward-looking words) for each sentence of one paragraph."""
-    return [
-        explain_sentence(sentence, scale, sentences[:index], index)
-        for index, sentence in enumerate(sentences)
-    ]
+    """A verdict (or None: no forward-looking words) for each sentence of one paragraph.
+
+    ``listing`` says that the author has announced a predicted table earlier in the
+    article ("Here are my predictions for the season"), so that a bare numbered line
+    ("20. Sheffield United") is a place in it.
+    """
+    verdicts: list[SentenceVerdict | None] = []
+    for index, sentence in enumerate(sentences):
+        verdict = explain_sentence(sentence, scale, sentences[:index], index)
+        if verdict is None and listing:
+            pick = list_pick(sentence, scale)
+            if pick is not None:
+                why = "a place in the author's predicted table"
+                verdict = SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
+        verdicts.append(verdict)
+        listing = listing or announces_predictions(sentence)
+    return verdicts
+
+
+# "Here are my predictions for the 2025/26 season", "My predicted league table": a ranked
+# list of teams or players follows. ("My predictions for AI" may be followed by numbered
+# headings, which are topics, not places.)
+_ANNOUNCES = re.compile(
+    r"\b(?:my|our)\s+(?:[\w/-]+\s+){0,3}?(?:predictions|picks|predicted)\b"
+    r"(?=.*\b(?:season|league|table|standings|division|conference)\b)",
+    re.IGNORECASE,
+)
+
+
+def announces_predictions(sentence: str) -> bool:
+    """True when ``sentence`` announces the author's predicted table or standings."""
+    return bool(_ANNOUNCES.search(sentence)) and not sentence.rstrip().endswith("?")
 
 
 def explain_sentence(

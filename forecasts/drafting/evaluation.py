@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
-from forecasts.drafting.claims import CLAIM, explain_paragraph
+from forecasts.drafting.claims import CLAIM, announces_predictions, explain_paragraph
 from forecasts.drafting.lexicon import DEFAULT_SCALE
 
 Z_95 = 1.959964
@@ -171,9 +171,13 @@ def lists_mistakes(subset: str, *, with_held_out: bool = False) -> bool:
 def judge(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> list[dict]:
     """Each entry with the detector's verdict, phrase and reason added."""
     rows: list[dict] = []
-    for _, paragraph in groupby(corpus, key=lambda entry: entry["group"]):
+    listing: set[object] = set()  # articles that have announced a list of predictions
+    for group, paragraph in groupby(corpus, key=lambda entry: entry["group"]):
         entries = list(paragraph)
-        verdicts = explain_paragraph([e["sentence"] for e in entries], scale)
+        sentences = [e["sentence"] for e in entries]
+        verdicts = explain_paragraph(sentences, scale, group[0] in listing)
+        if any(announces_predictions(sentence) for sentence in sentences):
+            listing.add(group[0])
         for entry, verdict in zip(entries, verdicts, strict=True):
             found = verdict.verdict == CLAIM if verdict else False
             rows.append(

@@ -119,6 +119,22 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     return sorted(readings, key=lambda r: r.start)
 
 
+# "20. Sheffield United", "3) Aston Villa": a numbered line that is only a name.
+_NUMBERED_NAME = re.compile(
+    r"^\s*(?P<label>\d{1,2}[.)])\s+(?-i:[A-Z])[\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4}\s*$"
+)
+
+
+def list_pick(sentence: str, scale: str) -> Reading | None:
+    """A numbered line naming only a name ("20. Sheffield United"), read as a pick: the
+    caller decides whether the author has announced a list of predictions before it."""
+    line = _NUMBERED_NAME.match(sentence)
+    if line is None:
+        return None
+    found = _as(sentence, "I'm picking", scale, line.start("label"), line.end("label"))
+    return found[0] if found else None
+
+
 def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:
     """A winner's label needs a name after it ("Winners: the commuters" is a verdict);
     a prediction's anything but a report of someone else's pick."""

@@ -10,6 +10,8 @@ from forecasts.drafting.claims import (
     REPORTED,
     claim_from_sentence,
     explain_sentence,
+    explain_sentences,
+    split_sentences,
 )
 
 TODAY = date(2025, 1, 15)
@@ -340,3 +342,46 @@ def test_what_is_not_a_tip_or_the_authors_forecast(sentence):
     verdict = explain_sentence(sentence)
 
     assert verdict is None or verdict.verdict != CLAIM
+
+
+# --- a predicted table ----------------------------------------------------------------
+
+
+def test_numbered_names_after_the_authors_predicted_table_are_picks():
+    text = (
+        "The new season starts on Friday. Here are my predictions for the Championship "
+        "season.\n\n20. Harwich Rovers\n\nThey lost their best players in June.\n\n"
+        "19. Eastleigh Town\n\nA thin squad and a new manager."
+    )
+
+    verdicts = explain_sentences(text)
+    picks = [v for v in verdicts if v.verdict == CLAIM]
+
+    assert [v.sentence for v in picks] == ["20. Harwich Rovers", "19. Eastleigh Town"]
+    assert picks[0].phrase == "20." and picks[0].reading.point == 0.625
+    assert picks[0].why == "a place in the author's predicted table"
+
+
+@pytest.mark.parametrize(
+    "announcement",
+    [
+        "Here are my predictions for AI in 2026.",  # numbered topics, not places
+        "Who will top the league this season?",  # a question announces nothing
+        "Here is last season's final table.",  # a record, not predictions
+    ],
+)
+def test_numbered_names_without_a_predicted_table_are_not_picks(announcement):
+    text = f"{announcement}\n\n1. Personal Agents\n\n2. Harwich Rovers"
+
+    assert [v for v in explain_sentences(text) if v.verdict == CLAIM] == []
+
+
+def test_a_list_number_stays_with_its_item_on_the_same_line():
+    text = "My picks:\n20. Harwich Rovers\n1) Rates will fall. 2) Prices will rise.\n3.\nNext line"
+
+    sentences = split_sentences(text)
+
+    assert "20. Harwich Rovers" in sentences
+    assert "1) Rates will fall." in sentences and "2) Prices will rise." in sentences
+    assert "3." in sentences and "Next line" in sentences  # not across a line break
+    assert all(sentence in text for sentence in sentences)
