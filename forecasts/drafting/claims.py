@@ -354,7 +354,7 @@ def explain_sentence(
 # on the report before it, in a paragraph where the author has not spoken in person.
 _CONTINUATION = re.compile(
     r"\b(?:also|too|on\s+the\s+other\s+hand|as\s+well|likewise|similarly|additionally|"
-    r"in\s+addition|moreover|furthermore)\b",
+    r"in\s+addition|moreover|furthermore)\b|^\s*(?:And|Plus)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|(?-i:us))\b", re.IGNORECASE)  # not "US"
@@ -621,6 +621,9 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "a hedge on what already happened ('probable that this occurred')"
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
+    if not future and _PRONOUN_BEFORE.search(before) and _PRESENT_VERB_AFTER.match(after):
+        if _HEDGE_ADVERB.match(reading.matched_text):
+            return "describes the present ('I probably disappoint'), not what will happen"
     if (
         not future
         and _PRESENT_COPULA.search(before)
@@ -641,6 +644,13 @@ _RAISING = frozenset({"certain", "certain to", "sure", "bound", "likely", "unlik
 _INFINITIVE = re.compile(r"\s+to\s+\w+", re.IGNORECASE)
 # "The rate is likely less than 1%", "polls are certainly evidence": a hedge on the present.
 _HEDGE_ADVERB = re.compile(r"(?:\w+\s+)?(?:\w+ly|perhaps|maybe)$", re.IGNORECASE)
+# "I probably disappoint", "it likely means": a subject pronoun, the hedge, then a verb in the
+# present tense (not an auxiliary or "to", which may look ahead).
+_PRONOUN_BEFORE = re.compile(r"\b(?:I|we|you|they|he|she|it)\s+$", re.IGNORECASE)
+_PRESENT_VERB_AFTER = re.compile(
+    r"\s+(?!(?:be|have|has|had|will|won['\u2019]t|would|shall|should|could|can|may|might|must|"
+    r"never|not|to|going|get|gets|need|needs|want|wants)\b)[a-z]+\b"
+)
 _PRESENT_COPULA = re.compile(r"\b(?:is|are|am)\s+$|['\u2019](?:s|re)\s+$", re.IGNORECASE)
 
 

@@ -9,6 +9,7 @@ from forecasts.drafting.claims import (
     NONE,
     REPORTED,
     claim_from_sentence,
+    explain_paragraph,
     explain_sentence,
     explain_sentences,
     split_sentences,
@@ -385,3 +386,36 @@ def test_a_list_number_stays_with_its_item_on_the_same_line():
     assert "1) Rates will fall." in sentences and "2) Prices will rise." in sentences
     assert "3." in sentences and "Next line" in sentences  # not across a line break
     assert all(sentence in text for sentence in sentences)
+
+
+def test_and_opening_a_sentence_carries_on_the_report_before_it():
+    paragraph = [
+        "Schools will reopen next week, the health officials said.",
+        "Many offices are still empty.",
+        "And many families will travel abroad this winter.",
+    ]
+
+    verdict = explain_paragraph(paragraph)[2]
+
+    assert verdict.verdict == REPORTED and "the health officials" in verdict.speaker
+    own = ["Rents rose last year.", "And rents will rise again next year."]
+    assert explain_paragraph(own)[1].verdict == CLAIM
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I probably disappoint readers who want a number.",
+        "It likely means the pipe was cracked all along.",
+    ],
+)
+def test_a_hedge_before_a_verb_in_the_present_describes_the_present(sentence):
+    verdict = explain_sentence(sentence)
+
+    assert verdict.verdict == NONE and "describes the present" in verdict.why
+
+
+def test_the_same_hedge_with_a_future_word_still_forecasts():
+    claim = claim_from_sentence("They probably win the cup next spring.", today=TODAY)
+
+    assert claim is not None and claim.phrase == "probably"
