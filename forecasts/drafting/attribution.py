@@ -122,7 +122,8 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
             return Attribution(_short(speaker), match.group(0).strip(" ,.;"))
     according = _ACCORDING_TO.search(sentence) or _PER.search(sentence)
     if according:
-        return Attribution(_short(according.group("speaker")), according.group(0).strip(" ,.(\u2014"))
+        cue = according.group(0).strip(" ,.(\u2014")
+        return Attribution(_short(according.group("speaker")), cue)
     credit = _CREDIT.search(sentence)
     if credit:
         return Attribution(credit.group("speaker"), credit.group(0).strip())

@@ -324,7 +324,7 @@ def explain_sentence(
     reasons = _inherit_reports(
         sentence,
         [
-            (r, not_a_claim_because(sentence, r, future) or _unnamed_expectation(sentence, r, own_voice))
+            (r, not_a_claim_because(sentence, r, future) or _unnamed(sentence, r, own_voice))
             for r in readings
         ],
     )
@@ -394,7 +394,7 @@ def _inherit_reports(
     return inherited
 
 
-def _unnamed_expectation(sentence: str, reading: Reading, own_voice: bool) -> str | None:
+def _unnamed(sentence: str, reading: Reading, own_voice: bool) -> str | None:
     if own_voice or reading.phrase != "expected to":
         return None
     return _UNNAMED if _PASSIVE_BE.search(sentence[: reading.start]) else None

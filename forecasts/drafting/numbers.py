@@ -72,9 +72,7 @@ def stated_numbers(sentence: str) -> list[Reading]:
     return sorted(readings, key=lambda r: r.start)
 
 
-def _reading(
-    sentence: str, match: re.Match[str], value: float, group: int | str = 0
-) -> Reading:
+def _reading(sentence: str, match: re.Match[str], value: float, group: int | str = 0) -> Reading:
     if "zero" in match.re.groupindex:
         group = "zero"
     text = match.group(group).strip()

@@ -59,9 +59,7 @@ def test_a_prediction_verb_that_is_not_the_authors(sentence, verdict):
         ("I have no doubt that the levy will rise again next year.", "I have no doubt"),
     ],
 )
-def test_the_phrase_keeps_the_word_a_contraction_hangs_on_and_the_authors_frame(
-    sentence, phrase
-):
+def test_the_phrase_keeps_the_word_a_contraction_hangs_on_and_the_authors_frame(sentence, phrase):
     claim = claim_from_sentence(sentence, today=TODAY)
 
     assert claim is not None and claim.phrase == phrase

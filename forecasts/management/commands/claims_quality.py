@@ -2,9 +2,10 @@
 
 Prints, for each subset of the corpus (the articles corpora: their ``tuning`` split,
 file by file too when there are several, and the ``held-out`` split when a file
-has one; the older list corpus: its sources) and overall, the counts, precision, recall and phrase accuracy, each share with its 95% Wilson
-interval, as a table, then the same figures as ONE JSON line (last), for
-scripts and CI logs.
+has one; the older list corpus: its sources) and overall, the counts,
+precision, recall and phrase accuracy, each share with its 95% Wilson interval,
+as a table, then the same figures as ONE JSON line (last), for scripts and CI
+logs.
 """
 
 from __future__ import annotations
