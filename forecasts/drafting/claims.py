@@ -416,9 +416,9 @@ def _continues_a_report(
 
 def phrase_as_written(sentence: str, reading: Reading) -> str:
     """The words that set the number, as an editor reads them: a contraction with the word
-    it hangs on ("they'll", "it's going to", not "'ll"), and the author's own expectation
-    or prediction verb with its "I"/"we", auxiliary and adverb ("We now expect", "I
-    further predict", "is predicting")."""
+    it hangs on ("they'll", "it's going to", not "'ll"), the author's own expectation or
+    prediction verb with its "I"/"we", auxiliary and adverb ("We now expect", "I further
+    predict", "is predicting"), and a hedge with its raising verb ("seems likely")."""
     before = sentence[: reading.start]
     start = reading.start
     if reading.matched_text[:1] in "'\u2019":
@@ -511,7 +511,8 @@ _REPORT_CUE = re.compile(
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
-    rf"(?<!\bI\s)(?<!\bwe\s){AFTER_A_DETERMINER}\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
+    rf"(?<!\bI\s)(?<!\bwe\s){AFTER_A_DETERMINER}"
+    r"\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
     rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
