@@ -8,7 +8,7 @@
   attribution nouns, quotations named earlier in the paragraph);
 * ``numbers``: probabilities written as numbers ("a 70 per cent chance");
 * ``evaluation``: the detector measured against a labelled corpus
-  (``corpus/articles.json``, split into tuning and held-out articles);
+  (``corpus/*.json``: tuning articles, and a held-out part when present);
 * ``drafts``: DRAFT questions and suggested forecasts for an editor to review;
 * ``fetching``: an article fetched from a URL (guarded: public addresses only,
   a timeout and a size limit) and its main text and metadata (trafilatura);

@@ -38,9 +38,13 @@ REPORT_VERBS = (
     r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
     r"forecasts|projected|projects|expects|anticipates|believes|thinks|fears|reckons"
 )
-# A report word used as a noun ("fears of violence", "claims of fraud") or in the idiom
-# "when all is said and done" reports nobody.
-NOT_A_REPORT = r"(?!\s+(?:of|and\s+done)\b)"
+# A report word used as a noun ("fears of violence", "claims of fraud", "the forecast and
+# the data", "a warning"), in the idiom "when all is said and done", or a quarrel ("arguing
+# with your uncle") reports nobody.
+NOT_A_REPORT = r"(?!\s+(?:of|with|and\s+done)\b)"
+AFTER_A_DETERMINER = "".join(
+    rf"(?<!\b{word}\s)" for word in ("the", "a", "an", "this", "its", "our", "their", "his", "her")
+)
 _WORD = r"[\w'\u2019.&-]+"
 
 
@@ -52,20 +56,31 @@ class Attribution:
     cue: str
 
 
+# A closing quotation mark may sit between the comma and the speaker: '…heatwaves," experts say.'
+_COMMA = r",[\"\u201d\u2019']?"
 # ", the minister predicts," / ", analysts said." / ", he conceded that": short subject, verb.
 _PARENTHETICAL = re.compile(
-    rf",\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b{NOT_A_REPORT}"
+    rf"{_COMMA}\s*(?P<speaker>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?P<verb>{REPORT_VERBS})\b{NOT_A_REPORT}"
     r"(?=\s*(?:,|\.|;|$|\s+that\b))",
     re.IGNORECASE,
 )
 # ", says Dr Y, director of …" / ", said the minister."
 _INVERTED = re.compile(
-    rf",\s*(?P<verb>says|said|predicts|warns|argues|writes|adds|notes)\s+"
+    rf"{_COMMA}\s*(?P<verb>says|said|predicts|warns|argues|writes|adds|notes)\s+"
     rf"(?P<speaker>(?:{_WORD}\s+){{0,4}}{_WORD})\s*(?:,|\.|;|$)",
     re.IGNORECASE,
 )
 _ACCORDING_TO = re.compile(
     rf"\baccording\s+to\s+(?!(?:my|our|me|us)\b)(?P<speaker>(?:{_WORD}\s*){{1,5}})", re.IGNORECASE
+)
+# "…, per IFLScience, meaning …": the news writer's "according to" (never "per cent").
+_PER = re.compile(
+    r"(?:^|[,(\u2014]\s*)per\s+(?P<speaker>(?-i:[A-Z])[\w.&'\u2019-]*(?:\s+(?-i:[A-Z])[\w.&'\u2019-]*){0,3})",
+    re.IGNORECASE,
+)
+# "Ceasefire unlikely, war could last years - WSJ": a headline credited to an outlet.
+_CREDIT = re.compile(
+    r"\s[-\u2013\u2014|]\s+(?P<speaker>(?-i:[A-Z])[\w.&'\u2019]*(?:\s+(?-i:[A-Z])[\w.&'\u2019]*){0,2})\s*$"
 )
 _ATTRIBUTION_NOUN = re.compile(
     rf"(?P<speaker>(?:\b(?:the|a|an|this|that|their|his|her|its|{_WORD}['\u2019]s)|"
@@ -105,9 +120,13 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
             if speaker.lower() in {"i", "we"} or match.start() < 3:
                 continue
             return Attribution(_short(speaker), match.group(0).strip(" ,.;"))
-    according = _ACCORDING_TO.search(sentence)
+    according = _ACCORDING_TO.search(sentence) or _PER.search(sentence)
     if according:
-        return Attribution(_short(according.group("speaker")), according.group(0).strip(" ,."))
+        cue = according.group(0).strip(" ,.(\u2014")
+        return Attribution(_short(according.group("speaker")), cue)
+    credit = _CREDIT.search(sentence)
+    if credit:
+        return Attribution(credit.group("speaker"), credit.group(0).strip())
     noun = _ATTRIBUTION_NOUN.search(sentence)
     if noun and not _MY.match(noun.group("speaker")):
         holder = noun.group("speaker") + (noun.group("noun") or noun.group("held"))
@@ -120,7 +139,12 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
 
 def _quotation(sentence: str, previous: Sequence[str]) -> Attribution | None:
     opens = bool(_OPENING_QUOTE.match(sentence))
-    if not (opens or (previous and _left_open(previous[-1]))):
+    # a quotation left open in the sentence before, or opened earlier in the paragraph and
+    # closed in this one (so an unclosed quotation long before does not swallow the rest)
+    continued = bool(previous) and (
+        _left_open(previous[-1]) or (_left_open(" ".join(previous)) and _closes(sentence))
+    )
+    if not (opens or continued):
         return None
     for earlier in reversed(previous):
         named = _SPEAKER_BEFORE.search(earlier)
@@ -129,9 +153,14 @@ def _quotation(sentence: str, previous: Sequence[str]) -> Attribution | None:
     return Attribution("", "a quotation") if opens else None
 
 
-def _left_open(sentence: str) -> bool:
-    """True when a double quotation opened in ``sentence`` is not closed in it."""
-    return sentence.count("\u201c") > sentence.count("\u201d") or sentence.count('"') % 2 == 1
+def _left_open(text: str) -> bool:
+    """True when a double quotation opened in ``text`` is not closed in it."""
+    return text.count("\u201c") > text.count("\u201d") or text.count('"') % 2 == 1
+
+
+def _closes(sentence: str) -> bool:
+    """True when ``sentence`` closes a double quotation it did not open."""
+    return sentence.count("\u201d") > sentence.count("\u201c") or sentence.count('"') % 2 == 1
 
 
 def _short(speaker: str) -> str:

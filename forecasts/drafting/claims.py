@@ -58,10 +58,15 @@ from datetime import UTC, date, datetime, time
 import pysbd
 from dateparser.search import search_dates
 
-from forecasts.drafting.attribution import NOT_A_REPORT, REPORT_VERBS, attribution
+from forecasts.drafting.attribution import (
+    AFTER_A_DETERMINER,
+    NOT_A_REPORT,
+    REPORT_VERBS,
+    attribution,
+)
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
 from forecasts.drafting.numbers import stated_numbers
-from forecasts.drafting.picks import pick_readings
+from forecasts.drafting.picks import list_pick, pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
 
 MAX_ARTICLE_CHARS = 200_000
@@ -111,8 +116,30 @@ def split_sentences(text: str) -> list[str]:
     pysbd with ``clean=False`` returns slices of the input, so quotes, dashes
     and odd spacing inside a sentence survive for the verbatim quote.
     """
-    segments = pysbd.Segmenter(language="en", clean=False).segment(text)
-    return [segment.strip() for segment in segments if segment.strip()]
+    segments = [s for s in pysbd.Segmenter(language="en", clean=False).segment(text) if s.strip()]
+    sentences: list[str] = []
+    cursor, held = 0, -1  # held: where a bare list number ("20.") starts, or -1
+    for segment in segments:
+        start = text.find(segment.strip(), cursor)
+        if start < 0:  # not found as a slice: keep it as it is
+            sentences.append(segment.strip())
+            held = -1
+            continue
+        end = start + len(segment.strip())
+        if held >= 0 and "\n" not in text[held:start]:
+            start = held  # "20." and "Sheffield United" on one line are one list item
+        elif held >= 0:
+            sentences.append(text[held:cursor])
+        held = start if _LIST_NUMBER.fullmatch(text[start:end]) else -1
+        if held < 0:
+            sentences.append(text[start:end])
+        cursor = end
+    if held >= 0:
+        sentences.append(text[held:cursor])
+    return sentences
+
+
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 
 def detect_claims(
@@ -154,7 +181,7 @@ def _draft(verdict: SentenceVerdict, today: date) -> DraftClaim:
     direction = claim_direction(verdict.sentence, reading)
     return DraftClaim(
         sentence=verdict.sentence,
-        phrase=reading.matched_text,
+        phrase=phrase_as_written(verdict.sentence, reading),
         scale=reading.scale,
         interval=reading.interval,
         probability=reading.point,
@@ -197,11 +224,13 @@ def explain_sentences(text: str, scale: str = DEFAULT_SCALE) -> list[SentenceVer
     """
     verdicts: list[SentenceVerdict] = []
     offset = 0
+    listing = False
     for paragraph in paragraphs(text):
-        for position, verdict in enumerate(explain_paragraph(paragraph, scale)):
+        for position, verdict in enumerate(explain_paragraph(paragraph, scale, listing)):
             if verdict is not None:
                 verdicts.append(_reindexed(verdict, offset + position))
         offset += len(paragraph)
+        listing = listing or any(announces_predictions(s) for s in paragraph)
     return verdicts
 
 
@@ -235,13 +264,40 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def explain_paragraph(
-    sentences: Sequence[str], scale: str = DEFAULT_SCALE
+    sentences: Sequence[str], scale: str = DEFAULT_SCALE, listing: bool = False
 ) -> list[SentenceVerdict | None]:
-    """A verdict (or None: no forward-looking words) for each sentence of one paragraph."""
-    return [
-        explain_sentence(sentence, scale, sentences[:index], index)
-        for index, sentence in enumerate(sentences)
-    ]
+    """A verdict (or None: no forward-looking words) for each sentence of one paragraph.
+
+    ``listing`` says that the author has announced a predicted table earlier in the
+    article ("Here are my predictions for the season"), so that a bare numbered line
+    ("20. Sheffield United") is a place in it.
+    """
+    verdicts: list[SentenceVerdict | None] = []
+    for index, sentence in enumerate(sentences):
+        verdict = explain_sentence(sentence, scale, sentences[:index], index)
+        if verdict is None and listing:
+            pick = list_pick(sentence, scale)
+            if pick is not None:
+                why = "a place in the author's predicted table"
+                verdict = SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
+        verdicts.append(verdict)
+        listing = listing or announces_predictions(sentence)
+    return verdicts
+
+
+# "Here are my predictions for the 2025/26 season", "My predicted league table": a ranked
+# list of teams or players follows. ("My predictions for AI" may be followed by numbered
+# headings, which are topics, not places.)
+_ANNOUNCES = re.compile(
+    r"\b(?:my|our)\s+(?:[\w/-]+\s+){0,3}?(?:predictions|picks|predicted)\b"
+    r"(?=.*\b(?:season|league|table|standings|division|conference)\b)",
+    re.IGNORECASE,
+)
+
+
+def announces_predictions(sentence: str) -> bool:
+    """True when ``sentence`` announces the author's predicted table or standings."""
+    return bool(_ANNOUNCES.search(sentence)) and not sentence.rstrip().endswith("?")
 
 
 def explain_sentence(
@@ -253,7 +309,7 @@ def explain_sentence(
         return None
 
     def verdict(kind: str, reading: Reading | None, speaker: str, why: str) -> SentenceVerdict:
-        phrase = reading.matched_text if reading else ""
+        phrase = phrase_as_written(sentence, reading) if reading else ""
         return SentenceVerdict(index, sentence, kind, phrase, speaker, why, reading)
 
     if sentence.rstrip(" \"'\u201d\u2019)").endswith("?") or _UNMARKED_QUESTION.match(sentence):
@@ -264,7 +320,14 @@ def explain_sentence(
             REPORTED, governing(readings, sentence), reported.speaker, f"reported: '{reported.cue}'"
         )
     future = _has_future_signal(sentence, readings)
-    reasons = [(r, not_a_claim_because(sentence, r, future)) for r in readings]
+    own_voice = any(_FIRST_PERSON.search(text) for text in (*previous, sentence))
+    reasons = _inherit_reports(
+        sentence,
+        [
+            (r, not_a_claim_because(sentence, r, future) or _unnamed(sentence, r, own_voice))
+            for r in readings
+        ],
+    )
     kept = governing([r for r, why in reasons if why is None], sentence)
     continued = _continues_a_report(sentence, scale, previous) if kept is not None else None
     if kept is not None and continued is not None:
@@ -277,11 +340,11 @@ def explain_sentence(
             f"continues the report before it: '{carried.group(0)}'",
         )
     if kept is not None:
-        return verdict(CLAIM, kept, "", f"the author's own '{kept.matched_text}'")
+        return verdict(CLAIM, kept, "", f"the author's own '{phrase_as_written(sentence, kept)}'")
     main = governing(readings, sentence)
     reading, why = next((r, w) for r, w in reasons if r is main)
     assert why is not None
-    if why in {"reported speech", "someone else's belief"}:
+    if why in _REPORTED_REASONS:
         speaker, cue = _reported_by(sentence, reading)
         return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
     return verdict(NONE, reading, "", why)
@@ -291,10 +354,50 @@ def explain_sentence(
 # on the report before it, in a paragraph where the author has not spoken in person.
 _CONTINUATION = re.compile(
     r"\b(?:also|too|on\s+the\s+other\s+hand|as\s+well|likewise|similarly|additionally|"
-    r"in\s+addition|moreover|furthermore)\b",
+    r"in\s+addition|moreover|furthermore)\b|^\s*(?:And|Plus)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|me|(?-i:us))\b", re.IGNORECASE)  # not "US"
+
+
+# "Unemployment is expected to hover near 4%": an expectation in the passive with nobody
+# named is the forecasters' consensus that the author relays, unless the author speaks in
+# the first person in the paragraph (an outlook's "our forecast … Inflation is expected to").
+_PASSIVE_BE = re.compile(
+    r"\b(?:is|are|be|been|remains?|['\u2019]s|['\u2019]re)\s+(?:\w+ly\s+|still\s+|now\s+)?$",
+    re.IGNORECASE,
+)
+_UNNAMED = "an expectation with nobody named: the forecasters', relayed"
+
+
+_REPORTED_REASONS = frozenset({"reported speech", "someone else's belief", _UNNAMED})
+# "…is expected to win 57 seats, meaning the party could …", "…, which may lead to …": the
+# consequence drawn from a reported forecast, or a clause describing it, is part of the report.
+_CONSEQUENCE = re.compile(r",\s*(?:meaning|which)\b", re.IGNORECASE)
+
+
+def _inherit_reports(
+    sentence: str, reasons: list[tuple[Reading, str | None]]
+) -> list[tuple[Reading, str | None]]:
+    """Readings after ", meaning …" or ", which …" take the reason of a reported reading
+    before that comma."""
+    reported = [(r, why) for r, why in reasons if why in _REPORTED_REASONS]
+    if not reported:
+        return reasons
+    inherited = []
+    for reading, why in reasons:
+        for link in _CONSEQUENCE.finditer(sentence, 0, reading.start):
+            source = next((w for r, w in reported if r.end <= link.start()), None)
+            if why is None and source is not None:
+                why = source
+        inherited.append((reading, why))
+    return inherited
+
+
+def _unnamed(sentence: str, reading: Reading, own_voice: bool) -> str | None:
+    if own_voice or reading.phrase != "expected to":
+        return None
+    return _UNNAMED if _PASSIVE_BE.search(sentence[: reading.start]) else None
 
 
 def _continues_a_report(
@@ -309,6 +412,27 @@ def _continues_a_report(
         if before is not None:
             return before if before.verdict == REPORTED else None
     return None
+
+
+def phrase_as_written(sentence: str, reading: Reading) -> str:
+    """The words that set the number, as an editor reads them: a contraction with the word
+    it hangs on ("they'll", "it's going to", not "'ll"), the author's own expectation or
+    prediction verb with its "I"/"we", auxiliary and adverb ("We now expect", "I further
+    predict", "is predicting"), and a hedge with its raising verb ("seems likely")."""
+    before = sentence[: reading.start]
+    start = reading.start
+    if reading.matched_text[:1] in "'\u2019":
+        word = re.search(r"\w+$", before)
+        start = word.start() if word else start
+    elif reading.phrase in _BELIEF_ROWS and (own := _OWN_ADVERB.search(before)):
+        start = own.start("pronoun") if own.group("pronoun") else own.start("rest")
+    elif reading.kind != MODAL and (raising := _RAISING_VERB.search(before)):
+        start = raising.start()
+    return sentence[start : reading.start] + reading.matched_text
+
+
+# "it seems likely that", "seems certain to win": the raising verb is part of the hedge.
+_RAISING_VERB = re.compile(r"\b(?:seems?|appears?)\s+(?:to\s+be\s+)?$", re.IGNORECASE)
 
 
 def _start(reading: Reading) -> int:
@@ -337,24 +461,40 @@ _BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
 def governing(readings: list[Reading], sentence: str) -> Reading | None:
     """The reading that sets the number: the one governing the predicted clause.
 
-    A number the author writes out beats a hedge word, which beats a bare modal
-    ("likely that X will" is "likely", not "will"); a reading after a "but"
-    beats one in the clause it overrules ("X may slow, but it will likely …");
-    then the one furthest from even odds, then the earliest.
+    A number the author writes out beats the rest; a hedge adverb added as an aside
+    after a comma ("will be elected on Tuesday, possibly Wednesday") yields to the
+    clause it qualifies; a hedge word beats a bare modal ("likely that X will" is
+    "likely", not "will"); a reading after a "but" beats one in the clause it
+    overrules ("X may slow, but it will likely …"); a reading in a concession
+    ("…, though it is not inevitable") yields to the main clause; then the one
+    furthest from even odds, then the earliest.
     """
     if not readings:
         return None
     last_but = max((m.end() for m in _BUT.finditer(sentence)), default=-1)
+    conceded = min((m.start() for m in _CONCESSIVE.finditer(sentence)), default=len(sentence))
+    first = min(r.start for r in readings)
     return max(
         readings,
         key=lambda r: (
             r.rationale.startswith("The author states the number"),
+            not (r.start > first and _ASIDE_HEDGE.search(sentence, 0, r.end)),
             r.kind != MODAL,
             r.start >= last_but,
+            r.start < conceded,
             abs(r.point - 0.5),
             -r.start,
         ),
     )
+
+
+# ", though it is not inevitable", "although …", "even though …": a concession.
+_CONCESSIVE = re.compile(r"(?:,|;|\u2014)\s*(?:even\s+)?(?:though|although)\b", re.IGNORECASE)
+# "…, possibly Wednesday", "…, likely in the second half", "and, perhaps, wonder": a hedge
+# adverb added after a comma, qualifying a detail of the clause before it.
+_ASIDE_HEDGE = re.compile(
+    r",\s*(?:and\s*,?\s*)?(?:possibly|perhaps|probably|likely|maybe)$", re.IGNORECASE
+)
 
 
 def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
@@ -365,16 +505,19 @@ def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
 
 _CUE = rf"according\s+to(?!\s+(?:my|our)\b)|(?:{REPORT_VERBS})\b{NOT_A_REPORT}"
 # "safe to say", "fair to predict", "worth noting": the author speaking, not a report.
-_REPORT_CUE = re.compile(rf"(?<!\bto\s)(?<!\bworth\s)\b(?:{_CUE})\b", re.IGNORECASE)
+_REPORT_CUE = re.compile(
+    rf"(?<!\bto\s)(?<!\bworth\s){AFTER_A_DETERMINER}\b(?:{_CUE})\b", re.IGNORECASE
+)
 # Someone else's belief ("experts believe", "few economists think"); the author's own
 # ("I think", "we believe") stays a claim.
 _BELIEF_CUE = re.compile(
-    r"(?<!\bI\s)(?<!\bwe\s)\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
+    rf"(?<!\bI\s)(?<!\bwe\s){AFTER_A_DETERMINER}"
+    r"\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
     rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
-    rf",\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
+    rf",[\"\u201d\u2019']?\s*(?:[\w'\u2019.-]+\s+){{0,5}}(?:{_CUE})\b[^,]*$", re.IGNORECASE
 )
 # The author's own doubt ("I don't think", "we do not expect") is their claim, negated.
 _OWN_DOUBT = re.compile(
@@ -382,8 +525,8 @@ _OWN_DOUBT = re.compile(
 )
 # "I also think", "we still believe": the author's own belief, with a word between.
 _OWN_BELIEF = re.compile(
-    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too)\s+)+"
-    r"(?:think|believe|expect|reckon|fear|anticipate|forecast)\b",
+    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)+"
+    r"(?:think|believe|expect|reckon|fear|anticipate|forecast|predict)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
@@ -399,12 +542,21 @@ _COUNTERFACTUAL = re.compile(
 )
 _NORMATIVE = re.compile(r"\s+be\s+\w+(?:ed|en|ing)\b", re.IGNORECASE)
 _EMBEDDED_QUESTION = re.compile(
-    r"\b(?:what|whether|how|who|whom|which|when|where|why|whoever|whatever)\b[^,;:]*$",
+    r"\b(?:what|whether|how|(?<!,\s)(?:who|whom|which)|when|where|why|whoever|whatever)\b"
+    r"[^,;:]*$"
+    # "we don't know if …", "I wonder if …": "if" for "whether"
+    r"|\b(?:know|knows|sure|unsure|certain|clear|unclear|wonder|wondering|ask|asks|asked|see|"
+    r"tell|doubt|decide|decides)\s+if\b[^,;:]*$",
     re.IGNORECASE,
 )
 # "How Cheap Power Will Reshape Industry": a title-case headline's claim, not a question.
 _HEADLINE_HOW = re.compile(r"^\s*(?:How|Why)\s+(?:(?-i:[A-Z])\S*\s+){1,5}$")
-_IF_CLAUSE = re.compile(r"\bif\s+(?:[\w'\u2019]+\s+){0,2}$", re.IGNORECASE)
+# The modal is inside the if-clause itself ("if you will excuse me", "if the deadline is
+# going to be met, …"): the condition, not the forecast ("if …, then it will" is not this).
+_IF_CLAUSE = re.compile(
+    r"\bif\b(?!\s+(?:anything|so|not|ever|only|nothing)\b)(?![^,;]*\bthen\b)[^,;:]*$",
+    re.IGNORECASE,
+)
 _PAST_TIME = re.compile(
     r"\b(?:yesterday|last\s+(?:year|month|week|night|quarter|spring|summer|autumn|fall|winter)"
     r"|\w+\s+(?:years|months|weeks|days)\s+ago)\b",
@@ -428,7 +580,20 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
     if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
         return "someone else's belief"
-    own_plan = _AUTHOR_PLAN.search(before[-12:] + reading.matched_text) or (
+    if (
+        reading.kind != MODAL
+        and _THEIR_BELIEF_AFTER.match(after)
+        and re.search(r"[^\W\d_]", clause)
+        and not _OWN_ADVERB.search(clause)
+    ):
+        return "someone else's belief"
+    if (
+        reading.phrase == "I predict"
+        and not _PRONOUN_FIRST.match(reading.matched_text)
+        and not _OWN_ADVERB.search(clause)
+    ):
+        return "a prediction verb with no one predicting ('predicting elections is hard')"
+    own_plan = _AUTHOR_PLAN.search(before[-20:] + reading.matched_text) or (
         _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
     )
     if own_plan and reading.kind == MODAL:
@@ -457,6 +622,9 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         return "a hedge on what already happened ('probable that this occurred')"
     if not future and (reading.needs_future_signal or _PAST_TIME.search(sentence)):
         return "describes the present or the past"
+    if not future and _PRONOUN_BEFORE.search(before) and _PRESENT_VERB_AFTER.match(after):
+        if _HEDGE_ADVERB.match(reading.matched_text):
+            return "describes the present ('I probably disappoint'), not what will happen"
     if (
         not future
         and _PRESENT_COPULA.search(before)
@@ -477,6 +645,13 @@ _RAISING = frozenset({"certain", "certain to", "sure", "bound", "likely", "unlik
 _INFINITIVE = re.compile(r"\s+to\s+\w+", re.IGNORECASE)
 # "The rate is likely less than 1%", "polls are certainly evidence": a hedge on the present.
 _HEDGE_ADVERB = re.compile(r"(?:\w+\s+)?(?:\w+ly|perhaps|maybe)$", re.IGNORECASE)
+# "I probably disappoint", "it likely means": a subject pronoun, the hedge, then a verb in the
+# present tense (not an auxiliary or "to", which may look ahead).
+_PRONOUN_BEFORE = re.compile(r"\b(?:I|we|you|they|he|she|it)\s+$", re.IGNORECASE)
+_PRESENT_VERB_AFTER = re.compile(
+    r"\s+(?!(?:be|have|has|had|will|won['\u2019]t|would|shall|should|could|can|may|might|must|"
+    r"never|not|to|going|get|gets|need|needs|want|wants)\b)[a-z]+\b"
+)
 _PRESENT_COPULA = re.compile(r"\b(?:is|are|am)\s+$|['\u2019](?:s|re)\s+$", re.IGNORECASE)
 
 
@@ -488,13 +663,28 @@ def _raises_to_the_future(reading: Reading, after: str) -> bool:
 
 
 def _reported_in(clause: str) -> bool:
-    """A report word with someone saying it: "the minister said", not "Saying all this, …"."""
+    """A report word with someone saying it: "the minister said", not "Saying all this, …",
+    nor evidence the author reads ("inflation trends suggest", "the signs point to")."""
     cue = _REPORT_CUE.search(clause)
     if cue is None:
+        return False
+    if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
     if cue.group(0).lower().startswith("according"):
         return not re.match(r"\s+to\s+(?:my|our)\b", clause[cue.start() + 9 :], re.IGNORECASE)
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
+
+
+# Evidence is read by the author, it says nothing itself: "inflation trends suggest that …".
+_EVIDENCE = re.compile(
+    r"\b(?:trends?|signs?|evidence|history|indicators?|figures|numbers|patterns?)\s+$",
+    re.IGNORECASE,
+)
+_INFERENCE = re.compile(r"suggest|indicat|point|impl", re.IGNORECASE)
+# "Fed officials likely expect to …": a hedge on someone else's belief, whose forecast it is.
+_THEIR_BELIEF_AFTER = re.compile(
+    r"\s+(?:expect|believe|think|hope|want|intend|plan|fear)s?\b", re.IGNORECASE
+)
 
 
 # "I'd expect", "would likely": a hedge in the conditional mood.
@@ -518,18 +708,34 @@ def _inside_quotation(sentence: str, reading: Reading) -> bool:
 
 
 def _their_expectation(clause: str, reading: Reading) -> bool:
-    """ "Analysts expect …": the expectation words with a subject that is not the author."""
-    if reading.phrase != "expect" or not reading.matched_text.lower().startswith("expect"):
+    """ "Analysts expect …", "pollsters predict …": the expectation or prediction verb with
+    a subject that is not the author."""
+    if not _BELIEF_VERB.search(reading.matched_text) or reading.phrase not in _BELIEF_ROWS:
+        return False
+    if _PRONOUN_FIRST.match(reading.matched_text):  # "I expect", "we predict", "I'd expect"
         return False
     return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
 
 
-# "I fully expect", "we still expect": the author, with an adverb between.
-_OWN_ADVERB = re.compile(r"\b(?:I|we)\s+(?:\w+ly|also|still|really|do|too)\s+$", re.IGNORECASE)
+_BELIEF_ROWS = frozenset({"expect", "I predict"})
+_BELIEF_VERB = re.compile(r"(?:expect|predict)\w*$", re.IGNORECASE)
+_PRONOUN_FIRST = re.compile(r"\s*(?:I|we)\b", re.IGNORECASE)
+# "I fully expect", "we now expect", "I further predict", "this author is predicting": the
+# author, with an auxiliary or an adverb between.
+_OWN_ADVERB = re.compile(
+    r"(?:(?P<pronoun>\b(?:I|we)\s+)|^\s*(?:this|the\s+present)\s+(?:author|writer)\s+)"
+    r"(?P<rest>(?:(?:am|is|are|['\u2019]m|['\u2019]re)\s+)?"
+    r"(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)?)$",
+    re.IGNORECASE,
+)
 
 
-# "I'll", "I will", "I'm going to", "I'm not going to": what the author will do in the article.
-_AUTHOR_PLAN = re.compile(r"\bI\s*(?:['\u2019]ll|will|['\u2019]m|am)\b", re.IGNORECASE)
+# "I'll", "I will", "I'm going to", "I'm not going to", "this author will": what the author
+# will do in the article.
+_AUTHOR_PLAN = re.compile(
+    r"\b(?:I\s*(?:['\u2019]ll|will|['\u2019]m|am)|this\s+(?:author|writer)\s+will)\b",
+    re.IGNORECASE,
+)
 # "I'm not going to argue …, but will show …": the same subject, left out after but/and.
 _ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and)\s+$", re.IGNORECASE)
 # "the summit the White House is set to host April 22": a date on the calendar.
@@ -561,7 +767,15 @@ def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
 
 _CONCESSION = re.compile(r"\bbut\b|^\s+be\s+(?:argued|said)\b", re.IGNORECASE)
 _WAIT_AND_SEE = re.compile(
-    r"\s+(?:see|find\s+out|know|learn)\s+(?:what|whether|if|how|who|which|when)\b", re.IGNORECASE
+    r"\s+(?:be\s+(?:\w+\s+)?(?:interesting|fascinating|intriguing|instructive|curious|telling)\s+"
+    r"to\s+(?:see|watch)|see|find\s+out|know|learn)\s+"
+    r"(?:what|whether|if|how|who|which|when)\b",
+    re.IGNORECASE,
+)
+# "the impact AI will have upon jobs", "the role it will have.": "have" with no object is
+# a relative clause describing a noun, not a forecast.
+_HAVE_NO_OBJECT = re.compile(
+    r"\s+have\s*(?:[.,;:!?)]|$|(?:on|upon|in|for|over|is|was|are)\b)", re.IGNORECASE
 )
 # A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
 # "Without a deal, prices could …" and "absent a deal, …" state a condition too.
@@ -601,6 +815,8 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "a conditional 'would': what happens if, not what will"
     if reading.phrase == "will" and _WAIT_AND_SEE.match(after):
         return "wait and see, not a forecast"
+    if reading.phrase == "will" and _HAVE_NO_OBJECT.match(after):
+        return "a clause describing a noun ('the impact it will have'), not a forecast"
     if _TO_THE_READER[0].search(before) and _TO_THE_READER[1].match(after):
         return _TO_READER
     if _OTHERS_VIEW[0].search(before) and _OTHERS_VIEW[1].match(after):
@@ -618,7 +834,7 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return _ADVICE
     if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
-    if reading.phrase in {"will", "would"} and _IF_CLAUSE.search(before):
+    if reading.phrase in {"will", "would", "is going to"} and _IF_CLAUSE.search(before):
         return "if-clause"
     return None
 

@@ -1,7 +1,9 @@
 """Probabilities the author states in numbers (pure Python).
 
 "a 70 per cent chance", "an 86 percent probability", "one in three", "50-50"
-(in the lexicon), "the probability … is basically zero". A stated number is
+(in the lexicon), "the probability … is basically zero", "puts the odds of a
+recession at 35%", and a scenario's number in brackets ("our base case remains
+the boom (65%)", a list line "1. The Incumbent's Return (55 percent)"). A stated number is
 the author's own figure, so it beats any hedge word in the sentence. The
 reading's interval is the number itself; ``scale`` is the project scale
 (``reckon``) with a rationale saying the number was written out.
@@ -31,6 +33,21 @@ _ZERO = re.compile(
 )
 
 
+# "puts the odds of a recession at 35%", "the chance of a cut … at 60 per cent"
+_ODDS_AT = re.compile(
+    r"\b(?:odds|chances?|probability|likelihood|prospects?|risk)\s+(?:of|that)\b[^,;.]{1,60}?"
+    r"\bat\s+(?P<number>(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent))",
+    re.IGNORECASE,
+)
+# "(65%)", "(55 percent)": a scenario's number in brackets, read only where the sentence
+# names a scenario or is a list line or heading that ends with it.
+_BRACKETED = re.compile(
+    r"\((?P<number>(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent))\)", re.IGNORECASE
+)
+_SCENARIO = re.compile(r"\b(?:base\s+case|scenarios?|odds)\b", re.IGNORECASE)
+_LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*\u2022])\s+.*\)\s*$")
+
+
 def stated_numbers(sentence: str) -> list[Reading]:
     """Every probability written as a number in ``sentence``, in text order."""
     readings = []
@@ -38,6 +55,13 @@ def stated_numbers(sentence: str) -> list[Reading]:
         value = float(match.group("n")) / 100
         if 0 <= value <= 1:
             readings.append(_reading(sentence, match, value))
+    scenario = _SCENARIO.search(sentence) or _LIST_LINE.match(sentence)
+    extra = [*_ODDS_AT.finditer(sentence), *(_BRACKETED.finditer(sentence) if scenario else ())]
+    for match in extra:
+        value = float(match.group("n")) / 100
+        taken = any(r.start <= match.start("number") < r.end for r in readings)
+        if 0 <= value <= 1 and not taken:
+            readings.append(_reading(sentence, match, value, "number"))
     for match in _ONE_IN.finditer(sentence):
         raw = match.group("n").lower()
         denominator = _WORDS.get(raw) or int(raw)
@@ -48,8 +72,9 @@ def stated_numbers(sentence: str) -> list[Reading]:
     return sorted(readings, key=lambda r: r.start)
 
 
-def _reading(sentence: str, match: re.Match[str], value: float) -> Reading:
-    group = "zero" if "zero" in match.re.groupindex else 0
+def _reading(sentence: str, match: re.Match[str], value: float, group: int | str = 0) -> Reading:
+    if "zero" in match.re.groupindex:
+        group = "zero"
     text = match.group(group).strip()
     start = match.start(group) + (len(match.group(group)) - len(match.group(group).lstrip()))
     if text.lower().startswith(("a ", "an ")) and _PERCENT.match(text):

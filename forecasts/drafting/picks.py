@@ -48,6 +48,31 @@ _TIPSTER = re.compile(
     r"(?:\w+ing\b|to\s+\w+)",
     re.IGNORECASE,
 )
+# "I'm going for Burnley", "I'm going with Ortiz": the tipster's choice, named.
+_GOING_FOR = re.compile(
+    rf"\b(?P<cue>I(?:['\u2019]m|\s+am)\s+going\s+(?:for|with))\s+(?:the\s+)?{_NAME}"
+)
+# "Larkspur to win the Oaks at 12/1", "Okafor to score first at evens"
+_TIP_WITH_ODDS = re.compile(
+    rf"^\s*{_NAME}(?:\s+{_NAME}){{0,3}}\s+(?P<to>to\s+(?:win|beat|score|finish|place|land|take|"
+    r"make|reach|top|go|be))\b.*?\b(?:at\s+)?(?:\d{1,3}/\d{1,2}|evens|even\s+money)\b",
+    re.IGNORECASE,
+)
+# "our baseline forecast is for growth to slow", "my prediction is that …"
+_OWN_FORECAST = re.compile(
+    r"\b(?P<words>(?:my|our)\s+(?:[\w-]+\s+)?(?:forecast|prediction|projection|expectation|"
+    r"call))\s+(?:is|remains)\s+(?:for|that)\b",
+    re.IGNORECASE,
+)
+# "the chances of a deal look slim", "the prospects for a ceasefire do not look good"
+_CHANCES_LOOK = re.compile(
+    r"\b(?:chances|prospects|odds)\s+(?:of|for)\s+[^,;.]{1,60}?\s+"
+    r"(?P<words>(?P<neg>(?:do|does)\s+not\s+|don['\u2019]t\s+|doesn['\u2019]t\s+)?"
+    r"(?:look|looks|seem|seems|are|appear)\s+(?:\w+\s+)?(?P<how>good|bright|strong|promising|"
+    r"slim|remote|poor|bleak|dim|slight))\b",
+    re.IGNORECASE,
+)
+_GOOD = frozenset({"good", "bright", "strong", "promising"})
 # "Greens to Win Council Majority": a capitalised subject of up to five words, then "to Verb".
 _HEADLINE_TO = re.compile(
     rf"^\s*(?:{_NAME}\s+){{0,4}}?(?P<before>{_NAME})\s+(?P<to>to\s+{_NAME})",
@@ -73,8 +98,18 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     label = _LABEL.match(sentence)
     if label and _names_a_pick(sentence, label):
         readings += _as(sentence, "I'm picking", scale, label.start("label"), label.end("label"))
-    for tip in _TIPSTER.finditer(sentence):
+    for tip in [*_TIPSTER.finditer(sentence), *_GOING_FOR.finditer(sentence)]:
         readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
+    priced = _TIP_WITH_ODDS.match(sentence)
+    if priced:
+        readings += _as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
+    for own in _OWN_FORECAST.finditer(sentence):
+        readings += _as(sentence, "I expect", scale, own.start("words"), own.end("words"))
+    for chances in _CHANCES_LOOK.finditer(sentence):
+        good = chances.group("how").lower() in _GOOD
+        # good chances read as "chances are"; slim ones, and good ones denied, as "a slim chance"
+        phrase = "chances are" if good and not chances.group("neg") else "a slim chance"
+        readings += _as(sentence, phrase, scale, chances.start("words"), chances.end("words"))
     if is_headline(sentence):
         to = _HEADLINE_TO.match(sentence)
         if to and to.group("before").lower() not in _NOT_A_SUBJECT:
@@ -82,6 +117,22 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         for will in _HEADLINE_WILL.finditer(sentence):
             readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))
     return sorted(readings, key=lambda r: r.start)
+
+
+# "20. Sheffield United", "3) Aston Villa": a numbered line that is only a name.
+_NUMBERED_NAME = re.compile(
+    r"^\s*(?P<label>\d{1,2}[.)])\s+(?-i:[A-Z])[\w&.'\u2019-]*(?:\s+[\w&.'\u2019-]+){0,4}\s*$"
+)
+
+
+def list_pick(sentence: str, scale: str) -> Reading | None:
+    """A numbered line naming only a name ("20. Sheffield United"), read as a pick: the
+    caller decides whether the author has announced a list of predictions before it."""
+    line = _NUMBERED_NAME.match(sentence)
+    if line is None:
+        return None
+    found = _as(sentence, "I'm picking", scale, line.start("label"), line.end("label"))
+    return found[0] if found else None
 
 
 def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:

@@ -68,7 +68,7 @@ FRESH = _articles(
 
 @pytest.fixture
 def corpus_pair(tmp_path, monkeypatch):
-    """An articles corpus and a fresh held-out one beside it, as the shipped default."""
+    """An articles corpus and a held-out file beside it, read by default."""
     from forecasts.drafting import evaluation
 
     articles, fresh = tmp_path / "articles.json", tmp_path / "fresh.json"
@@ -83,10 +83,12 @@ def test_every_shipped_article_is_tuning_data_and_it_reports_with_intervals_then
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    if FRESH_CORPUS.exists():  # the blind held-out articles, once they are added
-        assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
-    else:
-        assert [line.split()[0] for line in lines[1:3]] == ["tuning", "overall"]
+    assert [line.split()[0] for line in lines[1:5]] == [
+        "tuning",
+        "tuning/articles",
+        "tuning/fresh",
+        "overall",
+    ]
     figures = json.loads(lines[-1])
     expected = evaluate(load_corpus(*shipped_corpus()))
     for subset in expected:
@@ -94,13 +96,28 @@ def test_every_shipped_article_is_tuning_data_and_it_reports_with_intervals_then
             assert figures[subset][key] == expected[subset][key]
         low, high = figures[subset]["precision_95"]
         assert low <= figures[subset]["precision"] <= high
-    assert figures["tuning"]["n"] == len(load_corpus(ARTICLES_CORPUS)) >= 600
-    assert {row["subset"] for row in load_corpus(ARTICLES_CORPUS)} == {"tuning"}
+    articles, fresh = load_corpus(ARTICLES_CORPUS), load_corpus(FRESH_CORPUS)
+    assert figures["tuning/articles"]["n"] == len(articles) >= 600
+    assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
+    assert figures["tuning"]["n"] == len(articles) + len(fresh)
+    assert {row["subset"] for row in articles + fresh} == {"tuning"}
     tuning = lines[1].split()
     assert tuning[5] == f"{expected['tuning']['precision']:.3f}"
 
 
-def test_fresh_articles_beside_the_corpus_are_reported_as_held_out_apart(corpus_pair):
+def test_a_held_out_file_beside_the_corpus_is_read_and_reported_apart(corpus_pair, tmp_path):
+    from forecasts.drafting import evaluation
+
+    later = tmp_path / "more.json"
+    later.write_text(json.dumps(_articles("tuning", "t2", [("Rates will rise.", "claim")])))
+
+    assert evaluation.shipped_corpus() == (corpus_pair[0], corpus_pair[1], later)
+    figures = json.loads(run()[-1])
+    assert list(figures)[2:] == ["tuning", "tuning/articles", "tuning/more", "held-out", "overall"]
+    assert (figures["tuning/articles"]["n"], figures["tuning/more"]["n"]) == (4, 1)
+
+
+def test_held_out_articles_beside_the_corpus_are_reported_apart(corpus_pair):
     lines = run()
 
     assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
@@ -112,7 +129,7 @@ def test_fresh_articles_beside_the_corpus_are_reported_as_held_out_apart(corpus_
     assert figures["held-out"]["precision_95"] == list(wilson_interval(1, 2))
 
 
-def test_without_fresh_articles_only_the_tuning_part_is_reported(corpus_pair):
+def test_without_a_held_out_file_only_the_tuning_part_is_reported(corpus_pair):
     corpus_pair[1].unlink()
 
     lines = run()

@@ -235,7 +235,7 @@ def _patterns(chain: tuple[str, ...]) -> tuple[_Pattern, ...]:
 
 _APOSTROPHE = "['\u2019]"
 # An optional negation after a leading auxiliary: "is not going to", "won't", "might not".
-_NEGATION = rf"(?P<neg>\s+not(?!\s+only\b)|n{_APOSTROPHE}t)?"
+_NEGATION = rf"(?P<neg>\s+not(?!\s+only\b)|\s+never|n{_APOSTROPHE}t)?"
 _AUXILIARIES = frozenset("is are am 's 're 'm will would should could might may".split())
 
 

@@ -1,11 +1,11 @@
 """``manage.py claims_quality``: how well the claim detector does on a labelled corpus.
 
-Prints, for each subset of the corpus (the articles corpus: its ``tuning`` split,
-and the ``held-out`` one when ``fresh.json`` is there; the older list corpus: its
-sources) and overall, the
-counts, precision, recall and phrase accuracy, each share with its 95% Wilson
-interval, as a table, then the same figures as ONE JSON line (last), for
-scripts and CI logs.
+Prints, for each subset of the corpus (the articles corpora: their ``tuning`` split,
+file by file too when there are several, and the ``held-out`` split when a file
+has one; the older list corpus: its sources) and overall, the counts,
+precision, recall and phrase accuracy, each share with its 95% Wilson interval,
+as a table, then the same figures as ONE JSON line (last), for scripts and CI
+logs.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.drafting.evaluation import evaluate, load_corpus, shipped_corpus
+from forecasts.drafting.evaluation import evaluate, lists_mistakes, load_corpus, shipped_corpus
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
-HELD_OUT = "held-out"
 FIGURES = (
     "n",
     "true_positives",
@@ -42,8 +41,8 @@ class Command(BaseCommand):
             "--corpus",
             nargs="+",
             default=None,
-            help="Labelled JSON corpus file(s); default: the articles corpus, and the fresh "
-            "held-out articles when present.",
+            help="Labelled JSON corpus file(s); default: the articles corpus, then every other "
+            "JSON file beside it (the fresh articles, a held-out part when present).",
         )
         parser.add_argument("--scale", choices=list(SCALES), default=DEFAULT_SCALE)
         parser.add_argument(
@@ -62,12 +61,12 @@ class Command(BaseCommand):
         corpus = _load(paths)
         report = evaluate(corpus, options["scale"])
         self.stdout.write(
-            f"{'subset':9} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
+            f"{'subset':16} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
             f"{'precision (95%)':>22} {'recall (95%)':>22} {'phrase accuracy (95%)':>28}"
         )
         for name, f in report.items():
             self.stdout.write(
-                f"{name:9} {f['n']:4} {f['true_positives']:4} {f['false_positives']:4} "
+                f"{name:16} {f['n']:4} {f['true_positives']:4} {f['false_positives']:4} "
                 f"{f['false_negatives']:4} {_share(f['precision'], f['precision_95']):>22} "
                 f"{_share(f['recall'], f['recall_95']):>22} "
                 f"{_share(f['phrase_accuracy'], f['phrase_95'], f['phrase_n']):>28}"
@@ -81,7 +80,7 @@ class Command(BaseCommand):
 
     def _mistakes(self, report: dict, *, with_held_out: bool) -> None:
         for name, figures in report.items():
-            if name == "overall" or (name == HELD_OUT and not with_held_out):
+            if not lists_mistakes(name, with_held_out=with_held_out):
                 continue
             for m in figures["mistakes"]:
                 got = (
