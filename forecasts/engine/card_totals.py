@@ -38,7 +38,7 @@ values run to hundreds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -508,26 +508,24 @@ def totals_from_rows(rows: dict, tags: dict | None) -> tuple[np.ndarray, ...]:
     return group_author, group_tag, totals
 
 
-# The columns one row can change: every total, and the bin totals of its own bin.
-ROW_COLUMNS = len(TOTALS) + len(BIN_TOTALS)
+def totals_in_slices(
+    rows: dict, tags: dict | None, size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``totals_from_rows`` for at most ``size`` groups at a time, in (author, tag) order.
 
-
-def row_entries(c: dict) -> tuple[np.ndarray, np.ndarray]:
-    """What each row adds where, from its ``contributions``: a (rows, ``ROW_COLUMNS``)
-    array of the values it adds to every total and to its own bin's totals, and the
-    column (of ``WIDTH``) of its bin's first total (``entry_columns``). Summing them
-    into a card's totals is ``totals_by_group`` without the other bins' zeros."""
-    values = np.stack([*(c[name] for name in TOTALS), *c["bin_values"]], axis=1)
-    return values, _BINS + c["bin"].astype(np.int64) * len(BIN_TOTALS)
-
-
-def entry_columns(first_bin: np.ndarray) -> np.ndarray:
-    """The columns that ``row_entries``'s values go to, for rows with these first bin
-    columns: (rows, ``ROW_COLUMNS``)."""
-    columns = np.empty((first_bin.size, ROW_COLUMNS), np.int64)
-    columns[:, : len(TOTALS)] = [_AT[name] for name in TOTALS]
-    columns[:, len(TOTALS) :] = first_bin[:, None] + np.arange(len(BIN_TOTALS))
-    return columns
+    Each row's contributions are worked out once; only one slice's totals
+    (``size`` × ``WIDTH`` floats) exist at a time, however many cards the rows
+    reach (a chunk of a large ledger reaches nearly every author's cards).
+    """
+    row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
+    c = contributions({k: rows[k] for k in ROW_FIELDS})
+    order = np.argsort(group, kind="stable")
+    row, group = row[order], group[order]
+    for first in range(0, group_author.size, size):
+        last = min(first + size, group_author.size)
+        lo, hi = np.searchsorted(group, [first, last]).tolist()
+        totals = _summed(c, group[lo:hi] - first, last - first, row[lo:hi])
+        yield group_author[first:last], group_tag[first:last], totals
 
 
 def cards_from_rows(rows: dict, tags: dict | None) -> list[dict]:

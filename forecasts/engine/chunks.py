@@ -102,9 +102,9 @@ def score_chunk(
     return with_counts(chunk.result, written)
 
 
-# Row entries added to a sum at once (``TotalsSum.add_rows``): some 16 MB of
-# columns and values, however many rows a chunk has.
-ADD_ENTRIES = 32_768
+# Cards whose chunk totals are worked out at once when they are added to a sum:
+# 10 MB of totals, however many cards a chunk reaches.
+SLICE_CARDS = 16_384
 
 
 def score_ledger(
@@ -117,8 +117,8 @@ def score_ledger(
     """Score a range's ledger: NumPy only, nothing read or written (``quantities``, the
     ledger of its numeric and date questions if read already, is scored with its writes).
 
-    ``sum_into``: add the chunk's rows straight into this sum's cards
-    (``TotalsSum.add_rows``) and return no totals (its counts only).
+    ``sum_into``: add the chunk's card totals to this sum, ``SLICE_CARDS`` cards at a
+    time, and return none (its counts only) instead of the chunk's totals whole.
     """
     with phase("score"):
         scored = score_pairs(ledger)
@@ -127,11 +127,9 @@ def score_ledger(
         if sum_into is None:
             author, tag, totals = card_totals.totals_from_rows(rows, tags)
         else:
-            row, group, author, tag = card_totals.group_rows(rows["author"], rows["question"], tags)
-            c = card_totals.contributions({k: rows[k] for k in card_totals.ROW_FIELDS})
-            with phase("merge_totals"):
-                sum_into.add_rows(card_keys(author, tag), group, row, c)
-            del row, group, c
+            for author, tag, totals in card_totals.totals_in_slices(rows, tags, SLICE_CARDS):
+                with phase("merge_totals"):
+                    sum_into.add(ChunkResult(card_keys(author, tag), totals))
             author = tag = np.zeros(0, np.int64)
             totals = np.zeros((0, card_totals.WIDTH))
         n_questions = ledger.question_id.size
@@ -251,49 +249,22 @@ class TotalsSum:
     def add(self, part: ChunkResult) -> None:
         for name, value in part.counts.items():
             self.counts[name] = self.counts.get(name, 0) + value
-        _add_by_slot(self.blocks, self._slots_of(part.keys), part.totals)  # keys distinct
-
-    def add_rows(self, keys: np.ndarray, group: np.ndarray, row: np.ndarray, c: dict) -> None:
-        """Add score rows straight into the cards: entry ``i`` adds the contributions
-        ``c`` (``card_totals.contributions``) of row ``row[i]`` to card ``keys[group[i]]``
-        (``card_totals.group_rows``'s expansion; ``keys`` distinct).
-
-        Only the columns a row changes are touched (``card_totals.row_entries``), in
-        slices of ``ADD_ENTRIES`` entries, so a chunk whose rows reach many cards once
-        each (a large ledger's) costs what its rows do, not its cards' full width.
-        """
-        slot = self._slots_of(keys)[group]
-        order = np.argsort(slot, kind="stable")
-        slot, row = slot[order], row[order]
-        values, first_bin = card_totals.row_entries(c)
-        for first in range(0, slot.size, ADD_ENTRIES):
-            part, rows = slot[first : first + ADD_ENTRIES], row[first : first + ADD_ENTRIES]
-            block, at = np.divmod(part, BLOCK_CARDS)
-            index = at[:, None] * card_totals.WIDTH + card_totals.entry_columns(first_bin[rows])
-            adds = values[rows]
-            bounds = np.flatnonzero(np.r_[True, block[1:] != block[:-1], True])
-            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                flat = self.blocks[int(block[lo])].reshape(-1)  # a view of the block
-                np.add.at(flat, index[lo:hi].ravel(), adds[lo:hi].ravel())
-
-    def _slots_of(self, keys: np.ndarray) -> np.ndarray:
-        """The slots of ``keys`` (distinct), new cards given theirs (and blocks made)."""
-        at = np.searchsorted(self.keys, keys)
+        at = np.searchsorted(self.keys, part.keys)
         known = at < self.keys.size
-        known[known] = self.keys[at[known]] == keys[known]
-        slot = np.empty(keys.size, np.int64)
+        known[known] = self.keys[at[known]] == part.keys[known]
+        slot = np.empty(part.keys.size, np.int64)
         slot[known] = self.slots[at[known]]
         new = np.flatnonzero(~known)
         if new.size:
             fresh = np.arange(self.keys.size, self.keys.size + new.size)
             slot[new] = fresh
-            order = np.argsort(keys[new], kind="stable")
+            order = np.argsort(part.keys[new], kind="stable")
             place = at[new][order]  # equal places keep this (sorted) order
-            self.keys = np.insert(self.keys, place, keys[new][order])
+            self.keys = np.insert(self.keys, place, part.keys[new][order])
             self.slots = np.insert(self.slots, place, fresh[order])
             while len(self.blocks) * BLOCK_CARDS < self.keys.size:
                 self.blocks.append(np.zeros((BLOCK_CARDS, card_totals.WIDTH)))
-        return slot
+        _add_by_slot(self.blocks, slot, part.totals)  # a part's keys are distinct
 
     def result(self) -> SummedTotals:
         return SummedTotals(self.keys, BlockTotals(self.blocks, self.slots), dict(self.counts))

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from forecasts import scoring
-from forecasts.engine import card_totals, chunks
+from forecasts.engine import card_totals
 from forecasts.engine.pair_scores import ANNULLED_ROW, COUNTED, HINDSIGHT, PENDING_ROW
 from forecasts.scoring.bounded import score_interval, skill_against_uniform
 from forecasts.scoring.t_quantiles import t_975
@@ -156,26 +156,17 @@ def test_it_derives_nothing_from_empty_or_legacy_totals():
     assert card_totals.binned_figures(np.zeros((0, card_totals.WIDTH))) == ([], [])
 
 
-@pytest.mark.parametrize("entries, block", [(1, 1), (7, 4), (10_000, 3), (10_000, 4096)])
-def test_rows_added_straight_into_a_sum_give_the_totals_of_the_whole(monkeypatch, entries, block):
+def test_it_sums_the_same_totals_a_slice_of_groups_at_a_time():
     rng = np.random.default_rng(5)
     rows = random_rows(rng, 300)
     rows["author"] = rng.integers(1, 30, 300)
     rows["question"] = rng.integers(1, 12, 300)
     tags = {"question": np.array([1, 1, 4, 7, 9, 9, 9]), "tag": np.array([3, 5, 3, 8, 3, 5, 8])}
     author, tag, totals = card_totals.totals_from_rows(rows, tags)
-    monkeypatch.setattr(chunks, "ADD_ENTRIES", entries)
-    monkeypatch.setattr(chunks, "BLOCK_CARDS", block)
-    total = chunks.TotalsSum()
-    keys = chunks.card_keys(author, tag)
-    half = rows["author"] < 15  # two parts, the second meeting cards the first made
-    for part in (half, ~half):
-        some = {name: values[part] for name, values in rows.items()}
-        row, group, some_author, some_tag = card_totals.group_rows(
-            some["author"], some["question"], tags
-        )
-        c = card_totals.contributions({k: some[k] for k in card_totals.ROW_FIELDS})
-        total.add_rows(chunks.card_keys(some_author, some_tag), group, row, c)
-    summed = total.result()
-    assert np.array_equal(summed.keys, np.sort(keys))
-    assert np.asarray(summed.totals).tobytes() == totals[np.argsort(keys)].tobytes()
+    for size in (1, 7, author.size, author.size + 5):
+        parts = list(card_totals.totals_in_slices(rows, tags, size))
+        assert len(parts) == -(-author.size // size)
+        assert all(part[2].shape[0] <= size for part in parts)
+        assert np.array_equal(np.concatenate([p[0] for p in parts]), author)
+        assert np.array_equal(np.concatenate([p[1] for p in parts]), tag)
+        assert np.concatenate([p[2] for p in parts]).tobytes() == totals.tobytes()

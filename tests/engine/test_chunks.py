@@ -216,8 +216,8 @@ def test_cards_replaced_a_few_authors_at_a_time_end_as_a_fresh_rescore_leaves_th
     stray = Author.objects.create(name="Nobody", slug="nobody-27")
     Scorecard.objects.create(author=stray, n_scored=3)
     monkeypatch.setattr(rescoring, "CARD_AUTHORS", 2)
-    # A chunk's rows added three entries at a time, into blocks of four cards.
-    monkeypatch.setattr(chunks, "ADD_ENTRIES", 3)
+    # A chunk's totals added three cards at a time, into blocks of four cards.
+    monkeypatch.setattr(chunks, "SLICE_CARDS", 3)
     monkeypatch.setattr(chunks, "BLOCK_CARDS", 4)
     again = rescoring.rescore_all(chunk_questions=4)
     assert again["scorecards_written"] == 3
