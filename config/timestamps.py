@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 
-from psycopg import adapt, pq
+from psycopg import abc, adapt, pq
 from psycopg.postgres import types
 
 TIMESTAMPTZ_OID = types["timestamptz"].oid
@@ -48,7 +48,7 @@ class UtcTimestamptzLoader(adapt.Loader):
 
     timezone = datetime.UTC
 
-    def __init__(self, oid: int, context: adapt.AdaptContext | None = None):
+    def __init__(self, oid: int, context: abc.AdaptContext | None = None):
         super().__init__(oid, context)
         assert C_LOADER is not None
         self._parse = C_LOADER(oid, context).load

@@ -101,7 +101,9 @@ def _home_lists() -> dict:
     newest = _newest(8)
     quantities.with_quantiles(newest)
     return {
-        "resolved": mark_safe(render_to_string("forecasts/_home_resolved.html", {"resolved": resolved})),  # noqa: S308
+        "resolved": mark_safe(
+            render_to_string("forecasts/_home_resolved.html", {"resolved": resolved})
+        ),  # noqa: S308
         "due": list(due),
         "newest": mark_safe(render_to_string("forecasts/_home_newest.html", {"newest": newest})),  # noqa: S308
     }
@@ -407,8 +409,13 @@ def _author_tables(
         if resolved_numeric is None
         else quantities.author_numeric(author, resolved_numeric, shown, tag=filters["tag"])
     )
-    flags = {"scored": "scored", "pending": "pending", "annulled": "reason", "hindsight": "hindsight"}
-    tables = {
+    flags = {
+        "scored": "scored",
+        "pending": "pending",
+        "annulled": "reason",
+        "hindsight": "hindsight",
+    }
+    tables: dict[str, str] = {
         name: render_to_string(
             "forecasts/_claims_table.html",
             {"claims": claims, **({flags[name]: True} if name in flags else {})},
