@@ -177,6 +177,7 @@ def leaderboard(request):
         {
             "sections": sections,
             "form": form,
+            "filters_form": _filters_form(request, form),
             "tags": tags,
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
             "records": records,
@@ -222,6 +223,21 @@ def _board_sections(filters: dict, records: str) -> SafeString:
         },
     )
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
+def _filters_form(request, form: ScoreFilterForm) -> SafeString:
+    """The filter form, rendered: from the topics and the values asked for alone (remembered)."""
+    key = (
+        type(form).__name__,
+        tuple((name, tuple(request.GET.getlist(name))) for name in form.fields),
+        bool(request.GET),
+    )
+
+    def render_form() -> SafeString:
+        html = render_to_string("forecasts/_filters.html", {"form": form, "request": request})
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+    return fragments.remembered("filters", key, render_form)
 
 
 def _under_scales(ranked: list[Standing], moves: dict | None) -> list[dict] | None:
@@ -291,6 +307,7 @@ def author_detail(request, slug):
     context = {
         "author": author,
         "form": form,
+        "filters_form": _filters_form(request, form),
         "tags": tags,
         "whole": {"top": mark_safe(whole.top.replace(SWITCH_URL, switched))},  # noqa: S308
         "tables": tables,
