@@ -101,12 +101,15 @@ def _home_lists() -> dict:
     newest = _newest(8)
     quantities.with_quantiles(newest)
     return {
-        "resolved": mark_safe(
-            render_to_string("forecasts/_home_resolved.html", {"resolved": resolved})
-        ),  # noqa: S308
+        "resolved": _rendered("forecasts/_home_resolved.html", {"resolved": resolved}),
         "due": list(due),
-        "newest": mark_safe(render_to_string("forecasts/_home_newest.html", {"newest": newest})),  # noqa: S308
+        "newest": _rendered("forecasts/_home_newest.html", {"newest": newest}),
     }
+
+
+def _rendered(template: str, context: dict) -> SafeString:
+    """A part of a page, rendered to keep (``pages.fragments``)."""
+    return mark_safe(render_to_string(template, context))  # noqa: S308 - escaped by the engine
 
 
 # Long texts of a question and a source that the home page never shows.
@@ -210,7 +213,7 @@ def _board_sections(filters: dict, records: str) -> SafeString:
     chart = None
     if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
         chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked])
-    html = render_to_string(
+    return _rendered(
         "forecasts/_board_sections.html",
         {
             "ranked": board.ranked,
@@ -222,7 +225,6 @@ def _board_sections(filters: dict, records: str) -> SafeString:
             **filters,
         },
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 def _filters_form(request, form: ScoreFilterForm) -> SafeString:
@@ -233,11 +235,11 @@ def _filters_form(request, form: ScoreFilterForm) -> SafeString:
         bool(request.GET),
     )
 
-    def render_form() -> SafeString:
-        html = render_to_string("forecasts/_filters.html", {"form": form, "request": request})
-        return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
-
-    return fragments.remembered("filters", key, render_form)
+    return fragments.remembered(
+        "filters",
+        key,
+        lambda: _rendered("forecasts/_filters.html", {"form": form, "request": request}),
+    )
 
 
 def _under_scales(ranked: list[Standing], moves: dict | None) -> list[dict] | None:
@@ -309,7 +311,8 @@ def author_detail(request, slug):
         "form": form,
         "filters_form": _filters_form(request, form),
         "tags": tags,
-        "whole": {"top": mark_safe(whole.top.replace(SWITCH_URL, switched))},  # noqa: S308
+        # The link keeps this request's query string: put in on each visit.
+        "record_sections": mark_safe(whole.top.replace(SWITCH_URL, switched)),  # noqa: S308
         "tables": tables,
         "record": record,
         "scored_page": scored_page,
@@ -319,8 +322,9 @@ def author_detail(request, slug):
     return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
 
 
-# Stands for the page's own "switch the filter" link in the remembered sections.
-SWITCH_URL = "reckon-switch-url-here"
+# Stands for the page's own "switch the filter" link in the remembered sections (no
+# stored text holds a NUL: PostgreSQL refuses it).
+SWITCH_URL = "\x00reckon-switch-url\x00"
 
 
 @dataclass(frozen=True)
@@ -432,8 +436,8 @@ def _author_tables(
         "annulled": "reason",
         "hindsight": "hindsight",
     }
-    tables: dict[str, str] = {
-        name: render_to_string(
+    tables = {
+        name: _rendered(
             "forecasts/_claims_table.html",
             {"claims": claims, **({flags[name]: True} if name in flags else {})},
         )
@@ -441,11 +445,11 @@ def _author_tables(
         if claims
     }
     tables["numeric"] = (
-        render_to_string("forecasts/_quantity_record.html", {"numeric": numeric, **filters})
+        _rendered("forecasts/_quantity_record.html", {"numeric": numeric, **filters})
         if numeric
-        else ""
+        else SafeString("")
     )
-    return {name: mark_safe(html) for name, html in tables.items()}  # noqa: S308
+    return tables
 
 
 def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
@@ -613,7 +617,7 @@ def _question_body(pk: int, now) -> SafeString:
         "now": now,
         "quantity": quantity,
     }
-    return mark_safe(render_to_string("forecasts/_question_body.html", context))  # noqa: S308
+    return _rendered("forecasts/_question_body.html", context)
 
 
 def source_list(request):
