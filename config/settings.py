@@ -374,6 +374,9 @@ RECKON_FETCH_MAX_BYTES = int(os.environ.get("RECKON_FETCH_MAX_BYTES", str(3 * 10
 # Drawn charts, one file each named by a digest of what it draws, so that a Redis
 # outage never means redrawing (forecasts/pages/chart_store.py). Safe to empty.
 RECKON_CHART_DIR = Path(os.environ.get("RECKON_CHART_DIR", VAR_DIR / "charts"))
+# What the public pages work out from the stored data, remembered in each web process
+# until the data changes (forecasts/pages/fragments.py): at most this many bytes; 0: off.
+RECKON_PAGE_MEMORY_BYTES = int(os.environ.get("RECKON_PAGE_MEMORY_BYTES", str(32 * 2**20)))
 # Authors need at least this many scored questions to be ranked.
 RECKON_LEADERBOARD_MIN_N = int(os.environ.get("RECKON_LEADERBOARD_MIN_N", "5"))
 # Resolution reminders: a step at each of these days after resolve-by, then

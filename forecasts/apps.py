@@ -7,9 +7,12 @@ class ForecastsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Connect the signal receivers (``forecasts/receivers.py``)."""
+        """Connect the signal receivers (``forecasts/receivers.py``), and parse
+        PostgreSQL timestamps in C (``config/timestamps.py``)."""
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import m2m_changed
 
+        from config import timestamps
         from forecasts import receivers
         from forecasts.models import Question
 
@@ -18,3 +21,4 @@ class ForecastsConfig(AppConfig):
             sender=Question.tags.through,
             dispatch_uid="reckon-rescore-retagged",
         )
+        connection_created.connect(timestamps.use_c_parser, dispatch_uid="reckon-c-timestamps")

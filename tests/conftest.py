@@ -170,6 +170,18 @@ def _chart_store_of_its_own(settings, tmp_path_factory):
     settings.RECKON_CHART_DIR = tmp_path_factory.mktemp("charts")
 
 
+@pytest.fixture(autouse=True)
+def _pages_remember_nothing_yet():
+    """Each test starts with nothing remembered by the pages (``pages.fragments``).
+
+    A test's writes are rolled back, and on SQLite the change stamp with them, so
+    the next test may see the same stamp over other data.
+    """
+    from forecasts.pages import fragments
+
+    fragments.forget()
+
+
 @pytest.fixture
 def roles(db):
     """The Editors and Resolvers groups, recreated if a transactional test flushed them.

@@ -4,14 +4,19 @@ Serves the configured database with gunicorn (production settings) and, for
 the home page, the leaderboard, the author with the most scored questions
 (at least 100 wanted) and the question with the most authors (at least 15
 wanted), keeps ``--threads`` clients busy for ``--seconds`` each, after one
-warm-up pass that draws any chart not stored yet. Nothing caches a whole page;
-charts come from the chart store (``forecasts.pages.chart_store``), as they do
-for every reader once drawn. Reported per page: requests per second, median
+warm-up pass that draws any chart not stored yet. Nothing caches a whole page:
+each visit reads the change stamp and the page's own rows and renders its
+frame; what the page works out from the stored data alone is remembered in
+each worker until the data changes (``forecasts.pages.fragments``), and charts
+come from the chart store (``forecasts.pages.chart_store``), as they do for
+every reader once drawn. Reported per page: requests per second, median
 and 95th percentile latency, and the rate as a share of ``/api/health/``
 measured on the same server just before.
 
 A second pass does the same with the cache's Redis unreachable (a closed
-loopback port): charts must still come from the store, not be redrawn.
+loopback port): charts must still come from the store, not be redrawn. A
+third pass turns the pages' memory off (``RECKON_PAGE_MEMORY_BYTES=0``): what
+the first visit after a write costs, every time.
 
 An empty database gets the public records (``import_records``) and the
 synthetic demo world with one crowded question (``demo_world``).
@@ -37,6 +42,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     parser.add_argument(
         "--no-outage", action="store_true", help="Skip the pass with Redis unreachable."
+    )
+    parser.add_argument(
+        "--no-cold", action="store_true", help="Skip the pass with the pages' memory off."
     )
 
 
@@ -161,5 +169,9 @@ def run(options, out) -> dict:
             subjects,
             leg="redis down",
             env={"REDIS_URL": closed, "RECKON_CACHE_RETRY_SECONDS": "3600"},
+        )
+    if not options["no_cold"]:
+        figures["memory_off"] = _measure(
+            options, out, subjects, leg="cold", env={"RECKON_PAGE_MEMORY_BYTES": "0"}
         )
     return figures

@@ -1,6 +1,7 @@
 """The change stamp: what every write to a table the public reads moves.
 
-Database triggers (migration ``0025_api_validator``) move it on each insert,
+Database triggers (migrations ``0025_api_validator`` and, for the user table
+whose names the question page prints, ``0027_user_change_stamp``) move it on each insert,
 update, deletion or TRUNCATE, whatever made the write (a service, a bulk
 update, a raw repair):
 
@@ -18,7 +19,8 @@ update, a raw repair):
 
 Equal stamps mean no write committed in between (a stamp may move with no
 visible change, never the reverse). The API's validators
-(``forecasts.api.conditional``) and cache keys of derived results read it.
+(``forecasts.api.conditional``), cache keys of derived results and what the
+public pages remember (``forecasts.pages.fragments``) read it.
 """
 
 from __future__ import annotations

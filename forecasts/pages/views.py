@@ -7,12 +7,19 @@ from forecasts.pages.charts.
 
 from __future__ import annotations
 
+import sys
+from copy import copy
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from forecasts.drafting import readings
 from forecasts.models import (
@@ -30,6 +37,7 @@ from forecasts.pages import (
     about,
     charts,
     forecast_rows,
+    fragments,
     paging,
     quantities,
     quotes,
@@ -42,7 +50,13 @@ from forecasts.standings import folded, periods, scorecards
 from forecasts.standings.counted import counted_on_question, known_at
 from forecasts.standings.leaderboard import Standing, stored_place
 from forecasts.standings.leaderboard import leaderboard as read_leaderboard
-from forecasts.standings.records import author_record, complete, with_options
+from forecasts.standings.records import (
+    AuthorRecord,
+    Claim,
+    author_record,
+    complete,
+    with_options,
+)
 from forecasts.standings.updating import author_updating
 
 PUBLISHED = ~Q(question__state=Question.State.DRAFT)
@@ -55,8 +69,23 @@ STATUSES = [
 ]
 
 
+@fragments.one_stamp
 def home(request):
-    """Recently resolved, due for resolution, and the newest claims."""
+    """Recently resolved, due for resolution, and the newest claims.
+
+    The lists come from the stored data alone: remembered until it changes
+    (``pages.fragments``); whether a question is overdue is decided on each visit.
+    """
+    lists = fragments.remembered("home", None, _home_lists)
+    return render(
+        request,
+        "forecasts/home.html",
+        {"lists": lists, "due": lists["due"], "now": timezone.now()},
+    )
+
+
+def _home_lists() -> dict:
+    """The recently resolved and the newest claims (rendered), and the questions due."""
     resolved = (
         Resolution.objects.current()
         .filter(PUBLISHED)
@@ -71,11 +100,16 @@ def home(request):
     )
     newest = _newest(8)
     quantities.with_quantiles(newest)
-    return render(
-        request,
-        "forecasts/home.html",
-        {"resolved": resolved, "due": due, "newest": newest, "now": timezone.now()},
-    )
+    return {
+        "resolved": _rendered("forecasts/_home_resolved.html", {"resolved": resolved}),
+        "due": list(due),
+        "newest": _rendered("forecasts/_home_newest.html", {"newest": newest}),
+    }
+
+
+def _rendered(template: str, context: dict) -> SafeString:
+    """A part of a page, rendered to keep (``pages.fragments``)."""
+    return mark_safe(render_to_string(template, context))  # noqa: S308 - escaped by the engine
 
 
 # Long texts of a question and a source that the home page never shows.
@@ -117,14 +151,48 @@ def _newest(n: int) -> list[Forecast]:
 RECORDS = {"real": False, "synthetic": True, "all": None}
 
 
+@fragments.one_stamp
 def leaderboard(request):
-    """Authors ranked by mean Brier (or Metaculus's Baseline or Peer), with enough scored."""
+    """Authors ranked by mean Brier (or Metaculus's Baseline or Peer), with enough scored.
+
+    The board's sections (chart, tables) come from the stored cards and the filters
+    alone: remembered until the data changes (``pages.fragments``).
+    """
     tags = list(Tag.objects.all())
     form = LeaderboardFilterForm(request.GET or None, tags=tags)
     filters = form.filters()
     # Real authors are ranked unless the synthetic demo records are asked for.
     records = request.GET.get("records", "real")
     records = records if records in RECORDS else "real"
+    key = (
+        filters["tag"].pk if filters["tag"] else None,
+        filters["since"],
+        filters["until"],
+        filters["recorded_before_outcome"],
+        filters["order"],
+        records,
+        settings.RECKON_LEADERBOARD_MIN_N,
+    )
+    sections = fragments.remembered("leaderboard", key, lambda: _board_sections(filters, records))
+    return render(
+        request,
+        "forecasts/leaderboard.html",
+        {
+            "sections": sections,
+            "form": form,
+            "filters_form": _filters_form(request, form),
+            "tags": tags,
+            "min_n": settings.RECKON_LEADERBOARD_MIN_N,
+            "records": records,
+            "record_choices": [("real", "Real"), ("synthetic", "Synthetic demo"), ("all", "All")],
+            **filters,
+        },
+        status=_filter_status(form),
+    )
+
+
+def _board_sections(filters: dict, records: str) -> SafeString:
+    """The ranked authors (chart and table), the ranks under each scale, the unranked."""
     since, until = periods.period_bounds(filters["since"], filters["until"])
     board = read_leaderboard(
         tag=filters["tag"],
@@ -145,23 +213,32 @@ def leaderboard(request):
     chart = None
     if board.ranked and filters["order"] == "brier":  # the chart draws Brier intervals
         chart = charts.leaderboard_chart([_chart_point(s) for s in board.ranked])
-    return render(
-        request,
-        "forecasts/leaderboard.html",
+    return _rendered(
+        "forecasts/_board_sections.html",
         {
             "ranked": board.ranked,
             "unranked": board.unranked,
-            "form": form,
-            "tags": tags,
             "chart": chart,
             "under_scales": _under_scales(board.ranked, under_scales),
             "scale_names": list(readings.SCALES.values()),
             "min_n": settings.RECKON_LEADERBOARD_MIN_N,
-            "records": records,
-            "record_choices": [("real", "Real"), ("synthetic", "Synthetic demo"), ("all", "All")],
             **filters,
         },
-        status=_filter_status(form),
+    )
+
+
+def _filters_form(request, form: ScoreFilterForm) -> SafeString:
+    """The filter form, rendered: from the topics and the values asked for alone (remembered)."""
+    key = (
+        type(form).__name__,
+        tuple((name, tuple(request.GET.getlist(name))) for name in form.fields),
+        bool(request.GET),
+    )
+
+    return fragments.remembered(
+        "filters",
+        key,
+        lambda: _rendered("forecasts/_filters.html", {"form": form, "request": request}),
     )
 
 
@@ -190,8 +267,15 @@ def _chart_point(standing: Standing) -> dict:
     }
 
 
+@fragments.one_stamp
 def author_detail(request, slug):
-    """An author's scorecard: the headline, calibration, decomposition, and every claim."""
+    """An author's scorecard: the headline, calibration, decomposition, and every claim.
+
+    What the whole record gives (its sorted claims, the sections from the headline
+    to the running mean) and the tables of the claims a page shows are worked out
+    from the stored data alone, so they are remembered until it changes
+    (``pages.fragments``); the links that keep the request's query are put in here.
+    """
     author = get_object_or_404(Author, slug=slug)
     tags = list(Tag.objects.all())
     form = ScoreFilterForm(request.GET or None, tags=tags)
@@ -203,29 +287,77 @@ def author_detail(request, slug):
         "until": until,
         "recorded_before_outcome": filters["recorded_before_outcome"],
     }
+    key = (
+        author.pk,
+        filters["tag"].pk if filters["tag"] else None,
+        filters["since"],
+        filters["until"],
+        filters["recorded_before_outcome"],
+        settings.RECKON_LEADERBOARD_MIN_N,
+    )
+    whole = fragments.remembered("author", key, lambda: _author_whole(author, filters, selection))
+    record = whole.record
+    # The two long lists are shown a page at a time; the rest are short.
+    scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
+    pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
+    tables = fragments.remembered(
+        "author-tables",
+        (*key, scored_page.page.number, pending_page.page.number),
+        lambda: _author_tables(author, whole, scored_page.items, pending_page.items, filters),
+    )
+    switched = escape(_switched(request, "recorded_before_outcome"))
+    context = {
+        "author": author,
+        "form": form,
+        "filters_form": _filters_form(request, form),
+        "tags": tags,
+        # The link keeps this request's query string: put in on each visit.
+        "record_sections": mark_safe(whole.top.replace(SWITCH_URL, switched)),  # noqa: S308
+        "tables": tables,
+        "record": record,
+        "scored_page": scored_page,
+        "pending_page": pending_page,
+        **filters,
+    }
+    return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
+
+
+# Stands for the page's own "switch the filter" link in the remembered sections (no
+# stored text holds a NUL: PostgreSQL refuses it).
+SWITCH_URL = "\x00reckon-switch-url\x00"
+
+
+@dataclass(frozen=True)
+class AuthorWhole:
+    """What an author page works out from the whole record (the same on each of its pages)."""
+
+    record: AuthorRecord  # read light; its claims are copied before anything completes them
+    resolved_numeric: list[Claim] | None
+    top: str  # the sections from the headline to the running mean, rendered
+
+    def remembered_size(self) -> int:
+        """About the bytes it holds: its text, and a light claim's rows (measured: ~2 kB)."""
+        record = self.record
+        claims = sum(
+            len(group)
+            for group in (
+                record.scored,
+                record.pending,
+                record.annulled,
+                record.hindsight,
+                record.no_forecast,
+                record.awaiting_score,
+                self.resolved_numeric or (),
+            )
+        )
+        return sys.getsizeof(self.top) + 2048 * claims
+
+
+def _author_whole(author: Author, filters: dict, selection: dict) -> AuthorWhole:
     card = scorecards.scorecard(author, **selection)
     record = author_record(author, **filters)
     # Takes the numeric and date claims out of the record's lists: before they are paged.
     resolved_numeric = quantities.take_numeric(record)
-    # The two long lists are shown a page at a time; the rest are short.
-    scored_page = paging.pager(record.scored, request, param="page", anchor="resolved")
-    pending_page = paging.pager(record.pending, request, param="pending_page", anchor="pending")
-    shown = [
-        *scored_page.items,
-        *pending_page.items,
-        *record.annulled,
-        *record.hindsight,
-        *record.no_forecast,
-        *record.awaiting_score,
-    ]
-    # The record is read light: the claims printed get their full rows.
-    complete(author, [*shown, *(resolved_numeric or [])])
-    with_options(shown)
-    numeric = (
-        None
-        if resolved_numeric is None
-        else quantities.author_numeric(author, resolved_numeric, shown, tag=filters["tag"])
-    )
     folded_table = folded.folded_record(author, **selection)
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
@@ -237,8 +369,6 @@ def author_detail(request, slug):
     scored = card is not None and card.n_scored > 0
     context = {
         "author": author,
-        "form": form,
-        "tags": tags,
         "card": card,
         "updating": author_updating(author),
         "interval_method": scorecards.INTERVAL_METHOD_TEXT,
@@ -246,14 +376,10 @@ def author_detail(request, slug):
         "headline": words.headline(author, card, folded_table) if card and scored else "",
         "percentile": _percentile(author, card, selection),
         "min_n": settings.RECKON_LEADERBOARD_MIN_N,
-        "switch_url": _switched(request, "recorded_before_outcome"),
+        "switch_url": SWITCH_URL,
         "from_complete_sources": (
             scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
         ),
-        "record": record,
-        "scored_page": scored_page,
-        "pending_page": pending_page,
-        "numeric": numeric,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,
@@ -271,7 +397,59 @@ def author_detail(request, slug):
         "over_time_chart": (charts.brier_over_time_chart(over_time) if over_time else None),
         **filters,
     }
-    return render(request, "forecasts/author_detail.html", context, status=_filter_status(form))
+    top = render_to_string("forecasts/_author_record.html", context)
+    return AuthorWhole(record=record, resolved_numeric=resolved_numeric, top=top)
+
+
+def _author_tables(
+    author: Author, whole: AuthorWhole, scored: list[Claim], pending: list[Claim], filters: dict
+) -> dict[str, SafeString]:
+    """The tables of the claims this page shows, and the numeric record (rendered).
+
+    The remembered record's claims are copied first: completing them (their full
+    rows, one query) must not change what the next visit reads.
+    """
+    record = whole.record
+    lists = {
+        "scored": [copy(c) for c in scored],
+        "pending": [copy(c) for c in pending],
+        "annulled": [copy(c) for c in record.annulled],
+        "hindsight": [copy(c) for c in record.hindsight],
+        "no_forecast": [copy(c) for c in record.no_forecast],
+        "awaiting_score": [copy(c) for c in record.awaiting_score],
+    }
+    resolved_numeric = (
+        None if whole.resolved_numeric is None else [copy(c) for c in whole.resolved_numeric]
+    )
+    shown = [claim for claims in lists.values() for claim in claims]
+    # The record is read light: the claims printed get their full rows.
+    complete(author, [*shown, *(resolved_numeric or [])])
+    with_options(shown)
+    numeric = (
+        None
+        if resolved_numeric is None
+        else quantities.author_numeric(author, resolved_numeric, shown, tag=filters["tag"])
+    )
+    flags = {
+        "scored": "scored",
+        "pending": "pending",
+        "annulled": "reason",
+        "hindsight": "hindsight",
+    }
+    tables = {
+        name: _rendered(
+            "forecasts/_claims_table.html",
+            {"claims": claims, **({flags[name]: True} if name in flags else {})},
+        )
+        for name, claims in lists.items()
+        if claims
+    }
+    tables["numeric"] = (
+        _rendered("forecasts/_quantity_record.html", {"numeric": numeric, **filters})
+        if numeric
+        else SafeString("")
+    )
+    return tables
 
 
 def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
@@ -348,13 +526,37 @@ def question_list(request):
     )
 
 
+@fragments.one_stamp
 def question_detail(request, slug):
-    """Criteria, every forecast on a timeline with the crowd, the resolution and the scores."""
-    question = get_object_or_404(
+    """Criteria, every forecast on a timeline with the crowd, the resolution and the scores.
+
+    The page's body comes from the stored data alone, given the hour an open
+    question's timeline runs to and whether the outcome is overdue: remembered
+    until the data changes (``pages.fragments``). An open numeric or date
+    question holds its forecasts to the present moment, so its body is not kept.
+    """
+    shell = get_object_or_404(
+        Question.objects.published().only("pk", "title", "kind", "closes_at", "resolve_by"),
+        slug=slug,
+    )
+    now = timezone.now()
+    is_open = shell.closes_at > now
+    if shell.is_quantity and is_open:
+        body = _question_body(shell.pk, now)
+    else:
+        hour = now.replace(minute=0, second=0, microsecond=0) if is_open else None
+        key = (shell.pk, hour, shell.resolve_by <= now)
+        body = fragments.remembered("question", key, lambda: _question_body(shell.pk, now))
+    return render(request, "forecasts/question_detail.html", {"question": shell, "body": body})
+
+
+def _question_body(pk: int, now) -> SafeString:
+    """Everything the question page shows under its title bar (rendered)."""
+    question = get_object_or_404(  # gone or drafted since the title was read: 404 too
         Question.objects.published()
         .select_related("condition_question", "condition_option")
         .prefetch_related("tags", "options"),
-        slug=slug,
+        pk=pk,
     )
     multiple_choice = not question.is_binary and not question.is_quantity
     forecasts_read = (
@@ -380,7 +582,6 @@ def question_detail(request, slug):
     counted = counted_on_question(
         forecasts, closes_at=question.closes_at, outcome_known_at=known_at(current)
     )
-    now = timezone.now()
     # Before the forecast rows: it reads the quantiles their stated values are printed from.
     quantity = (
         quantities.question_context(question, forecasts, current, now=now)
@@ -416,7 +617,7 @@ def question_detail(request, slug):
         "now": now,
         "quantity": quantity,
     }
-    return render(request, "forecasts/question_detail.html", context)
+    return _rendered("forecasts/_question_body.html", context)
 
 
 def source_list(request):

@@ -26,32 +26,38 @@ def world(request):
 
 def pages(world):
     author, question, tag = world.authors[0], world.questions[0], world.tags[0]
-    # The overall board's ranks under each scale: the cache's stamp, then the scored pairs
-    # holding a worded forecast (none here; tests/standings/test_readings.py has them).
-    under_scales = 2 if len(world.outcomes) >= settings.RECKON_LEADERBOARD_MIN_N else 0
+    # The overall board's ranks under each scale: the scored pairs holding a worded
+    # forecast (none here; tests/standings/test_readings.py has them); its cache key's
+    # change stamp is the one the page read.
+    under_scales = 1 if len(world.outcomes) >= settings.RECKON_LEADERBOARD_MIN_N else 0
+    # Every page below but the lists, the source, the topics and about scoring reads the
+    # change stamp first (what it remembers is kept under it: pages.fragments); these
+    # are the counts of a first visit, with nothing remembered (test_fragments.py has
+    # the second).
     return {
-        "home": ("/", 3),
-        "leaderboard": ("/leaderboard/", 3 + under_scales),
-        "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 2),
-        "leaderboard by peer": ("/leaderboard/?order=peer", 3 + under_scales),
+        "home": ("/", 4),
+        "leaderboard": ("/leaderboard/", 4 + under_scales),
+        "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 3),
+        "leaderboard by peer": ("/leaderboard/?order=peer", 4 + under_scales),
         # The author page's 8th: scored questions from complete sources; the 9th:
         # whether a rescore is pending (updating); the 10th: the board, for the author's
-        # percentile among ranked authors; the 11th and 12th the record under each scale
-        # (the cache's stamp, the scored pairs with words); the 13th the full rows of the
+        # percentile among ranked authors; the 11th and 12th the change stamp (read once,
+        # for the page and the record under each scale) and the record under each scale
+        # (the scored pairs with words); the 13th the full rows of the
         # claims shown (the record itself is read light). No claim shown here is on a
         # multiple-choice question: one more query reads their options (below).
         "author": (author.get_absolute_url(), 13),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 11),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 12),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            10 if connection.vendor == "postgresql" else 12,
+            11 if connection.vendor == "postgresql" else 13,
         ),
-        # The question, its tags, its options, the forecasts, their corrections, the
-        # resolutions, the scores; a multiple-choice question's option probabilities
-        # are one more (test_question.py).
-        "question": (question.get_absolute_url(), 7),
+        # The title bar's columns and the change stamp; then the question, its tags, its
+        # options, the forecasts, their corrections, the resolutions, the scores; a
+        # multiple-choice question's option probabilities are one more (test_question.py).
+        "question": (question.get_absolute_url(), 9),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason

@@ -154,9 +154,10 @@ def test_a_multiple_choice_question_reads_its_option_probabilities_in_one_query(
             stated_at=stated.replace(day=10 + n),
             at=stated.replace(day=10 + n),
         )
-    # The question, tags, options, forecasts, their option probabilities, corrections,
-    # resolutions, scores: the same for one forecast or forty.
-    with django_assert_num_queries(8):
+    # The title bar's columns, the change stamp, then the question, tags, options,
+    # forecasts, their option probabilities, corrections, resolutions, scores: the same
+    # for one forecast or forty.
+    with django_assert_num_queries(10):
         html = client.get(choice_question.get_absolute_url()).content.decode()
     assert html.count('<tr class="forecast">') == 4
     assert html.count("<li>Blue 30%</li>") == 4
