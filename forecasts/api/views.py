@@ -32,7 +32,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from forecasts import ledger
-from forecasts.api import filters, permissions, rows, scores
+from forecasts.api import compiled, filters, permissions, rows, scores
+from forecasts.api.compiled import TOTAL
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
 from forecasts.api.conditional import ConditionalMixin
@@ -262,9 +263,6 @@ def forecast_count():
     return Coalesce(Subquery(counted.values("n")), 0)
 
 
-TOTAL = "_reckon_total"  # the window count's name in a page's rows
-
-
 class CountedApart:
     """A page's rows read through ``values()`` (joins for the related columns), counted
     with them: ``COUNT(*) OVER ()`` on the page's own query gives the paginator its
@@ -296,27 +294,26 @@ class CountedApart:
         return self.rows[index]
 
 
-def page_window(view) -> tuple[int, int] | None:
-    """The rows (start, stop) a request's page number and size name, if it names one."""
-    paginator = view.paginator
-    if paginator is None:
-        return None
-    number = view.request.query_params.get(paginator.page_query_param, "1")
-    if not (number.isascii() and number.isdigit()) or int(number) < 1:
-        return None  # ``last``, or a malformed number the paginator refuses
-    size = paginator.get_page_size(view.request)
-    return (int(number) - 1) * size, int(number) * size
-
-
-def rows_response(view, values, bodies, visible, *, windowed: bool = True) -> Response:
+def rows_response(
+    view, values, bodies, visible, *, windowed: bool = True, kept: bool = False
+) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body. ``windowed``: counted with the page's own
-    query; else apart (where the window would hold every wide row the filters match)."""
-    queryset = view.filter_queryset(visible(view.request.user))
-    rows = values(queryset)
-    window = page_window(view) if windowed else None
-    page = view.paginate_queryset(CountedApart(rows, queryset, window))
-    found = bodies(list(rows if page is None else page), now=timezone.now())
+    query; else apart (where the window would hold every wide row the filters match).
+    ``kept``: its SQL compiled once per shape of request (``forecasts.api.compiled``);
+    only for a list whose SQL holds no time but what its query parameters name."""
+
+    def querysets():
+        queryset = view.filter_queryset(visible(view.request.user))
+        return values(queryset), queryset
+
+    source = compiled.compiled_rows(view, querysets, windowed=windowed) if kept else None
+    if source is None:
+        rows, queryset = querysets()
+        window = compiled.page_window(view) if windowed and view.paginator else None
+        source = CountedApart(rows, queryset, window)
+    page = view.paginate_queryset(source)
+    found = bodies(list(source.rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
 
 
@@ -384,7 +381,9 @@ class QuestionViewSet(
 
     @public_cache
     def list(self, request, *args, **kwargs):
-        return rows_response(self, rows.question_values, rows.question_bodies, visible_questions)
+        return rows_response(
+            self, rows.question_values, rows.question_bodies, visible_questions, kept=True
+        )
 
     @public_cache
     def retrieve(self, request, *args, **kwargs):
@@ -495,7 +494,12 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
         # Counted apart: the page sorts every visible forecast joined to its question and
         # author, and a window over those wide rows costs more than a narrow COUNT(*).
         return rows_response(
-            self, rows.forecast_values, rows.forecast_bodies, visible_forecasts, windowed=False
+            self,
+            rows.forecast_values,
+            rows.forecast_bodies,
+            visible_forecasts,
+            windowed=False,
+            kept=True,
         )
 
     def create(self, request, *args, **kwargs):

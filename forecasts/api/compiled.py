@@ -1,0 +1,205 @@
+"""The busiest lists' SQL, compiled once per query shape and kept in the process.
+
+Building a list's queryset (visibility, filters, ordering, the columns of
+``forecasts.api.rows``) and compiling it to SQL cost more Python than running
+the query and writing its rows. For the question and forecast lists both are
+done once for each shape of request and the result kept: the SQL text, its
+parameters, the column names and Django's converters for them. Later
+requests of that shape run the text on a cursor that PostgreSQL plans once
+per connection, then hand the rows to the same code as before.
+
+A request's shape is everything the SQL depends on besides the page number:
+the view, the database, whether the client is an editor (who also sees
+drafts), and every query parameter but ``page``. When the query names a
+filter, the change stamp (``forecasts.models.changes``) joins the shape:
+filters look their objects up by id or slug, and an equal stamp means no write
+in between, so the lookup (and any 400 or 404 it would give) is what it was;
+any write compiles afresh, validating as before. A shape that depends on the
+clock (``status``) is never kept: it is compiled on each request, and read
+through the same path. The browsable API reads as before.
+
+``compiled_rows(view, build, windowed=...)`` gives what the paginator reads;
+``build()`` returns the list's (rows, filtered) querysets, the first as
+``.values()`` rows, the second what the rows come from. A page counted with
+its window (``COUNT(*) OVER ()``) is read in one query; an empty page, a page
+asked by name (``last``), a DISTINCT query or a list counted apart
+(``windowed=False``) is counted by a query of its own, as before.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, QuerySet, Window
+
+from forecasts.ledger.roles import is_editor
+from forecasts.models.changes import change_stamp, prepared_cursor
+
+TOTAL = "_reckon_total"  # the window count's name in a page's rows
+# Query parameters whose SQL holds the time of the request: never kept.
+CLOCK_PARAMETERS = frozenset({"status"})
+MAX_SHAPES = 256  # statements kept per process, the least recently used dropped first
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One compiled query: its SQL, parameters, the names of the columns a row holds
+    and Django's converters for them (position, functions, expression)."""
+
+    sql: str
+    params: tuple
+    names: tuple[str, ...]
+    width: int  # the columns named; a DISTINCT query may select ordering columns after them
+    converters: tuple[tuple[int, tuple, Any], ...]
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> Statement:
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        width = compiler.col_count
+        expressions = [column[0] for column in compiler.select[:width]]
+        converters = tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(expressions).items()
+        )
+        if query.selected:  # as ``ValuesIterable`` names a row's columns
+            names = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        return cls(sql, tuple(params), tuple(names), width, converters)
+
+    def rows(self, *, start: int | None = None, stop: int | None = None) -> list[dict]:
+        """The rows as ``.values()`` gives them, ``[start:stop]`` of them if given."""
+        sql = self.sql
+        if stop is not None:
+            sql += f" LIMIT {int(stop) - int(start or 0)}"
+        if start:
+            sql += f" OFFSET {int(start)}"
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, self.params)
+            found = cursor.fetchall()
+        names, width, converters = self.names, self.width, self.converters
+        if not converters:
+            return [dict(zip(names, row[:width], strict=True)) for row in found]
+        out = []
+        for row in found:
+            values = list(row[:width])
+            for position, functions, expression in converters:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            out.append(dict(zip(names, values, strict=True)))
+        return out
+
+    def scalar(self) -> int:
+        with prepared_cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A list's statements: its rows (with the window count when ``windowed``), and its count."""
+
+    rows: Statement
+    count: Statement
+    windowed: bool
+
+
+_compiled: OrderedDict[tuple, Compiled] = OrderedDict()
+
+
+def shape(view) -> tuple | None:
+    """The key a request's statements are kept under, or None when they are not kept."""
+    query = view.request.query_params
+    if not CLOCK_PARAMETERS.isdisjoint(query):
+        return None
+    page = view.paginator.page_query_param
+    items = tuple(sorted((name, tuple(query.getlist(name))) for name in query if name != page))
+    filters = getattr(view, "filterset_class", None)
+    looked_up = filters is not None and not query.keys().isdisjoint(filters.base_filters)
+    return (
+        type(view),
+        connection.vendor,
+        is_editor(view.request.user),
+        items,
+        change_stamp() if looked_up else None,
+    )
+
+
+def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]], *, windowed: bool) -> Compiled:
+    rows, filtered = build()
+    windowed = windowed and not rows.query.distinct  # a window counts duplicates too
+    if windowed:
+        rows = rows.annotate(**{TOTAL: Window(Count("*"))})
+    counted = filtered.order_by().values("pk")
+    inner, params = counted.query.get_compiler(using=counted.db).as_sql()
+    count = Statement(f"SELECT COUNT(*) FROM ({inner}) counted", tuple(params), ("n",), 1, ())
+    return Compiled(Statement.of(rows), count, windowed)
+
+
+def compiled_rows(view, build, *, windowed: bool) -> CompiledRows | None:
+    """What the paginator reads for this request, from kept SQL when its shape has some;
+    None for a request this path leaves to the querysets (not JSON, or not paginated)."""
+    renderer = getattr(view.request, "accepted_renderer", None)
+    if view.paginator is None or getattr(renderer, "format", None) != "json":
+        return None
+    key = shape(view)
+    found = _compiled.get(key) if key is not None else None
+    if found is None:
+        found = compile_list(build, windowed=windowed)
+        if key is not None:
+            _compiled[key] = found
+            if len(_compiled) > MAX_SHAPES:
+                _compiled.popitem(last=False)
+    else:
+        _compiled.move_to_end(key)
+    return CompiledRows(found, page_window(view) if found.windowed else None)
+
+
+def forget() -> None:
+    """Drop every kept statement (tests; a schema change)."""
+    _compiled.clear()
+
+
+def page_window(view) -> tuple[int, int] | None:
+    """The rows (start, stop) a request's page number and size name, if it names one."""
+    paginator = view.paginator
+    number = view.request.query_params.get(paginator.page_query_param, "1")
+    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+        return None  # ``last``, or a malformed number the paginator refuses
+    size = paginator.get_page_size(view.request)
+    return (int(number) - 1) * size, int(number) * size
+
+
+class CompiledRows:
+    """A list for Django's paginator: ``count()`` and the page's slice, each one query,
+    or one for both when the page is counted with its window."""
+
+    ordered = True
+
+    def __init__(self, compiled: Compiled, window: tuple[int, int] | None) -> None:
+        self.compiled, self.window = compiled, window
+        self.page: list[dict] | None = None
+
+    def count(self) -> int:
+        if self.window is not None:
+            start, stop = self.window
+            found = self.compiled.rows.rows(start=start, stop=stop)
+            if found:
+                self.page = found
+                return found[0][TOTAL]
+        return self.compiled.count.scalar()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a page is read as a slice")
+        if self.page is not None and self.window is not None and index.start == self.window[0]:
+            return self.page[: index.stop - index.start]  # the paginator's page, read already
+        return self.compiled.rows.rows(start=index.start, stop=index.stop)
