@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from forecasts.ledger.roles import is_editor
 from forecasts.models.changes import change_stamp, prepared_cursor
@@ -43,6 +44,10 @@ TOTAL = "_reckon_total"  # the window count's name in a page's rows
 # Query parameters whose SQL holds the time of the request: never kept.
 CLOCK_PARAMETERS = frozenset({"status"})
 MAX_SHAPES = 256  # statements kept per process, the least recently used dropped first
+# Page bounds no real request asks for, compiled into the SQL and then replaced by PAGE,
+# where each request's own LIMIT and OFFSET go.
+SENTINEL_PAGE = (7_310_000_001, 7_310_000_001 + 7_310_000_003)
+PAGE = "/* page */"
 
 
 @dataclass(frozen=True)
@@ -73,13 +78,12 @@ class Statement:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return cls(sql, tuple(params), tuple(names), width, converters)
 
-    def rows(self, *, start: int | None = None, stop: int | None = None) -> list[dict]:
+    def rows(self, *, start: int = 0, stop: int | None = None) -> list[dict]:
         """The rows as ``.values()`` gives them, ``[start:stop]`` of them if given."""
         sql = self.sql
         if stop is not None:
-            sql += f" LIMIT {int(stop) - int(start or 0)}"
-        if start:
-            sql += f" OFFSET {int(start)}"
+            page = connection.ops.limit_offset_sql(int(start), int(stop))
+            sql = sql.replace(PAGE, page) if PAGE in sql else f"{sql} {page}"
         with prepared_cursor() as cursor:
             cursor.execute(sql, self.params)
             found = cursor.fetchall()
@@ -105,11 +109,11 @@ class Statement:
 
 @dataclass(frozen=True)
 class Compiled:
-    """A list's statements: its rows (with the window count when ``windowed``), and its count."""
+    """A list's statements: its rows (with the count when ``counted``), and its count."""
 
     rows: Statement
     count: Statement
-    windowed: bool
+    counted: bool
 
 
 _compiled: OrderedDict[tuple, Compiled] = OrderedDict()
@@ -133,18 +137,28 @@ def shape(view) -> tuple | None:
     )
 
 
-def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]], *, windowed: bool) -> Compiled:
+def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
+    """A list's statements. The page's rows are found by a narrow query (the ids, in
+    order: only the columns the filters and the ordering need, sorted), and only those
+    rows read in full, with the count alongside (evaluated once by the database). A
+    DISTINCT query is read as the queryset reads it, and counted apart."""
     rows, filtered = build()
-    windowed = windowed and not rows.query.distinct  # a window counts duplicates too
-    if windowed:
-        rows = rows.annotate(**{TOTAL: Window(Count("*"))})
     counted = filtered.order_by().values("pk")
     inner, params = counted.query.get_compiler(using=counted.db).as_sql()
     count = Statement(f"SELECT COUNT(*) FROM ({inner}) counted", tuple(params), ("n",), 1, ())
-    return Compiled(Statement.of(rows), count, windowed)
+    if rows.query.distinct:  # its ordering columns would join the ids' subquery
+        return Compiled(Statement.of(rows), count, False)
+    low, high = SENTINEL_PAGE
+    rows = rows.filter(pk__in=filtered.values("pk")[low:high])
+    rows = rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)})
+    statement = Statement.of(rows)
+    sentinel = connection.ops.limit_offset_sql(low, high)
+    if statement.sql.count(sentinel) != 1:
+        raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
+    return Compiled(replace(statement, sql=statement.sql.replace(sentinel, PAGE)), count, True)
 
 
-def compiled_rows(view, build, *, windowed: bool) -> CompiledRows | None:
+def compiled_rows(view, build) -> CompiledRows | None:
     """What the paginator reads for this request, from kept SQL when its shape has some;
     None for a request this path leaves to the querysets (not JSON, or not paginated)."""
     renderer = getattr(view.request, "accepted_renderer", None)
@@ -153,14 +167,14 @@ def compiled_rows(view, build, *, windowed: bool) -> CompiledRows | None:
     key = shape(view)
     found = _compiled.get(key) if key is not None else None
     if found is None:
-        found = compile_list(build, windowed=windowed)
+        found = compile_list(build)
         if key is not None:
             _compiled[key] = found
             if len(_compiled) > MAX_SHAPES:
                 _compiled.popitem(last=False)
     else:
         _compiled.move_to_end(key)
-    return CompiledRows(found, page_window(view) if found.windowed else None)
+    return CompiledRows(found, page_window(view) if found.counted else None)
 
 
 def forget() -> None:

@@ -307,7 +307,7 @@ def rows_response(
         queryset = view.filter_queryset(visible(view.request.user))
         return values(queryset), queryset
 
-    source = compiled.compiled_rows(view, querysets, windowed=windowed) if kept else None
+    source = compiled.compiled_rows(view, querysets) if kept else None
     if source is None:
         rows, queryset = querysets()
         window = compiled.page_window(view) if windowed and view.paginator else None
