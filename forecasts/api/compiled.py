@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 from forecasts.ledger.roles import is_editor
@@ -78,7 +78,9 @@ class Statement:
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return cls(sql, tuple(params), tuple(names), width, converters)
 
-    def rows(self, *, start: int = 0, stop: int | None = None) -> list[dict]:
+    def rows(
+        self, *, start: int = 0, stop: int | None = None, params: tuple | None = None
+    ) -> list[dict]:
         """The rows as ``.values()`` gives them, ``[start:stop]`` of them if given."""
         sql = self.sql
         if stop is not None:
@@ -86,7 +88,7 @@ class Statement:
             sql = sql.replace(PAGE, page) if PAGE in sql else f"{sql} {page}"
         with prepared_cursor() as cursor:
             fast_times(cursor)
-            cursor.execute(sql, self.params)
+            cursor.execute(sql, self.params if params is None else params)
             found = cursor.fetchall()
         names, width, converters = self.names, self.width, self.converters
         if not converters:
@@ -102,10 +104,100 @@ class Statement:
             out.append(dict(zip(names, values, strict=True)))
         return out
 
-    def scalar(self) -> int:
+    def scalar(self, params: tuple | None = None) -> int:
         with prepared_cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+            cursor.execute(self.sql, self.params if params is None else params)
             return cursor.fetchone()[0]
+
+    @classmethod
+    def counting(cls, queryset: QuerySet) -> Statement:
+        """How many rows the queryset holds, as one statement."""
+        counted = queryset.order_by().values("pk")
+        inner, params = counted.query.get_compiler(using=counted.db).as_sql()
+        return cls(f"SELECT COUNT(*) FROM ({inner}) counted", tuple(params), ("n",), 1, ())
+
+
+class Kept:
+    """A query of one argument (an id or a slug), compiled once per database with a
+    stand-in for it and run with each real one: for the reads every request of a route
+    makes, as ``Kept(lambda author_id: Scorecard.objects.filter(author_id=author_id))``.
+
+    ``counted``: the statement counts the queryset's rows. ``model``: the rows are read
+    as instances of it (``instances``), each with the instances of its foreign keys
+    named in ``related`` (``select_related``, one level)."""
+
+    def __init__(
+        self,
+        build: Callable[[Any], QuerySet],
+        *,
+        counted: bool = False,
+        model: type[Model] | None = None,
+        related: tuple[str, ...] = (),
+    ) -> None:
+        self.build, self.counted, self.model, self.related = build, counted, model, related
+        self._statements: dict[tuple[str, type], tuple[Statement, tuple[int, ...]]] = {}
+
+    def _columns(self) -> dict[str, list[str]]:
+        """The columns read for the model (under "") and each related model, by name."""
+        assert self.model is not None
+        found = {"": [f.attname for f in self.model._meta.concrete_fields]}
+        for name in self.related:
+            target = self.model._meta.get_field(name).related_model
+            found[name] = [f.attname for f in target._meta.concrete_fields]
+        return found
+
+    def _statement(self, value) -> tuple[Statement, tuple[int, ...]]:
+        key = (connection.vendor, type(value))
+        found = self._statements.get(key)
+        if found is None:
+            stand_in = STAND_IN[type(value)]
+            queryset = self.build(stand_in)
+            if self.model is not None:
+                queryset = queryset.values(
+                    *(f"{name}__{c}" if name else c for name, cs in self._columns().items() for c in cs)
+                )
+            statement = Statement.counting(queryset) if self.counted else Statement.of(queryset)
+            places = tuple(i for i, param in enumerate(statement.params) if param == stand_in)
+            if not places or str(stand_in) in statement.sql:
+                raise RuntimeError("the argument is not among the query's parameters")
+            found = self._statements[key] = (statement, places)
+        return found
+
+    def _params(self, value) -> tuple[Statement, tuple]:
+        statement, places = self._statement(value)
+        params = list(statement.params)
+        for place in places:
+            params[place] = value
+        return statement, tuple(params)
+
+    def rows(self, value) -> list[dict]:
+        statement, params = self._params(value)
+        return statement.rows(params=params)
+
+    def count(self, value) -> int:
+        statement, params = self._params(value)
+        return statement.scalar(params)
+
+    def instances(self, value) -> list:
+        """The rows as instances of ``model``, their ``related`` instances set."""
+        assert self.model is not None
+        columns, alias = self._columns(), connection.alias
+        out = []
+        for row in self.rows(value):
+            instance = self.model.from_db(alias, columns[""], [row[c] for c in columns[""]])
+            for name in self.related:
+                field = self.model._meta.get_field(name)
+                values = [row[f"{name}__{c}"] for c in columns[name]]
+                other = None
+                if getattr(instance, field.attname) is not None:
+                    other = field.related_model.from_db(alias, columns[name], values)
+                field.set_cached_value(instance, other)
+            out.append(instance)
+        return out
+
+
+# Arguments no row has, by type, compiled in and replaced by each real one.
+STAND_IN: dict[type, Any] = {int: -7_310_000_007, str: "kept-stand-in-7310000007"}
 
 
 def fast_times(cursor) -> None:
@@ -158,9 +250,7 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     rows read in full, with the count alongside (evaluated once by the database). A
     DISTINCT query is read as the queryset reads it, and counted apart."""
     rows, filtered = build()
-    counted = filtered.order_by().values("pk")
-    inner, params = counted.query.get_compiler(using=counted.db).as_sql()
-    count = Statement(f"SELECT COUNT(*) FROM ({inner}) counted", tuple(params), ("n",), 1, ())
+    count = Statement.counting(filtered)
     if rows.query.distinct:  # its ordering columns would join the ids' subquery
         return Compiled(Statement.of(rows), count, False)
     low, high = SENTINEL_PAGE

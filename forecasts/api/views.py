@@ -80,6 +80,13 @@ class IdOrSlugLookup:
         return obj
 
 
+# An author by id or by slug, each query compiled once (``compiled.Kept``).
+AUTHOR_BY = {
+    "pk": compiled.Kept(lambda pk: Author.objects.filter(pk=pk), model=Author),
+    "slug": compiled.Kept(lambda slug: Author.objects.filter(slug=slug), model=Author),
+}
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List authors", description="People and organisations whose forecasts are tracked."
@@ -143,7 +150,9 @@ class AuthorViewSet(
         lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
         if lookup is None:
             raise NotFound("No author has that id or slug.")
-        return get_object_or_404(Author, **lookup)
+        ((by, value),) = lookup.items()
+        found = AUTHOR_BY[by].instances(value)
+        return found[0] if found else get_object_or_404(Author, **lookup)  # the 404 as before
 
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     @public_cache

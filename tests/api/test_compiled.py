@@ -131,3 +131,57 @@ def test_the_least_recently_used_shape_goes_first(world, api_client, monkeypatch
         api_client.get(f"/api/questions/?page_size={size}")
     kept = [dict(key[3]).get("page_size") for key in compiled._compiled]
     assert kept == [("1",), ("3",)]
+
+
+def test_a_kept_query_runs_with_each_argument(world):
+    from forecasts.models import Author
+
+    by_slug = compiled.Kept(lambda slug: Author.objects.filter(slug=slug), model=Author)
+    ada = Author.objects.get(slug="ada-pundit")
+    grace = builders.author("Grace Hopper")
+    assert [a.pk for a in by_slug.instances("ada-pundit")] == [ada.pk]
+    found = by_slug.instances(grace.slug)
+    assert [(a.pk, a.name, a._state.adding) for a in found] == [(grace.pk, "Grace Hopper", False)]
+    assert by_slug.instances("nobody") == []
+    counted = compiled.Kept(
+        lambda author_id: Question.objects.filter(forecasts__author_id=author_id), counted=True
+    )
+    assert counted.count(ada.pk) == 6
+    assert counted.count(grace.pk) == 0
+
+
+def test_a_kept_query_sets_its_related_instances(world):
+    from forecasts.models import Forecast
+
+    kept = compiled.Kept(
+        lambda author_id: Forecast.objects.filter(author_id=author_id).order_by("stated_at", "id"),
+        model=Forecast,
+        related=("question", "source"),
+    )
+    author = Question.objects.get(slug="question-0").forecasts.get().author
+    with CaptureQueriesContext(connection) as captured:
+        forecasts = kept.instances(author.pk)
+        slugs = [f.question.slug for f in forecasts]
+        sources = {f.source for f in forecasts}
+    assert len(captured) == 1
+    assert sorted(slugs) == [f"question-{i}" for i in range(6)]
+    assert sources == {None}
+
+
+def test_a_query_whose_argument_is_not_a_parameter_is_refused(world):
+    from forecasts.models import Author
+
+    kept = compiled.Kept(lambda pk: Author.objects.all(), model=Author)
+    with pytest.raises(RuntimeError):
+        kept.instances(1)
+
+
+def test_an_unknown_author_is_not_found_as_before(world, api_client):
+    for path in ("/api/authors/nobody/scorecard/", "/api/authors/999999/scorecard/"):
+        response = api_client.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No Author matches the given query."}
+    ada = api_client.get("/api/authors/ada-pundit/scorecard/")
+    assert ada.status_code == 200
+    by_id = api_client.get(f"/api/authors/{ada.json()['author']}/scorecard/")
+    assert by_id.json() == ada.json()
