@@ -139,10 +139,10 @@ class Kept:
 
     def _columns(self) -> dict[str, list[str]]:
         """The columns read for the model (under "") and each related model, by name."""
-        assert self.model is not None
-        found = {"": [f.attname for f in self.model._meta.concrete_fields]}
+        model: Any = self.model
+        found = {"": [f.attname for f in model._meta.concrete_fields]}
         for name in self.related:
-            target = self.model._meta.get_field(name).related_model
+            target = model._meta.get_field(name).related_model
             found[name] = [f.attname for f in target._meta.concrete_fields]
         return found
 
@@ -154,7 +154,11 @@ class Kept:
             queryset = self.build(stand_in)
             if self.model is not None:
                 queryset = queryset.values(
-                    *(f"{name}__{c}" if name else c for name, cs in self._columns().items() for c in cs)
+                    *(
+                        f"{name}__{c}" if name else c
+                        for name, cs in self._columns().items()
+                        for c in cs
+                    )
                 )
             statement = Statement.counting(queryset) if self.counted else Statement.of(queryset)
             places = tuple(i for i, param in enumerate(statement.params) if param == stand_in)
@@ -180,13 +184,13 @@ class Kept:
 
     def instances(self, value) -> list:
         """The rows as instances of ``model``, their ``related`` instances set."""
-        assert self.model is not None
+        model: Any = self.model
         columns, alias = self._columns(), connection.alias
         out = []
         for row in self.rows(value):
-            instance = self.model.from_db(alias, columns[""], [row[c] for c in columns[""]])
+            instance = model.from_db(alias, columns[""], [row[c] for c in columns[""]])
             for name in self.related:
-                field = self.model._meta.get_field(name)
+                field = model._meta.get_field(name)
                 values = [row[f"{name}__{c}"] for c in columns[name]]
                 other = None
                 if getattr(instance, field.attname) is not None:
@@ -271,7 +275,7 @@ def compiled_rows(view, build) -> CompiledRows | None:
         return None
     key = shape(view)
     found = _compiled.get(key) if key is not None else None
-    if found is None:
+    if key is None or found is None:
         found = compile_list(build)
         if key is not None:
             _compiled[key] = found

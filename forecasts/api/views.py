@@ -33,9 +33,9 @@ from rest_framework.response import Response
 
 from forecasts import ledger
 from forecasts.api import compiled, filters, permissions, rows, scores
-from forecasts.api.compiled import TOTAL
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
+from forecasts.api.compiled import TOTAL
 from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
@@ -317,12 +317,13 @@ def rows_response(
         return values(queryset), queryset
 
     source = compiled.compiled_rows(view, querysets) if kept else None
-    if source is None:
-        rows, queryset = querysets()
-        window = compiled.page_window(view) if windowed and view.paginator else None
-        source = CountedApart(rows, queryset, window)
-    page = view.paginate_queryset(source)
-    found = bodies(list(source.rows if page is None else page), now=timezone.now())
+    if source is not None:  # only ever for a paginated list
+        found = bodies(list(view.paginate_queryset(source)), now=timezone.now())
+        return view.get_paginated_response(found)
+    rows, queryset = querysets()
+    window = compiled.page_window(view) if windowed and view.paginator else None
+    page = view.paginate_queryset(CountedApart(rows, queryset, window))
+    found = bodies(list(rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
 
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from forecasts.api import serializers as s
 from forecasts.api import compiled
+from forecasts.api import serializers as s
 from forecasts.api.renderers import FastJSONRenderer
 from forecasts.api.views import forecasts_for, questions_for
 from forecasts.models import Author, Forecast, Question
