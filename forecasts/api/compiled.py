@@ -18,12 +18,16 @@ any write compiles afresh, validating as before. A shape that depends on the
 clock (``status``) is never kept: it is compiled on each request, and read
 through the same path. The browsable API reads as before.
 
-``compiled_rows(view, build, windowed=...)`` gives what the paginator reads;
-``build()`` returns the list's (rows, filtered) querysets, the first as
-``.values()`` rows, the second what the rows come from. A page counted with
-its window (``COUNT(*) OVER ()``) is read in one query; an empty page, a page
-asked by name (``last``), a DISTINCT query or a list counted apart
-(``windowed=False``) is counted by a query of its own, as before.
+``compiled_rows(view, build)`` gives what the paginator reads; ``build()``
+returns the list's (rows, filtered) querysets, the first as ``.values()``
+rows, the second what the rows come from. The page's rows are picked by a
+narrow query of their ids, in order (only the columns the filters and the
+ordering need), and read in full with the list's count alongside: one query.
+An empty page, a page asked by name (``last``) and a DISTINCT query are
+counted by a query of their own.
+
+``Kept`` does the same for a query of one argument (an author's id, a slug):
+compiled once with a stand-in, run with each real one.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from django.db.models.expressions import RawSQL
 from forecasts.ledger.roles import is_editor
 from forecasts.models.changes import change_stamp, prepared_cursor
 
-TOTAL = "_reckon_total"  # the window count's name in a page's rows
+TOTAL = "_reckon_total"  # the count's name in a page's rows
 # Query parameters whose SQL holds the time of the request: never kept.
 CLOCK_PARAMETERS = frozenset({"status"})
 MAX_SHAPES = 256  # statements kept per process, the least recently used dropped first
