@@ -327,6 +327,15 @@ def rows_response(
     return view.get_paginated_response(found) if page is not None else Response(found)
 
 
+# The lists whose SQL is kept (``compiled``): a page of ids picked by one query and read by
+# another needs one order of the rows, ties included.
+STABLE_FILTERS = [
+    filters.ReferenceFilterBackend,
+    filters.StableOrderingFilter,
+    filters.StrictSearchFilter,
+]
+
+
 RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
 
 
@@ -373,6 +382,7 @@ class QuestionViewSet(
     ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     permission_classes = [permissions.EditorsWrite]
+    filter_backends = STABLE_FILTERS
     filterset_class = filters.QuestionFilter
     search_fields = ["title", "resolution_criteria"]
     ordering_fields = [
@@ -491,6 +501,7 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ForecastSerializer
     permission_classes = [permissions.EditorsOrForecastersWrite]
+    filter_backends = STABLE_FILTERS
     filterset_class = filters.ForecastFilter
     search_fields = ["quote", "phrase"]
     ordering_fields = ["stated_at", "recorded_at", "probability", "id"]

@@ -185,3 +185,14 @@ def test_an_unknown_author_is_not_found_as_before(world, api_client):
     assert ada.status_code == 200
     by_id = api_client.get(f"/api/authors/{ada.json()['author']}/scorecard/")
     assert by_id.json() == ada.json()
+
+
+def test_rows_of_equal_values_come_by_id_on_every_page(world, api_client):
+    """Every question has one forecast: ``n_forecasts`` ties them all."""
+    pages = [
+        api_client.get(f"/api/questions/?ordering=-n_forecasts&page_size=2&page={n}").json()
+        for n in (1, 2, 3)
+    ]
+    ids = [row["id"] for page in pages for row in page["results"]]
+    assert len(ids) == 5
+    assert ids == sorted(ids)
