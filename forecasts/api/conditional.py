@@ -47,12 +47,13 @@ TRANSITIONS = ("opens_at", "closes_at", "resolve_by")
 def _sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     questions = quote(Question._meta.db_table)
-    nexts = [
-        f"(SELECT MIN({quote(column)}) FROM {questions} "
-        f"WHERE {quote('state')} = 'live' AND {quote(column)} > %s)"
-        for column in TRANSITIONS
-    ]
-    return "SELECT " + STAMP_COLUMNS[vendor] + ", " + ", ".join(nexts)
+    # One scan of the live questions for the three (not a subquery each).
+    nexts = ", ".join(
+        f"MIN({quote(column)}) FILTER (WHERE {quote(column)} > %s)" for column in TRANSITIONS
+    )
+    return (
+        f"SELECT {STAMP_COLUMNS[vendor]}, {nexts} FROM {questions} WHERE {quote('state')} = 'live'"
+    )
 
 
 def stamps() -> tuple:

@@ -144,6 +144,18 @@ class StrictSearchFilter(drf_filters.SearchFilter):
         return super().get_search_terms(request)
 
 
+class StableOrderingFilter(drf_filters.OrderingFilter):
+    """The stock ordering, with the id last when the fields asked for leave ties
+    (``?ordering=probability``): rows of equal values then come in one order, on
+    every page and whatever plan the database picks."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering and {"id", "-id", "pk", "-pk"}.isdisjoint(ordering):
+            return [*ordering, "id"]
+        return ordering
+
+
 def _related(model, field_name: str, help_text: str) -> SlugOrIdFilter:
     return SlugOrIdFilter(field_name=field_name, queryset=model.objects.all(), label=help_text)
 

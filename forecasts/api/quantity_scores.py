@@ -122,11 +122,11 @@ class NumericRecordSerializer(serializers.Serializer):
     by_tag = QuantityRecordSerializer(many=True)
 
 
-def numeric_record(author: Author) -> dict:
-    """An author's stored numeric record, overall and per tag (one query)."""
-    records = list(
-        QuantityRecord.objects.filter(author=author).select_related("tag").order_by("tag__slug")
-    )
+def numeric_record(author: Author, records: list[QuantityRecord] | None = None) -> dict:
+    """An author's stored numeric record, overall and per tag (one query, none when the
+    author's ``records`` are given: ``author_records``'s, in its order)."""
+    if records is None:
+        records = list(author_records(author.pk).select_related("tag"))
     overall = next((r for r in records if r.tag_id is None), None)
     return {
         "overall": QuantityRecordSerializer(overall).data if overall else None,
@@ -134,3 +134,8 @@ def numeric_record(author: Author) -> dict:
             [r for r in records if r.tag_id is not None], many=True
         ).data,
     }
+
+
+def author_records(author_id: int):
+    """An author's stored numeric records, by tag slug."""
+    return QuantityRecord.objects.filter(author_id=author_id).order_by("tag__slug")

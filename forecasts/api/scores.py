@@ -26,11 +26,15 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
-from forecasts.api import filters, rows
+from forecasts.api import compiled, filters, rows
 from forecasts.api.caching import public_cache
 from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import AwareDateTimeField
-from forecasts.api.quantity_scores import NumericRecordSerializer, numeric_record
+from forecasts.api.quantity_scores import (
+    NumericRecordSerializer,
+    author_records,
+    numeric_record,
+)
 from forecasts.api.readings import (
     RankUnderScaleSerializer,
     WordsRecordSerializer,
@@ -38,8 +42,8 @@ from forecasts.api.readings import (
     words_body,
 )
 from forecasts.drafting import readings
-from forecasts.models import Author, QuestionScore, Scorecard, Source, Tag
-from forecasts.standings import folded, scorecards
+from forecasts.models import Author, QuantityRecord, QuestionScore, Scorecard, Source, Tag
+from forecasts.standings import folded, scorecards, updating
 from forecasts.standings.leaderboard import ORDERS, Standing, leaderboard
 from forecasts.standings.updating import author_updating
 
@@ -523,30 +527,60 @@ def author_scorecard(author: Author, request) -> dict:
         "until": until,
         "recorded_before_outcome": params.validated_data["recorded_before_outcome"],
     }
+    if scorecards.is_stored_selection(**selection):
+        return stored_author_scorecard(author, selection)
     body = {
         "author": author.pk,
         "author_slug": author.slug,
         "author_name": author.name,
         **selection,
         "n_from_complete_sources": scorecards.from_complete_sources(author, **selection),
-        "updating": _updating(author),
+        "updating": _updating(author_updating(author)),
     }
     overall, by_tag = scorecards.author_scorecards(author, **selection)
-    if scorecards.is_stored_selection(**selection):
-        found = stored_card_bodies([overall, *by_tag] if overall else by_tag)
-        return {
-            **body,
-            "overall": found[0] if overall else None,
-            "by_tag": found[1:] if overall else found,
-            "words": words_body(readings.author_words(overall)),
-            "numeric": numeric_record(author),
-        }
     return {
         **body,
         "overall": CardFieldsSerializer(overall).data if overall else None,
         "by_tag": TaggedCardSerializer(by_tag, many=True).data,
         "words": None,
         "numeric": None,
+    }
+
+
+# The stored scorecard's reads of one author, each compiled once (``compiled.Kept``).
+STORED = {
+    "complete": compiled.Kept(
+        lambda author_id: scorecards.complete_sources_scores(Author(pk=author_id)), counted=True
+    ),
+    "updating": compiled.Kept(lambda author_id: updating.updating_rows([author_id])),
+    "cards": compiled.Kept(
+        lambda author_id: Scorecard.objects.filter(author_id=author_id).order_by("tag__slug"),
+        model=Scorecard,
+        related=("tag",),
+    ),
+    "numeric": compiled.Kept(author_records, model=QuantityRecord, related=("tag",)),
+}
+
+
+def stored_author_scorecard(author: Author, selection: dict) -> dict:
+    """``author_scorecard`` of the stored cards: the same reads, from kept statements."""
+    pk = author.pk
+    cards = STORED["cards"].instances(pk)
+    for card in cards:
+        Scorecard.author.field.set_cached_value(card, author)
+    overall, by_tag = scorecards.overall_and_by_tag(cards)
+    found = stored_card_bodies([overall, *by_tag] if overall else by_tag)
+    return {
+        "author": pk,
+        "author_slug": author.slug,
+        "author_name": author.name,
+        **selection,
+        "n_from_complete_sources": STORED["complete"].count(pk),
+        "updating": _updating(updating.from_rows(STORED["updating"].rows(pk)).get(pk)),
+        "overall": found[0] if overall else None,
+        "by_tag": found[1:] if overall else found,
+        "words": words_body(readings.author_words(overall)),
+        "numeric": numeric_record(author, STORED["numeric"].instances(pk)),
     }
 
 
@@ -560,8 +594,7 @@ def stored_card_bodies(cards: list[Scorecard]) -> list[dict]:
     )
 
 
-def _updating(author: Author) -> dict | None:
-    pending = author_updating(author)
+def _updating(pending) -> dict | None:
     return UpdatingSerializer(pending).data if pending else None
 
 

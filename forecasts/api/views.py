@@ -32,9 +32,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from forecasts import ledger
-from forecasts.api import filters, permissions, rows, scores
+from forecasts.api import compiled, filters, permissions, rows, scores
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
+from forecasts.api.compiled import TOTAL
 from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import lookup_for
 from forecasts.api.writes import (
@@ -77,6 +78,13 @@ class IdOrSlugLookup:
         obj = get_object_or_404(self.filter_queryset(self.get_queryset()), **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
+
+
+# An author by id or by slug, each query compiled once (``compiled.Kept``).
+AUTHOR_BY = {
+    "pk": compiled.Kept(lambda pk: Author.objects.filter(pk=pk), model=Author),
+    "slug": compiled.Kept(lambda slug: Author.objects.filter(slug=slug), model=Author),
+}
 
 
 @extend_schema_view(
@@ -142,7 +150,9 @@ class AuthorViewSet(
         lookup = lookup_for(self.kwargs[self.lookup_url_kwarg])
         if lookup is None:
             raise NotFound("No author has that id or slug.")
-        return get_object_or_404(Author, **lookup)
+        ((by, value),) = lookup.items()
+        found = AUTHOR_BY[by].instances(value)
+        return found[0] if found else get_object_or_404(Author, **lookup)  # the 404 as before
 
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     @public_cache
@@ -262,9 +272,6 @@ def forecast_count():
     return Coalesce(Subquery(counted.values("n")), 0)
 
 
-TOTAL = "_reckon_total"  # the window count's name in a page's rows
-
-
 class CountedApart:
     """A page's rows read through ``values()`` (joins for the related columns), counted
     with them: ``COUNT(*) OVER ()`` on the page's own query gives the paginator its
@@ -296,28 +303,37 @@ class CountedApart:
         return self.rows[index]
 
 
-def page_window(view) -> tuple[int, int] | None:
-    """The rows (start, stop) a request's page number and size name, if it names one."""
-    paginator = view.paginator
-    if paginator is None:
-        return None
-    number = view.request.query_params.get(paginator.page_query_param, "1")
-    if not (number.isascii() and number.isdigit()) or int(number) < 1:
-        return None  # ``last``, or a malformed number the paginator refuses
-    size = paginator.get_page_size(view.request)
-    return (int(number) - 1) * size, int(number) * size
-
-
-def rows_response(view, values, bodies, visible, *, windowed: bool = True) -> Response:
+def rows_response(
+    view, values, bodies, visible, *, windowed: bool = True, kept: bool = False
+) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body. ``windowed``: counted with the page's own
-    query; else apart (where the window would hold every wide row the filters match)."""
-    queryset = view.filter_queryset(visible(view.request.user))
-    rows = values(queryset)
-    window = page_window(view) if windowed else None
+    query; else apart (where the window would hold every wide row the filters match).
+    ``kept``: its SQL compiled once per shape of request (``forecasts.api.compiled``);
+    only for a list whose SQL holds no time but what its query parameters name."""
+
+    def querysets():
+        queryset = view.filter_queryset(visible(view.request.user))
+        return values(queryset), queryset
+
+    source = compiled.compiled_rows(view, querysets) if kept else None
+    if source is not None:  # only ever for a paginated list
+        found = bodies(list(view.paginate_queryset(source)), now=timezone.now())
+        return view.get_paginated_response(found)
+    rows, queryset = querysets()
+    window = compiled.page_window(view) if windowed and view.paginator else None
     page = view.paginate_queryset(CountedApart(rows, queryset, window))
     found = bodies(list(rows if page is None else page), now=timezone.now())
     return view.get_paginated_response(found) if page is not None else Response(found)
+
+
+# The lists whose SQL is kept (``compiled``): a page of ids picked by one query and read by
+# another needs one order of the rows, ties included.
+STABLE_FILTERS = [
+    filters.ReferenceFilterBackend,
+    filters.StableOrderingFilter,
+    filters.StrictSearchFilter,
+]
 
 
 RESOLUTION_RESPONSES = {201: s.ResolutionSerializer}
@@ -366,6 +382,7 @@ class QuestionViewSet(
     ConditionalMixin, IdOrSlugLookup, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     permission_classes = [permissions.EditorsWrite]
+    filter_backends = STABLE_FILTERS
     filterset_class = filters.QuestionFilter
     search_fields = ["title", "resolution_criteria"]
     ordering_fields = [
@@ -384,7 +401,9 @@ class QuestionViewSet(
 
     @public_cache
     def list(self, request, *args, **kwargs):
-        return rows_response(self, rows.question_values, rows.question_bodies, visible_questions)
+        return rows_response(
+            self, rows.question_values, rows.question_bodies, visible_questions, kept=True
+        )
 
     @public_cache
     def retrieve(self, request, *args, **kwargs):
@@ -482,6 +501,7 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
     lookup_value_regex = r"[0-9]{1,18}"
     serializer_class = s.ForecastSerializer
     permission_classes = [permissions.EditorsOrForecastersWrite]
+    filter_backends = STABLE_FILTERS
     filterset_class = filters.ForecastFilter
     search_fields = ["quote", "phrase"]
     ordering_fields = ["stated_at", "recorded_at", "probability", "id"]
@@ -495,7 +515,12 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
         # Counted apart: the page sorts every visible forecast joined to its question and
         # author, and a window over those wide rows costs more than a narrow COUNT(*).
         return rows_response(
-            self, rows.forecast_values, rows.forecast_bodies, visible_forecasts, windowed=False
+            self,
+            rows.forecast_values,
+            rows.forecast_bodies,
+            visible_forecasts,
+            windowed=False,
+            kept=True,
         )
 
     def create(self, request, *args, **kwargs):

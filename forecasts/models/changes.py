@@ -37,8 +37,10 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 STAMP_COLUMNS = {
     "postgresql": (
         "(SELECT last_value * is_called::int FROM forecasts_change_seq), "
+        # pg_stat_activity's own function, without the view's joins to the catalogs.
         "(SELECT string_agg(backend_xid::text, ',' ORDER BY backend_xid::text) "
-        "FROM pg_stat_activity WHERE datname = current_database() "
+        "FROM pg_stat_get_activity(NULL) "
+        "WHERE datid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
         "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"
     ),
     "sqlite": "(SELECT value FROM forecasts_change_stamp), NULL",

@@ -129,6 +129,11 @@ def author_scorecards(
         cards = periods.author_period_cards(
             author, since=since, until=until, recorded_before_outcome=recorded_before_outcome
         )
+    return overall_and_by_tag(cards)
+
+
+def overall_and_by_tag(cards: list[Scorecard]) -> tuple[Scorecard | None, list[Scorecard]]:
+    """An author's cards as ``author_scorecards`` gives them: overall, then by tag slug."""
     overall = next((c for c in cards if c.tag_id is None), None)
     by_tag = sorted(
         (c for c in cards if c.tag_id is not None), key=lambda c: c.tag.slug if c.tag else ""
@@ -152,6 +157,20 @@ def from_complete_sources(
     entered?". Completeness is an editor's mark that changes without any
     rescore, so it is read now rather than stored on the cards.
     """
+    return complete_sources_scores(
+        author, tag=tag, since=since, until=until, recorded_before_outcome=recorded_before_outcome
+    ).count()
+
+
+def complete_sources_scores(
+    author: Author,
+    *,
+    tag: Tag | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    recorded_before_outcome: bool = False,
+):
+    """The scores ``from_complete_sources`` counts."""
     cites_complete = Forecast.objects.filter(
         author=OuterRef("author_id"), question=OuterRef("question_id"), source__is_complete=True
     )
@@ -162,4 +181,4 @@ def from_complete_sources(
         until=until,
         recorded_before_outcome=recorded_before_outcome,
     )
-    return scores.filter(Exists(cites_complete)).count()
+    return scores.filter(Exists(cites_complete))

@@ -29,13 +29,21 @@ class Updating:
 
 def updating(author_ids: list[int]) -> dict[int, Updating]:
     """The authors (of ``author_ids``) with a question waiting for its rescore. One query."""
-    rows = (
+    return from_rows(updating_rows(author_ids))
+
+
+def updating_rows(author_ids: list[int]):
+    """``updating``'s query: a row per author with a question waiting."""
+    return (
         Question.objects.needing_rescore()
         .filter(forecasts__author_id__in=author_ids)
         .values("forecasts__author_id")
         .annotate(n=Count("pk", distinct=True), changed=Max("resolution_changed_at"))
         .order_by()
     )
+
+
+def from_rows(rows) -> dict[int, Updating]:
     return {row["forecasts__author_id"]: Updating(row["n"], row["changed"]) for row in rows}
 
 

@@ -1,0 +1,332 @@
+"""The busiest lists' SQL, compiled once per query shape and kept in the process.
+
+Building a list's queryset (visibility, filters, ordering, the columns of
+``forecasts.api.rows``) and compiling it to SQL cost more Python than running
+the query and writing its rows. For the question and forecast lists both are
+done once for each shape of request and the result kept: the SQL text, its
+parameters, the column names and Django's converters for them. Later
+requests of that shape run the text on a cursor that PostgreSQL plans once
+per connection, then hand the rows to the same code as before.
+
+A request's shape is everything the SQL depends on besides the page number:
+the view, the database, whether the client is an editor (who also sees
+drafts), and every query parameter but ``page``. When the query names a
+filter, the change stamp (``forecasts.models.changes``) joins the shape:
+filters look their objects up by id or slug, and an equal stamp means no write
+in between, so the lookup (and any 400 or 404 it would give) is what it was;
+any write compiles afresh, validating as before. A shape that depends on the
+clock (``status``) is never kept: it is compiled on each request, and read
+through the same path. The browsable API reads as before.
+
+``compiled_rows(view, build)`` gives what the paginator reads; ``build()``
+returns the list's (rows, filtered) querysets, the first as ``.values()``
+rows, the second what the rows come from. The page's rows are picked by a
+narrow query of their ids, in order (only the columns the filters and the
+ordering need), and read in full with the list's count alongside: one query.
+An empty page, a page asked by name (``last``) and a DISTINCT query are
+counted by a query of their own.
+
+``Kept`` does the same for a query of one argument (an author's id, a slug):
+compiled once with a stand-in, run with each real one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.db.models.expressions import RawSQL
+
+from forecasts.ledger.roles import is_editor
+from forecasts.models.changes import change_stamp, prepared_cursor
+
+TOTAL = "_reckon_total"  # the count's name in a page's rows
+# Query parameters whose SQL holds the time of the request: never kept.
+CLOCK_PARAMETERS = frozenset({"status"})
+MAX_SHAPES = 256  # statements kept per process, the least recently used dropped first
+# Page bounds no real request asks for, compiled into the SQL and then replaced by PAGE,
+# where each request's own LIMIT and OFFSET go.
+SENTINEL_PAGE = (7_310_000_001, 7_310_000_001 + 7_310_000_003)
+PAGE = "/* page */"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One compiled query: its SQL, parameters, the names of the columns a row holds
+    and Django's converters for them (position, functions, expression)."""
+
+    sql: str
+    params: tuple
+    names: tuple[str, ...]
+    width: int  # the columns named; a DISTINCT query may select ordering columns after them
+    converters: tuple[tuple[int, tuple, Any], ...]
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> Statement:
+        query = queryset.query
+        compiler = query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        width = compiler.col_count
+        expressions = [column[0] for column in compiler.select[:width]]
+        converters = tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(expressions).items()
+        )
+        if query.selected:  # as ``ValuesIterable`` names a row's columns
+            names = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        return cls(sql, tuple(params), tuple(names), width, converters)
+
+    def rows(
+        self, *, start: int = 0, stop: int | None = None, params: tuple | None = None
+    ) -> list[dict]:
+        """The rows as ``.values()`` gives them, ``[start:stop]`` of them if given."""
+        sql = self.sql
+        if stop is not None:
+            page = connection.ops.limit_offset_sql(int(start), int(stop))
+            sql = sql.replace(PAGE, page) if PAGE in sql else f"{sql} {page}"
+        with prepared_cursor() as cursor:
+            fast_times(cursor)
+            cursor.execute(sql, self.params if params is None else params)
+            found = cursor.fetchall()
+        names, width, converters = self.names, self.width, self.converters
+        if not converters:
+            return [dict(zip(names, row[:width], strict=True)) for row in found]
+        out = []
+        for row in found:
+            values = list(row[:width])
+            for position, functions, expression in converters:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            out.append(dict(zip(names, values, strict=True)))
+        return out
+
+    def scalar(self, params: tuple | None = None) -> int:
+        with prepared_cursor() as cursor:
+            cursor.execute(self.sql, self.params if params is None else params)
+            return cursor.fetchone()[0]
+
+    @classmethod
+    def counting(cls, queryset: QuerySet) -> Statement:
+        """How many rows the queryset holds, as one statement."""
+        counted = queryset.order_by().values("pk")
+        inner, params = counted.query.get_compiler(using=counted.db).as_sql()
+        return cls(f"SELECT COUNT(*) FROM ({inner}) counted", tuple(params), ("n",), 1, ())
+
+
+class Kept:
+    """A query of one argument (an id or a slug), compiled once per database with a
+    stand-in for it and run with each real one: for the reads every request of a route
+    makes, as ``Kept(lambda author_id: Scorecard.objects.filter(author_id=author_id))``.
+
+    ``counted``: the statement counts the queryset's rows. ``model``: the rows are read
+    as instances of it (``instances``), each with the instances of its foreign keys
+    named in ``related`` (``select_related``, one level)."""
+
+    def __init__(
+        self,
+        build: Callable[[Any], QuerySet],
+        *,
+        counted: bool = False,
+        model: type[Model] | None = None,
+        related: tuple[str, ...] = (),
+    ) -> None:
+        self.build, self.counted, self.model, self.related = build, counted, model, related
+        self._statements: dict[tuple[str, type], tuple[Statement, tuple[int, ...]]] = {}
+
+    def _columns(self) -> dict[str, list[str]]:
+        """The columns read for the model (under "") and each related model, by name."""
+        model: Any = self.model
+        found = {"": [f.attname for f in model._meta.concrete_fields]}
+        for name in self.related:
+            target = model._meta.get_field(name).related_model
+            found[name] = [f.attname for f in target._meta.concrete_fields]
+        return found
+
+    def _statement(self, value) -> tuple[Statement, tuple[int, ...]]:
+        key = (connection.vendor, type(value))
+        found = self._statements.get(key)
+        if found is None:
+            stand_in = STAND_IN[type(value)]
+            queryset = self.build(stand_in)
+            if self.model is not None:
+                queryset = queryset.values(
+                    *(
+                        f"{name}__{c}" if name else c
+                        for name, cs in self._columns().items()
+                        for c in cs
+                    )
+                )
+            statement = Statement.counting(queryset) if self.counted else Statement.of(queryset)
+            places = tuple(i for i, param in enumerate(statement.params) if param == stand_in)
+            if not places or str(stand_in) in statement.sql:
+                raise RuntimeError("the argument is not among the query's parameters")
+            found = self._statements[key] = (statement, places)
+        return found
+
+    def _params(self, value) -> tuple[Statement, tuple]:
+        statement, places = self._statement(value)
+        params = list(statement.params)
+        for place in places:
+            params[place] = value
+        return statement, tuple(params)
+
+    def rows(self, value) -> list[dict]:
+        statement, params = self._params(value)
+        return statement.rows(params=params)
+
+    def count(self, value) -> int:
+        statement, params = self._params(value)
+        return statement.scalar(params)
+
+    def instances(self, value) -> list:
+        """The rows as instances of ``model``, their ``related`` instances set."""
+        model: Any = self.model
+        columns, alias = self._columns(), connection.alias
+        out = []
+        for row in self.rows(value):
+            instance = model.from_db(alias, columns[""], [row[c] for c in columns[""]])
+            for name in self.related:
+                field = model._meta.get_field(name)
+                values = [row[f"{name}__{c}"] for c in columns[name]]
+                other = None
+                if getattr(instance, field.attname) is not None:
+                    other = field.related_model.from_db(alias, columns[name], values)
+                field.set_cached_value(instance, other)
+            out.append(instance)
+        return out
+
+
+# Arguments no row has, by type, compiled in and replaced by each real one.
+STAND_IN: dict[type, Any] = {int: -7_310_000_007, str: "kept-stand-in-7310000007"}
+
+
+def fast_times(cursor) -> None:
+    """On PostgreSQL, read ``timestamptz`` with psycopg's own loader (compiled C where
+    installed) instead of Django's, written in Python. Django's sets the zone to the
+    connection's; psycopg's reads the session's, which Django sets to the same (UTC
+    with ``USE_TZ``): the same instants, and the rows write them in the current zone."""
+    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
+        return
+    import psycopg
+    from psycopg.pq import Format
+
+    oid = psycopg.adapters.types["timestamptz"].oid
+    cursor.cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A list's statements: its rows (with the count when ``counted``), and its count."""
+
+    rows: Statement
+    count: Statement
+    counted: bool
+
+
+_compiled: OrderedDict[tuple, Compiled] = OrderedDict()
+
+
+def shape(view) -> tuple | None:
+    """The key a request's statements are kept under, or None when they are not kept."""
+    query = view.request.query_params
+    if not CLOCK_PARAMETERS.isdisjoint(query):
+        return None
+    page = view.paginator.page_query_param
+    items = tuple(sorted((name, tuple(query.getlist(name))) for name in query if name != page))
+    filters = getattr(view, "filterset_class", None)
+    looked_up = filters is not None and not query.keys().isdisjoint(filters.base_filters)
+    return (
+        type(view),
+        connection.vendor,
+        is_editor(view.request.user),
+        items,
+        change_stamp() if looked_up else None,
+    )
+
+
+def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
+    """A list's statements. The page's rows are found by a narrow query (the ids, in
+    order: only the columns the filters and the ordering need, sorted), and only those
+    rows read in full, with the count alongside (evaluated once by the database). A
+    DISTINCT query is read as the queryset reads it, and counted apart."""
+    rows, filtered = build()
+    count = Statement.counting(filtered)
+    if rows.query.distinct:  # its ordering columns would join the ids' subquery
+        return Compiled(Statement.of(rows), count, False)
+    low, high = SENTINEL_PAGE
+    rows = rows.filter(pk__in=filtered.values("pk")[low:high])
+    rows = rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)})
+    statement = Statement.of(rows)
+    sentinel = connection.ops.limit_offset_sql(low, high)
+    if statement.sql.count(sentinel) != 1:
+        raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
+    return Compiled(replace(statement, sql=statement.sql.replace(sentinel, PAGE)), count, True)
+
+
+def compiled_rows(view, build) -> CompiledRows | None:
+    """What the paginator reads for this request, from kept SQL when its shape has some;
+    None for a request this path leaves to the querysets (not JSON, or not paginated)."""
+    renderer = getattr(view.request, "accepted_renderer", None)
+    if view.paginator is None or getattr(renderer, "format", None) != "json":
+        return None
+    key = shape(view)
+    found = _compiled.get(key) if key is not None else None
+    if key is None or found is None:
+        found = compile_list(build)
+        if key is not None:
+            _compiled[key] = found
+            if len(_compiled) > MAX_SHAPES:
+                _compiled.popitem(last=False)
+    else:
+        _compiled.move_to_end(key)
+    return CompiledRows(found, page_window(view) if found.counted else None)
+
+
+def forget() -> None:
+    """Drop every kept statement (tests; a schema change)."""
+    _compiled.clear()
+
+
+def page_window(view) -> tuple[int, int] | None:
+    """The rows (start, stop) a request's page number and size name, if it names one."""
+    paginator = view.paginator
+    number = view.request.query_params.get(paginator.page_query_param, "1")
+    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+        return None  # ``last``, or a malformed number the paginator refuses
+    size = paginator.get_page_size(view.request)
+    return (int(number) - 1) * size, int(number) * size
+
+
+class CompiledRows:
+    """A list for Django's paginator: ``count()`` and the page's slice, each one query,
+    or one for both when the page is counted with its window."""
+
+    ordered = True
+
+    def __init__(self, compiled: Compiled, window: tuple[int, int] | None) -> None:
+        self.compiled, self.window = compiled, window
+        self.page: list[dict] | None = None
+
+    def count(self) -> int:
+        if self.window is not None:
+            start, stop = self.window
+            found = self.compiled.rows.rows(start=start, stop=stop)
+            if found:
+                self.page = found
+                return found[0][TOTAL]
+        return self.compiled.count.scalar()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a page is read as a slice")
+        if self.page is not None and self.window is not None and index.start == self.window[0]:
+            return self.page[: index.stop - index.start]  # the paginator's page, read already
+        return self.compiled.rows.rows(start=index.start, stop=index.stop)

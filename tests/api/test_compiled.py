@@ -1,0 +1,198 @@
+"""The question and forecast lists' SQL, kept per shape of request (forecasts.api.compiled).
+
+What the kept SQL serves is held to the querysets' own answer in
+``test_rows.py`` (byte for byte, and page by page); here: that a shape is
+compiled once, that what a filter looked up is looked up again after any
+write, that the clock's filters and the browsable API are never kept, and
+that editors and the public never share a statement.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from forecasts.api import compiled
+from forecasts.models import Question, Tag
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(db):
+    compiled.forget()
+    author = builders.author("Ada Pundit")
+    tag = builders.tag("Economy")
+    for i in range(6):
+        question = builders.question(
+            f"question-{i}",
+            opens_at=START,
+            closes_at=START + timedelta(days=30),
+            resolve_by=START + timedelta(days=60),
+            state=Question.State.DRAFT if i == 5 else Question.State.LIVE,
+            tags=[tag] if i % 2 else [],
+        )
+        builders.raw_forecast(
+            question, author, stated_at=START + timedelta(days=1), probability=0.1 * (i + 1)
+        )
+    yield
+    compiled.forget()
+
+
+@pytest.fixture
+def compilations(monkeypatch):
+    """The lists compiled, in order: each a call of ``compiled.compile_list``."""
+    calls: list[int] = []
+    original = compiled.compile_list
+
+    def counting(build):
+        calls.append(1)
+        return original(build)
+
+    monkeypatch.setattr(compiled, "compile_list", counting)
+    return calls
+
+
+def queries(client, path: str) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured), response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/questions/", "/api/forecasts/?ordering=probability"])
+def test_a_shape_is_compiled_once_for_every_page(world, api_client, compilations, path):
+    first = queries(api_client, path + ("&" if "?" in path else "?") + "page_size=2")
+    assert len(compilations) == 1
+    second = queries(api_client, path + ("&" if "?" in path else "?") + "page_size=2&page=2")
+    assert len(compilations) == 1  # the page number is not part of the shape
+    assert second[0] == first[0]  # the same queries, none to compile
+    assert first[1]["count"] == second[1]["count"] >= 3
+    assert {row["id"] for row in first[1]["results"]}.isdisjoint(
+        row["id"] for row in second[1]["results"]
+    )
+    queries(api_client, path + ("&" if "?" in path else "?") + "page_size=3")
+    assert len(compilations) == 2  # a page size is
+
+
+def test_a_filter_looks_its_object_up_again_after_any_write(world, api_client, compilations):
+    path = "/api/questions/?tag=economy"
+    assert api_client.get(path).json()["count"] == 2  # question-5, a draft, is not shown
+    assert api_client.get(path).json()["count"] == 2
+    assert len(compilations) == 1
+    Tag.objects.filter(slug="economy").update(slug="the-economy")
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response.json()["tag"] == ["No tag has the id or slug “economy”."]
+    assert api_client.get("/api/questions/?tag=the-economy").json()["count"] == 2
+
+
+def test_an_unfiltered_list_sees_every_write(world, api_client):
+    assert api_client.get("/api/questions/").json()["count"] == 5
+    Question.objects.filter(slug="question-0").update(state=Question.State.DRAFT)
+    assert api_client.get("/api/questions/").json()["count"] == 4
+
+
+def test_a_filter_on_the_clock_is_compiled_on_every_request(world, api_client, compilations):
+    for _ in range(2):
+        assert api_client.get("/api/questions/?status=open").status_code == 200
+    assert len(compilations) == 2
+
+
+def test_the_browsable_api_reads_the_querysets(world, api_client, compilations):
+    response = api_client.get("/api/questions/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert compilations == []
+
+
+def test_editors_and_the_public_never_share_a_statement(world, api_client, client_for, editor):
+    assert api_client.get("/api/questions/").json()["count"] == 5
+    assert client_for(editor).get("/api/questions/").json()["count"] == 6  # the draft too
+    assert api_client.get("/api/questions/").json()["count"] == 5
+    assert api_client.get("/api/forecasts/").json()["count"] == 5
+    assert client_for(editor).get("/api/forecasts/").json()["count"] == 6
+
+
+def test_a_bad_filter_is_refused_every_time(world, api_client, compilations):
+    for _ in range(2):
+        response = api_client.get("/api/forecasts/?scale=nonsense")
+        assert response.status_code == 400
+        assert "scale" in response.json()
+    assert compilations == [1, 1]  # nothing kept from a refused request
+
+
+def test_the_least_recently_used_shape_goes_first(world, api_client, monkeypatch):
+    monkeypatch.setattr(compiled, "MAX_SHAPES", 2)
+    for size in (1, 2, 1, 3):
+        api_client.get(f"/api/questions/?page_size={size}")
+    kept = [dict(key[3]).get("page_size") for key in compiled._compiled]
+    assert kept == [("1",), ("3",)]
+
+
+def test_a_kept_query_runs_with_each_argument(world):
+    from forecasts.models import Author
+
+    by_slug = compiled.Kept(lambda slug: Author.objects.filter(slug=slug), model=Author)
+    ada = Author.objects.get(slug="ada-pundit")
+    grace = builders.author("Grace Hopper")
+    assert [a.pk for a in by_slug.instances("ada-pundit")] == [ada.pk]
+    found = by_slug.instances(grace.slug)
+    assert [(a.pk, a.name, a._state.adding) for a in found] == [(grace.pk, "Grace Hopper", False)]
+    assert by_slug.instances("nobody") == []
+    counted = compiled.Kept(
+        lambda author_id: Question.objects.filter(forecasts__author_id=author_id), counted=True
+    )
+    assert counted.count(ada.pk) == 6
+    assert counted.count(grace.pk) == 0
+
+
+def test_a_kept_query_sets_its_related_instances(world):
+    from forecasts.models import Forecast
+
+    kept = compiled.Kept(
+        lambda author_id: Forecast.objects.filter(author_id=author_id).order_by("stated_at", "id"),
+        model=Forecast,
+        related=("question", "source"),
+    )
+    author = Question.objects.get(slug="question-0").forecasts.get().author
+    with CaptureQueriesContext(connection) as captured:
+        forecasts = kept.instances(author.pk)
+        slugs = [f.question.slug for f in forecasts]
+        sources = {f.source for f in forecasts}
+    assert len(captured) == 1
+    assert sorted(slugs) == [f"question-{i}" for i in range(6)]
+    assert sources == {None}
+
+
+def test_a_query_whose_argument_is_not_a_parameter_is_refused(world):
+    from forecasts.models import Author
+
+    kept = compiled.Kept(lambda pk: Author.objects.all(), model=Author)
+    with pytest.raises(RuntimeError):
+        kept.instances(1)
+
+
+def test_an_unknown_author_is_not_found_as_before(world, api_client):
+    for path in ("/api/authors/nobody/scorecard/", "/api/authors/999999/scorecard/"):
+        response = api_client.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No Author matches the given query."}
+    ada = api_client.get("/api/authors/ada-pundit/scorecard/")
+    assert ada.status_code == 200
+    by_id = api_client.get(f"/api/authors/{ada.json()['author']}/scorecard/")
+    assert by_id.json() == ada.json()
+
+
+def test_rows_of_equal_values_come_by_id_on_every_page(world, api_client):
+    """Every question has one forecast: ``n_forecasts`` ties them all."""
+    pages = [
+        api_client.get(f"/api/questions/?ordering=-n_forecasts&page_size=2&page={n}").json()
+        for n in (1, 2, 3)
+    ]
+    ids = [row["id"] for page in pages for row in page["results"]]
+    assert len(ids) == 5
+    assert ids == sorted(ids)
