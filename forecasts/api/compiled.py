@@ -91,7 +91,6 @@ class Statement:
             page = connection.ops.limit_offset_sql(int(start), int(stop))
             sql = sql.replace(PAGE, page) if PAGE in sql else f"{sql} {page}"
         with prepared_cursor() as cursor:
-            fast_times(cursor)
             cursor.execute(sql, self.params if params is None else params)
             found = cursor.fetchall()
         names, width, converters = self.names, self.width, self.converters
@@ -206,20 +205,6 @@ class Kept:
 
 # Arguments no row has, by type, compiled in and replaced by each real one.
 STAND_IN: dict[type, Any] = {int: -7_310_000_007, str: "kept-stand-in-7310000007"}
-
-
-def fast_times(cursor) -> None:
-    """On PostgreSQL, read ``timestamptz`` with psycopg's own loader (compiled C where
-    installed) instead of Django's, written in Python. Django's sets the zone to the
-    connection's; psycopg's reads the session's, which Django sets to the same (UTC
-    with ``USE_TZ``): the same instants, and the rows write them in the current zone."""
-    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
-        return
-    import psycopg
-    from psycopg.pq import Format
-
-    oid = psycopg.adapters.types["timestamptz"].oid
-    cursor.cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
 
 
 @dataclass(frozen=True)

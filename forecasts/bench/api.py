@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 
 from forecasts import scoring
+from forecasts.bench.scoring import settle
 from forecasts.engine import card_totals
 from forecasts.engine.pair_scores import COUNTED
 from forecasts.models import (
@@ -311,6 +312,7 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
 def run(options, out) -> dict:
     if not Question.objects.filter(is_synthetic=True).exists():
         _populate(options["authors"], options["questions"], out)
+    settle()  # planner statistics and a checkpoint before anything is measured
     slugs = list(
         Scorecard.objects.filter(tag__isnull=True).values_list("author__slug", flat=True)[:50]
     )

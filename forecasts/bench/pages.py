@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, Q
 
+from forecasts.bench.scoring import settle
 from forecasts.bench.serving import Load, collect_static, fetch, free_port, load, serve
 from forecasts.models import Author, Question
 
@@ -144,6 +145,7 @@ def _measure(options, out, subjects: dict[str, str], *, leg: str, env: dict) -> 
 def run(options, out) -> dict:
     collect_static()
     _ensure_world(out)
+    settle()  # planner statistics and a checkpoint before anything is measured
     subjects = _subjects()
     described = _describe()
     out.write(

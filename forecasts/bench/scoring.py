@@ -103,11 +103,11 @@ def run(options, out) -> dict:
     load_before = os.getloadavg()
     spec = _spec(scale, options["seed"])
     made = world(spec, reuse=options["reuse_world"], out=out)
-    _settle()
+    settle()
     scan_floor = min(_scan_seconds() for _ in range(3))
     out.write(f"  scan floor (COPY of the forecast columns): {scan_floor:.3f} s")
     first = _timed(rescoring.rescore_all)
-    _settle()
+    settle()
     runs = [_timed(rescoring.rescore_all) for _ in range(max(1, options["runs"]))]
     again = sorted(runs, key=lambda run: run[0])[len(runs) // 2]  # the median run, steps and all
     laps = again[1]
@@ -317,7 +317,7 @@ def _spec(scale: float, seed: int) -> WorldSpec:
     )
 
 
-def _settle() -> None:
+def settle() -> None:
     """After bulk writes: vacuum, analyse and flush them, so that neither
     autovacuum nor a checkpoint runs in the middle of a measurement."""
     with connection.cursor() as cursor:
