@@ -159,9 +159,11 @@ def write_chunk(
     verify: bool = False,
     cold: bool = False,
     cold_quantities: bool = False,
+    quantity_authors: list[np.ndarray] | None = None,
 ) -> dict[str, int]:
     """Store a scored range: its changed rows, their digests, its questions' stamps and its
-    numeric and date scores. Returns counts of what was written.
+    numeric and date scores. Returns counts of what was written; the authors whose
+    numeric and date rows were written or deleted go into ``quantity_authors`` if given.
 
     Rows are rewritten only for questions whose digest changed (``verify``:
     the digest of the rows actually stored; ``cold``: the score table is
@@ -192,9 +194,11 @@ def write_chunk(
     with phase("stamp_scored"):
         stamp_scored(ledger, started)
     with phase("quantities"):  # numeric and date questions
-        _, quantity_counts = rescore_quantities(
+        touched, quantity_counts = rescore_quantities(
             chunk.questions, started, fresh=cold_quantities, ledger=chunk.quantities
         )
+    if quantity_authors is not None:
+        quantity_authors.append(touched)
     return {"question_scores_written": written, **quantity_counts}
 
 

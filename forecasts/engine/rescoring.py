@@ -57,7 +57,7 @@ from forecasts.engine.score_tables import (
     stored_rows_queries,
 )
 from forecasts.engine.stopwatch import phase
-from forecasts.models import QuestionScore
+from forecasts.models import QuantityRecord, QuestionScore
 
 _LOCK_SPACE = 0x5EC0  # advisory locks: (space, 0) global, (space + 1, author id) per author
 
@@ -130,6 +130,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
             ):
                 chunks.without_jit()
                 card_sum = chunks.TotalsSum()
+                quantity_authors: list[np.ndarray] = []  # whose numeric rows changed
                 read_ahead = iter(ledgers)
                 with chunk_writer(overlap=ledgers.apart) as writer:
                     for questions in ranges:
@@ -147,6 +148,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                                 verify=verify,
                                 cold=cold,
                                 cold_quantities=cold_quantities,
+                                quantity_authors=quantity_authors,
                             )
                         )
                         del chunk, ledger, quantities  # the writer holds what it needs
@@ -159,7 +161,12 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
             with phase("scorecards"):
                 cards_written = replace_scorecards(keys >> 32, keys & 0xFFFFFFFF, totals, started)
             with phase("quantity_records"):
-                records_written = rebuild_records(authors=None, at=started)
+                # A record depends on its author's rows alone: only the authors whose
+                # rows changed need theirs rebuilt; every record when verifying (the
+                # nightly audit), after a cold start or when none is stored.
+                everyone = verify or cold_quantities or not QuantityRecord.objects.exists()
+                changed = np.unique(np.concatenate([np.zeros(0, np.int64), *quantity_authors]))
+                records_written = rebuild_records(authors=None if everyone else changed, at=started)
             clock.lap("cards_s")
         clock.lap("commit_s")
         phases["commit"] = clock.laps["commit_s"]
