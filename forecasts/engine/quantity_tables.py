@@ -17,9 +17,10 @@ rows scored without a range (``n_unranged``), those of a point alone
 A record whose figures are unchanged is not written. A full rescore rebuilds,
 once its chunks are done, the records of the authors whose rows it wrote or
 deleted (every record when it verifies, after a cold start, or when no record
-is stored); ``rescore_question`` those of the question's authors. Every record is summed ``RECORD_AUTHORS`` authors at
-a time (their rows expanded by tag), its interval worked out for all at
-once, and compared with the stored records as arrays.
+is stored); ``rescore_question`` those of the question's authors. Every
+record is summed ``RECORD_AUTHORS`` authors at a time (their rows expanded by
+tag), its interval worked out for all at once, and compared with the stored
+records as arrays.
 """
 
 from __future__ import annotations

@@ -79,14 +79,15 @@ def corpus_pair(tmp_path, monkeypatch):
     return articles, fresh
 
 
-def test_every_shipped_article_is_tuning_data_and_it_reports_with_intervals_then_json():
+def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:5]] == [
+    assert [line.split()[0] for line in lines[1:6]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
+        "held-out",
         "overall",
     ]
     figures = json.loads(lines[-1])
@@ -101,6 +102,9 @@ def test_every_shipped_article_is_tuning_data_and_it_reports_with_intervals_then
     assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
     assert figures["tuning"]["n"] == len(articles) + len(fresh)
     assert {row["subset"] for row in articles + fresh} == {"tuning"}
+    held_out = load_corpus(FRESH_CORPUS.with_name("fresh2.json"))
+    assert figures["held-out"]["n"] == len(held_out) >= 400
+    assert {row["subset"] for row in held_out} == {"held-out"}
     tuning = lines[1].split()
     assert tuning[5] == f"{expected['tuning']['precision']:.3f}"
 
