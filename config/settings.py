@@ -130,6 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The few reads every API request makes run as prepared statements on PostgreSQL
+# (forecasts.models.changes.prepared_cursor). Off for PgBouncer in transaction mode
+# older than 1.21, or without max_prepared_statements (docs/operations.md).
+RECKON_DB_PREPARE = env_bool("RECKON_DB_PREPARE", True)
 
 # --- Redis, cache, Celery -------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from forecasts.api import filters
+from forecasts.api.plain import Writer
 from forecasts.api.quantities import QuantityValueField
 from forecasts.models import Author, QuantityRecord, QuantityScore
 
@@ -122,6 +123,9 @@ class NumericRecordSerializer(serializers.Serializer):
     by_tag = QuantityRecordSerializer(many=True)
 
 
+_record = Writer(QuantityRecordSerializer)
+
+
 def numeric_record(author: Author, records: list[QuantityRecord] | None = None) -> dict:
     """An author's stored numeric record, overall and per tag (one query, none when the
     author's ``records`` are given: ``author_records``'s, in its order)."""
@@ -129,10 +133,8 @@ def numeric_record(author: Author, records: list[QuantityRecord] | None = None) 
         records = list(author_records(author.pk).select_related("tag"))
     overall = next((r for r in records if r.tag_id is None), None)
     return {
-        "overall": QuantityRecordSerializer(overall).data if overall else None,
-        "by_tag": QuantityRecordSerializer(
-            [r for r in records if r.tag_id is not None], many=True
-        ).data,
+        "overall": _record(overall) if overall else None,
+        "by_tag": [_record(r) for r in records if r.tag_id is not None],
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from forecasts.api.plain import Writer
 from forecasts.drafting.lexicon import SCALES
 from forecasts.drafting.readings import RankUnderScale, WordsRecord
 
@@ -65,9 +66,13 @@ class RankUnderScaleSerializer(serializers.Serializer):
     )
 
 
+_words = Writer(WordsRecordSerializer)
+_ranks = Writer(RankUnderScaleSerializer, many=True)
+
+
 def words_body(record: WordsRecord | None) -> dict | None:
-    return None if record is None else dict(WordsRecordSerializer(record).data)
+    return None if record is None else _words(record)
 
 
 def ranks_body(lines: list[RankUnderScale] | None) -> list | None:
-    return None if lines is None else list(RankUnderScaleSerializer(lines, many=True).data)
+    return None if lines is None else _ranks(lines)

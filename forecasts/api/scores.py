@@ -30,6 +30,7 @@ from forecasts.api import compiled, filters, rows
 from forecasts.api.caching import public_cache
 from forecasts.api.conditional import ConditionalMixin
 from forecasts.api.fields import AwareDateTimeField
+from forecasts.api.plain import Writer
 from forecasts.api.quantity_scores import (
     NumericRecordSerializer,
     author_records,
@@ -594,8 +595,11 @@ def stored_card_bodies(cards: list[Scorecard]) -> list[dict]:
     )
 
 
+_pending = Writer(UpdatingSerializer)
+
+
 def _updating(pending) -> dict | None:
-    return UpdatingSerializer(pending).data if pending else None
+    return _pending(pending) if pending else None
 
 
 CALIBRATION_KEYS = (

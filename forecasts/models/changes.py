@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
@@ -54,6 +55,27 @@ class PreparedCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+# Django turns psycopg's prepared statements off on every connection it opens
+# (``prepare_threshold = None``, for the sake of transaction-mode poolers), and
+# psycopg then ignores even an explicit ``prepare=True``. Set to this, no statement is
+# prepared for having run often (Django's own cursors bind on the client and are never
+# prepared): only the ones a ``PreparedCursor`` runs. ``RECKON_DB_PREPARE=false``
+# leaves the connection as Django made it (docs/operations.md, "Connection poolers").
+ONLY_WHEN_ASKED = 2**62
+
+
+def _allow_prepared(raw: psycopg.Connection) -> None:
+    if raw.prepare_threshold is None and getattr(settings, "RECKON_DB_PREPARE", True):
+        raw.prepare_threshold = ONLY_WHEN_ASKED
+
+
+class _PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs a statement's own text: psycopg keeps none for a run of one already prepared."""
+
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
+
+
 def prepared_cursor():
     """A Django cursor whose statements PostgreSQL plans once per connection (for the
     small queries run on every request, whose planning costs more than running them);
@@ -61,9 +83,10 @@ def prepared_cursor():
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
+    _allow_prepared(connection.connection)
     raw = PreparedCursor(connection.connection)
     if connection.queries_logged:
-        return CursorDebugWrapper(raw, connection)
+        return _PreparedDebugWrapper(raw, connection)
     return CursorWrapper(raw, connection)
 
 

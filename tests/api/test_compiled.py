@@ -196,3 +196,35 @@ def test_rows_of_equal_values_come_by_id_on_every_page(world, api_client):
     ids = [row["id"] for page in pages for row in page["results"]]
     assert len(ids) == 5
     assert ids == sorted(ids)
+
+
+def _prepared() -> list[str]:
+    """The statements this connection has prepared (PostgreSQL's own view)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres
+def test_the_kept_statements_are_prepared_and_nothing_else(world, api_client):
+    # Django opens its connections with psycopg's prepared statements off: a request's
+    # kept reads must turn them on for themselves, and only for themselves.
+    for _ in range(3):
+        assert api_client.get("/api/questions/").status_code == 200
+    Question.objects.filter(slug="question-0").exists()  # Django's own cursor, bound on the client
+    statements = _prepared()
+    assert any("forecasts_change_seq" in sql for sql in statements)  # the ETag's stamp
+    assert any(compiled.TOTAL in sql for sql in statements)  # the page with its count
+    assert not any('WHERE "forecasts_question"."slug" =' in sql for sql in statements)
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_left_off_for_a_pooler(world, api_client, settings):
+    settings.RECKON_DB_PREPARE = False
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg forgets what it had prepared too
+    raw.prepare_threshold = None  # the connection as Django opens it
+    for _ in range(3):
+        assert api_client.get("/api/questions/").status_code == 200
+    assert _prepared() == []
