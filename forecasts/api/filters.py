@@ -6,7 +6,6 @@ from datetime import UTC
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters import utils
@@ -267,8 +266,8 @@ class ForecastFilter(filters.FilterSet):
         fields = ["question", "author", "source", "tag", "scale"]
 
     def filter_synthetic(self, queryset, name, value):
-        synthetic = Q(author__is_synthetic=True) | Q(question__is_synthetic=True)
-        return queryset.filter(synthetic) if value else queryset.exclude(synthetic)
+        # The author's or the question's flag, as triggers keep it on the forecast's row.
+        return queryset.filter(listed_synthetic=value)
 
 
 class ResolutionFilter(filters.FilterSet):

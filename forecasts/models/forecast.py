@@ -87,6 +87,11 @@ class Forecast(models.Model):
     )
     stated_at = models.DateTimeField(help_text="When the author made the claim.")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Whether its author or its question is synthetic, kept here by database triggers
+    # (migration 0028) so the forecast list can put real records first from an index
+    # instead of sorting every forecast joined to both. Read ``is_synthetic``, which
+    # asks the author and the question themselves, everywhere else.
+    listed_synthetic = models.BooleanField(default=False, editable=False)
     probability = models.FloatField(
         null=True, blank=True, help_text="P(yes), 0 to 1. Empty for multiple-choice questions."
     )
@@ -268,6 +273,8 @@ class Forecast(models.Model):
             models.Index(fields=["author", "question"]),
             # The home page's newest claims: read newest first, a few rows, never sorted whole.
             models.Index(fields=["-recorded_at", "-id"], name="forecast_newest"),
+            # The forecast list's own order (real records first, newest first).
+            models.Index(fields=["listed_synthetic", "-stated_at", "-id"], name="forecast_listed"),
         ]
 
     def __str__(self) -> str:
