@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, F, Func, Model, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
 from forecasts.ledger.roles import is_editor
@@ -237,6 +237,25 @@ def shape(view) -> tuple | None:
     )
 
 
+class OnPage(Func):
+    """The row is on the page (``OnPage(F("pk"), Subquery(<the page's ids, in order>))``).
+
+    On PostgreSQL ``pk = ANY(ARRAY(<ids>))``: the ids are read first, once, and each row
+    then found by its primary key. The planner costs ``pk IN (<ids>)`` as a join and, on
+    a table of a few thousand rows, chose to hash the page and scan the whole table
+    (0.61 ms against 0.25 ms for the forecast list's page, measured in one run). Other
+    databases get ``IN``."""
+
+    output_field = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " IN "
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY", template="%(expressions)s)"
+        )
+
+
 def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     """A list's statements. The page's rows are found by a narrow query (the ids, in
     order: only the columns the filters and the ordering need, sorted), and only those
@@ -247,7 +266,7 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     if rows.query.distinct:  # its ordering columns would join the ids' subquery
         return Compiled(Statement.of(rows), count, False)
     low, high = SENTINEL_PAGE
-    rows = rows.filter(pk__in=filtered.values("pk")[low:high])
+    rows = rows.filter(OnPage(F("pk"), Subquery(filtered.values("pk")[low:high])))
     rows = rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)})
     statement = Statement.of(rows)
     sentinel = connection.ops.limit_offset_sql(low, high)

@@ -13,6 +13,11 @@ only, and puts it back as it found it.
 
 from django.db import migrations, models
 
+ADD_COLUMN = (
+    "ALTER TABLE forecasts_forecast ADD COLUMN listed_synthetic boolean NOT NULL DEFAULT false"
+)
+DROP_COLUMN = "ALTER TABLE forecasts_forecast DROP COLUMN listed_synthetic"
+
 SYNTHETIC = (
     "(EXISTS (SELECT 1 FROM forecasts_question WHERE id = {row}.question_id AND is_synthetic)"
     " OR EXISTS (SELECT 1 FROM forecasts_author WHERE id = {row}.author_id AND is_synthetic))"
@@ -114,10 +119,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="forecast",
-            name="listed_synthetic",
-            field=models.BooleanField(default=False, editable=False),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="forecast",
+                    name="listed_synthetic",
+                    field=models.BooleanField(default=False, editable=False),
+                ),
+            ],
+            # Added in place: Django's AddField rebuilds a SQLite table, and the rebuild
+            # would drop the change stamp's triggers on it (0025_api_validator).
+            database_operations=[migrations.RunSQL(ADD_COLUMN, DROP_COLUMN)],
         ),
         migrations.RunPython(install, uninstall),
         migrations.AddIndex(
