@@ -518,6 +518,7 @@ class ForecastViewSet(ConditionalMixin, mixins.CreateModelMixin, viewsets.ReadOn
         # A numeric or date forecast's quantiles: one query per page.
         return forecasts_for(self.request.user).prefetch_related("quantiles")
 
+    @public_cache
     def list(self, request, *args, **kwargs):
         # Counted apart on the querysets' path: a window would read every wide row the
         # filters match, where a narrow COUNT(*) reads an index.

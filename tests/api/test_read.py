@@ -1,11 +1,11 @@
 """Reading the ledger through the API: lists, details, filters, slugs."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
-from forecasts.models import Author, Question, Source
+from forecasts.models import Author, Forecast, Question, Source
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +267,27 @@ def test_it_caches_public_reads_briefly_but_never_for_signed_in_users(
     fresh = client_for(editor).get(path).json()
     assert "Renamed" not in [q["title"] for q in cached["results"]]
     assert "Renamed" in [q["title"] for q in fresh["results"]]
+
+
+def test_the_forecast_list_is_cached_for_the_public_only(
+    api_client, client_for, editor, sample_ledger, settings
+):
+    import uuid
+
+    settings.RECKON_API_CACHE_SECONDS = 60
+    path = f"/api/forecasts/?run={uuid.uuid4().hex}"
+    first = api_client.get(path)
+    assert first["Cache-Control"] == "public, max-age=60"
+    forecast = Forecast.objects.order_by("pk").first()
+    builders.raw_forecast(
+        forecast.question,
+        forecast.author,
+        stated_at=forecast.stated_at + timedelta(minutes=1),
+        quote="Written after the cached read",
+    )
+    assert api_client.get(path).json() == first.json()
+    fresh = client_for(editor).get(path).json()
+    assert fresh["count"] == first.json()["count"] + 1
 
 
 def test_it_keys_the_public_cache_by_scheme_and_host(api_client, sample_ledger, settings):
