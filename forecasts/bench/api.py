@@ -8,7 +8,8 @@ so twice, with the public read cache as configured and with it off (as every
 signed-in and token client reads), and reports requests per second and each
 endpoint's rate as a share of ``/api/health/``. ``not_modified`` is a polling
 client: the question list asked with the ETag it was last served
-(``If-None-Match``), answered 304 with no body.
+(``If-None-Match``), answered 304 with no body. Last, in this process and
+uncached, the CPU each request costs in Python and in the database server.
 """
 
 from __future__ import annotations
@@ -309,6 +310,63 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
         server.wait(timeout=30)
 
 
+def _backend_cpu() -> float | None:
+    """CPU seconds the database server process behind this connection has used, when it
+    runs on this machine (PostgreSQL on loopback); else None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/comm") as comm, open(f"/proc/{pid}/stat") as stat:
+            if "postgres" not in comm.read():
+                return None
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # another machine's, or no /proc
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_per_request(out, slugs: list[str], n: int) -> dict[str, float]:
+    """Milliseconds of CPU per uncached request, in this process (Python) and in the
+    database server's process for its connection: less moved by other load on the
+    machine than a rate, and split where the time goes."""
+    from django.test import Client, override_settings
+
+    paths = {
+        "trivial": "/api/health/",
+        "scorecard": f"/api/authors/{slugs[0]}/scorecard/",
+        "questions": "/api/questions/",
+        "forecasts": "/api/forecasts/",
+    }
+    rates = {"anon": "100000000/second", "user": "100000000/second"}
+    rest = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    found: dict[str, float] = {}
+    with override_settings(
+        DEBUG=False, ALLOWED_HOSTS=["127.0.0.1"], RECKON_API_CACHE_SECONDS=0, REST_FRAMEWORK=rest
+    ):
+        client = Client(HTTP_HOST="127.0.0.1")
+        for name, path in paths.items():
+            for _ in range(max(1, n // 10)):  # warm: compiled, prepared, cached readings
+                if client.get(path).status_code != 200:
+                    raise RuntimeError(f"{path} did not answer 200")
+            database, python = _backend_cpu(), time.process_time()
+            for _ in range(n):
+                client.get(path)
+            python = (time.process_time() - python) * 1000 / n
+            after = _backend_cpu()
+            found[f"cpu_ms_{name}"] = round(python, 3)
+            line = f"{name}: {python:.2f} ms of Python a request"
+            if database is not None and after is not None and after >= database:
+                found[f"db_cpu_ms_{name}"] = round((after - database) * 1000 / n, 3)
+                line += f", {found[f'db_cpu_ms_{name}']:.2f} ms in the database server"
+            out.write(f"{line} ({path}, {n} requests, uncached, in process)")
+    return found
+
+
 def run(options, out) -> dict:
     if not Question.objects.filter(is_synthetic=True).exists():
         _populate(options["authors"], options["questions"], out)
@@ -327,10 +385,16 @@ def run(options, out) -> dict:
     # As deployed (anonymous reads served from the short public cache), then with it off.
     cached = _measure(options, out, cache_seconds=settings.RECKON_API_CACHE_SECONDS, slugs=slugs)
     uncached = _measure(options, out, cache_seconds=0, slugs=slugs)
+    cpu = _cpu_per_request(out, slugs, max(50, int(400 * options["scale"])))
     for name in ENDPOINTS:
         figures[f"rps_{name}"] = round(cached[name], 1)
         figures[f"rps_{name}_uncached"] = round(uncached[name], 1)
     for name in ENDPOINTS[1:]:
         figures[f"{name}_vs_trivial"] = round(cached[name] / cached["trivial"], 3)
         figures[f"{name}_vs_trivial_uncached"] = round(uncached[name] / uncached["trivial"], 3)
+    figures |= cpu
+    for name in ENDPOINTS[1:-1]:  # each one's cost against the trivial endpoint's, CPU for CPU
+        total = cpu[f"cpu_ms_{name}"] + cpu.get(f"db_cpu_ms_{name}", 0.0)
+        reference = cpu["cpu_ms_trivial"] + cpu.get("db_cpu_ms_trivial", 0.0)
+        figures[f"{name}_cpu_vs_trivial"] = round(total / reference, 2)
     return figures
