@@ -147,8 +147,8 @@ class ScorecardListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data):
         cards = list(data.all() if isinstance(data, Manager) else data)
-        binned = scorecards.binned_figures(cards)
-        self.murphy = {id(card): b.murphy for card, b in zip(cards, binned, strict=True)}
+        terms = scorecards.murphy_terms(cards)
+        self.murphy = {id(card): m for card, m in zip(cards, terms, strict=True)}
         return super().to_representation(cards)
 
 
@@ -175,7 +175,7 @@ class ScorecardSerializer(CardFieldsSerializer):
         derived = getattr(self.parent, "murphy", {})  # a list works them out at once
         if id(card) in derived:
             return derived[id(card)]
-        return scorecards.binned_figures([card])[0].murphy
+        return scorecards.murphy_terms([card])[0]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -587,11 +587,11 @@ def stored_author_scorecard(author: Author, selection: dict) -> dict:
 
 def stored_card_bodies(cards: list[Scorecard]) -> list[dict]:
     """Stored cards as ScorecardSerializer writes them, from plain attributes (``rows``)."""
-    binned = scorecards.binned_figures(cards)
+    terms = scorecards.murphy_terms(cards)
     return rows.scorecard_bodies(
         cards,
         interval_method=scorecards.INTERVAL_METHOD,
-        murphy={id(card): b.murphy for card, b in zip(cards, binned, strict=True)},
+        murphy={id(card): m for card, m in zip(cards, terms, strict=True)},
     )
 
 

@@ -39,7 +39,7 @@ values run to hundreds.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -337,6 +337,11 @@ def _log_score_figures(totals: np.ndarray) -> dict[str, np.ndarray]:
     return found
 
 
+def _bins(totals: np.ndarray) -> _Bins:
+    cards = totals.shape[0]
+    return _Bins(in_units(totals)[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
+
+
 def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:
     """Calibration table and Murphy terms of every row of ``totals``, in one pass.
 
@@ -348,8 +353,15 @@ def binned_figures(totals: np.ndarray) -> tuple[list[list[dict]], list[dict]]:
     cards = totals.shape[0]
     if cards == 0:
         return [], []
-    bins = _Bins(in_units(totals)[:, _BINS:].reshape(cards, N_BINS, len(BIN_TOTALS)))
+    bins = _bins(totals)
     return [bins.table(i) for i in range(cards)], [bins.murphy(i) for i in range(cards)]
+
+
+def _decoded(stored: Sequence[bytes | memoryview | None]) -> tuple[list[int], _Bins | None]:
+    """Which stored totals are current (their positions), and their bins."""
+    decoded = [decode_totals(value) for value in stored]
+    known = [i for i, values in enumerate(decoded) if values is not None]
+    return known, _bins(np.stack([decoded[i] for i in known])) if known else None
 
 
 def stored_binned_figures(
@@ -360,15 +372,21 @@ def stored_binned_figures(
     Totals that are missing, of the wrong length or of another FIGURES_VERSION
     give an empty table and no Murphy terms, as a card with nothing binned.
     """
-    decoded = [decode_totals(value) for value in stored]
-    known = [i for i, values in enumerate(decoded) if values is not None]
-    tables: list[list[dict]] = [[] for _ in decoded]
-    murphy: list[dict] = [{} for _ in decoded]
-    if known:
-        found = binned_figures(np.stack([decoded[i] for i in known]))
-        for i, table, terms in zip(known, *found, strict=True):
-            tables[i], murphy[i] = table, terms
+    known, bins = _decoded(stored)
+    tables: list[list[dict]] = [[] for _ in stored]
+    murphy: list[dict] = [{} for _ in stored]
+    for row, i in enumerate(known):
+        tables[i], murphy[i] = bins.table(row), bins.murphy(row)  # type: ignore[union-attr]
     return tables, murphy
+
+
+def stored_murphy(stored: Sequence[bytes | memoryview | None]) -> list[dict]:
+    """The Murphy terms alone of ``stored_binned_figures``: no table is worked out."""
+    known, bins = _decoded(stored)
+    murphy: list[dict] = [{} for _ in stored]
+    for row, i in enumerate(known):
+        murphy[i] = bins.murphy(row)  # type: ignore[union-attr]
+    return murphy
 
 
 def encode_totals(totals: np.ndarray) -> list[bytes]:
@@ -397,19 +415,20 @@ def _nones(values: np.ndarray) -> list:
 
 
 class _Bins:
-    """Calibration tables and Murphy terms of many cards, from their bin totals."""
+    """Calibration tables and Murphy terms of many cards, from their bin totals.
+
+    The Murphy terms are worked out at once; the tables' columns (means, observed
+    frequencies, Wilson intervals) only when a table is asked for: the API's cards
+    carry the terms alone."""
 
     def __init__(self, bins: np.ndarray):
         self.count = np.round(bins[:, :, 0]).astype(np.int64)
         self.events = np.round(bins[:, :, 1]).astype(np.int64)
-        sum_f, sum_ff, sum_fo = bins[:, :, 2], bins[:, :, 3], bins[:, :, 4]
+        self._sum_f = bins[:, :, 2]
+        sum_ff, sum_fo = bins[:, :, 3], bins[:, :, 4]
         used = self.count > 0
         safe = np.where(used, self.count, 1)
-        f_k, o_k = np.where(used, sum_f / safe, 0.0), self.events / safe
-        self.mean_forecast = _nones_2d(np.where(used, f_k, np.nan))
-        self.frequency = _nones_2d(np.where(used, o_k, np.nan))
-        low, high = _wilson_many(self.events, self.count)
-        self.wilson_lower, self.wilson_upper = _nones_2d(low), _nones_2d(high)
+        f_k, o_k = np.where(used, self._sum_f / safe, 0.0), self.events / safe
         total = self.count.sum(axis=1)
         safe_total = np.maximum(total, 1)
         base = self.events.sum(axis=1) / safe_total
@@ -426,22 +445,44 @@ class _Bins:
             "within_bin_covariance": 2.0 * np.sum(sum_fo - n_k * f_k * o_k, axis=1) / safe_total,
         }
         self.terms = {name: values.tolist() for name, values in self.terms.items()}
-        self.counts, self.n_events = self.count.tolist(), self.events.tolist()
+
+    @cached_property
+    def _columns(self) -> dict[str, list]:
+        """The tables' columns, card by bin."""
+        used = self.count > 0
+        safe = np.where(used, self.count, 1)
+        low, high = _wilson_many(self.events, self.count)
+        return {
+            "count": self.count.tolist(),
+            "n_event": self.events.tolist(),
+            "mean_forecast": _nones_2d(np.where(used, self._sum_f / safe, np.nan)),
+            "observed_frequency": _nones_2d(np.where(used, self.events / safe, np.nan)),
+            "wilson_lower": _nones_2d(low),
+            "wilson_upper": _nones_2d(high),
+        }
 
     def table(self, i: int) -> list[dict]:
         """``scoring.calibration_table`` rows (uniform bins) for card ``i``."""
         if not self.total[i]:
             return []
+        c = self._columns
+        count, n_event, mean, frequency = (
+            c["count"][i],
+            c["n_event"][i],
+            c["mean_forecast"][i],
+            c["observed_frequency"][i],
+        )
+        lower, upper = c["wilson_lower"][i], c["wilson_upper"][i]
         return [
             {
                 "lower": k / N_BINS,
                 "upper": (k + 1) / N_BINS,
-                "count": self.counts[i][k],
-                "n_event": self.n_events[i][k],
-                "mean_forecast": self.mean_forecast[i][k],
-                "observed_frequency": self.frequency[i][k],
-                "wilson_lower": self.wilson_lower[i][k],
-                "wilson_upper": self.wilson_upper[i][k],
+                "count": count[k],
+                "n_event": n_event[k],
+                "mean_forecast": mean[k],
+                "observed_frequency": frequency[k],
+                "wilson_lower": lower[k],
+                "wilson_upper": upper[k],
             }
             for k in range(N_BINS)
         ]

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
-from forecasts.engine.card_totals import stored_binned_figures
+from forecasts.engine.card_totals import stored_binned_figures, stored_murphy
 from forecasts.models import Author, Forecast, Scorecard, Tag
 
 # Conventions the pages and the API state beside the figures (re-exported for them).
@@ -75,6 +75,11 @@ def binned_figures(cards: Sequence[Scorecard]) -> list[BinnedFigures]:
     """
     tables, terms = stored_binned_figures([card.totals for card in cards])
     return [BinnedFigures(t, m) for t, m in zip(tables, terms, strict=True)]
+
+
+def murphy_terms(cards: Sequence[Scorecard]) -> list[dict]:
+    """``binned_figures``'s Murphy terms alone, for readers that show no table."""
+    return stored_murphy([card.totals for card in cards])
 
 
 def scorecard(

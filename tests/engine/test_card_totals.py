@@ -127,6 +127,7 @@ def test_it_derives_the_same_calibration_and_murphy_for_one_card_or_many():
     group = rng.integers(0, 5, 90)
     totals = card_totals.totals_by_group(rows, group, 5)
     tables, terms = card_totals.stored_binned_figures(card_totals.encode_totals(totals))
+    assert card_totals.stored_murphy(card_totals.encode_totals(totals)) == terms  # no tables
     for i in range(5):
         (table,), (murphy,) = card_totals.binned_figures(totals[i : i + 1])
         assert (tables[i], terms[i]) == (table, murphy)
@@ -151,8 +152,10 @@ def test_it_derives_nothing_from_empty_or_legacy_totals():
     stored = [None, b"", good[:-16], other_version, nothing_binned, memoryview(good)]
     tables, terms = card_totals.stored_binned_figures(stored)
     assert tables[:5] == [[]] * 5 and terms[:5] == [{}] * 5
+    assert card_totals.stored_murphy(stored) == terms
     assert len(tables[5]) == 10 and set(terms[5]) >= {"brier", "reliability", "resolution"}
     assert card_totals.stored_binned_figures([]) == ([], [])
+    assert card_totals.stored_murphy([]) == []
     assert card_totals.binned_figures(np.zeros((0, card_totals.WIDTH))) == ([], [])
 
 
