@@ -86,6 +86,16 @@ class Statement:
         self, *, start: int = 0, stop: int | None = None, params: tuple | None = None
     ) -> list[dict]:
         """The rows as ``.values()`` gives them, ``[start:stop]`` of them if given."""
+        names = self.names
+        return [
+            dict(zip(names, values, strict=True))
+            for values in self.values(start=start, stop=stop, params=params)
+        ]
+
+    def values(
+        self, *, start: int = 0, stop: int | None = None, params: tuple | None = None
+    ) -> list[list]:
+        """Each row's values, converted, in the order of ``names``."""
         sql = self.sql
         if stop is not None:
             page = connection.ops.limit_offset_sql(int(start), int(stop))
@@ -93,9 +103,9 @@ class Statement:
         with prepared_cursor() as cursor:
             cursor.execute(sql, self.params if params is None else params)
             found = cursor.fetchall()
-        names, width, converters = self.names, self.width, self.converters
+        width, converters = self.width, self.converters
         if not converters:
-            return [dict(zip(names, row[:width], strict=True)) for row in found]
+            return [list(row[:width]) for row in found]
         out = []
         for row in found:
             values = list(row[:width])
@@ -104,7 +114,7 @@ class Statement:
                 for function in functions:
                     value = function(value, expression, connection)
                 values[position] = value
-            out.append(dict(zip(names, values, strict=True)))
+            out.append(values)
         return out
 
     def scalar(self, params: tuple | None = None) -> int:
@@ -139,6 +149,7 @@ class Kept:
     ) -> None:
         self.build, self.counted, self.model, self.related = build, counted, model, related
         self._statements: dict[tuple[str, type], tuple[Statement, tuple[int, ...]]] = {}
+        self._layouts: dict[int, list] = {}  # by id() of a kept statement: they stay
 
     def _columns(self) -> dict[str, list[str]]:
         """The columns read for the model (under "") and each related model, by name."""
@@ -188,19 +199,38 @@ class Kept:
     def instances(self, value) -> list:
         """The rows as instances of ``model``, their ``related`` instances set."""
         model: Any = self.model
-        columns, alias = self._columns(), connection.alias
+        statement, params = self._params(value)
+        layout = self._layouts.get(id(statement))
+        if layout is None:
+            layout = self._layouts[id(statement)] = self._layout(statement)
+        alias, (own, *others) = connection.alias, layout
         out = []
-        for row in self.rows(value):
-            instance = model.from_db(alias, columns[""], [row[c] for c in columns[""]])
-            for name in self.related:
-                field = model._meta.get_field(name)
-                values = [row[f"{name}__{c}"] for c in columns[name]]
+        for values in statement.values(params=params):
+            instance = model.from_db(alias, own[0], own[1](values))
+            for field, names, pick in others:
                 other = None
                 if getattr(instance, field.attname) is not None:
-                    other = field.related_model.from_db(alias, columns[name], values)
+                    other = field.related_model.from_db(alias, names, pick(values))
                 field.set_cached_value(instance, other)
             out.append(instance)
         return out
+
+    def _layout(self, statement: Statement) -> list:
+        """The model's column names and what picks their values out of a row, then the
+        same for each related model with its foreign key first."""
+        model: Any = self.model
+        position = {name: i for i, name in enumerate(statement.names)}
+
+        def picker(names: list[str], prefix: str = ""):
+            places = [position[prefix + name] for name in names]
+            return lambda values: [values[i] for i in places]
+
+        columns = self._columns()
+        layout: list = [(columns[""], picker(columns[""]))]
+        for name in self.related:
+            names = columns[name]
+            layout.append((model._meta.get_field(name), names, picker(names, f"{name}__")))
+        return layout
 
 
 # Arguments no row has, by type, compiled in and replaced by each real one.
