@@ -19,7 +19,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from django.db import connection
-from django.db.models import FilteredRelation, OuterRef, Q
+from django.db.models import Case, FilteredRelation, OuterRef, Q, When
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -386,8 +386,14 @@ def forecast_values(queryset):
         .order_by("level")
         .values(row=JSONObject(level="level", value="value"))
     )
+    # Quantiles are read only for a numeric or date question's forecasts, as on SQLite
+    # (a CASE branch not taken is not run): most forecasts are on yes/no questions.
+    quantity = Q(question__kind__in=QUANTITY_KINDS)
     return found.annotate(
-        **{OPTION_PROBABILITIES: ArraySubquery(probabilities), QUANTILES: ArraySubquery(quantiles)}
+        **{
+            OPTION_PROBABILITIES: ArraySubquery(probabilities),
+            QUANTILES: Case(When(quantity, then=ArraySubquery(quantiles))),
+        }
     )
 
 
