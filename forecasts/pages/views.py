@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Prefetch, Q
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -86,13 +86,7 @@ def home(request):
 
 def _home_lists() -> dict:
     """The recently resolved and the newest claims (rendered), and the questions due."""
-    resolved = (
-        Resolution.objects.current()
-        .filter(PUBLISHED)
-        .select_related("question", "option")
-        .defer(*QUESTION_TEXTS)
-        .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
-    )
+    resolved = _recently_resolved(8)
     due = (
         Question.objects.unresolved()
         .defer("resolution_criteria", "background", "editor_notes")
@@ -117,34 +111,59 @@ QUESTION_TEXTS = ("question__resolution_criteria", "question__background", "ques
 HOME_DEFERRED = (*QUESTION_TEXTS, "source__full_text", "source__attribution")
 
 
+def _recently_resolved(n: int) -> list[Resolution]:
+    """The ``n`` newest current resolutions of published questions, real questions first.
+
+    Read down the ``resolution_newest`` index (current resolutions, newest first:
+    migration ``0028_resolution_newest``) where the database allows it
+    (``_real_first``), rather than sorting every current resolution.
+    """
+    current = Resolution.objects.current().filter(PUBLISHED)
+    real_first = _real_first(
+        current,
+        real=Q(question__is_synthetic=False),
+        rest=Q(question__is_synthetic=True),
+        order=("question__is_synthetic", "-resolved_at", "-pk"),
+        n=n,
+    )
+    return list(real_first.select_related("question", "option").defer(*QUESTION_TEXTS)[:n])
+
+
 def _newest(n: int) -> list[Forecast]:
     """The ``n`` newest published claims, real records (question and author) first.
 
-    Sorting every forecast by (synthetic, newest) reads the whole table. On a
-    database that can order and limit each part of a UNION ALL (PostgreSQL), the
-    newest real claims are read down the ``forecast_newest`` index, and the rest,
-    sorted, only when there are fewer than ``n`` real ones (an uncorrelated
-    EXISTS, which PostgreSQL evaluates once and, when false, runs nothing under
-    it). Elsewhere (SQLite, the embedded default) the whole sort is kept. One
-    query either way, the same rows in the same order.
+    Read down the ``forecast_newest`` index where the database allows it
+    (``_real_first``).
     """
-    ordered = ("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")
-    published = Forecast.objects.filter(PUBLISHED)
-    if connection.features.supports_slicing_ordering_in_compound:
-        real = published.filter(question__is_synthetic=False, author__is_synthetic=False)
-        newest_real = real.order_by("-recorded_at", "-pk").values("pk")
-        rest = (
-            published.filter(Q(question__is_synthetic=True) | Q(author__is_synthetic=True))
-            .filter(~Exists(newest_real[n - 1 : n]))
-            .order_by(*ordered)
-            .values("pk")
-        )
-        published = Forecast.objects.filter(pk__in=newest_real[:n].union(rest[:n], all=True))
-    return list(
-        published.select_related("author", "question", "source")
-        .defer(*HOME_DEFERRED)
-        .order_by(*ordered)[:n]
+    real_first = _real_first(
+        Forecast.objects.filter(PUBLISHED),
+        real=Q(question__is_synthetic=False, author__is_synthetic=False),
+        rest=Q(question__is_synthetic=True) | Q(author__is_synthetic=True),
+        order=("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk"),
+        n=n,
     )
+    return list(real_first.select_related("author", "question", "source").defer(*HOME_DEFERRED)[:n])
+
+
+def _real_first(rows: QuerySet, *, real: Q, rest: Q, order: tuple[str, ...], n: int) -> QuerySet:
+    """``rows`` in ``order`` (real records first, then newest), narrowed to those
+    that can be among its first ``n``; the caller takes the first ``n``.
+
+    Sorting every row by (synthetic, newest) reads the whole table. On a database
+    that can order and limit each part of a UNION ALL (PostgreSQL), the newest
+    real rows (``real``) are read down an index in the newest-first part of
+    ``order``, and the rest (``rest``), sorted, only when there are fewer than
+    ``n`` real ones (an uncorrelated EXISTS, which PostgreSQL evaluates once and,
+    when false, runs nothing under it). Elsewhere (SQLite, the embedded default)
+    the whole sort is kept. One query either way, the same rows in the same order.
+    """
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return rows.order_by(*order)
+    newest = tuple(key for key in order if not key.endswith("is_synthetic"))
+    newest_real = rows.filter(real).order_by(*newest).values("pk")
+    synthetic = rows.filter(rest).filter(~Exists(newest_real[n - 1 : n])).order_by(*order)
+    union = newest_real[:n].union(synthetic.values("pk")[:n], all=True)
+    return rows.model.objects.filter(pk__in=union).order_by(*order)
 
 
 # The leaderboard's ``records`` choices: which authors are ranked (is_synthetic).

@@ -104,3 +104,18 @@ def test_the_newest_claims_are_those_of_a_whole_sort_real_records_first(world, n
         "question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk"
     )
     assert [f.pk for f in _newest(n)] == [f.pk for f in whole[:n]]
+
+
+@pytest.mark.parametrize("n", [1, 3, 8, 40])
+def test_the_recently_resolved_are_those_of_a_whole_sort_real_questions_first(world, n):
+    from forecasts.models import Resolution
+    from forecasts.pages.views import PUBLISHED, _recently_resolved
+
+    # A synthetic question among the real ones, and fewer real resolutions than 40.
+    Question.objects.filter(pk=world.questions[1].pk).update(is_synthetic=True)
+    whole = (
+        Resolution.objects.current()
+        .filter(PUBLISHED)
+        .order_by("question__is_synthetic", "-resolved_at", "-pk")
+    )
+    assert [r.pk for r in _recently_resolved(n)] == [r.pk for r in whole[:n]]
