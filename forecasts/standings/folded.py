@@ -126,7 +126,9 @@ def folded_record(
         until=until,
         recorded_before_outcome=recorded_before_outcome,
     )
-    return _folded(_binary(rows.values_list("final_probability", "resolved_yes")))
+    # Unordered: the table counts, whatever the order (the default order joins the
+    # author and the question only to sort).
+    return _folded(_binary(rows.order_by().values_list("final_probability", "resolved_yes")))
 
 
 def source_scorecards(source: Source) -> list[SourceCard]:

@@ -44,15 +44,16 @@ def pages(world):
         # percentile among ranked authors; the 11th and 12th the change stamp (read once,
         # for the page and the record under each scale) and the record under each scale
         # (the scored pairs with words); the 13th the full rows of the
-        # claims shown (the record itself is read light). No claim shown here is on a
-        # multiple-choice question: one more query reads their options (below).
-        "author": (author.get_absolute_url(), 13),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 12),
+        # claims shown (the record itself is read light), their resolutions and scores
+        # joined to them. No claim shown here is on a multiple-choice question: one more
+        # query reads their options (test_author_paging.py).
+        "author": (author.get_absolute_url(), 11),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 10),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            11 if connection.vendor == "postgresql" else 13,
+            9 if connection.vendor == "postgresql" else 11,
         ),
         # The title bar's columns and the change stamp; then the question, its tags, its
         # options, the forecasts, their corrections, the resolutions, the scores; a
