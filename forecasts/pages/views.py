@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -574,9 +574,11 @@ def _question_body(pk: int, now) -> SafeString:
     question = get_object_or_404(  # gone or drafted since the title was read: 404 too
         Question.objects.published()
         .select_related("condition_question", "condition_option")
-        .prefetch_related("tags", "options"),
+        .prefetch_related("tags"),
         pk=pk,
     )
+    if not question.is_binary:  # a binary question has no options: nothing to read
+        prefetch_related_objects([question], "options")
     multiple_choice = not question.is_binary and not question.is_quantity
     forecasts_read = (
         question.forecasts.select_related("author", "source")
@@ -614,6 +616,7 @@ def _question_body(pk: int, now) -> SafeString:
         "resolutions": resolutions,
         "current": current,
         "scores": scores,
+        "score_rows": forecast_rows.score_rows(scores, min_crowd=scorecards.MIN_CROWD),
         "min_crowd": scorecards.MIN_CROWD,
         "timelines": [
             {

@@ -55,10 +55,11 @@ def pages(world):
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
             9 if connection.vendor == "postgresql" else 11,
         ),
-        # The title bar's columns and the change stamp; then the question, its tags, its
-        # options, the forecasts, their corrections, the resolutions, the scores; a
-        # multiple-choice question's option probabilities are one more (test_question.py).
-        "question": (question.get_absolute_url(), 9),
+        # The title bar's columns and the change stamp; then the question, its tags, the
+        # forecasts, their corrections, the resolutions, the scores. A question that is
+        # not binary reads its options too, and a multiple-choice question's option
+        # probabilities are one more (test_question.py).
+        "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason
