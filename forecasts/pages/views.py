@@ -38,6 +38,7 @@ from forecasts.pages import (
     charts,
     forecast_rows,
     fragments,
+    home_rows,
     paging,
     quantities,
     quotes,
@@ -95,9 +96,15 @@ def _home_lists() -> dict:
     newest = _newest(8)
     quantities.with_quantiles(newest)
     return {
-        "resolved": _rendered("forecasts/_home_resolved.html", {"resolved": resolved}),
+        "resolved": _rendered(
+            "forecasts/_home_resolved.html",
+            {"resolved": resolved, "resolved_items": home_rows.resolved_items(resolved)},
+        ),
         "due": list(due),
-        "newest": _rendered("forecasts/_home_newest.html", {"newest": newest}),
+        "newest": _rendered(
+            "forecasts/_home_newest.html",
+            {"newest": newest, "newest_items": home_rows.newest_items(newest)},
+        ),
     }
 
 
