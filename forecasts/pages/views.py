@@ -384,7 +384,9 @@ def _author_whole(author: Author, filters: dict, selection: dict) -> AuthorWhole
     record = author_record(author, **filters)
     # Takes the numeric and date claims out of the record's lists: before they are paged.
     resolved_numeric = quantities.take_numeric(record)
-    folded_table = folded.folded_record(author, **selection)
+    folded_table, from_complete_sources = scorecards.folded_and_complete_sources(
+        author, **selection
+    )
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
     binned = (
@@ -403,9 +405,7 @@ def _author_whole(author: Author, filters: dict, selection: dict) -> AuthorWhole
         "percentile": _percentile(author, card, selection),
         "min_n": settings.RECKON_LEADERBOARD_MIN_N,
         "switch_url": SWITCH_URL,
-        "from_complete_sources": (
-            scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
-        ),
+        "from_complete_sources": from_complete_sources if card and card.n_scored else 0,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,

@@ -128,7 +128,12 @@ def folded_record(
     )
     # Unordered: the table counts, whatever the order (the default order joins the
     # author and the question only to sort).
-    return _folded(_binary(rows.order_by().values_list("final_probability", "resolved_yes")))
+    return folded_rows(rows.order_by().values_list("final_probability", "resolved_yes"))
+
+
+def folded_rows(rows) -> FoldedRecord:
+    """The folded table of counted score rows' (final probability, whether yes happened)."""
+    return _folded(_binary(rows))
 
 
 def source_scorecards(source: Source) -> list[SourceCard]:

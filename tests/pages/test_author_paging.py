@@ -74,7 +74,7 @@ def test_each_page_reads_as_many_times_as_a_short_record(
 ):
     cache.clear()
     # As tests/pages/test_queries.py counts for an author with a handful of claims.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(long_world.authors[0].get_absolute_url() + page)
     assert response.status_code == 200
 
