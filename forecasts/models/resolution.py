@@ -62,6 +62,15 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["question", "-resolved_at", "-pk"]
+        indexes = [
+            # The home page's recently resolved: read newest first, a few rows, never
+            # sorted whole.
+            models.Index(
+                fields=["-resolved_at", "-id"],
+                name="resolution_newest",
+                condition=Q(is_current=True),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["question"],

@@ -14,6 +14,7 @@ its own cells in ``_said_cell``/``_outcome_cell``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
 from functools import cache
 from html import escape  # what django.utils.html.escape calls, without its lazy wrapper
 
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 
 from forecasts.pages import quantities, words
 from forecasts.templatetags.reckon import figure, percent, reading
@@ -50,14 +51,22 @@ def day_text(moment) -> str:
     """``moment|date:"j M Y"`` (e.g. "7 Mar 2025"), without building a formatter per call."""
     if moment is None:
         return ""
-    moment = localtime(moment)
+    return _local_day(localtime(moment))
+
+
+def _local_day(moment) -> str:
+    """``day_text`` of a moment already in the current time zone."""
     return f"{moment.day} {str(MONTHS_3[moment.month]).title()} {moment.year}"
 
 
-def time_tag(moment, *, iso_day: bool = False) -> str:
-    """A ``<time>`` element: the moment in full for machines, its day for readers."""
-    moment = localtime(moment)
-    shown = moment.date().isoformat() if iso_day else day_text(moment)
+def time_tag(moment, *, iso_day: bool = False, zone: tzinfo | None = None) -> str:
+    """A ``<time>`` element: the moment in full for machines, its day for readers.
+
+    ``zone`` is the current time zone, when the caller has it already (looking it up
+    costs more than the rest of a row of the running mean).
+    """
+    moment = localtime(moment, zone)
+    shown = moment.date().isoformat() if iso_day else _local_day(moment)
     return f'<time datetime="{moment.isoformat()}">{shown}</time>'
 
 
@@ -174,8 +183,10 @@ def _brier_cell(claim, f) -> str:
 
 def over_time_rows(points: Iterable[dict]) -> SafeString:
     """The running mean's table: outcome date, question, its Brier, the mean so far."""
+    zone = get_current_timezone()
     rows = [
-        f"<tr><td>{time_tag(p['known_at'], iso_day=True)}</td><td>{escape(p['question'])}</td>"
+        f"<tr><td>{time_tag(p['known_at'], iso_day=True, zone=zone)}</td>"
+        f"<td>{escape(p['question'])}</td>"
         f"<td>{figure(p['brier'], 'question_brier')}</td>"
         f"<td>{figure(p['running_mean'], 'running_mean')}</td></tr>"
         for p in points

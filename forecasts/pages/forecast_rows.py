@@ -1,11 +1,12 @@
-"""The rows of the question page's two long tables, written out in Python.
+"""The rows of the question page's long tables, written out in Python.
 
-A crowded question lists every forecast of every author and the crowd median
-after each one. Through the template engine each row cost dozens of variable
-lookups and four ``date`` filters; these functions print the same markup as the
-template did, every value escaped, dates as the ``date`` filter prints them (the
-helpers of ``forecasts.pages.claim_rows``). ``question_detail.html`` keeps the
-tables' heads and calls ``forecast_rows`` and ``crowd_rows`` for their bodies.
+A crowded question lists every forecast of every author, the crowd median
+after each one and each author's scores. Through the template engine each row
+cost dozens of variable lookups and four ``date`` filters (a score row, seven
+``figure`` tags); these functions print the same markup as the template did,
+every value escaped, dates as the ``date`` filter prints them (the helpers of
+``forecasts.pages.claim_rows``). ``_question_body.html`` keeps the tables' heads
+and prints ``forecast_rows``, ``crowd_rows`` and ``score_rows`` for their bodies.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.timezone import localtime
 
 from forecasts.pages import quantities
 from forecasts.pages.claim_rows import SYNTHETIC, day_text, time_tag, url
-from forecasts.templatetags.reckon import percent, reading
+from forecasts.templatetags.reckon import figure, percent, reading
 
 
 def forecast_rows(
@@ -45,10 +46,9 @@ def forecast_rows(
             if known_at is not None and f.recorded_at > known_at
             else ""
         )
-        link = f'<a href="{url("author-detail", author.slug)}">{escape(author.name)}</a>'
         rows.append(
             '<tr class="forecast">'
-            f'<th scope="row">{link}'
+            f'<th scope="row">{_author_link(author)}'
             f"{SYNTHETIC if author.is_synthetic else ''}</th>"
             f'<td data-label="What they said">{_said(f, corrections.get(f.pk, ()))}</td>'
             f'<td class="num" data-label="{label}">'
@@ -113,3 +113,55 @@ def crowd_rows(crowd: Iterable[tuple[datetime, float]]) -> SafeString:
             f"<td>{percent(value, 1)}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - dates and numbers only
+
+
+def score_rows(scores: Iterable, *, min_crowd: int) -> SafeString:
+    """One ``<tr>`` per author's score on the question, in the template's own layout (its
+    line breaks and indentation too: the page is the same to the byte)."""
+    rows = [
+        f'\n      <tr class="score" data-author="{escape(s.author.slug)}">'
+        f'\n        <th scope="row">{_author_link(s.author)}</th>\n        '
+        f"{_score_cells(s, min_crowd) if s.counted else _not_counted(s)}"
+        "\n      </tr>\n    "
+        for s in scores
+    ]
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def _author_link(author) -> str:
+    return f'<a href="{url("author-detail", author.slug)}">{escape(author.name)}</a>'
+
+
+def _score_cells(s, min_crowd: int) -> str:
+    if s.crowd_brier is None:
+        crowd = (
+            f'<td class="num" colspan="3">no crowd of at least {min_crowd} other authors '
+            "to compare with</td>"
+        )
+    else:
+        crowd = (
+            f'\n          <td class="num">{figure(s.crowd_brier, "crowd_brier")}</td>'
+            f'\n          <td class="num">{figure(s.relative_brier, "relative_brier", signed=True)}'
+            "</td>"
+            f'\n          <td class="num">{figure(s.crowd_size, "crowd_size", 1)}</td>'
+        )
+    peer = (
+        "<small>no other author</small>"
+        if s.peer is None
+        else figure(s.peer, "peer", places=1, signed=True)
+    )
+    return (
+        f'\n          <td class="num">{figure(s.brier, "brier")}</td>'
+        f'\n          <td class="num">{figure(s.brier_final, "brier_final")}</td>'
+        f'\n          <td class="num">{figure(s.log_loss, "log_loss")}</td>'
+        f"\n          {crowd}"
+        f'\n          <td class="num">{figure(s.baseline, "baseline", places=1, signed=True)}</td>'
+        f'\n          <td class="num">{peer}</td>'
+        f'\n          <td class="num">{s.n_forecasts}</td>'
+        "\n        "
+    )
+
+
+def _not_counted(s) -> str:
+    reason = escape(s.get_excluded_reason_display().lower())
+    return f'\n          <td colspan="9">Not counted: {reason}.</td>\n        '

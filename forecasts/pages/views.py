@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, Prefetch, Q
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,6 +38,7 @@ from forecasts.pages import (
     charts,
     forecast_rows,
     fragments,
+    home_rows,
     paging,
     quantities,
     quotes,
@@ -86,13 +87,7 @@ def home(request):
 
 def _home_lists() -> dict:
     """The recently resolved and the newest claims (rendered), and the questions due."""
-    resolved = (
-        Resolution.objects.current()
-        .filter(PUBLISHED)
-        .select_related("question", "option")
-        .defer(*QUESTION_TEXTS)
-        .order_by("question__is_synthetic", "-resolved_at", "-pk")[:8]
-    )
+    resolved = _recently_resolved(8)
     due = (
         Question.objects.unresolved()
         .defer("resolution_criteria", "background", "editor_notes")
@@ -101,9 +96,15 @@ def _home_lists() -> dict:
     newest = _newest(8)
     quantities.with_quantiles(newest)
     return {
-        "resolved": _rendered("forecasts/_home_resolved.html", {"resolved": resolved}),
+        "resolved": _rendered(
+            "forecasts/_home_resolved.html",
+            {"resolved": resolved, "resolved_items": home_rows.resolved_items(resolved)},
+        ),
         "due": list(due),
-        "newest": _rendered("forecasts/_home_newest.html", {"newest": newest}),
+        "newest": _rendered(
+            "forecasts/_home_newest.html",
+            {"newest": newest, "newest_items": home_rows.newest_items(newest)},
+        ),
     }
 
 
@@ -117,34 +118,59 @@ QUESTION_TEXTS = ("question__resolution_criteria", "question__background", "ques
 HOME_DEFERRED = (*QUESTION_TEXTS, "source__full_text", "source__attribution")
 
 
+def _recently_resolved(n: int) -> list[Resolution]:
+    """The ``n`` newest current resolutions of published questions, real questions first.
+
+    Read down the ``resolution_newest`` index (current resolutions, newest first:
+    migration ``0029_resolution_newest``) where the database allows it
+    (``_real_first``), rather than sorting every current resolution.
+    """
+    current = Resolution.objects.current().filter(PUBLISHED)
+    real_first = _real_first(
+        current,
+        real=Q(question__is_synthetic=False),
+        rest=Q(question__is_synthetic=True),
+        order=("question__is_synthetic", "-resolved_at", "-pk"),
+        n=n,
+    )
+    return list(real_first.select_related("question", "option").defer(*QUESTION_TEXTS)[:n])
+
+
 def _newest(n: int) -> list[Forecast]:
     """The ``n`` newest published claims, real records (question and author) first.
 
-    Sorting every forecast by (synthetic, newest) reads the whole table. On a
-    database that can order and limit each part of a UNION ALL (PostgreSQL), the
-    newest real claims are read down the ``forecast_newest`` index, and the rest,
-    sorted, only when there are fewer than ``n`` real ones (an uncorrelated
-    EXISTS, which PostgreSQL evaluates once and, when false, runs nothing under
-    it). Elsewhere (SQLite, the embedded default) the whole sort is kept. One
-    query either way, the same rows in the same order.
+    Read down the ``forecast_newest`` index where the database allows it
+    (``_real_first``).
     """
-    ordered = ("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk")
-    published = Forecast.objects.filter(PUBLISHED)
-    if connection.features.supports_slicing_ordering_in_compound:
-        real = published.filter(question__is_synthetic=False, author__is_synthetic=False)
-        newest_real = real.order_by("-recorded_at", "-pk").values("pk")
-        rest = (
-            published.filter(Q(question__is_synthetic=True) | Q(author__is_synthetic=True))
-            .filter(~Exists(newest_real[n - 1 : n]))
-            .order_by(*ordered)
-            .values("pk")
-        )
-        published = Forecast.objects.filter(pk__in=newest_real[:n].union(rest[:n], all=True))
-    return list(
-        published.select_related("author", "question", "source")
-        .defer(*HOME_DEFERRED)
-        .order_by(*ordered)[:n]
+    real_first = _real_first(
+        Forecast.objects.filter(PUBLISHED),
+        real=Q(question__is_synthetic=False, author__is_synthetic=False),
+        rest=Q(question__is_synthetic=True) | Q(author__is_synthetic=True),
+        order=("question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk"),
+        n=n,
     )
+    return list(real_first.select_related("author", "question", "source").defer(*HOME_DEFERRED)[:n])
+
+
+def _real_first(rows: QuerySet, *, real: Q, rest: Q, order: tuple[str, ...], n: int) -> QuerySet:
+    """``rows`` in ``order`` (real records first, then newest), narrowed to those
+    that can be among its first ``n``; the caller takes the first ``n``.
+
+    Sorting every row by (synthetic, newest) reads the whole table. On a database
+    that can order and limit each part of a UNION ALL (PostgreSQL), the newest
+    real rows (``real``) are read down an index in the newest-first part of
+    ``order``, and the rest (``rest``), sorted, only when there are fewer than
+    ``n`` real ones (an uncorrelated EXISTS, which PostgreSQL evaluates once and,
+    when false, runs nothing under it). Elsewhere (SQLite, the embedded default)
+    the whole sort is kept. One query either way, the same rows in the same order.
+    """
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return rows.order_by(*order)
+    newest = tuple(key for key in order if not key.endswith("is_synthetic"))
+    newest_real = rows.filter(real).order_by(*newest).values("pk")
+    synthetic = rows.filter(rest).filter(~Exists(newest_real[n - 1 : n])).order_by(*order)
+    union = newest_real[:n].union(synthetic.values("pk")[:n], all=True)
+    return rows.model.objects.filter(pk__in=union).order_by(*order)
 
 
 # The leaderboard's ``records`` choices: which authors are ranked (is_synthetic).
@@ -358,7 +384,9 @@ def _author_whole(author: Author, filters: dict, selection: dict) -> AuthorWhole
     record = author_record(author, **filters)
     # Takes the numeric and date claims out of the record's lists: before they are paged.
     resolved_numeric = quantities.take_numeric(record)
-    folded_table = folded.folded_record(author, **selection)
+    folded_table, from_complete_sources = scorecards.folded_and_complete_sources(
+        author, **selection
+    )
     over_time = record.brier_over_time()
     # Calibration and the decomposition are drawn for whole (stored) records only.
     binned = (
@@ -377,9 +405,7 @@ def _author_whole(author: Author, filters: dict, selection: dict) -> AuthorWhole
         "percentile": _percentile(author, card, selection),
         "min_n": settings.RECKON_LEADERBOARD_MIN_N,
         "switch_url": SWITCH_URL,
-        "from_complete_sources": (
-            scorecards.from_complete_sources(author, **selection) if card and card.n_scored else 0
-        ),
+        "from_complete_sources": from_complete_sources if card and card.n_scored else 0,
         # How much the record depends on how words were read: the stored overall card only.
         "words": readings.author_words(card) if card is not None and card.pk else None,
         "folded": folded_table,
@@ -555,9 +581,11 @@ def _question_body(pk: int, now) -> SafeString:
     question = get_object_or_404(  # gone or drafted since the title was read: 404 too
         Question.objects.published()
         .select_related("condition_question", "condition_option")
-        .prefetch_related("tags", "options"),
+        .prefetch_related("tags"),
         pk=pk,
     )
+    if not question.is_binary:  # a binary question has no options: nothing to read
+        prefetch_related_objects([question], "options")
     multiple_choice = not question.is_binary and not question.is_quantity
     forecasts_read = (
         question.forecasts.select_related("author", "source")
@@ -595,6 +623,7 @@ def _question_body(pk: int, now) -> SafeString:
         "resolutions": resolutions,
         "current": current,
         "scores": scores,
+        "score_rows": forecast_rows.score_rows(scores, min_crowd=scorecards.MIN_CROWD),
         "min_crowd": scorecards.MIN_CROWD,
         "timelines": [
             {

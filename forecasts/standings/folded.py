@@ -126,7 +126,14 @@ def folded_record(
         until=until,
         recorded_before_outcome=recorded_before_outcome,
     )
-    return _folded(_binary(rows.values_list("final_probability", "resolved_yes")))
+    # Unordered: the table counts, whatever the order (the default order joins the
+    # author and the question only to sort).
+    return folded_rows(rows.order_by().values_list("final_probability", "resolved_yes"))
+
+
+def folded_rows(rows) -> FoldedRecord:
+    """The folded table of counted score rows' (final probability, whether yes happened)."""
+    return _folded(_binary(rows))
 
 
 def source_scorecards(source: Source) -> list[SourceCard]:

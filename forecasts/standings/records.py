@@ -79,7 +79,6 @@ LIGHT_COLUMNS = (
     "own__excluded_reason",
     "own__n_retrospective",
 )
-RESOLUTION_DEFERRED = ("resolved_at", "evidence_note", "evidence_url", "option__updated_at")
 
 
 @dataclass(slots=True)
@@ -193,11 +192,15 @@ class Claim:
 
     @property
     def is_hindsight(self) -> bool:
-        """Recorded after the outcome was known, none proved by a dated source: never scored."""
+        """Recorded after the outcome was known, none proved by a dated source: never scored.
+
+        The forecasts' own times are looked at before the timing rule is applied
+        to them all (``counted``): most claims were recorded before their outcome,
+        and sorting a record asks this of every claim.
+        """
         known = self.known_at
         return (
             known is not None
-            and not self.counted.ids
             and any(
                 is_hindsight(
                     t.stated_at,
@@ -208,6 +211,7 @@ class Claim:
                 )
                 for t in map(claim_times, self.forecasts)
             )
+            and not self.counted.ids
         )
 
     @property
@@ -321,7 +325,12 @@ def author_record(
 
 def complete(author: Author, claims: Sequence[Claim]) -> None:
     """Read the full forecasts, questions, sources, resolutions and scores of these
-    claims (three queries, none for no claim): what a page prints of the claims it shows."""
+    claims (one query, none for no claim): what a page prints of the claims it shows.
+
+    The question's current resolution (with its option) and the author's score come
+    joined to each forecast row (``FilteredRelation``s, as in ``author_record``),
+    rather than in a query each.
+    """
     by_question = {
         claim.question.pk: claim for claim in claims if isinstance(claim.question, LightQuestion)
     }
@@ -329,7 +338,14 @@ def complete(author: Author, claims: Sequence[Claim]) -> None:
         return
     rows = (
         Forecast.objects.filter(author=author, question_id__in=list(by_question))
-        .select_related("question", "source")
+        .annotate(
+            current=FilteredRelation(
+                "question__resolutions", condition=Q(question__resolutions__is_current=True)
+            ),
+            own=FilteredRelation("question__scores", condition=Q(question__scores__author=author)),
+        )
+        # The type checker's Django plugin knows no filtered relation's name.
+        .select_related("question", "source", "current__option", "own")  # type: ignore[misc]
         # The long texts no row shows: a source's whole article is not read once per claim.
         .defer(*DEFERRED)
         .order_by("question_id", "stated_at", "pk")
@@ -338,14 +354,11 @@ def complete(author: Author, claims: Sequence[Claim]) -> None:
     for forecast in rows:
         full.setdefault(forecast.question_id, []).append(forecast)
     for question_id, forecasts in full.items():
-        claim = by_question[question_id]
-        claim.question, claim.forecasts = forecasts[0].question, forecasts
-    resolutions = Resolution.objects.filter(question_id__in=list(by_question), is_current=True)
-    for resolution in resolutions.select_related("option").defer(*RESOLUTION_DEFERRED):
-        by_question[resolution.question_id].resolution = resolution
-    scores = QuestionScore.objects.filter(author=author, question_id__in=list(by_question))
-    for score in scores.defer("computed_at", "tag_ids"):
-        by_question[score.question_id].score = score
+        claim, first = by_question[question_id], forecasts[0]
+        claim.question, claim.forecasts = first.question, forecasts
+        # A filtered relation that found no row is left unset (Django sets only those found).
+        claim.resolution = getattr(first, "current", None)
+        claim.score = getattr(first, "own", None)
 
 
 def with_options(claims: Sequence[Claim]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
@@ -176,9 +177,6 @@ def complete_sources_scores(
     recorded_before_outcome: bool = False,
 ):
     """The scores ``from_complete_sources`` counts."""
-    cites_complete = Forecast.objects.filter(
-        author=OuterRef("author_id"), question=OuterRef("question_id"), source__is_complete=True
-    )
     scores = folded.counted_scores(
         author=author,
         tag=tag,
@@ -186,4 +184,29 @@ def complete_sources_scores(
         until=until,
         recorded_before_outcome=recorded_before_outcome,
     )
-    return scores.filter(Exists(cites_complete))
+    return scores.filter(_cites_complete())
+
+
+def folded_and_complete_sources(
+    author: Author, **selection: Any
+) -> tuple[folded.FoldedRecord, int]:
+    """``folded.folded_record`` and ``from_complete_sources`` for the same filters
+    (``selection``: theirs, by name), in one query (the author page shows both): each
+    counted score row with whether it cites a complete source."""
+    rows = list(
+        folded.counted_scores(author=author, **selection)
+        .order_by()  # counted, whatever the order
+        .annotate(cites_complete=_cites_complete())
+        .values_list("final_probability", "resolved_yes", "cites_complete")
+    )
+    table = folded.folded_rows((given, yes) for given, yes, _ in rows)
+    return table, sum(1 for *_, cites in rows if cites)
+
+
+def _cites_complete() -> Exists:
+    """Whether one of the score's author's forecasts on its question cites a complete source."""
+    return Exists(
+        Forecast.objects.filter(
+            author=OuterRef("author_id"), question=OuterRef("question_id"), source__is_complete=True
+        )
+    )

@@ -74,6 +74,29 @@ def test_each_page_reads_as_many_times_as_a_short_record(
 ):
     cache.clear()
     # As tests/pages/test_queries.py counts for an author with a handful of claims.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(long_world.authors[0].get_absolute_url() + page)
     assert response.status_code == 200
+
+
+def test_the_claims_shown_are_completed_in_one_query(long_world, django_assert_num_queries):
+    from forecasts.models import Resolution
+    from forecasts.standings.records import author_record, complete
+
+    author = long_world.authors[0]
+    record = author_record(author)
+    shown = [*record.scored[:3], *record.pending]
+    with django_assert_num_queries(1):
+        complete(author, shown)
+    for claim in shown:
+        assert [f.pk for f in claim.forecasts] == list(
+            author.forecasts.filter(question=claim.question)
+            .order_by("stated_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        current = Resolution.objects.filter(question=claim.question, is_current=True).first()
+        assert claim.resolution == current  # None for a pending claim
+        score = QuestionScore.objects.filter(author=author, question=claim.question).first()
+        assert claim.score == score
+    assert any(claim.resolution is None for claim in shown)
+    assert all(isinstance(claim.score, QuestionScore) for claim in record.scored[:3])

@@ -104,3 +104,63 @@ def test_the_newest_claims_are_those_of_a_whole_sort_real_records_first(world, n
         "question__is_synthetic", "author__is_synthetic", "-recorded_at", "-pk"
     )
     assert [f.pk for f in _newest(n)] == [f.pk for f in whole[:n]]
+
+
+@pytest.mark.parametrize("n", [1, 3, 8, 40])
+def test_the_recently_resolved_are_those_of_a_whole_sort_real_questions_first(world, n):
+    from forecasts.models import Resolution
+    from forecasts.pages.views import PUBLISHED, _recently_resolved
+
+    # A synthetic question among the real ones, and fewer real resolutions than 40.
+    Question.objects.filter(pk=world.questions[1].pk).update(is_synthetic=True)
+    whole = (
+        Resolution.objects.current()
+        .filter(PUBLISHED)
+        .order_by("question__is_synthetic", "-resolved_at", "-pk")
+    )
+    assert [r.pk for r in _recently_resolved(n)] == [r.pk for r in whole[:n]]
+
+
+# The loops of _home_newest.html and _home_resolved.html before their items were
+# written out in Python (pages.home_rows).
+NEWEST_LOOP = """{% load reckon quantities %}{% for f in newest %}
+      <li>
+        <p class="who"><a href="{{ f.author.get_absolute_url }}">{{ f.author.name }}</a>{% include "forecasts/_synthetic.html" with item=f.author %} on <a href="{{ f.question.get_absolute_url }}">{{ f.question.title }}</a></p>
+        {% if f.quote %}<blockquote>{{ f.quote }}</blockquote>{% endif %}
+        <p class="meta">{% if f.phrase %}“{{ f.phrase }}” → {% endif %}{% if f.asks_the_opposite %}{% reading f %}{% elif f.probability is not None %}<strong>{{ f.probability|percent }}</strong>{% elif f.question.is_quantity %}<strong>{{ f|stated }}</strong>{% else %}probabilities per option{% endif %} · stated <time datetime="{{ f.stated_at|date:'c' }}">{{ f.stated_at|date:"j M Y" }}</time>{% if f.source %} in <a href="{{ f.source.get_absolute_url }}">{{ f.source.title }}</a>{% endif %}</p>
+      </li>
+    {% endfor %}"""  # noqa: E501 - the template's own lines
+RESOLVED_LOOP = """{% load reckon quantities %}{% for r in resolved %}
+      <li>
+        <a href="{{ r.question.get_absolute_url }}">{{ r.question.title }}</a>
+        <span class="outcome outcome-{{ r.outcome }}">{% if r.option %}{{ r.option.label }}{% elif r.value is not None %}{{ r|resolved_value }}{% else %}{{ r.get_outcome_display }}{% endif %}</span>
+        <small>outcome known <time datetime="{{ r.outcome_known_at|date:'c' }}">{{ r.outcome_known_at|date:"j M Y" }}</time>{% if r.is_correction %} · corrected{% endif %}</small>
+      </li>
+    {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+def test_the_home_items_are_what_the_templates_printed(world):
+    from django.template import Context, Template
+
+    from forecasts.pages.home_rows import newest_items, resolved_items
+    from forecasts.pages.views import _newest, _recently_resolved
+
+    newest = _newest(8)
+    # Every branch: markup in a quote, a phrase, no source, the author's words read
+    # against the question's YES (agreeing and not), a synthetic author.
+    newest[0].quote, newest[0].phrase = '<i>"Surely"</i> & so', "almost certainly"
+    newest[1].source = None
+    newest[2].stated_probability, newest[2].stated_outcome = 0.9, "it will not rain"
+    newest[2].question_agrees = False
+    newest[3].stated_probability, newest[3].stated_outcome = 0.7, "it will rain"
+    newest[3].question_agrees = True
+    newest[4].author.is_synthetic = True
+    printed = Template(NEWEST_LOOP).render(Context({"newest": newest}))
+    assert str(newest_items(newest)) == printed
+    assert "&lt;i&gt;&quot;Surely&quot;&lt;/i&gt; &amp; so" in printed
+    assert "on this question" in printed
+    resolved = _recently_resolved(8)
+    resolved[0].supersedes_id = resolved[-1].pk  # shown as a correction
+    printed = Template(RESOLVED_LOOP).render(Context({"resolved": resolved}))
+    assert str(resolved_items(resolved)) == printed
+    assert "· corrected" in printed

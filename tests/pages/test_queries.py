@@ -39,25 +39,27 @@ def pages(world):
         "leaderboard": ("/leaderboard/", 4 + under_scales),
         "leaderboard by tag": (f"/leaderboard/?tag={tag.slug}", 3),
         "leaderboard by peer": ("/leaderboard/?order=peer", 4 + under_scales),
-        # The author page's 8th: scored questions from complete sources; the 9th:
-        # whether a rescore is pending (updating); the 10th: the board, for the author's
-        # percentile among ranked authors; the 11th and 12th the change stamp (read once,
-        # for the page and the record under each scale) and the record under each scale
-        # (the scored pairs with words); the 13th the full rows of the
-        # claims shown (the record itself is read light). No claim shown here is on a
-        # multiple-choice question: one more query reads their options (below).
-        "author": (author.get_absolute_url(), 13),
-        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 12),
+        # The author page's folded table comes with its count of scored questions from
+        # complete sources (one query); then whether a rescore is pending (updating); the
+        # board, for the author's percentile among ranked authors; the change stamp (read
+        # once, for the page and the record under each scale) and the record under each
+        # scale (the scored pairs with words); the full rows of the claims shown (the
+        # record itself is read light), their resolutions and scores joined to them. No
+        # claim shown here is on a multiple-choice question: one more query reads their
+        # options (test_author_paging.py).
+        "author": (author.get_absolute_url(), 10),
+        "author by tag": (f"{author.get_absolute_url()}?tag={tag.slug}", 9),
         # Rebuilt from the score rows: on PostgreSQL they come by binary COPY, which the
         # query counter does not see; on SQLite it is one more SELECT.
         "author, recorded in time": (
             f"{author.get_absolute_url()}?recorded_before_outcome=on",
-            11 if connection.vendor == "postgresql" else 13,
+            8 if connection.vendor == "postgresql" else 10,
         ),
-        # The title bar's columns and the change stamp; then the question, its tags, its
-        # options, the forecasts, their corrections, the resolutions, the scores; a
-        # multiple-choice question's option probabilities are one more (test_question.py).
-        "question": (question.get_absolute_url(), 9),
+        # The title bar's columns and the change stamp; then the question, its tags, the
+        # forecasts, their corrections, the resolutions, the scores. A question that is
+        # not binary reads its options too, and a multiple-choice question's option
+        # probabilities are one more (test_question.py).
+        "question": (question.get_absolute_url(), 8),
         "question list": ("/questions/", 4),
         "question list by tag": (f"/questions/?tag={tag.slug}&status=resolved", 4),
         "source": (world.source.get_absolute_url(), 6),  # the 6th: dismissed, by reason

@@ -161,3 +161,49 @@ def test_a_multiple_choice_question_reads_its_option_probabilities_in_one_query(
         html = client.get(choice_question.get_absolute_url()).content.decode()
     assert html.count('<tr class="forecast">') == 4
     assert html.count("<li>Blue 30%</li>") == 4
+
+
+# The scores table's rows as the question page's template printed them before they were
+# written out in Python (pages.forecast_rows.score_rows).
+SCORE_ROWS_TEMPLATE = """{% load reckon %}{% for s in scores %}
+      <tr class="score" data-author="{{ s.author.slug }}">
+        <th scope="row"><a href="{{ s.author.get_absolute_url }}">{{ s.author.name }}</a></th>
+        {% if s.counted %}
+          <td class="num">{% figure s.brier "brier" %}</td>
+          <td class="num">{% figure s.brier_final "brier_final" %}</td>
+          <td class="num">{% figure s.log_loss "log_loss" %}</td>
+          {% if s.crowd_brier is None %}<td class="num" colspan="3">no crowd of at least {{ min_crowd }} other authors to compare with</td>{% else %}
+          <td class="num">{% figure s.crowd_brier "crowd_brier" %}</td>
+          <td class="num">{% figure s.relative_brier "relative_brier" signed=True %}</td>
+          <td class="num">{% figure s.crowd_size "crowd_size" 1 %}</td>{% endif %}
+          <td class="num">{% figure s.baseline "baseline" places=1 signed=True %}</td>
+          <td class="num">{% if s.peer is None %}<small>no other author</small>{% else %}{% figure s.peer "peer" places=1 signed=True %}{% endif %}</td>
+          <td class="num">{{ s.n_forecasts }}</td>
+        {% else %}
+          <td colspan="9">Not counted: {{ s.get_excluded_reason_display|lower }}.</td>
+        {% endif %}
+      </tr>
+    {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+def test_the_score_rows_are_what_the_template_printed(world):
+    from django.template import Context, Template
+
+    from forecasts.models import Author, QuestionScore
+    from forecasts.pages.forecast_rows import score_rows
+
+    q = world.questions[0]
+    rows = list(q.scores.select_related("author").order_by("brier", "author__name"))
+    assert len(rows) == 3
+    # One of each: counted with a crowd, counted without a crowd or a peer, not counted;
+    # and a name with markup.
+    QuestionScore.objects.filter(pk=rows[1].pk).update(crowd_brier=None, peer=None)
+    QuestionScore.objects.filter(pk=rows[2].pk).update(
+        excluded_reason=QuestionScore.Exclusion.HINDSIGHT
+    )
+    Author.objects.filter(pk=rows[0].author_id).update(name='<b>"Bold" & co</b>')
+    scores = list(q.scores.select_related("author").order_by("brier", "author__name"))
+    printed = Template(SCORE_ROWS_TEMPLATE).render(Context({"scores": scores, "min_crowd": 3}))
+    assert str(score_rows(scores, min_crowd=3)) == printed
+    assert "&lt;b&gt;&quot;Bold&quot; &amp; co&lt;/b&gt;" in printed
+    assert "no other author" in printed and "Not counted: recorded after" in printed

@@ -58,3 +58,19 @@ def test_a_late_claim_belongs_to_the_dated_source_that_proves_it(world):
     assert record.n_forecasts == 1
     (card,) = folded.source_scorecards(world.article)
     assert (card.n_scored, card.brier) == (1, pytest.approx(0.49))
+
+
+@pytest.mark.parametrize("in_time", [False, True])
+def test_the_folded_table_and_the_complete_sources_come_together_in_one_query(
+    world, in_time, django_assert_num_queries
+):
+    ledger.source_mark_complete(source=world.article)
+    with django_assert_num_queries(1):
+        table, n_complete = scorecards.folded_and_complete_sources(
+            world.ada, recorded_before_outcome=in_time
+        )
+    assert table == folded.folded_record(world.ada, recorded_before_outcome=in_time)
+    assert n_complete == scorecards.from_complete_sources(
+        world.ada, recorded_before_outcome=in_time
+    )
+    assert n_complete == (0 if in_time else 1)
