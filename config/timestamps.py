@@ -22,6 +22,7 @@ import datetime
 
 from psycopg import abc, adapt, pq
 from psycopg.postgres import types
+from psycopg.types.datetime import TimestamptzLoader
 
 TIMESTAMPTZ_OID = types["timestamptz"].oid
 
@@ -67,3 +68,50 @@ def use_c_parser(sender, connection, **kwargs) -> None:
     if raw.info.parameter_status("TimeZone") != "UTC":
         return
     raw.adapters.register_loader(TIMESTAMPTZ_OID, UtcTimestamptzLoader)
+
+
+class IsoTimestamptzLoader(adapt.Loader):
+    """``timestamptz`` text → the string DRF's ``DateTimeField`` writes for the value in
+    UTC (``2024-05-01T12:00:00Z``, with six digits of microseconds when there are any),
+    without making a ``datetime`` on the way: for the API's lists, which only write
+    their timestamps out (``forecasts.api.compiled``). Only for a connection whose zone
+    is UTC (``writes_utc``), where PostgreSQL writes each value as
+    ``YYYY-MM-DD HH:MM:SS[.ffffff]+00``, trailing zeros of the fraction dropped; any
+    other text is parsed and written as DRF would."""
+
+    timezone = datetime.UTC
+
+    def __init__(self, oid: int, context: abc.AdaptContext | None = None):
+        super().__init__(oid, context)
+        self._context = context
+
+    def load(self, data):
+        text = str(data, "ascii")
+        n = len(text)
+        if n == 22 and text.endswith("+00"):  # YYYY-MM-DD HH:MM:SS+00
+            return text[:10] + "T" + text[11:19] + "Z"
+        if n > 23 and text[19] == "." and text.endswith("+00"):  # …:SS.f…+00
+            return text[:10] + "T" + text[11:-3].ljust(15, "0") + "Z"
+        return _written(TimestamptzLoader(self.oid, self._context).load(data))
+
+
+def _written(value: datetime.datetime) -> str:
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z"
+
+
+def writes_utc(connection) -> bool:
+    """A PostgreSQL connection whose timestamps come out in UTC, read while the current
+    zone is UTC: there ``IsoTimestamptzLoader`` writes what DRF writes."""
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
+        return False
+    if timezone.get_current_timezone_name() != "UTC":
+        return False
+    return connection.connection.info.parameter_status("TimeZone") == "UTC"
+
+
+def write_timestamps(cursor) -> None:
+    """On this psycopg cursor only, ``timestamptz`` columns come back as DRF's strings."""
+    cursor.adapters.register_loader(TIMESTAMPTZ_OID, IsoTimestamptzLoader)

@@ -38,9 +38,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Model, QuerySet, Subquery
+from django.db.models import BooleanField, F, Func, Model, QuerySet, Subquery, signals
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 
+from config import timestamps
 from forecasts.ledger.roles import is_editor
 from forecasts.models.changes import change_stamp, prepared_cursor
 
@@ -64,6 +66,9 @@ class Statement:
     names: tuple[str, ...]
     width: int  # the columns named; a DISTINCT query may select ordering columns after them
     converters: tuple[tuple[int, tuple, Any], ...]
+    # Timestamps read as the strings the API writes (``config.timestamps.IsoTimestamptzLoader``)
+    # where that gives what DRF writes; else as datetimes.
+    written_times: bool = False
 
     @classmethod
     def of(cls, queryset: QuerySet) -> Statement:
@@ -101,6 +106,8 @@ class Statement:
             page = connection.ops.limit_offset_sql(int(start), int(stop))
             sql = sql.replace(PAGE, page) if PAGE in sql else f"{sql} {page}"
         with prepared_cursor() as cursor:
+            if self.written_times and timestamps.writes_utc(connection):
+                timestamps.write_timestamps(cursor.cursor)
             cursor.execute(sql, self.params if params is None else params)
             found = cursor.fetchall()
         width, converters = self.width, self.converters
@@ -206,11 +213,11 @@ class Kept:
         alias, (own, *others) = connection.alias, layout
         out = []
         for values in statement.values(params=params):
-            instance = model.from_db(alias, own[0], own[1](values))
+            instance = loaded(model, alias, own[0], own[1](values))
             for field, names, pick in others:
                 other = None
                 if getattr(instance, field.attname) is not None:
-                    other = field.related_model.from_db(alias, names, pick(values))
+                    other = loaded(field.related_model, alias, names, pick(values))
                 field.set_cached_value(instance, other)
             out.append(instance)
         return out
@@ -231,6 +238,20 @@ class Kept:
             names = columns[name]
             layout.append((model._meta.get_field(name), names, picker(names, f"{name}__")))
         return layout
+
+
+def loaded(model: Any, alias: str, names: list[str], values: list) -> Any:
+    """``model.from_db(alias, names, values)`` for every concrete column, without running
+    ``Model.__init__`` field by field (most of a kept read's cost): the instance's
+    attributes set at once, its state as ``from_db`` leaves it. A model something
+    listens to the creation of (``pre_init``/``post_init``) goes through ``from_db``."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(alias, names, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(names, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    return instance
 
 
 # Arguments no row has, by type, compiled in and replaced by each real one.
@@ -294,7 +315,7 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     rows, filtered = build()
     count = Statement.counting(filtered)
     if rows.query.distinct:  # its ordering columns would join the ids' subquery
-        return Compiled(Statement.of(rows), count, False)
+        return Compiled(replace(Statement.of(rows), written_times=True), count, False)
     low, high = SENTINEL_PAGE
     rows = rows.filter(OnPage(F("pk"), Subquery(filtered.values("pk")[low:high])))
     rows = rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)})
@@ -302,7 +323,8 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     sentinel = connection.ops.limit_offset_sql(low, high)
     if statement.sql.count(sentinel) != 1:
         raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
-    return Compiled(replace(statement, sql=statement.sql.replace(sentinel, PAGE)), count, True)
+    statement = replace(statement, sql=statement.sql.replace(sentinel, PAGE), written_times=True)
+    return Compiled(statement, count, True)
 
 
 def compiled_rows(view, build) -> CompiledRows | None:

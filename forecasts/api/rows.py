@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
@@ -28,10 +29,11 @@ from forecasts.models import ForecastProbability, ForecastQuantile, Option, Ques
 from forecasts.models.ledger import lifecycle_status
 
 
-def iso(value: datetime | None, tz=None) -> str | None:
-    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as Z."""
-    if value is None:
-        return None
+def iso(value: datetime | str | None, tz=None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as Z.
+    A string is one already written so (read by ``config.timestamps.IsoTimestamptzLoader``)."""
+    if value is None or isinstance(value, str):
+        return value
     text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -82,23 +84,44 @@ def columns(fields: Sequence[Field], *extra: str) -> list[str]:
 
 
 def bodies(rows: Iterable[dict], fields: Sequence[Field], page: Page) -> list[dict]:
-    """Each row's body, keys in the declared order."""
-    plan = [(f.name, f.lookup, f.convert, f.compute, f.time) for f in fields]
+    """Each row's body, keys in the declared order: the columns passed through as read
+    are copied in one step (``itemgetter``), then each other field written in its place."""
+    template, names, pick, rest = _plan(fields)
     tz = page.tz
     out = []
     for row in rows:
-        body = {}
-        for name, lookup, convert, compute, time in plan:
+        body = template.copy()
+        if pick is not None:
+            body.update(zip(names, pick(row), strict=True))
+        for name, lookup, convert, compute in rest:
             if compute is not None:
                 body[name] = compute(row, page)
-            elif time:
-                body[name] = iso(row[lookup], tz)
             elif convert is not None:
                 body[name] = convert(row[lookup])
             else:
-                body[name] = row[lookup]
+                body[name] = iso(row[lookup], tz)
         out.append(body)
     return out
+
+
+_plans: dict[int, tuple] = {}  # by id() of a declared tuple of fields: they stay
+
+
+def _plan(fields: Sequence[Field]) -> tuple:
+    """How ``bodies`` writes these fields: every key in order (a template to copy), the
+    names and picker of the columns passed through, and the fields written one by one."""
+    found = _plans.get(id(fields))
+    if found is None or found[0] is not fields:
+        plain = [f for f in fields if f.lookup and not (f.convert or f.time)]
+        lookups = [f.lookup for f in plain]
+        pick = None
+        if plain:  # a picker that always gives a tuple, one column or several
+            pick = itemgetter(*lookups) if len(lookups) > 1 else lambda row: (row[lookups[0]],)
+        names = [f.name for f in plain]
+        rest = [(f.name, f.lookup, f.convert, f.compute) for f in fields if f.name not in names]
+        plan = (dict.fromkeys(f.name for f in fields), names, pick, rest)
+        found = _plans[id(fields)] = (fields, plan)
+    return found[1]
 
 
 def grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list]:
@@ -157,9 +180,16 @@ def _range(row: dict, page: Page) -> dict | None:
 
 
 def _status(row: dict, page: Page) -> str:
-    return lifecycle_status(
-        row["state"], row["opens_at"], row["closes_at"], row["resolve_by"], page.now
-    )
+    state = row["state"]
+    if state != Question.State.LIVE:
+        return state
+    opens, closes, due = (_instant(row[name]) for name in ("opens_at", "closes_at", "resolve_by"))
+    return lifecycle_status(state, opens, closes, due, page.now)
+
+
+def _instant(value: datetime | str) -> datetime:
+    """A datetime read as one, or as the string the API writes for it."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _condition(row: dict, page: Page) -> dict | None:
@@ -460,6 +490,16 @@ def _int(value):
 def Attr(name: str, path: str = "", convert=None) -> Field:  # noqa: N802
     """A value read off a model instance, ``path`` dotted (``author.slug``)."""
     steps = (path or name).split(".")
+    if len(steps) == 1:  # the common case, in one step
+        attribute = steps[0]
+        if convert is None:
+            return Field(name, compute=lambda card, page: getattr(card, attribute))
+
+        def read_one(card, page: Page):
+            value = getattr(card, attribute)
+            return None if value is None else convert(value)
+
+        return Field(name, compute=read_one)
 
     def read(card, page: Page):
         for step in steps:

@@ -228,3 +228,41 @@ def test_prepared_statements_can_be_left_off_for_a_pooler(world, api_client, set
     for _ in range(3):
         assert api_client.get("/api/questions/").status_code == 200
     assert _prepared() == []
+
+
+def test_kept_instances_are_what_from_db_makes(world):
+    """``loaded`` sets the same attributes and state as ``Model.from_db``."""
+    from django.db import connection
+
+    from forecasts.models import Forecast
+
+    forecast = Forecast.objects.first()
+    names = [f.attname for f in Forecast._meta.concrete_fields]
+    values = [getattr(forecast, name) for name in names]
+    made = compiled.loaded(Forecast, connection.alias, names, values)
+    expected = Forecast.from_db(connection.alias, names, values)
+    assert {n: getattr(made, n) for n in names} == {n: getattr(expected, n) for n in names}
+    assert (made._state.adding, made._state.db) == (False, connection.alias)
+    assert made.get_deferred_fields() == set() and made == forecast
+    assert made.question.slug == forecast.question.slug  # its relations load as before
+
+
+def test_a_model_with_init_listeners_is_made_by_from_db(world):
+    from django.db import connection
+    from django.db.models.signals import post_init
+
+    from forecasts.models import Tag
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    tag = Tag.objects.first()
+    names = [f.attname for f in Tag._meta.concrete_fields]
+    post_init.connect(listener, sender=Tag)
+    try:
+        made = compiled.loaded(Tag, connection.alias, names, [getattr(tag, n) for n in names])
+    finally:
+        post_init.disconnect(listener, sender=Tag)
+    assert seen == [made]

@@ -224,3 +224,25 @@ def test_a_page_past_the_end_is_still_not_found(ledger_world, api_client):
     assert api_client.get("/api/questions/?page=0").status_code == 404
     assert api_client.get("/api/forecasts/?page=x").status_code == 404
     assert api_client.get("/api/forecasts/?page_size=0").status_code == 400
+
+
+def test_the_lists_write_times_in_another_zone_as_the_serializers_do(ledger_world, api_client):
+    """Times come from PostgreSQL already written only while the current zone is UTC;
+    in any other zone the rows are written as the serializers write them."""
+    from django.utils import timezone
+
+    with timezone.override("Asia/Kolkata"):
+        questions = served_and_serialized(
+            api_client, "/api/questions/?page_size=100", questions_for(None), s.QuestionSerializer
+        ).json()["results"]
+        served_and_serialized(
+            api_client, "/api/forecasts/?page_size=500", forecasts_for(None), s.ForecastSerializer
+        )
+    assert all(row["opens_at"].endswith("+05:30") for row in questions)
+
+
+def test_every_status_is_worked_out_from_the_times_read(ledger_world, api_client):
+    page = served_and_serialized(
+        api_client, "/api/questions/?page_size=100", questions_for(None), s.QuestionSerializer
+    ).json()["results"]
+    assert {"open", "resolved"} <= {row["status"] for row in page}
