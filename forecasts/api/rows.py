@@ -183,13 +183,11 @@ def _status(row: dict, page: Page) -> str:
     state = row["state"]
     if state != Question.State.LIVE:
         return state
-    opens, closes, due = (_instant(row[name]) for name in ("opens_at", "closes_at", "resolve_by"))
+    opens, closes, due = row["opens_at"], row["closes_at"], row["resolve_by"]
+    if isinstance(opens, str):  # as the API writes them (``config.timestamps``)
+        read = datetime.fromisoformat
+        opens, closes, due = read(opens), read(closes), read(due)
     return lifecycle_status(state, opens, closes, due, page.now)
-
-
-def _instant(value: datetime | str) -> datetime:
-    """A datetime read as one, or as the string the API writes for it."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _condition(row: dict, page: Page) -> dict | None:
