@@ -24,7 +24,11 @@ rows, the second what the rows come from. The page's rows are picked by a
 narrow query of their ids, in order (only the columns the filters and the
 ordering need), and read in full with the list's count alongside: one query.
 An empty page, a page asked by name (``last``) and a DISTINCT query are
-counted by a query of their own.
+counted by a query of their own. A kept shape's count is remembered under the
+change stamp the request's ETag was worked out from: while no write moves the
+stamp, later requests of that shape read only their page's rows. Counting
+reads every visible row (the whole ledger, on the forecast list), which cost
+more than the page itself.
 
 ``Kept`` does the same for a query of one argument (an author's id, a slug):
 compiled once with a stand-in, run with each real one.
@@ -260,14 +264,33 @@ STAND_IN: dict[type, Any] = {int: -7_310_000_007, str: "kept-stand-in-7310000007
 
 @dataclass(frozen=True)
 class Compiled:
-    """A list's statements: its rows (with the count when ``counted``), and its count."""
+    """A list's statements: its rows (with the count when ``counted``), and its count;
+    ``bare``, when there is one, the same rows without the count, read when the count
+    is known already (``known_count``)."""
 
     rows: Statement
     count: Statement
     counted: bool
+    bare: Statement | None = None
 
 
 _compiled: OrderedDict[tuple, Compiled] = OrderedDict()
+# Each list's count by (shape, change stamp): exact while the stamp stands, since every
+# write moves it, and a count (every visible row read) costs more than the page itself.
+_counts: OrderedDict[tuple, int] = OrderedDict()
+
+
+def known_count(key: tuple | None) -> int | None:
+    return None if key is None else _counts.get(key)
+
+
+def remember_count(key: tuple | None, count: int) -> None:
+    if key is None:
+        return
+    _counts[key] = count
+    _counts.move_to_end(key)
+    if len(_counts) > MAX_SHAPES:
+        _counts.popitem(last=False)
 
 
 def shape(view) -> tuple | None:
@@ -318,13 +341,16 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
         return Compiled(replace(Statement.of(rows), written_times=True), count, False)
     low, high = SENTINEL_PAGE
     rows = rows.filter(OnPage(F("pk"), Subquery(filtered.values("pk")[low:high])))
-    rows = rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)})
-    statement = Statement.of(rows)
     sentinel = connection.ops.limit_offset_sql(low, high)
-    if statement.sql.count(sentinel) != 1:
-        raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
-    statement = replace(statement, sql=statement.sql.replace(sentinel, PAGE), written_times=True)
-    return Compiled(statement, count, True)
+
+    def paged(queryset: QuerySet) -> Statement:
+        statement = Statement.of(queryset)
+        if statement.sql.count(sentinel) != 1:
+            raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
+        return replace(statement, sql=statement.sql.replace(sentinel, PAGE), written_times=True)
+
+    counted = paged(rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)}))
+    return Compiled(counted, count, True, bare=paged(rows))
 
 
 def compiled_rows(view, build) -> CompiledRows | None:
@@ -343,12 +369,15 @@ def compiled_rows(view, build) -> CompiledRows | None:
                 _compiled.popitem(last=False)
     else:
         _compiled.move_to_end(key)
-    return CompiledRows(found, page_window(view) if found.counted else None)
+    # The stamp is the one the request's ETag was worked out from (``changes.read_once``).
+    counted_as = (key, change_stamp()) if key is not None else None
+    return CompiledRows(found, page_window(view) if found.counted else None, counted_as)
 
 
 def forget() -> None:
-    """Drop every kept statement (tests; a schema change)."""
+    """Drop every kept statement and count (tests; a schema change)."""
     _compiled.clear()
+    _counts.clear()
 
 
 def page_window(view) -> tuple[int, int] | None:
@@ -363,22 +392,34 @@ def page_window(view) -> tuple[int, int] | None:
 
 class CompiledRows:
     """A list for Django's paginator: ``count()`` and the page's slice, each one query,
-    or one for both when the page is counted with its window."""
+    or one for both when the page is counted with its window; none for the count when
+    it is known for this shape under this change stamp (``counted_as``)."""
 
     ordered = True
 
-    def __init__(self, compiled: Compiled, window: tuple[int, int] | None) -> None:
-        self.compiled, self.window = compiled, window
+    def __init__(
+        self, compiled: Compiled, window: tuple[int, int] | None, counted_as: tuple | None = None
+    ) -> None:
+        self.compiled, self.window, self.counted_as = compiled, window, counted_as
         self.page: list[dict] | None = None
 
     def count(self) -> int:
+        known = known_count(self.counted_as)
         if self.window is not None:
             start, stop = self.window
+            if known is not None and self.compiled.bare is not None:
+                self.page = self.compiled.bare.rows(start=start, stop=stop)
+                return known
             found = self.compiled.rows.rows(start=start, stop=stop)
             if found:
                 self.page = found
+                remember_count(self.counted_as, found[0][TOTAL])
                 return found[0][TOTAL]
-        return self.compiled.count.scalar()
+        if known is not None:
+            return known
+        count = self.compiled.count.scalar()
+        remember_count(self.counted_as, count)
+        return count
 
     def __getitem__(self, index):
         if not isinstance(index, slice):

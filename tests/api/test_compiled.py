@@ -266,3 +266,23 @@ def test_a_model_with_init_listeners_is_made_by_from_db(world):
     finally:
         post_init.disconnect(listener, sender=Tag)
     assert seen == [made]
+
+
+@pytest.mark.parametrize("path", ["/api/questions/", "/api/forecasts/"])
+def test_a_count_is_read_once_while_the_stamp_stands(world, api_client, path):
+    """The second request of a shape reads only its page; a write counts again."""
+    first = api_client.get(path).json()
+    with CaptureQueriesContext(connection) as again:
+        second = api_client.get(path).json()
+    assert second == first
+    assert not [q for q in again.captured_queries if "SELECT COUNT(*) FROM (" in (q["sql"] or "")]
+    author = builders.author("Late Comer")
+    question = Question.objects.filter(state=Question.State.LIVE).first()
+    builders.raw_forecast(question, author, stated_at=START + timedelta(days=2), probability=0.5)
+    if path == "/api/questions/":
+        builders.question("question-late", opens_at=START, closes_at=START + timedelta(days=9))
+    with CaptureQueriesContext(connection) as after:
+        third = api_client.get(path).json()
+    assert third["count"] == first["count"] + 1
+    assert [q for q in after.captured_queries if "SELECT COUNT(*) FROM (" in (q["sql"] or "")]
+    assert api_client.get(path + "?page=2").status_code == 404  # one page: past the end
