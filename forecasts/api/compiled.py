@@ -36,6 +36,7 @@ compiled once with a stand-in, run with each real one.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -215,13 +216,17 @@ class Kept:
         if layout is None:
             layout = self._layouts[id(statement)] = self._layout(statement)
         alias, (own, *others) = connection.alias, layout
+        make = maker(model)
+        related = [
+            (field, names, pick, maker(field.related_model)) for field, names, pick in others
+        ]
         out = []
         for values in statement.values(params=params):
-            instance = loaded(model, alias, own[0], own[1](values))
-            for field, names, pick in others:
+            instance = make(alias, own[0], own[1](values))
+            for field, names, pick, make_other in related:
                 other = None
                 if getattr(instance, field.attname) is not None:
-                    other = loaded(field.related_model, alias, names, pick(values))
+                    other = make_other(alias, names, pick(values))
                 field.set_cached_value(instance, other)
             out.append(instance)
         return out
@@ -244,13 +249,19 @@ class Kept:
         return layout
 
 
+def maker(model: Any) -> Callable[[str, list[str], list], Any]:
+    """What makes the model's instances from rows now: ``loaded``, or ``from_db`` for a
+    model something listens to the creation of (``pre_init``/``post_init``)."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db
+    return functools.partial(loaded, model)
+
+
 def loaded(model: Any, alias: str, names: list[str], values: list) -> Any:
     """``model.from_db(alias, names, values)`` for every concrete column, without running
     ``Model.__init__`` field by field (most of a kept read's cost): the instance's
-    attributes set at once, its state as ``from_db`` leaves it. A model something
-    listens to the creation of (``pre_init``/``post_init``) goes through ``from_db``."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
-        return model.from_db(alias, names, values)
+    attributes set at once, its state as ``from_db`` leaves it. Only for a model
+    nothing listens to the creation of (``maker`` checks)."""
     instance = model.__new__(model)
     instance.__dict__.update(zip(names, values, strict=True))
     state = instance._state = ModelState()

@@ -12,8 +12,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from forecasts.api import filters
-from forecasts.api.plain import Writer
+from forecasts.api import filters, rows
 from forecasts.api.quantities import QuantityValueField
 from forecasts.models import Author, QuantityRecord, QuantityScore
 
@@ -123,18 +122,17 @@ class NumericRecordSerializer(serializers.Serializer):
     by_tag = QuantityRecordSerializer(many=True)
 
 
-_record = Writer(QuantityRecordSerializer)
-
-
 def numeric_record(author: Author, records: list[QuantityRecord] | None = None) -> dict:
     """An author's stored numeric record, overall and per tag (one query, none when the
     author's ``records`` are given: ``author_records``'s, in its order)."""
     if records is None:
         records = list(author_records(author.pk).select_related("tag"))
     overall = next((r for r in records if r.tag_id is None), None)
+    by_tag = [r for r in records if r.tag_id is not None]
+    found = rows.quantity_record_bodies([overall, *by_tag] if overall else by_tag)
     return {
-        "overall": _record(overall) if overall else None,
-        "by_tag": [_record(r) for r in records if r.tag_id is not None],
+        "overall": found[0] if overall else None,
+        "by_tag": found[1:] if overall else found,
     }
 
 

@@ -540,6 +540,22 @@ SCORECARD_FIELDS = (
 )
 
 
+# --- Numeric records (quantity_scores.QuantityRecordSerializer) ---
+
+QUANTITY_RECORD_FIELDS = (
+    Attr("tag", "tag.slug"),
+    Attr("n_scored", convert=int),
+    *(Attr(name, convert=float) for name in ("mean", "low", "high")),
+    *(Attr(name, convert=int) for name in ("n_unranged", "n_points", "n_pending")),
+    Field("computed_at", compute=lambda record, page: iso(record.computed_at, page.tz)),
+)
+
+
+def quantity_record_bodies(records: Sequence) -> list:
+    """Stored numeric records as ``QuantityRecordSerializer`` writes them."""
+    return bodies(records, QUANTITY_RECORD_FIELDS, Page(now=timezone.now(), related={}))
+
+
 def scorecard_bodies(cards: Sequence, *, interval_method: str, murphy: dict[int, dict]) -> list:
     """Stored scorecards as ``ScorecardSerializer`` writes them; ``murphy`` by ``id(card)``."""
     page = Page(now=timezone.now(), related={"interval_method": interval_method, "murphy": murphy})

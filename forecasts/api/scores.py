@@ -13,6 +13,8 @@ resolution change waits for its rescore, ``updating`` says so.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Manager
 from drf_spectacular.types import OpenApiTypes
@@ -520,14 +522,16 @@ class LeaderboardView(ConditionalMixin, GenericAPIView):
 
 def author_scorecard(author: Author, request) -> dict:
     """An author's overall record and one per tag, stored or for a period."""
-    params = PeriodParams(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    since, until = params.validated_data.get("since"), params.validated_data.get("until")
-    selection = {
-        "since": since,
-        "until": until,
-        "recorded_before_outcome": params.validated_data["recorded_before_outcome"],
-    }
+    selection: dict[str, Any] = {"since": None, "until": None, "recorded_before_outcome": False}
+    if request.query_params:  # else what PeriodParams gives for none, without validating
+        params = PeriodParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        since, until = params.validated_data.get("since"), params.validated_data.get("until")
+        selection = {
+            "since": since,
+            "until": until,
+            "recorded_before_outcome": params.validated_data["recorded_before_outcome"],
+        }
     if scorecards.is_stored_selection(**selection):
         return stored_author_scorecard(author, selection)
     body = {

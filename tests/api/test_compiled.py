@@ -262,7 +262,8 @@ def test_a_model_with_init_listeners_is_made_by_from_db(world):
     names = [f.attname for f in Tag._meta.concrete_fields]
     post_init.connect(listener, sender=Tag)
     try:
-        made = compiled.loaded(Tag, connection.alias, names, [getattr(tag, n) for n in names])
+        make = compiled.maker(Tag)
+        made = make(connection.alias, names, [getattr(tag, n) for n in names])
     finally:
         post_init.disconnect(listener, sender=Tag)
     assert seen == [made]

@@ -96,3 +96,12 @@ def test_a_serializer_is_bound_once():
     write = Writer(Counted)
     assert [write({"n": i}) for i in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]
     assert len(built) == 1
+
+
+def test_numeric_records_are_written_as_their_serializer_writes_them():
+    from forecasts.api.rows import quantity_record_bodies
+
+    found = quantity_record_bodies(records())
+    assert [render(body) for body in found] == [
+        render(QuantityRecordSerializer(record).data) for record in records()
+    ]
