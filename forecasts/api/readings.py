@@ -6,9 +6,11 @@ The figures come from ``forecasts.standings.readings``; ``docs/scoring.md``
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from forecasts.api.plain import Writer
+from forecasts.api.rows import Attr, Field, Page, bodies
 from forecasts.drafting.lexicon import SCALES
 from forecasts.drafting.readings import RankUnderScale, WordsRecord
 
@@ -66,12 +68,41 @@ class RankUnderScaleSerializer(serializers.Serializer):
     )
 
 
-_words = Writer(WordsRecordSerializer)
 _ranks = Writer(RankUnderScaleSerializer, many=True)
+
+# WordsRecordSerializer's fields as a plan (``rows.bodies``): the same JSON, far cheaper
+# than its fields and its two nested serializers (``tests/api/test_plain.py``).
+SCALE_FIELDS = (
+    Attr("scale", convert=str),
+    Field("scale_name", compute=lambda line, page: SCALES[line.scale]),
+    Attr("brier", convert=float),
+    *(Attr(name, convert=int) for name in ("n_worded", "n_affected", "n_fallback")),
+    *(Attr(name, convert=int) for name in ("n_overridden", "n_kept")),
+)
+BOUNDS_FIELDS = (
+    Attr("best", convert=float),
+    Attr("worst", convert=float),
+    Attr("n_moved", convert=int),
+    Attr("n_overridden", convert=int),
+)
+WORDS_FIELDS = (
+    Attr("headline", convert=float),
+    *(Attr(name, convert=int) for name in ("n_scored", "n_questions", "n_worded")),
+    Attr("n_overridden", convert=int),
+    Field("scales", compute=lambda record, page: bodies(record.scales, SCALE_FIELDS, page)),
+    Field("bounds", compute=lambda record, page: _bounds(record.bounds, page)),
+)
+
+
+def _bounds(bounds, page: Page) -> dict | None:
+    return None if bounds is None else bodies([bounds], BOUNDS_FIELDS, page)[0]
 
 
 def words_body(record: WordsRecord | None) -> dict | None:
-    return None if record is None else _words(record)
+    """``WordsRecordSerializer(record).data``, as plain values."""
+    if record is None:
+        return None
+    return bodies([record], WORDS_FIELDS, Page(now=timezone.now(), related={}))[0]
 
 
 def ranks_body(lines: list[RankUnderScale] | None) -> list | None:

@@ -83,7 +83,7 @@ def columns(fields: Sequence[Field], *extra: str) -> list[str]:
     return list(dict.fromkeys([*(f.lookup for f in fields if f.lookup), *extra]))
 
 
-def bodies(rows: Iterable[dict], fields: Sequence[Field], page: Page) -> list[dict]:
+def bodies(rows: Iterable[Any], fields: Sequence[Field], page: Page) -> list[dict]:
     """Each row's body, keys in the declared order: the columns passed through as read
     are copied in one step (``itemgetter``), then each other field written in its place."""
     template, names, pick, rest = _plan(fields)

@@ -105,3 +105,12 @@ def test_numeric_records_are_written_as_their_serializer_writes_them():
     assert [render(body) for body in found] == [
         render(QuantityRecordSerializer(record).data) for record in records()
     ]
+
+
+@pytest.mark.parametrize("n_scales", [4, 1, 0])
+def test_a_words_record_is_written_as_its_serializer_writes_it(n_scales):
+    from forecasts.api.readings import words_body
+
+    record = words_record(n_scales)
+    assert render(words_body(record)) == render(WordsRecordSerializer(record).data)
+    assert words_body(None) is None
