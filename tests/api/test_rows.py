@@ -246,3 +246,15 @@ def test_every_status_is_worked_out_from_the_times_read(ledger_world, api_client
         api_client, "/api/questions/?page_size=100", questions_for(None), s.QuestionSerializer
     ).json()["results"]
     assert {"open", "resolved"} <= {row["status"] for row in page}
+
+
+def test_a_list_filtered_on_the_clock_is_the_serializers_too(ledger_world, api_client):
+    """``status`` is compiled on every request and read through the same written times."""
+    page = served_and_serialized(
+        api_client,
+        "/api/questions/?status=open&page_size=100",
+        questions_for(None),
+        s.QuestionSerializer,
+        at_least=1,
+    ).json()["results"]
+    assert {row["status"] for row in page} == {"open"}
