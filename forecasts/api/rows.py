@@ -104,7 +104,10 @@ def bodies(rows: Iterable[Any], fields: Sequence[Field], page: Page) -> list[dic
     return out
 
 
-_plans: dict[int, tuple] = {}  # by id() of a declared tuple of fields: they stay
+# By id() of a declared tuple of fields (module constants, which stay). A caller that
+# built its tuple on each call would fill it: past MAX_PLANS it starts again.
+_plans: dict[int, tuple] = {}
+MAX_PLANS = 64
 
 
 def _plan(fields: Sequence[Field]) -> tuple:
@@ -120,6 +123,8 @@ def _plan(fields: Sequence[Field]) -> tuple:
         names = [f.name for f in plain]
         rest = [(f.name, f.lookup, f.convert, f.compute) for f in fields if f.name not in names]
         plan = (dict.fromkeys(f.name for f in fields), names, pick, rest)
+        if len(_plans) >= MAX_PLANS:
+            _plans.clear()
         found = _plans[id(fields)] = (fields, plan)
     return found[1]
 

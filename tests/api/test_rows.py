@@ -258,3 +258,13 @@ def test_a_list_filtered_on_the_clock_is_the_serializers_too(ledger_world, api_c
         at_least=1,
     ).json()["results"]
     assert {row["status"] for row in page} == {"open"}
+
+
+def test_plans_for_passing_tuples_of_fields_stay_bounded():
+    from forecasts.api import rows
+
+    page = rows.Page(now=NOW, related={})
+    for n in range(3 * rows.MAX_PLANS):
+        fields = (rows.Field("id"), rows.Field(f"v{n}", "value"))  # a new tuple each time
+        assert rows.bodies([{"id": n, "value": n}], fields, page) == [{"id": n, f"v{n}": n}]
+    assert len(rows._plans) <= rows.MAX_PLANS
