@@ -7,7 +7,9 @@ write, that the clock's filters and the browsable API are never kept, and
 that editors and the public never share a statement.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -287,3 +289,76 @@ def test_a_count_is_read_once_while_the_stamp_stands(world, api_client, path):
     assert third["count"] == first["count"] + 1
     assert [q for q in after.captured_queries if "SELECT COUNT(*) FROM (" in (q["sql"] or "")]
     assert api_client.get(path + "?page=2").status_code == 404  # one page: past the end
+
+
+def _plans(fragment: str) -> list[tuple[int, int, str]]:
+    """(generic plans, custom plans, text) of this connection's prepared statements that
+    read ``fragment``."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements")
+        return [row for row in cursor.fetchall() if fragment in row[2]]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("path", "fragment"),
+    [
+        ("/api/forecasts/", 'FROM "forecasts_forecast" INNER JOIN'),
+        ("/api/questions/", 'AS "_option_rows"'),
+    ],
+)
+def test_a_kept_list_is_planned_once_per_connection(world, api_client, path, fragment):
+    """Its parameters are in its text: PostgreSQL keeps one plan for it. With them
+    bound apart it plans each of the first five runs afresh, and the forecast list's
+    page went on being planned on every run."""
+    for _ in range(8):
+        assert api_client.get(path).status_code == 200
+    plans = _plans(fragment)  # the page counted (the first run), then bare
+    assert len(plans) == 2
+    assert not [sql for _, _, sql in plans if "$1" in sql]
+    assert [custom for _, custom, _ in plans] == [0, 0]
+    assert sorted(generic for generic, _, _ in plans) == [1, 7]
+
+
+@pytest.mark.parametrize("path", ["/api/questions/", "/api/forecasts/"])
+def test_text_written_into_a_kept_statement_is_read_as_written(world, api_client, path):
+    """Quotes, a percent sign, a backslash and the page's own marker in a search: the
+    kept statement finds what the querysets find (the browsable API reads those)."""
+    awkward = "it's 50% \\ " + compiled.PAGE
+    question = builders.question(
+        "awkward",
+        title=f"Will {awkward} hold?",
+        opens_at=START,
+        closes_at=START + timedelta(days=9),
+    )
+    builders.raw_forecast(
+        question,
+        builders.author("Odd Quoter"),
+        stated_at=START + timedelta(days=1),
+        quote=f"They said {awkward} firmly.",
+    )
+    for term in (awkward, "it's 50%", "nothing like it's"):
+        query = "?" + urlencode({"search": term})
+        kept = api_client.get(path + query).json()
+        assert kept == api_client.get(path + query).json()  # the kept statement, run again
+        browsed = api_client.get(path + query + "&format=api")
+        assert browsed.status_code == 200
+        expected = 0 if term.startswith("nothing") else 1
+        assert kept["count"] == expected, term
+
+
+@pytest.mark.postgres
+def test_a_value_that_hides_the_page_marker_is_left_bound(world):
+    from forecasts.models import Forecast
+
+    statement = compiled.Statement.of(
+        Forecast.objects.filter(quote=compiled.PAGE).values("pk").order_by("pk")
+    )
+    statement = replace(statement, sql=statement.sql + " " + compiled.PAGE)
+    assert statement.inlined() is statement  # its text would hold the marker twice
+    plain = compiled.Statement.of(Forecast.objects.filter(quote="plain").values("pk"))
+    inlined = plain.inlined()
+    assert inlined.literal and inlined.params == () and "'plain'" in inlined.sql
+    assert inlined.rows() == plain.rows() == []
+    with pytest.raises(ValueError, match="no parameters"):
+        inlined.rows(params=("plain",))
