@@ -19,8 +19,9 @@ from datetime import datetime, tzinfo
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from django.db import connection
-from django.db.models import Case, FilteredRelation, OuterRef, Q, When
+from django.db.models import Case, FilteredRelation, OuterRef, Q, Subquery, TextField, When
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -127,6 +128,24 @@ def _plan(fields: Sequence[Field]) -> tuple:
             _plans.clear()
         found = _plans[id(fields)] = (fields, plan)
     return found[1]
+
+
+class JsonArray(Subquery):
+    """A subquery's rows as one JSON array, in its order (PostgreSQL): ``ARRAY(<subquery>)``
+    written out as JSON text, which ``listed`` reads in one call to orjson. Read as a
+    PostgreSQL array instead, each row's array went through psycopg's array parser,
+    written in Python, and each JSON element through Django's converter: a fifth of a
+    question page's read (0.3 ms of 1.2, measured)."""
+
+    template = "array_to_json(ARRAY(%(subquery)s))::text"
+
+    def __init__(self, queryset) -> None:
+        super().__init__(queryset, output_field=TextField())
+
+
+def listed(text: str | None) -> list:
+    """A ``JsonArray`` as read: its items (none for NULL, a branch not taken)."""
+    return [] if text is None or text == "[]" else orjson.loads(text)
 
 
 def grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list]:
@@ -251,7 +270,7 @@ QUESTION_EXTRA = (
 # resolution a question may have (a unique constraint), its columns named ``current__…``.
 CURRENT = "current"
 RESOLUTION_COLUMNS = columns(RESOLUTION_FIELDS, "supersedes_id", "value", "reported_value")
-# On PostgreSQL the tags and options come with the rows too, as arrays: one query a page.
+# On PostgreSQL the tags and options come with the rows too, as JSON arrays: one query a page.
 TAG_SLUGS, OPTION_ROWS = "_tag_slugs", "_option_rows"
 
 
@@ -268,10 +287,8 @@ def question_values(queryset):
 
 
 def related_arrays() -> dict:
-    """A question's tag slugs (by tag name) and option rows (by position) as arrays in its
-    row (PostgreSQL): each option a JSON object of the option's columns."""
-    from django.contrib.postgres.expressions import ArraySubquery
-
+    """A question's tag slugs (by tag name) and option rows (by position) as JSON arrays
+    in its row (PostgreSQL, ``JsonArray``): each option an object of its columns."""
     tags = (
         Question.tags.through.objects.filter(question_id=OuterRef("pk"))
         .order_by("tag__name")
@@ -283,7 +300,7 @@ def related_arrays() -> dict:
         .order_by("position", "pk")
         .values(row=JSONObject(**option_columns))
     )
-    return {TAG_SLUGS: ArraySubquery(tags), OPTION_ROWS: ArraySubquery(options)}
+    return {TAG_SLUGS: JsonArray(tags), OPTION_ROWS: JsonArray(options)}
 
 
 def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
@@ -297,9 +314,11 @@ def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:
         },
     )
     if rows and TAG_SLUGS in rows[0]:
-        tags = {row["id"]: row[TAG_SLUGS] for row in rows}
+        tags = {row["id"]: listed(row[TAG_SLUGS]) for row in rows}
         option_rows = [
-            {**option, "question_id": row["id"]} for row in rows for option in row[OPTION_ROWS]
+            {**option, "question_id": row["id"]}
+            for row in rows
+            for option in listed(row[OPTION_ROWS])
         ]
     else:
         ids = [row["id"] for row in rows]
@@ -396,7 +415,8 @@ def _interval(row: dict) -> dict | None:
     }
 
 
-# On PostgreSQL a forecast's option probabilities and quantiles come with its row, as arrays.
+# On PostgreSQL a forecast's option probabilities and quantiles come with its row, as JSON
+# arrays (``JsonArray``).
 OPTION_PROBABILITIES, QUANTILES = "_option_probabilities", "_quantiles"
 
 
@@ -404,8 +424,6 @@ def forecast_values(queryset):
     found = queryset.values(*columns(FORECAST_FIELDS, *FORECAST_EXTRA))
     if connection.vendor != "postgresql":
         return found
-    from django.contrib.postgres.expressions import ArraySubquery
-
     mine = {"forecast_id": OuterRef("pk")}
     probabilities = (
         ForecastProbability.objects.filter(**mine)
@@ -424,8 +442,8 @@ def forecast_values(queryset):
     quantity = Q(question__kind__in=QUANTITY_KINDS)
     return found.annotate(
         **{
-            OPTION_PROBABILITIES: ArraySubquery(probabilities),
-            QUANTILES: Case(When(quantity, then=ArraySubquery(quantiles))),
+            OPTION_PROBABILITIES: JsonArray(probabilities),
+            QUANTILES: Case(When(quantity, then=JsonArray(quantiles))),
         }
     )
 
@@ -466,21 +484,15 @@ def _option_probability(option: int, label: str, probability) -> dict:
 
 def _arrays(rows: Sequence[dict]) -> dict:
     """The related rows a page of forecasts read as arrays (PostgreSQL), keyed by forecast."""
-    return {
-        "options": {
-            row["id"]: [
-                _option_probability(o["option"], o["label"], o["probability"])
-                for o in row[OPTION_PROBABILITIES]
+    options, quantiles = {}, {}
+    for row in rows:
+        if found := listed(row[OPTION_PROBABILITIES]):
+            options[row["id"]] = [
+                _option_probability(o["option"], o["label"], o["probability"]) for o in found
             ]
-            for row in rows
-            if row[OPTION_PROBABILITIES]
-        },
-        "quantiles": {
-            row["id"]: [(float(q["level"]), float(q["value"])) for q in row[QUANTILES]]
-            for row in rows
-            if row[QUANTILES]
-        },
-    }
+        if found := listed(row[QUANTILES]):
+            quantiles[row["id"]] = [(float(q["level"]), float(q["value"])) for q in found]
+    return {"options": options, "quantiles": quantiles}
 
 
 # --- Scorecards (scores.ScorecardSerializer) ---

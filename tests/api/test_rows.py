@@ -49,6 +49,20 @@ def ledger_world(db):
         probability=0.123456789,
         quote="« Probablement »",
     )
+    # Labels that JSON must escape, read back from JSON text on PostgreSQL (``JsonArray``),
+    # with a forecast on them (its option probabilities come the same way).
+    awkward = builders.question(
+        "awkward-labels",
+        options=['Say "no"', "back\\slash", "line\u2028break", "tab\there", "😀 ünïcode"],
+        tags=[builders.tag("Économie"), builders.tag("Zed")],
+    )
+    builders.raw_forecast(
+        awkward,
+        author,
+        probability=None,
+        option_probabilities=[0.1, 0.2, 0.3, 0.15, 0.25],
+        stated_at=datetime(2024, 11, 3, tzinfo=UTC),
+    )
     troops = q.numeric_question("troops", range_high_closed=True, range_high=150_000.0)
     q.raw_value_forecast(troops, author, value=81_000.5)
     q.raw_value_forecast(
@@ -99,6 +113,9 @@ def test_the_question_list_is_the_serializers_byte_for_byte(ledger_world, client
     resolutions = [row["current_resolution"] for row in page if row["range"]]
     assert any(r and r["clamped"] for r in resolutions)
     assert b"\\u2028" in client.get("/api/questions/?search=if-option").content
+    (awkward,) = [row for row in page if row["slug"] == "awkward-labels"]
+    assert [o["label"] for o in awkward["options"]][:2] == ['Say "no"', "back\\slash"]
+    assert sorted(awkward["tags"]) == ["economie", "zed"]  # in the order of their names
 
 
 def test_the_due_list_is_the_serializers(ledger_world, api_client):
