@@ -6,7 +6,9 @@ synthetic questions yet, then for each endpoint runs a bounded load:
 ``--threads`` client threads sending requests for ``--seconds`` each. It does
 so twice, with the public read cache as configured and with it off (as every
 signed-in and token client reads), and reports requests per second and each
-endpoint's rate as a share of ``/api/health/``. ``not_modified`` is a polling
+endpoint's rate as a share of ``/api/health/``'s, run before each endpoint
+and after the last: each endpoint is set against the mean of the two runs
+either side of it. ``not_modified`` is a polling
 client: the question list asked with the ETag it was last served
 (``If-None-Match``), answered 304 with no body. Last, in this process and
 uncached, the CPU each request costs in Python and in the database server.
@@ -244,6 +246,12 @@ def _load(
     return sum(counts) / (time.perf_counter() - started)
 
 
+def either_side(references: list[float]) -> float:
+    """The reference for the endpoint run between the last two reference runs: their mean."""
+    before, after = references[-2:]
+    return (before + after) / 2
+
+
 def _serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -274,8 +282,9 @@ def _serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
     )
 
 
-def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str, float]:
-    """Requests per second of each endpoint on a fresh server."""
+def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str, dict]:
+    """Requests per second of each endpoint on a fresh server (``rates``), and of the
+    trivial endpoint around each other one (``against``)."""
     port = _free_port()
     server = _serve(port, options["workers"], cache_seconds)
     try:
@@ -294,17 +303,34 @@ def _measure(options, out, *, cache_seconds: int, slugs: list[str]) -> dict[str,
             "forecasts": ["/api/forecasts/"],
             "not_modified": ["/api/questions/"],
         }
-        seconds = options["seconds"] * options["scale"]
-        rates = {}
+        seconds, threads = options["seconds"] * options["scale"], options["threads"]
+        trivial = endpoints["trivial"]
+        _load(port, trivial, min(1.0, seconds), threads)  # warm up
+        # The reference is run before each endpoint and once after the last: each
+        # endpoint is set against the two runs either side of it, so that a machine
+        # whose speed drifts during the run moves an endpoint and its reference alike.
+        references = [_load(port, trivial, seconds, threads)]
+        rates, against = {}, {}
         for name, paths in endpoints.items():
+            if name == "trivial":
+                continue
             etag = _fetch(port, paths[0])[1] if name == "not_modified" else None
-            _load(port, paths, min(1.0, seconds), options["threads"], etag=etag)  # warm up
-            rates[name] = _load(port, paths, seconds, options["threads"], etag=etag)
+            _load(port, paths, min(1.0, seconds), threads, etag=etag)  # warm up
+            rates[name] = _load(port, paths, seconds, threads, etag=etag)
+            references.append(_load(port, trivial, seconds, threads))
+            against[name] = either_side(references)
             out.write(
-                f"{name} (public cache {cache_seconds} s): "
-                f"{rates[name]:.1f} requests/s ({paths[0]})"
+                f"{name} (public cache {cache_seconds} s): {rates[name]:.1f} requests/s "
+                f"({paths[0]}), {rates[name] / against[name]:.3f}x the trivial endpoint's "
+                f"{against[name]:.1f} either side"
             )
-        return rates
+        rates["trivial"] = sum(references) / len(references)
+        out.write(
+            f"trivial (public cache {cache_seconds} s): {rates['trivial']:.1f} requests/s "
+            f"({trivial[0]}), the mean of {len(references)} runs, "
+            f"{min(references):.1f} to {max(references):.1f}"
+        )
+        return {"rates": rates, "against": against}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -387,11 +413,13 @@ def run(options, out) -> dict:
     uncached = _measure(options, out, cache_seconds=0, slugs=slugs)
     cpu = _cpu_per_request(out, slugs, max(50, int(400 * options["scale"])))
     for name in ENDPOINTS:
-        figures[f"rps_{name}"] = round(cached[name], 1)
-        figures[f"rps_{name}_uncached"] = round(uncached[name], 1)
-    for name in ENDPOINTS[1:]:
-        figures[f"{name}_vs_trivial"] = round(cached[name] / cached["trivial"], 3)
-        figures[f"{name}_vs_trivial_uncached"] = round(uncached[name] / uncached["trivial"], 3)
+        figures[f"rps_{name}"] = round(cached["rates"][name], 1)
+        figures[f"rps_{name}_uncached"] = round(uncached["rates"][name], 1)
+    for name in ENDPOINTS[1:]:  # each against the trivial endpoint's runs either side of it
+        figures[f"{name}_vs_trivial"] = round(cached["rates"][name] / cached["against"][name], 3)
+        figures[f"{name}_vs_trivial_uncached"] = round(
+            uncached["rates"][name] / uncached["against"][name], 3
+        )
     figures |= cpu
     for name in ENDPOINTS[1:-1]:  # each one's cost against the trivial endpoint's, CPU for CPU
         total = cpu[f"cpu_ms_{name}"] + cpu.get(f"db_cpu_ms_{name}", 0.0)

@@ -29,3 +29,10 @@ def test_the_database_servers_share_is_read_off_its_process_on_this_machine():
     found = api._cpu_per_request(OutputWrapper(io.StringIO()), [author.slug], 5)
     assert found["db_cpu_ms_questions"] >= 0
     assert api._backend_cpu() > 0  # this connection's server process, read from /proc
+
+
+def test_an_endpoint_is_set_against_the_reference_runs_either_side_of_it():
+    assert api.either_side([1000.0, 1400.0]) == 1200.0
+    assert api.either_side([900.0, 1000.0, 1400.0]) == 1200.0  # only the last two
+    with pytest.raises(ValueError):
+        api.either_side([1000.0])  # no run after it yet
