@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Manager
+from django.db.models import IntegerField, Manager, Subquery
+from django.db.models.expressions import RawSQL
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -552,12 +553,23 @@ def author_scorecard(author: Author, request) -> dict:
     }
 
 
+def author_counts(author_id: int):
+    """One row of an author's scalar reads, each a subquery: the scores citing a complete
+    source (``from_complete_sources``), and the questions waiting for a rescore with the
+    latest resolution change among them (``updating``; NULL when none waits). Read as one
+    statement, where each was one round trip of its own."""
+    complete = compiled.Statement.counting(scorecards.complete_sources_scores(Author(pk=author_id)))
+    waiting = updating.updating_rows([author_id])
+    return Author.objects.filter(pk=author_id).values(
+        n_complete=RawSQL(complete.sql, complete.params, output_field=IntegerField()),
+        waiting=Subquery(waiting.values("n")),
+        changed=Subquery(waiting.values("changed")),
+    )
+
+
 # The stored scorecard's reads of one author, each compiled once (``compiled.Kept``).
 STORED = {
-    "complete": compiled.Kept(
-        lambda author_id: scorecards.complete_sources_scores(Author(pk=author_id)), counted=True
-    ),
-    "updating": compiled.Kept(lambda author_id: updating.updating_rows([author_id])),
+    "counts": compiled.Kept(author_counts),
     "cards": compiled.Kept(
         lambda author_id: Scorecard.objects.filter(author_id=author_id).order_by("tag__slug"),
         model=Scorecard,
@@ -570,6 +582,7 @@ STORED = {
 def stored_author_scorecard(author: Author, selection: dict) -> dict:
     """``author_scorecard`` of the stored cards: the same reads, from kept statements."""
     pk = author.pk
+    (counts,) = STORED["counts"].rows(pk)
     cards = STORED["cards"].instances(pk)
     for card in cards:
         Scorecard.author.field.set_cached_value(card, author)
@@ -580,8 +593,10 @@ def stored_author_scorecard(author: Author, selection: dict) -> dict:
         "author_slug": author.slug,
         "author_name": author.name,
         **selection,
-        "n_from_complete_sources": STORED["complete"].count(pk),
-        "updating": _updating(updating.from_rows(STORED["updating"].rows(pk)).get(pk)),
+        "n_from_complete_sources": counts["n_complete"],
+        "updating": _updating(
+            updating.Updating(counts["waiting"], counts["changed"]) if counts["waiting"] else None
+        ),
         "overall": found[0] if overall else None,
         "by_tag": found[1:] if overall else found,
         "words": words_body(readings.author_words(overall)),

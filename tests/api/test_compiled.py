@@ -362,3 +362,15 @@ def test_a_value_that_hides_the_page_marker_is_left_bound(world):
     assert inlined.rows() == plain.rows() == []
     with pytest.raises(ValueError, match="no parameters"):
         inlined.rows(params=("plain",))
+
+
+def test_a_stored_scorecard_reads_its_author_s_counts_in_one_statement(world, api_client):
+    """The ETag's stamp, the author, their counts (complete sources and questions waiting
+    for a rescore, together), cards and numeric records: five statements."""
+    path = "/api/authors/ada-pundit/scorecard/"
+    first = api_client.get(path).json()
+    with CaptureQueriesContext(connection) as captured:
+        again = api_client.get(path).json()
+    assert again == first
+    assert first["n_from_complete_sources"] == 0 and first["updating"] is None
+    assert len(captured) == 5, [q["sql"][:80] for q in captured.captured_queries]
