@@ -37,6 +37,7 @@ compiled once with a stand-in, run with each real one.
 from __future__ import annotations
 
 import functools
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -375,11 +376,17 @@ class OnPage(Func):
         )
 
 
-def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
+def compile_list(
+    build: Callable[[], tuple[QuerySet, QuerySet]], related: dict[str, QuerySet] | None = None
+) -> Compiled:
     """A list's statements. The page's rows are found by a narrow query (the ids, in
     order: only the columns the filters and the ordering need, sorted), and only those
     rows read in full, with the count alongside (evaluated once by the database). A
-    DISTINCT query is read as the queryset reads it, and counted apart."""
+    DISTINCT query is read as the queryset reads it, and counted apart.
+
+    ``related`` (PostgreSQL): columns of the rows read instead by one grouped query
+    each over the page's rows (``with_related``), where the rows' own SQL would read
+    them row by row."""
     rows, filtered = build()
     count = Statement.counting(filtered)
     if rows.query.distinct:  # its ordering columns would join the ids' subquery
@@ -387,6 +394,7 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
     low, high = SENTINEL_PAGE
     rows = rows.filter(OnPage(F("pk"), Subquery(filtered.values("pk")[low:high])))
     sentinel = connection.ops.limit_offset_sql(low, high)
+    total = {TOTAL: RawSQL(count.sql, count.params)}
 
     def paged(queryset: QuerySet) -> Statement:
         statement = Statement.of(queryset)
@@ -394,20 +402,66 @@ def compile_list(build: Callable[[], tuple[QuerySet, QuerySet]]) -> Compiled:
             raise RuntimeError(f"the page's bounds are not where they were expected: {sentinel}")
         return replace(statement, sql=statement.sql.replace(sentinel, PAGE), written_times=True)
 
-    counted = paged(rows.annotate(**{TOTAL: RawSQL(count.sql, count.params)}))
-    return Compiled(counted, count, True, bare=paged(rows))
+    if related and connection.vendor == "postgresql":
+        names = Statement.of(rows).names
+        narrow = rows.values(*(name for name in names if name not in related))
+        counted = with_related(paged(narrow.annotate(**total)), related)
+        bare = with_related(paged(narrow), related)
+        if counted is not None and bare is not None:
+            return Compiled(counted, count, True, bare=bare)
+    return Compiled(paged(rows.annotate(**total)), count, True, bare=paged(rows))
 
 
-def compiled_rows(view, build) -> CompiledRows | None:
+# The rows' positional ORDER BY, the last clause of a page's statement.
+POSITIONAL_ORDER = re.compile(r" ORDER BY \d+ (?:ASC|DESC)(?:, \d+ (?:ASC|DESC))*$")
+
+
+def with_related(statement: Statement, related: dict[str, QuerySet]) -> Statement | None:
+    """The page's rows (``statement``) with more columns, each read by one grouped query
+    over them: ``related`` maps each column's name to a queryset of ``key`` (the row's
+    id) and ``value`` rows, grouped by key, that finds the page's rows as
+    ``rows.ROWS`` (``SELECT "id" FROM _page_rows``); a row with none gets ``[]``.
+
+    The rows' statement becomes a materialized CTE that the grouped queries join: the
+    database reads each related table once a page (a hash of the page's ids) instead of
+    once for each row. The rows keep their order: the statement's ORDER BY names its
+    columns by position, and the CTE's columns come first in the same positions. None
+    for a statement ordered otherwise: its rows then read the columns row by row, as
+    the queryset has them."""
+    from forecasts.api.rows import ROWS
+
+    found = POSITIONAL_ORDER.search(statement.sql)
+    if found is None:
+        return None
+    inner, order = statement.sql[: found.start()], statement.sql[found.start() :]
+    columns, joins, params = [], [], list(statement.params)
+    for i, (name, queryset) in enumerate(related.items()):
+        grouped = Statement.of(queryset)
+        joins.append(f' LEFT JOIN ({grouped.sql}) _related{i} ON _related{i}."key" = {ROWS}."id"')
+        columns.append(f'COALESCE(_related{i}."value", \'[]\') AS "{name}"')
+        params.extend(grouped.params)
+    sql = (
+        f"WITH {ROWS} AS MATERIALIZED ({inner}) "
+        f"SELECT {ROWS}.*, {', '.join(columns)} FROM {ROWS}{''.join(joins)}{order}"
+    )
+    names = (*statement.names, *related)
+    width = statement.width + len(related)
+    return replace(statement, sql=sql, params=tuple(params), names=names, width=width)
+
+
+def compiled_rows(
+    view, build, related: Callable[[], dict[str, QuerySet]] | None = None
+) -> CompiledRows | None:
     """What the paginator reads for this request, from kept SQL when its shape has some;
-    None for a request this path leaves to the querysets (not JSON, or not paginated)."""
+    None for a request this path leaves to the querysets (not JSON, or not paginated).
+    ``related``: what gives ``compile_list``'s ``related``."""
     renderer = getattr(view.request, "accepted_renderer", None)
     if view.paginator is None or getattr(renderer, "format", None) != "json":
         return None
     key = shape(view)
     found = _compiled.get(key) if key is not None else None
     if key is None or found is None:
-        found = compile_list(build)
+        found = compile_list(build, related() if related is not None else None)
         if key is not None:  # kept, run again and again: planned once (``Statement.inlined``)
             found = found.inlined()
             _compiled[key] = found

@@ -307,19 +307,20 @@ class CountedApart:
 
 
 def rows_response(
-    view, values, bodies, visible, *, windowed: bool = True, kept: bool = False
+    view, values, bodies, visible, *, windowed: bool = True, kept: bool = False, related=None
 ) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body. ``windowed``: counted with the page's own
     query; else apart (where the window would hold every wide row the filters match).
     ``kept``: its SQL compiled once per shape of request (``forecasts.api.compiled``);
-    only for a list whose SQL holds no time but what its query parameters name."""
+    only for a list whose SQL holds no time but what its query parameters name; its
+    ``related`` columns read once a page (``compiled.compile_list``)."""
 
     def querysets():
         queryset = view.filter_queryset(visible(view.request.user))
         return values(queryset), queryset
 
-    source = compiled.compiled_rows(view, querysets) if kept else None
+    source = compiled.compiled_rows(view, querysets, related) if kept else None
     if source is not None:  # only ever for a paginated list
         found = bodies(list(view.paginate_queryset(source)), now=timezone.now())
         return view.get_paginated_response(found)
@@ -405,7 +406,12 @@ class QuestionViewSet(
     @public_cache
     def list(self, request, *args, **kwargs):
         return rows_response(
-            self, rows.question_values, rows.question_bodies, visible_questions, kept=True
+            self,
+            rows.question_values,
+            rows.question_bodies,
+            visible_questions,
+            kept=True,
+            related=rows.page_related,
         )
 
     @public_cache

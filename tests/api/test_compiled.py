@@ -51,9 +51,9 @@ def compilations(monkeypatch):
     calls: list[int] = []
     original = compiled.compile_list
 
-    def counting(build):
+    def counting(build, related=None):
         calls.append(1)
-        return original(build)
+        return original(build, related)
 
     monkeypatch.setattr(compiled, "compile_list", counting)
     return calls
@@ -374,3 +374,28 @@ def test_a_stored_scorecard_reads_its_author_s_counts_in_one_statement(world, ap
     assert again == first
     assert first["n_from_complete_sources"] == 0 and first["updating"] is None
     assert len(captured) == 5, [q["sql"][:80] for q in captured.captured_queries]
+
+
+@pytest.mark.postgres
+def test_a_page_reads_its_related_rows_once_not_row_by_row(world, api_client):
+    """On PostgreSQL the question page's tags and options come from one grouped query
+    each over the page's rows (``compiled.with_related``), not a subquery per row."""
+    from forecasts.api import rows
+
+    compiled.forget()
+    with CaptureQueriesContext(connection) as captured:
+        body = api_client.get("/api/questions/").json()
+    (page,) = [q["sql"] for q in captured.captured_queries if compiled.TOTAL in (q["sql"] or "")]
+    assert page.startswith(f"WITH {rows.ROWS} AS MATERIALIZED (")
+    assert "array_to_json(ARRAY(SELECT" not in page  # no related array read row by row
+    assert sorted(tag for row in body["results"] for tag in row["tags"]) == ["economy"] * 2
+
+
+def test_a_page_not_ordered_by_position_reads_its_related_rows_row_by_row(world):
+    """``with_related`` keeps a page's order by the positions of its columns; a statement
+    ordered otherwise is left to read them row by row."""
+    from forecasts.models import Question
+
+    statement = compiled.Statement.of(Question.objects.values("id").order_by("-opens_at"))
+    assert " ORDER BY " in statement.sql and compiled.POSITIONAL_ORDER.search(statement.sql) is None
+    assert compiled.with_related(statement, {"anything": Question.objects.none()}) is None

@@ -202,6 +202,12 @@ def test_stored_scorecards_are_the_serializers_byte_for_byte(ledger_world, api_c
         "/api/questions/?page_size=7&page=2",
         "/api/questions/?page_size=7&page=last",
         "/api/questions/?ordering=-n_forecasts&page_size=6&page=4",
+        *(
+            f"/api/questions/?ordering={sign}{name}&page_size=8&page=2"
+            for name in ("opens_at", "closes_at", "resolve_by", "created_at", "title", "id")
+            for sign in ("", "-")
+        ),
+        "/api/questions/?ordering=title,-n_forecasts&page_size=9",
         "/api/questions/?status=resolved&page_size=3",
         "/api/questions/?kind=numeric",
         "/api/questions/?search=if-option",
