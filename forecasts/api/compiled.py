@@ -179,7 +179,8 @@ class Kept:
 
     ``counted``: the statement counts the queryset's rows. ``model``: the rows are read
     as instances of it (``instances``), each with the instances of its foreign keys
-    named in ``related`` (``select_related``, one level)."""
+    named in ``related`` (``select_related``, one level), and with the queryset's
+    annotations named in ``extra`` as attributes of the same names."""
 
     def __init__(
         self,
@@ -188,8 +189,10 @@ class Kept:
         counted: bool = False,
         model: type[Model] | None = None,
         related: tuple[str, ...] = (),
+        extra: tuple[str, ...] = (),
     ) -> None:
         self.build, self.counted, self.model, self.related = build, counted, model, related
+        self.extra = extra
         self._statements: dict[tuple[str, type], tuple[Statement, tuple[int, ...]]] = {}
         self._layouts: dict[int, list] = {}  # by id() of a kept statement: they stay
 
@@ -214,7 +217,8 @@ class Kept:
                         f"{name}__{c}" if name else c
                         for name, cs in self._columns().items()
                         for c in cs
-                    )
+                    ),
+                    *self.extra,
                 )
             statement = Statement.counting(queryset) if self.counted else Statement.of(queryset)
             places = tuple(i for i, param in enumerate(statement.params) if param == stand_in)
@@ -245,7 +249,7 @@ class Kept:
         layout = self._layouts.get(id(statement))
         if layout is None:
             layout = self._layouts[id(statement)] = self._layout(statement)
-        alias, (own, *others) = connection.alias, layout
+        alias, (own, extra, *others) = connection.alias, layout
         make = maker(model)
         related = [
             (field, names, pick, maker(field.related_model)) for field, names, pick in others
@@ -253,6 +257,8 @@ class Kept:
         out = []
         for values in statement.values(params=params):
             instance = make(alias, own[0], own[1](values))
+            if extra is not None:
+                instance.__dict__.update(zip(self.extra, extra(values), strict=True))
             for field, names, pick, make_other in related:
                 other = None
                 if getattr(instance, field.attname) is not None:
@@ -262,8 +268,9 @@ class Kept:
         return out
 
     def _layout(self, statement: Statement) -> list:
-        """The model's column names and what picks their values out of a row, then the
-        same for each related model with its foreign key first."""
+        """The model's column names and what picks their values out of a row, what picks
+        the ``extra`` annotations' (None without any), then the same as the first for each
+        related model with its foreign key first."""
         model: Any = self.model
         position = {name: i for i, name in enumerate(statement.names)}
 
@@ -272,7 +279,9 @@ class Kept:
             return lambda values: [values[i] for i in places]
 
         columns = self._columns()
-        layout: list = [(columns[""], picker(columns[""]))]
+        layout: list = [(columns[""], picker(columns[""])), picker(list(self.extra))]
+        if not self.extra:
+            layout[1] = None
         for name in self.related:
             names = columns[name]
             layout.append((model._meta.get_field(name), names, picker(names, f"{name}__")))

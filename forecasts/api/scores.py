@@ -553,27 +553,37 @@ def author_scorecard(author: Author, request) -> dict:
     }
 
 
-def author_counts(author_id: int):
-    """One row of an author's scalar reads, each a subquery: the scores citing a complete
-    source (``from_complete_sources``), and the questions waiting for a rescore with the
-    latest resolution change among them (``updating``; NULL when none waits). Read as one
-    statement, where each was one round trip of its own."""
+def author_counts(author_id: int) -> dict:
+    """An author's scalar reads, each a subquery of the author's id alone: the scores
+    citing a complete source (``from_complete_sources``), and the questions waiting for a
+    rescore with the latest resolution change among them (``updating``; NULL when none
+    waits). Each was one round trip of its own."""
     complete = compiled.Statement.counting(scorecards.complete_sources_scores(Author(pk=author_id)))
     waiting = updating.updating_rows([author_id])
-    return Author.objects.filter(pk=author_id).values(
-        n_complete=RawSQL(complete.sql, complete.params, output_field=IntegerField()),
-        waiting=Subquery(waiting.values("n")),
-        changed=Subquery(waiting.values("changed")),
-    )
+    return {
+        "n_complete": RawSQL(complete.sql, complete.params, output_field=IntegerField()),
+        "waiting": Subquery(waiting.values("n")),
+        "changed": Subquery(waiting.values("changed")),
+    }
 
 
-# The stored scorecard's reads of one author, each compiled once (``compiled.Kept``).
+# The stored scorecard's reads of one author, each compiled once (``compiled.Kept``). The
+# cards carry the author's counts (``author_counts``), which PostgreSQL works out once for
+# the statement (they name no column of the card): one round trip for both; an author
+# without cards reads the counts alone.
 STORED = {
-    "counts": compiled.Kept(author_counts),
+    "counts": compiled.Kept(
+        lambda author_id: Author.objects.filter(pk=author_id).values(**author_counts(author_id))
+    ),
     "cards": compiled.Kept(
-        lambda author_id: Scorecard.objects.filter(author_id=author_id).order_by("tag__slug"),
+        lambda author_id: (
+            Scorecard.objects.filter(author_id=author_id)
+            .order_by("tag__slug")
+            .annotate(**author_counts(author_id))
+        ),
         model=Scorecard,
         related=("tag",),
+        extra=("n_complete", "waiting", "changed"),
     ),
     "numeric": compiled.Kept(author_records, model=QuantityRecord, related=("tag",)),
 }
@@ -582,8 +592,11 @@ STORED = {
 def stored_author_scorecard(author: Author, selection: dict) -> dict:
     """``author_scorecard`` of the stored cards: the same reads, from kept statements."""
     pk = author.pk
-    (counts,) = STORED["counts"].rows(pk)
     cards = STORED["cards"].instances(pk)
+    if cards:
+        counts = {name: getattr(cards[0], name) for name in STORED["cards"].extra}
+    else:
+        (counts,) = STORED["counts"].rows(pk)
     for card in cards:
         Scorecard.author.field.set_cached_value(card, author)
     overall, by_tag = scorecards.overall_and_by_tag(cards)

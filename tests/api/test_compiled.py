@@ -364,15 +364,25 @@ def test_a_value_that_hides_the_page_marker_is_left_bound(world):
         inlined.rows(params=("plain",))
 
 
-def test_a_stored_scorecard_reads_its_author_s_counts_in_one_statement(world, api_client):
-    """The ETag's stamp, the author, their counts (complete sources and questions waiting
-    for a rescore, together), cards and numeric records: five statements."""
+def test_a_stored_scorecard_reads_its_author_s_counts_with_the_cards(world, api_client):
+    """The ETag's stamp, the author, the cards with the author's counts (complete sources
+    and questions waiting for a rescore), and numeric records: four statements. An author
+    with no card reads the counts apart: five."""
+    from forecasts.engine.rescoring import rescore_all
+
+    rescore_all()
     path = "/api/authors/ada-pundit/scorecard/"
     first = api_client.get(path).json()
     with CaptureQueriesContext(connection) as captured:
         again = api_client.get(path).json()
-    assert again == first
+    assert again == first and first["overall"] is not None
     assert first["n_from_complete_sources"] == 0 and first["updating"] is None
+    assert len(captured) == 4, [q["sql"][:80] for q in captured.captured_queries]
+    builders.author("No Cards")
+    with CaptureQueriesContext(connection) as captured:
+        bare = api_client.get("/api/authors/no-cards/scorecard/").json()
+    assert bare["overall"] is None and bare["by_tag"] == [] and bare["updating"] is None
+    assert bare["n_from_complete_sources"] == 0
     assert len(captured) == 5, [q["sql"][:80] for q in captured.captured_queries]
 
 
