@@ -15,8 +15,12 @@ measured on the same server just before.
 
 A second pass does the same with the cache's Redis unreachable (a closed
 loopback port): charts must still come from the store, not be redrawn. A
-third pass turns the pages' memory off (``RECKON_PAGE_MEMORY_BYTES=0``): what
-the first visit after a write costs, every time.
+third pass keeps the memory on while an editor writes: ``--writes-per-second``
+times a second (2 by default) a synthetic question's background is rewritten,
+which moves the change stamp, so every process works each page out afresh
+after each write, as on a site where editors are at work. A fourth pass
+turns the pages' memory off (``RECKON_PAGE_MEMORY_BYTES=0``): what the first
+visit after a write costs, every time.
 
 An empty database gets the public records (``import_records``) and the
 synthetic demo world with one crowded question (``demo_world``).
@@ -24,8 +28,14 @@ synthetic demo world with one crowded question (``demo_world``).
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Q
 
 from forecasts.bench.scoring import settle
@@ -46,6 +56,12 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument(
         "--no-cold", action="store_true", help="Skip the pass with the pages' memory off."
+    )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=2.0,
+        help="Edits a second in the pass with writes landing (0 skips that pass).",
     )
 
 
@@ -114,7 +130,48 @@ def _report(out, name: str, run: Load, trivial: Load, leg: str) -> dict:
     }
 
 
-def _measure(options, out, subjects: dict[str, str], *, leg: str, env: dict) -> dict:
+class Writer:
+    """Edits ``rate`` times a second while in use: a synthetic question's background
+    rewritten (and put back after), one committed ``UPDATE`` each, as an editor's save
+    is; each moves the change stamp (``forecasts.models.changes``)."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.writes = rate, 0
+        self._stop = threading.Event()
+        found = Question.objects.filter(is_synthetic=True).order_by("pk").first()
+        assert found is not None, "the world holds no synthetic question"
+        self.question, self.original = found.pk, found.background
+
+    def _edit(self, text: str) -> None:
+        Question.objects.filter(pk=self.question).update(background=text)
+
+    def _run(self) -> None:
+        try:
+            next_at = time.perf_counter()
+            while not self._stop.is_set():
+                self.writes += 1
+                self._edit(f"{self.original}\n(edit {self.writes})")
+                next_at += 1 / self.rate
+                self._stop.wait(max(0.0, next_at - time.perf_counter()))
+        finally:
+            connection.close()  # this thread's own connection
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self._stop.clear()
+        thread = threading.Thread(target=self._run, name="bench-writer")
+        thread.start()
+        try:
+            yield
+        finally:
+            self._stop.set()
+            thread.join()
+            self._edit(self.original)
+
+
+def _measure(
+    options, out, subjects: dict[str, str], *, leg: str, env: dict, writer: Writer | None = None
+) -> dict:
     seconds = options["seconds"] * options["scale"]
     figures: dict = {}
     with serve(workers=options["workers"], env=env) as port:
@@ -126,7 +183,9 @@ def _measure(options, out, subjects: dict[str, str], *, leg: str, env: dict) -> 
         for name, path in subjects.items():
             # The reference just before each page, so both see the same machine load.
             trivial = load(port, [TRIVIAL], seconds=seconds, threads=options["threads"])
-            run = load(port, [path], seconds=seconds, threads=options["threads"])
+            before = writer.writes if writer else 0
+            with writer.writing() if writer else nullcontext():
+                run = load(port, [path], seconds=seconds, threads=options["threads"])
             if name == "home":
                 figures["trivial"] = {
                     "rps": round(trivial.rate, 1),
@@ -139,6 +198,9 @@ def _measure(options, out, subjects: dict[str, str], *, leg: str, env: dict) -> 
                     f"p95 {trivial.percentile_ms(95):7.1f} ms ({TRIVIAL})"
                 )
             figures[name] = _report(out, name, run, trivial, leg)
+            if writer:
+                figures[name]["writes"] = writer.writes - before
+                out.write(f"{leg:<8} {name:<12} {writer.writes - before} writes landed meanwhile")
     return figures
 
 
@@ -171,6 +233,12 @@ def run(options, out) -> dict:
             subjects,
             leg="redis down",
             env={"REDIS_URL": closed, "RECKON_CACHE_RETRY_SECONDS": "3600"},
+        )
+    if options["writes_per_second"] > 0:
+        rate = options["writes_per_second"]
+        figures["writes_per_second"] = rate
+        figures["writing"] = _measure(
+            options, out, subjects, leg="writing", env={}, writer=Writer(rate)
         )
     if not options["no_cold"]:
         figures["memory_off"] = _measure(

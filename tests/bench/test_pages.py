@@ -1,5 +1,7 @@
 """bench pages: the load it puts on a server, and what it reports of it."""
 
+import time
+
 import pytest
 
 from forecasts.bench import pages
@@ -43,3 +45,27 @@ def test_each_page_is_reported_beside_the_trivial_endpoint_and_judged_by_the_goa
     missed = pages._report(out, "author", slow, trivial, "redis up")
     assert missed["p95_ms"] > 100 and missed["goal_met"] is False
     assert "0.200× trivial" in out.lines[0]
+
+
+@pytest.mark.django_db(transaction=True)  # the writer commits from its own thread
+def test_the_writer_edits_at_its_rate_moves_the_stamp_and_puts_the_text_back():
+    from forecasts.models import Question
+    from forecasts.models.changes import change_stamp
+    from tests.builders import ledger
+
+    ledger.question("left-alone")
+    edited = ledger.question("edited", is_synthetic=True, background="As drafted.")
+    writer = pages.Writer(rate=40.0)
+    assert writer.question == edited.pk  # the synthetic one, never a real record
+    before = change_stamp()
+    seen = []
+    with writer.writing():
+        deadline = time.perf_counter() + 5
+        while writer.writes < 3 and time.perf_counter() < deadline:
+            time.sleep(0.01)
+        seen.append(Question.objects.get(pk=edited.pk).background)
+    assert writer.writes >= 3
+    assert change_stamp() != before
+    assert seen[0].startswith("As drafted.\n(edit ")
+    assert Question.objects.get(pk=edited.pk).background == "As drafted."
+    assert Question.objects.get(slug="left-alone").background == ""
