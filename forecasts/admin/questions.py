@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from forecasts.admin.forecasts import ForecastInlineSaving, QuestionClaimInline,
 from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
 from forecasts.admin.quantities import QUANTITY_SETTINGS, value_as_typed
+from forecasts.ledger import rules
 from forecasts.models import Option, Question, QuestionCorrection, Resolution
 
 RESOLUTION_MODES = {
@@ -56,8 +58,30 @@ class StatusFilter(admin.SimpleListFilter):
         return reader() if reader else queryset
 
 
+class OptionFormSet(BaseInlineFormSet):
+    """The options as the question will stand (its kind as submitted): only a
+    multiple-choice question has any, two or more, all different; none may change once
+    the question has forecasts or a resolution (``ledger.rules``). Refused on the
+    inline, naming the options; nothing is saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        labels = [(form.cleaned_data.get("label") or "").strip() for form in kept]
+        try:
+            rules.check_option_labels(self.instance.kind, labels)
+            rules.check_options_unchanged(self.instance, self.has_changed())
+        except ValidationError as refused:
+            raise ValidationError(refused.message_dict["options"]) from None
+
+
 class OptionInline(admin.TabularInline):
     model = Option
+    formset = OptionFormSet
     fields = ["position", "label"]
     extra = 0
 
@@ -205,6 +229,10 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
                 by=request.user,
             )
             self.message_user(request, f"Close moved, as a correction: {correction.effect}")
+        if change and "kind" in form.changed_data and obj.kind != Question.Kind.MULTIPLE_CHOICE:
+            # Its options were all marked for deletion (``OptionFormSet``): they go
+            # before the kind changes, as the database requires (migration ``0031``).
+            Option.objects.filter(question=obj).delete()
         super().save_model(request, obj, form, change)
         self.save_sides(request, form)
         if change and set(form.changed_data) & {"opens_at", "closes_at", *QUANTITY_SETTINGS}:

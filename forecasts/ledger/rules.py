@@ -214,12 +214,18 @@ def check_schedule(*, opens_at: datetime, closes_at: datetime, resolve_by: datet
         )
 
 
+NO_OPTIONS: dict[str, str] = {
+    Question.Kind.BINARY: "A binary question has no options (its outcome is yes or no).",
+    Question.Kind.NUMERIC: "A numeric question has no options (its outcome is a number).",
+    Question.Kind.DATE: "A date question has no options (its outcome is a date).",
+}
+
+
 def check_option_labels(kind: str, labels: Sequence[str]) -> None:
-    """A binary question has no options; a multiple-choice one two or more, all different."""
-    if kind == Question.Kind.BINARY and labels:
-        raise ValidationError(
-            {"options": "A binary question has no options (its outcome is yes or no)."}
-        )
+    """Only a multiple-choice question has options: two or more, labelled, all different
+    (the database refuses an option on another kind too, migration ``0031``)."""
+    if kind != Question.Kind.MULTIPLE_CHOICE and labels:
+        raise ValidationError({"options": NO_OPTIONS.get(kind, "This question has no options.")})
     if kind == Question.Kind.MULTIPLE_CHOICE:
         if len(labels) < 2 or any(not label for label in labels):
             raise ValidationError(
@@ -517,4 +523,19 @@ def check_forecast_kind(
     elif values_given:
         raise ValidationError(
             {values_given[0]: "Only numeric and date questions take values; give a probability."}
+        )
+
+
+def check_options_unchanged(question: Question, changed: bool) -> None:
+    """A question's options are fixed once it has forecasts or a resolution: each
+    forecast gave a probability to every option as it stood, and a resolution names
+    one of them (as its kind is fixed then: migration ``0015``)."""
+    if not changed or question.pk is None:
+        return
+    if question.forecasts.exists() or question.resolutions.exists():
+        raise ValidationError(
+            {
+                "options": "The options cannot change once the question has forecasts or a "
+                "resolution: each forecast gave a probability to the options as they stand."
+            }
         )

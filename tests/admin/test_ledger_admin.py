@@ -330,8 +330,13 @@ def test_it_refuses_to_change_the_kind_of_a_resolved_question(client, editor, au
 def test_it_lets_the_kind_of_an_unused_question_change(client, editor):
     question = builders.closed_question("window")
     client.force_login(editor)
+    options = {"options-TOTAL_FORMS": "2"} | {
+        f"options-{i}-{name}": value
+        for i, label in enumerate(["North", "South"])
+        for name, value in (("label", label), ("position", str(i)))
+    }
 
-    assert _change(client, question, kind="multiple_choice").status_code == 302
+    assert _change(client, question, kind="multiple_choice", **options).status_code == 302
 
     question.refresh_from_db()
     assert question.kind == "multiple_choice"

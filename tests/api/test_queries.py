@@ -29,7 +29,7 @@ def grow(n: int, tags: list[Tag]) -> None:
             closes_at=START + timedelta(days=30),
             resolve_by=START + timedelta(days=60 + i),
             state=Question.State.RESOLVED if i % 3 == 0 else Question.State.LIVE,
-            options=("A", "B"),  # on binary questions too
+            options=() if binary else ("A", "B"),  # the database refuses them elsewhere
             tags=tags,
         )
         options = list(question.options.all())
