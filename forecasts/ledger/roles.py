@@ -28,6 +28,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ]
     # A discarded draft's sentence is released for drafting again by deleting its row.
     + ["delete_discardedclaim"]
+    # A wrong option of a question nobody has forecast (the admin refuses the rest).
+    + ["delete_option"]
     + ["view_resolution", "view_questionscore", "view_scorecard", "view_forecastcorrection"]
     # The reminder log and the due queue (granted by migration 0006_celery_prompts).
     + ["view_duequestion", "view_resolutionprompt"]

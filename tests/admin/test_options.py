@@ -40,6 +40,15 @@ def _options_error(response) -> str:
     raise AssertionError("no options inline")
 
 
+def test_an_editor_deletes_a_wrong_option_of_an_unused_question(client, editor):
+    question = builders.question("pick", options=["Red", "Blue", "Blue-ish"])
+    client.force_login(editor)
+
+    assert _post(client, question, delete=[2]).status_code == 302
+
+    assert list(question.options.values_list("label", flat=True)) == ["Red", "Blue"]
+
+
 def test_it_refuses_options_on_a_yes_no_question_and_saves_nothing(client, editor):
     question = builders.closed_question("window")
     client.force_login(editor)
@@ -115,14 +124,16 @@ def test_options_are_fixed_once_the_question_has_forecasts(client, editor, autho
     builders.forecast(question, author, source=source, option_probabilities=[0.7, 0.3])
     client.force_login(editor)
 
-    for change in (
-        {"options": ["Red", "Navy"]},
-        {"options": ["Red", "Blue", "Green"]},
-        {"delete": [1], "options": ["Red", "Blue", "Green"]},
+    fixed = "cannot change once the question has forecasts"
+    for change, message in (
+        ({"options": ["Red", "Navy"]}, fixed),
+        ({"options": ["Red", "Blue", "Green"]}, fixed),
+        # The forecast's probability for it protects the option first (its foreign key).
+        ({"delete": [1]}, "would require deleting the following protected related objects"),
     ):
         response = _post(client, question, **change)
         assert response.status_code == 200
-        assert "cannot change once the question has forecasts" in _options_error(response)
+        assert message in _options_error(response), change
     assert list(question.options.values_list("label", flat=True)) == ["Red", "Blue"]
     assert _post(client, question, title="Which colour wins?").status_code == 302  # rest edits
 
