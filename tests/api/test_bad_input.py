@@ -345,6 +345,25 @@ def test_it_refuses_a_binary_question_with_options(client_for, editor):
     assert "options" in response.json()
 
 
+@pytest.mark.parametrize(
+    ("kind", "says"), [("numeric", "its outcome is a number"), ("date", "its outcome is a date")]
+)
+def test_it_refuses_a_numeric_or_date_question_with_options(client_for, editor, kind, says):
+    body = {
+        "title": "How much, or when?",
+        "kind": kind,
+        "resolution_criteria": "x",
+        "opens_at": "2025-03-01T00:00:00Z",
+        "closes_at": "2025-04-01T00:00:00Z",
+        "resolve_by": "2025-12-01T00:00:00Z",
+        "options": ["A", "B"],
+    }
+    response = client_for(editor).post("/api/questions/", body, format="json")
+    assert response.status_code == 400
+    assert says in str(response.json()["options"])
+    assert not Question.objects.filter(title="How much, or when?").exists()
+
+
 def test_it_refuses_a_resolution_without_evidence(client_for, resolver, question):
     response = client_for(resolver).post(
         "/api/questions/will-it-happen/resolve/",
