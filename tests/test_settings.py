@@ -6,8 +6,12 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 import yaml
 from django.conf import settings
+
+# Each runs manage.py or docker-compose's settings in a process of its own.
+pytestmark = pytest.mark.standalone
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "false",

@@ -263,6 +263,7 @@ ledger.question_resolve(
 """
 
 
+@pytest.mark.standalone  # its own SQLite database and processes, whatever the suite's
 def test_it_runs_worker_and_beat_without_redis_on_sqlite(tmp_path):
     env = {
         key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}
