@@ -331,26 +331,19 @@ def test_it_refuses_a_condition_on_an_outcome_its_question_cannot_have(
     assert "condition_outcome" in response.json()
 
 
-def test_it_refuses_a_binary_question_with_options(client_for, editor):
-    body = {
-        "title": "Yes or no?",
-        "resolution_criteria": "x",
-        "opens_at": "2025-03-01T00:00:00Z",
-        "closes_at": "2025-04-01T00:00:00Z",
-        "resolve_by": "2025-12-01T00:00:00Z",
-        "options": ["A", "B"],
-    }
-    response = client_for(editor).post("/api/questions/", body, format="json")
-    assert response.status_code == 400
-    assert "options" in response.json()
-
-
 @pytest.mark.parametrize(
-    ("kind", "says"), [("numeric", "its outcome is a number"), ("date", "its outcome is a date")]
+    ("kind", "says"),
+    [
+        ("binary", "its outcome is yes or no"),
+        ("numeric", "its outcome is a number"),
+        ("date", "its outcome is a date"),
+    ],
 )
-def test_it_refuses_a_numeric_or_date_question_with_options(client_for, editor, kind, says):
+def test_it_refuses_options_on_a_question_that_is_not_multiple_choice(
+    client_for, editor, kind, says
+):
     body = {
-        "title": "How much, or when?",
+        "title": "Yes or no, how much, or when?",
         "kind": kind,
         "resolution_criteria": "x",
         "opens_at": "2025-03-01T00:00:00Z",
@@ -361,7 +354,7 @@ def test_it_refuses_a_numeric_or_date_question_with_options(client_for, editor, 
     response = client_for(editor).post("/api/questions/", body, format="json")
     assert response.status_code == 400
     assert says in str(response.json()["options"])
-    assert not Question.objects.filter(title="How much, or when?").exists()
+    assert not Question.objects.filter(title=body["title"]).exists()
 
 
 def test_it_refuses_a_resolution_without_evidence(client_for, resolver, question):
