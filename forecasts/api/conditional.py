@@ -45,15 +45,18 @@ TRANSITIONS = ("opens_at", "closes_at", "resolve_by")
 
 @functools.cache
 def _sql(vendor: str) -> str:
+    """The stamp's columns, then for each transition the first moment after now: a
+    subquery each, which the question table's index on (state, that column) answers by
+    reading one entry (``Question.Meta.indexes``). One scan of the live questions for
+    the three cost every request a read of each live question: 17 ms at 12,000."""
     quote = connection.ops.quote_name
     questions = quote(Question._meta.db_table)
-    # One scan of the live questions for the three (not a subquery each).
     nexts = ", ".join(
-        f"MIN({quote(column)}) FILTER (WHERE {quote(column)} > %s)" for column in TRANSITIONS
+        f"(SELECT MIN({quote(column)}) FROM {questions} "
+        f"WHERE {quote('state')} = 'live' AND {quote(column)} > %s)"
+        for column in TRANSITIONS
     )
-    return (
-        f"SELECT {STAMP_COLUMNS[vendor]}, {nexts} FROM {questions} WHERE {quote('state')} = 'live'"
-    )
+    return f"SELECT {STAMP_COLUMNS[vendor]}, {nexts}"
 
 
 def stamps() -> tuple:

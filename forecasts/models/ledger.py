@@ -391,7 +391,17 @@ class Question(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["state", "resolve_by"])]
+        indexes = [
+            models.Index(fields=["state", "resolve_by"]),
+            # With the one above, the API's validator finds the next moment a live
+            # question opens, closes or falls due in one index entry each
+            # (``forecasts.api.conditional``).
+            models.Index(fields=["state", "opens_at"], name="question_state_opens"),
+            models.Index(fields=["state", "closes_at"], name="question_state_closes"),
+            # The question list's default order (``QuestionViewSet.ordering``): its
+            # page is read off the index, not sorted out of every question.
+            models.Index(fields=["is_synthetic", "-opens_at", "id"], name="question_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from forecasts import ledger
+from forecasts.api import conditional
 from forecasts.engine import rescoring
 from forecasts.models import Forecast, Question, Source, Tag
 from tests import builders
@@ -245,6 +246,40 @@ def test_time_alone_moves_a_question_list_whose_statuses_change(world, api_clien
         assert response.status_code == 200
         statuses = {row["slug"]: row["status"] for row in response.json()["results"]}
         assert statuses["still-open"] == "closed"
+
+
+def test_the_validator_reads_the_next_moment_each_live_question_opens_closes_or_falls_due(db):
+    now = timezone.now()
+    day = timedelta(days=1)
+
+    def at(opens, closes, due, slug, state=Question.State.LIVE):
+        made = builders.question(
+            slug,
+            opens_at=now + opens * day,
+            closes_at=now + closes * day,
+            resolve_by=now + due * day,
+        )
+        Question.objects.filter(pk=made.pk).update(state=state)
+
+    at(5, 20, 30, "opens-later")
+    at(-5, 9, 12, "closes-soonest")
+    at(-9, -2, 4, "due-soonest")  # closed, not yet resolved
+    at(1, 2, 3, "a-draft", state=Question.State.DRAFT)  # nothing of these moves a status
+    at(-1, 1, 2, "settled", state=Question.State.RESOLVED)
+    assert next_transitions(now) == (now + 5 * day, now + 9 * day, now + 4 * day)
+    Question.objects.filter(state=Question.State.LIVE).update(state=Question.State.ANNULLED)
+    assert next_transitions(now) == (None, None, None)
+
+
+def next_transitions(now: datetime) -> tuple:
+    """The validator's next opening, closing and due moment, as datetimes (SQLite gives
+    the stored text)."""
+    with time_machine.travel(now, tick=False):
+        found = conditional.stamps()[-len(conditional.TRANSITIONS) :]
+    return tuple(
+        datetime.fromisoformat(value).replace(tzinfo=UTC) if isinstance(value, str) else value
+        for value in found
+    )
 
 
 def test_the_public_cache_answers_a_poll_with_the_etag_of_its_body(
