@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
 
 from forecasts import ledger
 from forecasts.admin.drafts import DraftFromTextAdmin
@@ -12,7 +11,7 @@ from forecasts.admin.forecasts import AddClaimInline, ForecastInlineSaving, Reco
 from forecasts.admin.forms import AuthorAdminForm
 from forecasts.admin.from_url import DraftFromUrlAdmin
 from forecasts.admin.lists import ListImportAdmin
-from forecasts.models import Author, Source, Tag
+from forecasts.models import Author, Source, Tag, forecast_count
 
 
 @admin.register(Author)
@@ -31,7 +30,7 @@ class AuthorAdmin(admin.ModelAdmin):
         return type(form.__name__, (form,), {"request_user": request.user})
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(forecast_total=Count("forecasts"))
+        return super().get_queryset(request).annotate(forecast_total=forecast_count("author"))
 
     @admin.display(description="Forecasts", ordering="forecast_total")
     def forecast_count(self, obj: Author) -> int:
@@ -95,7 +94,7 @@ class SourceAdmin(
             super()
             .get_queryset(request)
             .select_related("author")
-            .annotate(claim_total=Count("forecasts"))
+            .annotate(claim_total=forecast_count("source"))
         )
 
     @admin.display(description="Claims", ordering="claim_total")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Exists, OuterRef
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +19,14 @@ from forecasts.admin.forms import QuestionAdminForm, ResolutionForm
 from forecasts.admin.prompts import ReadOnlyAdmin
 from forecasts.admin.quantities import QUANTITY_SETTINGS, value_as_typed
 from forecasts.ledger import rules
-from forecasts.models import Option, Question, QuestionCorrection, Resolution
+from forecasts.models import (
+    Forecast,
+    Option,
+    Question,
+    QuestionCorrection,
+    Resolution,
+    forecast_count,
+)
 
 RESOLUTION_MODES = {
     "resolve": ("Resolve", "Record what happened. Scores are recomputed automatically."),
@@ -29,6 +36,24 @@ RESOLUTION_MODES = {
     ),
     "annul": ("Annul", "Annulled questions do not count for anyone's score."),
 }
+
+
+class HavingForecastsFilter(admin.RelatedOnlyFieldListFilter):
+    """The authors (or sources) that have any forecast, as choices: each found by its own
+    entry in the forecast table's index, where Django's ``RelatedOnlyFieldListFilter``
+    reads every forecast for the distinct ones (426 ms a changelist over a million
+    forecasts, against a few for 2,000 authors)."""
+
+    def field_choices(self, field, request, model_admin):
+        target = field.related_model
+        name = field.name  # the forecast's foreign key: "author", "source"
+        having = target.objects.filter(
+            Exists(Forecast.objects.filter(**{name: OuterRef("pk")}))
+        ).values("pk")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": having}, ordering=ordering
+        )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -154,8 +179,8 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
         StatusFilter,
         "kind",
         "tags",
-        ("forecasts__author", admin.RelatedOnlyFieldListFilter),
-        ("forecasts__source", admin.RelatedOnlyFieldListFilter),
+        ("forecasts__author", HavingForecastsFilter),
+        ("forecasts__source", HavingForecastsFilter),
         "is_synthetic",
     ]
     search_fields = ["title", "slug", "resolution_criteria", "forecasts__quote"]
@@ -241,14 +266,8 @@ class QuestionAdmin(DraftReviewAdmin, ForecastInlineSaving, admin.ModelAdmin):
             ledger.queue_rescore([obj.pk])
 
     def get_queryset(self, request):
-        # distinct(): the author filter joins forecasts, which would repeat rows.
-        return (
-            super().get_queryset(request).annotate(forecast_total=Count("forecasts", distinct=True))
-        )
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
+        # A subquery: the author filter's join to forecasts does not repeat them.
+        return super().get_queryset(request).annotate(forecast_total=forecast_count("question"))
 
     @admin.display(description="Forecasts", ordering="forecast_total")
     def forecast_count(self, obj: Question) -> int:

@@ -5,6 +5,7 @@ from forecasts.models.forecast import (
     ForecastCorrection,
     ForecastProbability,
     ForecastQuantile,
+    forecast_count,
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
@@ -37,4 +38,5 @@ __all__ = [
     "Source",
     "StatedForm",
     "Tag",
+    "forecast_count",
 ]

@@ -263,6 +263,36 @@ def test_it_filters_questions_by_status_and_searches(client, editor, question):
     assert question.title.encode() in client.get(changelist, {"q": "happen"}).content
 
 
+def test_it_filters_questions_by_an_author_with_forecasts_listing_each_question_once(
+    client, editor, author, source, question, django_assert_max_num_queries
+):
+    silent = builders.author("Silent Sam", slug="silent-sam")  # no forecast anywhere
+    other = builders.author("Other Olga", slug="other-olga")
+    stated = question.opens_at + timedelta(days=1)
+    for day in (0, 1):  # two claims by one author on one question
+        builders.raw_forecast(
+            question, author, source=source, stated_at=stated + timedelta(days=day), probability=0.6
+        )
+    builders.raw_forecast(builders.question("another"), other, probability=0.2)
+    client.force_login(editor)
+    changelist = reverse("admin:forecasts_question_changelist")
+    with django_assert_max_num_queries(20):
+        page = client.get(changelist)
+    choices = [
+        spec
+        for spec in page.context["cl"].filter_specs
+        if getattr(spec, "field_path", None) == "forecasts__author"
+    ][0].lookup_choices
+    assert sorted(pk for pk, _ in choices) == sorted([author.pk, other.pk])
+    assert silent.pk not in {pk for pk, _ in choices}
+    filtered = client.get(changelist, {"forecasts__author__id__exact": author.pk})
+    assert filtered.context["cl"].result_count == 1
+    assert [q.pk for q in filtered.context["cl"].result_list] == [question.pk]
+    assert filtered.context["cl"].result_list[0].forecast_total == 2
+    unfiltered = page.context["cl"].queryset.query
+    assert not unfiltered.distinct  # no filter or search joins forecasts: no DISTINCT
+
+
 def test_it_offers_autocomplete_for_authors(client, editor, author):
     client.force_login(editor)
     response = client.get(
