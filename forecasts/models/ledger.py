@@ -401,6 +401,12 @@ class Question(models.Model):
             # The question list's default order (``QuestionViewSet.ordering``): its
             # page is read off the index, not sorted out of every question.
             models.Index(fields=["is_synthetic", "-opens_at", "id"], name="question_list_order"),
+            # The list's other orders (``?ordering=``, either way, the id after): read off
+            # an index, ties put in order as they come, not sorted out of every question.
+            *(
+                models.Index(fields=[field], name=f"question_by_{field}")
+                for field in ("opens_at", "closes_at", "resolve_by", "created_at", "title")
+            ),
         ]
 
     def __str__(self) -> str:

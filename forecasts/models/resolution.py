@@ -70,6 +70,8 @@ class Resolution(models.Model):
                 name="resolution_newest",
                 condition=Q(is_current=True),
             ),
+            # The API's list of every resolution, history included, newest first.
+            models.Index(fields=["-resolved_at", "-id"], name="resolution_listed"),
         ]
         constraints = [
             models.UniqueConstraint(
