@@ -172,14 +172,17 @@ def _chart_store_of_its_own(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _pages_remember_nothing_yet():
-    """Each test starts with nothing remembered by the pages (``pages.fragments``).
+    """Each test starts with nothing remembered by the pages (``pages.fragments``) or the
+    API (``api.compiled``: kept statements, and lists' counts).
 
     A test's writes are rolled back, and on SQLite the change stamp with them, so
     the next test may see the same stamp over other data.
     """
+    from forecasts.api import compiled
     from forecasts.pages import fragments
 
     fragments.forget()
+    compiled.forget()  # the API's kept statements and counts, keyed by the stamp too
 
 
 @pytest.fixture

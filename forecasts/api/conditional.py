@@ -80,12 +80,13 @@ def etag_for(request) -> str | None:
         return None
     found = getattr(request, "_reckon_etag", None)
     if found is None:
+        current = request._reckon_stamps = stamps()  # also keys the list's count (pagination)
         seed = "|".join(
             [
                 request.build_absolute_uri(),
                 "editor" if is_editor(request.user) else "public",
                 request.accepted_renderer.format,
-                repr(stamps()),
+                repr(current),
             ]
         )
         found = 'W/"' + hashlib.sha256(seed.encode()).hexdigest()[:40] + '"'
