@@ -401,6 +401,8 @@ class Question(models.Model):
             # The question list's default order (``QuestionViewSet.ordering``): its
             # page is read off the index, not sorted out of every question.
             models.Index(fields=["is_synthetic", "-opens_at", "id"], name="question_list_order"),
+            # The public list's order (``pages.views.question_list``): soonest due first.
+            models.Index(fields=["is_synthetic", "resolve_by", "id"], name="question_page_order"),
             # The list's other orders (``?ordering=``, either way, the id after): read off
             # an index, ties put in order as they come, not sorted out of every question.
             *(

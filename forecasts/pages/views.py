@@ -32,6 +32,7 @@ from forecasts.models import (
     Resolution,
     Source,
     Tag,
+    forecast_count,
 )
 from forecasts.pages import (
     about,
@@ -526,7 +527,7 @@ def _switched(request, name: str) -> str:
 def question_list(request):
     """Every published question, filterable by topic and lifecycle status."""
     tags = list(Tag.objects.all())
-    questions = Question.objects.published().annotate(n_forecasts=Count("forecasts"))
+    questions = Question.objects.published().annotate(n_forecasts=forecast_count("question"))
     tag = next((t for t in tags if t.slug == request.GET.get("tag")), None)
     if tag is not None:
         questions = questions.filter(tags=tag)
@@ -653,9 +654,7 @@ def source_list(request):
     """Every source, newest first, with how many published claims each holds."""
     sources = (
         Source.objects.select_related("author")
-        .annotate(
-            n_claims=Count("forecasts", filter=~Q(forecasts__question__state=Question.State.DRAFT))
-        )
+        .annotate(n_claims=forecast_count("source", published=True))
         .order_by("is_synthetic", "-published_on", "title", "pk")  # synthetic demo source last
     )
     return render(request, "forecasts/source_list.html", {"sources": sources})
