@@ -412,10 +412,10 @@ def forecast_count(outer: str, *, published: bool = False) -> Subquery:
     them. ``COUNT(*)`` with no GROUP BY (a ``Func``, which Django does not group by)
     gives one row, 0 for none: no COALESCE, a plain aggregate per row. ``published``:
     only the forecasts on questions that are not drafts."""
-    counted = Forecast.objects.filter(**{outer: OuterRef("pk")})
+    rows = Forecast.objects.filter(**{outer: OuterRef("pk")})
     if published:
-        counted = counted.exclude(question__state=Question.State.DRAFT)
-    counted = counted.order_by().values(
+        rows = rows.exclude(question__state=Question.State.DRAFT)
+    counted = rows.order_by().values(
         n=Func(function="COUNT", template="COUNT(*)", output_field=IntegerField())
     )
     return Subquery(counted, output_field=IntegerField())
