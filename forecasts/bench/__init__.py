@@ -6,4 +6,14 @@ returns the figures, which the command prints last as one JSON object.
 Benchmarks measure; they never assert a speed.
 """
 
-BENCHMARKS = ("scoring", "pipeline", "api", "import", "drafting", "readings", "search", "pages")
+BENCHMARKS = (
+    "scoring",
+    "pipeline",
+    "api",
+    "import",
+    "drafting",
+    "readings",
+    "search",
+    "pages",
+    "lists",
+)
