@@ -81,6 +81,14 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # By name: the scorecards' list (author's name, then tag) reads its page
+            # author by author down this one, not sorting every card (40 -> 0.6 ms of
+            # PostgreSQL over 18,000 cards, measured), and the admin's list.
+            models.Index(fields=["name", "id"], name="author_by_name"),
+            # The API's list of authors, real ones first (``AuthorViewSet.ordering``).
+            models.Index(fields=["is_synthetic", "name", "id"], name="author_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name
