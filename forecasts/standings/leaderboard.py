@@ -83,17 +83,20 @@ def leaderboard(
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
     stored = since is None and until is None and not recorded_before_outcome
     if stored:
-        cards = list(
+        stored_cards = (
             Scorecard.objects.for_tag(tag)
             .defer("totals")  # the board shows no calibration or Murphy terms
             .select_related("author")
         )
+        if synthetic is not None:  # the other kind's cards are not read at all
+            stored_cards = stored_cards.filter(author__is_synthetic=synthetic)
+        cards = list(stored_cards)
     else:
         cards = periods.period_cards(
             since=since, until=until, tag=tag, recorded_before_outcome=recorded_before_outcome
         )
-    if synthetic is not None:
-        cards = [c for c in cards if c.author.is_synthetic == synthetic]
+        if synthetic is not None:
+            cards = [c for c in cards if c.author.is_synthetic == synthetic]
     sign = -1.0 if higher_better else 1.0
     eligible = sorted(
         (c for c in cards if getattr(c, field) is not None and getattr(c, count) >= min_n),
