@@ -293,6 +293,32 @@ def test_it_filters_questions_by_an_author_with_forecasts_listing_each_question_
     assert not unfiltered.distinct  # no filter or search joins forecasts: no DISTINCT
 
 
+def test_it_finds_a_question_by_a_word_in_its_claims_quotes_once(
+    client, editor, author, source, question
+):
+    stated = question.opens_at + timedelta(days=1)
+    for day in (0, 1):  # two claims quoting the word
+        builders.raw_forecast(
+            question,
+            author,
+            source=source,
+            stated_at=stated + timedelta(days=day),
+            quote="Stagflation is coming, mark my words.",
+        )
+    other = builders.question("another", title="Will the bridge open?")
+    builders.raw_forecast(other, author, quote="Nothing to see here.")
+    client.force_login(editor)
+    changelist = reverse("admin:forecasts_question_changelist")
+    for term in ("stagflation", "STAGFLATION coming", '"mark my"'):
+        found = client.get(changelist, {"q": term}).context["cl"]
+        assert [q.pk for q in found.result_list] == [question.pk], term
+        assert found.result_count == 1 and not found.queryset.query.distinct
+    both = client.get(changelist, {"q": "stagflation bridge"}).context["cl"]
+    assert both.result_count == 0  # every word must match, in the question or a quote
+    by_title = client.get(changelist, {"q": "bridge"}).context["cl"]
+    assert [q.pk for q in by_title.result_list] == [other.pk]
+
+
 def test_it_offers_autocomplete_for_authors(client, editor, author):
     client.force_login(editor)
     response = client.get(
