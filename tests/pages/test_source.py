@@ -70,3 +70,27 @@ def test_it_matches_curly_quotes_and_spacing_and_skips_overlaps():
     assert html.count("<mark") == 2
     assert 'title="Question: A">said “never again”  to  them</a>' in html
     assert 'title="Question: B">never again</a></mark>” twice' in html
+
+
+def test_the_source_list_counts_the_claims_on_published_questions_only(
+    client, article, author, question
+):
+    draft = builders.question(
+        "a-draft",
+        opens_at=question.opens_at,
+        closes_at=question.closes_at,
+        resolve_by=question.resolve_by,
+        state="draft",
+    )
+    builders.raw_forecast(draft, author, source=article, probability=0.4)
+    other = builders.source(author, title="Another column", slug="another-column")
+    page = client.get("/sources/").content.decode()
+    assert "· 3 claims" in page  # the article's three; not the one on the draft
+    assert "· 0 claims" in page  # a source with none says so
+    assert other.title in page
+
+
+def test_the_question_list_counts_each_question_s_forecasts(client, article, question):
+    page = client.get("/questions/").content.decode()
+    assert "· 1 forecast ·" in page  # the first question's one claim
+    assert "· 2 forecasts ·" in page  # the other's two
