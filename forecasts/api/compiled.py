@@ -348,13 +348,19 @@ def remember_count(key: tuple | None, count: int) -> None:
         _counts.popitem(last=False)
 
 
+def query_items(query, *, skipped: set[str]) -> tuple:
+    """A request's query parameters but the ``skipped`` ones, in one order: part of a key."""
+    return tuple(
+        sorted((name, tuple(query.getlist(name))) for name in query if name not in skipped)
+    )
+
+
 def shape(view) -> tuple | None:
     """The key a request's statements are kept under, or None when they are not kept."""
     query = view.request.query_params
     if not CLOCK_PARAMETERS.isdisjoint(query):
         return None
-    page = view.paginator.page_query_param
-    items = tuple(sorted((name, tuple(query.getlist(name))) for name in query if name != page))
+    items = query_items(query, skipped={view.paginator.page_query_param})
     filters = getattr(view, "filterset_class", None)
     looked_up = filters is not None and not query.keys().isdisjoint(filters.base_filters)
     return (

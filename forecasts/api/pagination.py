@@ -45,11 +45,8 @@ def count_key(request, paginator) -> tuple | None:
     current = getattr(request, "_reckon_stamps", None)
     if current is None:
         return None
-    query = request.query_params
     skipped = {paginator.page_query_param, paginator.page_size_query_param}
-    items = tuple(
-        sorted((name, tuple(query.getlist(name))) for name in query if name not in skipped)
-    )
+    items = compiled.query_items(request.query_params, skipped=skipped)
     user = request.user.pk if request.user.is_authenticated else None
     return ("list", request.path, items, user, connection.vendor, current)
 
