@@ -482,6 +482,9 @@ def _author_tables(
 def _percentile(author: Author, card, selection: dict) -> words.Percentile | None:
     """The author's place among the ranked authors of the same selection (None: unranked).
 
+    Among authors of the author's own kind, as the leaderboard ranks them: a real
+    author among the real ones, a synthetic demo author among the synthetic ones,
+    so that the rank and the count are the ones the leaderboard shows.
     For a stored card (no period, every claim), counted from the stored cards in
     one query (``leaderboard.stored_place``); otherwise the rebuilt board is
     read. Either way whenever something is scored, so that the page's query
@@ -496,11 +499,15 @@ def _percentile(author: Author, card, selection: dict) -> words.Percentile | Non
         and not selection["recorded_before_outcome"]
     )
     if stored:
-        place = stored_place(card, min_n=settings.RECKON_LEADERBOARD_MIN_N)
+        place = stored_place(
+            card, min_n=settings.RECKON_LEADERBOARD_MIN_N, synthetic=author.is_synthetic
+        )
         if place is None:
             return None
         return words.Percentile(rank=place.rank, n_ranked=place.n_ranked, n_worse=place.n_worse)
-    board = read_leaderboard(**selection, min_n=settings.RECKON_LEADERBOARD_MIN_N)
+    board = read_leaderboard(
+        **selection, min_n=settings.RECKON_LEADERBOARD_MIN_N, synthetic=author.is_synthetic
+    )
     return words.percentile(author, board.ranked)
 
 

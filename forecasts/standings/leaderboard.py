@@ -154,7 +154,9 @@ class Place:
     n_worse: int
 
 
-def stored_place(card: Scorecard, *, min_n: int | None = None) -> Place | None:
+def stored_place(
+    card: Scorecard, *, min_n: int | None = None, synthetic: bool | None = None
+) -> Place | None:
     """Where a stored card stands on its board (overall or its tag's), in one query.
 
     The same rule as ``leaderboard``'s Brier order, counted in the database from
@@ -162,10 +164,14 @@ def stored_place(card: Scorecard, *, min_n: int | None = None) -> Place | None:
     than the cards with a lower mean Brier (equal scores share a rank). None
     when the card is not ranked (too few scored questions, or no score); the
     query runs all the same, so a page's query count does not depend on it.
+    ``synthetic`` is ``leaderboard``'s: the board of the real authors (False) or
+    of the synthetic demo ones (True) only; None, everyone's.
     """
     min_n = max(settings.RECKON_LEADERBOARD_MIN_N if min_n is None else min_n, 1)
     brier = card.brier if card.brier is not None else 0.0
     board = Scorecard.objects.filter(brier__isnull=False, n_scored__gte=min_n)
+    if synthetic is not None:
+        board = board.filter(author__is_synthetic=synthetic)
     tag_id = card.tag_id
     board = board.filter(tag__isnull=True) if tag_id is None else board.filter(tag_id=tag_id)
     counts = board.aggregate(

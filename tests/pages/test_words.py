@@ -63,15 +63,25 @@ def test_the_statistics_sit_behind_a_disclosure(client, world):
         assert f'data-field="{name}"' in details
 
 
-def test_each_ranked_author_hears_their_percentile_among_ranked_authors(client, world):
-    cards = sorted(
-        Scorecard.objects.filter(tag=None, n_scored__gte=3), key=lambda c: (c.brier, -c.n_scored)
-    )
+@pytest.mark.parametrize("synthetic", [False, True])
+def test_each_ranked_author_hears_their_percentile_among_ranked_authors_of_their_kind(
+    client, world, synthetic
+):
+    """Real authors among the real ones, the synthetic among the synthetic, as the
+    leaderboard ranks them (the world holds both)."""
+    ranked = Scorecard.objects.filter(
+        tag=None, n_scored__gte=3, author__is_synthetic=synthetic
+    ).select_related("author")
+    cards = sorted(ranked, key=lambda c: (c.brier, -c.n_scored))
+    assert cards
     ranks = competition_ranks([c.brier for c in cards])
     for card, rank in zip(cards, ranks, strict=True):
         worse = sum(1 for other in cards if other.brier > card.brier)
         others = len(cards) - 1
         page = client.get(card.author.get_absolute_url()).content.decode()
+        if others == 0:
+            assert field(page, "percentile") == ["The only ranked author on this board."]
+            continue
         assert field(page, "percentile") == [
             f"Ranked {rank} of {len(cards)}: a better Brier score than {worse} of the other "
             f"{others} ranked authors ({worse / others * 100:.0f}%)."

@@ -146,6 +146,36 @@ def test_a_card_below_the_minimum_has_no_place(tied, django_assert_num_queries):
     assert stored_place(card, min_n=card.n_scored) is not None
 
 
+# Bob and Dee as synthetic demo authors: each kind is ranked among itself.
+REAL_RANKS = {"ada": 1, "cy": 2, "eve": 3}
+SYNTHETIC_RANKS = {"bob": 1, "dee": 2}
+
+
+def test_a_stored_card_is_placed_among_its_own_kind_as_that_kinds_board_places_it(
+    tied, django_assert_num_queries
+):
+    Author.objects.filter(slug__in=SYNTHETIC_RANKS).update(is_synthetic=True)
+    for synthetic, expected in ((False, REAL_RANKS), (True, SYNTHETIC_RANKS)):
+        board = leaderboard(synthetic=synthetic)
+        assert {s.author.slug: s.rank for s in board.ranked} == expected
+        for standing in board.ranked:
+            with django_assert_num_queries(1):
+                place = stored_place(standing.card, synthetic=synthetic)
+            assert place is not None
+            assert (place.rank, place.n_ranked) == (standing.rank, len(expected))
+
+
+@pytest.mark.parametrize("query", ["", "?recorded_before_outcome=on"])
+def test_an_author_page_gives_the_rank_the_leaderboard_of_their_kind_gives(tied, client, query):
+    """Stored cards, and a board rebuilt for a selection: the same place either way."""
+    Author.objects.filter(slug__in=SYNTHETIC_RANKS).update(is_synthetic=True)
+    for expected in (REAL_RANKS, SYNTHETIC_RANKS):
+        for slug, rank in expected.items():
+            page = client.get(f"/authors/{slug}/{query}").content.decode()
+            sentence = re.search(r'data-field="percentile">(.*?)</p>', page, re.S).group(1)
+            assert f"Ranked {rank} of {len(expected)}:" in sentence, (slug, query, sentence)
+
+
 def page_ranks(html: str) -> dict[str, int]:
     ranked = html.split('id="ranked-h"')[1].split('id="unranked-h"')[0]
     rows = re.findall(r'data-author="([\w-]+)">\s*<td class="num">(\d+)</td>', ranked)
