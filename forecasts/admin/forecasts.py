@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
 
 from forecasts import ledger
 from forecasts.admin.forms import ForecastCorrectionForm, ForecastEntryForm, percent_text
-from forecasts.models import Forecast, ForecastCorrection, ForecastProbability, ForecastQuantile
+from forecasts.models import (
+    Forecast,
+    ForecastCorrection,
+    ForecastProbability,
+    ForecastQuantile,
+    stated_years,
+)
 
 VALUE_ENTRY = ("value", "value_low", "value_high", "coverage", "quantiles")
 
@@ -167,6 +174,14 @@ class ForecastAdmin(PercentColumns, admin.ModelAdmin):
     date_hierarchy = "stated_at"
     list_select_related = ["author", "question"]
     show_full_result_count = False
+
+    def hierarchy_years(self, cl) -> list[int] | None:
+        """The drill-down's years for the whole list, read from an index (``stated_years``,
+        ``templatetags/reckon_admin.py``); None for a filtered or searched list, whose
+        years Django's drill-down reads from its rows."""
+        if cl.queryset.query.has_filters():
+            return None
+        return stated_years(timezone.get_current_timezone_name())
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ForecastCorrectionForm if obj else ForecastEntryForm

@@ -6,6 +6,7 @@ from forecasts.models.forecast import (
     ForecastProbability,
     ForecastQuantile,
     forecast_count,
+    stated_years,
 )
 from forecasts.models.ledger import Author, Option, Question, Source, Tag
 from forecasts.models.prompts import DueQuestion, ResolutionPrompt
@@ -39,4 +40,5 @@ __all__ = [
     "StatedForm",
     "Tag",
     "forecast_count",
+    "stated_years",
 ]
