@@ -9,6 +9,7 @@
 #   make lint           ruff check, ruff format --check, and the import contracts (.importlinter)
 #   make typecheck      mypy, against the baseline in .ci/mypy-baseline.txt (see pyproject.toml)
 #   make lock           recompile requirements/*.txt from pyproject.toml (hashes included)
+#   make bench-figures  every benchmark in one sitting, as the README's figures table was measured
 #
 # Installs come from the lock files: requirements/dev.txt here and in CI,
 # requirements/prod.txt in the Docker image; the project itself goes in with --no-deps.
@@ -30,7 +31,7 @@ marks = $(strip $(1)$(if $(and $(1),$(MARKS)), and )$(if $(MARKS),$(if $(1),($(M
 pytest_marks = $(if $(call marks,$(1)),-m "$(call marks,$(1))")
 
 .PHONY: install run run-demo test test-fast test-sqlite lint format typecheck typecheck-baseline lock \
-	migrations-check clean
+	migrations-check bench-figures clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -107,6 +108,30 @@ lock: $(VENV)/.installed
 
 migrations-check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
+
+## bench-figures: every benchmark, one after another, each on a PostgreSQL database of its own
+## (created and migrated if missing; a benchmark builds the world it needs in an empty one, the
+## ten-million-forecast world in over ten minutes). Run it with nothing else on the machine;
+## each benchmark's output goes to var/bench/<name>.log, its JSON line to var/bench/figures.jsonl.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_REDIS ?= redis://127.0.0.1:6379
+# name:database:Redis database:arguments, separated by ";". `lists` reads the world
+# `scoring` leaves; `search` the public records `pages` loads.
+BENCH_RUNS ?= api:api:3:api;pages:pages:5:pages;\
+	scoring:scoring:4:scoring --reuse-world --runs 3 --workers 2;lists:scoring:4:lists --repeat 3;\
+	pipeline:misc:6:pipeline;import:misc:6:import;search:pages:5:search;\
+	readings:misc:6:readings;drafting:misc:6:drafting;scoring10:scoring10:7:scoring --scale 10 --runs 3
+bench-figures: $(VENV)/.installed
+	mkdir -p var/bench && : > var/bench/figures.jsonl
+	@echo "$(BENCH_RUNS)" | sed 's/;[[:space:]]*/\n/g' | while IFS=: read -r name db redis args; do \
+		psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE reckon_bench_$$db" 2>/dev/null; \
+		url="$(BENCH_PG)/reckon_bench_$$db"; \
+		DATABASE_URL=$$url $(PY) manage.py migrate -v0 || exit 1; \
+		echo "bench $$args ($$(date -u +%H:%M:%S), load $$(cut -d' ' -f1-3 /proc/loadavg))"; \
+		DATABASE_URL=$$url REDIS_URL=$(BENCH_REDIS)/$$redis $(PY) manage.py bench $$args \
+			> var/bench/$$name.log 2>&1 || { tail -5 var/bench/$$name.log; exit 1; }; \
+		grep '^{' var/bench/$$name.log | tail -1 >> var/bench/figures.jsonl; \
+	done
 
 clean:
 	rm -rf var/ staticfiles/ artifacts/
