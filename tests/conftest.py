@@ -172,17 +172,20 @@ def _chart_store_of_its_own(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _pages_remember_nothing_yet():
-    """Each test starts with nothing remembered by the pages (``pages.fragments``) or the
-    API (``api.compiled``: kept statements, and lists' counts).
+    """Each test starts with nothing remembered by the pages (``pages.fragments``), the
+    API (``api.compiled``: kept statements, and lists' counts) or the readings under
+    every scale (``drafting.readings``).
 
     A test's writes are rolled back, and on SQLite the change stamp with them, so
     the next test may see the same stamp over other data.
     """
     from forecasts.api import compiled
+    from forecasts.drafting import readings
     from forecasts.pages import fragments
 
     fragments.forget()
     compiled.forget()  # the API's kept statements and counts, keyed by the stamp too
+    readings.forget()
 
 
 @pytest.fixture

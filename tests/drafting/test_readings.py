@@ -92,15 +92,53 @@ def test_a_correction_is_seen_at_once(world):
     assert by_scale(record)["kent1964"].brier == card(ada).brier
 
 
-def test_a_redis_outage_computes_without_the_cache(world, monkeypatch):
-    ada = card(world["authors"]["Ada"])
-    expected = readings.author_words(ada)
-    down = RedisCache(
+def unreachable_redis() -> RedisCache:
+    return RedisCache(
         f"redis://127.0.0.1:{free_port()}/0",
         {"OPTIONS": {"socket_connect_timeout": 0.2}, "KEY_PREFIX": uuid.uuid4().hex},
     )
-    monkeypatch.setattr(readings, "django_cache", down)
+
+
+def test_a_redis_outage_computes_without_the_cache(world, monkeypatch):
+    ada = card(world["authors"]["Ada"])
+    expected = readings.author_words(ada)
+    readings.forget()  # a process that has not read it yet
+    monkeypatch.setattr(readings, "django_cache", unreachable_redis())
     assert readings.author_words(ada) == expected
+
+
+def test_a_result_read_once_is_kept_in_the_process(world, monkeypatch, django_assert_num_queries):
+    ada = card(world["authors"]["Ada"])
+    first = readings.author_words(ada)
+    monkeypatch.setattr(readings, "django_cache", unreachable_redis())
+    with django_assert_num_queries(1):  # the stamp: not computed again, Redis not asked
+        assert readings.author_words(ada) == first
+
+
+def test_another_process_takes_it_from_redis_and_keeps_it(
+    world, monkeypatch, django_assert_num_queries
+):
+    ada = card(world["authors"]["Ada"])
+    first = readings.author_words(ada)
+    readings.forget()
+    with django_assert_num_queries(1):  # the stamp; the record comes from Redis
+        assert readings.author_words(ada) == first
+    monkeypatch.setattr(readings, "django_cache", unreachable_redis())
+    with django_assert_num_queries(1):
+        assert readings.author_words(ada) == first
+
+
+def test_the_process_keeps_a_bounded_number(world, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(readings, "LOCAL_ENTRIES", 2)
+    cards = [card(world["authors"][name]) for name in ("Ada", "Bob", "Cy")]
+    for each in cards:
+        readings.author_words(each)
+    monkeypatch.setattr(readings, "django_cache", unreachable_redis())
+    with django_assert_num_queries(2):  # the last two are kept: the stamp only, each
+        readings.author_words(cards[2])
+        readings.author_words(cards[1])
+    with django_assert_num_queries(3):  # the first was dropped: worked out again
+        readings.author_words(cards[0])
 
 
 def test_the_board_says_who_moves_under_which_scale(world, django_assert_num_queries):

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from forecasts.drafting import readings
 from forecasts.pages import fragments
 from tests.builders.pages_world import build_world, store_scores
 
@@ -78,6 +79,7 @@ def test_every_page_reads_a_fixed_number_of_times(client, world, settings, tmp_p
     found = {}
     for i, (name, (url, expected)) in enumerate(pages(world).items()):
         fragments.forget()
+        readings.forget()
         cache.clear()
         settings.RECKON_CHART_DIR = tmp_path / f"charts-{i}"  # an empty chart store
         settings.RECKON_CHART_DIR.mkdir()
