@@ -39,6 +39,7 @@ from forecasts.models import (
     Resolution,
     Source,
 )
+from forecasts.models.changes import prepared_cursor
 from forecasts.models.ledger import Scale
 from forecasts.transfer import quantities
 from forecasts.transfer.exports import FORECAST_COLUMNS as EXPORT_COLUMNS
@@ -436,11 +437,7 @@ def _repeated(built: list[CheckedForecast], lines: list[int]) -> list[RowError]:
         return []
     stored = {
         (f.question_id, f.author_id, f.stated_at): f
-        for f in Forecast.objects.filter(
-            question_id__in={k[0] for k in keys},
-            author_id__in={k[1] for k in keys},
-            stated_at__in={k[2] for k in keys},
-        ).select_related("author")
+        for f in _stored_at_keys(keys).select_related("author")
     }
     first_line: dict[tuple, int] = {}
     errors = []
@@ -456,6 +453,35 @@ def _repeated(built: list[CheckedForecast], lines: list[int]) -> list[RowError]:
         else:
             first_line[key] = line
     return errors
+
+
+def _stored_at_keys(keys: list[tuple]):
+    """The stored forecasts with any of these (question, author, stated_at) keys.
+
+    On PostgreSQL the keys go as three arrays, bound on the server in binary
+    (psycopg writes them in C), joined to the table on its unique index: one
+    statement, planned once per connection, for any number of rows. Written as ``IN``
+    lists, 100,000 rows' moments were 100,000 parameters for Django to compile
+    and PostgreSQL to parse: 1.5 s of a 6-s import (``bench import``). Elsewhere
+    the lists stay, and the caller keeps only the exact keys.
+    """
+    if connection.vendor != "postgresql":
+        return Forecast.objects.filter(
+            question_id__in={k[0] for k in keys},
+            author_id__in={k[1] for k in keys},
+            stated_at__in={k[2] for k in keys},
+        )
+    questions, authors, moments = (list(column) for column in zip(*keys, strict=True))
+    with prepared_cursor() as cursor:  # bound on the server; %b: in binary
+        cursor.execute(
+            f"SELECT f.id FROM {Forecast._meta.db_table} f JOIN unnest(%b::int8[], %b::int8[], "
+            "%b::timestamptz[]) AS k(question_id, author_id, stated_at) "
+            "ON f.question_id = k.question_id AND f.author_id = k.author_id "
+            "AND f.stated_at = k.stated_at",
+            (questions, authors, moments),
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    return Forecast.objects.filter(pk__in=found)
 
 
 def write(checked: list[CheckedForecast]) -> None:

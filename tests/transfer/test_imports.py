@@ -109,3 +109,65 @@ def test_it_takes_a_probability_exactly_when_the_api_does(
 
     assert api.status_code in (201, 400)
     assert csv_took == (api.status_code == 201)
+
+
+def _other_question():
+    from tests import builders
+
+    return builders.question(
+        "will-it-also-happen",
+        title="Will it also happen by 2025?",
+        resolution_criteria="Yes if it also happens before 2025-12-31 per a major newspaper.",
+    )
+
+
+def test_a_stored_forecast_sharing_two_of_its_three_keys_is_no_repeat(question, author):
+    from tests import builders
+
+    _other_question()
+    builders.author("Bo Analyst")
+    stored = datetime(2025, 3, 1, 8, tzinfo=UTC)
+    builders.forecast(question, author, probability=0.3, stated_at=stored)
+    text = HEADER + (
+        "will-it-happen,ada-pundit,2025-03-01T09:00:00Z,0.4,\n"  # another moment
+        "will-it-also-happen,ada-pundit,2025-03-01T08:00:00Z,0.5,\n"  # another question
+        "will-it-happen,bo-analyst,2025-03-01T08:00:00Z,0.6,\n"  # another author
+    )
+
+    assert import_forecasts(text) == 3
+    assert Forecast.objects.count() == 4
+
+
+def test_a_stored_forecast_at_the_same_moment_written_in_another_zone_is_a_repeat(question, author):
+    from tests import builders
+
+    builders.forecast(question, author, stated_at=datetime(2025, 3, 1, 8, tzinfo=UTC))
+    text = HEADER + "will-it-happen,ada-pundit,2025-03-01T09:00:00+01:00,0.4,\n"
+
+    with pytest.raises(ImportFailed) as failed:
+        import_forecasts(text)
+    assert [(e.line, e.field) for e in failed.value.errors] == [(2, "stated_at")]
+    assert "Ada Pundit already has a forecast" in failed.value.errors[0].message
+    assert Forecast.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_the_repeats_are_found_by_one_statement_of_one_size_for_any_number_of_rows(
+    question, author
+):
+    """The keys go as three arrays: the statement's text does not grow with the file."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def repeat_check(rows: int) -> list[str]:
+        lines = "".join(
+            f"will-it-happen,ada-pundit,2025-03-01T08:{i // 60:02d}:{i % 60:02d}Z,0.5,\n"
+            for i in range(rows)
+        )
+        with CaptureQueriesContext(connection) as seen:
+            import_forecasts(HEADER + lines, dry_run=True)
+        return [q["sql"] for q in seen.captured_queries if "unnest" in q["sql"]]
+
+    few, many = repeat_check(3), repeat_check(300)
+    assert len(few) == len(many) == 1
+    assert few == many
