@@ -11,10 +11,13 @@ forecast of those pairs), each phrase is read again under every shipped scale
 Results are cached (Django's cache; it fails open when Redis is out) under a
 key that carries the change stamp (``forecasts.models.changes``), read in
 one query: any write to the ledger or its scores moves it, so a stale result
-is never read back; it simply expires. The last few hundred are also kept in
-this process under the same keys (``LOCAL_ENTRIES``), in front of Redis: an
-author's scorecard and page read one on every request, and a round trip to
-Redis cost the scorecard about a tenth of its time (measured in process).
+is never read back; it simply expires. The last few hundred authors' records
+are also kept in this process under the same keys (``LOCAL_ENTRIES``), in front
+of Redis: an author's scorecard and page read one on every request, and a round
+trip to Redis cost the scorecard about a tenth of its time (measured in
+process). A record is a few dozen numbers, so that memory stays under a
+megabyte; the board's readings grow with the number of authors and are kept in
+Redis only (the leaderboard page remembers its own, ``pages.fragments``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache
-from typing import TypeVar
 
 from django.core.cache import cache as django_cache
 from django.db.models import Exists, OuterRef, Q
@@ -46,11 +48,11 @@ from forecasts.scoring.readings import (
 from forecasts.standings.counted import claim_times
 from forecasts.standings.leaderboard import Standing, board_order
 
-T = TypeVar("T")
-
 CACHE_SECONDS = 3600
 CACHE_VERSION = 1
-LOCAL_ENTRIES = 256  # results kept in this process as well, the least recently read going first
+LOCAL_ENTRIES = (
+    256  # authors' records kept in this process too, the least recently read going first
+)
 # A forecast's number came from words: a phrase, a shipped scale and the point it gave.
 WORDED = (
     ~Q(phrase="")
@@ -106,7 +108,7 @@ def author_words(card: Scorecard | None) -> WordsRecord | None:
     if card is None or card.tag_id is not None or card.brier is None or not card.n_scored:
         return None
     key = _key(f"author:{card.author_id}:{card.n_scored}:{card.brier!r}")
-    found = _cached(key, WordsRecord)
+    found = _cached(key)
     if found is not None:
         return found
     questions = _worded_questions([card.author_id]).get(card.author_id, [])
@@ -143,8 +145,8 @@ def board_under_scales(ranked: Sequence[Standing]) -> dict[int, list[RankUnderSc
     lines = sorted((c.author_id, c.brier, c.n_scored) for c in cards)
     digest = hashlib.sha256(repr(lines).encode()).hexdigest()[:16]
     key = _key(f"board:{digest}")
-    briers = _cached(key, dict)
-    if briers is None:
+    briers = django_cache.get(key)
+    if not isinstance(briers, dict):
         inputs = _worded_questions([c.author_id for c in cards])
         briers = {
             c.author_id: {
@@ -156,7 +158,7 @@ def board_under_scales(ranked: Sequence[Standing]) -> dict[int, list[RankUnderSc
             for c in cards
             if c.brier is not None
         }
-        _keep(key, briers)
+        django_cache.set(key, briers, CACHE_SECONDS)
     return _ranks(ranked, briers)
 
 
@@ -261,31 +263,31 @@ def phrase_point(phrase: str, scale: str) -> PhrasePoint | None:
     return None if reading is None else PhrasePoint(reading.scale, reading.point)
 
 
-_local: OrderedDict[str, object] = OrderedDict()
+_local: OrderedDict[str, WordsRecord] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _cached(key: str, kind: type[T]) -> T | None:
-    """The result kept under ``key``: from this process, else from Django's cache (and
-    then kept here too); None if neither holds one of ``kind``."""
+def _cached(key: str) -> WordsRecord | None:
+    """The record kept under ``key``: from this process, else from Django's cache (and
+    then kept here too); None if neither holds one."""
     with _local_lock:
         found = _local.get(key)
         if found is not None:
             _local.move_to_end(key)
-            return found  # type: ignore[return-value]
+            return found
     found = django_cache.get(key)
-    if not isinstance(found, kind):
+    if not isinstance(found, WordsRecord):
         return None
     _keep_here(key, found)
     return found
 
 
-def _keep(key: str, value: object) -> None:
+def _keep(key: str, value: WordsRecord) -> None:
     django_cache.set(key, value, CACHE_SECONDS)
     _keep_here(key, value)
 
 
-def _keep_here(key: str, value: object) -> None:
+def _keep_here(key: str, value: WordsRecord) -> None:
     with _local_lock:
         _local[key] = value
         _local.move_to_end(key)

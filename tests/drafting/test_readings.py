@@ -152,3 +152,14 @@ def test_the_board_says_who_moves_under_which_scale(world, django_assert_num_que
     bob = {line.scale: (line.rank, line.places) for line in moves[world["authors"]["Bob"].pk]}
     assert ada == {"icd203": (2, 0), "kent1964": (1, 1), "ipcc_ar5": (1, 1), "reckon": (2, 0)}
     assert bob["kent1964"] == (2, -1)
+
+
+def test_the_boards_readings_are_not_kept_in_the_process(
+    world, monkeypatch, django_assert_num_queries
+):
+    """They grow with the number of authors: Redis only, so a process's memory stays small."""
+    ranked = leaderboard(min_n=1).ranked
+    first = readings.board_under_scales(ranked)
+    monkeypatch.setattr(readings, "django_cache", unreachable_redis())
+    with django_assert_num_queries(3):  # the stamp, then worked out again: not from memory
+        assert readings.board_under_scales(ranked) == first
