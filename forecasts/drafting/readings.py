@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from functools import cache
+from functools import cache, lru_cache
 
 from django.core.cache import cache as django_cache
 from django.db.models import Exists, OuterRef, Q
@@ -50,9 +49,7 @@ from forecasts.standings.leaderboard import Standing, board_order
 
 CACHE_SECONDS = 3600
 CACHE_VERSION = 1
-LOCAL_ENTRIES = (
-    256  # authors' records kept in this process too, the least recently read going first
-)
+LOCAL_ENTRIES = 256  # authors' records kept in this process too
 # A forecast's number came from words: a phrase, a shipped scale and the point it gave.
 WORDED = (
     ~Q(phrase="")
@@ -108,13 +105,23 @@ def author_words(card: Scorecard | None) -> WordsRecord | None:
     if card is None or card.tag_id is not None or card.brier is None or not card.n_scored:
         return None
     key = _key(f"author:{card.author_id}:{card.n_scored}:{card.brier!r}")
-    found = _cached(key)
-    if found is not None:
+    return _kept_words(key, card.author_id, card.n_scored, card.brier)
+
+
+def _words(key: str, author_id: int, n_scored: int, brier: float) -> WordsRecord:
+    """The record cached under ``key`` (which names the other arguments and the stamp),
+    or worked out and cached."""
+    found = django_cache.get(key)
+    if isinstance(found, WordsRecord):
         return found
-    questions = _worded_questions([card.author_id]).get(card.author_id, [])
-    record = words_record(questions, headline=card.brier, n_scored=card.n_scored)
-    _keep(key, record)
+    questions = _worded_questions([author_id]).get(author_id, [])
+    record = words_record(questions, headline=brier, n_scored=n_scored)
+    django_cache.set(key, record, CACHE_SECONDS)
     return record
+
+
+# Kept in this process too, the least recently read going first (see the module's docstring).
+_kept_words = lru_cache(maxsize=LOCAL_ENTRIES)(_words)
 
 
 def words_record(
@@ -263,42 +270,9 @@ def phrase_point(phrase: str, scale: str) -> PhrasePoint | None:
     return None if reading is None else PhrasePoint(reading.scale, reading.point)
 
 
-_local: OrderedDict[str, WordsRecord] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _cached(key: str) -> WordsRecord | None:
-    """The record kept under ``key``: from this process, else from Django's cache (and
-    then kept here too); None if neither holds one."""
-    with _local_lock:
-        found = _local.get(key)
-        if found is not None:
-            _local.move_to_end(key)
-            return found
-    found = django_cache.get(key)
-    if not isinstance(found, WordsRecord):
-        return None
-    _keep_here(key, found)
-    return found
-
-
-def _keep(key: str, value: WordsRecord) -> None:
-    django_cache.set(key, value, CACHE_SECONDS)
-    _keep_here(key, value)
-
-
-def _keep_here(key: str, value: WordsRecord) -> None:
-    with _local_lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
-
-
 def forget() -> None:
     """Drop what this process keeps (tests: on SQLite a rolled-back test's stamp comes back)."""
-    with _local_lock:
-        _local.clear()
+    _kept_words.cache_clear()
 
 
 def _key(what: str) -> str:

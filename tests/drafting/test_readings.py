@@ -3,6 +3,7 @@
 The ledger is ``tests.builders.worded``: its docstring works out the headlines.
 """
 
+import functools
 import uuid
 
 import pytest
@@ -129,7 +130,8 @@ def test_another_process_takes_it_from_redis_and_keeps_it(
 
 
 def test_the_process_keeps_a_bounded_number(world, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(readings, "LOCAL_ENTRIES", 2)
+    assert readings._kept_words.cache_info().maxsize == readings.LOCAL_ENTRIES
+    monkeypatch.setattr(readings, "_kept_words", functools.lru_cache(maxsize=2)(readings._words))
     cards = [card(world["authors"][name]) for name in ("Ada", "Bob", "Cy")]
     for each in cards:
         readings.author_words(each)
