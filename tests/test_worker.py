@@ -332,7 +332,10 @@ def test_it_starts_beat_on_a_fresh_clone_creating_its_state_folder(tmp_path):
         "REDIS_URL": TEST_REDIS_URL,
         "RECKON_VAR_DIR": str(var_dir),
     }
-    beat = CeleryProcess("beat", ["beat", "--loglevel=info"], env, tmp_path / "beat.log")
+    # At debug level beat logs its first tick once its schedule is set up: stopped before
+    # that, beat's own signal handler sets the schedule up a second time, inside the
+    # first (a race of the test's making, not a crash of beat's).
+    beat = CeleryProcess("beat", ["beat", "--loglevel=debug"], env, tmp_path / "beat.log")
     try:
         beat.spawn()
         wait_for(lambda: var_dir.exists() or beat.process.poll() is not None, 30, "beat")
@@ -340,6 +343,13 @@ def test_it_starts_beat_on_a_fresh_clone_creating_its_state_folder(tmp_path):
             lambda: any(var_dir.glob("celerybeat-schedule*")) or beat.process.poll() is not None,
             30,
             "beat to write its schedule",
+        )
+        wait_for(
+            lambda: (
+                "beat: Ticking with max interval" in beat.log() or beat.process.poll() is not None
+            ),
+            30,
+            "beat to finish setting its schedule up",
         )
         assert beat.process.poll() is None, beat.log()
     finally:
