@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,20 +47,66 @@ def write_rows(
     """Insert ``n_rows`` rows into ``table`` (COPY on PostgreSQL, executemany elsewhere).
 
     ``any_order``: the rows may be stored in another order (``binary_tuples``).
+    On PostgreSQL the rows are encoded ``_CHUNK_ROWS`` at a time as they are sent.
     """
+    if connection.vendor == "postgresql":
+        _copy_in(connection, table, columns, _copy_parts(columns, n_rows, any_order))
+    else:
+        _insert_many(connection, table, columns, n_rows)
+
+
+@dataclass(frozen=True)
+class EncodedRows:
+    """Rows made ready to insert (``encode_rows``), so that the costly half, building
+    binary COPY's tuples with NumPy, can run apart from sending them (``write_encoded``).
+    Elsewhere than on PostgreSQL the columns are kept, and converted when written."""
+
+    table: str
+    columns: tuple[Column, ...]
+    n_rows: int
+    parts: tuple[bytes, ...] | None  # None: not PostgreSQL
+
+
+def encode_rows(
+    vendor: str, table: str, columns: Sequence[Column], n_rows: int, *, any_order: bool = False
+) -> EncodedRows:
+    """``write_rows``'s rows, made ready to send; every part is held at once."""
+    parts = tuple(_copy_parts(columns, n_rows, any_order)) if vendor == "postgresql" else None
+    return EncodedRows(table, tuple(columns), n_rows, parts)
+
+
+def write_encoded(connection, rows: EncodedRows) -> None:
+    """Insert rows that ``encode_rows`` made ready (for this connection's database)."""
+    if rows.parts is None:
+        _insert_many(connection, rows.table, rows.columns, rows.n_rows)
+    else:
+        _copy_in(connection, rows.table, rows.columns, iter(rows.parts))
+
+
+def _copy_parts(columns: Sequence[Column], n_rows: int, any_order: bool) -> Iterator[bytes]:
+    for start in range(0, n_rows, _CHUNK_ROWS):
+        yield binary_tuples(columns, start, min(start + _CHUNK_ROWS, n_rows), any_order=any_order)
+
+
+def _copy_in(connection, table: str, columns: Sequence[Column], parts: Iterator[bytes]) -> None:
+    first = next(parts, None)
+    if first is None:
+        return  # no rows
+    names = ", ".join(c.name for c in columns)
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(HEADER)
+            copy.write(first)
+            for part in parts:
+                copy.write(part)
+            copy.write(TRAILER)
+
+
+def _insert_many(connection, table: str, columns: Sequence[Column], n_rows: int) -> None:
     if n_rows == 0:
         return
     names = ", ".join(c.name for c in columns)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.connection.cursor()
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.write(HEADER)
-                for start in range(0, n_rows, _CHUNK_ROWS):
-                    stop = min(start + _CHUNK_ROWS, n_rows)
-                    copy.write(binary_tuples(columns, start, stop, any_order=any_order))
-                copy.write(TRAILER)
-        return
     marks = ", ".join(["%s"] * len(columns))
     rows = zip(*(_python_values(c, n_rows) for c in columns), strict=True)
     with connection.cursor() as cursor:

@@ -24,7 +24,7 @@ import numpy as np
 from django.db import connection
 
 from forecasts.engine import card_totals
-from forecasts.engine.bulkload import Query, read_small
+from forecasts.engine.bulkload import EncodedRows, Query, read_small
 from forecasts.engine.card_rows import card_rows
 from forecasts.engine.ledger_arrays import IdRange, Ledger, cut_ranges, read_ledger
 from forecasts.engine.pair_scores import score_pairs
@@ -34,6 +34,7 @@ from forecasts.engine.score_digests import scores_digests, store_digests, stored
 from forecasts.engine.score_tables import (
     copy_question_scores,
     delete_question_scores,
+    encode_question_scores,
     stamp_scored,
     take_rows,
     write_question_scores,
@@ -77,6 +78,19 @@ class ScoredChunk:
     digests: np.ndarray
     result: ChunkResult
     quantities: QuantityLedger | None = None  # read ahead with the ledger, or not yet
+    encoded: EncodedRows | None = None  # a cold start's rows, encoded ahead (encode_ahead)
+
+
+def encode_ahead(chunk: ScoredChunk, started: datetime) -> None:
+    """Encode a cold start's rows for ``write_chunk`` now, in the scorer's thread.
+
+    In a full rescore the writes run in a thread of their own while the next
+    chunk is scored (``forecasts.engine.chunk_writer``), and in a cold start
+    they are the slower half: building the rows' COPY tuples (NumPy) here and
+    leaving the writer only to send them shares the work out between the two.
+    """
+    with phase("encode_scores"):
+        chunk.encoded = encode_question_scores(chunk.rows, started)
 
 
 def score_chunk(
@@ -174,7 +188,9 @@ def write_chunk(
     if cold:
         changed = np.ones(ledger.question_id.size, bool)
         with phase("copy_scores"):
-            written = copy_question_scores(rows, started)
+            written = copy_question_scores(
+                rows if chunk.encoded is None else chunk.encoded, started
+            )
     else:
         with phase("compare"):
             if verify:

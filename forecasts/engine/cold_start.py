@@ -6,8 +6,9 @@ date row by row costs more than building them once at the end ("Populating a
 Database" in PostgreSQL's manual), so ``bulk_load`` drops the table's indexes
 (the primary key and unique constraint included, unless another table's
 foreign key needs one), lets the rescore COPY every row in, builds them again
-and analyses the table; the questions' digests, rewritten with the rows, are copied
-in too. It runs inside the rescore's transaction: DDL is
+and analyses the columns that readers filter on (``ANALYZED``); the questions'
+digests, rewritten with the rows, are copied in too. It runs inside the
+rescore's transaction: DDL is
 transactional on PostgreSQL, and the ACCESS EXCLUSIVE lock that dropping an
 index takes makes readers of the table wait for the commit, so they see the
 old (empty) table or the whole new one, never half of it. A failure rolls
@@ -28,6 +29,21 @@ from forecasts.engine.stopwatch import phase
 TABLE = "forecasts_questionscore"
 QUANTITY_TABLE = "forecasts_quantityscore"
 DIGESTS = "forecasts_scoresdigest"
+# The columns that readers filter and join the score table on (the managers of
+# forecasts.models.scores; author and question): the statistics the planner
+# needs as soon as the load commits. Analysing these alone takes half as long as
+# the whole table (105 against 205 ms at a million forecasts); autovacuum
+# analyses every column soon after the commit, as after any large insert.
+ANALYZED = {
+    TABLE: (
+        "author_id",
+        "question_id",
+        "resolution_id",
+        "excluded_reason",
+        "brier",
+        "n_retrospective",
+    ),
+}
 
 
 def score_table_empty(table: str = TABLE) -> bool:
@@ -63,7 +79,8 @@ def bulk_load(*, enabled: bool, table: str = TABLE) -> Iterator[None]:
             with phase(f"build {name}"):
                 cursor.execute(statement)
         with phase("analyze"):
-            cursor.execute(f"ANALYZE {table}")
+            columns = ANALYZED.get(table)
+            cursor.execute(f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else ""))
 
 
 def _drop_indexes(cursor, table: str) -> list[tuple[str, str]]:

@@ -140,6 +140,8 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                             questions, ledger, quantities, sum_into=card_sum
                         )
                         card_sum.add(chunk.result)  # its counts (its totals are added)
+                        if cold:
+                            chunks.encode_ahead(chunk, started)
                         writer.submit(
                             partial(
                                 chunks.write_chunk,

@@ -21,7 +21,16 @@ import numpy as np
 from django.db import connection
 
 from forecasts.engine import card_totals
-from forecasts.engine.bulkload import Column, Query, in_ids, pg_array, write_rows
+from forecasts.engine.bulkload import (
+    Column,
+    EncodedRows,
+    Query,
+    encode_rows,
+    in_ids,
+    pg_array,
+    write_encoded,
+    write_rows,
+)
 from forecasts.engine.ledger_arrays import IdRange, Ledger
 from forecasts.engine.pair_scores import EXCLUSIONS
 
@@ -138,9 +147,20 @@ def _staging_table(name: str, columns) -> None:
         )
 
 
-def copy_question_scores(rows: dict, at: datetime) -> int:
-    """Add rows for questions that have none stored (a cold start); returns rows written."""
-    return _copy_scores("forecasts_questionscore", rows, at)
+def copy_question_scores(rows: dict | EncodedRows, at: datetime) -> int:
+    """Add rows for questions that have none stored (a cold start); returns rows written.
+
+    ``rows`` may come encoded already (``encode_question_scores``).
+    """
+    if not isinstance(rows, EncodedRows):
+        rows = encode_question_scores(rows, at)
+    write_encoded(connection, rows)
+    return rows.n_rows
+
+
+def encode_question_scores(rows: dict, at: datetime) -> EncodedRows:
+    """``rows`` made ready for ``copy_question_scores``, to be sent later (or elsewhere)."""
+    return _encoded_scores("forecasts_questionscore", rows, at)
 
 
 def delete_question_scores(question_ids: np.ndarray) -> None:
@@ -208,9 +228,15 @@ def _json_elements(column: str) -> str:
 
 
 def _copy_scores(table: str, rows: dict, at: datetime) -> int:
+    encoded = _encoded_scores(table, rows, at)
+    write_encoded(connection, encoded)
+    return encoded.n_rows
+
+
+def _encoded_scores(table: str, rows: dict, at: datetime) -> EncodedRows:
     n = rows["author"].size
-    write_rows(
-        connection,
+    return encode_rows(
+        connection.vendor,
         table,
         [
             Column("author_id", "int8", rows["author"]),
@@ -234,7 +260,6 @@ def _copy_scores(table: str, rows: dict, at: datetime) -> int:
         n,
         any_order=True,  # rows are found by question and author, never by id
     )
-    return n
 
 
 def _delete_where(table: str, column: str, ids: list[int]) -> None:
@@ -392,6 +417,8 @@ def stamp_scored(ledger: Ledger, at: datetime) -> None:
     Questions already marked scored since their last change are left alone.
     """
     stale = ledger.stale
+    if not stale.any():
+        return
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             # One writer at a time on SQLite: nothing changed since the read.
@@ -401,11 +428,15 @@ def stamp_scored(ledger: Ledger, at: datetime) -> None:
                 [at],
             )
             return
+        ids = ledger.question_id[stale]
+        # The ids' bounds, though implied by the join, let the planner read just
+        # their part of the table by its primary key (a chunk's questions are a
+        # range of ids) instead of hashing the whole table for every chunk.
         cursor.execute(
             "UPDATE forecasts_question AS q SET scored_at = %s "
             "FROM unnest(%s::bigint[], %s::bigint[]) AS seen(id, changed_us) "
-            "WHERE q.id = seen.id AND q.resolution_changed_at "
+            "WHERE q.id = seen.id AND q.id BETWEEN %s AND %s AND q.resolution_changed_at "
             "= timestamptz 'epoch' + seen.changed_us * interval '1 microsecond' "
             "AND (q.scored_at IS NULL OR q.scored_at < q.resolution_changed_at)",
-            [at, pg_array(ledger.question_id[stale]), pg_array(ledger.changed_us[stale])],
+            [at, pg_array(ids), pg_array(ledger.changed_us[stale]), int(ids.min()), int(ids.max())],
         )

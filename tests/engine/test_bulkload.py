@@ -10,11 +10,14 @@ from forecasts.engine import copy_tuples
 from forecasts.engine.bulkload import (
     NULL_TIME,
     Column,
+    EncodedRows,
     Query,
+    encode_rows,
     pg_array,
     read_at_once,
     read_columns,
     read_small,
+    write_encoded,
     write_rows,
 )
 
@@ -104,6 +107,31 @@ def test_it_writes_and_reads_back_uniform_tuples(table):
         b"\x06\x01",
         True,
     )
+
+
+def test_rows_encoded_ahead_are_stored_as_write_rows_stores_them(table):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE trip_ahead AS SELECT * FROM trip WHERE false")
+    columns = _uniform_columns(300)
+    write_rows(connection, table, columns, 300)
+    encoded = encode_rows(connection.vendor, "trip_ahead", columns, 300)
+    assert isinstance(encoded, EncodedRows) and encoded.n_rows == 300
+    # On PostgreSQL the costly half is done: the COPY tuples exist before anything is sent.
+    assert (encoded.parts is not None) == (connection.vendor == "postgresql")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM trip_ahead")
+        assert cursor.fetchone()[0] == 0
+    write_encoded(connection, encoded)
+    select = "SELECT id, n, x, at, word, doc, blob, flag FROM {} ORDER BY id"
+    with connection.cursor() as cursor:
+        cursor.execute(select.format(table))
+        expected = cursor.fetchall()
+        cursor.execute(select.format("trip_ahead"))
+        assert cursor.fetchall() == expected
+    write_encoded(connection, encode_rows(connection.vendor, "trip_ahead", columns[:1], 0))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM trip_ahead")
+        assert cursor.fetchone()[0] == 300  # no rows: nothing sent
 
 
 @pytest.mark.postgres

@@ -87,6 +87,33 @@ def test_a_cold_start_written_in_a_thread_stores_what_one_chunk_stores(monkeypat
     assert _writer_threads() == []
 
 
+def test_a_cold_start_encodes_its_rows_where_it_scores_them_and_the_writer_sends_them(
+    monkeypatch,
+):
+    random_ledger(45, n_authors=6, n_questions=12)
+    encoded_on, sent = [], []
+    real_encode, real_write = chunks.encode_question_scores, chunks.write_chunk
+
+    def encode(rows, at):
+        encoded_on.append(threading.current_thread().name)
+        return real_encode(rows, at)
+
+    def write(chunk, started, **options):
+        sent.append(chunk.encoded is not None and chunk.encoded.n_rows == chunk.rows["author"].size)
+        return real_write(chunk, started, **options)
+
+    monkeypatch.setattr(chunks, "encode_question_scores", encode)
+    monkeypatch.setattr(chunks, "write_chunk", write)
+    cold = rescoring.rescore_all(chunk_questions=3)
+    assert cold["cold_start"] and len(sent) == cold["chunks"] == 4
+    assert all(sent) and encoded_on == [threading.current_thread().name] * 4
+    expected = stored_state()
+    again = rescoring.rescore_all(chunk_questions=WHOLE, verify=True)
+    assert not again["cold_start"] and again["question_scores_written"] == 0
+    assert len(sent) == 5 and not sent[-1]  # replacing: nothing encoded ahead
+    assert_bit_identical(stored_state(), expected)
+
+
 def test_a_write_that_fails_in_the_thread_fails_the_rescore_and_leaves_nothing_behind(
     monkeypatch,
 ):

@@ -184,6 +184,31 @@ def test_a_cold_start_leaves_the_indexes_as_they_were():
     assert_matches_library()
 
 
+def test_the_columns_a_cold_start_analyses_are_the_score_table_s():
+    columns = {f.column for f in QuestionScore._meta.concrete_fields}
+    assert cold_start.TABLE == QuestionScore._meta.db_table
+    assert set(cold_start.ANALYZED[cold_start.TABLE]) <= columns
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_cold_start_leaves_statistics_on_the_columns_readers_filter_on():
+    random_ledger(28, n_questions=8)
+    assert rescoring.rescore_all(chunk_questions=3)["cold_start"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname FROM pg_stats WHERE tablename = %s AND schemaname = current_schema()",
+            [cold_start.TABLE],
+        )
+        analysed = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [cold_start.TABLE]
+        )
+        counted = cursor.fetchone()[0]
+    assert analysed >= set(cold_start.ANALYZED[cold_start.TABLE])
+    assert counted == QuestionScore.objects.count() > 0
+
+
 @pytest.mark.django_db
 def test_a_cold_start_that_fails_half_way_leaves_nothing_behind(monkeypatch):
     random_ledger(26, n_questions=9)

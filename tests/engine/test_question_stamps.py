@@ -2,8 +2,11 @@
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from forecasts.engine import rescoring
+from forecasts.engine.ledger_arrays import IdRange, read_ledger
+from forecasts.engine.score_tables import stamp_scored
 from forecasts.models import Question
 from tests.builders.random_ledgers import random_ledger
 
@@ -36,3 +39,12 @@ def test_the_stamps_of_a_full_rescore_are_heap_only_updates():
     after_updated, after_hot = _question_updates()
     assert after_updated - updated == stale  # each stale question stamped once
     assert after_hot - hot == stale  # and none of them added an index entry
+
+
+def test_a_chunk_with_nothing_stale_sends_no_stamp(django_assert_num_queries):
+    random_ledger(52, n_authors=4, n_questions=9)
+    rescoring.rescore_all(chunk_questions=4)
+    ledger = read_ledger(IdRange(None, None))
+    assert ledger.question_id.size == 9 and not ledger.stale.any()
+    with django_assert_num_queries(0):
+        stamp_scored(ledger, timezone.now())
