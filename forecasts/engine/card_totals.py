@@ -6,11 +6,12 @@ card (mean Brier and its bounded interval, calibration table, Murphy terms...) i
 computed from them. That lets ``rescore_question`` update the cards of a
 question's authors by taking the question's old rows out of the totals and
 putting the new ones in, without reading the authors' other questions.
-``rescore_all`` builds the totals from scratch with one ``np.bincount`` per
-total over every (author, tag) group. The scalar figures are stored beside
-the totals (``figures``); the calibration table and Murphy terms are not, and
-are derived from the totals when read (``binned_figures``,
-``stored_binned_figures``).
+``totals_from_rows`` builds a set of rows' totals from scratch with one
+``np.bincount`` per total over every (author, tag) group; ``rescore_all`` adds
+each chunk's rows straight into the sum of every card (``ColumnTotals``).
+The scalar figures are stored beside the totals (``figures``); the calibration
+table and Murphy terms are not, and are derived from the totals when read
+(``binned_figures``, ``stored_binned_figures``).
 
 Rows are QuestionScore-like arrays: ``author``, ``question``, ``excluded``
 (codes of ``forecasts.engine.pair_scores``), ``brier``, ``brier_final``,
@@ -38,7 +39,7 @@ values run to hundreds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -544,29 +545,89 @@ def group_rows(
 
 def totals_from_rows(rows: dict, tags: dict | None) -> tuple[np.ndarray, ...]:
     """Each (author, tag) group's author id, tag id (0 overall) and totals, from rows."""
-    row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
-    totals = totals_by_group({k: rows[k] for k in ROW_FIELDS}, group, group_author.size, row)
-    return group_author, group_tag, totals
+    row, group, group_author, group_tag, c = grouped_contributions(rows, tags)
+    return group_author, group_tag, _summed(c, group, group_author.size, row)
 
 
-def totals_in_slices(
-    rows: dict, tags: dict | None, size: int
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``totals_from_rows`` for at most ``size`` groups at a time, in (author, tag) order.
+class ColumnTotals:
+    """Cards' totals kept column by column, for adding rows into them one by one.
 
-    Each row's contributions are worked out once; only one slice's totals
-    (``size`` × ``WIDTH`` floats) exist at a time, however many cards the rows
-    reach (a chunk of a large ledger reaches nearly every author's cards).
+    A large ledger's chunk reaches most of its authors' cards with a row or two
+    each; adding its rows to a column of every card (a megabyte or so, in cache)
+    costs a fraction of working out a full row of ``WIDTH`` totals per card
+    first. Each ``TOTALS`` entry is one array over the cards; each
+    ``BIN_TOTALS`` entry one array of ``N_BINS`` values per card. The arrays
+    grow one at a time as cards arrive, so growing costs one array's copy at
+    most. Every value is a whole number of units: the order of the additions
+    changes no bit.
     """
+
+    GROWTH = 1.125  # room kept for cards still to come: at most an eighth more
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.columns = [np.zeros(0) for _ in TOTALS]
+        self.bins = [np.zeros(0) for _ in BIN_TOTALS]
+
+    def reserve(self, size: int) -> None:
+        """Room for ``size`` cards (new cards' totals start at zero)."""
+        if size <= self.size:
+            return
+        capacity = self.columns[0].size
+        if size > capacity:
+            capacity = max(size, int(capacity * self.GROWTH))
+            for arrays, per_card in ((self.columns, 1), (self.bins, N_BINS)):
+                for i, values in enumerate(arrays):  # one copy at a time
+                    arrays[i] = _grown(values, capacity * per_card)
+                    del values
+        self.size = size
+
+    def add_rows(self, slot: np.ndarray, row: np.ndarray, c: dict) -> None:
+        """Add row ``row[i]``'s contributions ``c`` (``contributions``) to card ``slot[i]``.
+
+        A card may appear any number of times."""
+        for name in TOTALS:
+            np.add.at(self.columns[_AT[name]], slot, c[name][row])
+        binary = c["binary"][row]
+        row = row[binary]
+        cell = slot[binary] * N_BINS + c["bin"][row]
+        for j, values in enumerate(c["bin_values"]):
+            np.add.at(self.bins[j], cell, values[row])
+
+    def add_totals(self, slot: np.ndarray, totals: np.ndarray) -> None:
+        """Add ``totals[i]`` to card ``slot[i]``; each card appears at most once."""
+        for j, column in enumerate(self.columns):
+            column[slot] += totals[:, j]
+        for j, values in enumerate(self.bins):
+            _per_card(values)[slot] += totals[:, _BINS + j :: len(BIN_TOTALS)]
+
+    def rows(self, slot: np.ndarray) -> np.ndarray:
+        """The totals of cards ``slot``, one row of ``WIDTH`` each."""
+        out = np.empty((slot.size, WIDTH))
+        for j, column in enumerate(self.columns):
+            out[:, j] = column[slot]
+        for j, values in enumerate(self.bins):
+            out[:, _BINS + j :: len(BIN_TOTALS)] = _per_card(values)[slot]
+        return out
+
+
+def _grown(values: np.ndarray, size: int) -> np.ndarray:
+    grown = np.zeros(size)
+    grown[: values.size] = values
+    return grown
+
+
+def _per_card(values: np.ndarray) -> np.ndarray:
+    return values.reshape(-1, N_BINS)
+
+
+def grouped_contributions(
+    rows: dict, tags: dict | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
+    """``group_rows`` of the rows and their ``contributions``: the row and group of each
+    entry, each group's author and tag, and what each row adds."""
     row, group, group_author, group_tag = group_rows(rows["author"], rows["question"], tags)
-    c = contributions({k: rows[k] for k in ROW_FIELDS})
-    order = np.argsort(group, kind="stable")
-    row, group = row[order], group[order]
-    for first in range(0, group_author.size, size):
-        last = min(first + size, group_author.size)
-        lo, hi = np.searchsorted(group, [first, last]).tolist()
-        totals = _summed(c, group[lo:hi] - first, last - first, row[lo:hi])
-        yield group_author[first:last], group_tag[first:last], totals
+    return row, group, group_author, group_tag, contributions({k: rows[k] for k in ROW_FIELDS})
 
 
 def cards_from_rows(rows: dict, tags: dict | None) -> list[dict]:

@@ -116,11 +116,6 @@ def score_chunk(
     return with_counts(chunk.result, written)
 
 
-# Cards whose chunk totals are worked out at once when they are added to a sum:
-# 10 MB of totals, however many cards a chunk reaches.
-SLICE_CARDS = 16_384
-
-
 def score_ledger(
     questions: IdRange,
     ledger: Ledger,
@@ -131,8 +126,8 @@ def score_ledger(
     """Score a range's ledger: NumPy only, nothing read or written (``quantities``, the
     ledger of its numeric and date questions if read already, is scored with its writes).
 
-    ``sum_into``: add the chunk's card totals to this sum, ``SLICE_CARDS`` cards at a
-    time, and return none (its counts only) instead of the chunk's totals whole.
+    ``sum_into``: add the chunk's rows straight into this sum (``TotalsSum.add_rows``)
+    and return no totals (its counts only) instead of the chunk's totals card by card.
     """
     with phase("score"):
         scored = score_pairs(ledger)
@@ -141,9 +136,8 @@ def score_ledger(
         if sum_into is None:
             author, tag, totals = card_totals.totals_from_rows(rows, tags)
         else:
-            for author, tag, totals in card_totals.totals_in_slices(rows, tags, SLICE_CARDS):
-                with phase("merge_totals"):
-                    sum_into.add(ChunkResult(card_keys(author, tag), totals))
+            with phase("merge_totals"):
+                sum_into.add_rows(rows, tags)
             author = tag = np.zeros(0, np.int64)
             totals = np.zeros((0, card_totals.WIDTH))
         n_questions = ledger.question_id.size
@@ -244,57 +238,56 @@ def merge_totals(parts: list[ChunkResult]) -> ChunkResult:
     return ChunkResult(merged_keys, merged, counts)
 
 
-# Cards per block of ``TotalsSum``'s totals: 2.4 MB each.
-BLOCK_CARDS = 4_096
-
-
 class TotalsSum:
     """Chunks' card totals added up one chunk at a time; ``result()`` is ``merge_totals``'s.
 
-    Each card gets a slot for good the first time a chunk brings it; the
-    slots' totals live in fixed blocks of ``BLOCK_CARDS`` rows, so a new card
-    costs a row in the last block and a place in the sorted index of keys,
-    never a copy of every card's totals (merging whole arrays held two copies
-    of every card at once: over 200 MB at ten million forecasts, and heap
-    that a later, larger copy could not reuse). Totals are whole units, so
-    the order of the additions changes no bit.
+    Each card gets a slot for good the first time a chunk brings it, and its
+    totals live in that slot of ``card_totals.ColumnTotals``: a new card costs a
+    slot and a place in the sorted index of keys, never a copy of every card's
+    totals (merging whole arrays held two copies of every card at once: over
+    200 MB at ten million forecasts). ``add_rows`` adds a chunk's rows straight
+    into the sum, so no chunk's totals exist card by card at all. Totals are
+    whole units, so the order of the additions changes no bit.
     """
 
     def __init__(self) -> None:
         self.keys = np.zeros(0, np.int64)  # sorted
         self.slots = np.zeros(0, np.int64)  # the slot of each key
-        self.blocks: list[np.ndarray] = []
+        self.totals = card_totals.ColumnTotals()
         self.counts: dict[str, int] = {}
 
     def add(self, part: ChunkResult) -> None:
+        """Add a chunk's totals (each of its keys once) and its counts."""
         for name, value in part.counts.items():
             self.counts[name] = self.counts.get(name, 0) + value
-        at = np.searchsorted(self.keys, part.keys)
+        if part.keys.size:
+            self.totals.add_totals(self._slots(part.keys), part.totals)
+
+    def add_rows(self, rows: dict, tags: dict | None) -> None:
+        """Add a chunk's score rows (``card_totals.totals_from_rows``'s input)."""
+        row, group, author, tag, c = card_totals.grouped_contributions(rows, tags)
+        self.totals.add_rows(self._slots(card_keys(author, tag))[group], row, c)
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        """The slot of each of ``keys`` (distinct), new ones given the next free slots."""
+        at = np.searchsorted(self.keys, keys)
         known = at < self.keys.size
-        known[known] = self.keys[at[known]] == part.keys[known]
-        slot = np.empty(part.keys.size, np.int64)
+        known[known] = self.keys[at[known]] == keys[known]
+        slot = np.empty(keys.size, np.int64)
         slot[known] = self.slots[at[known]]
         new = np.flatnonzero(~known)
         if new.size:
             fresh = np.arange(self.keys.size, self.keys.size + new.size)
             slot[new] = fresh
-            order = np.argsort(part.keys[new], kind="stable")
+            order = np.argsort(keys[new], kind="stable")
             place = at[new][order]  # equal places keep this (sorted) order
-            self.keys = np.insert(self.keys, place, part.keys[new][order])
+            self.keys = np.insert(self.keys, place, keys[new][order])
             self.slots = np.insert(self.slots, place, fresh[order])
-            while len(self.blocks) * BLOCK_CARDS < self.keys.size:
-                self.blocks.append(np.zeros((BLOCK_CARDS, card_totals.WIDTH)))
-        _add_by_slot(self.blocks, slot, part.totals)  # a part's keys are distinct
+            self.totals.reserve(self.keys.size)
+        return slot
 
     def result(self) -> SummedTotals:
-        return SummedTotals(self.keys, BlockTotals(self.blocks, self.slots), dict(self.counts))
-
-
-def _add_by_slot(blocks: list[np.ndarray], slot: np.ndarray, totals: np.ndarray) -> None:
-    block, row = np.divmod(slot, BLOCK_CARDS)
-    for b in np.unique(block).tolist():
-        mine = block == b
-        blocks[b][row[mine]] += totals[mine]
+        return SummedTotals(self.keys, SlotTotals(self.totals, self.slots), dict(self.counts))
 
 
 @dataclass
@@ -302,29 +295,23 @@ class SummedTotals:
     """``TotalsSum.result()``: the cards' keys (sorted), their totals in that order, counts."""
 
     keys: np.ndarray
-    totals: BlockTotals
+    totals: SlotTotals
     counts: dict[str, int]
 
 
-class BlockTotals:
+class SlotTotals:
     """``TotalsSum``'s totals in key order, read a slice of cards at a time: ``totals[a:b]``
     gathers just those rows, so the sum is never copied whole (``np.asarray`` does)."""
 
-    def __init__(self, blocks: list[np.ndarray], slots: np.ndarray):
-        self.blocks, self.slots = blocks, slots
+    def __init__(self, totals: card_totals.ColumnTotals, slots: np.ndarray):
+        self.totals, self.slots = totals, slots
         self.shape = (slots.size, card_totals.WIDTH)
 
     def __len__(self) -> int:
         return self.slots.size
 
     def __getitem__(self, cards: slice) -> np.ndarray:
-        slot = self.slots[cards]
-        block, row = np.divmod(slot, BLOCK_CARDS)
-        out = np.empty((slot.size, card_totals.WIDTH))
-        for b in np.unique(block).tolist():
-            mine = block == b
-            out[mine] = self.blocks[b][row[mine]]
-        return out
+        return self.totals.rows(self.slots[cards])
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         whole = self[:]

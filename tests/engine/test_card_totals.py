@@ -159,17 +159,32 @@ def test_it_derives_nothing_from_empty_or_legacy_totals():
     assert card_totals.binned_figures(np.zeros((0, card_totals.WIDTH))) == ([], [])
 
 
-def test_it_sums_the_same_totals_a_slice_of_groups_at_a_time():
+def test_column_totals_added_row_by_row_in_any_slots_are_the_groups_totals_bit_for_bit():
     rng = np.random.default_rng(5)
     rows = random_rows(rng, 300)
     rows["author"] = rng.integers(1, 30, 300)
     rows["question"] = rng.integers(1, 12, 300)
     tags = {"question": np.array([1, 1, 4, 7, 9, 9, 9]), "tag": np.array([3, 5, 3, 8, 3, 5, 8])}
     author, tag, totals = card_totals.totals_from_rows(rows, tags)
-    for size in (1, 7, author.size, author.size + 5):
-        parts = list(card_totals.totals_in_slices(rows, tags, size))
-        assert len(parts) == -(-author.size // size)
-        assert all(part[2].shape[0] <= size for part in parts)
-        assert np.array_equal(np.concatenate([p[0] for p in parts]), author)
-        assert np.array_equal(np.concatenate([p[1] for p in parts]), tag)
-        assert np.concatenate([p[2] for p in parts]).tobytes() == totals.tobytes()
+    row, group, *_, c = card_totals.grouped_contributions(rows, tags)
+    slot_of_group = rng.permutation(author.size)  # cards kept in any slots
+    summed = card_totals.ColumnTotals()
+    summed.reserve(1)  # grows one array at a time as slots are needed
+    summed.reserve(author.size)
+    # Entries in shuffled pieces of uneven size: each card reached many times.
+    order = rng.permutation(row.size)
+    for piece in np.array_split(order, [5, 6, 100, 230]):
+        summed.add_rows(slot_of_group[group[piece]], row[piece], c)
+    assert summed.rows(slot_of_group).tobytes() == totals.tobytes()
+    # Whole rows of totals added card by card give the same bits, and so do both.
+    again = card_totals.ColumnTotals()
+    again.reserve(author.size)
+    again.add_totals(slot_of_group[::-1], totals[::-1])
+    assert again.rows(slot_of_group).tobytes() == totals.tobytes()
+    again.add_totals(slot_of_group, totals)
+    assert again.rows(slot_of_group[:3]).tobytes() == (2 * totals[:3]).tobytes()
+    assert summed.rows(np.zeros(0, np.int64)).shape == (0, card_totals.WIDTH)
+    # Growing keeps what is there and starts new cards at zero.
+    summed.reserve(author.size + 50)
+    assert summed.rows(slot_of_group).tobytes() == totals.tobytes()
+    assert not summed.rows(np.arange(author.size, author.size + 50)).any()

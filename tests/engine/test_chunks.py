@@ -10,6 +10,7 @@ from forecasts.engine import card_totals, chunks, cold_start, rescoring
 from forecasts.engine.ledger_arrays import IdRange
 from forecasts.models import Author, Question, QuestionScore, Scorecard, ScoresDigest
 from tests.builders.random_ledgers import random_ledger
+from tests.engine.test_card_totals import random_rows
 from tests.engine.test_rescoring import assert_matches_library
 
 WHOLE = 10**9  # questions per chunk: the whole ledger in one
@@ -141,15 +142,42 @@ def test_merged_totals_do_not_depend_on_the_order_of_the_chunks():
         assert summed.counts == merged.counts
         for first, last in ((0, 1), (1, 3), (2, 2)):  # read a slice of cards at a time
             assert summed.totals[first:last].tobytes() == merged.totals[first:last].tobytes()
-    blocks = [block.copy() for block in total.blocks]
-    total.add(parts[2])  # every card known: added where it is, in the same blocks
+    columns = total.totals.columns
+    before = [column.copy() for column in columns]
+    total.add(parts[2])  # every card known: added where it is, in the same arrays
     again = total.result()
     assert np.array_equal(again.keys, summed.keys) and again.counts == {"questions": 17}
-    assert len(total.blocks) == len(blocks) and any(
-        not np.array_equal(a, b) for a, b in zip(total.blocks, blocks, strict=True)
-    )
+    assert all(a is b for a, b in zip(total.totals.columns, columns, strict=True))
+    assert any(not np.array_equal(a, b) for a, b in zip(columns, before, strict=True))
     empty = chunks.merge_totals([])
     assert empty.keys.size == 0 and empty.totals.shape == (0, width)
+
+
+def test_chunks_rows_added_straight_into_the_sum_are_their_merged_totals_bit_for_bit():
+    rng = np.random.default_rng(8)
+    pieces = []
+    for first in (0, 10, 20):  # three chunks of ten questions, sharing most authors
+        rows = random_rows(rng, 200)
+        rows["author"] = rng.integers(1, 40, 200)
+        rows["question"] = rng.integers(first, first + 10, 200)
+        tag_question = np.arange(first, first + 10).repeat(2)
+        tags = {"question": tag_question, "tag": rng.integers(1, 4, tag_question.size)}
+        pieces.append((rows, tags))
+    parts = []
+    for rows, tags in pieces:
+        author, tag, totals = card_totals.totals_from_rows(rows, tags)
+        parts.append(chunks.ChunkResult(chunks.card_keys(author, tag), totals))
+    merged = chunks.merge_totals(parts)
+    for order in (pieces, pieces[::-1]):
+        total = chunks.TotalsSum()
+        for rows, tags in order:
+            total.add_rows(rows, tags)
+        summed = total.result()
+        assert np.array_equal(summed.keys, merged.keys)
+        assert np.asarray(summed.totals).tobytes() == merged.totals.tobytes()
+    total.add(parts[0])  # a chunk's totals added to rows added: the same sums
+    twice = chunks.merge_totals([*parts, parts[0]])
+    assert np.asarray(total.result().totals).tobytes() == twice.totals.tobytes()
 
 
 @pytest.mark.django_db
@@ -241,9 +269,6 @@ def test_cards_replaced_a_few_authors_at_a_time_end_as_a_fresh_rescore_leaves_th
     stray = Author.objects.create(name="Nobody", slug="nobody-27")
     Scorecard.objects.create(author=stray, n_scored=3)
     monkeypatch.setattr(rescoring, "CARD_AUTHORS", 2)
-    # A chunk's totals added three cards at a time, into blocks of four cards.
-    monkeypatch.setattr(chunks, "SLICE_CARDS", 3)
-    monkeypatch.setattr(chunks, "BLOCK_CARDS", 4)
     again = rescoring.rescore_all(chunk_questions=4)
     assert again["scorecards_written"] == 3
     assert_bit_identical(stored_state(), expected)
