@@ -36,7 +36,8 @@ REPORT_VERBS = (
     r"argue|argued|argues|arguing|stated|stating|added|adding|noted|noting|predict|predicted|"
     r"predicts|predicting|implied|hinted|wrote|writes|quoted|confirmed|revealed|denied|"
     r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
-    r"forecasts|projected|projects|expects|anticipates|believes|thinks|fears|reckons"
+    r"forecasts|forecasting|projected|projects|projecting|expects|anticipates|believes|thinks|"
+    r"fears|reckons|explained|explains|explaining|foresee|foresees|foreseeing|foresaw"
 )
 # A report word used as a noun ("fears of violence", "claims of fraud", "the forecast and
 # the data", "a warning"), in the idiom "when all is said and done", or a quarrel ("arguing
@@ -105,6 +106,11 @@ _DOCUMENT = re.compile(
     r"(?:has|had|puts|put)\s+(?=(?-i:[A-Z])))\b",
     re.IGNORECASE,
 )
+# ", I think the polls suggest that …", ", we believe the data show …": the author reading
+# evidence, not someone speaking.
+_OWN_READING = re.compile(
+    r"(?:I|we)\s+(?:\w+\s+)?(?:think|believe|reckon|expect|suspect)\b", re.IGNORECASE
+)
 _OPENING_QUOTE = re.compile(r"^\s*[\"\u201c\u2018']")
 _SPEAKER_BEFORE = re.compile(
     rf"(?P<speaker>(?:{_WORD}\s+){{0,4}}{_WORD})\s+(?:{REPORT_VERBS})\b", re.IGNORECASE
@@ -117,7 +123,7 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
     for pattern in (_PARENTHETICAL, _INVERTED):
         for match in pattern.finditer(sentence):
             speaker = match.group("speaker").strip()
-            if speaker.lower() in {"i", "we"} or match.start() < 3:
+            if speaker.lower() in {"i", "we"} or match.start() < 3 or _OWN_READING.match(speaker):
                 continue
             return Attribution(_short(speaker), match.group(0).strip(" ,.;"))
     according = _ACCORDING_TO.search(sentence) or _PER.search(sentence)

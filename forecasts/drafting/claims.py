@@ -575,10 +575,15 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     """Why ``reading`` does not make ``sentence`` a claim, or None when it does."""
     before, after = sentence[: reading.start], sentence[reading.end :]
     clause = _CLAUSE_BREAK.split(before)[-1]
-    if _reported_in(clause) or _TRAILING_ATTRIBUTION.search(after):
+    # "With surveys suggesting …, we expect …": the author's own expectation verb governs
+    # the forecast; a report or belief before it belongs to another clause.
+    heard = "" if _own_belief(clause, reading) else clause
+    if _reported_in(heard) or _TRAILING_ATTRIBUTION.search(after):
         return "reported speech"
-    own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", clause))
-    if _BELIEF_CUE.search(own) or _their_expectation(clause, reading):
+    own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", heard))
+    if _BELIEF_CUE.search(own) or _their_expectation(heard, reading):
+        return "someone else's belief"
+    if _FORECASTERS_PUT.search(heard):
         return "someone else's belief"
     if (
         reading.kind != MODAL
@@ -610,11 +615,24 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         and not _TO_OR_THAT.match(after)
     ):
         return "an adjective on a noun ('any likely mistakes'), not a forecast"
+    if reading.phrase in {"likely", "unlikely"} and _NOUN_DESCRIBED.search(before):
+        return "describes a noun ('various factors likely to shape'), not a forecast"
     if _PAST_PERSPECTIVE.search(before):
         return "past expectation"
-    conditional_hedge = reading.kind != MODAL and _CONDITIONAL_MOOD.search(reading.matched_text)
+    conditional_hedge = reading.kind != MODAL and (
+        _CONDITIONAL_MOOD.search(reading.matched_text) or _WOULD_BEFORE.search(before)
+    )
     if conditional_hedge and _IF_BEFORE.search(before):
         return "the consequence of a condition"
+    # A hedge word after a condition that opens the sentence is its consequence, and one
+    # inside that condition describes it; modals are read by _modal_reason (a plain "will"
+    # after a condition stays a claim).
+    if reading.kind != MODAL and _OPENING_CONDITION.match(before):
+        return "the consequence of a condition"
+    if reading.kind != MODAL and _INSIDE_OPENING_CONDITION.match(before):
+        return "inside the condition, not the forecast"
+    if reading.kind != MODAL and _TO_KNOW.match(after):
+        return "how hard it is to know, not a forecast"
     if reading.kind == MODAL:
         return _modal_reason(before, after, reading)
     future = future or _raises_to_the_future(reading, after)
@@ -664,20 +682,39 @@ def _raises_to_the_future(reading: Reading, after: str) -> bool:
 
 def _reported_in(clause: str) -> bool:
     """A report word with someone saying it: "the minister said", not "Saying all this, …",
-    nor evidence the author reads ("inflation trends suggest", "the signs point to")."""
+    nor "That said, …", nor the author's own ("we are forecasting that …"), nor evidence
+    the author reads ("inflation trends suggest", "the signs point to")."""
+    clause = _DISCOURSE_SAID.sub(" ", clause)
     cue = _REPORT_CUE.search(clause)
     if cue is None:
         return False
+    if _OWN_ADVERB.search(clause[: cue.start()]):
+        return False
     if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
+    if _OWN_READING_OF.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
+        return False  # "I think the polls suggest that …": the author's reading of them
     if cue.group(0).lower().startswith("according"):
         return not re.match(r"\s+to\s+(?:my|our)\b", clause[cue.start() + 9 :], re.IGNORECASE)
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
+# "That said, …", "Having said that, …", "Needless to say, …": the author moving on.
+_DISCOURSE_SAID = re.compile(
+    r"\b(?:that\s+(?:being\s+)?said|having\s+said\s+(?:that|this|all\s+this)|"
+    r"(?:needless|suffice\s+it)\s+to\s+say)\b",
+    re.IGNORECASE,
+)
 # Evidence is read by the author, it says nothing itself: "inflation trends suggest that …".
 _EVIDENCE = re.compile(
-    r"\b(?:trends?|signs?|evidence|history|indicators?|figures|numbers|patterns?)\s+$",
+    r"\b(?:trends?|signs?|evidence|history|indicators?|figures|numbers|patterns?|facts)"
+    r"(?:\s+(?:at\s+hand|so\s+far))?\s+$",
+    re.IGNORECASE,
+)
+# "I think the polls", "we believe that the data": the author's belief about what follows.
+_OWN_READING_OF = re.compile(
+    r"\b(?:I|we)\s+(?:\w+\s+)?(?:think|believe|reckon|suspect)\s+(?:that\s+)?"
+    r"(?:[\w'\u2019-]+\s+){1,4}$",
     re.IGNORECASE,
 )
 _INFERENCE = re.compile(r"suggest|indicat|point|impl", re.IGNORECASE)
@@ -689,12 +726,51 @@ _THEIR_BELIEF_AFTER = re.compile(
 
 # "I'd expect", "would likely": a hedge in the conditional mood.
 _CONDITIONAL_MOOD = re.compile(r"['\u2019]d\b|\bwould\b", re.IGNORECASE)
+# "we would likely see", "it'd probably mean": the hedge qualifies a conditional "would".
+_WOULD_BEFORE = re.compile(r"(?:\bwould|['\u2019]d)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# "If the talks collapse, it's a coin toss …", "However, if turnout is low, then the
+# incumbent will hold on": a sentence that opens on a condition states its consequence
+# ("If anything, …" and "if only …" are not conditions).
+_OPENS_ON_CONDITION = (
+    r"^\W*(?:(?:and|but|so|however|still|yet|now)\s*,?\s*)?"
+    r"(?:if|unless|as\s+long\s+as|so\s+long\s+as|provided(?:\s+that)?)\b"
+    r"(?!\s+(?:anything|so|not|ever|only|nothing)\b)"
+)
+_OPENING_CONDITION = re.compile(
+    _OPENS_ON_CONDITION + r"(?![^,;]*\b(?:has|have)\b)[^,;]*[,;]", re.IGNORECASE
+)
+# "If Chelsea were the odds-on favourites, …": a hedge inside the condition that opens the
+# sentence describes the condition.
+_INSIDE_OPENING_CONDITION = re.compile(_OPENS_ON_CONDITION + r"[^,;]*$", re.IGNORECASE)
+# "virtually impossible to know how much …", "hard to predict": about knowing, not the event.
+_TO_KNOW = re.compile(
+    r"\s+to\s+(?:know|tell|say|predict|forecast|guess|judge|gauge|foresee|work\s+out)\b",
+    re.IGNORECASE,
+)
 # "would have possibly meant": a hedge inside a counterfactual.
 _HAVE_BEFORE = re.compile(r"\b(?:would|could|might|should)\s+have\s+$", re.IGNORECASE)
 _ATTRIBUTIVE = re.compile(
     r"\b(?:any|the|its|their|his|her|our|a|an)\s+(?:most\s+)?$", re.IGNORECASE
 )
 _ADJECTIVES = frozenset({"likely", "unlikely", "possible", "probable", "inevitable"})
+# "various factors likely to shape …", "the countries likely to oppose it": "likely to" right
+# after a plural noun with a determiner or quantifier picks out things, it forecasts nothing.
+_NOUN_DESCRIBED = re.compile(
+    r"\b(?i:various|several|many|some|few|other|those|these|the|any|all|most)\s+"
+    r"(?:[a-z-]+\s+){0,2}"
+    r"(?!(?:is|was|has|does|as|us|this|its|seems|looks|appears|remains|becomes|stays)\s)"
+    r"[a-z-]+s\s+$",
+)
+# "experts increased the likelihood … to 60%", "markets price in two cuts", "forecasters put
+# the odds at …": forecasters as the subject, giving their numbers.
+_FORECASTERS_PUT = re.compile(
+    r"\b(?:experts?|analysts?|forecasters?|economists?|scientists?|researchers?|officials?|"
+    r"pollsters?|bookmakers?|bookies|markets?|traders?|investors?|meteorologists?|modellers?|"
+    r"modelers?)\s+(?:(?:have|has|had|now|also|still)\s+)?(?:increased|raised|lowered|cut|put|puts|see|sees|saw|give|gives|"
+    r"gave|assign|assigns|assigned|price|prices|priced|place|places|placed|set|sets|"
+    r"estimate|estimated|rate|rated)\b",
+    re.IGNORECASE,
+)
 _TO_OR_THAT = re.compile(r"\s+(?:to|that|than|,)\b|\s*[,.;:]", re.IGNORECASE)
 
 
@@ -705,6 +781,14 @@ def _inside_quotation(sentence: str, reading: Reading) -> bool:
         if inside and len(match.group(0)) < len(sentence.strip()) - 2:
             return True
     return False
+
+
+def _own_belief(clause: str, reading: Reading) -> bool:
+    """ "we expect", "I would not expect", "I further predict": the author's own expectation
+    or prediction verb, with "I" or "we" right before it or in it."""
+    if reading.phrase not in _BELIEF_ROWS:
+        return False
+    return bool(_PRONOUN_FIRST.match(reading.matched_text) or _OWN_ADVERB.search(clause))
 
 
 def _their_expectation(clause: str, reading: Reading) -> bool:
@@ -725,6 +809,8 @@ _PRONOUN_FIRST = re.compile(r"\s*(?:I|we)\b", re.IGNORECASE)
 _OWN_ADVERB = re.compile(
     r"(?:(?P<pronoun>\b(?:I|we)\s+)|^\s*(?:this|the\s+present)\s+(?:author|writer)\s+)"
     r"(?P<rest>(?:(?:am|is|are|['\u2019]m|['\u2019]re)\s+)?"
+    # "I would not expect", "we wouldn't expect", "I do not predict"
+    r"(?:(?:would|do|does)(?:\s+not|n['\u2019]t)?\s+|(?:don|doesn)['\u2019]t\s+)?"
     r"(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)?)$",
     re.IGNORECASE,
 )
@@ -778,10 +864,23 @@ _HAVE_NO_OBJECT = re.compile(
     r"\s+have\s*(?:[.,;:!?)]|$|(?:on|upon|in|for|over|is|was|are)\b)", re.IGNORECASE
 )
 # A hypothetical "if" clause; "if the war has taught us anything," is rhetoric, not a condition.
-# "Without a deal, prices could …" and "absent a deal, …" state a condition too.
+# "Without a deal, prices could …", "absent a deal, …" and "as long as demand holds, …"
+# state a condition too.
 _IF_BEFORE = re.compile(
-    r"\b(?:if|unless|without|absent)\b(?![^,;]*\b(?:has|have)\b)[^,;]*(?:,|\bthen\b)",
+    r"\b(?:if|unless|without|absent|as\s+long\s+as|so\s+long\s+as|provided\s+that)\b"
+    r"(?![^,;]*\b(?:has|have)\b)[^,;]*(?:,|\bthen\b)",
     re.IGNORECASE,
+)
+# "The plant could reopen next year if a buyer is found": the condition after the modal, in
+# the same clause (not "…, especially if", nor "wonder if", which asks).
+_IF_AFTER = re.compile(
+    r"[^,;:.\u2014]*?(?<!\bwonder\s)(?<!\bknow\s)(?<!\bsee\s)(?<!\bask\s)\b(?:if|provided)\b"
+    r"(?!\s+(?:anything|so|not|ever|only|nothing)\b)",
+    re.IGNORECASE,
+)
+# "will now have arrived", "will already have heard": a guess about what is so by now.
+_PRESENT_GUESS = re.compile(
+    r"\s+(?:(?:now|already|by\s+now)\s+have|have\s+(?:now|already))\s+\w+", re.IGNORECASE
 )
 # "anyone could work it out", "drivers could still buy": an ability, not a forecast.
 _ABILITY = re.compile(
@@ -825,8 +924,12 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return "an idiom about the present ('should come as no surprise')"
     if reading.phrase in {"might", "may", "could"} and _CONCESSION.search(after):
         return "a concession, set aside by what follows"
-    if reading.phrase in {"might", "may", "could", "would"} and _IF_BEFORE.search(before):
+    if reading.phrase in {"might", "may", "could", "would"} and (
+        _IF_BEFORE.search(before) or _IF_AFTER.match(after)
+    ):
         return "the consequence of a condition"
+    if reading.phrase == "will" and _PRESENT_GUESS.match(after):
+        return "a guess about the present ('will now have arrived')"
     if reading.phrase == "could" and (_ABILITY.search(before) or re.match(r"\s+still\b", after)):
         return _ABILITY_REASON
     previous = before.split()[-1].lower() if before.split() else ""
@@ -834,11 +937,13 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         return _ADVICE
     if _EMBEDDED_QUESTION.search(before) and not _HEADLINE_HOW.match(before):
         return "embedded question"
-    if reading.phrase in {"will", "would", "is going to"} and _IF_CLAUSE.search(before):
+    if reading.phrase in _IN_AN_IF_CLAUSE and _IF_CLAUSE.search(before):
         return "if-clause"
     return None
 
 
+# "if the race is close and could go either way, …": a modal inside the condition.
+_IN_AN_IF_CLAUSE = frozenset({"will", "would", "is going to", "could", "might", "may"})
 _ADVICE = "advice, not prediction"
 _ABILITY_REASON = "an ability, not a forecast"
 _TO_READER = "the author addressing the reader"

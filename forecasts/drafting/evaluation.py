@@ -18,11 +18,13 @@ the detector found the same words (case and apostrophe style ignored). Each
 share comes with its 95% Wilson interval.
 
 The shipped corpus is ``articles.json`` followed by every other JSON file in the
-same directory, in name order: ``fresh.json`` (27 articles first labelled blind as
-held-out, now tuning data like ``articles.json``) and any held-out file added
-later. Each article's ``split`` decides where it is counted: the splits are
-measured apart, and a split drawn from several files is also measured file by
-file (``tuning/articles``, ``tuning/fresh``).
+same directory, in name order: ``fresh.json`` and ``fresh2.json`` (each first
+labelled blind as held-out, measured once, then read for fixes: tuning data now,
+like ``articles.json``) and ``fresh3.json``, the blind held-out part. Each
+article's ``split`` decides where it is counted: the splits are measured apart,
+the tuning split drawn from several files is also measured file by file
+(``tuning/articles``, ``tuning/fresh``, ``tuning/fresh2``), and held-out articles
+from several files are measured only file by file (``held-out/fresh3``).
 
 Run ``python -m forecasts.drafting.evaluation`` (the shipped corpus) or give one
 or more corpus files.
@@ -140,7 +142,8 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
     """Figures for each subset (split or source) in corpus order, then ``overall``.
 
     A subset drawn from more than one file is followed by its part from each file,
-    named ``subset/file`` ("tuning/articles", "tuning/fresh").
+    named ``subset/file`` ("tuning/articles", "tuning/fresh"); held-out articles from
+    more than one file are reported only file by file ("held-out/fresh3"), never pooled.
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
     entries: list[Mapping] = list(corpus)
@@ -150,8 +153,14 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
     report = {}
     for name in dict.fromkeys(row["subset"] for row in rows):
         subset = [r for r in rows if r["subset"] == name]
-        report[name] = metrics(subset)
         files = list(dict.fromkeys(r["file"] for r in subset if "file" in r))
+        if name == HELD_OUT and len(files) > 1:
+            # Each held-out file is measured once, on its own: pooling a part already
+            # measured with one that is not would blur both figures.
+            for file in files:
+                report[f"{name}/{file}"] = metrics([r for r in subset if r.get("file") == file])
+            continue
+        report[name] = metrics(subset)
         if len(files) > 1:
             for file in files:
                 report[f"{name}/{file}"] = metrics([r for r in subset if r.get("file") == file])
@@ -160,12 +169,16 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
 
 def lists_mistakes(subset: str, *, with_held_out: bool = False) -> bool:
-    """Whether a subset's mistakes are printed: not the totals or a file's part of a
-    subset (listed under the subset already), and the held-out split only when asked.
+    """Whether a subset's mistakes are printed: not the totals, not a file's part of a
+    tuning split (listed under the split already), and a held-out split or held-out
+    file only when asked.
     """
-    if subset == "overall" or "/" in subset:
+    split, _, part = subset.partition("/")
+    if subset == "overall":
         return False
-    return with_held_out or subset != HELD_OUT
+    if split == HELD_OUT:
+        return with_held_out
+    return not part
 
 
 def judge(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> list[dict]:

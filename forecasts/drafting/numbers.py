@@ -27,7 +27,7 @@ _ONE_IN = re.compile(
     re.IGNORECASE,
 )
 _ZERO = re.compile(
-    r"\b(?:probability|chance|chances|likelihood)\b[^.;]{0,60}?\b(?:is|are)\s+"
+    r"\b(?:probability|chance|chances|likelihood|odds)\b[^.;]{0,60}?\b(?:is|are)\s+"
     r"(?P<zero>(?:basically|essentially|virtually|effectively|close\s+to|near)\s+(?:zero|nil))\b",
     re.IGNORECASE,
 )

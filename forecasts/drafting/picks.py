@@ -58,11 +58,50 @@ _TIP_WITH_ODDS = re.compile(
     r"make|reach|top|go|be))\b.*?\b(?:at\s+)?(?:\d{1,3}/\d{1,2}|evens|even\s+money)\b",
     re.IGNORECASE,
 )
-# "our baseline forecast is for growth to slow", "my prediction is that …"
+# "our baseline forecast is for growth to slow", "my prediction is that …", "my guess is that
+# …", "my best guess would be shortly after Easter"
 _OWN_FORECAST = re.compile(
     r"\b(?P<words>(?:my|our)\s+(?:[\w-]+\s+)?(?:forecast|prediction|projection|expectation|"
-    r"call))\s+(?:is|remains)\s+(?:for|that)\b",
+    r"call|guess|bet))\s+(?:(?:is|remains)\s+(?:for|that)\b|(?:would|['\u2019]d)\s+be\b)",
     re.IGNORECASE,
+)
+# "I can see Rovers going down", "I can't see them winning away": the author picturing what
+# will happen ("I can see why …", "I can see the building" picture nothing ahead).
+_CAN_SEE = re.compile(
+    r"\b(?P<cue>I\s+(?:can|could|(?P<neg>cannot|can['\u2019]t|couldn['\u2019]t|can\s+not|"
+    r"could\s+not))\s+see)\s+"
+    r"(?!(?:why|how|what|that|where|when|who|whether|if)\b)"
+    r"(?:[\w'\u2019.&-]+\s+){1,4}?(?:\w+ly\s+)?"
+    r"(?P<ing>[a-z]+ing)\b"
+)
+# "I can see the building": a determiner right before the "-ing" word makes it a noun.
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|my|our|his|her|its|their)\s+$", re.IGNORECASE)
+_ING_NOUNS = frozenset(
+    "thing nothing something anything everything king spring string morning evening ring wing "
+    "building meeting feeling ceiling ending beginning painting wedding clothing".split()
+)
+# "Farage to win this time round", "Prediction 2: Rates to stabilise near 6%": a line in
+# sentence case that opens on a short subject and "to" + an outcome verb, with no verb of its
+# own before it, states what will happen the way a headline does.
+_PLAIN_TO = re.compile(
+    r"^\s*(?:(?:predictions?|forecasts?|calls?|tips?)\s*\d{0,2}\s*:\s*|\d{1,2}[.)]\s+|[-*\u2022]\s+)?"
+    r"(?P<subject>(?-i:[A-Z])[\w/'\u2019.&-]*(?:\s+[\w/'\u2019.&-]+){0,3}?)\s+"
+    r"(?P<to>to\s+(?:win|lose|take|become|beat|finish|top|reach|retain|regain|keep|hold|stay|"
+    r"remain|return|survive|secure|miss|fall|rise|drop|climb|ease|cut|raise|hike|stabili[sz]e|"
+    r"peak|slow|grow|shrink|decline|double|halve|overtake|replace|collapse|recover|default|"
+    r"resign|quit|retire|leave|go\s+down|go\s+up|struggle|flop|improve|dominate|clinch|claim))\b",
+    re.IGNORECASE,
+)
+_NOT_A_PLAIN_SUBJECT = frozenset(
+    "i we you they he she it there this that these those who what how why when where up due "
+    "next according back down in on from ought tried try trying want wanted need needed used "
+    "seems seemed appears appeared continues continued begins began starts started deserves "
+    "tends struggles manages chooses decides intends prepares gets got goes went comes came "
+    "likely unlikely expected set poised bound sure certain about able ready enough "
+    # a noun that takes an infinitive: "the target to cut", "a decision to leave"
+    "target targets goal goals aim aims plan decision promise pledge attempt move deal order "
+    "chance way power ability desire drive proposal scheme policy money cost budget "
+    "pressure temptation urge incentive license licence mandate permission".split()
 )
 # "the chances of a deal look slim", "the prospects for a ceasefire do not look good"
 _CHANCES_LOOK = re.compile(
@@ -100,6 +139,12 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         readings += _as(sentence, "I'm picking", scale, label.start("label"), label.end("label"))
     for tip in [*_TIPSTER.finditer(sentence), *_GOING_FOR.finditer(sentence)]:
         readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
+    for seen in _CAN_SEE.finditer(sentence):
+        noun = _DETERMINER_BEFORE.search(sentence, 0, seen.start("ing"))
+        if seen.group("ing").lower() in _ING_NOUNS or noun:
+            continue
+        phrase = "hard to see" if seen.group("neg") else "I'm picking"
+        readings += _as(sentence, phrase, scale, seen.start("cue"), seen.end("cue"))
     priced = _TIP_WITH_ODDS.match(sentence)
     if priced:
         readings += _as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
@@ -116,6 +161,8 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
             readings += _as(sentence, "will", scale, to.start("to"), to.end("to"))
         for will in _HEADLINE_WILL.finditer(sentence):
             readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))
+    elif plain := _plain_to(sentence):
+        readings += _as(sentence, "will", scale, plain.start("to"), plain.end("to"))
     return sorted(readings, key=lambda r: r.start)
 
 
@@ -133,6 +180,20 @@ def list_pick(sentence: str, scale: str) -> Reading | None:
         return None
     found = _as(sentence, "I'm picking", scale, line.start("label"), line.end("label"))
     return found[0] if found else None
+
+
+def _plain_to(sentence: str) -> re.Match[str] | None:
+    """A sentence-case line's "X to win …" (see ``_PLAIN_TO``), unless a word of its subject
+    is a pronoun, a verb or a preposition ("I want to win", "Labour tried to win")."""
+    line = _PLAIN_TO.match(sentence)
+    if line is None:
+        return None
+    words = [w.lower().strip(".'\u2019") for w in line.group("subject").split()]
+    if any(w in _NOT_A_SUBJECT or w in _NOT_A_PLAIN_SUBJECT for w in words):
+        return None
+    if words[-1].endswith("ed") or words[-1].endswith("ing"):
+        return None
+    return line
 
 
 def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:

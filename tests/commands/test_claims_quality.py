@@ -15,6 +15,7 @@ from forecasts.drafting.evaluation import (
     shipped_corpus,
     wilson_interval,
 )
+from tests.builders.corpus import one_article
 
 OLD_CORPUS = Path(__file__).resolve().parent.parent / "claims_corpus.json"
 
@@ -25,28 +26,7 @@ def run(*args) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def _articles(split: str, article: str, sentences: list[tuple[str, str]]) -> dict:
-    """A one-article corpus in the articles format: (sentence, label) pairs, one paragraph."""
-    return {
-        "articles": [
-            {
-                "id": article,
-                "url": f"https://example.org/{article}",
-                "outlet": "Example",
-                "date": "2025-01-10",
-                "subject": "economics",
-                "licence": "written for this test",
-                "split": split,
-            }
-        ],
-        "entries": [
-            {"article": article, "paragraph": 0, "sentence": text, "label": label, "phrase": None}
-            for text, label in sentences
-        ],
-    }
-
-
-TUNING = _articles(
+TUNING = one_article(
     "tuning",
     "t1",
     [
@@ -56,7 +36,7 @@ TUNING = _articles(
         ("The new stadium will hold sixty thousand fans.", "none"),  # read as a claim
     ],
 )
-FRESH = _articles(
+FRESH = one_article(
     "held-out",
     "h1",
     [
@@ -83,10 +63,11 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:6]] == [
+    assert [line.split()[0] for line in lines[1:7]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
+        "tuning/fresh2",
         "held-out",
         "overall",
     ]
@@ -98,12 +79,14 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
         low, high = figures[subset]["precision_95"]
         assert low <= figures[subset]["precision"] <= high
     articles, fresh = load_corpus(ARTICLES_CORPUS), load_corpus(FRESH_CORPUS)
+    fresh2 = load_corpus(FRESH_CORPUS.with_name("fresh2.json"))
     assert figures["tuning/articles"]["n"] == len(articles) >= 600
     assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
-    assert figures["tuning"]["n"] == len(articles) + len(fresh)
-    assert {row["subset"] for row in articles + fresh} == {"tuning"}
-    held_out = load_corpus(FRESH_CORPUS.with_name("fresh2.json"))
-    assert figures["held-out"]["n"] == len(held_out) >= 400
+    assert figures["tuning/fresh2"]["n"] == len(fresh2) >= 400
+    assert figures["tuning"]["n"] == len(articles) + len(fresh) + len(fresh2)
+    assert {row["subset"] for row in articles + fresh + fresh2} == {"tuning"}
+    held_out = load_corpus(FRESH_CORPUS.with_name("fresh3.json"))
+    assert figures["held-out"]["n"] == len(held_out) >= 300
     assert {row["subset"] for row in held_out} == {"held-out"}
     tuning = lines[1].split()
     assert tuning[5] == f"{expected['tuning']['precision']:.3f}"
@@ -113,7 +96,7 @@ def test_a_held_out_file_beside_the_corpus_is_read_and_reported_apart(corpus_pai
     from forecasts.drafting import evaluation
 
     later = tmp_path / "more.json"
-    later.write_text(json.dumps(_articles("tuning", "t2", [("Rates will rise.", "claim")])))
+    later.write_text(json.dumps(one_article("tuning", "t2", [("Rates will rise.", "claim")])))
 
     assert evaluation.shipped_corpus() == (corpus_pair[0], corpus_pair[1], later)
     figures = json.loads(run()[-1])
