@@ -29,7 +29,12 @@ from forecasts.engine.card_rows import card_rows
 from forecasts.engine.ledger_arrays import IdRange, Ledger, cut_ranges, read_ledger
 from forecasts.engine.pair_scores import score_pairs
 from forecasts.engine.quantities import QuantityLedger
-from forecasts.engine.quantity_tables import rescore_quantities
+from forecasts.engine.quantity_tables import (
+    FreshQuantities,
+    rescore_quantities,
+    score_fresh,
+    write_fresh,
+)
 from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
 from forecasts.engine.score_tables import (
     copy_question_scores,
@@ -79,10 +84,12 @@ class ScoredChunk:
     result: ChunkResult
     quantities: QuantityLedger | None = None  # read ahead with the ledger, or not yet
     encoded: EncodedRows | None = None  # a cold start's rows, encoded ahead (encode_ahead)
+    fresh_quantities: FreshQuantities | None = None  # and its numeric rows, the same
 
 
-def encode_ahead(chunk: ScoredChunk, started: datetime) -> None:
-    """Encode a cold start's rows for ``write_chunk`` now, in the scorer's thread.
+def encode_ahead(chunk: ScoredChunk, started: datetime, *, quantities: bool = False) -> None:
+    """Encode a cold start's rows for ``write_chunk`` now, in the scorer's thread
+    (``quantities``: the numeric and date table is empty too: score and encode its rows).
 
     In a full rescore the writes run in a thread of their own while the next
     chunk is scored (``forecasts.engine.chunk_writer``), and in a cold start
@@ -91,6 +98,9 @@ def encode_ahead(chunk: ScoredChunk, started: datetime) -> None:
     """
     with phase("encode_scores"):
         chunk.encoded = encode_question_scores(chunk.rows, started)
+    if quantities and chunk.quantities is not None:
+        with phase("score_quantities"):
+            chunk.fresh_quantities = score_fresh(chunk.quantities, started)
 
 
 def score_chunk(
@@ -204,9 +214,12 @@ def write_chunk(
     with phase("stamp_scored"):
         stamp_scored(ledger, started)
     with phase("quantities"):  # numeric and date questions
-        touched, quantity_counts = rescore_quantities(
-            chunk.questions, started, fresh=cold_quantities, ledger=chunk.quantities
-        )
+        if chunk.fresh_quantities is not None:
+            touched, quantity_counts = write_fresh(chunk.fresh_quantities)
+        else:
+            touched, quantity_counts = rescore_quantities(
+                chunk.questions, started, fresh=cold_quantities, ledger=chunk.quantities
+            )
     if quantity_authors is not None:
         quantity_authors.append(touched)
     return {"question_scores_written": written, **quantity_counts}

@@ -26,12 +26,21 @@ records as arrays.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
-from forecasts.engine.bulkload import Column, in_ids, read_columns, write_rows
+from forecasts.engine.bulkload import (
+    Column,
+    EncodedRows,
+    encode_rows,
+    in_ids,
+    read_columns,
+    write_encoded,
+    write_rows,
+)
 from forecasts.engine.crowd import ragged_arange
 from forecasts.engine.ledger_arrays import IdRange, Questions, _in_questions, cut_ranges
 from forecasts.engine.pair_scores import COUNTED, EXCLUSIONS, PENDING_ROW
@@ -78,15 +87,11 @@ def rescore_quantities(
     """
     if ledger is None:
         ledger = read_quantities(question_ids)
+    if fresh:
+        return write_fresh(score_fresh(ledger, at))
     rows = score_quantities(ledger)
     tags = _tag_lists(ledger.tag_question, ledger.tag_id, ledger.question_id.size)
     counts = {"quantity_scores": int(rows["author"].size)}
-    if fresh:
-        _write_rows(rows, ledger.question_id, tags, np.arange(rows["author"].size), at)
-        return np.unique(rows["author"]), {
-            **counts,
-            "quantity_scores_written": counts["quantity_scores"],
-        }
     changed, touched = _changed(question_ids, ledger, rows)
     if changed.size:
         QuantityScore.objects.filter(question_id__in=changed.tolist()).delete()
@@ -96,6 +101,36 @@ def rescore_quantities(
         **counts,
         "quantity_scores_written": int(write.sum()),
     }
+
+
+@dataclass(frozen=True)
+class FreshQuantities:
+    """A range's numeric and date rows, scored and made ready to copy into a table that
+    holds none of them (``score_fresh``); ``write_fresh`` sends them."""
+
+    touched: np.ndarray  # the rows' authors (sorted)
+    counts: dict[str, int]
+    rows: EncodedRows
+
+
+def score_fresh(ledger: QuantityLedger, at: datetime) -> FreshQuantities:
+    """Score a range's numeric and date questions for an empty table and encode the rows:
+    NumPy only, nothing read or written, so a cold start runs it in the scorer's thread."""
+    rows = score_quantities(ledger)
+    n = int(rows["author"].size)
+    tags = _tag_lists(ledger.tag_question, ledger.tag_id, ledger.question_id.size)
+    columns = _columns(rows, ledger.question_id, tags, np.arange(n), at)
+    return FreshQuantities(
+        np.unique(rows["author"]),
+        {"quantity_scores": n, "quantity_scores_written": n},
+        encode_rows(connection.vendor, QuantityScore._meta.db_table, columns, n),
+    )
+
+
+def write_fresh(fresh: FreshQuantities) -> tuple[np.ndarray, dict]:
+    """Copy in the rows ``score_fresh`` made ready; ``rescore_quantities``'s result."""
+    write_encoded(connection, fresh.rows)
+    return fresh.touched, dict(fresh.counts)
 
 
 def _tag_lists(tag_question: np.ndarray, tag_id: np.ndarray, n: int) -> list[list[int]]:
@@ -193,24 +228,25 @@ def _stored_rows(question_ids: Questions) -> tuple[dict, dict]:
 
 
 def _write_rows(rows: dict, question_id, tags: list[list[int]], chosen, at: datetime) -> None:
+    columns = _columns(rows, question_id, tags, chosen, at)
+    write_rows(connection, QuantityScore._meta.db_table, columns, chosen.size)
+
+
+def _columns(rows: dict, question_id, tags: list[list[int]], chosen, at: datetime) -> list[Column]:
+    """The stored columns of rows ``chosen``."""
     labels = [json.dumps(t) for t in tags]
     question, resolution = rows["question"][chosen], rows["resolution"][chosen]
-    write_rows(
-        connection,
-        QuantityScore._meta.db_table,
-        [
-            Column("author_id", "int8", rows["author"][chosen]),
-            Column("question_id", "int8", question_id[question]),
-            Column("resolution_id", "int8", resolution, nulls=resolution == 0),
-            Column("form", "text", rows["form"][chosen], labels=FORMS),
-            *(Column(name, "float8", rows[name][chosen]) for name in _FLOATS),
-            *(Column(name, "int4", rows[name][chosen]) for name in _COUNTS),
-            Column("excluded_reason", "text", rows["excluded"][chosen], labels=EXCLUSIONS),
-            Column("tag_ids", "json", question, labels=labels),
-            Column("computed_at", "time", np.full(chosen.size, microseconds(at))),
-        ],
-        chosen.size,
-    )
+    return [
+        Column("author_id", "int8", rows["author"][chosen]),
+        Column("question_id", "int8", question_id[question]),
+        Column("resolution_id", "int8", resolution, nulls=resolution == 0),
+        Column("form", "text", rows["form"][chosen], labels=FORMS),
+        *(Column(name, "float8", rows[name][chosen]) for name in _FLOATS),
+        *(Column(name, "int4", rows[name][chosen]) for name in _COUNTS),
+        Column("excluded_reason", "text", rows["excluded"][chosen], labels=EXCLUSIONS),
+        Column("tag_ids", "json", question, labels=labels),
+        Column("computed_at", "time", np.full(chosen.size, microseconds(at))),
+    ]
 
 
 # Authors whose rows are summed at once when every record is rebuilt: their rows, not

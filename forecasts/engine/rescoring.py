@@ -141,7 +141,7 @@ def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUE
                         )
                         card_sum.add(chunk.result)  # its counts (its totals are added)
                         if cold:
-                            chunks.encode_ahead(chunk, started)
+                            chunks.encode_ahead(chunk, started, quantities=cold_quantities)
                         writer.submit(
                             partial(
                                 chunks.write_chunk,

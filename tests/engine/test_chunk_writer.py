@@ -91,27 +91,47 @@ def test_a_cold_start_encodes_its_rows_where_it_scores_them_and_the_writer_sends
     monkeypatch,
 ):
     random_ledger(45, n_authors=6, n_questions=12)
+    random_quantity_ledger(46, n_questions=6)
     encoded_on, sent = [], []
-    real_encode, real_write = chunks.encode_question_scores, chunks.write_chunk
+    real_encode, real_fresh, real_write = (
+        chunks.encode_question_scores,
+        chunks.score_fresh,
+        chunks.write_chunk,
+    )
 
     def encode(rows, at):
-        encoded_on.append(threading.current_thread().name)
+        encoded_on.append(("scores", threading.current_thread().name))
         return real_encode(rows, at)
 
+    def fresh(ledger, at):
+        encoded_on.append(("quantities", threading.current_thread().name))
+        return real_fresh(ledger, at)
+
     def write(chunk, started, **options):
-        sent.append(chunk.encoded is not None and chunk.encoded.n_rows == chunk.rows["author"].size)
+        sent.append(
+            chunk.encoded is not None
+            and chunk.encoded.n_rows == chunk.rows["author"].size
+            and chunk.fresh_quantities is not None
+        )
         return real_write(chunk, started, **options)
 
     monkeypatch.setattr(chunks, "encode_question_scores", encode)
+    monkeypatch.setattr(chunks, "score_fresh", fresh)
     monkeypatch.setattr(chunks, "write_chunk", write)
     cold = rescoring.rescore_all(chunk_questions=3)
-    assert cold["cold_start"] and len(sent) == cold["chunks"] == 4
-    assert all(sent) and encoded_on == [threading.current_thread().name] * 4
-    expected = stored_state()
+    n = cold["chunks"]
+    assert cold["cold_start"] and len(sent) == n >= 6
+    here = threading.current_thread().name
+    assert all(sent) and encoded_on == [("scores", here), ("quantities", here)] * n
+    assert cold["quantity_scores_written"] == QuantityScore.objects.count() > 0
+    expected, expected_quantities = stored_state(), quantity_state()
     again = rescoring.rescore_all(chunk_questions=WHOLE, verify=True)
     assert not again["cold_start"] and again["question_scores_written"] == 0
-    assert len(sent) == 5 and not sent[-1]  # replacing: nothing encoded ahead
+    assert again["quantity_scores_written"] == 0  # what was sent is what the scorer stores
+    assert len(sent) == n + 1 and not sent[-1]  # replacing: nothing encoded ahead
     assert_bit_identical(stored_state(), expected)
+    assert quantity_state() == expected_quantities
+    test_quantities.assert_matches_library()
 
 
 def test_a_write_that_fails_in_the_thread_fails_the_rescore_and_leaves_nothing_behind(
