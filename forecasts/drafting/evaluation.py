@@ -18,13 +18,13 @@ the detector found the same words (case and apostrophe style ignored). Each
 share comes with its 95% Wilson interval.
 
 The shipped corpus is ``articles.json`` followed by every other JSON file in the
-same directory, in name order: ``fresh.json`` and ``fresh2.json`` (each first
-labelled blind as held-out, measured once, then read for fixes: tuning data now,
-like ``articles.json``) and ``fresh3.json``, the blind held-out part. Each
+same directory, in name order: ``fresh.json``, ``fresh2.json`` and ``fresh3.json``
+(each first labelled blind as held-out, measured once, then read for fixes: tuning
+data now, like ``articles.json``) and ``fresh4.json``, the blind held-out part. Each
 article's ``split`` decides where it is counted: the splits are measured apart,
 the tuning split drawn from several files is also measured file by file
-(``tuning/articles``, ``tuning/fresh``, ``tuning/fresh2``), and held-out articles
-from several files are measured only file by file (``held-out/fresh3``).
+(``tuning/articles``, ``tuning/fresh``, …), and held-out articles
+from several files are measured only file by file (``held-out/fresh4``).
 
 Run ``python -m forecasts.drafting.evaluation`` (the shipped corpus) or give one
 or more corpus files.
@@ -143,7 +143,7 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
     A subset drawn from more than one file is followed by its part from each file,
     named ``subset/file`` ("tuning/articles", "tuning/fresh"); held-out articles from
-    more than one file are reported only file by file ("held-out/fresh3"), never pooled.
+    more than one file are reported only file by file ("held-out/fresh4"), never pooled.
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
     entries: list[Mapping] = list(corpus)

@@ -42,7 +42,7 @@ def test_one_held_out_file_is_the_held_out_split(tmp_path):
 
 
 def test_held_out_mistakes_are_listed_only_when_asked():
-    for subset in (HELD_OUT, "held-out/fresh3"):
+    for subset in (HELD_OUT, "held-out/fresh4"):
         assert not lists_mistakes(subset)
         assert lists_mistakes(subset, with_held_out=True)
     assert lists_mistakes("tuning")
