@@ -9,7 +9,8 @@ Each rule is a pattern a reader can check by hand; each has a test in
 2. **"According to"** someone other than the author ("according to my
    calculations" stays the author's).
 3. **An attribution noun** introduces the forecast: "the common assumption /
-   a popular prediction / the agency's projection is that …". The author's
+   a popular prediction / the agency's projection is that …", "their bet that …",
+   "there's a clear consensus: …", "awash with expectations of …". The author's
    own ("my prediction is that") stays theirs.
 4. **A document speaks**: "the report points to …", "a new study found that …",
    "the survey shows …" (the author's own data would say "our").
@@ -40,11 +41,12 @@ REPORT_VERBS = (
     r"fears|reckons|explained|explains|explaining|foresee|foresees|foreseeing|foresaw"
 )
 # A report word used as a noun ("fears of violence", "claims of fraud", "the forecast and
-# the data", "a warning"), in the idiom "when all is said and done", or a quarrel ("arguing
-# with your uncle") reports nobody.
+# the data", "a warning", "my forecast that …"), in the idiom "when all is said and done",
+# or a quarrel ("arguing with your uncle") reports nobody.
 NOT_A_REPORT = r"(?!\s+(?:of|with|and\s+done)\b)"
 AFTER_A_DETERMINER = "".join(
-    rf"(?<!\b{word}\s)" for word in ("the", "a", "an", "this", "its", "our", "their", "his", "her")
+    rf"(?<!\b{word}\s)"
+    for word in ("the", "a", "an", "this", "its", "our", "their", "his", "her", "my", "your")
 )
 _WORD = r"[\w'\u2019.&-]+"
 
@@ -91,7 +93,25 @@ _ATTRIBUTION_NOUN = re.compile(
     # nouns that are never the author's own: "on the expectation that", "there is growing
     # recognition in Europe that"
     r"|(?P<held>expectation|assumption|recognition|speculation|consensus)s?"
-    r"(?:\s+(?:in|among|on|across)\s+[^,.;]{1,60}?,?)?)\s+that\b",
+    r"(?:\s+(?:in|among|on|across)\s+[^,.;]{1,60}?,?)?)"
+    # "…, there's a clear consensus: prices will be flat": a colon for "that"
+    r"(?:\s+that\b|\s*:(?=\s))",
+    re.IGNORECASE,
+)
+# "economists are holding firm to their bet that …", "the Fed's view that …": a forecast
+# noun someone else holds, with its "that" clause ("my view that" stays the author's).
+_THEIR_NOUN = re.compile(
+    rf"(?P<speaker>\b(?:their|his|her|its|{_WORD}['\u2019]s)\s+(?:(?!(?:my|our)\b)\w+\s+){{0,2}}?)"
+    r"(?P<noun>bet|forecast|prediction|projection|view|belief|expectation|assumption|estimate|"
+    r"prognosis|conviction)s?\s+that\b",
+    re.IGNORECASE,
+)
+# "Washington is awash with expectations of war", "there are growing expectations of a cut":
+# expectations held by others, named as a noun with what they expect.
+_EXPECTATIONS_OF = re.compile(
+    r"(?P<speaker>\b(?:there\s+(?:is|are|was|were)|there['\u2019]s|(?:awash|rife|abuzz|alive)\s+"
+    r"with)\s+(?:(?:growing|widespread|mounting|rising|high|strong|wide)\s+)?)"
+    r"(?P<noun>expectations?|speculation|predictions|talk)\s+of\b",
     re.IGNORECASE,
 )
 # "the report points to", "a new study found that", "the survey shows": a document as the speaker.
@@ -137,6 +157,10 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
     if noun and not _MY.match(noun.group("speaker")):
         holder = noun.group("speaker") + (noun.group("noun") or noun.group("held"))
         return Attribution(_short(holder), noun.group(0))
+    for pattern in (_THEIR_NOUN, _EXPECTATIONS_OF):
+        held = pattern.search(sentence)
+        if held:
+            return Attribution(_short(held.group("speaker") + held.group("noun")), held.group(0))
     document = _DOCUMENT.search(sentence)
     if document:
         return Attribution(_short(document.group("speaker")), document.group(0))

@@ -17,7 +17,9 @@ lexicon after these rules, each of which a reader can check by hand:
    "we should".
 5. Modals inside an embedded question ("what shape the policy will take",
    "whether Putin would stick to it") or a short if-clause ("if you will
-   excuse me") do not assert the event.
+   excuse me") do not assert the event, nor does the consequence of a condition
+   that opens the sentence ("If Trump wins, he will …"; "unless …" and "even
+   if …" leave the author's call standing).
 6. Words that also describe the present ("questionable", "possible",
    "surely"), and any hedge in a sentence naming a past time ("probably
    shrank last year"), count only with a future signal in the sentence:
@@ -380,8 +382,9 @@ def _inherit_reports(
     sentence: str, reasons: list[tuple[Reading, str | None]]
 ) -> list[tuple[Reading, str | None]]:
     """Readings after ", meaning …" or ", which …" take the reason of a reported reading
-    before that comma."""
-    reported = [(r, why) for r, why in reasons if why in _REPORTED_REASONS]
+    before that comma, or of the reader's reading ("you will stumble across other ideas,
+    which will contradict the first": what the reader reads, not the author's forecast)."""
+    reported = [(r, why) for r, why in reasons if why in _REPORTED_REASONS or why == _TO_READER]
     if not reported:
         return reasons
     inherited = []
@@ -428,11 +431,15 @@ def phrase_as_written(sentence: str, reading: Reading) -> str:
         start = own.start("pronoun") if own.group("pronoun") else own.start("rest")
     elif reading.kind != MODAL and (raising := _RAISING_VERB.search(before)):
         start = raising.start()
+    elif reading.matched_text.lower() in {"likely", "probably"} and (most := _MOST.search(before)):
+        start = most.start()
     return sentence[start : reading.start] + reading.matched_text
 
 
 # "it seems likely that", "seems certain to win": the raising verb is part of the hedge.
 _RAISING_VERB = re.compile(r"\b(?:seems?|appears?)\s+(?:to\s+be\s+)?$", re.IGNORECASE)
+# "Most likely, the season will be tough", "will most probably win": "most" is part of it.
+_MOST = re.compile(r"\bmost\s+$", re.IGNORECASE)
 
 
 def _start(reading: Reading) -> int:
@@ -462,8 +469,10 @@ def governing(readings: list[Reading], sentence: str) -> Reading | None:
     """The reading that sets the number: the one governing the predicted clause.
 
     A number the author writes out beats the rest; a hedge adverb added as an aside
-    after a comma ("will be elected on Tuesday, possibly Wednesday") yields to the
-    clause it qualifies; a hedge word beats a bare modal ("likely that X will" is
+    after a comma ("will be elected on Tuesday, possibly Wednesday"), one that opens an
+    aside about a detail ("Hacking, most likely of voter lists, will …") and one in a
+    relative clause after the forecast ("…, who will probably be Clinton") yield to the
+    clause they qualify; a hedge word beats a bare modal ("likely that X will" is
     "likely", not "will"); a reading after a "but" beats one in the clause it
     overrules ("X may slow, but it will likely …"); a reading in a concession
     ("…, though it is not inevitable") yields to the main clause; then the one
@@ -474,11 +483,16 @@ def governing(readings: list[Reading], sentence: str) -> Reading | None:
     last_but = max((m.end() for m in _BUT.finditer(sentence)), default=-1)
     conceded = min((m.start() for m in _CONCESSIVE.finditer(sentence)), default=len(sentence))
     first = min(r.start for r in readings)
+    relative = [m.start() for m in _RELATIVE_CLAUSE.finditer(sentence)]
     return max(
         readings,
         key=lambda r: (
             r.rationale.startswith("The author states the number"),
-            not (r.start > first and _ASIDE_HEDGE.search(sentence, 0, r.end)),
+            not (
+                (r.start > first and _ASIDE_HEDGE.search(sentence, 0, r.end))
+                or any(first < at < r.start for at in relative)
+                or _qualifies_a_detail(r, sentence, readings)
+            ),
             r.kind != MODAL,
             r.start >= last_but,
             r.start < conceded,
@@ -497,6 +511,23 @@ _ASIDE_HEDGE = re.compile(
 )
 
 
+# "Obama will not be invited …, who will probably be Clinton": a hedge in a relative clause
+# after the main clause's forecast describes someone in it.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose)\b", re.IGNORECASE)
+# "Election hacking, most likely of voting lists, will call results into question": a hedge
+# that opens an aside between commas, with words after it, qualifies a detail; the verb
+# after the aside carries the claim ("The bank, most likely, will cut" is no such aside).
+_OPENS_AN_ASIDE = re.compile(r",\s*(?:(?:most|very|quite)\s+)?$", re.IGNORECASE)
+_REST_OF_ASIDE = re.compile(r"\s+[^,;:.]{1,80}?,")
+
+
+def _qualifies_a_detail(reading: Reading, sentence: str, readings: list[Reading]) -> bool:
+    if reading.kind == MODAL or not _OPENS_AN_ASIDE.search(sentence, 0, reading.start):
+        return False
+    aside = _REST_OF_ASIDE.match(sentence, reading.end)
+    return aside is not None and any(r.start >= aside.end() for r in readings)
+
+
 def claim_reading(sentence: str, scale: str = DEFAULT_SCALE) -> Reading | None:
     """The reading that makes ``sentence`` the author's claim, or None."""
     verdict = explain_sentence(sentence, scale)
@@ -513,7 +544,11 @@ _REPORT_CUE = re.compile(
 _BELIEF_CUE = re.compile(
     rf"(?<!\bI\s)(?<!\bwe\s){AFTER_A_DETERMINER}"
     r"\b(?:believe|believes|believed|think|thinks|thought|fear|fears|feared|"
-    rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons)\b{NOT_A_REPORT}",
+    rf"anticipate|anticipates|forecast|forecasts|hear|heard|reckon|reckons|"
+    # "which many analysts are assuming", "most people assume" (not "assuming the talks go
+    # well, …", a condition, nor "let's assume", "Assume the worst", "my forecast assumes")
+    r"(?<=\w\s)(?<!\blet['\u2019]s\s)(?<!\byou\s)assume|(?<=\bare\s)assuming|(?<=\bis\s)assuming)"
+    rf"\b{NOT_A_REPORT}",
     re.IGNORECASE,
 )
 _TRAILING_ATTRIBUTION = re.compile(
@@ -523,9 +558,10 @@ _TRAILING_ATTRIBUTION = re.compile(
 _OWN_DOUBT = re.compile(
     r"\b(?:I|we)\s+(?:do\s+not|don['\u2019]t|never)\s+(?:think|believe|expect)\b", re.IGNORECASE
 )
-# "I also think", "we still believe": the author's own belief, with a word between.
+# "I also think", "we still believe", "I continue to believe": the author's own belief,
+# with a word between.
 _OWN_BELIEF = re.compile(
-    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)+"
+    r"\b(?:I|we)\s+(?:(?:\w+ly|also|still|really|do|too|now|further|continue\s+to)\s+)+"
     r"(?:think|believe|expect|reckon|fear|anticipate|forecast|predict)\b",
     re.IGNORECASE,
 )
@@ -541,8 +577,15 @@ _COUNTERFACTUAL = re.compile(
     re.IGNORECASE,
 )
 _NORMATIVE = re.compile(r"\s+be\s+\w+(?:ed|en|ing)\b", re.IGNORECASE)
+# A wh-word before the modal in its clause. "Those who win will claim a mandate": "who"
+# after "those", "anyone", "people" and the like opens a relative clause, not a question.
 _EMBEDDED_QUESTION = re.compile(
-    r"\b(?:what|whether|how|(?<!,\s)(?:who|whom|which)|when|where|why|whoever|whatever)\b"
+    r"\b(?:what|whether|how|when|where|why|whoever|whatever|(?<!,\s)"
+    + "".join(
+        rf"(?<!\b{word}\s)"
+        for word in ("those", "anyone", "anybody", "someone", "somebody", "everyone", "people")
+    )
+    + r"(?:who|whom|which))\b"
     r"[^,;:]*$"
     # "we don't know if …", "I wonder if …": "if" for "whether"
     r"|\b(?:know|knows|sure|unsure|certain|clear|unclear|wonder|wondering|ask|asks|asked|see|"
@@ -578,7 +621,8 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     # "With surveys suggesting …, we expect …": the author's own expectation verb governs
     # the forecast; a report or belief before it belongs to another clause.
     heard = "" if _own_belief(clause, reading) else clause
-    if _reported_in(heard) or _TRAILING_ATTRIBUTION.search(after):
+    trailing = _TRAILING_ATTRIBUTION.search(after)
+    if _reported_in(heard) or (trailing and not _NOBODY_SPEAKS.search(trailing.group(0))):
         return "reported speech"
     own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", heard))
     if _BELIEF_CUE.search(own) or _their_expectation(heard, reading):
@@ -599,9 +643,15 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     ):
         return "a prediction verb with no one predicting ('predicting elections is hard')"
     own_plan = _AUTHOR_PLAN.search(before[-20:] + reading.matched_text) or (
-        _AUTHOR_PLAN.match(before) and _ELIDED_SUBJECT.search(before)
+        _AUTHOR_PLAN.match(before) if _ELIDED_SUBJECT.search(before) else None
     )
-    if own_plan and reading.kind == MODAL:
+    # "I will discuss" is a plan, "I will weigh under 205 pounds" a forecast; "this author
+    # will …" is how a writer speaks of their own writing.
+    if (
+        own_plan
+        and reading.kind == MODAL
+        and (_ABOUT_THE_ARTICLE.match(after) or own_plan.group(0).lower().startswith("this"))
+    ):
         return "the author's plan for the article"
     if _SCHEDULED.search(reading.matched_text) and _CALENDAR_DATE.search(after):
         return "a scheduled event, not a forecast"
@@ -625,8 +675,7 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     if conditional_hedge and _IF_BEFORE.search(before):
         return "the consequence of a condition"
     # A hedge word after a condition that opens the sentence is its consequence, and one
-    # inside that condition describes it; modals are read by _modal_reason (a plain "will"
-    # after a condition stays a claim).
+    # inside that condition describes it; modals are read by _modal_reason.
     if reading.kind != MODAL and _OPENING_CONDITION.match(before):
         return "the consequence of a condition"
     if reading.kind != MODAL and _INSIDE_OPENING_CONDITION.match(before):
@@ -688,7 +737,7 @@ def _reported_in(clause: str) -> bool:
     cue = _REPORT_CUE.search(clause)
     if cue is None:
         return False
-    if _OWN_ADVERB.search(clause[: cue.start()]):
+    if _OWN_ADVERB.search(clause[: cue.start()]) or _NOBODY.search(clause[: cue.start()]):
         return False
     if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
@@ -699,6 +748,13 @@ def _reported_in(clause: str) -> bool:
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
+# "which no one can predict", "…, and nobody could have foreseen it": a report of nobody.
+_NOBODY_SPEAKS = re.compile(r"\b(?:no\s+one|no-one|nobody|none\s+of\s+us)\b", re.IGNORECASE)
+_NOBODY = re.compile(
+    _NOBODY_SPEAKS.pattern + r"\s+(?:(?:can|could|will|would|ever|really|truly|quite|yet|has|"
+    r"have|had|can['\u2019]t|cannot)\s+){0,3}$",
+    re.IGNORECASE,
+)
 # "That said, …", "Having said that, …", "Needless to say, …": the author moving on.
 _DISCOURSE_SAID = re.compile(
     r"\b(?:that\s+(?:being\s+)?said|having\s+said\s+(?:that|this|all\s+this)|"
@@ -730,18 +786,32 @@ _CONDITIONAL_MOOD = re.compile(r"['\u2019]d\b|\bwould\b", re.IGNORECASE)
 _WOULD_BEFORE = re.compile(r"(?:\bwould|['\u2019]d)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # "If the talks collapse, it's a coin toss …", "However, if turnout is low, then the
 # incumbent will hold on": a sentence that opens on a condition states its consequence
-# ("If anything, …" and "if only …" are not conditions).
-_OPENS_ON_CONDITION = (
-    r"^\W*(?:(?:and|but|so|however|still|yet|now)\s*,?\s*)?"
-    r"(?:if|unless|as\s+long\s+as|so\s+long\s+as|provided(?:\s+that)?)\b"
+# ("If anything, …" and "if only …" are not conditions, nor the asides "if you ask me",
+# "if I had to guess" and "if history is any guide", which the author's own call follows).
+# "Unless …" and "even if …" are left out: "Unless something unexpected happens, the odds
+# are basically zero" asserts what holds in every case the author expects.
+_OPENING = r"^\W*(?:(?:and|but|so|however|still|yet|now)\s*,?\s*)?"
+_NOT_A_CONDITION = (
     r"(?!\s+(?:anything|so|not|ever|only|nothing)\b)"
+    r"(?!\s+(?:you\s+ask\s+me|I\s+(?:had|have)\s+to\s+(?:guess|bet|say|pick|predict)|"
+    r"I['\u2019]m\s+honest|I\s+am\s+honest|I\s+may|you\s+like|"
+    r"(?:history|the\s+past)\s+is\s+any\s+guide)\b)"
+)
+_OPENS_ON_CONDITION = (
+    _OPENING + r"(?:if|as\s+long\s+as|so\s+long\s+as|provided(?:\s+that)?)\b" + _NOT_A_CONDITION
 )
 _OPENING_CONDITION = re.compile(
-    _OPENS_ON_CONDITION + r"(?![^,;]*\b(?:has|have)\b)[^,;]*[,;]", re.IGNORECASE
+    _OPENS_ON_CONDITION + r"(?![^,;]*\b(?:has|have)\b)[^,;]*(?:[,;]|\bthen\b)", re.IGNORECASE
 )
-# "If Chelsea were the odds-on favourites, …": a hedge inside the condition that opens the
-# sentence describes the condition.
-_INSIDE_OPENING_CONDITION = re.compile(_OPENS_ON_CONDITION + r"[^,;]*$", re.IGNORECASE)
+# "If Chelsea were the odds-on favourites, …", "Unless the talks are likely to fail, …": a
+# hedge inside the condition that opens the sentence describes the condition.
+_INSIDE_OPENING_CONDITION = re.compile(
+    _OPENING
+    + r"(?:if|unless|as\s+long\s+as|so\s+long\s+as|provided(?:\s+that)?)\b"
+    + _NOT_A_CONDITION
+    + r"[^,;]*$",
+    re.IGNORECASE,
+)
 # "virtually impossible to know how much …", "hard to predict": about knowing, not the event.
 _TO_KNOW = re.compile(
     r"\s+to\s+(?:know|tell|say|predict|forecast|guess|judge|gauge|foresee|work\s+out)\b",
@@ -798,6 +868,8 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
         return False
     if _PRONOUN_FIRST.match(reading.matched_text):  # "I expect", "we predict", "I'd expect"
         return False
+    if _NOBODY.search(clause):  # "nobody can predict …" holds no one's forecast
+        return False
     return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
 
 
@@ -817,9 +889,27 @@ _OWN_ADVERB = re.compile(
 
 
 # "I'll", "I will", "I'm going to", "I'm not going to", "this author will": what the author
-# will do in the article.
+# will do in the article, when the verb is about the article (``_ABOUT_THE_ARTICLE``).
 _AUTHOR_PLAN = re.compile(
     r"\b(?:I\s*(?:['\u2019]ll|will|['\u2019]m|am)|this\s+(?:author|writer)\s+will)\b",
+    re.IGNORECASE,
+)
+# What the author does in the article: "I will discuss", "I'll also look at", "I'm going to
+# try to name them", "I will begin by describing". Another verb ("I will weigh under 205
+# pounds by December") is the author forecasting their own doings.
+_ABOUT_THE_ARTICLE = re.compile(
+    r"\s+(?:(?:not|also|then|now|first|briefly|just|quickly|again|later|try\s+to|attempt\s+to|"
+    r"be)\s+)*"
+    r"(?:discuss|explain|look|argue|show|cover|outline|examine|write|describe|consider|focus|"
+    r"address|list|name|go\s+through|walk\s+(?:you\s+)?through|talk|review|share|offer|provide|add|"
+    r"set\s+out|lay\s+out|spell\s+out|tell\s+you|touch\s+on|highlight|break\s+down|answer|"
+    r"analy[sz]e|update|revisit|compare|present|explore|repeat|mention|detail|assess|"
+    r"summari[sz]e|conclude|post|publish|return\s+to\s+(?:this|that|it|these|those)|"
+    r"leave\s+(?:it|you|that|this)|get\s+(?:to|into|back)|come\s+(?:back|to)|"
+    r"make\s+(?:the|a|my)\s+case|jump\s+(?:right\s+)?in|dive\s+in|"
+    r"(?:begin|start|end|finish|close)\s+(?:by|with)|"
+    r"(?:looking|focusing|writing|discussing|covering|examining|explaining|talking|describing|"
+    r"reviewing|updating|arguing))\b",
     re.IGNORECASE,
 )
 # "I'm not going to argue …, but will show …": the same subject, left out after but/and.
@@ -852,9 +942,11 @@ def _reported_by(sentence: str, reading: Reading) -> tuple[str, str]:
 
 
 _CONCESSION = re.compile(r"\bbut\b|^\s+be\s+(?:argued|said)\b", re.IGNORECASE)
+# "It will be interesting to see whether …", "we will find out who …", "time will tell
+# whether …", "the first games will show who …": waiting for the answer, not giving one.
 _WAIT_AND_SEE = re.compile(
     r"\s+(?:be\s+(?:\w+\s+)?(?:interesting|fascinating|intriguing|instructive|curious|telling)\s+"
-    r"to\s+(?:see|watch)|see|find\s+out|know|learn)\s+"
+    r"to\s+(?:see|watch)|see|find\s+out|know|learn|(?:tell|show|reveal)(?:\s+us)?)\s+"
     r"(?:what|whether|if|how|who|which|when)\b",
     re.IGNORECASE,
 )
@@ -878,6 +970,10 @@ _IF_AFTER = re.compile(
     r"(?!\s+(?:anything|so|not|ever|only|nothing)\b)",
     re.IGNORECASE,
 )
+# "I'm going to the match", "we're going to a wedding": a place after "going to", no verb.
+_SOMEWHERE = re.compile(
+    r"\s+(?:the|a|an|my|our|your|his|her|their|this|that|these|those)\b", re.IGNORECASE
+)
 # "will now have arrived", "will already have heard": a guess about what is so by now.
 _PRESENT_GUESS = re.compile(
     r"\s+(?:(?:now|already|by\s+now)\s+have|have\s+(?:now|already))\s+\w+", re.IGNORECASE
@@ -895,11 +991,18 @@ _OTHERS_VIEW = (
         re.IGNORECASE,
     ),
 )
-# "you'll understand", "you will agree": the author addressing the reader.
+# "you'll understand", "you will agree": the author addressing the reader. So is the reader
+# reading, searching and making up their mind ("you will read about La Nina", "you'll
+# stumble across", "you will get bored", "you will have no idea", "you'll have to take my
+# word for it"); "you will pay more for petrol" is a forecast about the reader and stays one.
 _TO_THE_READER = (
     re.compile(r"\byou\s*$", re.IGNORECASE),
     re.compile(
-        r"\s*(?:understand|agree|recall|remember|forgive|notice|appreciate|recognise|recognize)\b",
+        r"\s*(?:(?:later|then|soon|eventually|also|still|probably|just|quickly|no\s+doubt)\s+)?"
+        r"(?:understand|agree|recall|remember|forgive|notice|appreciate|recognise|recognize|"
+        r"read|re-?read|stumble|come\s+across|run\s+across|get\s+bored|grow\s+(?:bored|tired)|"
+        r"tire\s+of|lose\s+interest|believe|have\s+no\s+idea|"
+        r"have\s+to\s+take\s+(?:my|our|his|her|their)\s+word)\b",
         re.IGNORECASE,
     ),
 )
@@ -928,6 +1031,13 @@ def _modal_reason(before: str, after: str, reading: Reading) -> str | None:
         _IF_BEFORE.search(before) or _IF_AFTER.match(after)
     ):
         return "the consequence of a condition"
+    # "If Trump wins, he will …", "If turnout is low then the incumbent will hold on": a
+    # plain future after a condition that opens the sentence is what follows from the
+    # condition, not what the author says will happen (the labelling guide's "if A, B").
+    if reading.phrase in {"will", "is going to"} and _OPENING_CONDITION.match(before):
+        return "the consequence of a condition"
+    if reading.phrase == "is going to" and _SOMEWHERE.match(after):
+        return "going somewhere ('going to the match'), not the future"
     if reading.phrase == "will" and _PRESENT_GUESS.match(after):
         return "a guess about the present ('will now have arrived')"
     if reading.phrase == "could" and (_ABILITY.search(before) or re.match(r"\s+still\b", after)):

@@ -10,6 +10,11 @@ list as phrases, because the same words are everywhere in other senses:
 * **a tipster's "I see" / "I look for" / "I like"** (or an opening "Look for")
   followed by names and what they will do: "I see Leeds and Hull going up", "I
   look for Ortiz to win";
+* **the author's forecast in other words**: their forecast named as a noun ("our
+  bet is that …", "my forecast assumes two cuts"), what they see ahead ("I see a
+  tough season ahead", read like "I expect"), and the chances sized in words ("the
+  chances of a deal look slim", "the probability of a recession next year is
+  minimal", this last one only with a future signal);
 * **headlinese**: "Greens to Win Council Majority" (a headline's "X to Y" is
   its future tense; "Ten Ways to Save", "Time to Go" and "Labour Vows to Cut"
   are not), and a capitalised "Will" inside a title-case headline
@@ -59,10 +64,13 @@ _TIP_WITH_ODDS = re.compile(
     re.IGNORECASE,
 )
 # "our baseline forecast is for growth to slow", "my prediction is that …", "my guess is that
-# …", "my best guess would be shortly after Easter"
+# …", "my best guess would be shortly after Easter", "my forecast assumes two cuts", "our
+# forecast calls for a recession" (with a "that" clause, "my forecast assumes that GDP will
+# grow", the clause's own words say how sure)
 _OWN_FORECAST = re.compile(
     r"\b(?P<words>(?:my|our)\s+(?:[\w-]+\s+)?(?:forecast|prediction|projection|expectation|"
-    r"call|guess|bet))\s+(?:(?:is|remains)\s+(?:for|that)\b|(?:would|['\u2019]d)\s+be\b)",
+    r"call|guess|bet))\s+(?:(?:is|remains)\s+(?:for|that)\b|(?:would|['\u2019]d)\s+be\b|"
+    r"(?:also\s+|still\s+)?(?:assumes|calls\s+for|sees|envisages|anticipates)\s+(?!that\b))",
     re.IGNORECASE,
 )
 # "I can see Rovers going down", "I can't see them winning away": the author picturing what
@@ -73,6 +81,13 @@ _CAN_SEE = re.compile(
     r"(?!(?:why|how|what|that|where|when|who|whether|if)\b)"
     r"(?:[\w'\u2019.&-]+\s+){1,4}?(?:\w+ly\s+)?"
     r"(?P<ing>[a-z]+ing)\b"
+)
+# "I see a tough season ahead of us", "I see more rate cuts coming": the author picturing
+# what lies ahead, read like "I expect" ("I see the problem" pictures nothing ahead).
+_SEE_AHEAD = re.compile(
+    r"\b(?P<cue>I\s+(?:can\s+)?see)\s+(?!(?:why|how|what|that|where|when|who|whether|if)\b)"
+    r"(?:[\w'\u2019-]+,?\s+){1,7}?(?:ahead|coming|on\s+the\s+horizon|down\s+the\s+(?:road|line))\b",
+    re.IGNORECASE,
 )
 # "I can see the building": a determiner right before the "-ing" word makes it a noun.
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|my|our|his|her|its|their)\s+$", re.IGNORECASE)
@@ -112,6 +127,21 @@ _CHANCES_LOOK = re.compile(
     re.IGNORECASE,
 )
 _GOOD = frozenset({"good", "bright", "strong", "promising"})
+# "The probability of a recession next year is minimal", "the likelihood of a deal is already
+# very low", "the risk of a default remains high": the chances named as a noun, then how
+# big they are. Read only with a future signal, as "the risk of fire is high" may describe
+# the present.
+_CHANCE_IS = re.compile(
+    r"\b(?:probability|likelihood|chances?|odds|risk|possibility)\s+(?:of|that|for)\s+"
+    r"[^,;.]{1,80}?\s+(?:is|are|remains?|looks?|seems?)\s+"
+    r"(?:(?:already|now|still|quite|rather|pretty|fairly)\s+)?"
+    r"(?P<words>(?P<very>(?:very|extremely|vanishingly|exceedingly)\s+)?"
+    r"(?P<how>minimal|negligible|remote|tiny|slim|small|low|slight|high))\b",
+    re.IGNORECASE,
+)
+# How big, in the words of the scale: "minimal" and "very low" as "almost no chance", "low"
+# as "a slim chance", "high" as "likely" and "very high" as "very likely".
+_FAINT = frozenset({"minimal", "negligible", "remote", "tiny"})
 # "Greens to Win Council Majority": a capitalised subject of up to five words, then "to Verb".
 _HEADLINE_TO = re.compile(
     rf"^\s*(?:{_NAME}\s+){{0,4}}?(?P<before>{_NAME})\s+(?P<to>to\s+{_NAME})",
@@ -145,6 +175,9 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
             continue
         phrase = "hard to see" if seen.group("neg") else "I'm picking"
         readings += _as(sentence, phrase, scale, seen.start("cue"), seen.end("cue"))
+    for ahead in _SEE_AHEAD.finditer(sentence):
+        if not any(r.start <= ahead.start("cue") < r.end for r in readings):
+            readings += _as(sentence, "I expect", scale, ahead.start("cue"), ahead.end("cue"))
     priced = _TIP_WITH_ODDS.match(sentence)
     if priced:
         readings += _as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
@@ -155,6 +188,14 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         # good chances read as "chances are"; slim ones, and good ones denied, as "a slim chance"
         phrase = "chances are" if good and not chances.group("neg") else "a slim chance"
         readings += _as(sentence, phrase, scale, chances.start("words"), chances.end("words"))
+    for chances in _CHANCE_IS.finditer(sentence):
+        start, end = chances.start("words"), chances.end("words")
+        if any(r.start < end and start < r.end for r in readings):
+            continue  # "the chances of a deal look slim" is read above
+        readings += [
+            replace(r, needs_future_signal=True)
+            for r in _as(sentence, _chance_phrase(chances), scale, start, end)
+        ]
     if is_headline(sentence):
         to = _HEADLINE_TO.match(sentence)
         if to and to.group("before").lower() not in _NOT_A_SUBJECT:
@@ -164,6 +205,14 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     elif plain := _plain_to(sentence):
         readings += _as(sentence, "will", scale, plain.start("to"), plain.end("to"))
     return sorted(readings, key=lambda r: r.start)
+
+
+def _chance_phrase(chances: re.Match[str]) -> str:
+    """The scale's words for how big ``_CHANCE_IS`` says the chances are."""
+    how, very = chances.group("how").lower(), bool(chances.group("very"))
+    if how == "high":
+        return "very likely" if very else "likely"
+    return "almost no chance" if very or how in _FAINT else "a slim chance"
 
 
 # "20. Sheffield United", "3) Aston Villa": a numbered line that is only a name.

@@ -90,9 +90,10 @@ def test_forward_words_that_do_not_forecast(sentence, why):
     assert why in verdict.why
 
 
-def test_a_condition_after_if_then_still_leaves_a_plain_will_claimed():
-    # "will" after a condition is the author asserting the rule (docs/lexicon.md)
-    claim = claim_from_sentence("If the dam holds then the valley will flood less often.")
+def test_a_condition_after_if_then_makes_a_plain_will_its_consequence():
+    # the labelling guide's "if A, B" is none, with a plain "will" too (round four)
+    assert claim_from_sentence("If the dam holds then the valley will flood less often.") is None
+    claim = claim_from_sentence("Unless the dam breaks, the valley will flood less often.")
     assert claim is not None and claim.phrase == "will"
 
 

@@ -26,7 +26,7 @@ How a sentence is read:
   ``negative_event=True`` is set: a question framed positively ("Will it
   succeed?") takes 1 - point, which is the double-negative flip.
 * **Homographs.** The month "May", the name "Will", "the will of the people",
-  "military might" and "a certain view" are not hedges.
+  "military might", "a certain view" and "as soon as possible" are not hedges.
 * **Strongest hedge.** A hedge word beats a bare modal verb (will, would,
   should, could, might, may, is going to), which only speaks when no hedge
   does; among equals the reading furthest from 0.5 wins, then the earliest.
@@ -321,6 +321,8 @@ def _is_homograph(text: str, match: re.Match[str], surface: str) -> bool:
         return named or previous in _NOUN_CONTEXT or bool(re.match(r"\s+of\b", after))
     if head.lower() == "might":
         return previous in _NOUN_CONTEXT
+    if surface.lower() == "possible":
+        return previous == "as"  # "as soon as possible", "as many … as possible": a measure
     if surface.lower() in {"coin toss", "coin flip"}:
         return previous == "the"  # "the coin toss at kick-off" is the toss itself
     if surface.lower() == "certain":
