@@ -1,8 +1,6 @@
 """Rules for forms the second fresh part (``fresh2.json``) showed once it became tuning
 data, each tested on sentences written here, none taken from the corpus."""
 
-from datetime import date
-
 import pytest
 
 from forecasts.drafting.claims import (
@@ -12,16 +10,8 @@ from forecasts.drafting.claims import (
     NONE,
     REPORTED,
     claim_from_sentence,
-    explain_sentence,
 )
-
-TODAY = date(2025, 1, 15)
-
-
-def verdict_of(sentence: str) -> str:
-    verdict = explain_sentence(sentence)
-    return verdict.verdict if verdict else "no reading"
-
+from tests.builders.sentences import TODAY, verdict_of
 
 # --- the author's own belief governs its clause ---------------------------------------
 

@@ -1,8 +1,6 @@
 """Rules for forms the third fresh part (``fresh3.json``) showed once it became tuning
 data, each tested on sentences written here, none taken from the corpus."""
 
-from datetime import date
-
 import pytest
 
 from forecasts.drafting.claims import (
@@ -12,19 +10,7 @@ from forecasts.drafting.claims import (
     claim_from_sentence,
     explain_sentence,
 )
-
-TODAY = date(2025, 1, 15)
-
-
-def verdict_of(sentence: str) -> str:
-    verdict = explain_sentence(sentence)
-    return verdict.verdict if verdict else "no reading"
-
-
-def phrase_of(sentence: str) -> str | None:
-    claim = claim_from_sentence(sentence, today=TODAY)
-    return claim.phrase if claim else None
-
+from tests.builders.sentences import TODAY, phrase_of, verdict_of
 
 # --- the consequence of a condition ----------------------------------------------------
 
