@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -316,17 +316,22 @@ STAND_IN: dict[type, Any] = {int: -7_310_000_007, str: "kept-stand-in-7310000007
 class Compiled:
     """A list's statements: its rows (with the count when ``counted``), and its count;
     ``bare``, when there is one, the same rows without the count, read when the count
-    is known already (``known_count``)."""
+    is known already (``known_count``); ``written``, when there is one, the same again
+    with each row's body written by the database (``forecasts.api.written``)."""
 
     rows: Statement
     count: Statement
     counted: bool
     bare: Statement | None = None
+    written: Compiled | None = None
 
     def inlined(self) -> Compiled:
         """Each statement with its parameters in its text (``Statement.inlined``)."""
         bare = self.bare.inlined() if self.bare is not None else None
-        return replace(self, rows=self.rows.inlined(), count=self.count.inlined(), bare=bare)
+        written = self.written.inlined() if self.written is not None else None
+        return replace(
+            self, rows=self.rows.inlined(), count=self.count.inlined(), bare=bare, written=written
+        )
 
 
 _compiled: OrderedDict[tuple, Compiled] = OrderedDict()
@@ -391,8 +396,15 @@ class OnPage(Func):
         )
 
 
+# What writes a list's rows (``forecasts.api.written``): the related columns' SQL, and
+# what the rows select given how each column is named in the statement.
+Writer = Callable[[], tuple[dict[str, tuple[str, tuple]], Callable[[Callable[[str], str]], list]]]
+
+
 def compile_list(
-    build: Callable[[], tuple[QuerySet, QuerySet]], related: dict[str, QuerySet] | None = None
+    build: Callable[[], tuple[QuerySet, QuerySet]],
+    related: dict[str, QuerySet] | None = None,
+    writer: Writer | None = None,
 ) -> Compiled:
     """A list's statements. The page's rows are found by a narrow query (the ids, in
     order: only the columns the filters and the ordering need, sorted), and only those
@@ -401,7 +413,8 @@ def compile_list(
 
     ``related`` (PostgreSQL): columns of the rows read instead by one grouped query
     each over the page's rows (``with_related``), where the rows' own SQL would read
-    them row by row."""
+    them row by row. ``writer`` (PostgreSQL, with ``related``): the same rows, each
+    selected as its body written (``Compiled.written``)."""
     rows, filtered = build()
     count = Statement.counting(filtered)
     if rows.query.distinct:  # its ordering columns would join the ids' subquery
@@ -423,7 +436,14 @@ def compile_list(
         counted = with_related(paged(narrow.annotate(**total)), related)
         bare = with_related(paged(narrow), related)
         if counted is not None and bare is not None:
-            return Compiled(counted, count, True, bare=bare)
+            written = None
+            if writer is not None:
+                in_sql, select = writer()
+                written_counted = with_related(paged(narrow.annotate(**total)), in_sql, select)
+                written_bare = with_related(paged(narrow), in_sql, select)
+                if written_counted is not None and written_bare is not None:
+                    written = Compiled(written_counted, count, True, bare=written_bare)
+            return Compiled(counted, count, True, bare=bare, written=written)
     return Compiled(paged(rows.annotate(**total)), count, True, bare=paged(rows))
 
 
@@ -431,52 +451,97 @@ def compile_list(
 POSITIONAL_ORDER = re.compile(r" ORDER BY \d+ (?:ASC|DESC)(?:, \d+ (?:ASC|DESC))*$")
 
 
-def with_related(statement: Statement, related: dict[str, QuerySet]) -> Statement | None:
+POSITION = re.compile(r"(\d+) (ASC|DESC)")
+
+
+def with_related(
+    statement: Statement,
+    related: Mapping[str, QuerySet | tuple[str, tuple]],
+    select: Callable[[Callable[[str], str]], list[tuple[str, str]]] | None = None,
+) -> Statement | None:
     """The page's rows (``statement``) with more columns, each read by one grouped query
-    over them: ``related`` maps each column's name to a queryset of ``key`` (the row's
-    id) and ``value`` rows, grouped by key, that finds the page's rows as
-    ``rows.ROWS`` (``SELECT "id" FROM _page_rows``); a row with none gets ``[]``.
+    over them: ``related`` maps each column's name to a queryset (or its SQL and
+    parameters) of ``key`` (the row's id) and ``value`` rows, grouped by key, that
+    finds the page's rows as ``rows.ROWS`` (``SELECT "id" FROM _page_rows``); a row
+    with none gets ``[]``.
 
     The rows' statement becomes a materialized CTE that the grouped queries join: the
     database reads each related table once a page (a hash of the page's ids) instead of
     once for each row. The rows keep their order: the statement's ORDER BY names its
     columns by position, and the CTE's columns come first in the same positions. None
     for a statement ordered otherwise: its rows then read the columns row by row, as
-    the queryset has them."""
+    the queryset has them.
+
+    ``select``: the rows select instead only what it gives, ``(name, SQL)`` pairs,
+    from the SQL of each column by name (the page count, when there is one, after
+    them); the ORDER BY then names the CTE's columns."""
     from forecasts.api.rows import ROWS
 
     found = POSITIONAL_ORDER.search(statement.sql)
     if found is None:
         return None
     inner, order = statement.sql[: found.start()], statement.sql[found.start() :]
-    columns, joins, params = [], [], list(statement.params)
+    joins, params = [], list(statement.params)
+    column = {name: f'{ROWS}."{name}"' for name in statement.names}
     for i, (name, queryset) in enumerate(related.items()):
-        grouped = Statement.of(queryset)
-        joins.append(f' LEFT JOIN ({grouped.sql}) _related{i} ON _related{i}."key" = {ROWS}."id"')
-        columns.append(f'COALESCE(_related{i}."value", \'[]\') AS "{name}"')
-        params.extend(grouped.params)
+        if isinstance(queryset, tuple):
+            sql, grouped_params = queryset
+        else:
+            grouped = Statement.of(queryset)
+            sql, grouped_params = grouped.sql, grouped.params
+        joins.append(f' LEFT JOIN ({sql}) _related{i} ON _related{i}."key" = {ROWS}."id"')
+        column[name] = f"COALESCE(_related{i}.\"value\", '[]')"
+        params.extend(grouped_params)
+    if select is None:
+        listed = [f"{ROWS}.*", *(f'{column[name]} AS "{name}"' for name in related)]
+        names = (*statement.names, *related)
+        width, converters = statement.width + len(related), statement.converters
+    else:
+        chosen = select(column.__getitem__)
+        if TOTAL in statement.names:
+            chosen.append((TOTAL, column[TOTAL]))
+        listed = [f'{sql} AS "{name}"' for name, sql in chosen]
+        names = tuple(name for name, _ in chosen)
+        width, converters = len(names), ()
+        order = " ORDER BY " + ", ".join(
+            f"{column[statement.names[int(place) - 1]]} {direction}"
+            for place, direction in POSITION.findall(order)
+        )
     sql = (
         f"WITH {ROWS} AS MATERIALIZED ({inner}) "
-        f"SELECT {ROWS}.*, {', '.join(columns)} FROM {ROWS}{''.join(joins)}{order}"
+        f"SELECT {', '.join(listed)} FROM {ROWS}{''.join(joins)}{order}"
     )
-    names = (*statement.names, *related)
-    width = statement.width + len(related)
-    return replace(statement, sql=sql, params=tuple(params), names=names, width=width)
+    return replace(
+        statement,
+        sql=sql,
+        params=tuple(params),
+        names=names,
+        width=width,
+        converters=converters,
+        written_times=statement.written_times and select is None,
+    )
 
 
 def compiled_rows(
-    view, build, related: Callable[[], dict[str, QuerySet]] | None = None
+    view,
+    build,
+    related: Callable[[], dict[str, QuerySet]] | None = None,
+    writer: Writer | None = None,
 ) -> CompiledRows | None:
     """What the paginator reads for this request, from kept SQL when its shape has some;
     None for a request this path leaves to the querysets (not JSON, or not paginated).
-    ``related``: what gives ``compile_list``'s ``related``."""
+    ``related``: what gives ``compile_list``'s ``related``; ``writer``: its ``writer``,
+    whose written rows are read when the request takes them (``takes_written``)."""
     renderer = getattr(view.request, "accepted_renderer", None)
     if view.paginator is None or getattr(renderer, "format", None) != "json":
         return None
     key = shape(view)
     found = _compiled.get(key) if key is not None else None
+    written = takes_written(view)
     if key is None or found is None:
-        found = compile_list(build, related() if related is not None else None)
+        # Kept: written too, for the requests that will take it; else only if this one does.
+        writes = writer if key is not None or written else None
+        found = compile_list(build, related() if related is not None else None, writes)
         if key is not None:  # kept, run again and again: planned once (``Statement.inlined``)
             found = found.inlined()
             _compiled[key] = found
@@ -484,9 +549,23 @@ def compiled_rows(
                 _compiled.popitem(last=False)
     else:
         _compiled.move_to_end(key)
+    if found.written is not None and written:
+        found = found.written
     # The stamp is the one the request's ETag was worked out from (``changes.read_once``).
     counted_as = (key, change_stamp()) if key is not None else None
     return CompiledRows(found, page_window(view) if found.counted else None, counted_as)
+
+
+def takes_written(view) -> bool:
+    """The request is answered in compact JSON by the API's renderer, whose orjson takes
+    bodies already written, with times in UTC as the database writes them."""
+    from forecasts.api.renderers import FastJSONRenderer
+
+    renderer = view.request.accepted_renderer
+    if not isinstance(renderer, FastJSONRenderer):
+        return False
+    indent = renderer.get_indent(view.request.accepted_media_type, view.get_renderer_context())
+    return indent is None and timestamps.writes_utc(connection)
 
 
 def forget() -> None:

@@ -31,7 +31,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from forecasts import ledger
-from forecasts.api import compiled, filters, permissions, rows, scores
+from forecasts.api import compiled, filters, permissions, rows, scores, written
 from forecasts.api import serializers as s
 from forecasts.api.caching import public_cache
 from forecasts.api.compiled import TOTAL
@@ -293,20 +293,29 @@ class CountedApart:
 
 
 def rows_response(
-    view, values, bodies, visible, *, windowed: bool = True, kept: bool = False, related=None
+    view,
+    values,
+    bodies,
+    visible,
+    *,
+    windowed: bool = True,
+    kept: bool = False,
+    related=None,
+    writer=None,
 ) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body. ``windowed``: counted with the page's own
     query; else apart (where the window would hold every wide row the filters match).
     ``kept``: its SQL compiled once per shape of request (``forecasts.api.compiled``);
     only for a list whose SQL holds no time but what its query parameters name; its
-    ``related`` columns read once a page (``compiled.compile_list``)."""
+    ``related`` columns read once a page, and its rows written by the database when
+    ``writer`` writes them (``compiled.compile_list``): ``bodies`` then takes those too."""
 
     def querysets():
         queryset = view.filter_queryset(visible(view.request.user))
         return values(queryset), queryset
 
-    source = compiled.compiled_rows(view, querysets, related) if kept else None
+    source = compiled.compiled_rows(view, querysets, related, writer) if kept else None
     if source is not None:  # only ever for a paginated list
         found = bodies(list(view.paginate_queryset(source)), now=timezone.now())
         return view.get_paginated_response(found)
@@ -394,10 +403,11 @@ class QuestionViewSet(
         return rows_response(
             self,
             rows.question_values,
-            rows.question_bodies,
+            written.question_bodies,
             visible_questions,
             kept=True,
             related=rows.page_related,
+            writer=written.question_form,
         )
 
     @public_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -19,10 +20,15 @@ def finite_or_null(field: str) -> Q:
     )
 
 
+# Datetimes, or whole microseconds since 1970 (``forecasts.api.written``).
+Instant = TypeVar("Instant", datetime, int)
+
+
 def lifecycle_status(
-    state: str, opens_at: datetime, closes_at: datetime, resolve_by: datetime, now: datetime
+    state: str, opens_at: Instant, closes_at: Instant, resolve_by: Instant, now: Instant
 ) -> str:
-    """A question's status from its state and dates (``Question.status``; the API's rows)."""
+    """A question's status from its state and dates (``Question.status``; the API's rows),
+    given as datetimes or all as microseconds since 1970."""
     if state != "live":
         return state
     if now < opens_at:
