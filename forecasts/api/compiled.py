@@ -396,15 +396,16 @@ class OnPage(Func):
         )
 
 
-# What writes a list's rows (``forecasts.api.written``): the related columns' SQL, and
-# what the rows select given how each column is named in the statement.
-Writer = Callable[[], tuple[dict[str, tuple[str, tuple]], Callable[[Callable[[str], str]], list]]]
+# What a page's written rows select, given the SQL of each column by name
+# (``forecasts.api.written``): (name, SQL) pairs.
+Select = Callable[[Callable[[str], str]], list[tuple[str, str]]]
+Related = Mapping[str, "QuerySet | tuple[str, tuple]"]
 
 
 def compile_list(
     build: Callable[[], tuple[QuerySet, QuerySet]],
-    related: dict[str, QuerySet] | None = None,
-    writer: Writer | None = None,
+    related: Related | None = None,
+    select: Select | None = None,
 ) -> Compiled:
     """A list's statements. The page's rows are found by a narrow query (the ids, in
     order: only the columns the filters and the ordering need, sorted), and only those
@@ -413,7 +414,7 @@ def compile_list(
 
     ``related`` (PostgreSQL): columns of the rows read instead by one grouped query
     each over the page's rows (``with_related``), where the rows' own SQL would read
-    them row by row. ``writer`` (PostgreSQL, with ``related``): the same rows, each
+    them row by row. ``select`` (PostgreSQL, with ``related``): the same rows, each
     selected as its body written (``Compiled.written``)."""
     rows, filtered = build()
     count = Statement.counting(filtered)
@@ -437,10 +438,9 @@ def compile_list(
         bare = with_related(paged(narrow), related)
         if counted is not None and bare is not None:
             written = None
-            if writer is not None:
-                in_sql, select = writer()
-                written_counted = with_related(paged(narrow.annotate(**total)), in_sql, select)
-                written_bare = with_related(paged(narrow), in_sql, select)
+            if select is not None:
+                written_counted = with_related(paged(narrow.annotate(**total)), related, select)
+                written_bare = with_related(paged(narrow), related, select)
                 if written_counted is not None and written_bare is not None:
                     written = Compiled(written_counted, count, True, bare=written_bare)
             return Compiled(counted, count, True, bare=bare, written=written)
@@ -456,8 +456,8 @@ POSITION = re.compile(r"(\d+) (ASC|DESC)")
 
 def with_related(
     statement: Statement,
-    related: Mapping[str, QuerySet | tuple[str, tuple]],
-    select: Callable[[Callable[[str], str]], list[tuple[str, str]]] | None = None,
+    related: Related,
+    select: Select | None = None,
 ) -> Statement | None:
     """The page's rows (``statement``) with more columns, each read by one grouped query
     over them: ``related`` maps each column's name to a queryset (or its SQL and
@@ -525,12 +525,12 @@ def with_related(
 def compiled_rows(
     view,
     build,
-    related: Callable[[], dict[str, QuerySet]] | None = None,
-    writer: Writer | None = None,
+    related: Callable[[], Related] | None = None,
+    select: Select | None = None,
 ) -> CompiledRows | None:
     """What the paginator reads for this request, from kept SQL when its shape has some;
     None for a request this path leaves to the querysets (not JSON, or not paginated).
-    ``related``: what gives ``compile_list``'s ``related``; ``writer``: its ``writer``,
+    ``related``: what gives ``compile_list``'s ``related``; ``select``: its ``select``,
     whose written rows are read when the request takes them (``takes_written``)."""
     renderer = getattr(view.request, "accepted_renderer", None)
     if view.paginator is None or getattr(renderer, "format", None) != "json":
@@ -540,7 +540,7 @@ def compiled_rows(
     written = takes_written(view)
     if key is None or found is None:
         # Kept: written too, for the requests that will take it; else only if this one does.
-        writes = writer if key is not None or written else None
+        writes = select if key is not None or written else None
         found = compile_list(build, related() if related is not None else None, writes)
         if key is not None:  # kept, run again and again: planned once (``Statement.inlined``)
             found = found.inlined()

@@ -23,16 +23,13 @@ import orjson
 from django.db import connection
 from django.db.models import (
     Case,
-    F,
     FilteredRelation,
-    Func,
     OuterRef,
     Q,
     Subquery,
     TextField,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -314,32 +311,7 @@ def related_arrays() -> dict:
     return {TAG_SLUGS: JsonArray(tags), OPTION_ROWS: JsonArray(options)}
 
 
-def page_related() -> dict:
-    """``related_arrays`` as the kept list's page reads them (``compiled.with_related``):
-    one grouped query each over the page's rows (``ROWS``), keyed by question, where the
-    arrays read per row ran two subqueries for each of the page's questions: 0.33 ms
-    of PostgreSQL's 1.35 for a page of 50 (the option subquery scans the option table
-    for every row while that table is small)."""
-    from django.contrib.postgres.aggregates import ArrayAgg
-
-    on_page = {"question_id__in": RawSQL(f'SELECT "id" FROM {ROWS}', ())}
-    option_columns = {name: name for name in columns(OPTION_FIELDS)}
-    tags = Question.tags.through.objects.filter(**on_page).order_by().values(key=F("question_id"))
-    options = Option.objects.filter(**on_page).order_by().values(key=F("question_id"))
-    return {
-        TAG_SLUGS: tags.annotate(value=_json(ArrayAgg("tag__slug", order_by="tag__name"))),
-        OPTION_ROWS: options.annotate(
-            value=_json(ArrayAgg(JSONObject(**option_columns), order_by=("position", "pk")))
-        ),
-    }
-
-
 ROWS = "_page_rows"  # the page's rows, as ``compiled.with_related`` names them
-
-
-def _json(array):
-    """An array aggregate as JSON text, read by ``listed``."""
-    return Func(array, template="array_to_json(%(expressions)s)::text", output_field=TextField())
 
 
 def question_bodies(rows: Sequence[dict], *, now: datetime) -> list[dict]:

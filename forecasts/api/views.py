@@ -301,7 +301,7 @@ def rows_response(
     windowed: bool = True,
     kept: bool = False,
     related=None,
-    writer=None,
+    select=None,
 ) -> Response:
     """A list answered from plain rows (``forecasts.api.rows``): filtered, ordered, paginated
     as the serializer's list, the same body. ``windowed``: counted with the page's own
@@ -309,13 +309,13 @@ def rows_response(
     ``kept``: its SQL compiled once per shape of request (``forecasts.api.compiled``);
     only for a list whose SQL holds no time but what its query parameters name; its
     ``related`` columns read once a page, and its rows written by the database when
-    ``writer`` writes them (``compiled.compile_list``): ``bodies`` then takes those too."""
+    ``select`` writes them (``compiled.compile_list``): ``bodies`` then takes those too."""
 
     def querysets():
         queryset = view.filter_queryset(visible(view.request.user))
         return values(queryset), queryset
 
-    source = compiled.compiled_rows(view, querysets, related, writer) if kept else None
+    source = compiled.compiled_rows(view, querysets, related, select) if kept else None
     if source is not None:  # only ever for a paginated list
         found = bodies(list(view.paginate_queryset(source)), now=timezone.now())
         return view.get_paginated_response(found)
@@ -406,8 +406,8 @@ class QuestionViewSet(
             written.question_bodies,
             visible_questions,
             kept=True,
-            related=rows.page_related,
-            writer=written.question_form,
+            related=written.question_related,
+            select=written.question_columns,
         )
 
     @public_cache

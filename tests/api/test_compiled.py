@@ -51,9 +51,9 @@ def compilations(monkeypatch):
     calls: list[int] = []
     original = compiled.compile_list
 
-    def counting(build, related=None, writer=None):
+    def counting(build, related=None, select=None):
         calls.append(1)
-        return original(build, related, writer)
+        return original(build, related, select)
 
     monkeypatch.setattr(compiled, "compile_list", counting)
     return calls
