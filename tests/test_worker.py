@@ -158,7 +158,9 @@ def test_it_runs_a_rescoring_again_when_its_worker_is_killed_mid_task(
     # it finish first, or it would hold the question's row at the lock below
     # and the resolution would wait for it.
     wait_for(
-        lambda: Question.objects.filter(pk=question.pk, scored_at__isnull=False).exists(),
+        lambda: Question.objects.filter(
+            pk=question.pk, scores_digest__scored_at__isnull=False
+        ).exists(),
         30,
         "the claim's rescore",
     )

@@ -342,7 +342,7 @@ class QuestionScoreViewSet(ConditionalMixin, viewsets.ReadOnlyModelViewSet):
     search_fields: list[str] = []
 
     def get_queryset(self):
-        return QuestionScore.objects.select_related("author", "question")
+        return QuestionScore.objects.select_related("author", "question__scores_digest")
 
 
 @extend_schema_view(

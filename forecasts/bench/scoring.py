@@ -215,16 +215,12 @@ def _stored_world(spec: WorldSpec) -> dict | None:
     crowd = questions.order_by("-pk").values_list("pk", flat=True).first()
     with transaction.atomic(), connection.cursor() as cursor:
         # The benchmark's database holds synthetic data only (``_refuse_unsafe``).
+        # The questions' stamps go with the digests (``ScoresDigest.scored_at``).
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(SCORE_TABLES)}")
         else:
             for table in SCORE_TABLES:
                 cursor.execute(f"DELETE FROM {table}")
-        unscored = questions.exclude(scored_at=None).update(scored_at=None)
-    if unscored and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            # Packed again as a new world's are, so the cold start's stamps cost the same.
-            cursor.execute("VACUUM FULL forecasts_question")
     return {
         "forecasts": Forecast.objects.count(),
         "questions": n_questions,

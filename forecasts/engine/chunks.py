@@ -35,12 +35,18 @@ from forecasts.engine.quantity_tables import (
     score_fresh,
     write_fresh,
 )
-from forecasts.engine.score_digests import scores_digests, store_digests, stored_digests
+from forecasts.engine.score_digests import (
+    scores_digests,
+    stamped,
+    stamps,
+    store_digests,
+    stored_digests,
+    unstamp_changed,
+)
 from forecasts.engine.score_tables import (
     copy_question_scores,
     delete_question_scores,
     encode_question_scores,
-    stamp_scored,
     take_rows,
     write_question_scores,
 )
@@ -179,9 +185,10 @@ def write_chunk(
     cold_quantities: bool = False,
     quantity_authors: list[np.ndarray] | None = None,
 ) -> dict[str, int]:
-    """Store a scored range: its changed rows, their digests, its questions' stamps and its
-    numeric and date scores. Returns counts of what was written; the authors whose
-    numeric and date rows were written or deleted go into ``quantity_authors`` if given.
+    """Store a scored range: its changed rows, their digests, its questions' stamps
+    (``score_digests.stamped``) and its numeric and date scores. Returns counts of
+    what was written; the authors whose numeric and date rows were written or
+    deleted go into ``quantity_authors`` if given.
 
     Rows are rewritten only for questions whose digest changed (``verify``:
     the digest of the rows actually stored; ``cold``: the score table is
@@ -209,10 +216,17 @@ def write_chunk(
                 started,
                 question_ids=ledger.question_id[changed],
             )
-    with phase("digests"):
-        store_digests(ledger.question_id[changed], digests[changed], fresh=cold)
-    with phase("stamp_scored"):
-        stamp_scored(ledger, started)
+    with phase("digests"):  # with the questions' stamps
+        stamp = stamped(ledger, cold=cold)
+        stored = changed | stamp
+        store_digests(
+            ledger.question_id[stored],
+            digests[stored],
+            scored_us=stamps(ledger, stamp, started)[stored],
+            fresh=cold,
+        )
+    with phase("stamp_check"):
+        unstamp_changed(ledger, stamp, started)
     with phase("quantities"):  # numeric and date questions
         if chunk.fresh_quantities is not None:
             touched, quantity_counts = write_fresh(chunk.fresh_quantities)

@@ -37,6 +37,7 @@ class Ledger:
     resolution_id: np.ndarray  # 0 without a current resolution
     changed_us: np.ndarray  # resolution_changed_at as read (NULL_TIME when empty)
     stale: np.ndarray  # resolution changed after the last scoring (needing_rescore)
+    scored_us: np.ndarray  # ScoresDigest.scored_at as read (NULL_TIME when empty)
     scores_digest: np.ndarray  # ScoresDigest.digest as stored (0 when none)
     forecast_id: np.ndarray  # sorted
     f_question: np.ndarray  # index into the question arrays
@@ -152,7 +153,7 @@ def _questions_query(question_ids: Questions) -> Query:
         "COALESCE(r.id, 0), COALESCE(r.outcome_known_at, q.closes_at), "
         "COALESCE(q.resolution_changed_at, q.created_at), "
         "CASE WHEN q.resolution_changed_at IS NULL THEN 0 ELSE 1 END, "
-        "COALESCE(q.scored_at, q.created_at), CASE WHEN q.scored_at IS NULL THEN 0 ELSE 1 END, "
+        "COALESCE(d.scored_at, q.created_at), CASE WHEN d.scored_at IS NULL THEN 0 ELSE 1 END, "
         "CASE r.outcome WHEN 'yes' THEN 1 WHEN 'no' THEN 0 WHEN 'option' THEN 2 "
         "WHEN 'annulled' THEN 3 ELSE 4 END, COALESCE(r.option_id, 0), "
         "COALESCE(d.digest, 0) "
@@ -255,6 +256,7 @@ def build_ledger(results: Sequence[dict]) -> Ledger:
         resolution_id=q["resolution"],
         changed_us=np.where(q["has_changed"] == 1, q["changed"], NULL_TIME),
         stale=(q["has_changed"] == 1) & ((q["has_scored"] == 0) | (q["scored"] < q["changed"])),
+        scored_us=np.where(q["has_scored"] == 1, q["scored"], NULL_TIME),
         scores_digest=q["digest"],
         forecast_id=f["id"],
         f_question=np.searchsorted(q["id"], f["question"]),

@@ -38,7 +38,7 @@ from forecasts.engine.ledger_arrays import IdRange
 from forecasts.engine.memory import keep_freed_memory
 from forecasts.engine.quantity_tables import rebuild_records
 from forecasts.engine.rescoring import lock_scores, replace_scorecards
-from forecasts.models import Question, RescoreChunk, RescoreRun
+from forecasts.models import Question, RescoreChunk, RescoreRun, ScoresDigest
 
 
 def start_run(*, parallel: int, verify: bool = False, chunk_questions: int | None = None):
@@ -145,7 +145,9 @@ def _lock_questions(chunk: RescoreChunk) -> None:
 def _chunks_rescored_since(run: RescoreRun) -> set[int]:
     """Chunks holding a question rescored on its own after the run began."""
     later = np.array(
-        Question.objects.filter(scored_at__gt=run.started_at).values_list("pk", flat=True),
+        ScoresDigest.objects.filter(scored_at__gt=run.started_at).values_list(
+            "question_id", flat=True
+        ),
         np.int64,
     )
     dirty = set()

@@ -12,7 +12,7 @@ this reader reads the next chunk).
 The reader sees exactly what the rescore's own transaction would: before
 writing anything, the rescore's transaction exports its snapshot and the
 reader imports it (REPEATABLE READ, read only). The rescore writes only
-score rows, digests and ``scored_at`` of the chunks it has already read, so
+score rows and digests (with their ``scored_at``) of the chunks it has already read, so
 every later chunk reads the same from that snapshot as it would in the
 transaction itself. Where a snapshot cannot be shared (SQLite, or a
 transaction that has written already, or a savepoint, as in the tests'

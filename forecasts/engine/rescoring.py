@@ -22,9 +22,9 @@ serialise the work:
 ``rescore_all`` takes the global lock exclusively and ``rescore_question``
 shares it, locks its question row, then each affected author in id order.
 
-``Question.scored_at`` is set to the moment the rescore started, so a
-resolution that changes while it runs still shows as stale
-(``Question.objects.needing_rescore()``).
+A rescored question's ``scored_at`` (kept with its digest, ``ScoresDigest``)
+is set to the moment the rescore started, so a resolution that changes while
+it runs still shows as stale (``Question.objects.needing_rescore()``).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from forecasts.engine.score_rows import question_tags, stored_rows
 from forecasts.engine.score_tables import (
     decode_stored,
     delete_scorecard_ids,
+    microseconds,
     rewrite_question_scores,
     scorecard_queries,
     store_scorecards,
@@ -86,14 +87,11 @@ def rescore_question(*, question_id: int) -> None:
         digest = scores_digests(
             rows, scored["question"], ledger.tag_question, ledger.tag_id, ledger.question_id.size
         )
-        store_digests(np.array([question_id]), digest)
         quantity_authors, _ = rescore_quantities([question_id], started)
         _lock_authors(quantity_authors)
         rebuild_records(authors=quantity_authors, at=started)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE forecasts_question SET scored_at = %s WHERE id = %s", [started, question_id]
-            )
+        # The question's row is locked: its resolution is the one read.
+        store_digests(np.array([question_id]), digest, scored_us=np.array([microseconds(started)]))
 
 
 def rescore_all(*, verify: bool = False, chunk_questions: int = chunks.CHUNK_QUESTIONS) -> dict:

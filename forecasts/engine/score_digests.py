@@ -11,13 +11,21 @@ digest differs; a verifying one digests the rows actually stored instead
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
 from forecasts.engine.bulkload import Column, pg_array, read_columns, write_rows
-from forecasts.engine.ledger_arrays import IdRange
-from forecasts.engine.score_tables import QUESTION_SCORE_FLOATS, stored_rows_queries, take_rows
+from forecasts.engine.copy_tuples import NULL_TIME
+from forecasts.engine.ledger_arrays import IdRange, Ledger
+from forecasts.engine.score_tables import (
+    QUESTION_SCORE_FLOATS,
+    from_microseconds,
+    microseconds,
+    stored_rows_queries,
+    take_rows,
+)
 
 # Bump when the stored rows' columns or their meaning change: every question's
 # digest then differs and a full rescore rewrites all rows.
@@ -103,30 +111,114 @@ def _sum_by(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return total
 
 
-def store_digests(question_ids: np.ndarray, digests: np.ndarray, *, fresh: bool = False) -> None:
-    """Record the questions' score digests (of the rows just written).
+def store_digests(
+    question_ids: np.ndarray,
+    digests: np.ndarray,
+    *,
+    scored_us: np.ndarray | None = None,
+    fresh: bool = False,
+) -> None:
+    """Record the questions' score digests (of the rows just written) and their stamps.
 
-    ``fresh``: none of these questions has a digest stored (a cold start
-    emptied the table), so they are copied in without looking for one.
+    ``scored_us``: each question's ``scored_at`` as microseconds since the
+    epoch (``NULL_TIME``: none, or the one stored kept). ``fresh``: none of
+    these questions has a digest stored (a cold start emptied the table), so
+    they are copied in without looking for one.
     """
     if question_ids.size == 0:
         return
+    if scored_us is None:
+        scored_us = np.full(question_ids.size, NULL_TIME)
     if fresh:
-        columns = [Column("question_id", "int8", question_ids), Column("digest", "int8", digests)]
+        columns = [
+            Column("question_id", "int8", question_ids),
+            Column("digest", "int8", digests),
+            Column("scored_at", "time", scored_us, nulls=scored_us == NULL_TIME),
+        ]
         write_rows(connection, "forecasts_scoresdigest", columns, question_ids.size)
         return
-    insert = "INSERT INTO forecasts_scoresdigest (question_id, digest)"
-    upsert = "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest"
+    insert = "INSERT INTO forecasts_scoresdigest (question_id, digest, scored_at)"
+    upsert = (
+        "ON CONFLICT (question_id) DO UPDATE SET digest = EXCLUDED.digest, "
+        "scored_at = COALESCE(EXCLUDED.scored_at, forecasts_scoresdigest.scored_at)"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"{insert} SELECT * FROM unnest(%s::bigint[], %s::bigint[]) {upsert}",
-                [pg_array(question_ids), pg_array(digests)],
+                f"{insert} SELECT id, digest, timestamptz 'epoch' + NULLIF(us, %s) "
+                "* interval '1 microsecond' FROM unnest(%s::bigint[], %s::bigint[], "
+                f"%s::bigint[]) AS seen(id, digest, us) {upsert}",
+                [NULL_TIME, pg_array(question_ids), pg_array(digests), pg_array(scored_us)],
             )
         else:
             cursor.executemany(
-                f"{insert} VALUES (%s, %s) {upsert}",
-                list(zip(question_ids.tolist(), digests.tolist(), strict=True)),
+                f"{insert} VALUES (%s, %s, %s) {upsert}",
+                list(
+                    zip(
+                        question_ids.tolist(),
+                        digests.tolist(),
+                        [_stored_time(us) for us in scored_us.tolist()],
+                        strict=True,
+                    )
+                ),
+            )
+
+
+def _stored_time(us: int) -> str | datetime | None:
+    """A stamp as the database backend stores a datetime (None for ``NULL_TIME``)."""
+    if us == NULL_TIME:
+        return None
+    return connection.ops.adapt_datetimefield_value(from_microseconds(us))
+
+
+def stamped(ledger: Ledger, *, cold: bool = False) -> np.ndarray:
+    """Which of the ledger's questions a rescore stamps: the stale ones, and in a cold
+    start (every row computed afresh, the digests emptied) every one with a resolution."""
+    if cold:
+        return ledger.stale | (ledger.changed_us != NULL_TIME)
+    return ledger.stale
+
+
+def stamps(ledger: Ledger, stamp: np.ndarray, at: datetime) -> np.ndarray:
+    """Each question's ``scored_at`` after a rescore at ``at`` (``store_digests``'s
+    ``scored_us``): ``at`` where ``stamp``, the stamp read for the others."""
+    return np.where(stamp, microseconds(at), ledger.scored_us)
+
+
+def unstamp_changed(ledger: Ledger, stamp: np.ndarray, at: datetime) -> None:
+    """Take back the stamps (``stamp``) of questions whose resolution changed since the read.
+
+    A resolution recorded while the rescore ran has a ``resolution_changed_at``
+    other than the one read, so that question stays stale and is scored again.
+    The question rows are only read (one range of ids, by primary key); a
+    stamp is taken back only where a resolution changed meanwhile. A
+    resolution still uncommitted when they are read queues its question's own
+    rescore on commit, which waits for this one's lock and stamps it again.
+    (SQLite has one writer: nothing changes between the read and the stamps.)
+    """
+    if connection.vendor != "postgresql" or not stamp.any():
+        return
+    ids = ledger.question_id[stamp]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seen.id FROM unnest(%s::bigint[], %s::bigint[]) AS seen(id, changed_us) "
+            "JOIN forecasts_question AS q ON q.id = seen.id WHERE q.id BETWEEN %s AND %s "
+            "AND q.resolution_changed_at IS DISTINCT FROM "
+            "timestamptz 'epoch' + NULLIF(seen.changed_us, %s) * interval '1 microsecond'",
+            [
+                pg_array(ids),
+                pg_array(ledger.changed_us[stamp]),
+                int(ids.min()),
+                int(ids.max()),
+                NULL_TIME,
+            ],
+        )
+        moved = [row[0] for row in cursor.fetchall()]
+        if moved:
+            cursor.execute(
+                "UPDATE forecasts_scoresdigest SET scored_at = NULL "
+                "WHERE question_id = ANY(%s::bigint[]) AND scored_at = %s",
+                [pg_array(np.array(moved, np.int64)), at],
             )
 
 

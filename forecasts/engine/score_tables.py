@@ -15,7 +15,7 @@ All inside the rescoring service's transaction, through ``forecasts.engine.bulkl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import connection
@@ -31,7 +31,7 @@ from forecasts.engine.bulkload import (
     write_encoded,
     write_rows,
 )
-from forecasts.engine.ledger_arrays import IdRange, Ledger
+from forecasts.engine.ledger_arrays import IdRange
 from forecasts.engine.pair_scores import EXCLUSIONS
 
 # QuestionScore columns and the score rows' arrays they come from.
@@ -74,6 +74,14 @@ _SCORECARD_FIELDS = (
 
 def microseconds(at: datetime) -> int:
     return int(at.timestamp()) * 1_000_000 + at.microsecond
+
+
+def from_microseconds(us: int) -> datetime:
+    """``microseconds``' inverse: an aware UTC datetime."""
+    return _UNIX_EPOCH + timedelta(microseconds=int(us))
+
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def write_question_scores(rows: dict, at: datetime, *, question_ids: Sequence[int]) -> int:
@@ -407,36 +415,3 @@ def _write_cards(table: str, totals: np.ndarray, at: datetime, keys: list[Column
 
 def _python_column(values: np.ndarray) -> list:
     return [None if v != v else v for v in values.tolist()]  # NaN is the only value != itself
-
-
-def stamp_scored(ledger: Ledger, at: datetime) -> None:
-    """Mark the stale questions read into ``ledger`` as scored at ``at``.
-
-    A resolution recorded while the rescore ran has a ``resolution_changed_at``
-    other than the one read, so that question stays stale and is scored again.
-    Questions already marked scored since their last change are left alone.
-    """
-    stale = ledger.stale
-    if not stale.any():
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            # One writer at a time on SQLite: nothing changed since the read.
-            cursor.execute(
-                "UPDATE forecasts_question SET scored_at = %s WHERE resolution_changed_at IS NOT "
-                "NULL AND (scored_at IS NULL OR scored_at < resolution_changed_at)",
-                [at],
-            )
-            return
-        ids = ledger.question_id[stale]
-        # The ids' bounds, though implied by the join, let the planner read just
-        # their part of the table by its primary key (a chunk's questions are a
-        # range of ids) instead of hashing the whole table for every chunk.
-        cursor.execute(
-            "UPDATE forecasts_question AS q SET scored_at = %s "
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS seen(id, changed_us) "
-            "WHERE q.id = seen.id AND q.id BETWEEN %s AND %s AND q.resolution_changed_at "
-            "= timestamptz 'epoch' + seen.changed_us * interval '1 microsecond' "
-            "AND (q.scored_at IS NULL OR q.scored_at < q.resolution_changed_at)",
-            [at, pg_array(ids), pg_array(ledger.changed_us[stale]), int(ids.min()), int(ids.max())],
-        )

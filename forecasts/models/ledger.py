@@ -225,7 +225,8 @@ class QuestionQuerySet(models.QuerySet):
     def needing_rescore(self) -> QuestionQuerySet:
         """Questions whose latest resolution change has not been scored yet."""
         return self.filter(resolution_changed_at__isnull=False).filter(
-            Q(scored_at__isnull=True) | Q(scored_at__lt=models.F("resolution_changed_at"))
+            Q(scores_digest__scored_at__isnull=True)
+            | Q(scores_digest__scored_at__lt=models.F("resolution_changed_at"))
         )
 
 
@@ -327,10 +328,10 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Set by the resolution services and the scorer; their comparison finds
-    # questions whose scores are stale (e.g. the broker was down).
+    # Set by the resolution services; compared with ``scored_at`` (kept by the
+    # scorer in ``ScoresDigest``) it finds questions whose scores are stale
+    # (e.g. the broker was down).
     resolution_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    scored_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = updated_at_field()
 
     objects = QuestionQuerySet.as_manager()
@@ -430,6 +431,18 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("question-detail", kwargs={"slug": self.slug})
+
+    @property
+    def scored_at(self) -> datetime | None:
+        """When a rescore last brought this question's scores up to date with its resolution.
+
+        Kept in the narrow ``ScoresDigest`` table, not on the question's row: a
+        rescore stamps every stale question, and rewriting (and reindexing) the
+        wide question rows cost more than the scoring. Select
+        ``scores_digest`` with the question to read it without a query.
+        """
+        digest = getattr(self, "scores_digest", None)  # none until the question is scored
+        return None if digest is None else digest.scored_at
 
     @property
     def rescore_pending_since(self) -> datetime | None:

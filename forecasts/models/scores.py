@@ -158,19 +158,28 @@ class QuestionScore(models.Model):
 
 
 class ScoresDigest(models.Model):
-    """A 64-bit digest of one question's stored QuestionScore rows and tags.
+    """One question's scoring state: a 64-bit digest of its stored QuestionScore rows and
+    tags, and when a rescore last brought them up to date with its resolution.
 
     Written with the rows by forecasts.engine.rescoring (``score_digests.scores_digests``):
     a full rescore rewrites only the questions whose freshly computed rows
-    have another digest, instead of reading every stored row back. A narrow
-    table of its own, so that writing 100,000 digests does not rewrite (and
-    reindex) 100,000 question rows.
+    have another digest, instead of reading every stored row back, and
+    ``scored_at`` compared with ``Question.resolution_changed_at`` finds the
+    questions whose scores are stale (``Question.objects.needing_rescore``).
+    A narrow table of its own, so that writing 100,000 digests and stamps does
+    not rewrite (and reindex) 100,000 question rows. No row: never scored
+    (digest 0, ``scored_at`` empty).
     """
 
     question = models.OneToOneField(
-        Question, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Question,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="scores_digest",
+        db_constraint=False,
     )
     digest = models.BigIntegerField()
+    scored_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.digest:016x}"

@@ -588,7 +588,7 @@ def _question_body(pk: int, now) -> SafeString:
     """Everything the question page shows under its title bar (rendered)."""
     question = get_object_or_404(  # gone or drafted since the title was read: 404 too
         Question.objects.published()
-        .select_related("condition_question", "condition_option")
+        .select_related("condition_question", "condition_option", "scores_digest")
         .prefetch_related("tags"),
         pk=pk,
     )

@@ -71,7 +71,7 @@ LIGHT_COLUMNS = (
     "question__closes_at",
     "question__resolve_by",
     "question__resolution_changed_at",
-    "question__scored_at",
+    "question__scores_digest__scored_at",
     # Then the current resolution's and the author's score's (``FilteredRelation``s).
     "current__outcome_known_at",
     "own__id",
@@ -345,7 +345,9 @@ def complete(author: Author, claims: Sequence[Claim]) -> None:
             own=FilteredRelation("question__scores", condition=Q(question__scores__author=author)),
         )
         # The type checker's Django plugin knows no filtered relation's name.
-        .select_related("question", "source", "current__option", "own")  # type: ignore[misc]
+        .select_related(  # type: ignore[misc]
+            "question__scores_digest", "source", "current__option", "own"
+        )
         # The long texts no row shows: a source's whole article is not read once per claim.
         .defer(*DEFERRED)
         .order_by("question_id", "stated_at", "pk")

@@ -49,6 +49,7 @@ def build_ledger(questions, forecasts) -> Ledger:
         resolution_id=np.arange(n) + 1,
         changed_us=np.zeros(n, np.int64),
         stale=np.zeros(n, bool),
+        scored_us=np.zeros(n, np.int64),
         scores_digest=np.zeros(n, np.int64),
         forecast_id=np.arange(len(forecasts)) + 1,
         f_question=np.array([f[0] for f in forecasts], np.int64),

@@ -174,7 +174,7 @@ def test_it_sets_scored_at_to_when_the_rescore_started():
         rescoring.rescore_all()
     settled = Question.objects.exclude(resolution_changed_at=None)
     assert settled.exists()
-    assert set(settled.values_list("scored_at", flat=True)) == {moment}
+    assert set(settled.values_list("scores_digest__scored_at", flat=True)) == {moment}
     assert not Question.objects.needing_rescore().exists()
 
 

@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.builders.migrations import migrate
 
 BEFORE = [("forecasts", "0012_retrospective_and_complete_sources")]
 NOTES = (
@@ -16,18 +16,9 @@ NOTE = "ICD 203 maps “likely” to 55%–80%; scored at 67.5%."
 SUGGESTED = " Suggested by Reckon's claim detector: check it against the quote."
 
 
-def _migrate(targets=None):
-    """Migrate to ``targets`` (default: the latest), and the models as they were there."""
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_moves_drafting_notes_out_of_the_background_and_the_conversion_note():
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     try:
         Author = old.get_model("forecasts", "Author")
         Question = old.get_model("forecasts", "Question")
@@ -55,7 +46,7 @@ def test_it_moves_drafting_notes_out_of_the_background_and_the_conversion_note()
             conversion_note=NOTE + SUGGESTED,
         )
     finally:
-        new = _migrate()  # back to the latest, through 0012
+        new = migrate()  # back to the latest, through 0012
     Question = new.get_model("forecasts", "Question")
     Forecast = new.get_model("forecasts", "Forecast")
     moved = Question.objects.get(pk=drafted.pk)
