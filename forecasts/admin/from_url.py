@@ -170,6 +170,7 @@ def _preview(form: ConfirmForm | None) -> list:
     if scale not in dict(DRAFTABLE_SCALES):
         return []
     try:
-        return detect_claims(validate_article_text(values.get("text") or ""), scale, published_on)
+        text = validate_article_text(values.get("text") or "")
+        return detect_claims(text, scale, published_on, title=values.get("title") or "")
     except ClaimTextError:
         return []

@@ -7,6 +7,10 @@
 * ``attribution``: whose forecast a sentence reports (reporting verbs anywhere,
   attribution nouns, quotations named earlier in the paragraph);
 * ``numbers``: probabilities written as numbers ("a 70 per cent chance");
+* ``picks``: forecasts with no hedge word (tips, picks, headlines);
+* ``listing``: lists of predictions announced in an article, whose items are
+  picks ("Senate: 53 Democratic Seats" under "Election Day Predictions"), or
+  someone else's when the author copies their list;
 * ``evaluation``: the detector measured against a labelled corpus
   (``corpus/*.json``: tuning articles, and a held-out part when present);
 * ``drafts``: DRAFT questions and suggested forecasts for an editor to review;
@@ -25,10 +29,10 @@
   stored scores through ``forecasts.standings`` and re-reads phrases with
   the lexicon, hence its place here).
 
-``lexicon``, ``claims``, ``attribution``, ``numbers``, ``evaluation``, ``lists``,
-``fetching`` and ``context`` are plain Python (no Django), so the detector can be
-run and measured on its own. ``drafts`` and ``articles`` write through
-``forecasts.ledger`` and read ``forecasts.models``; ``readings`` reads
+``lexicon``, ``claims``, ``attribution``, ``numbers``, ``picks``, ``listing``,
+``evaluation``, ``lists``, ``fetching`` and ``context`` are plain Python (no
+Django), so the detector can be run and measured on its own. ``drafts`` and
+``articles`` write through ``forecasts.ledger`` and read ``forecasts.models``; ``readings`` reads
 ``forecasts.models`` and ``forecasts.standings``; nothing here imports an
 interface (admin, api, pages, commands).
 """

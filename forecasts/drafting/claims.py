@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 
 import pysbd
@@ -67,6 +67,14 @@ from forecasts.drafting.attribution import (
     attribution,
 )
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
+from forecasts.drafting.listing import (
+    FIRST_PERSON,
+    ITEM,
+    SOMEONE_ELSE,
+    Listing,
+    list_item,
+    next_item,
+)
 from forecasts.drafting.numbers import stated_numbers
 from forecasts.drafting.picks import list_pick, pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
@@ -145,16 +153,18 @@ _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 
 def detect_claims(
-    text: str, scale: str = DEFAULT_SCALE, today: date | None = None
+    text: str, scale: str = DEFAULT_SCALE, today: date | None = None, title: str = ""
 ) -> list[DraftClaim]:
     """The author's forward-looking claims in ``text``, in order, each with a mapped probability.
 
     Sentences are read with the sentences before them in the same paragraph, so
     a quotation whose speaker was named just before is not taken for the author's.
+    ``title`` is the article's title when it is not part of the text: a title that
+    announces a list ("My predictions for 2031") makes picks of the list's items.
     """
     today = today or _utc_today()
     claims = []
-    for verdict in explain_sentences(text, scale):
+    for verdict in explain_sentences(text, scale, title):
         if verdict.verdict == CLAIM and verdict.reading is not None:
             claims.append(_draft(verdict, today))
     return claims
@@ -218,21 +228,26 @@ class SentenceVerdict:
     reading: Reading | None
 
 
-def explain_sentences(text: str, scale: str = DEFAULT_SCALE) -> list[SentenceVerdict]:
+def explain_sentences(
+    text: str, scale: str = DEFAULT_SCALE, title: str = ""
+) -> list[SentenceVerdict]:
     """A verdict for every sentence of ``text`` that has forward-looking words, in order.
 
     Paragraphs are separated by a blank line; ``index`` counts sentences over
-    the whole text, as :func:`split_sentences` gives them.
+    the whole text, as :func:`split_sentences` gives them. What the article has
+    announced about lists of predictions is carried from paragraph to paragraph
+    (:mod:`forecasts.drafting.listing`), starting from the article's ``title``.
     """
     verdicts: list[SentenceVerdict] = []
     offset = 0
-    listing = False
+    listing = Listing()
+    if title:
+        listing.announced(title)
     for paragraph in paragraphs(text):
         for position, verdict in enumerate(explain_paragraph(paragraph, scale, listing)):
             if verdict is not None:
                 verdicts.append(_reindexed(verdict, offset + position))
         offset += len(paragraph)
-        listing = listing or any(announces_predictions(s) for s in paragraph)
     return verdicts
 
 
@@ -266,40 +281,68 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def explain_paragraph(
-    sentences: Sequence[str], scale: str = DEFAULT_SCALE, listing: bool = False
+    sentences: Sequence[str], scale: str = DEFAULT_SCALE, listing: Listing | None = None
 ) -> list[SentenceVerdict | None]:
     """A verdict (or None: no forward-looking words) for each sentence of one paragraph.
 
-    ``listing`` says that the author has announced a predicted table earlier in the
-    article ("Here are my predictions for the season"), so that a bare numbered line
-    ("20. Sheffield United") is a place in it.
+    ``listing`` is what the article has said before this paragraph about lists of
+    predictions; it is updated with what this paragraph says. Under an announced list
+    a line shaped like an item ("Relegated: Ipswich, Southampton") is a pick, and under
+    someone else's list the items are theirs.
     """
+    listing = listing if listing is not None else Listing()
     verdicts: list[SentenceVerdict | None] = []
     for index, sentence in enumerate(sentences):
         verdict = explain_sentence(sentence, scale, sentences[:index], index)
-        if verdict is None and listing:
-            pick = list_pick(sentence, scale)
-            if pick is not None:
-                why = "a place in the author's predicted table"
-                verdict = SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
-        verdicts.append(verdict)
-        listing = listing or announces_predictions(sentence)
+        verdicts.append(_in_a_list(verdict, sentences, index, scale, listing))
+        listing.announced(sentence)
+    listing.paragraph_read(sentences, [_kind(v) for v in verdicts])
     return verdicts
 
 
-# "Here are my predictions for the 2025/26 season", "My predicted league table": a ranked
-# list of teams or players follows. ("My predictions for AI" may be followed by numbered
-# headings, which are topics, not places.)
-_ANNOUNCES = re.compile(
-    r"\b(?:my|our)\s+(?:[\w/-]+\s+){0,3}?(?:predictions|picks|predicted)\b"
-    r"(?=.*\b(?:season|league|table|standings|division|conference)\b)",
-    re.IGNORECASE,
-)
+_TABLE_PLACE = "a place in the author's predicted table"
+_LIST_ITEM = "an item of the author's list of predictions"
 
 
-def announces_predictions(sentence: str) -> bool:
-    """True when ``sentence`` announces the author's predicted table or standings."""
-    return bool(_ANNOUNCES.search(sentence)) and not sentence.rstrip().endswith("?")
+def _kind(verdict: SentenceVerdict | None) -> str:
+    """A verdict's kind, with a line read for its list shape ("Ward 1: Okafor") apart:
+    the commentary under a pick is no item of the list."""
+    if verdict is None:
+        return NONE
+    return ITEM if verdict.why in (_TABLE_PLACE, _LIST_ITEM) else verdict.verdict
+
+
+def _in_a_list(
+    verdict: SentenceVerdict | None,
+    sentences: Sequence[str],
+    index: int,
+    scale: str,
+    listing: Listing,
+) -> SentenceVerdict | None:
+    """The verdict once the list the sentence may stand in is taken into account."""
+    sentence = sentences[index]
+    owner = listing.owner
+    if verdict is not None:
+        if verdict.verdict == CLAIM and owner and not FIRST_PERSON.search(sentence):
+            speaker = "" if owner == SOMEONE_ELSE else owner
+            why = f"an item of {owner}'s list" if speaker else "an item of a list the author copies"
+            return replace(verdict, verdict=REPORTED, speaker=speaker, why=why)
+        return verdict
+    pick, why = None, ""
+    if listing.table:
+        pick, why = list_pick(sentence, scale), _TABLE_PLACE
+    if pick is None and owner is not None:
+        pick, why = list_item(sentence, scale), _LIST_ITEM
+    if pick is None and index == 0 and len(sentences) <= 2 and listing.in_a_run:
+        pick, why = next_item(sentence, scale), "the next line of a list of the author's calls"
+    if pick is None:
+        return None
+    if owner:
+        speaker = "" if owner == SOMEONE_ELSE else owner
+        return SentenceVerdict(
+            index, sentence, REPORTED, pick.matched_text, speaker, "an item of a copied list", pick
+        )
+    return SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
 
 
 def explain_sentence(

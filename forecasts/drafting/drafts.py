@@ -124,7 +124,7 @@ def check_source(source: Source, scale: str | None = None) -> tuple[str, str]:
 def plan_drafts(*, source: Source, scale: str | None = None) -> DraftReport:
     """Detect the claims of ``source`` and sort out those already handled. Writes nothing."""
     scale, text = check_source(source, scale)
-    claims = detect_claims(text, scale, today=source.published_on)
+    claims = detect_claims(text, scale, today=source.published_on, title=source.title)
     quotes = source.forecasts.exclude(quote="").values_list("quote", flat=True)
     quoted = [_normal(quote) for quote in quotes]
     discarded = [_normal(s) for s in source.discarded_claims.values_list("sentence", flat=True)]

@@ -11,20 +11,22 @@ Two corpus formats are read:
   (``tests/claims_corpus.json``), each sentence its own paragraph.
 
 Sentences of one paragraph are read together, in order, so a quotation can be
-tied to the speaker named in the sentence before. A true positive is a sentence
+tied to the speaker named in the sentence before, and an article's paragraphs are
+read in order, so a list of predictions announced in one makes picks of the items
+in the next ones (:mod:`forecasts.drafting.listing`). A true positive is a sentence
 labelled ``claim`` that the detector reads as the author's claim. Phrase
 accuracy counts, among true positives whose label names a phrase, those where
 the detector found the same words (case and apostrophe style ignored). Each
 share comes with its 95% Wilson interval.
 
 The shipped corpus is ``articles.json`` followed by every other JSON file in the
-same directory, in name order: ``fresh.json``, ``fresh2.json`` and ``fresh3.json``
-(each first labelled blind as held-out, measured once, then read for fixes: tuning
-data now, like ``articles.json``) and ``fresh4.json``, the blind held-out part. Each
+same directory, in name order: ``fresh.json`` to ``fresh4.json`` (each first labelled
+blind as held-out, measured, then read for fixes: tuning data now, like
+``articles.json``) and ``fresh5.json``, the blind held-out part. Each
 article's ``split`` decides where it is counted: the splits are measured apart,
 the tuning split drawn from several files is also measured file by file
 (``tuning/articles``, ``tuning/fresh``, …), and held-out articles
-from several files are measured only file by file (``held-out/fresh4``).
+from several files are measured only file by file (``held-out/fresh5``).
 
 Run ``python -m forecasts.drafting.evaluation`` (the shipped corpus) or give one
 or more corpus files.
@@ -39,8 +41,9 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
-from forecasts.drafting.claims import CLAIM, announces_predictions, explain_paragraph
+from forecasts.drafting.claims import CLAIM, explain_paragraph
 from forecasts.drafting.lexicon import DEFAULT_SCALE
+from forecasts.drafting.listing import Listing
 
 Z_95 = 1.959964
 ARTICLES_CORPUS = Path(__file__).resolve().parent / "corpus" / "articles.json"
@@ -124,7 +127,7 @@ def normalise(raw: object) -> list[dict]:
         return [
             {
                 "subset": entry.get("source", "other"),
-                "group": ("list", index),
+                "group": (f"sentence {index}", 0),  # each sentence stands alone
                 "sentence": entry["sentence"],
                 "expected": bool(entry["forward_looking"]),
                 "label": "claim" if entry["forward_looking"] else "none",
@@ -143,7 +146,7 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
     A subset drawn from more than one file is followed by its part from each file,
     named ``subset/file`` ("tuning/articles", "tuning/fresh"); held-out articles from
-    more than one file are reported only file by file ("held-out/fresh4"), never pooled.
+    more than one file are reported only file by file ("held-out/fresh5"), never pooled.
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
     entries: list[Mapping] = list(corpus)
@@ -184,13 +187,11 @@ def lists_mistakes(subset: str, *, with_held_out: bool = False) -> bool:
 def judge(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> list[dict]:
     """Each entry with the detector's verdict, phrase and reason added."""
     rows: list[dict] = []
-    listing: set[object] = set()  # articles that have announced a list of predictions
+    listings: dict[object, Listing] = {}  # what each article has said about its lists
     for group, paragraph in groupby(corpus, key=lambda entry: entry["group"]):
         entries = list(paragraph)
         sentences = [e["sentence"] for e in entries]
-        verdicts = explain_paragraph(sentences, scale, group[0] in listing)
-        if any(announces_predictions(sentence) for sentence in sentences):
-            listing.add(group[0])
+        verdicts = explain_paragraph(sentences, scale, listings.setdefault(group[0], Listing()))
         for entry, verdict in zip(entries, verdicts, strict=True):
             found = verdict.verdict == CLAIM if verdict else False
             rows.append(

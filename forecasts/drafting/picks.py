@@ -46,7 +46,7 @@ _SOMEONE_PICKS = re.compile(
     r"\b(?:picks|tips|predicts|says|backs|expects|forecasts|claims|reckons)\b", re.IGNORECASE
 )
 # "Last year's winner:", "Defending champion:": a record, not a pick.
-_PAST_LABEL = re.compile(r"\b(?:last|previous|defending|reigning|former|past)\b", re.IGNORECASE)
+PAST_LABEL = re.compile(r"\b(?:last|previous|defending|reigning|former|past)\b", re.IGNORECASE)
 # "I see Leeds and Hull going up", "I look for Ortiz to win", "I like Denver to cover"
 _TIPSTER = re.compile(
     rf"(?:\b|^)(?P<cue>I\s+(?:see|look\s+for|like)|^\s*Look\s+for)\s+{_NAMES}\s+"
@@ -166,44 +166,50 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     readings: list[Reading] = []
     label = _LABEL.match(sentence)
     if label and _names_a_pick(sentence, label):
-        readings += _as(sentence, "I'm picking", scale, label.start("label"), label.end("label"))
+        readings += reading_as(
+            sentence, "I'm picking", scale, label.start("label"), label.end("label")
+        )
     for tip in [*_TIPSTER.finditer(sentence), *_GOING_FOR.finditer(sentence)]:
-        readings += _as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
+        readings += reading_as(sentence, "I'm picking", scale, tip.start("cue"), tip.end("cue"))
     for seen in _CAN_SEE.finditer(sentence):
         noun = _DETERMINER_BEFORE.search(sentence, 0, seen.start("ing"))
         if seen.group("ing").lower() in _ING_NOUNS or noun:
             continue
         phrase = "hard to see" if seen.group("neg") else "I'm picking"
-        readings += _as(sentence, phrase, scale, seen.start("cue"), seen.end("cue"))
+        readings += reading_as(sentence, phrase, scale, seen.start("cue"), seen.end("cue"))
     for ahead in _SEE_AHEAD.finditer(sentence):
         if not any(r.start <= ahead.start("cue") < r.end for r in readings):
-            readings += _as(sentence, "I expect", scale, ahead.start("cue"), ahead.end("cue"))
+            readings += reading_as(
+                sentence, "I expect", scale, ahead.start("cue"), ahead.end("cue")
+            )
     priced = _TIP_WITH_ODDS.match(sentence)
     if priced:
-        readings += _as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
+        readings += reading_as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
     for own in _OWN_FORECAST.finditer(sentence):
-        readings += _as(sentence, "I expect", scale, own.start("words"), own.end("words"))
+        readings += reading_as(sentence, "I expect", scale, own.start("words"), own.end("words"))
     for chances in _CHANCES_LOOK.finditer(sentence):
         good = chances.group("how").lower() in _GOOD
         # good chances read as "chances are"; slim ones, and good ones denied, as "a slim chance"
         phrase = "chances are" if good and not chances.group("neg") else "a slim chance"
-        readings += _as(sentence, phrase, scale, chances.start("words"), chances.end("words"))
+        readings += reading_as(
+            sentence, phrase, scale, chances.start("words"), chances.end("words")
+        )
     for chances in _CHANCE_IS.finditer(sentence):
         start, end = chances.start("words"), chances.end("words")
         if any(r.start < end and start < r.end for r in readings):
             continue  # "the chances of a deal look slim" is read above
         readings += [
             replace(r, needs_future_signal=True)
-            for r in _as(sentence, _chance_phrase(chances), scale, start, end)
+            for r in reading_as(sentence, _chance_phrase(chances), scale, start, end)
         ]
     if is_headline(sentence):
         to = _HEADLINE_TO.match(sentence)
         if to and to.group("before").lower() not in _NOT_A_SUBJECT:
-            readings += _as(sentence, "will", scale, to.start("to"), to.end("to"))
+            readings += reading_as(sentence, "will", scale, to.start("to"), to.end("to"))
         for will in _HEADLINE_WILL.finditer(sentence):
-            readings += _as(sentence, "will", scale, will.start("will"), will.end("will"))
+            readings += reading_as(sentence, "will", scale, will.start("will"), will.end("will"))
     elif plain := _plain_to(sentence):
-        readings += _as(sentence, "will", scale, plain.start("to"), plain.end("to"))
+        readings += reading_as(sentence, "will", scale, plain.start("to"), plain.end("to"))
     return sorted(readings, key=lambda r: r.start)
 
 
@@ -227,7 +233,7 @@ def list_pick(sentence: str, scale: str) -> Reading | None:
     line = _NUMBERED_NAME.match(sentence)
     if line is None:
         return None
-    found = _as(sentence, "I'm picking", scale, line.start("label"), line.end("label"))
+    found = reading_as(sentence, "I'm picking", scale, line.start("label"), line.end("label"))
     return found[0] if found else None
 
 
@@ -251,7 +257,7 @@ def _names_a_pick(sentence: str, label: re.Match[str]) -> bool:
     if _SOMEONE_PICKS.search(sentence, label.end()):
         return False
     said = label.group("label").lower()
-    if _PAST_LABEL.search(said):
+    if PAST_LABEL.search(said):
         return False
     return said.endswith(("prediction", "predictions")) or sentence[label.end()].isupper()
 
@@ -266,7 +272,7 @@ def is_headline(sentence: str) -> bool:
     return bool(long_words) and len(capitalised) >= 0.6 * len(long_words)
 
 
-def _as(sentence: str, phrase: str, scale: str, start: int, end: int) -> list[Reading]:
+def reading_as(sentence: str, phrase: str, scale: str, start: int, end: int) -> list[Reading]:
     """``phrase``'s numbers on ``scale`` for the words of ``sentence`` from start to end."""
     found = read_phrases(phrase, scale)
     if not found:

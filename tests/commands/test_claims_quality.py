@@ -63,12 +63,13 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:8]] == [
+    assert [line.split()[0] for line in lines[1:9]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
         "tuning/fresh2",
         "tuning/fresh3",
+        "tuning/fresh4",
         "held-out",
         "overall",
     ]
@@ -82,15 +83,17 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     articles, fresh = load_corpus(ARTICLES_CORPUS), load_corpus(FRESH_CORPUS)
     fresh2 = load_corpus(FRESH_CORPUS.with_name("fresh2.json"))
     fresh3 = load_corpus(FRESH_CORPUS.with_name("fresh3.json"))
+    fresh4 = load_corpus(FRESH_CORPUS.with_name("fresh4.json"))
     assert figures["tuning/articles"]["n"] == len(articles) >= 600
     assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
     assert figures["tuning/fresh2"]["n"] == len(fresh2) >= 400
     assert figures["tuning/fresh3"]["n"] == len(fresh3) >= 300
-    tuned = articles + fresh + fresh2 + fresh3
+    assert figures["tuning/fresh4"]["n"] == len(fresh4) >= 380
+    tuned = articles + fresh + fresh2 + fresh3 + fresh4
     assert figures["tuning"]["n"] == len(tuned)
     assert {row["subset"] for row in tuned} == {"tuning"}
-    held_out = load_corpus(FRESH_CORPUS.with_name("fresh4.json"))
-    assert figures["held-out"]["n"] == len(held_out) >= 380
+    held_out = load_corpus(FRESH_CORPUS.with_name("fresh5.json"))
+    assert figures["held-out"]["n"] == len(held_out) >= 600
     assert {row["subset"] for row in held_out} == {"held-out"}
     tuning = lines[1].split()
     assert tuning[5] == f"{expected['tuning']['precision']:.3f}"

@@ -175,6 +175,31 @@ def test_picks_and_headlines_draft_with_the_numbers_their_lexicon_rows_give(wolf
         assert "The scale lists it as “I'm picking”." in pick.conversion_note
 
 
+def test_a_title_that_announces_a_list_makes_picks_of_its_items(wolff):
+    text = (
+        "Ward 1: Priya Nandakumar\n\nWard 2: Tom Brandt\n\n"
+        "The turnout in the wards of the city will be low, as it is in most of the years."
+    )
+    listed = builders.source(
+        wolff, title="My council election predictions", published_on=PUBLISHED, full_text=text
+    )
+    plain = builders.source(
+        wolff, title="The council wards", published_on=PUBLISHED, full_text=text
+    )
+
+    report = drafts.draft_claims_from_source(source=listed)
+
+    assert sorted(drafted(listed)) == [
+        "The turnout in the wards of the city will be low, as it is in most of the years.",
+        "Ward 1: Priya Nandakumar",
+        "Ward 2: Tom Brandt",
+    ]
+    assert report.created == 3
+    assert [c.sentence for c in drafts.plan_drafts(source=plain).to_draft] == [
+        "The turnout in the wards of the city will be low, as it is in most of the years."
+    ]
+
+
 def test_the_source_scale_supplies_the_numbers(wolff):
     source = builders.source(
         wolff,

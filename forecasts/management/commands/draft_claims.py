@@ -99,7 +99,7 @@ class Command(BaseCommand):
     def _preview_file(self, text: str, published_on: date | None, options) -> None:
         """Claims of a file, without any database access."""
         scale = options["scale"] or DEFAULT_SCALE
-        claims = detect_claims(text, scale, today=published_on)
+        claims = detect_claims(text, scale, today=published_on, title=options["title"] or "")
         if options["json"]:
             self.stdout.write(json.dumps([claim_as_dict(c) for c in claims], ensure_ascii=False))
             return
