@@ -67,14 +67,7 @@ from forecasts.drafting.attribution import (
     attribution,
 )
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
-from forecasts.drafting.listing import (
-    FIRST_PERSON,
-    ITEM,
-    SOMEONE_ELSE,
-    Listing,
-    list_item,
-    next_item,
-)
+from forecasts.drafting.listing import FIRST_PERSON, ITEM, Listing, list_item, next_item
 from forecasts.drafting.numbers import stated_numbers
 from forecasts.drafting.picks import list_pick, pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
@@ -292,24 +285,17 @@ def explain_paragraph(
     """
     listing = listing if listing is not None else Listing()
     verdicts: list[SentenceVerdict | None] = []
+    kinds: list[str] = []
     for index, sentence in enumerate(sentences):
         verdict = explain_sentence(sentence, scale, sentences[:index], index)
-        verdicts.append(_in_a_list(verdict, sentences, index, scale, listing))
+        verdict, shaped = _in_a_list(verdict, sentences, index, scale, listing)
+        verdicts.append(verdict)
+        # a line read for its shape ("Ward 1: Okafor") is no call of a run: what follows
+        # a pick comments on it
+        kinds.append(ITEM if shaped else verdict.verdict if verdict else NONE)
         listing.announced(sentence)
-    listing.paragraph_read(sentences, [_kind(v) for v in verdicts])
+    listing.paragraph_read(sentences, kinds)
     return verdicts
-
-
-_TABLE_PLACE = "a place in the author's predicted table"
-_LIST_ITEM = "an item of the author's list of predictions"
-
-
-def _kind(verdict: SentenceVerdict | None) -> str:
-    """A verdict's kind, with a line read for its list shape ("Ward 1: Okafor") apart:
-    the commentary under a pick is no item of the list."""
-    if verdict is None:
-        return NONE
-    return ITEM if verdict.why in (_TABLE_PLACE, _LIST_ITEM) else verdict.verdict
 
 
 def _in_a_list(
@@ -318,31 +304,34 @@ def _in_a_list(
     index: int,
     scale: str,
     listing: Listing,
-) -> SentenceVerdict | None:
-    """The verdict once the list the sentence may stand in is taken into account."""
+) -> tuple[SentenceVerdict | None, bool]:
+    """The verdict once the list the sentence may stand in is taken into account, and
+    whether the sentence was read as an item for its shape alone."""
     sentence = sentences[index]
-    owner = listing.owner
+    theirs = listing.owner and not FIRST_PERSON.search(sentence)
     if verdict is not None:
-        if verdict.verdict == CLAIM and owner and not FIRST_PERSON.search(sentence):
-            speaker = "" if owner == SOMEONE_ELSE else owner
-            why = f"an item of {owner}'s list" if speaker else "an item of a list the author copies"
-            return replace(verdict, verdict=REPORTED, speaker=speaker, why=why)
-        return verdict
-    pick, why = None, ""
+        if verdict.verdict == CLAIM and theirs:
+            return replace(
+                verdict, verdict=REPORTED, speaker=listing.speaker, why=listing.why
+            ), False
+        return verdict, False
+    pick, why, shaped = None, "", True
     if listing.table:
-        pick, why = list_pick(sentence, scale), _TABLE_PLACE
-    if pick is None and owner is not None:
-        pick, why = list_item(sentence, scale), _LIST_ITEM
+        pick, why = list_pick(sentence, scale), "a place in the author's predicted table"
+    if pick is None and listing.owner is not None:
+        pick, why = list_item(sentence, scale), "an item of the author's list of predictions"
     if pick is None and index == 0 and len(sentences) <= 2 and listing.in_a_run:
         pick, why = next_item(sentence, scale), "the next line of a list of the author's calls"
+        shaped = False
     if pick is None:
-        return None
-    if owner:
-        speaker = "" if owner == SOMEONE_ELSE else owner
-        return SentenceVerdict(
-            index, sentence, REPORTED, pick.matched_text, speaker, "an item of a copied list", pick
+        return None, False
+    if theirs:
+        verdict = SentenceVerdict(
+            index, sentence, REPORTED, pick.matched_text, listing.speaker, listing.why, pick
         )
-    return SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
+    else:
+        verdict = SentenceVerdict(index, sentence, CLAIM, pick.matched_text, "", why, pick)
+    return verdict, shaped
 
 
 def explain_sentence(

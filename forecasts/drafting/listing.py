@@ -65,6 +65,7 @@ _PRESENTS = re.compile(
 )
 FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019]m|I['\u2019]ve|we|my|our|mine|let['\u2019]?s)\b")
 SOMEONE_ELSE = "someone else"
+_COPIED = "an item of a list the author copies"
 ITEM = "item"
 # "I've copied the predictions word for word", "Here are Toews's ten predictions": a list
 # that is someone else's.
@@ -143,6 +144,16 @@ class Listing:
             self.run += 1
         elif not (len(sentences) == 1 and _heading(sentences[0])):
             self.run = 0
+
+    @property
+    def speaker(self) -> str:
+        """Whose list the author copies ("" when it names nobody)."""
+        return "" if self.owner in (None, "", SOMEONE_ELSE) else str(self.owner)
+
+    @property
+    def why(self) -> str:
+        """The reason given for a line of someone else's list."""
+        return f"an item of {self.speaker}'s list" if self.speaker else _COPIED
 
     @property
     def in_a_run(self) -> bool:
