@@ -34,19 +34,24 @@ REPORT_VERBS = (
     r"say|said|says|saying|tell|told|tells|telling|spoke|speaks|reported|reports|"
     r"announce|announced|announces|claim|claimed|claims|promise|promised|promises|pledge|"
     r"pledged|pledges|vow|vowed|vows|warn|warned|warns|warning|insist|insisted|insists|"
-    r"argue|argued|argues|arguing|stated|stating|added|adding|noted|noting|predict|predicted|"
+    r"argue|argued|argues|arguing|stated|stating|added|adding|adds|noted|noting|predict|predicted|"
     r"predicts|predicting|implied|hinted|wrote|writes|quoted|confirmed|revealed|denied|"
     r"suggest|suggested|suggests|suggesting|conceded|concedes|estimated|estimates|forecast|"
     r"forecasts|forecasting|projected|projects|projecting|expects|anticipates|believes|thinks|"
-    r"fears|reckons|explained|explains|explaining|foresee|foresees|foreseeing|foresaw"
+    r"fears|reckons|explained|explains|explaining|foresee|foresees|foreseeing|foresaw|"
+    # "the panel agreed that …", "NOAA concurs that …": agreement with a "that" clause only
+    # ("agreed to a ceasefire" reports nobody's forecast)
+    r"(?:agree|agrees|agreed|concur|concurs|concurred)(?=\s+that\b)"
 )
-# A report word used as a noun ("fears of violence", "claims of fraud", "the forecast and
-# the data", "a warning", "my forecast that …"), in the idiom "when all is said and done",
-# or a quarrel ("arguing with your uncle") reports nobody.
-NOT_A_REPORT = r"(?!\s+(?:of|with|and\s+done)\b)"
+# A report word used as a noun ("fears of violence", "fears over security", "claims of
+# fraud", "the forecast and the data", "a warning", "my forecast that …") or an adjective
+# ("the number of confirmed cases"), in the idiom "when all is said and done", or a quarrel
+# ("arguing with your uncle") reports nobody.
+NOT_A_REPORT = r"(?!\s+(?:of|with|over|about|and\s+done)\b)"
 AFTER_A_DETERMINER = "".join(
     rf"(?<!\b{word}\s)"
-    for word in ("the", "a", "an", "this", "its", "our", "their", "his", "her", "my", "your")
+    # "the number of confirmed exoplanets", "of projected growth": an adjective after "of"
+    for word in ("the", "a", "an", "this", "its", "our", "their", "his", "her", "my", "your", "of")
 )
 _WORD = r"[\w'\u2019.&-]+"
 
@@ -136,6 +141,14 @@ _SPEAKER_BEFORE = re.compile(
     rf"(?P<speaker>(?:{_WORD}\s+){{0,4}}{_WORD})\s+(?:{REPORT_VERBS})\b", re.IGNORECASE
 )
 _MY = re.compile(r"^(?:my|our)\b", re.IGNORECASE)
+# "…, and we predict that …", "…, but our model says so", "…, my gut says": the author (or
+# the author's own model or hunch) speaking, not a report.
+_OWN_SPEAKER = re.compile(
+    r"^(?:(?:and|but|so|then|which)\s+)?(?:I|we|(?:my|our)\b.*)$", re.IGNORECASE
+)
+# "“Red and Blue” alliances will …": a few words in quotation marks that open a sentence
+# and close before its verb name a term; they are nobody's quoted words.
+_SCARE_QUOTES = re.compile(r"^\s*[\"\u201c\u2018'][^\"\u201d\u2019']{1,40}[\"\u201d\u2019']\s+\w")
 
 
 def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | None:
@@ -143,7 +156,7 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
     for pattern in (_PARENTHETICAL, _INVERTED):
         for match in pattern.finditer(sentence):
             speaker = match.group("speaker").strip()
-            if speaker.lower() in {"i", "we"} or match.start() < 3 or _OWN_READING.match(speaker):
+            if match.start() < 3 or _OWN_READING.match(speaker) or _OWN_SPEAKER.search(speaker):
                 continue
             return Attribution(_short(speaker), match.group(0).strip(" ,.;"))
     according = _ACCORDING_TO.search(sentence) or _PER.search(sentence)
@@ -168,7 +181,7 @@ def attribution(sentence: str, previous: Sequence[str] = ()) -> Attribution | No
 
 
 def _quotation(sentence: str, previous: Sequence[str]) -> Attribution | None:
-    opens = bool(_OPENING_QUOTE.match(sentence))
+    opens = bool(_OPENING_QUOTE.match(sentence)) and not _SCARE_QUOTES.match(sentence)
     # a quotation left open in the sentence before, or opened earlier in the paragraph and
     # closed in this one (so an unclosed quotation long before does not swallow the rest)
     continued = bool(previous) and (

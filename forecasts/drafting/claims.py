@@ -67,7 +67,16 @@ from forecasts.drafting.attribution import (
     attribution,
 )
 from forecasts.drafting.lexicon import DEFAULT_SCALE, MODAL, Reading, read_phrases
-from forecasts.drafting.listing import FIRST_PERSON, ITEM, Listing, list_item, next_item
+from forecasts.drafting.listing import (
+    FIRST_PERSON,
+    ITEM,
+    Listing,
+    grades_a_call,
+    list_item,
+    next_item,
+    presents_list,
+    turns_ahead,
+)
 from forecasts.drafting.numbers import stated_numbers
 from forecasts.drafting.picks import list_pick, pick_readings
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
@@ -309,6 +318,13 @@ def _in_a_list(
     whether the sentence was read as an item for its shape alone."""
     sentence = sentences[index]
     theirs = listing.owner and not FIRST_PERSON.search(sentence)
+    if (
+        verdict is not None
+        and verdict.verdict == CLAIM
+        and listing.looking_back
+        and not turns_ahead(sentence)
+    ):
+        return replace(verdict, verdict=NONE, why=_LOOKED_BACK_ON), False
     if verdict is not None:
         if verdict.verdict == CLAIM and theirs:
             return replace(
@@ -348,6 +364,10 @@ def explain_sentence(
 
     if sentence.rstrip(" \"'\u201d\u2019)").endswith("?") or _UNMARKED_QUESTION.match(sentence):
         return verdict(NONE, None, "", "a question asserts nothing")
+    if presents_list(sentence):
+        return verdict(NONE, governing(readings, sentence), "", _PRESENTS_A_LIST)
+    if grades_a_call(sentence):
+        return verdict(NONE, governing(readings, sentence), "", "grades an old call")
     reported = attribution(sentence, previous)
     if reported is not None:
         return verdict(
@@ -405,6 +425,8 @@ _UNNAMED = "an expectation with nobody named: the forecasters', relayed"
 
 
 _REPORTED_REASONS = frozenset({"reported speech", "someone else's belief", _UNNAMED})
+_PRESENTS_A_LIST = "presents the list that follows; predicts nothing itself"
+_LOOKED_BACK_ON = "a prediction made before, which the author looks back on"
 # "…is expected to win 57 seats, meaning the party could …", "…, which may lead to …": the
 # consequence drawn from a reported forecast, or a clause describing it, is part of the report.
 _CONSEQUENCE = re.compile(r",\s*(?:meaning|which)\b", re.IGNORECASE)
@@ -497,6 +519,10 @@ _UNMARKED_QUESTION = re.compile(
 _BUT = re.compile(r"(?:,|;|\u2014|-)?\s*\bbut\b", re.IGNORECASE)
 
 
+def _stated(reading: Reading) -> bool:
+    return reading.rationale.startswith("The author states the number")
+
+
 def governing(readings: list[Reading], sentence: str) -> Reading | None:
     """The reading that sets the number: the one governing the predicted clause.
 
@@ -519,7 +545,7 @@ def governing(readings: list[Reading], sentence: str) -> Reading | None:
     return max(
         readings,
         key=lambda r: (
-            r.rationale.startswith("The author states the number"),
+            _stated(r),
             not (
                 (r.start > first and _ASIDE_HEDGE.search(sentence, 0, r.end))
                 or any(first < at < r.start for at in relative)
@@ -528,7 +554,8 @@ def governing(readings: list[Reading], sentence: str) -> Reading | None:
             r.kind != MODAL,
             r.start >= last_but,
             r.start < conceded,
-            abs(r.point - 0.5),
+            # of two numbers the author writes out, the first is the forecast's subject's
+            0.0 if _stated(r) else abs(r.point - 0.5),
             -r.start,
         ),
     )
@@ -597,6 +624,11 @@ _OWN_BELIEF = re.compile(
     r"(?:think|believe|expect|reckon|fear|anticipate|forecast|predict)\b",
     re.IGNORECASE,
 )
+# "it's not unreasonable to think that …", "it's safe to assume": the author's stance.
+_OWN_STANCE = re.compile(
+    r"\b(?:(?:un)?reasonable|fair|safe|tempting|natural|logical)\s+to\s+(?:think|believe|assume)\b",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r";|\bbut\b", re.IGNORECASE)
 _PAST_PERSPECTIVE = re.compile(
     r"\b(?:was|were|had|wasn't|weren't)\s+(?:\w+ly\s+|not\s+|been\s+)*$", re.IGNORECASE
@@ -654,9 +686,13 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     # the forecast; a report or belief before it belongs to another clause.
     heard = "" if _own_belief(clause, reading) else clause
     trailing = _TRAILING_ATTRIBUTION.search(after)
-    if _reported_in(heard) or (trailing and not _NOBODY_SPEAKS.search(trailing.group(0))):
+    if trailing and (
+        _NOBODY_SPEAKS.search(trailing.group(0)) or _OWN_TRAILING.match(trailing.group(0))
+    ):
+        trailing = None
+    if _reported_in(heard) or trailing:
         return "reported speech"
-    own = _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", heard))
+    own = _OWN_STANCE.sub(" ", _OWN_BELIEF.sub(" ", _OWN_DOUBT.sub(" ", heard)))
     if _BELIEF_CUE.search(own) or _their_expectation(heard, reading):
         return "someone else's belief"
     if _FORECASTERS_PUT.search(heard):
@@ -668,6 +704,8 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
         and not _OWN_ADVERB.search(clause)
     ):
         return "someone else's belief"
+    if reading.phrase in _BELIEF_ROWS and _WH_BEFORE_OWN.search(before):
+        return "embedded question"
     if (
         reading.phrase == "I predict"
         and not _PRONOUN_FIRST.match(reading.matched_text)
@@ -677,6 +715,10 @@ def not_a_claim_because(sentence: str, reading: Reading, future: bool) -> str | 
     own_plan = _AUTHOR_PLAN.search(before[-20:] + reading.matched_text) or (
         _AUTHOR_PLAN.match(before) if _ELIDED_SUBJECT.search(before) else None
     )
+    # "I'll explore each continent, before diving into scenarios that could come to be": a
+    # hedge further on in a sentence that sets out the author's plan belongs to the plan.
+    if _PLAN_BEFORE.search(re.split(r"[:;]", before)[-1]):
+        return "the author's plan for the article"
     # "I will discuss" is a plan, "I will weigh under 205 pounds" a forecast; "this author
     # will …" is how a writer speaks of their own writing.
     if (
@@ -771,6 +813,8 @@ def _reported_in(clause: str) -> bool:
         return False
     if _OWN_ADVERB.search(clause[: cue.start()]) or _NOBODY.search(clause[: cue.start()]):
         return False
+    if _OWN_SOURCE.search(clause[: cue.start()]):
+        return False  # "My intuition says …", "our model predicts …": the author's own
     if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
     if _OWN_READING_OF.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
@@ -780,6 +824,10 @@ def _reported_in(clause: str) -> bool:
     return bool(re.search(r"[^\W\d_]", clause[: cue.start()]))
 
 
+# "My intuition says", "our game-by-game model predicts": the author's own source speaking.
+_OWN_SOURCE = re.compile(r"\b(?:my|our)\s+(?:[\w'\u2019-]+\s+){0,3}$", re.IGNORECASE)
+# "…, but our predictions say so", "…, and my gut says yes": the author's own, trailing.
+_OWN_TRAILING = re.compile(r"^,\W*(?:(?:and|but|so)\s+)?(?:my|our|I|we)\b", re.IGNORECASE)
 # "which no one can predict", "…, and nobody could have foreseen it": a report of nobody.
 _NOBODY_SPEAKS = re.compile(r"\b(?:no\s+one|no-one|nobody|none\s+of\s+us)\b", re.IGNORECASE)
 _NOBODY = re.compile(
@@ -906,6 +954,10 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
 
 
 _BELIEF_ROWS = frozenset({"expect", "I predict"})
+# "what we can expect this week", "how I expect it to go": the author's expectation asked about.
+_WH_BEFORE_OWN = re.compile(
+    r"\b(?:what|how|whether|which|when)\s+(?:I|we)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 _BELIEF_VERB = re.compile(r"(?:expect|predict)\w*$", re.IGNORECASE)
 _PRONOUN_FIRST = re.compile(r"\s*(?:I|we)\b", re.IGNORECASE)
 # "I fully expect", "we now expect", "I further predict", "this author is predicting": the
@@ -914,7 +966,9 @@ _OWN_ADVERB = re.compile(
     r"(?:(?P<pronoun>\b(?:I|we)\s+)|^\s*(?:this|the\s+present)\s+(?:author|writer)\s+)"
     r"(?P<rest>(?:(?:am|is|are|['\u2019]m|['\u2019]re)\s+)?"
     # "I would not expect", "we wouldn't expect", "I do not predict"
-    r"(?:(?:would|do|does)(?:\s+not|n['\u2019]t)?\s+|(?:don|doesn)['\u2019]t\s+)?"
+    # "we can expect", "I could see", "we will predict"
+    r"(?:(?:would|do|does|can|could|will|may|might|must)(?:\s+not|n['\u2019]t)?\s+|"
+    r"(?:don|doesn|can|won)['\u2019]t\s+)?"
     r"(?:(?:\w+ly|also|still|really|do|too|now|further)\s+)?)$",
     re.IGNORECASE,
 )
@@ -923,7 +977,8 @@ _OWN_ADVERB = re.compile(
 # "I'll", "I will", "I'm going to", "I'm not going to", "this author will": what the author
 # will do in the article, when the verb is about the article (``_ABOUT_THE_ARTICLE``).
 _AUTHOR_PLAN = re.compile(
-    r"\b(?:I\s*(?:['\u2019]ll|will|['\u2019]m|am)|this\s+(?:author|writer)\s+will)\b",
+    r"\b(?:I\s*(?:['\u2019]ll|will|['\u2019]m|am)|we\s*(?:['\u2019]ll|will|['\u2019]re|are)|"
+    r"this\s+(?:author|writer)\s+will)\b",
     re.IGNORECASE,
 )
 # What the author does in the article: "I will discuss", "I'll also look at", "I'm going to
@@ -938,11 +993,15 @@ _ABOUT_THE_ARTICLE = re.compile(
     r"analy[sz]e|update|revisit|compare|present|explore|repeat|mention|detail|assess|"
     r"summari[sz]e|conclude|post|publish|return\s+to\s+(?:this|that|it|these|those)|"
     r"leave\s+(?:it|you|that|this)|get\s+(?:to|into|back)|come\s+(?:back|to)|"
-    r"make\s+(?:the|a|my)\s+case|jump\s+(?:right\s+)?in|dive\s+in|"
+    r"make\s+(?:the|a|my)\s+case|jump\s+(?:right\s+)?in|dive\s+in|engage\s+in|"
+    r"keep\s+(?:\w+\s+){0,2}eyes?\s+on|"
     r"(?:begin|start|end|finish|close)\s+(?:by|with)|"
     r"(?:looking|focusing|writing|discussing|covering|examining|explaining|talking|describing|"
     r"reviewing|updating|arguing))\b",
     re.IGNORECASE,
+)
+_PLAN_BEFORE = re.compile(
+    _AUTHOR_PLAN.pattern + r"(?:\s+going\s+to)?" + _ABOUT_THE_ARTICLE.pattern, re.IGNORECASE
 )
 # "I'm not going to argue …, but will show …": the same subject, left out after but/and.
 _ELIDED_SUBJECT = re.compile(r"(?:,\s*|\s)(?:but|and)\s+$", re.IGNORECASE)

@@ -20,13 +20,13 @@ the detector found the same words (case and apostrophe style ignored). Each
 share comes with its 95% Wilson interval.
 
 The shipped corpus is ``articles.json`` followed by every other JSON file in the
-same directory, in name order: ``fresh.json`` to ``fresh4.json`` (each first labelled
+same directory, in name order: ``fresh.json`` to ``fresh5.json`` (each first labelled
 blind as held-out, measured, then read for fixes: tuning data now, like
-``articles.json``) and ``fresh5.json``, the blind held-out part. Each
+``articles.json``) and ``fresh6.json``, the blind held-out part. Each
 article's ``split`` decides where it is counted: the splits are measured apart,
 the tuning split drawn from several files is also measured file by file
 (``tuning/articles``, ``tuning/fresh``, …), and held-out articles
-from several files are measured only file by file (``held-out/fresh5``).
+from several files are measured only file by file (``held-out/fresh6``, …).
 
 Run ``python -m forecasts.drafting.evaluation`` (the shipped corpus) or give one
 or more corpus files.
@@ -146,7 +146,7 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
     A subset drawn from more than one file is followed by its part from each file,
     named ``subset/file`` ("tuning/articles", "tuning/fresh"); held-out articles from
-    more than one file are reported only file by file ("held-out/fresh5"), never pooled.
+    more than one file are reported only file by file ("held-out/fresh6"), never pooled.
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
     entries: list[Mapping] = list(corpus)
@@ -241,6 +241,53 @@ def same_phrase(expected: str, found: str | None) -> bool:
         return " ".join(text.lower().replace("\u2019", "'").split())
 
     return found is not None and norm(expected) == norm(found)
+
+
+SECOND_LABELS = ARTICLES_CORPUS.parent / "second"
+
+
+def agreement(first: Iterable[Mapping], second: Iterable[Mapping]) -> dict:
+    """How far two labellers of the same sentences agree: the share of equal labels,
+    Cohen's kappa over the three labels, the second labeller's ``claim`` read against
+    the first's as precision and recall, and the share of claims both call claims whose
+    phrases are the same words (where both name one).
+
+    ValueError when the two do not hold the same sentences in the same order.
+    """
+    pairs = list(zip(first, second, strict=True))
+    if any(a["sentence"] != b["sentence"] for a, b in pairs):
+        raise ValueError("the two labellings do not hold the same sentences in order")
+    n = len(pairs)
+    labels = ("claim", "reported", "none")
+    observed = sum(a["label"] == b["label"] for a, b in pairs) / n
+    chance = sum(
+        sum(a["label"] == label for a, _ in pairs) * sum(b["label"] == label for _, b in pairs)
+        for label in labels
+    ) / (n * n)
+    both = sum(a["label"] == b["label"] == "claim" for a, b in pairs)
+    firsts = sum(a["label"] == "claim" for a, _ in pairs)
+    seconds = sum(b["label"] == "claim" for _, b in pairs)
+    phrased = [(a, b) for a, b in pairs if a["label"] == b["label"] == "claim"]
+    phrased = [(a, b) for a, b in phrased if a.get("phrase") and b.get("phrase")]
+    same = sum(same_phrase(a["phrase"], b["phrase"]) for a, b in phrased)
+    return {
+        "n": n,
+        "agreement": observed,
+        "kappa": (observed - chance) / (1 - chance) if chance < 1 else 1.0,
+        "claims": (firsts, seconds, both),
+        "claim_precision": both / seconds if seconds else 0.0,
+        "claim_recall": both / firsts if firsts else 0.0,
+        "phrase_agreement": same / len(phrased) if phrased else None,
+        "phrase_n": len(phrased),
+    }
+
+
+def second_labelling(name: str) -> tuple[list[dict], list[dict]]:
+    """The entries of corpus file ``name`` and of its second, independent labelling
+    (``corpus/second/<name>``), in the same order."""
+    first = json.loads((ARTICLES_CORPUS.parent / name).read_text(encoding="utf-8"))["entries"]
+    second = json.loads((SECOND_LABELS / name).read_text(encoding="utf-8"))["entries"]
+    return first, second
 
 
 def main(argv: list[str]) -> None:

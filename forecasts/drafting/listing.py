@@ -76,6 +76,15 @@ _THEIRS = re.compile(
     rf"(?:\w+\s+){{0,3}}?{_PREDICTIONS}\b",
     re.IGNORECASE,
 )
+# "here's a good list from Steve King of Small Biz Labs", "And now, back to Steve's list:":
+# a list the author passes on from someone named.
+_NAME = r"(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*){0,3}"
+_THEIR_LIST = re.compile(
+    r"\b(?:here\s+(?:are|is)|here['\u2019]s)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?"
+    rf"(?:list|roundup|rundown)\s+(?:of\s+\w+\s+)?(?:from|by)\s+(?P<who>{_NAME})|"
+    rf"\bback\s+to\s+(?P<whose>{_NAME})['\u2019]s?\s+list\b",
+    re.IGNORECASE,
+)
 # Lists that look back, not ahead: "how my 2024 predictions fared", "grading my calls".
 _LOOKS_BACK = re.compile(
     r"\b(?:looked|look|looking)\s+back\b|\b(?:graded?|grading|scorecard|fared|review(?:ed|ing)?|"
@@ -120,18 +129,28 @@ class Listing:
 
     ``owner`` is None before any list is announced, "" once the author has
     announced one, and whose list it is when the author copies someone else's;
-    ``run`` counts the one-line paragraphs just drafted as the author's claims.
+    ``run`` counts the one-line paragraphs just drafted as the author's claims;
+    ``looking_back`` is set once the author says they revisit predictions made
+    before ("I revisit the six predictions I made", "how my 2024 predictions fared"),
+    until a new list of predictions is announced.
     """
 
     owner: str | None = None
     run: int = 0
     table: bool = False
+    looking_back: bool = False
 
     def announced(self, sentence: str) -> None:
         """Take ``sentence`` into account as the article goes on."""
+        if looks_back(sentence):
+            self.looking_back, self.owner, self.table = True, None, False
+            return
+        if turns_ahead(sentence):
+            self.looking_back = False
         owner = announcement(sentence)
         if owner is not None:
             self.owner = owner
+            self.looking_back = False  # a new list of predictions: calls again
         elif self.owner and FIRST_PERSON.search(sentence):
             self.owner = ""  # the author speaks again: what follows is theirs
         self.table = self.table or announces_table(sentence)
@@ -189,6 +208,9 @@ def announcement(sentence: str) -> str | None:
     theirs = _THEIRS.search(text)
     if theirs is not None:
         return theirs.group("who") or SOMEONE_ELSE
+    passed_on = _THEIR_LIST.search(text)
+    if passed_on is not None:
+        return passed_on.group("who") or passed_on.group("whose")
     if _PRESENTS.search(text):
         return ""
     heading = len(text.split()) <= HEADING_MAX_WORDS and not text.endswith(".")
@@ -203,6 +225,89 @@ _VERB_IN_HEADING = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|says?|said|show|shows|paint|paints)\b",
     re.IGNORECASE,
 )
+
+
+# "Here are some predictions that could shape …", "From X to Y, here are the most probable
+# developments …", "I expect two things from Israel:", "Prediction: 10 Small Business Trends":
+# a line that presents the items to come predicts nothing itself.
+_PRESENTATIVE = re.compile(
+    r"(?:^\W*(?:(?:so|ok|okay|well|now|and|but)\W+)?|,\s*)"
+    r"(?:here\s+(?:are|is)|here['\u2019]s|below\s+are)\b",
+    re.IGNORECASE,
+)
+_COUNTED = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|a\s+few|several|some|"
+    r"the\s+following)\s+(?:[\w-]+\s+){0,3}?(?:things|predictions|calls|picks|guesses|forecasts|"
+    r"trends|developments|changes|indicators|events|scenarios|outcomes|ways|reasons|questions)\b",
+    re.IGNORECASE,
+)
+# "Here's my prediction: the Ravens win it all": the call after the colon is the author's.
+_CALL_AFTER_COLON = re.compile(r":\s+(?:\S+\s+){2,}\S")
+
+
+def presents_list(sentence: str) -> bool:
+    """True when ``sentence`` only presents the items that follow (a presentative "here
+    are …", a line ending on a colon after a count of things, a short heading counting
+    them), so that its own hedge or "will" is not a forecast."""
+    text = sentence.strip()
+    call = _CALL_AFTER_COLON.search(text)
+    if not text or (call and not _COUNTED.match(text[call.start() + 1 :].strip())):
+        return False
+    if _PRESENTATIVE.search(text):
+        return True
+    counted = _COUNTED.search(text)
+    if counted is None:
+        return False
+    heading = len(text.split()) <= HEADING_MAX_WORDS and not text.endswith((".", "!", "?"))
+    return text.endswith(":") or heading
+
+
+# "So it is with trepidation that I revisit the six predictions I made", "Let's look back at
+# my 2024 predictions", "how did my predictions fare?": the author grading old calls.
+_REVISITS = re.compile(
+    r"\b(?:revisit(?:s|ing|ed)?|look(?:s|ing)?\s+back\s+(?:at|on)|grad(?:e|es|ing)|"
+    r"check(?:ing)?\s+(?:back\s+)?(?:in\s+)?on|score|scoring|review(?:ing)?)\s+"
+    rf"(?:(?:my|our|the|these|those|last\s+year['\u2019]s|\w+)\s+){{1,4}}?{_PREDICTIONS}\b|"
+    rf"\bhow\s+(?:did\s+)?(?:my|our)\s+(?:[\w-]+\s+){{0,2}}?{_PREDICTIONS}\s+"
+    r"(?:fared|fare|did|do|held\s+up|hold\s+up|turned\s+out|panned\s+out)\b",
+    re.IGNORECASE,
+)
+# "Verdict: Likely correct", "Grade: B-", "Result: wrong": a grade on an old call.
+_GRADE_LINE = re.compile(
+    r"^\s*(?:verdict|grade|result|outcome|score|status|how\s+it\s+turned\s+out)\s*:",
+    re.IGNORECASE,
+)
+# "this prediction looks almost certain to be true", "that call proved wrong": a grade.
+_GRADES_A_CALL = re.compile(
+    rf"\b(?:this|that|the|my|our)\s+(?:\w+\s+)?(?:{_PREDICTIONS}|prediction|call|pick|guess)\s+"
+    r"(?:\w+\s+){0,6}?(?:true|correct|right|wrong|accurate|off\s+the\s+mark|on\s+the\s+mark)\b",
+    re.IGNORECASE,
+)
+
+
+# "Going forward, I think …", "Looking ahead, …", "I now predict": the author turns from
+# the old calls to new ones.
+_TURNS_AHEAD = re.compile(
+    r"\b(?:going\s+forward|looking\s+(?:ahead|forward)|from\s+here\s+on|"
+    r"(?:I|we)\s+(?:now\s+|still\s+)?(?:think|predict|expect|believe|reckon))\b",
+    re.IGNORECASE,
+)
+
+
+def turns_ahead(sentence: str) -> bool:
+    """True when ``sentence`` turns from old calls to what the author expects now."""
+    return bool(_TURNS_AHEAD.search(sentence))
+
+
+def looks_back(sentence: str) -> bool:
+    """True when ``sentence`` says the author revisits predictions made before."""
+    return bool(_REVISITS.search(sentence))
+
+
+def grades_a_call(sentence: str) -> bool:
+    """True when ``sentence`` grades an old call ("Verdict: Likely correct", "this
+    prediction looks almost certain to be true") rather than making one."""
+    return bool(_GRADE_LINE.match(sentence) or _GRADES_A_CALL.search(sentence))
 
 
 def list_item(sentence: str, scale: str) -> Reading | None:

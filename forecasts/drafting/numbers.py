@@ -1,6 +1,7 @@
 """Probabilities the author states in numbers (pure Python).
 
-"a 70 per cent chance", "an 86 percent probability", "one in three", "50-50"
+"a 70 per cent chance", "an 86 percent probability", "wins 94% of the time" (a
+model's share of its runs), "one in three", "50-50"
 (in the lexicon), "the probability … is basically zero", "puts the odds of a
 recession at 35%", and a scenario's number in brackets ("our base case remains
 the boom (65%)", a list line "1. The Incumbent's Return (55 percent)"). A stated number is
@@ -18,6 +19,13 @@ from forecasts.drafting.lexicon import HEDGE, PROJECT_SCALE, Reading
 _PERCENT = re.compile(
     r"\b(?:an?\s+)?(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent)\s+"
     r"(?P<noun>chance|probability|likelihood|risk|odds)\b",
+    re.IGNORECASE,
+)
+# "Clinton wins 94% of the time", "the home side wins in 61 percent of our simulations": a
+# model's share of runs is its probability.
+_OF_THE_TIME = re.compile(
+    r"\b(?P<n>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent)\s+of\s+"
+    r"(?:the\s+time|(?:the|our|its|their|all)\s+(?:\w+\s+)?(?:simulations|runs|scenarios|trials))\b",
     re.IGNORECASE,
 )
 _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "twenty": 20}
@@ -62,6 +70,10 @@ def stated_numbers(sentence: str) -> list[Reading]:
         taken = any(r.start <= match.start("number") < r.end for r in readings)
         if 0 <= value <= 1 and not taken:
             readings.append(_reading(sentence, match, value, "number"))
+    for match in _OF_THE_TIME.finditer(sentence):
+        value = float(match.group("n")) / 100
+        if 0 <= value <= 1 and not any(r.start <= match.start() < r.end for r in readings):
+            readings.append(_reading(sentence, match, value))
     for match in _ONE_IN.finditer(sentence):
         raw = match.group("n").lower()
         denominator = _WORDS.get(raw) or int(raw)

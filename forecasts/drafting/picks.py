@@ -70,16 +70,20 @@ _TIP_WITH_ODDS = re.compile(
 _OWN_FORECAST = re.compile(
     r"\b(?P<words>(?:my|our)\s+(?:[\w-]+\s+)?(?:forecast|prediction|projection|expectation|"
     r"call|guess|bet))\s+(?:(?:is|remains)\s+(?:for|that)\b|(?:would|['\u2019]d)\s+be\b|"
-    r"(?:also\s+|still\s+)?(?:assumes|calls\s+for|sees|envisages|anticipates)\s+(?!that\b))",
+    r"(?:also\s+|still\s+)?(?:assumes|calls\s+for|sees|envisages|anticipates)\s+(?!that\b))|"
+    # "our game-by-game predictions have them drawing two more", "my model has Labour on 40%"
+    r"\b(?P<have>(?:my|our)\s+(?:[\w-]+\s+)?(?:predictions|projections|forecasts?|model))\s+"
+    r"(?:has|have|puts?|gives?)\s+(?:them|him|her|it|(?-i:[A-Z])\w+)\b",
     re.IGNORECASE,
 )
-# "I can see Rovers going down", "I can't see them winning away": the author picturing what
+# "I can see Rovers going down", "I can't see them winning away", "I don't see prices
+# changing much": the author picturing what
 # will happen ("I can see why …", "I can see the building" picture nothing ahead).
 _CAN_SEE = re.compile(
     r"\b(?P<cue>I\s+(?:can|could|(?P<neg>cannot|can['\u2019]t|couldn['\u2019]t|can\s+not|"
-    r"could\s+not))\s+see)\s+"
+    r"could\s+not|don['\u2019]t|do\s+not))\s+see)\s+"
     r"(?!(?:why|how|what|that|where|when|who|whether|if)\b)"
-    r"(?:[\w'\u2019.&-]+\s+){1,4}?(?:\w+ly\s+)?"
+    r"(?:[\w'\u2019\"\u201c\u201d.&-]+\s+){1,6}?(?:(?:\w+ly|still|even|finally)\s+)?"
     r"(?P<ing>[a-z]+ing)\b"
 )
 # "I see a tough season ahead of us", "I see more rate cuts coming": the author picturing
@@ -186,7 +190,8 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
     if priced:
         readings += reading_as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
     for own in _OWN_FORECAST.finditer(sentence):
-        readings += reading_as(sentence, "I expect", scale, own.start("words"), own.end("words"))
+        words = "words" if own.group("words") else "have"
+        readings += reading_as(sentence, "I expect", scale, own.start(words), own.end(words))
     for chances in _CHANCES_LOOK.finditer(sentence):
         good = chances.group("how").lower() in _GOOD
         # good chances read as "chances are"; slim ones, and good ones denied, as "a slim chance"

@@ -63,13 +63,14 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:9]] == [
+    assert [line.split()[0] for line in lines[1:10]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
         "tuning/fresh2",
         "tuning/fresh3",
         "tuning/fresh4",
+        "tuning/fresh5",
         "held-out",
         "overall",
     ]
@@ -84,15 +85,17 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     fresh2 = load_corpus(FRESH_CORPUS.with_name("fresh2.json"))
     fresh3 = load_corpus(FRESH_CORPUS.with_name("fresh3.json"))
     fresh4 = load_corpus(FRESH_CORPUS.with_name("fresh4.json"))
+    fresh5 = load_corpus(FRESH_CORPUS.with_name("fresh5.json"))
     assert figures["tuning/articles"]["n"] == len(articles) >= 600
     assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
     assert figures["tuning/fresh2"]["n"] == len(fresh2) >= 400
     assert figures["tuning/fresh3"]["n"] == len(fresh3) >= 300
     assert figures["tuning/fresh4"]["n"] == len(fresh4) >= 380
-    tuned = articles + fresh + fresh2 + fresh3 + fresh4
+    assert figures["tuning/fresh5"]["n"] == len(fresh5) >= 600
+    tuned = articles + fresh + fresh2 + fresh3 + fresh4 + fresh5
     assert figures["tuning"]["n"] == len(tuned)
     assert {row["subset"] for row in tuned} == {"tuning"}
-    held_out = load_corpus(FRESH_CORPUS.with_name("fresh5.json"))
+    held_out = load_corpus(FRESH_CORPUS.with_name("fresh6.json"))
     assert figures["held-out"]["n"] == len(held_out) >= 600
     assert {row["subset"] for row in held_out} == {"held-out"}
     tuning = lines[1].split()
@@ -230,3 +233,41 @@ def test_it_refuses_a_bad_corpus(tmp_path, content, message):
         path.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=message):
         run("--corpus", str(path))
+
+
+def test_agreement_counts_labels_claims_and_phrases():
+    from forecasts.drafting.evaluation import agreement
+
+    def rows(*labels):
+        return [
+            {"sentence": f"s{i}", "label": label, "phrase": phrase}
+            for i, (label, phrase) in enumerate(labels)
+        ]
+
+    first = rows(("claim", "will"), ("claim", "likely"), ("reported", None), ("none", None))
+    second = rows(("claim", "Will"), ("claim", "I think"), ("none", None), ("none", None))
+
+    found = agreement(first, second)
+
+    assert found["agreement"] == 0.75
+    # chance: claim 2/4*2/4, reported 1/4*0, none 1/4*2/4 -> 0.375
+    assert found["kappa"] == pytest.approx((0.75 - 0.375) / (1 - 0.375))
+    assert found["claims"] == (2, 2, 2)
+    assert (found["claim_precision"], found["claim_recall"]) == (1.0, 1.0)
+    assert (found["phrase_agreement"], found["phrase_n"]) == (0.5, 2)
+    with pytest.raises(ValueError, match="same sentences"):
+        agreement(first, list(reversed(second)))
+
+
+def test_the_second_labelling_of_fresh5_is_the_same_sentences_and_is_reported():
+    from forecasts.drafting.evaluation import agreement, second_labelling
+
+    first, second = second_labelling("fresh5.json")
+    found = agreement(first, second)
+    line = run("--agreement")[0]
+
+    assert found["n"] == len(first) == 725
+    assert {row["label"] for row in second} == {"claim", "reported", "none"}
+    assert all(row["phrase"] in row["sentence"] for row in second if row["phrase"])
+    assert line.startswith(f"fresh5.json: 725 sentences, labels agree on {found['agreement']:.3f}")
+    assert f"kappa {found['kappa']:.3f}" in line

@@ -14,7 +14,15 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasts.drafting.evaluation import evaluate, lists_mistakes, load_corpus, shipped_corpus
+from forecasts.drafting.evaluation import (
+    SECOND_LABELS,
+    agreement,
+    evaluate,
+    lists_mistakes,
+    load_corpus,
+    second_labelling,
+    shipped_corpus,
+)
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
 
 FIGURES = (
@@ -51,12 +59,21 @@ class Command(BaseCommand):
             help="List every sentence the detector got wrong, except in the held-out split.",
         )
         parser.add_argument(
+            "--agreement",
+            action="store_true",
+            help="Instead of the detector's figures, how far two labellers agree on each corpus "
+            "file labelled twice (corpus/second/).",
+        )
+        parser.add_argument(
             "--held-out-mistakes",
             action="store_true",
             help="Also list the held-out mistakes (for reporting; never tune on them).",
         )
 
     def handle(self, *args, **options):
+        if options["agreement"]:
+            self._agreement()
+            return
         paths = [str(p) for p in options["corpus"] or shipped_corpus()]
         corpus = _load(paths)
         report = evaluate(corpus, options["scale"])
@@ -77,6 +94,18 @@ class Command(BaseCommand):
         self.stdout.write(
             json.dumps({"corpus": ", ".join(paths), "scale": options["scale"], **figures})
         )
+
+    def _agreement(self) -> None:
+        for path in sorted(SECOND_LABELS.glob("*.json")):
+            a = agreement(*second_labelling(path.name))
+            first, second, both = a["claims"]
+            self.stdout.write(
+                f"{path.name}: {a['n']} sentences, labels agree on {a['agreement']:.3f} "
+                f"(kappa {a['kappa']:.3f}); claims {first} and {second}, {both} in common "
+                f"(precision {a['claim_precision']:.3f}, recall {a['claim_recall']:.3f} of the "
+                f"second against the first); phrases agree on {a['phrase_agreement']:.3f} "
+                f"of {a['phrase_n']}"
+            )
 
     def _mistakes(self, report: dict, *, with_held_out: bool) -> None:
         for name, figures in report.items():
