@@ -69,16 +69,17 @@ _COPIED = "an item of a list the author copies"
 ITEM = "item"
 # "I've copied the predictions word for word", "Here are Toews's ten predictions": a list
 # that is someone else's.
+# A name of up to four capitalised words: "Toews", "Steve King".
+_NAME = r"(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*){0,3}"
 _THEIRS = re.compile(
     rf"\b(?:copied|reposted|reproduced|pasted)\s+(?:\w+\s+){{0,3}}?{_PREDICTIONS}\b|"
     r"\b(?:here\s+(?:are|is)|here['\u2019]s|these\s+are|below\s+are)\s+"
-    rf"(?P<who>(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*){{0,3}})['\u2019]s?\s+"
+    rf"(?P<who>{_NAME})['\u2019]s?\s+"
     rf"(?:\w+\s+){{0,3}}?{_PREDICTIONS}\b",
     re.IGNORECASE,
 )
 # "here's a good list from Steve King of Small Biz Labs", "And now, back to Steve's list:":
 # a list the author passes on from someone named.
-_NAME = r"(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*){0,3}"
 _THEIR_LIST = re.compile(
     r"\b(?:here\s+(?:are|is)|here['\u2019]s)\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?"
     rf"(?:list|roundup|rundown)\s+(?:of\s+\w+\s+)?(?:from|by)\s+(?P<who>{_NAME})|"
@@ -279,7 +280,7 @@ _GRADE_LINE = re.compile(
 )
 # "this prediction looks almost certain to be true", "that call proved wrong": a grade.
 _GRADES_A_CALL = re.compile(
-    rf"\b(?:this|that|the|my|our)\s+(?:\w+\s+)?(?:{_PREDICTIONS}|prediction|call|pick|guess)\s+"
+    rf"\b(?:this|that|the|my|our)\s+(?:\w+\s+)?(?:{_PREDICTIONS}|call|pick|guess)\s+"
     r"(?:\w+\s+){0,6}?(?:true|correct|right|wrong|accurate|off\s+the\s+mark|on\s+the\s+mark)\b",
     re.IGNORECASE,
 )
