@@ -74,6 +74,7 @@ from forecasts.drafting.listing import (
     grades_a_call,
     list_item,
     next_item,
+    opens_a_list,
     presents_list,
     turns_ahead,
 )
@@ -331,6 +332,8 @@ def _in_a_list(
                 verdict, verdict=REPORTED, speaker=listing.speaker, why=listing.why
             ), False
         return verdict, False
+    if opens_a_list(sentence):
+        return None, False  # "Campaign Calculus: 10 predictions …" opens a list; no item
     pick, why, shaped = None, "", True
     if listing.table:
         pick, why = list_pick(sentence, scale), "a place in the author's predicted table"
@@ -368,6 +371,8 @@ def explain_sentence(
         return verdict(NONE, governing(readings, sentence), "", _PRESENTS_A_LIST)
     if grades_a_call(sentence):
         return verdict(NONE, governing(readings, sentence), "", "grades an old call")
+    if _spread_of_possibilities(sentence, readings):
+        return verdict(NONE, governing(readings, sentence), "", _SPREAD)
     reported = attribution(sentence, previous)
     if reported is not None:
         return verdict(
@@ -402,6 +407,20 @@ def explain_sentence(
         speaker, cue = _reported_by(sentence, reading)
         return verdict(REPORTED, reading, speaker, f"reported: '{cue}'" if cue else why)
     return verdict(NONE, reading, "", why)
+
+
+_SPREAD = "a spread of possibilities, none put forward"
+_WEAK_MODALS = frozenset({"could", "might", "may"})
+_OR = re.compile(r"[,;]?\s+or\s+", re.IGNORECASE)
+
+
+def _spread_of_possibilities(sentence: str, readings: list[Reading]) -> bool:
+    """True when the sentence lays out alternatives ("The case could be sent back, the verdict
+    could be reinstated, or the ruling upheld"; "This might happen …, or it may not"): two
+    or more "could"/"might"/"may" and an "or" after the first, so no one of them is the
+    author's call."""
+    weak = [r for r in readings if r.phrase in _WEAK_MODALS]
+    return len(weak) >= 2 and bool(_OR.search(sentence, weak[0].end))
 
 
 # "The Bank of England, on the other hand, is likely to follow": a sentence that carries
@@ -506,7 +525,54 @@ def _readings(sentence: str, scale: str) -> list[Reading]:
     for pick in pick_readings(sentence, scale):
         if not any(pick.start < r.end and r.start < pick.end for r in found):
             found.append(pick)
-    return sorted(found, key=_start)
+    found.sort(key=_start)
+    return [r for r in found if r.phrase != THINK or _belief_over_a_future(r, found, sentence)]
+
+
+# The belief row: "I think", "we believe", "I don't reckon" over a plain future.
+THINK = "I think"
+_PLAIN_FUTURES = frozenset({"will", "is going to"})
+# What ends the clause a belief verb governs: "I think it's close, but Labour will win".
+_CLAUSE_BREAK_BETWEEN = re.compile(r"[.;:!?\u2014]|\bbut\b|\bif\b|\bwhen\b", re.IGNORECASE)
+
+
+def _belief_over_a_future(belief: Reading, readings: list[Reading], sentence: str) -> bool:
+    """Whether the author's own belief verb governs a plain "will" or "going to" in its
+    clause ("I think Georgia will be close", "I don't think the Fed will cut"), so that
+    its number replaces the bare future's. Someone else's belief ("analysts think") is
+    a report, read elsewhere; "I think it could", with a hedge of its own, keeps that
+    hedge; "I think the plan is wrong" predicts nothing.
+    """
+    own = _PRONOUN_FIRST.match(belief.matched_text) or _OWN_ADVERB.search(sentence, 0, belief.start)
+    if not own or _NOT_GOVERNING.search(sentence, 0, belief.start):
+        return False
+    if _THINK_OF.match(sentence, belief.end):
+        return False
+    ends = _CLAUSE_BREAK_BETWEEN.search(sentence, belief.end)
+    clause = [
+        r for r in readings if belief.end <= r.start and (ends is None or r.start < ends.start())
+    ]
+    return bool(
+        clause
+        and all(r.phrase in _PLAIN_FUTURES for r in clause)
+        and not _FINITE_VERB.search(sentence, belief.end, clause[0].start)
+    )
+
+
+# "who I think will win" (an embedded question), "though I think Forest will finish" (a
+# clause that only qualifies the sentence's own forecast): the belief governs no call.
+_NOT_GOVERNING = re.compile(
+    r"\b(?:who|whom|what|which|though|although|as|because|since|whereas)\s+"
+    r"(?:(?:I|we)\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+# "I can't think of a reason", "I think so", "we believe in": no clause is governed.
+_THINK_OF = re.compile(r"\s+(?:of|about|so|in|back|through)\b", re.IGNORECASE)
+# "We reckon that readers are well informed, so … will": the belief's clause has its own
+# verb before the future, which is then in another clause.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|do|does|did)\b|\w['\u2019](?:s|re|ve)\b", re.IGNORECASE
+)
 
 
 # "Will gas cars ever disappear" (a title with no question mark): an auxiliary, then a
@@ -815,8 +881,12 @@ def _reported_in(clause: str) -> bool:
         return False
     if _OWN_SOURCE.search(clause[: cue.start()]):
         return False  # "My intuition says …", "our model predicts …": the author's own
+    if _OWN_PERFECT.search(clause[: cue.start()]):
+        return False  # "I have been arguing that …": the author, reporting themself
     if _EVIDENCE.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False
+    if _THIS_SUGGESTS.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
+        return False  # "That suggests that …": the author's inference
     if _OWN_READING_OF.search(clause[: cue.start()]) and _INFERENCE.match(cue.group(0)):
         return False  # "I think the polls suggest that …": the author's reading of them
     if cue.group(0).lower().startswith("according"):
@@ -835,10 +905,27 @@ _NOBODY = re.compile(
     r"have|had|can['\u2019]t|cannot)\s+){0,3}$",
     re.IGNORECASE,
 )
-# "That said, …", "Having said that, …", "Needless to say, …": the author moving on.
+# "That said, …", "Having said that, …", "Needless to say, …": the author moving on; "At
+# that time, say 2024, …", "a cut of, say, half a point": "say" giving an example.
 _DISCOURSE_SAID = re.compile(
     r"\b(?:that\s+(?:being\s+)?said|having\s+said\s+(?:that|this|all\s+this)|"
-    r"(?:needless|suffice\s+it)\s+to\s+say)\b",
+    r"(?:needless|suffice\s+it)\s+to\s+say)\b|"
+    r"(?:,|\bof)\s*say\b(?=\s*,?\s*(?:\d|\$|£|€|a\b|an\b|the\b|about\b|around\b|roughly\b|"
+    r"half\b|one\b|two\b|three\b|ten\b))",
+    re.IGNORECASE,
+)
+# "But I have been arguing", "we've long said", "I had predicted": the author's own report of
+# what they argue, in a perfect tense.
+_OWN_PERFECT = re.compile(
+    r"\b(?:I|we)\s*(?:have|had|['\u2019]ve|['\u2019]d)\s+(?:\w+ly\s+|long\s+|always\s+)?"
+    r"(?:been\s+)?$",
+    re.IGNORECASE,
+)
+# "That suggests …", "…, which implies …", "This points to …": the author's own inference
+# from what they have just set out.
+_THIS_SUGGESTS = re.compile(
+    r"(?:^|[,;(]|\b(?:and|but|so|all))\s*(?:this|that|which|it|these|those)\s+"
+    r"(?:(?:also|only|clearly|strongly|further)\s+)?$",
     re.IGNORECASE,
 )
 # Evidence is read by the author, it says nothing itself: "inflation trends suggest that …".
@@ -953,7 +1040,7 @@ def _their_expectation(clause: str, reading: Reading) -> bool:
     return bool(re.search(r"[^\W\d_]", clause)) and not _OWN_ADVERB.search(clause)
 
 
-_BELIEF_ROWS = frozenset({"expect", "I predict"})
+_BELIEF_ROWS = frozenset({"expect", "I predict", THINK})
 # "what we can expect this week", "how I expect it to go": the author's expectation asked about.
 _WH_BEFORE_OWN = re.compile(
     r"\b(?:what|how|whether|which|when)\s+(?:I|we)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
@@ -988,7 +1075,7 @@ _ABOUT_THE_ARTICLE = re.compile(
     r"\s+(?:(?:not|also|then|now|first|briefly|just|quickly|again|later|try\s+to|attempt\s+to|"
     r"be)\s+)*"
     r"(?:discuss|explain|look|argue|show|cover|outline|examine|write|describe|consider|focus|"
-    r"address|list|name|go\s+through|walk\s+(?:you\s+)?through|talk|review|share|offer|provide|add|"
+    r"address|list|name|go\s+through(?!\s+(?:a|an|another)\b)|walk\s+(?:you\s+)?through|talk|review|share|offer|provide|add|"
     r"set\s+out|lay\s+out|spell\s+out|tell\s+you|touch\s+on|highlight|break\s+down|answer|"
     r"analy[sz]e|update|revisit|compare|present|explore|repeat|mention|detail|assess|"
     r"summari[sz]e|conclude|post|publish|return\s+to\s+(?:this|that|it|these|those)|"
@@ -1206,6 +1293,20 @@ def claim_direction(sentence: str, reading: Reading) -> Direction:
     probability, (low, high) = reading.point, reading.interval
     if moved:
         probability, low, high = round(1 - probability, 6), round(1 - high, 6), round(1 - low, 6)
+    if reading.phrase in _BELIEF_ROWS:
+        # "I expect rates won't fall", "I don't think the Fed will cut": the outcome is the
+        # clause the belief verb governs, negated by its own "not" and by the verb's
+        complement = _COMPLEMENT.match(after)
+        event_negated = False
+        if complement is not None:
+            event_negated = any(complement.group(g) for g in ("not", "not2", "wont"))
+        negated = moved != event_negated
+        return Direction(
+            direction=NEGATES if negated != reading.negative_event else AFFIRMS,
+            probability=probability,
+            interval=(low, high),
+            outcome=_governed_outcome(complement, after, negated=negated),
+        )
     event_negated = bool(_EVENT_NEGATION.match(after))
     doubt = bool(_OWN_DOUBT.search(before))
     negations = sum([moved, event_negated, doubt, reading.negative_event])
@@ -1215,6 +1316,33 @@ def claim_direction(sentence: str, reading: Reading) -> Direction:
         interval=(low, high),
         outcome=_outcome(before, after, negated=moved or doubt or event_negated),
     )
+
+
+# The clause a belief verb governs: "(that) the Fed will not cut rates", "the Fed to cut
+# rates", "they'll win": its subject, its future marker with any "not", and the rest.
+_COMPLEMENT = re.compile(
+    r"\s*(?:that\s+)?(?P<subject>[^,;:.!?]*?)\s*"
+    r"(?:\b(?:will|shall|is\s+going\s+to|are\s+going\s+to|am\s+going\s+to|to)\b"
+    r"(?P<not>\s+(?:not|never)\b)?|['\u2019]ll\b(?P<not2>\s+(?:not|never)\b)?|"
+    r"\b(?P<wont>won['\u2019]t)\b)"
+    r"(?P<predicate>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _governed_outcome(complement: re.Match[str] | None, after: str, *, negated: bool) -> str:
+    """ "the Fed will not cut rates in March" from a belief verb's clause; "there will be a
+    recession next year" from "I expect a recession next year", which has no verb."""
+    if complement is None:
+        thing = _CLAUSE_END.split(after, maxsplit=1)[0].strip()
+        return " ".join(f"there will {'not ' if negated else ''}be {thing}".split())[:200]
+    subject = " ".join(complement.group("subject").split()) or "it"
+    first, _, rest = subject.partition(" ")
+    if first in _DETERMINERS:
+        subject = f"{first.lower()} {rest}".strip()
+    predicate = _CLAUSE_END.split(complement.group("predicate"), maxsplit=1)[0].strip()
+    verb = "will not" if negated else "will"
+    return " ".join(f"{subject} {verb} {predicate}".split())[:200]
 
 
 def _outcome(before: str, after: str, *, negated: bool) -> str:

@@ -20,13 +20,13 @@ the detector found the same words (case and apostrophe style ignored). Each
 share comes with its 95% Wilson interval.
 
 The shipped corpus is ``articles.json`` followed by every other JSON file in the
-same directory, in name order: ``fresh.json`` to ``fresh5.json`` (each first labelled
+same directory, in name order: ``fresh.json`` to ``fresh6.json`` (each first labelled
 blind as held-out, measured, then read for fixes: tuning data now, like
-``articles.json``) and ``fresh6.json``, the blind held-out part. Each
+``articles.json``) and ``fresh7.json``, the blind held-out part. Each
 article's ``split`` decides where it is counted: the splits are measured apart,
 the tuning split drawn from several files is also measured file by file
 (``tuning/articles``, ``tuning/fresh``, …), and held-out articles
-from several files are measured only file by file (``held-out/fresh6``, …).
+from several files are measured only file by file (``held-out/fresh7``, …).
 
 Run ``python -m forecasts.drafting.evaluation`` (the shipped corpus) or give one
 or more corpus files.
@@ -146,7 +146,7 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
 
     A subset drawn from more than one file is followed by its part from each file,
     named ``subset/file`` ("tuning/articles", "tuning/fresh"); held-out articles from
-    more than one file are reported only file by file ("held-out/fresh6"), never pooled.
+    more than one file are reported only file by file ("held-out/fresh7"), never pooled.
     ``corpus`` is what :func:`load_corpus` returns, or the older list format as stored.
     """
     entries: list[Mapping] = list(corpus)

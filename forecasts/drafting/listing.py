@@ -63,7 +63,8 @@ _PRESENTS = re.compile(
     r"(?:a\s+few|some|its|our|\w+|\d+)\s+(?:\w+\s+)?predictions\b",
     re.IGNORECASE,
 )
-FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019]m|I['\u2019]ve|we|my|our|mine|let['\u2019]?s)\b")
+# "We", "My", "Our" open sentences too; "I" only in capitals ("i" is rarely the pronoun).
+FIRST_PERSON = re.compile(r"\b(?:I|I['\u2019]m|I['\u2019]ve|(?i:we|my|our|mine|let['\u2019]?s))\b")
 SOMEONE_ELSE = "someone else"
 _COPIED = "an item of a list the author copies"
 ITEM = "item"
@@ -77,6 +78,35 @@ _THEIRS = re.compile(
     rf"(?P<who>{_NAME})['\u2019]s?\s+"
     rf"(?:\w+\s+){{0,3}}?{_PREDICTIONS}\b",
     re.IGNORECASE,
+)
+# "Major financial institutions have released their predictions for 2025:", "one man has
+# given us 10 predictions", "an AI supercomputer has predicted the final Premier League
+# table", "PwC describes the top issues it sees for 2016": someone else's forecasts, set out
+# in what follows.
+_FORECASTERS = (
+    r"(?:[\w-]+\s+){0,3}(?:experts|analysts|economists|scientists|institutions|forecasters|"
+    r"firms|banks|lenders|agencies|researchers|pollsters|modell?ers|strategists|consultancies|"
+    r"supercomputers?|models?)|"
+    r"(?i:one|a|an|the)\s+(?:[\w-]+\s+)?(?:man|woman|person|pollster|modell?er|analyst|expert|"
+    r"forecaster|economist|strategist|firm|bank|lender|agency|supercomputer|model|group|"
+    r"institute|team)"
+)
+_THEY_SET_OUT = re.compile(
+    rf"(?:^|\b)(?P<who>{_NAME}(?:['\u2019]s)?|{_FORECASTERS})\)?\s+"
+    r"(?:(?:has|have)\s+(?:now\s+|just\s+|also\s+)?(?:released|published|issued|shared|made|"
+    r"given(?:\s+us)?|offered|set\s+out|put\s+out|come\s+up\s+with)\s+"
+    r"(?:their|its|his|her|the|some|a\s+few|a\s+set\s+of|a\s+list\s+of|\d+|\w+)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:predictions|forecasts|projections|outlooks?)\b|"
+    r"(?:has|have)\s+(?:now\s+|just\s+|also\s+)?predicted\s+the\s+(?:final\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:table|standings|results|order|outcome)\b|"
+    r"(?:describes|lists|outlines|sets\s+out|identifies)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:issues|trends|predictions|forecasts|developments|risks)\s+(?:it|they|he|she)\s+"
+    r"(?:sees|see|expects?|predicts?|foresees?)\b)",
+)
+# "They are summarized below with my own interpretation": a line that only presents
+# someone else's list keeps it theirs, even with a "my" in it.
+_PRESENTS_BELOW = re.compile(
+    r"\b(?:below|as\s+follows|summari[sz]ed|listed|excerpted)\b", re.IGNORECASE
 )
 # "here's a good list from Steve King of Small Biz Labs", "And now, back to Steve's list:":
 # a list the author passes on from someone named.
@@ -113,7 +143,8 @@ _DESCRIBING = frozenset(
         "image, picture, credit, credits, posted, by, date, edit, edited, disclaimer, key player, "
         "key players, season, last season, form, odds, analysis, background, context, why, "
         "reason, reasons, conclusion, bottom line, tl;dr, table positions, record, read more, "
-        "see also, related, tags, filed under, author, written by, previously"
+        "see also, related, tags, filed under, author, written by, previously, specifics, "
+        "details, explanation, rationale, evidence, reasoning, methodology, caveat, caveats"
     ).split(", ")
 )
 # "A little unlucky yesterday", "Norwich only spent £1.1 million": a line about the past.
@@ -149,10 +180,14 @@ class Listing:
         if turns_ahead(sentence):
             self.looking_back = False
         owner = announcement(sentence)
+        if owner == "" and self.owner and not FIRST_PERSON.search(sentence):
+            # "Campaign Calculus: 10 predictions", "here are the top ten predictions" inside
+            # a list passed on from someone else: still theirs
+            owner = self.owner
         if owner is not None:
             self.owner = owner
             self.looking_back = False  # a new list of predictions: calls again
-        elif self.owner and FIRST_PERSON.search(sentence):
+        elif self.owner and FIRST_PERSON.search(sentence) and not _PRESENTS_BELOW.search(sentence):
             self.owner = ""  # the author speaks again: what follows is theirs
         self.table = self.table or announces_table(sentence)
 
@@ -185,7 +220,8 @@ class Listing:
 # list of teams or players follows, whose numbered lines may be bare names ("1. Bournemouth").
 _ANNOUNCES_TABLE = re.compile(
     r"\b(?:my|our)\s+(?:[\w/-]+\s+){0,3}?(?:predictions|picks|predicted)\b"
-    r"(?=.*\b(?:season|league|table|standings|division|conference)\b)",
+    r"(?=.*\b(?:season|league|table|standings|division|conference|positions|places|finish|"
+    r"finishing)\b)",
     re.IGNORECASE,
 )
 
@@ -212,12 +248,20 @@ def announcement(sentence: str) -> str | None:
     passed_on = _THEIR_LIST.search(text)
     if passed_on is not None:
         return passed_on.group("who") or passed_on.group("whose")
+    set_out = _THEY_SET_OUT.search(text)
+    if set_out is not None and not FIRST_PERSON.match(set_out.group("who")):
+        who = set_out.group("who")
+        return who if who[:1].isupper() and who.split()[0].lower() not in _GENERAL else SOMEONE_ELSE
     if _PRESENTS.search(text):
         return ""
     heading = len(text.split()) <= HEADING_MAX_WORDS and not text.endswith(".")
     if heading and _HEADING_NOUN.search(text) and not _VERB_IN_HEADING.search(text):
         return ""
     return None
+
+
+# "Major financial institutions", "One man": no name to credit the list to.
+_GENERAL = frozenset("one a an the major leading top many most some several".split())
 
 
 # "Predictions regarding the duration of the war" is a heading; "Private sector predictions are
@@ -244,6 +288,14 @@ _COUNTED = re.compile(
 )
 # "Here's my prediction: the Ravens win it all": the call after the colon is the author's.
 _CALL_AFTER_COLON = re.compile(r":\s+(?:\S+\s+){2,}\S")
+
+
+def opens_a_list(sentence: str) -> bool:
+    """True when ``sentence`` announces someone else's list ("one man has given us 10
+    predictions") or counts the predictions to come ("Campaign Calculus: 10 predictions for
+    the general election"): it opens a list and is no item of one."""
+    owner = announcement(sentence)
+    return owner is not None and (owner != "" or bool(_COUNTED.search(sentence)))
 
 
 def presents_list(sentence: str) -> bool:

@@ -53,9 +53,33 @@ _TIPSTER = re.compile(
     r"(?:\w+ing\b|to\s+\w+)",
     re.IGNORECASE,
 )
+# "I look for inflation to go back above 7%": the author's expectation, read like "I expect"
+# ("I look for ways to save" looks for something; the capitalised "I look for Ortiz to win"
+# is a tipster's pick, above).
+_LOOK_FOR = re.compile(
+    r"\b(?P<cue>(?:I|we)\s+(?:(?:also|still|now|fully)\s+)?look\s+for)\s+"
+    r"(?!(?:ways?|opportunities|something|someone|anyone|people|places|reasons|signs|clues|"
+    r"help|time)\b)(?-i:[a-z])(?:[\w%$.'\u2019-]+\s+){1,4}?to\s+(?:\w+)",
+    re.IGNORECASE,
+)
 # "I'm going for Burnley", "I'm going with Ortiz": the tipster's choice, named.
 _GOING_FOR = re.compile(
     rf"\b(?P<cue>I(?:['\u2019]m|\s+am)\s+going\s+(?:for|with))\s+(?:the\s+)?{_NAME}"
+)
+# "I bet Obama takes Florida", "I'd bet the Fed holds": the author's wager on an outcome
+# ("I bet you've heard" is a figure of speech; "I'd bet on" is in the lexicon).
+_I_BET = re.compile(
+    r"\b(?P<cue>I\s*(?:bet|['\u2019]d\s+bet|would\s+bet|['\u2019]ll\s+bet|['\u2019]m\s+betting|"
+    r"am\s+betting))\s+(?:that\s+)?(?!you\b|on\b|it\s+was\b|they\s+were\b)(?=\w)",
+    re.IGNORECASE,
+)
+# "No. 2 Bills over No. 7 Chargers", "AFC: Chiefs over Ravens", "Packers over Bills 27-20":
+# a line that is only a matchup and its winner is a pick.
+_TEAM = rf"(?:{_NAME}|\d{{1,2}}(?-i:[a-z])+)"  # "49ers", "76ers"
+_SEEDED_NAME = rf"(?:No\.\s*\d{{1,2}}\s+|\(\d{{1,2}}\)\s*)?{_TEAM}(?:\s+{_TEAM}){{0,2}}"
+_MATCHUP = re.compile(
+    rf"^\s*(?:[\w.&'\u2019 -]{{1,25}}:\s+)?{_SEEDED_NAME}\s+(?P<over>over)\s+{_SEEDED_NAME}"
+    r"(?:\s*,?\s*\(?\d{1,3}\s*[-\u2013]\s*\d{1,3}\)?)?\s*$"
 )
 # "Larkspur to win the Oaks at 12/1", "Okafor to score first at evens"
 _TIP_WITH_ODDS = re.compile(
@@ -159,6 +183,12 @@ _NOT_A_SUBJECT = frozenset(
     "able vows pledges promises plans aims seeks hopes wants refuses threatens tries fails "
     "agrees moves votes looks has have is are going set".split()
 )
+# "Key Indicators to Watch", "Stocks to Buy", "Five Things to Know": what the reader is to
+# do, not what will happen.
+_TO_DO = frozenset(
+    "watch know consider read follow avoid buy sell see try visit expect remember ask own "
+    "learn note keep eat drink play stream hear".split()
+)
 # "Why Rates Will Rise": "Will" after a word, before a capitalised word.
 _HEADLINE_WILL = re.compile(rf"(?<=\w\s)(?P<will>(?-i:Will))(?=\s+{_NAME})")
 _END_PUNCTUATION = re.compile(r"[.!?;:\"'\u201d\u2019)]\s*$")
@@ -186,6 +216,16 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
             readings += reading_as(
                 sentence, "I expect", scale, ahead.start("cue"), ahead.end("cue")
             )
+    for look in _LOOK_FOR.finditer(sentence):
+        if not any(r.start <= look.start("cue") < r.end for r in readings):
+            readings += reading_as(sentence, "I expect", scale, look.start("cue"), look.end("cue"))
+    for bet in _I_BET.finditer(sentence):
+        readings += reading_as(sentence, "I'm picking", scale, bet.start("cue"), bet.end("cue"))
+    matchup = _MATCHUP.match(sentence)
+    if matchup:
+        readings += reading_as(
+            sentence, "I'm picking", scale, matchup.start("over"), matchup.end("over")
+        )
     priced = _TIP_WITH_ODDS.match(sentence)
     if priced:
         readings += reading_as(sentence, "I'm picking", scale, priced.start("to"), priced.end("to"))
@@ -209,7 +249,11 @@ def pick_readings(sentence: str, scale: str) -> list[Reading]:
         ]
     if is_headline(sentence):
         to = _HEADLINE_TO.match(sentence)
-        if to and to.group("before").lower() not in _NOT_A_SUBJECT:
+        if (
+            to
+            and to.group("before").lower() not in _NOT_A_SUBJECT
+            and to.group("to").split()[-1].lower() not in _TO_DO
+        ):
             readings += reading_as(sentence, "will", scale, to.start("to"), to.end("to"))
         for will in _HEADLINE_WILL.finditer(sentence):
             readings += reading_as(sentence, "will", scale, will.start("will"), will.end("will"))

@@ -63,7 +63,7 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
     assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:10]] == [
+    assert [line.split()[0] for line in lines[1:11]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
@@ -71,6 +71,7 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
         "tuning/fresh3",
         "tuning/fresh4",
         "tuning/fresh5",
+        "tuning/fresh6",
         "held-out",
         "overall",
     ]
@@ -86,16 +87,18 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     fresh3 = load_corpus(FRESH_CORPUS.with_name("fresh3.json"))
     fresh4 = load_corpus(FRESH_CORPUS.with_name("fresh4.json"))
     fresh5 = load_corpus(FRESH_CORPUS.with_name("fresh5.json"))
+    fresh6 = load_corpus(FRESH_CORPUS.with_name("fresh6.json"))
     assert figures["tuning/articles"]["n"] == len(articles) >= 600
     assert figures["tuning/fresh"]["n"] == len(fresh) >= 300
     assert figures["tuning/fresh2"]["n"] == len(fresh2) >= 400
     assert figures["tuning/fresh3"]["n"] == len(fresh3) >= 300
     assert figures["tuning/fresh4"]["n"] == len(fresh4) >= 380
     assert figures["tuning/fresh5"]["n"] == len(fresh5) >= 600
-    tuned = articles + fresh + fresh2 + fresh3 + fresh4 + fresh5
+    assert figures["tuning/fresh6"]["n"] == len(fresh6) >= 600
+    tuned = articles + fresh + fresh2 + fresh3 + fresh4 + fresh5 + fresh6
     assert figures["tuning"]["n"] == len(tuned)
     assert {row["subset"] for row in tuned} == {"tuning"}
-    held_out = load_corpus(FRESH_CORPUS.with_name("fresh6.json"))
+    held_out = load_corpus(FRESH_CORPUS.with_name("fresh7.json"))
     assert figures["held-out"]["n"] == len(held_out) >= 600
     assert {row["subset"] for row in held_out} == {"held-out"}
     tuning = lines[1].split()

@@ -135,7 +135,9 @@ def test_negated_belief_is_the_authors_claim_of_the_negation():
 
     assert claim is not None and claim.speaker == ""
     assert claim.direction == NEGATES
-    assert claim.stated_probability == 0.9
+    # the belief row, not a bare "will": ICD 203 "likely" that the coalition will not survive
+    assert claim.phrase == "I don't think"
+    assert claim.stated_probability == 0.675
     assert claim.outcome == "the coalition will not survive the winter"
 
 

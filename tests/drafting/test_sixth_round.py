@@ -9,19 +9,9 @@ and forms the lexicon lacked.
 
 import pytest
 
-from forecasts.drafting.claims import CLAIM, NONE, REPORTED, explain_paragraph
-from forecasts.drafting.listing import Listing, grades_a_call, looks_back, presents_list
-
-
-def verdict_on(sentence: str):
-    (verdict,) = explain_paragraph([sentence], "icd203", Listing())
-    return verdict
-
-
-def read_article(*paragraphs: str):
-    """Verdicts on an article given one paragraph per argument, one sentence each."""
-    listing = Listing()
-    return [explain_paragraph([p], "icd203", listing)[0] for p in paragraphs]
+from forecasts.drafting.claims import CLAIM, NONE, REPORTED
+from forecasts.drafting.listing import grades_a_call, looks_back, presents_list
+from tests.drafting.reading import read_article, verdict_on
 
 
 @pytest.mark.parametrize(
