@@ -12,8 +12,12 @@ paragraph by paragraph and carries a :class:`Listing` from one to the next:
   first person with one ("Here are my picks", "Let's have my guesses", "So let's
   predict it!", "if we're in prediction mode"). A list announced as someone
   else's ("I've copied the predictions word for word", "Toews's predictions for
-  2025") is theirs: what its items say is reported, until the author speaks in
-  the first person again;
+  2025", "Major lenders have released their forecasts for 2025:", "an AI
+  supercomputer has predicted the final table", "PwC describes the top issues it
+  sees for 2016") is theirs: what its items say is reported, until the author
+  speaks in the first person again (a line that only presents the list "below",
+  even "with my own comments", does not count, and a heading inside it keeps it
+  theirs);
 * **an item** of the list is a line shaped like one: a label and a value
   ("Senate: 53 Democratic Seats"), a name and a value after a dash ("Penny
   Mordaunt - survives"), or a numbered line of at least two words in sentence case

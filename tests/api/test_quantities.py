@@ -165,7 +165,7 @@ def test_an_unknown_hedge_without_coverage_is_refused(client_for, editor, author
         client_for(editor),
         question="troops",
         interval={"lower": 70_000, "upper": 90_000},
-        phrase="I reckon",
+        phrase="my hunch",
     )
     assert response.status_code == 400
     assert "No scale reads" in response.json()["interval"]["coverage"][0]
