@@ -543,8 +543,8 @@ def _belief_over_a_future(belief: Reading, readings: list[Reading], sentence: st
     a report, read elsewhere; "I think it could", with a hedge of its own, keeps that
     hedge; "I think the plan is wrong" predicts nothing.
     """
-    own = _PRONOUN_FIRST.match(belief.matched_text) or _OWN_ADVERB.search(sentence, 0, belief.start)
-    if not own or _NOT_GOVERNING.search(sentence, 0, belief.start):
+    before = sentence[: belief.start]
+    if not _own_belief(before, belief) or _NOT_GOVERNING.search(before):
         return False
     if _THINK_OF.match(sentence, belief.end):
         return False
@@ -1336,24 +1336,25 @@ def _governed_outcome(complement: re.Match[str] | None, after: str, *, negated: 
     if complement is None:
         thing = _CLAUSE_END.split(after, maxsplit=1)[0].strip()
         return " ".join(f"there will {'not ' if negated else ''}be {thing}".split())[:200]
-    subject = " ".join(complement.group("subject").split()) or "it"
-    first, _, rest = subject.partition(" ")
-    if first in _DETERMINERS:
-        subject = f"{first.lower()} {rest}".strip()
-    predicate = _CLAUSE_END.split(complement.group("predicate"), maxsplit=1)[0].strip()
-    verb = "will not" if negated else "will"
-    return " ".join(f"{subject} {verb} {predicate}".split())[:200]
+    return _stated_outcome(complement.group("subject"), complement.group("predicate"), negated)
 
 
 def _outcome(before: str, after: str, *, negated: bool) -> str:
     """ "the Commission will miss its heat-pump target": subject, "will (not)", predicate."""
     clause = _CLAUSE_START.sub("", _ASIDE.sub("", _OWN_DOUBT.sub(" ", before)))
-    subject = _SUBJECT_TAIL.sub("", " " + clause).strip() or "it"
+    subject = _SUBJECT_TAIL.sub("", " " + clause)
+    predicate = _EVENT_NEGATION.sub(" ", after, count=1) if _EVENT_NEGATION.match(after) else after
+    predicate = re.sub(r"^\s*(?:to\s+)?", "", predicate)
+    return _stated_outcome(subject, predicate, negated)
+
+
+def _stated_outcome(subject: str, predicate: str, negated: bool) -> str:
+    """ "subject will (not) predicate", the subject's determiner in lower case ("the
+    Commission"), the predicate cut at the end of its clause, at most 200 characters."""
+    subject = " ".join(subject.split()) or "it"
     first, _, rest = subject.partition(" ")
     if first in _DETERMINERS:
         subject = f"{first.lower()} {rest}".strip()
-    predicate = _EVENT_NEGATION.sub(" ", after, count=1) if _EVENT_NEGATION.match(after) else after
-    predicate = re.sub(r"^\s*(?:to\s+)?", "", predicate)
     predicate = _CLAUSE_END.split(predicate, maxsplit=1)[0].strip()
     verb = "will not" if negated else "will"
     return " ".join(f"{subject} {verb} {predicate}".split())[:200]
