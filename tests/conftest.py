@@ -272,3 +272,16 @@ def redis_down(settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
+
+
+@pytest.fixture
+def rules_only(monkeypatch):
+    """Drafting with the rules alone, as ``RECKON_SENTENCE_MODEL=off`` makes it: for tests of
+    what the rules read through the whole drafting path (a list's title, say), which the
+    sentence model's second opinion would otherwise weigh too."""
+    from forecasts.drafting import sentence_model
+
+    monkeypatch.setenv(sentence_model.SWITCH, "off")
+    sentence_model._loaded.cache_clear()
+    yield
+    sentence_model._loaded.cache_clear()

@@ -79,8 +79,9 @@ from forecasts.drafting.listing import (
     turns_ahead,
 )
 from forecasts.drafting.numbers import stated_numbers
-from forecasts.drafting.picks import list_pick, pick_readings
+from forecasts.drafting.picks import list_pick, pick_readings, reading_as
 from forecasts.drafting.quantities import QuantityClaim, read_quantity
+from forecasts.drafting.sentence_model import ADD_AT, KEEP_AT, load_model
 
 MAX_ARTICLE_CHARS = 200_000
 
@@ -156,7 +157,12 @@ _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 
 def detect_claims(
-    text: str, scale: str = DEFAULT_SCALE, today: date | None = None, title: str = ""
+    text: str,
+    scale: str = DEFAULT_SCALE,
+    today: date | None = None,
+    title: str = "",
+    *,
+    sentence_model: bool = True,
 ) -> list[DraftClaim]:
     """The author's forward-looking claims in ``text``, in order, each with a mapped probability.
 
@@ -164,10 +170,12 @@ def detect_claims(
     a quotation whose speaker was named just before is not taken for the author's.
     ``title`` is the article's title when it is not part of the text: a title that
     announces a list ("My predictions for 2031") makes picks of the list's items.
+    With ``sentence_model`` (and the model installed) the rules' verdicts are weighed
+    by :mod:`forecasts.drafting.sentence_model`; without it, the rules decide alone.
     """
     today = today or _utc_today()
     claims = []
-    for verdict in explain_sentences(text, scale, title):
+    for verdict in explain_sentences(text, scale, title, sentence_model=sentence_model):
         if verdict.verdict == CLAIM and verdict.reading is not None:
             claims.append(_draft(verdict, today))
     return claims
@@ -179,12 +187,20 @@ def claim_from_sentence(
     today: date | None = None,
     index: int = 0,
     previous: Sequence[str] = (),
+    *,
+    sentence_model: bool = True,
 ) -> DraftClaim | None:
     """The claim one sentence makes, or None when it is not the author's forward-looking claim.
 
-    ``previous`` holds the sentences before it in its paragraph (for quotations).
+    ``previous`` holds the sentences before it in its paragraph (for quotations). The
+    sentence model weighs the rules' verdict as it does in an article (it reads each
+    sentence alone, so its word on the sentence is the same here).
     """
     verdict = explain_sentence(sentence, scale, previous, index)
+    model = load_model() if sentence_model else None
+    if model is not None:
+        (verdict,) = second_opinion([sentence], [verdict], scale, model.probabilities([sentence]))
+        verdict = _reindexed(verdict, index) if verdict is not None else None
     if verdict is None or verdict.verdict != CLAIM or verdict.reading is None:
         return None
     return _draft(verdict, today or _utc_today())
@@ -232,26 +248,69 @@ class SentenceVerdict:
 
 
 def explain_sentences(
-    text: str, scale: str = DEFAULT_SCALE, title: str = ""
+    text: str, scale: str = DEFAULT_SCALE, title: str = "", *, sentence_model: bool = True
 ) -> list[SentenceVerdict]:
-    """A verdict for every sentence of ``text`` that has forward-looking words, in order.
+    """A verdict for every sentence of ``text`` that has forward-looking words or that the
+    sentence model drafts, in order.
 
     Paragraphs are separated by a blank line; ``index`` counts sentences over
     the whole text, as :func:`split_sentences` gives them. What the article has
     announced about lists of predictions is carried from paragraph to paragraph
     (:mod:`forecasts.drafting.listing`), starting from the article's ``title``.
+    With ``sentence_model``, the rules' verdicts are then weighed by the model
+    (:func:`second_opinion`).
     """
-    verdicts: list[SentenceVerdict] = []
-    offset = 0
+    sentences: list[str] = []
+    verdicts: list[SentenceVerdict | None] = []
     listing = Listing()
     if title:
         listing.announced(title)
     for paragraph in paragraphs(text):
-        for position, verdict in enumerate(explain_paragraph(paragraph, scale, listing)):
-            if verdict is not None:
-                verdicts.append(_reindexed(verdict, offset + position))
-        offset += len(paragraph)
-    return verdicts
+        for verdict in explain_paragraph(paragraph, scale, listing):
+            index = len(verdicts)
+            verdicts.append(_reindexed(verdict, index) if verdict is not None else None)
+        sentences.extend(paragraph)
+    model = load_model() if sentence_model else None
+    if model is not None:
+        verdicts = second_opinion(sentences, verdicts, scale, model.probabilities(sentences))
+    return [verdict for verdict in verdicts if verdict is not None]
+
+
+def second_opinion(
+    sentences: Sequence[str],
+    verdicts: Sequence[SentenceVerdict | None],
+    scale: str,
+    chances: Sequence[float],
+) -> list[SentenceVerdict | None]:
+    """The rules' verdicts on an article's sentences (None: no forward-looking words) once
+    the sentence model has weighed each (``chances``, one a sentence): a draft it gives
+    under ``KEEP_AT`` is dropped, and a sentence it gives ``ADD_AT`` or more is drafted
+    (:mod:`forecasts.drafting.sentence_model`).
+
+    The rules still set the number: a sentence drafted by the model keeps the reading the
+    rules found in it, and one with no hedge word at all is read as a bare "will" (an
+    unhedged statement of the future, docs/lexicon.md), with no phrase.
+    """
+    weighed: list[SentenceVerdict | None] = []
+    for index, (sentence, verdict, chance) in enumerate(
+        zip(sentences, verdicts, chances, strict=True)
+    ):
+        drafted = verdict is not None and verdict.verdict == CLAIM
+        if drafted and chance < KEEP_AT:
+            assert verdict is not None
+            why = f"the sentence model gives it {chance:.0%} (the rules: {verdict.why})"
+            weighed.append(replace(verdict, verdict=NONE, why=why))
+        elif not drafted and chance >= ADD_AT:
+            reading = verdict.reading if verdict is not None else None
+            if reading is None:
+                reading = reading_as(sentence, "will", scale, 0, 0)[0]
+            was = verdict.why if verdict is not None else "no hedge word"
+            why = f"the sentence model gives it {chance:.0%} (the rules: {was})"
+            phrase = phrase_as_written(sentence, reading) if reading.matched_text else ""
+            weighed.append(SentenceVerdict(index, sentence, CLAIM, phrase, "", why, reading))
+        else:
+            weighed.append(verdict)
+    return weighed
 
 
 def _reindexed(verdict: SentenceVerdict, index: int) -> SentenceVerdict:

@@ -41,9 +41,10 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
-from forecasts.drafting.claims import CLAIM, explain_paragraph
+from forecasts.drafting.claims import CLAIM, SentenceVerdict, explain_paragraph, second_opinion
 from forecasts.drafting.lexicon import DEFAULT_SCALE
 from forecasts.drafting.listing import Listing
+from forecasts.drafting.sentence_model import load_model
 
 Z_95 = 1.959964
 ARTICLES_CORPUS = Path(__file__).resolve().parent / "corpus" / "articles.json"
@@ -141,7 +142,9 @@ def normalise(raw: object) -> list[dict]:
     )
 
 
-def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
+def evaluate(
+    corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE, *, sentence_model: bool = True
+) -> dict:
     """Figures for each subset (split or source) in corpus order, then ``overall``.
 
     A subset drawn from more than one file is followed by its part from each file,
@@ -152,7 +155,7 @@ def evaluate(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> dict:
     entries: list[Mapping] = list(corpus)
     if entries and "group" not in entries[0]:
         entries = list(normalise(entries))
-    rows = judge(entries, scale)
+    rows = judge(entries, scale, sentence_model=sentence_model)
     report = {}
     for name in dict.fromkeys(row["subset"] for row in rows):
         subset = [r for r in rows if r["subset"] == name]
@@ -184,14 +187,27 @@ def lists_mistakes(subset: str, *, with_held_out: bool = False) -> bool:
     return not part
 
 
-def judge(corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE) -> list[dict]:
-    """Each entry with the detector's verdict, phrase and reason added."""
+def judge(
+    corpus: Iterable[Mapping], scale: str = DEFAULT_SCALE, *, sentence_model: bool = True
+) -> list[dict]:
+    """Each entry with the detector's verdict, phrase and reason added.
+
+    Each article is read as :func:`~forecasts.drafting.claims.explain_sentences` reads
+    one: paragraph by paragraph by the rules, then weighed by the sentence model when
+    ``sentence_model`` is set and the model is installed.
+    """
     rows: list[dict] = []
-    listings: dict[object, Listing] = {}  # what each article has said about its lists
-    for group, paragraph in groupby(corpus, key=lambda entry: entry["group"]):
-        entries = list(paragraph)
-        sentences = [e["sentence"] for e in entries]
-        verdicts = explain_paragraph(sentences, scale, listings.setdefault(group[0], Listing()))
+    model = load_model() if sentence_model else None
+    for _, article in groupby(corpus, key=lambda entry: entry["group"][0]):
+        entries = list(article)
+        listing = Listing()  # what the article has said about its lists
+        verdicts: list[SentenceVerdict | None] = []
+        for _, paragraph in groupby(entries, key=lambda entry: entry["group"]):
+            sentences = [e["sentence"] for e in paragraph]
+            verdicts.extend(explain_paragraph(sentences, scale, listing))
+        if model is not None:
+            sentences = [e["sentence"] for e in entries]
+            verdicts = second_opinion(sentences, verdicts, scale, model.probabilities(sentences))
         for entry, verdict in zip(entries, verdicts, strict=True):
             found = verdict.verdict == CLAIM if verdict else False
             rows.append(

@@ -62,8 +62,9 @@ def corpus_pair(tmp_path, monkeypatch):
 def test_the_shipped_parts_are_reported_with_intervals_then_json():
     lines = run()
 
-    assert lines[0].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
-    assert [line.split()[0] for line in lines[1:11]] == [
+    assert lines[0].startswith("detector: the rules and the sentence model: all-MiniLM-L6-v2")
+    assert lines[1].split()[:5] == ["subset", "n", "TP", "FP", "FN"]
+    assert [line.split()[0] for line in lines[2:12]] == [
         "tuning",
         "tuning/articles",
         "tuning/fresh",
@@ -101,7 +102,7 @@ def test_the_shipped_parts_are_reported_with_intervals_then_json():
     held_out = load_corpus(FRESH_CORPUS.with_name("fresh7.json"))
     assert figures["held-out"]["n"] == len(held_out) >= 600
     assert {row["subset"] for row in held_out} == {"held-out"}
-    tuning = lines[1].split()
+    tuning = lines[2].split()
     assert tuning[5] == f"{expected['tuning']['precision']:.3f}"
 
 
@@ -113,14 +114,15 @@ def test_a_held_out_file_beside_the_corpus_is_read_and_reported_apart(corpus_pai
 
     assert evaluation.shipped_corpus() == (corpus_pair[0], corpus_pair[1], later)
     figures = json.loads(run()[-1])
-    assert list(figures)[2:] == ["tuning", "tuning/articles", "tuning/more", "held-out", "overall"]
+    assert list(figures)[3:] == ["tuning", "tuning/articles", "tuning/more", "held-out", "overall"]
     assert (figures["tuning/articles"]["n"], figures["tuning/more"]["n"]) == (4, 1)
 
 
 def test_held_out_articles_beside_the_corpus_are_reported_apart(corpus_pair):
-    lines = run()
+    lines = run("--rules-only")
 
-    assert [line.split()[0] for line in lines[1:4]] == ["tuning", "held-out", "overall"]
+    assert lines[0] == "detector: the rules alone (--rules-only)"
+    assert [line.split()[0] for line in lines[2:5]] == ["tuning", "held-out", "overall"]
     figures = json.loads(lines[-1])
     assert figures["corpus"] == ", ".join(str(path) for path in corpus_pair)
     assert (figures["tuning"]["n"], figures["held-out"]["n"], figures["overall"]["n"]) == (4, 2, 6)
@@ -134,8 +136,33 @@ def test_without_a_held_out_file_only_the_tuning_part_is_reported(corpus_pair):
 
     lines = run()
 
-    assert [line.split()[0] for line in lines[1:3]] == ["tuning", "overall"]
-    assert set(json.loads(lines[-1])) == {"corpus", "scale", "tuning", "overall"}
+    assert [line.split()[0] for line in lines[2:4]] == ["tuning", "overall"]
+    assert set(json.loads(lines[-1])) == {"corpus", "scale", "sentence_model", "tuning", "overall"}
+
+
+def test_the_rules_alone_are_measured_on_request_and_named(corpus_pair):
+    """--rules-only gives the rules' own figures; the default weighs them with the model."""
+    alone, weighed = run("--rules-only"), run()
+
+    assert json.loads(alone[-1])["sentence_model"] is False
+    assert json.loads(weighed[-1])["sentence_model"] is True
+    corpus = load_corpus(*corpus_pair)
+    for lines, model in ((alone, False), (weighed, True)):
+        expected = evaluate(corpus, sentence_model=model)
+        figures = json.loads(lines[-1])
+        for subset in expected:
+            assert figures[subset]["precision"] == expected[subset]["precision"]
+            assert figures[subset]["recall"] == expected[subset]["recall"]
+
+
+def test_with_the_model_switched_off_the_report_says_the_rules_decided(corpus_pair, rules_only):
+    lines = run()
+
+    assert lines[0] == (
+        "detector: the rules alone (sentence model: off (RECKON_SENTENCE_MODEL=off): "
+        "the rules alone)"
+    )
+    assert json.loads(lines[-1])["sentence_model"] is False
 
 
 def test_an_article_in_both_files_is_refused(tmp_path):
@@ -150,7 +177,7 @@ def test_an_article_in_both_files_is_refused(tmp_path):
 def test_the_older_list_corpus_still_measures_by_source():
     figures = json.loads(run("--corpus", str(OLD_CORPUS))[-1])
 
-    assert list(figures)[2:] == ["seed", "other", "overall"]
+    assert list(figures)[3:] == ["seed", "other", "overall"]
     assert figures["seed"]["n"] == 45
 
 

@@ -52,7 +52,7 @@ def test_a_dry_run_prints_the_claims_as_json_without_touching_the_database():
     # No ``db`` fixture: pytest-django fails any query this test makes.
     claims = json.loads(run(str(SEED_FILE), "--dry-run", "--json"))
 
-    assert len(claims) == 17
+    assert len(claims) == 16
     likely = next(c for c in claims if c["sentence"].startswith("A Trump-brokered agreement"))
     assert likely == {
         "index": 24,
@@ -98,7 +98,7 @@ def test_a_dry_run_reads_standard_input(monkeypatch):
 
 def test_a_dry_run_is_readable_without_json():
     text = run(str(SEED_FILE), "--dry-run", "--published-on", "2024-11-12")
-    assert text.startswith("Would draft 17 question(s) (scale icd203):")
+    assert text.startswith("Would draft 16 question(s) (scale icd203):")
     assert "67.5% “likely” on icd203 [55%–80%], closes 2025-11-12 (default)" in text
     assert "Beijing, meanwhile, won't sit idly by" in text
     # Which way the author leans is printed where the sentence negates its event.
@@ -118,7 +118,7 @@ def test_a_dry_run_needs_no_migrated_database(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)) == 17
+    assert len(json.loads(result.stdout)) == 16
     assert not database.exists() or database.stat().st_size == 0
 
 

@@ -33,7 +33,7 @@ def edited(db):
         ("Beijing, meanwhile", DiscardedClaim.Reason.REPORTED),
         ("In contrast to Nixon", DiscardedClaim.Reason.NOT_A_CLAIM),
         ("A Trump-brokered agreement", DiscardedClaim.Reason.DUPLICATE),
-        ("These are potentially", DiscardedClaim.Reason.UNSTATED),
+        ("This is of course a complete fantasy", DiscardedClaim.Reason.UNSTATED),
     ]:
         drafts.draft_discard(question=draft_of(source, start), reason=reason)
     question = builders.question("deal")

@@ -353,7 +353,7 @@ def test_numbered_names_after_the_authors_predicted_table_are_picks():
         "19. Eastleigh Town\n\nA thin squad and a new manager."
     )
 
-    verdicts = explain_sentences(text)
+    verdicts = explain_sentences(text, sentence_model=False)
     picks = [v for v in verdicts if v.verdict == CLAIM]
 
     assert [v.sentence for v in picks] == ["20. Harwich Rovers", "19. Eastleigh Town"]
@@ -372,7 +372,7 @@ def test_numbered_names_after_the_authors_predicted_table_are_picks():
 def test_numbered_names_without_a_predicted_table_are_not_picks(announcement):
     text = f"{announcement}\n\n1. Personal Agents\n\n2. Harwich Rovers"
 
-    assert [v for v in explain_sentences(text) if v.verdict == CLAIM] == []
+    assert [v for v in explain_sentences(text, sentence_model=False) if v.verdict == CLAIM] == []
 
 
 def test_a_list_number_stays_with_its_item_on_the_same_line():

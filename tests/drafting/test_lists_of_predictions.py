@@ -9,7 +9,7 @@ from tests.builders.corpus import one_article
 
 
 def drafted(text: str) -> list[str]:
-    return [v.sentence for v in explain_sentences(text) if v.verdict == CLAIM]
+    return [v.sentence for v in explain_sentences(text, sentence_model=False) if v.verdict == CLAIM]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_items_under_an_announced_list_are_the_authors_claims():
         "Key player: the turnout\n\nMayor\n\nSenate: 51 Republican seats"
     )
 
-    verdicts = [v for v in explain_sentences(text) if v.verdict == CLAIM]
+    verdicts = [v for v in explain_sentences(text, sentence_model=False) if v.verdict == CLAIM]
 
     assert [v.sentence for v in verdicts] == [
         "Ward 1: Priya Nandakumar",
@@ -142,7 +142,7 @@ def test_a_copied_list_is_reported_until_the_author_speaks_again():
         "Rents will fall in the old town.\n\nMy thoughts:\n\nI think the tram will open in June."
     )
 
-    verdicts = explain_sentences(text)
+    verdicts = explain_sentences(text, sentence_model=False)
     by_sentence = {v.sentence: v for v in verdicts}
 
     assert by_sentence["The tram will reopen in May."].verdict == REPORTED
@@ -179,7 +179,10 @@ def test_a_title_that_announces_a_list_counts_as_its_announcement():
     text = "Ward 1: Priya Nandakumar\n\nWard 2: Tom Brandt"
 
     assert drafted(text) == []
-    assert [v.sentence for v in explain_sentences(text, title="My 2031 predictions")] == [
+    assert [
+        v.sentence
+        for v in explain_sentences(text, title="My 2031 predictions", sentence_model=False)
+    ] == [
         "Ward 1: Priya Nandakumar",
         "Ward 2: Tom Brandt",
     ]

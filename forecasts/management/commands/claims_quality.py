@@ -24,6 +24,7 @@ from forecasts.drafting.evaluation import (
     shipped_corpus,
 )
 from forecasts.drafting.lexicon import DEFAULT_SCALE, SCALES
+from forecasts.drafting.sentence_model import model_status
 
 FIGURES = (
     "n",
@@ -65,6 +66,11 @@ class Command(BaseCommand):
             "file labelled twice (corpus/second/).",
         )
         parser.add_argument(
+            "--rules-only",
+            action="store_true",
+            help="Measure the rules alone, without the sentence model's second opinion.",
+        )
+        parser.add_argument(
             "--held-out-mistakes",
             action="store_true",
             help="Also list the held-out mistakes (for reporting; never tune on them).",
@@ -76,7 +82,17 @@ class Command(BaseCommand):
             return
         paths = [str(p) for p in options["corpus"] or shipped_corpus()]
         corpus = _load(paths)
-        report = evaluate(corpus, options["scale"])
+        with_model = not options["rules_only"] and model_status().on
+        report = evaluate(corpus, options["scale"], sentence_model=with_model)
+        detector = (
+            f"the rules and the sentence model: {model_status().line} (the tuning split "
+            f"is the model's training data; the held-out split is new to both)"
+            if with_model
+            else f"the rules alone (sentence model: {model_status().line})"
+            if not options["rules_only"]
+            else "the rules alone (--rules-only)"
+        )
+        self.stdout.write(f"detector: {detector}")
         self.stdout.write(
             f"{'subset':16} {'n':>4} {'TP':>4} {'FP':>4} {'FN':>4} "
             f"{'precision (95%)':>22} {'recall (95%)':>22} {'phrase accuracy (95%)':>28}"
@@ -92,7 +108,14 @@ class Command(BaseCommand):
             self._mistakes(report, with_held_out=options["held_out_mistakes"])
         figures = {name: {k: report[name][k] for k in FIGURES} for name in report}
         self.stdout.write(
-            json.dumps({"corpus": ", ".join(paths), "scale": options["scale"], **figures})
+            json.dumps(
+                {
+                    "corpus": ", ".join(paths),
+                    "scale": options["scale"],
+                    "sentence_model": with_model,
+                    **figures,
+                }
+            )
         )
 
     def _agreement(self) -> None:
