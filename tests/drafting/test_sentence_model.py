@@ -230,7 +230,7 @@ def _base_encoder():
     from forecasts.drafting.sentence_model.encoder import Encoder
 
     model_dir = Path(str(resources.files(sentence_model.BASE_PACKAGE))) / "model"
-    return Encoder.from_files(model_dir, {}, (np.zeros(384, dtype=np.float32), 0.0))
+    return Encoder.from_files(model_dir, [], (np.zeros(384, dtype=np.float32), 0.0))
 
 
 def test_the_review_screen_gives_the_models_reason_for_a_draft_it_added(monkeypatch):

@@ -86,10 +86,11 @@ def _loaded() -> tuple[SentenceModel | None, ModelStatus]:
             return None, _off(f"{path} is not the release's file (SHA-256 differs)")
     adapter = np.load(ADAPTER)
     scaling = about["adapter"]["alpha"] / about["adapter"]["rank"]
-    updates = {
-        name: scaling * (adapter[f"{name}.lora_b"] @ adapter[f"{name}.lora_a"])
+    # One update at a time, added in place: the process holds one copy of the weights.
+    updates = (
+        (name, np.float32(scaling) * (adapter[f"{name}.lora_b"] @ adapter[f"{name}.lora_a"]))
         for name in about["adapter"]["updated"]
-    }
+    )
     head = (adapter["head.weight"], float(adapter["head.bias"][0]))
     model = Encoder.from_files(model_dir, updates, head)
     trained = ", ".join(about["training"]["files"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -68,12 +68,16 @@ class Encoder:
 
     @classmethod
     def from_files(
-        cls, model_dir: Path, updates: Mapping[str, np.ndarray], head: tuple[np.ndarray, float]
+        cls,
+        model_dir: Path,
+        updates: Iterable[tuple[str, np.ndarray]],
+        head: tuple[np.ndarray, float],
     ) -> Encoder:
-        """The base model in ``model_dir`` with ``updates`` (name to a matrix) added."""
+        """The base model in ``model_dir`` with ``updates`` (a weight's name, a matrix to add
+        to it) added in place."""
         weights = load_file(str(model_dir / "model.safetensors"))
-        for name, update in updates.items():
-            weights[name] = weights[name] + update
+        for name, update in updates:
+            weights[name] += update
         return cls(Tokenizer.from_file(str(model_dir / "tokenizer.json")), weights, head)
 
     def probabilities(self, sentences: Sequence[str]) -> list[float]:
@@ -121,28 +125,32 @@ class Encoder:
 
 
 class _Layer:
-    """One transformer layer's weights, transposed once for ``x @ W``."""
+    """One transformer layer's weights, as transposed views for ``x @ W`` (no copies: BLAS
+    reads a transposed matrix as it is)."""
 
     def __init__(self, weights: Mapping[str, np.ndarray], prefix: str) -> None:
         def w(name: str) -> np.ndarray:
             return weights[prefix + name]
 
         attention = [f"attention.self.{part}" for part in ("query", "key", "value")]
-        self.qkv = np.concatenate([w(f"{p}.weight") for p in attention]).T.copy()
+        self.qkv = np.concatenate([w(f"{p}.weight") for p in attention]).T
         self.qkv_bias = np.concatenate([w(f"{p}.bias") for p in attention])
-        self.out = w("attention.output.dense.weight").T.copy()
+        self.out = w("attention.output.dense.weight").T
         self.out_bias = w("attention.output.dense.bias")
         self.norm1 = (w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"))
-        self.up = w("intermediate.dense.weight").T.copy()
+        self.up = w("intermediate.dense.weight").T
         self.up_bias = w("intermediate.dense.bias")
-        self.down = w("output.dense.weight").T.copy()
+        self.down = w("output.dense.weight").T
         self.down_bias = w("output.dense.bias")
         self.norm2 = (w("output.LayerNorm.weight"), w("output.LayerNorm.bias"))
 
     def __call__(self, x: np.ndarray, padding: np.ndarray) -> np.ndarray:
         rows, width, _ = x.shape
         size = HIDDEN // HEADS
-        qkv = x @ self.qkv + self.qkv_bias
+        # The linear layers work on every token at once: a 2-D product reaches BLAS
+        # even with a transposed weight matrix, where a stacked (3-D) one would not.
+        flat = x.reshape(rows * width, HIDDEN)
+        qkv = (flat @ self.qkv + self.qkv_bias).reshape(rows, width, 3 * HIDDEN)
         q, k, v = (
             qkv[..., i * HIDDEN : (i + 1) * HIDDEN]
             .reshape(rows, width, HEADS, size)
@@ -152,11 +160,12 @@ class _Layer:
         scores = q @ k.transpose(0, 1, 3, 2) / np.float32(math.sqrt(size)) + padding
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         scores /= scores.sum(axis=-1, keepdims=True)
-        context = (scores @ v).transpose(0, 2, 1, 3).reshape(rows, width, HIDDEN)
-        x = _layer_norm(x + context @ self.out + self.out_bias, *self.norm1)
-        h = x @ self.up
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(rows * width, HIDDEN)
+        flat = _layer_norm(flat + context @ self.out + self.out_bias, *self.norm1)
+        h = flat @ self.up
         h += self.up_bias
-        return _layer_norm(x + _gelu(h) @ self.down + self.down_bias, *self.norm2)
+        flat = _layer_norm(flat + _gelu(h) @ self.down + self.down_bias, *self.norm2)
+        return flat.reshape(rows, width, HIDDEN)
 
 
 def _gelu(h: np.ndarray) -> np.ndarray:
