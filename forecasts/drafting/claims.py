@@ -188,13 +188,15 @@ def claim_from_sentence(
     index: int = 0,
     previous: Sequence[str] = (),
     *,
-    sentence_model: bool = True,
+    sentence_model: bool = False,
 ) -> DraftClaim | None:
-    """The claim one sentence makes, or None when it is not the author's forward-looking claim.
+    """The claim one sentence makes by the rules, or None when it is not the author's
+    forward-looking claim.
 
-    ``previous`` holds the sentences before it in its paragraph (for quotations). The
-    sentence model weighs the rules' verdict as it does in an article (it reads each
-    sentence alone, so its word on the sentence is the same here).
+    ``previous`` holds the sentences before it in its paragraph (for quotations). With
+    ``sentence_model`` the model weighs the rules' verdict as it does in an article (it
+    reads each sentence alone, so its word on the sentence is the same here): the review
+    screen asks so, to give a draft's reason as drafting gave it.
     """
     verdict = explain_sentence(sentence, scale, previous, index)
     model = load_model() if sentence_model else None

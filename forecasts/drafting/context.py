@@ -73,7 +73,7 @@ class Verdict:
 
 def detector_verdict(sentence: str, scale: str, today: date | None = None) -> Verdict:
     """What the detector says of ``sentence`` now (reasons are shown when it gives them)."""
-    claim = claim_from_sentence(sentence, scale, today)
+    claim = claim_from_sentence(sentence, scale, today, sentence_model=True)
     if claim is None:
         return Verdict(why="The detector no longer reads this sentence as a claim.")
     return Verdict(

@@ -108,11 +108,11 @@ def test_the_detectors_reason_and_speaker_are_shown_when_it_gives_them(
     beijing = draft_of(article, BEIJING).forecasts.get().quote
     assert escape(context.claim_from_sentence(beijing).why) in page  # the detector's own words
 
-    monkeypatch.setattr(context, "claim_from_sentence", lambda *args: SimpleNamespace())
+    monkeypatch.setattr(context, "claim_from_sentence", lambda *args, **kwargs: SimpleNamespace())
     assert "The detector gives no reason" in client.get(DRAFTS).content.decode()
 
     said = SimpleNamespace(why="“won't” governs the main clause; no attribution", speaker="")
-    monkeypatch.setattr(context, "claim_from_sentence", lambda *args: said)
+    monkeypatch.setattr(context, "claim_from_sentence", lambda *args, **kwargs: said)
     assert escape(said.why) in client.get(DRAFTS).content.decode()
 
     said.speaker = "Dr Chen"

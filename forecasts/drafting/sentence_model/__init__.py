@@ -52,6 +52,8 @@ ADAPTER_CARD = ADAPTER.with_name("adapter.json")
 class SentenceModel(Protocol):
     def probabilities(self, sentences: Sequence[str]) -> list[float]: ...
 
+    def forget(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class ModelStatus:

@@ -105,6 +105,11 @@ class Encoder:
                 self._remembered.popitem(last=False)
         return [known[s] for s in sentences]
 
+    def forget(self) -> None:
+        """Drop the remembered probabilities (the benchmark times a first reading)."""
+        with self._lock:
+            self._remembered.clear()
+
     def pooled(self, token_ids: Sequence[Sequence[int]]) -> np.ndarray:
         """The mean of the last layer's token vectors (padding left out), one row a sentence."""
         rows, width = len(token_ids), max(len(ids) for ids in token_ids)
