@@ -211,7 +211,11 @@ def claim_from_sentence(
 def _draft(verdict: SentenceVerdict, today: date) -> DraftClaim:
     reading = verdict.reading
     assert reading is not None
-    direction = claim_direction(verdict.sentence, reading)
+    if reading.matched_text:
+        direction = claim_direction(verdict.sentence, reading)
+    else:  # drafted by the sentence model with no hedge word: the event as the sentence has it
+        outcome = verdict.sentence.strip().rstrip(".!;:").strip()
+        direction = Direction(AFFIRMS, reading.point, reading.interval, outcome)
     return DraftClaim(
         sentence=verdict.sentence,
         phrase=phrase_as_written(verdict.sentence, reading),

@@ -183,6 +183,8 @@ def test_an_article_drafted_with_the_model_numbers_and_words_its_additions(monke
     (claim,) = detect_claims(text, today=date(2026, 1, 5))
     assert claim.sentence == "Rates fall in March, mark my words."
     assert (claim.phrase, claim.probability, claim.scale, claim.index) == ("", 0.9, "reckon", 0)
+    # No hedge word to read a direction from: the event is the sentence as written.
+    assert (claim.direction, claim.outcome) == ("affirms", "Rates fall in March, mark my words")
     assert detect_claims(text, today=date(2026, 1, 5), sentence_model=False) == []
 
 
