@@ -225,6 +225,17 @@ def test_base_files_that_are_not_the_releases_are_refused(monkeypatch, fresh_loa
     assert "tokenizer.json is not the release's file (SHA-256 differs)" in model_status().line
 
 
+def test_an_adapter_that_cannot_be_read_leaves_the_rules_alone(monkeypatch, fresh_load, tmp_path):
+    broken = tmp_path / "adapter.npz"
+    broken.write_bytes(b"not a numpy archive")
+    monkeypatch.setattr(sentence_model, "ADAPTER", broken)
+    assert load_model() is None
+    assert model_status().line.startswith("off (the model could not be loaded: ")
+    assert [
+        c.phrase for c in detect_claims("Prices will probably rise.", today=date(2026, 1, 5))
+    ] == ["probably"]
+
+
 def _base_encoder():
     """The base model alone (no adapter), for the reference check."""
     from importlib import resources

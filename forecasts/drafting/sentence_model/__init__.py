@@ -86,15 +86,18 @@ def _loaded() -> tuple[SentenceModel | None, ModelStatus]:
             return None, _off(f"{path} is missing")
         if _sha256(path) != expected:
             return None, _off(f"{path} is not the release's file (SHA-256 differs)")
-    adapter = np.load(ADAPTER)
-    scaling = about["adapter"]["alpha"] / about["adapter"]["rank"]
-    # One update at a time, added in place: the process holds one copy of the weights.
-    updates = (
-        (name, np.float32(scaling) * (adapter[f"{name}.lora_b"] @ adapter[f"{name}.lora_a"]))
-        for name in about["adapter"]["updated"]
-    )
-    head = (adapter["head.weight"], float(adapter["head.bias"][0]))
-    model = Encoder.from_files(model_dir, updates, head)
+    try:
+        adapter = np.load(ADAPTER)
+        scaling = about["adapter"]["alpha"] / about["adapter"]["rank"]
+        # One update at a time, added in place: the process holds one copy of the weights.
+        updates = (
+            (name, np.float32(scaling) * (adapter[f"{name}.lora_b"] @ adapter[f"{name}.lora_a"]))
+            for name in about["adapter"]["updated"]
+        )
+        head = (adapter["head.weight"], float(adapter["head.bias"][0]))
+        model = Encoder.from_files(model_dir, updates, head)
+    except Exception as error:  # whatever breaks the model leaves the rules to draft alone
+        return None, _off(f"the model could not be loaded: {type(error).__name__}: {error}")
     trained = ", ".join(about["training"]["files"])
     return model, ModelStatus(
         True,
