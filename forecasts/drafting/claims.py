@@ -199,9 +199,8 @@ def claim_from_sentence(
     screen asks so, to give a draft's reason as drafting gave it.
     """
     verdict = explain_sentence(sentence, scale, previous, index)
-    model = load_model() if sentence_model else None
-    if model is not None:
-        (verdict,) = second_opinion([sentence], [verdict], scale, model.probabilities([sentence]))
+    if sentence_model:
+        (verdict,) = weighed([sentence], [verdict], scale)
         verdict = _reindexed(verdict, index) if verdict is not None else None
     if verdict is None or verdict.verdict != CLAIM or verdict.reading is None:
         return None
@@ -276,10 +275,20 @@ def explain_sentences(
             index = len(verdicts)
             verdicts.append(_reindexed(verdict, index) if verdict is not None else None)
         sentences.extend(paragraph)
-    model = load_model() if sentence_model else None
-    if model is not None:
-        verdicts = second_opinion(sentences, verdicts, scale, model.probabilities(sentences))
+    if sentence_model:
+        verdicts = weighed(sentences, verdicts, scale)
     return [verdict for verdict in verdicts if verdict is not None]
+
+
+def weighed(
+    sentences: Sequence[str], verdicts: Sequence[SentenceVerdict | None], scale: str
+) -> list[SentenceVerdict | None]:
+    """The rules' verdicts on ``sentences`` after :func:`second_opinion`, or as they are
+    when the sentence model is off or not installed."""
+    model = load_model()
+    if model is None:
+        return list(verdicts)
+    return second_opinion(sentences, verdicts, scale, model.probabilities(sentences))
 
 
 def second_opinion(
@@ -297,7 +306,7 @@ def second_opinion(
     rules found in it, and one with no hedge word at all is read as a bare "will" (an
     unhedged statement of the future, docs/lexicon.md), with no phrase.
     """
-    weighed: list[SentenceVerdict | None] = []
+    out: list[SentenceVerdict | None] = []
     for index, (sentence, verdict, chance) in enumerate(
         zip(sentences, verdicts, chances, strict=True)
     ):
@@ -305,18 +314,18 @@ def second_opinion(
         if drafted and chance < KEEP_AT:
             assert verdict is not None
             why = f"the sentence model gives it {chance:.0%} (the rules: {verdict.why})"
-            weighed.append(replace(verdict, verdict=NONE, why=why))
+            out.append(replace(verdict, verdict=NONE, why=why))
         elif not drafted and chance >= ADD_AT:
             reading = verdict.reading if verdict is not None else None
             if reading is None:
                 reading = reading_as(sentence, "will", scale, 0, 0)[0]
             was = verdict.why if verdict is not None else "no hedge word"
             why = f"the sentence model gives it {chance:.0%} (the rules: {was})"
-            phrase = phrase_as_written(sentence, reading) if reading.matched_text else ""
-            weighed.append(SentenceVerdict(index, sentence, CLAIM, phrase, "", why, reading))
+            phrase = phrase_as_written(sentence, reading)  # "" for the bare "will" above
+            out.append(SentenceVerdict(index, sentence, CLAIM, phrase, "", why, reading))
         else:
-            weighed.append(verdict)
-    return weighed
+            out.append(verdict)
+    return out
 
 
 def _reindexed(verdict: SentenceVerdict, index: int) -> SentenceVerdict:

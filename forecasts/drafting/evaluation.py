@@ -41,10 +41,9 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from pathlib import Path
 
-from forecasts.drafting.claims import CLAIM, SentenceVerdict, explain_paragraph, second_opinion
+from forecasts.drafting.claims import CLAIM, SentenceVerdict, explain_paragraph, weighed
 from forecasts.drafting.lexicon import DEFAULT_SCALE
 from forecasts.drafting.listing import Listing
-from forecasts.drafting.sentence_model import load_model
 
 Z_95 = 1.959964
 ARTICLES_CORPUS = Path(__file__).resolve().parent / "corpus" / "articles.json"
@@ -197,7 +196,6 @@ def judge(
     ``sentence_model`` is set and the model is installed.
     """
     rows: list[dict] = []
-    model = load_model() if sentence_model else None
     for _, article in groupby(corpus, key=lambda entry: entry["group"][0]):
         entries = list(article)
         listing = Listing()  # what the article has said about its lists
@@ -205,9 +203,8 @@ def judge(
         for _, paragraph in groupby(entries, key=lambda entry: entry["group"]):
             sentences = [e["sentence"] for e in paragraph]
             verdicts.extend(explain_paragraph(sentences, scale, listing))
-        if model is not None:
-            sentences = [e["sentence"] for e in entries]
-            verdicts = second_opinion(sentences, verdicts, scale, model.probabilities(sentences))
+        if sentence_model:
+            verdicts = weighed([e["sentence"] for e in entries], verdicts, scale)
         for entry, verdict in zip(entries, verdicts, strict=True):
             found = verdict.verdict == CLAIM if verdict else False
             rows.append(
